@@ -1,0 +1,12 @@
+import { formatTable, type BenchRow } from "./rows.ts";
+import { benchStartup } from "./startup.ts";
+
+/** `npm run bench`: every figure beside a baseline measured in the same run, as one table. */
+const suites: [string, () => Promise<BenchRow[]>][] = [["start-up", benchStartup]];
+
+const rows: BenchRow[] = [];
+for (const [name, suite] of suites) {
+  process.stderr.write(`benchmarking ${name}…\n`);
+  rows.push(...(await suite()));
+}
+console.log(formatTable(rows));

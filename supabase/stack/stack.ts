@@ -1,0 +1,79 @@
+import type http from "node:http";
+import { createServer } from "node:net";
+import type { StackOptions } from "./cli/options.ts";
+import { apiKeys, type ApiKeys } from "./config/keys.ts";
+import { loadProjectConfig, type ProjectConfig } from "./config/project-config.ts";
+import { withClient } from "./database/connection.ts";
+import { startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
+import { prepareDatabase, type PreparedDatabase } from "./database/prepare.ts";
+import { startGateway } from "./gateway/server.ts";
+import type { Service, ServiceDeps } from "./gateway/service.ts";
+
+export interface Stack {
+  apiUrl: string;
+  dbUrl: string;
+  inboxUrl: string;
+  keys: ApiKeys;
+  config: ProjectConfig;
+  prepared: PreparedDatabase;
+  stop(): Promise<void>;
+}
+
+/** Fails early, naming the option, rather than after PostgreSQL has started. */
+export async function assertPortFree(port: number, option: string, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", () => reject(new Error(`port ${port} is in use: ${what} cannot listen on it (change it with ${option})`)));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+async function connectExternal(url: string): Promise<RunningPostgres> {
+  try {
+    const version = await withClient(url, async (client) => Number((await client.query("show server_version_num")).rows[0].server_version_num));
+    if (version < 150000) throw new Error(`it runs PostgreSQL ${Math.floor(version / 10000)}; the stack needs 15 or later`);
+  } catch (error) {
+    const where = new URL(url);
+    throw new Error(`cannot use DATABASE_URL (${where.hostname}:${where.port || 5432}${where.pathname}): ${(error as Error).message}`);
+  }
+  return { url, stop: async () => {} };
+}
+
+/** Starts PostgreSQL (or connects to DATABASE_URL), brings the database up to date and opens the gateway. */
+export async function startStack(options: StackOptions, log: (line: string) => void): Promise<Stack> {
+  const config = await loadProjectConfig(options.config);
+  const keys = await apiKeys(config.auth.jwt_secret);
+  await assertPortFree(options.apiPort, "--api-port", "the API gateway");
+
+  const postgres = options.databaseUrl
+    ? await connectExternal(options.databaseUrl)
+    : await startEmbeddedPostgres({ dataDir: options.data, port: options.dbPort, log });
+  let gateway: http.Server | undefined;
+  let services: Service[] = [];
+  try {
+    const prepared = await prepareDatabase(postgres.url, options);
+    const deps: ServiceDeps = { dbUrl: postgres.url, keys, config, options };
+    services = [];
+    gateway = await startGateway({ port: options.apiPort, services });
+    const server = gateway;
+    return {
+      apiUrl: `http://127.0.0.1:${options.apiPort}`,
+      dbUrl: postgres.url,
+      inboxUrl: `http://127.0.0.1:${options.inboxPort}`,
+      keys,
+      config,
+      prepared,
+      async stop() {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all(services.map((service) => service.close?.()));
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    gateway?.close();
+    await Promise.all(services.map((service) => service.close?.()));
+    await postgres.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+
+export const stack = () => inject("stack");
+
+/** The stack's server as another login role (password `postgres`, as Supabase's local roles). */
+export function urlAs(role: string): string {
+  const url = new URL(stack().dbUrl);
+  url.username = role;
+  url.password = "postgres";
+  return url.toString();
+}
+
+/** Runs SQL as the superuser `postgres`, as a migration or the Supabase dashboard would. */
+export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: stack().dbUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export type Claims = Record<string, unknown> & { role: string };
+
+/**
+ * Runs `work` the way PostgREST runs a request: logged in as `authenticator`, inside one transaction
+ * that switches to the JWT's role and sets `request.jwt.claims`. Rolled back unless `commit` is set.
+ */
+export async function asRole<T>(claims: Claims, work: (client: pg.Client) => Promise<T>, options: { commit?: boolean } = {}): Promise<T> {
+  const client = new pg.Client({ connectionString: urlAs("authenticator") });
+  await client.connect();
+  try {
+    await client.query("begin");
+    await client.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [
+      claims.role,
+      JSON.stringify(claims),
+    ]);
+    const result = await work(client);
+    await client.query(options.commit ? "commit" : "rollback");
+    return result;
+  } catch (error) {
+    await client.query("rollback").catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  claims: Claims;
+}
+
+/** A confirmed user with the claims Supabase Auth would put in its access token. */
+export async function createUser(metadata: Record<string, unknown> = {}): Promise<TestUser> {
+  const id = randomUUID();
+  const email = `user-${id.slice(0, 8)}@example.test`;
+  await sql(
+    `insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+     values ('00000000-0000-0000-0000-000000000000', $1, 'authenticated', 'authenticated', $2, now(),
+             '{"provider":"email","providers":["email"]}', $3, now(), now())`,
+    [id, email, JSON.stringify(metadata)],
+  );
+  return {
+    id,
+    email,
+    claims: { sub: id, role: "authenticated", aud: "authenticated", email, app_metadata: { provider: "email" }, user_metadata: metadata },
+  };
+}

@@ -1,0 +1,11 @@
+import { cp, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { projectRoot } from "./spawn-stack.ts";
+
+/** A private copy of a fixture folder that a test may change. */
+export async function copyFixture(name: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), `pitlane-${name.replace(/\W/g, "-")}-`));
+  await cp(path.join(projectRoot, "tests/fixtures", name), dir, { recursive: true });
+  return dir;
+}

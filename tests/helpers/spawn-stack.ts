@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export const projectRoot = path.resolve(import.meta.dirname, "../..");
+
+export interface StackInfo {
+  apiUrl: string;
+  dbUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  dataDir: string;
+  apiPort: number;
+  dbPort: number;
+  inboxPort: number;
+}
+
+export interface SpawnedStack extends StackInfo {
+  child: ChildProcess;
+  /** Everything the stack printed so far. */
+  output(): string;
+  /** SIGTERM, then wait for the exit code. */
+  stop(): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function newDataDir(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), "pitlane-test-"));
+}
+
+function field(output: string, label: string): string {
+  const match = new RegExp(`^\\s*${label}: (\\S+)`, "m").exec(output);
+  if (!match) throw new Error(`the stack printed no "${label}"`);
+  return match[1]!;
+}
+
+/**
+ * Runs `npm start`'s entry point as a child process, as a user would, and resolves once it prints
+ * its status; rejects with its output if it exits first.
+ */
+export async function spawnStack(
+  options: {
+    dataDir?: string;
+    args?: string[];
+    env?: NodeJS.ProcessEnv;
+    apiPort?: number;
+    dbPort?: number;
+    inboxPort?: number;
+    /** Run as this OS user (through runuser; the test must be root). */
+    user?: string;
+  } = {},
+): Promise<SpawnedStack> {
+  const dataDir = options.dataDir ?? (await newDataDir());
+  const apiPort = options.apiPort ?? (await freePort());
+  const dbPort = options.dbPort ?? (await freePort());
+  const inboxPort = options.inboxPort ?? (await freePort());
+  const command = [
+    process.execPath,
+    "--import", "tsx", "supabase/stack/main.ts",
+    "--data", dataDir,
+    "--api-port", String(apiPort),
+    "--db-port", String(dbPort),
+    "--inbox-port", String(inboxPort),
+    ...(options.args ?? []),
+  ];
+  if (options.user) command.unshift("runuser", "-u", options.user, "--");
+  const child = spawn(command[0]!, command.slice(1), {
+    cwd: projectRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const onData = () => {
+      if (/Started in:/.test(output)) {
+        child.stdout!.off("data", onData);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", onData);
+    void exited.then((code) => reject(new Error(`the stack exited with code ${code} before it was ready:\n${output}`)));
+  });
+  return {
+    child,
+    dataDir,
+    apiPort,
+    dbPort,
+    inboxPort,
+    apiUrl: field(output, "API URL"),
+    dbUrl: field(output, "DB URL"),
+    anonKey: field(output, "anon key"),
+    serviceRoleKey: field(output, "service_role key"),
+    jwtSecret: field(output, "JWT secret"),
+    output: () => output,
+    exited,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+/** Free ports for every port option `args` does not set, so a test never touches the defaults. */
+async function withFreePorts(args: string[]): Promise<string[]> {
+  const result = [...args];
+  for (const option of ["--api-port", "--db-port", "--inbox-port"]) {
+    if (!result.includes(option)) result.push(option, String(await freePort()));
+  }
+  return result;
+}
+
+/** Runs a stack script (`main.ts` by default) expecting it to exit; resolves with its exit code and output. */
+export async function runStackToExit(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  script = "supabase/stack/main.ts",
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...(await withFreePorts(args))], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { code, output };
+}
