@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseOptions, usage, UsageError } from "./cli/options.ts";
 import { superuserUrl, withClient } from "./database/connection.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
+import { loadProjectConfig } from "./config/project-config.ts";
 import { prepareDatabase, resetDatabase } from "./database/prepare.ts";
 
 /** The port of a postmaster that is up on `dataDir`, from the lock file it keeps there. */
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     console.log(usage.replace("npm start", "npm run db:reset"));
     return;
   }
+  const config = await loadProjectConfig(options.config);
   let postgres: RunningPostgres | undefined;
   let url = options.databaseUrl;
   if (!url) {
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   }
   try {
     await resetDatabase(url);
-    const prepared = await prepareDatabase(url, options);
+    const prepared = await prepareDatabase(url, options, config.api.schemas);
     await withClient(url, (client) => client.query("notify pgrst, 'reload schema'"));
     console.log(`database reset: ${prepared.migrations.length} migrations applied, seed ${prepared.seed.join(", ") || "(none)"}`);
   } finally {

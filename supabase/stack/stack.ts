@@ -6,8 +6,10 @@ import { loadProjectConfig, type ProjectConfig } from "./config/project-config.t
 import { withClient } from "./database/connection.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
 import { prepareDatabase, type PreparedDatabase } from "./database/prepare.ts";
+import { createAuthService } from "./auth/service.ts";
 import { startGateway } from "./gateway/server.ts";
 import type { Service, ServiceDeps } from "./gateway/service.ts";
+import { storageService } from "./storage/service.ts";
 
 export interface Stack {
   apiUrl: string;
@@ -44,6 +46,7 @@ export async function startStack(options: StackOptions, log: (line: string) => v
   const config = await loadProjectConfig(options.config);
   const keys = await apiKeys(config.auth.jwt_secret);
   await assertPortFree(options.apiPort, "--api-port", "the API gateway");
+  await assertPortFree(options.inboxPort, "--inbox-port", "the email inbox");
 
   const postgres = options.databaseUrl
     ? await connectExternal(options.databaseUrl)
@@ -51,9 +54,9 @@ export async function startStack(options: StackOptions, log: (line: string) => v
   let gateway: http.Server | undefined;
   let services: Service[] = [];
   try {
-    const prepared = await prepareDatabase(postgres.url, options);
+    const prepared = await prepareDatabase(postgres.url, options, config.api.schemas);
     const deps: ServiceDeps = { dbUrl: postgres.url, keys, config, options };
-    services = [];
+    services = [storageService(deps)];
     gateway = await startGateway({ port: options.apiPort, services });
     const server = gateway;
     return {

@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
+import { prepareDatabase } from "../../supabase/stack/database/prepare.ts";
 
 export const stack = () => inject("stack");
 
@@ -70,4 +74,18 @@ export async function createUser(metadata: Record<string, unknown> = {}): Promis
     email,
     claims: { sub: id, role: "authenticated", aud: "authenticated", email, app_metadata: { provider: "email" }, user_metadata: metadata },
   };
+}
+
+/**
+ * A new database on the stack's server, bootstrapped as the stack bootstraps its own and brought
+ * to `migrations` (default: none), for tests that must see nothing other tests made.
+ */
+export async function freshDatabase(migrations?: string): Promise<string> {
+  const name = `fresh_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
+  await sql(`create database ${name}`);
+  const url = new URL(stack().dbUrl);
+  url.pathname = `/${name}`;
+  const none = await mkdtemp(path.join(tmpdir(), "pitlane-none-"));
+  await prepareDatabase(url.toString(), { migrations: migrations ?? none, seed: none }, ["public", "graphql_public"]);
+  return url.toString();
 }

@@ -27,13 +27,16 @@ describe("platform bootstrap: roles", () => {
     expect(members.map((m) => m.role)).toEqual(expect.arrayContaining(["anon", "authenticated", "service_role"]));
   });
 
-  it("owns the platform schemas by the service admins", async () => {
-    const owners = await sql<{ nspname: string; owner: string }>(
-      `select nspname, pg_get_userbyid(nspowner) as owner from pg_namespace where nspname in ('auth', 'storage') order by 1`,
+  it("has the platform tables owned by the service admins, as on hosted Supabase", async () => {
+    const owners = await sql<{ name: string; owner: string }>(
+      `select c.oid::regclass::text as name, pg_get_userbyid(c.relowner) as owner from pg_class c
+       where c.oid in ('auth.users'::regclass, 'auth.refresh_tokens'::regclass, 'storage.objects'::regclass, 'storage.buckets'::regclass) order by 1`,
     );
     expect(owners).toEqual([
-      { nspname: "auth", owner: "supabase_auth_admin" },
-      { nspname: "storage", owner: "supabase_storage_admin" },
+      { name: "auth.refresh_tokens", owner: "supabase_auth_admin" },
+      { name: "auth.users", owner: "supabase_auth_admin" },
+      { name: "storage.buckets", owner: "supabase_storage_admin" },
+      { name: "storage.objects", owner: "supabase_storage_admin" },
     ]);
   });
 
@@ -100,16 +103,16 @@ describe("platform bootstrap: row-level security", () => {
     expect(service).toEqual([{ body: "private" }]);
   });
 
-  it("gives anon and authenticated no access to auth.users", async () => {
+  it("gives the API roles no access to auth.users", async () => {
     const user = await createUser();
-    for (const role of ["anon", "authenticated"]) {
+    for (const role of ["anon", "authenticated", "service_role"]) {
       await expect(
         asRole({ role, sub: user.id }, (client) => client.query("select email from auth.users")),
         role,
       ).rejects.toThrow(/permission denied for table users/);
     }
-    const service = await asRole({ role: "service_role" }, async (client) => (await client.query("select email from auth.users where id = $1", [user.id])).rows);
-    expect(service).toEqual([{ email: user.email }]);
+    const [row] = await sql("select email from auth.users where id = $1", [user.id]);
+    expect(row).toEqual({ email: user.email });
   });
 
   it("grants API roles on new public tables by default, as Supabase does", async () => {

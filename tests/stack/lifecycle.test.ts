@@ -180,13 +180,17 @@ describe("who runs it", () => {
     const asRoot = process.getuid?.() === 0;
     if (asRoot) await chown(dataDir, Number(execFileSync("id", ["-u", "postgres"]).toString()), Number(execFileSync("id", ["-g", "postgres"]).toString()));
     const stack = await spawnStack({ dataDir, user: asRoot ? "postgres" : undefined });
+    const pid = await postmasterPid(dataDir);
     try {
       const [row] = await query<{ ok: number }>(stack.dbUrl, "select 1 as ok");
       expect(row).toEqual({ ok: 1 });
       const owner = (await stat(path.join(dataDir, "postgres"))).uid;
       expect(owner).toBe(asRoot ? Number(execFileSync("id", ["-u", "postgres"]).toString()) : process.getuid?.());
     } finally {
-      expect(await stack.stop()).toBe(0);
+      // runuser passes SIGTERM on and then ends by it, so judge the stack by what it did.
+      await stack.stop();
     }
+    expect(stack.output()).toMatch(/SIGTERM: stopping\nstopped/);
+    expect(isAlive(pid!)).toBe(false);
   });
 });

@@ -11,11 +11,21 @@ export interface PreparedDatabase {
   seed: string[];
 }
 
-/** Brings a database up to date: platform bootstrap, then new migrations, then the seed if it is new. */
-export async function prepareDatabase(url: string, dirs: { migrations: string; seed: string }): Promise<PreparedDatabase> {
+/**
+ * Brings a database up to date: platform bootstrap, then new migrations, then the seed if it is new.
+ * `exposedSchemas` is config.toml's `[api] schemas`, recorded where hosted Supabase keeps it
+ * (`pgrst.db_schemas`), which is how `supabase db advisors` knows which tables the API exposes.
+ */
+export async function prepareDatabase(
+  url: string,
+  dirs: { migrations: string; seed: string },
+  exposedSchemas: string[],
+): Promise<PreparedDatabase> {
   return withClient(url, async (client) => {
     await client.query("set client_min_messages = warning");
     const platform = await applyPlatform(client);
+    const database = client.escapeIdentifier((await client.query("select current_database() as name")).rows[0].name);
+    await client.query(`alter database ${database} set pgrst.db_schemas = ${client.escapeLiteral(exposedSchemas.join(", "))}`);
     const migrations = await applyMigrations(client, dirs.migrations);
     await client.query(`create table if not exists ${stackSchema}.seeded (seeded_at timestamptz not null default now())`);
     const { rowCount } = await client.query(`select 1 from ${stackSchema}.seeded`);
