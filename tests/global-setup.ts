@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import type { TestProject } from "vitest/node";
-import { spawnStack, type StackInfo } from "./helpers/spawn-stack.ts";
+import { spawnStack, stackInfo, type StackInfo } from "./helpers/spawn-stack.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -11,8 +11,7 @@ declare module "vitest" {
 /** One stack for the whole run, on free ports with a new data folder. */
 export default async function setup(project: TestProject) {
   const stack = await spawnStack();
-  const { child: _child, output: _output, stop: _stop, exited: _exited, ...info } = stack;
-  project.provide("stack", info);
+  project.provide("stack", stackInfo(stack));
   return async () => {
     await stack.stop();
     await rm(stack.dataDir, { recursive: true, force: true });

@@ -18,12 +18,20 @@ export interface StackInfo {
   inboxPort: number;
 }
 
+/** The plain facts of a stack, which vitest can hand from the global setup to every test file. */
+export function stackInfo(stack: StackInfo): StackInfo {
+  const { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret, dataDir, apiPort, dbPort, inboxPort } = stack;
+  return { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret, dataDir, apiPort, dbPort, inboxPort };
+}
+
 export interface SpawnedStack extends StackInfo {
   child: ChildProcess;
   /** Everything the stack printed so far. */
   output(): string;
   /** SIGTERM, then wait for the exit code. */
   stop(): Promise<number | null>;
+  /** Ctrl-C in a terminal: SIGINT to the stack's whole process group, PostgreSQL included. */
+  interrupt(): Promise<number | null>;
   exited: Promise<number | null>;
 }
 
@@ -82,6 +90,8 @@ export async function spawnStack(
     cwd: projectRoot,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, as a terminal gives it, so interrupt() can reach every process in it.
+    detached: true,
   });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -112,6 +122,10 @@ export async function spawnStack(
     exited,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+    async interrupt() {
+      if (child.exitCode === null) process.kill(-child.pid!, "SIGINT");
       return exited;
     },
   };

@@ -59,6 +59,16 @@ describe("stack lifecycle", () => {
     }
   });
 
+  it("stops cleanly on Ctrl-C, when the terminal interrupts PostgreSQL too", async () => {
+    const dataDir = await newDataDir();
+    cleanup.push(dataDir);
+    const stack = await spawnStack({ dataDir });
+    const pid = await postmasterPid(dataDir);
+    expect(await stack.interrupt()).toBe(0);
+    expect(stack.output()).toMatch(/SIGINT: stopping\nstopped/);
+    expect(isAlive(pid!)).toBe(false);
+  });
+
   it("recovers after the stack is killed with SIGKILL", async () => {
     const migrations = await copyFixture("migrations");
     const dataDir = await newDataDir();
