@@ -1,8 +1,14 @@
+import { benchRest } from "./rest.ts";
 import { formatTable, type BenchRow } from "./rows.ts";
 import { benchStartup } from "./startup.ts";
+import { benchStorageAndFunctions } from "./storage-functions.ts";
 
 /** `npm run bench`: every figure beside a baseline measured in the same run, as one table. */
-const suites: [string, () => Promise<BenchRow[]>][] = [["start-up", benchStartup]];
+const suites: [string, () => Promise<BenchRow[]>][] = [
+  ["start-up", benchStartup],
+  ["REST", benchRest],
+  ["storage and functions", benchStorageAndFunctions],
+];
 
 const rows: BenchRow[] = [];
 for (const [name, suite] of suites) {

@@ -20,7 +20,13 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** Plain PostgreSQL from the same package: what any embedded stack pays before doing anything. */
-async function barePostgres(): Promise<{ coldMs: number; warmMs: number; memoryBytes: number }> {
+interface StartFigures {
+  coldMs: number;
+  warmMs: number;
+  memoryBytes: number;
+}
+
+async function barePostgres(): Promise<StartFigures> {
   const dataDir = await newDataDir();
   await chmod(dataDir, 0o755);
   const server = new EmbeddedPostgres({
@@ -46,7 +52,7 @@ async function barePostgres(): Promise<{ coldMs: number; warmMs: number; memoryB
 }
 
 /** The whole stack as `npm start` runs it, timed from spawn to its printed status. */
-async function pitlane(): Promise<{ coldMs: number; warmMs: number; memoryBytes: number }> {
+async function pitlane(): Promise<StartFigures> {
   const dataDir = await newDataDir();
   const [cold, coldMs] = await timed(() => spawnStack({ dataDir }));
   await cold.stop();
@@ -58,13 +64,13 @@ async function pitlane(): Promise<{ coldMs: number; warmMs: number; memoryBytes:
 }
 
 export async function benchStartup(): Promise<BenchRow[]> {
-  const bare = [];
-  const stack = [];
+  const bare: StartFigures[] = [];
+  const stack: StartFigures[] = [];
   for (let i = 0; i < runs; i++) {
     bare.push(await barePostgres());
     stack.push(await pitlane());
   }
-  const pick = (results: typeof bare, key: keyof (typeof bare)[number]) => median(results.map((r) => r[key]));
+  const pick = (results: StartFigures[], key: keyof StartFigures) => median(results.map((r) => r[key]));
   return [
     row("cold start to ready (new data folder)", pick(stack, "coldMs"), "bare postgres initdb+start", pick(bare, "coldMs"), "ms"),
     row("warm start to ready", pick(stack, "warmMs"), "bare postgres start", pick(bare, "warmMs"), "ms"),

@@ -1,0 +1,165 @@
+/**
+ * REST throughput and latency beside the floor any REST layer pays: the same SQL statement the
+ * REST service builds, run directly through a `pg` pool in the same run. Three requests (a filtered
+ * page of 20 rows with one embed, one row by key, an insert returning its row) at 1, 16 and 64
+ * concurrent clients, each bounded in count and time, on loopback.
+ */
+import path from "node:path";
+import pg from "pg";
+import { urlAs } from "../supabase/stack/database/connection.ts";
+import { parseQueryParams } from "../supabase/stack/rest/parse/query-params.ts";
+import { planInsert } from "../supabase/stack/rest/plan/mutate.ts";
+import { neededColumns, planRead } from "../supabase/stack/rest/plan/read.ts";
+import { loadSchemaCache } from "../supabase/stack/rest/schema-cache/load.ts";
+import { qiKey, type SchemaCache } from "../supabase/stack/rest/schema-cache/types.ts";
+import { mutationStatement, readStatement, type Statement } from "../supabase/stack/rest/sql/statements.ts";
+import type { MutationPlan } from "../supabase/stack/rest/plan/types.ts";
+import { spawnStack } from "../tests/helpers/spawn-stack.ts";
+import { row, type BenchRow } from "./rows.ts";
+
+const fixtures = path.join(import.meta.dirname, "../tests/rest/fixtures");
+const concurrencies = [1, 16, 64];
+const maxRequests = { 1: 400, 16: 3000, 64: 4000 } as Record<number, number>;
+const maxMs = 4_000;
+/** The REST service's pool size; the baseline pool gets the same. */
+const poolSize = 20;
+
+interface Scenario {
+  name: string;
+  /** The i-th request over HTTP. */
+  http(i: number): { path: string; init: RequestInit };
+  /** The same statement for the direct baseline. */
+  direct(i: number): Statement;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Runs `once` from `clients` loops until the count or time bound; latencies in ms. */
+async function load(clients: number, once: (i: number) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
+  const limit = maxRequests[clients]!;
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < limit && performance.now() - started < maxMs) {
+        const i = next++;
+        const t = performance.now();
+        await once(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return { perSecond: latencies.length / elapsed, latencies: latencies.sort((a, b) => a - b) };
+}
+
+function readSql(cache: SchemaCache, table: string, query: string): Statement {
+  const t = cache.tables.get(qiKey("public", table))!;
+  const params = parseQueryParams(query, false);
+  const root = planRead(cache, "public", { relation: { schema: "public", name: table }, columns: t.columns, fromSource: false }, params, {
+    rootFilters: true,
+    ranges: true,
+    topLevelRange: params.ranges.find((r) => r.path.length === 0)?.range ?? { offset: 0 },
+    maxRows: 1000,
+    aggregatesEnabled: false,
+  });
+  return readStatement(root, { kind: "array", stripNulls: false }, false);
+}
+
+function insertSql(cache: SchemaCache, id: number): Statement {
+  const t = cache.tables.get(qiKey("public", "items"))!;
+  const params = parseQueryParams("", false);
+  const body = { id, name: `direct-${id}` };
+  const planned = planInsert(t, params, { kind: "rows", rows: [body], keys: Object.keys(body), isArray: false, raw: JSON.stringify(body) }, { invalid: [] });
+  const root = planRead(cache, "public", { relation: { schema: "public", name: "items" }, columns: t.columns, fromSource: true }, params, {
+    rootFilters: false,
+    ranges: false,
+    topLevelRange: { offset: 0 },
+    maxRows: undefined,
+    aggregatesEnabled: false,
+  });
+  return mutationStatement({ ...planned, returning: neededColumns(root) } as MutationPlan, root, { kind: "array", stripNulls: false }, []);
+}
+
+export async function benchRest(): Promise<BenchRow[]> {
+  const stack = await spawnStack({
+    args: ["--migrations", path.join(fixtures, "migrations"), "--seed", path.join(fixtures, "seed"), "--config", path.join(fixtures, "config.toml")],
+  });
+  const admin = new pg.Pool({ connectionString: stack.dbUrl, max: 2 });
+  // The statement runs with the privileges a REST request has: the role is set once per connection.
+  const direct = new pg.Pool({ connectionString: urlAs(stack.dbUrl, "authenticator"), max: poolSize, options: "-c role=anon" });
+  direct.on("error", () => undefined);
+  admin.on("error", () => undefined);
+  try {
+    await admin.query(`insert into public.books (title, author_id, genre, published)
+      select 'bench ' || n, 1 + n % 3, 'bench', 2000 + n % 20 from generate_series(1, 500) n`);
+    const client = await admin.connect();
+    await client.query("set search_path = ''");
+    const cache = await loadSchemaCache(client, ["public", "extra"]);
+    client.release();
+
+    const listQuery = "select=id,title,published,author:authors!author_id(name)&genre=eq.bench&published=gte.2005&order=id&limit=20";
+    const headers = { apikey: stack.anonKey, Authorization: `Bearer ${stack.anonKey}` };
+    const listSql = readSql(cache, "books", listQuery);
+    const scenarios: Scenario[] = [
+      {
+        name: "list 20 rows + embed",
+        http: () => ({ path: `/books?${listQuery}`, init: { headers } }),
+        direct: () => listSql,
+      },
+      {
+        name: "row by key",
+        http: (i) => ({ path: `/books?id=eq.${1 + (i % 6)}`, init: { headers } }),
+        direct: (i) => readSql(cache, "books", `id=eq.${1 + (i % 6)}`),
+      },
+      {
+        name: "insert, return=representation",
+        http: (i) => ({
+          path: "/items",
+          init: { method: "POST", headers: { ...headers, "Content-Type": "application/json", Prefer: "return=representation" }, body: JSON.stringify({ id: 1_000_000 + i, name: `rest-${i}` }) },
+        }),
+        direct: (i) => insertSql(cache, 5_000_000 + i),
+      },
+    ];
+
+    const rows: BenchRow[] = [];
+    let offset = 0;
+    for (const scenario of scenarios) {
+      for (const clients of concurrencies) {
+        // Insert ids never repeat across runs of the same scenario.
+        const base = offset;
+        offset += 100_000;
+        const restRun = await load(clients, async (i) => {
+          const { path: p, init } = scenario.http(base + i);
+          const response = await fetch(`${stack.apiUrl}/rest/v1${p}`, init);
+          if (response.status >= 300) throw new Error(`${p}: ${response.status} ${await response.text()}`);
+          await response.arrayBuffer();
+        });
+        const directRun = await load(clients, async (i) => {
+          const statement = scenario.direct(base + i);
+          await direct.query(statement.text, statement.values);
+        });
+        process.stderr.write(`${scenario.name} ×${clients}: rest ${restRun.perSecond.toFixed(0)} req/s, direct ${directRun.perSecond.toFixed(0)} req/s\n`);
+        const label = `rest ${scenario.name}, ${clients} client${clients > 1 ? "s" : ""}`;
+        rows.push(row(`${label}: throughput`, restRun.perSecond, "same SQL via pg pool", directRun.perSecond, "req/s"));
+        for (const p of [50, 95, 99]) {
+          rows.push(row(`${label}: p${p} latency`, percentile(restRun.latencies, p), "same SQL via pg pool", percentile(directRun.latencies, p), "ms"));
+        }
+      }
+    }
+    return rows;
+  } finally {
+    await direct.end();
+    await admin.end();
+    await stack.stop();
+  }
+}
+
+// `node --import tsx bench/rest.ts` runs it alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { formatTable } = await import("./rows.ts");
+  console.log(formatTable(await benchRest()));
+}

@@ -1,0 +1,101 @@
+import type { FSWatcher } from "node:fs";
+import type { IncomingHttpHeaders } from "node:http";
+import path from "node:path";
+import { sendJson } from "../gateway/server.ts";
+import type { Service, ServiceDeps } from "../gateway/service.ts";
+import { AuthFailure, verifyJwt } from "../gateway/jwt.ts";
+import { resolveFunction } from "./catalog.ts";
+import { functionEnv, readEnvFile } from "./env.ts";
+import { proxyToWorker } from "./proxy.ts";
+import { denoExecutable, WorkerPool } from "./runtime.ts";
+import { watchFunctions } from "./watch.ts";
+
+/**
+ * Seconds a function may stay silent before the gateway answers 504: Supabase's request idle
+ * timeout (150 s). config.toml has no key for it (the CLI refuses unknown keys), so it is an
+ * environment variable.
+ */
+function functionsTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.PITLANE_FUNCTIONS_TIMEOUT_SECONDS ?? 150);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`PITLANE_FUNCTIONS_TIMEOUT_SECONDS must be a positive number of seconds, not "${env.PITLANE_FUNCTIONS_TIMEOUT_SECONDS}"`);
+  return seconds * 1000;
+}
+
+/**
+ * The gateway's `Authorization` for a function, as Supabase's local gateway sets it: the
+ * client's, or its `apikey` as a bearer token when it sent none.
+ */
+function withAuthorization(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const apikey = headers.apikey;
+  if (headers.authorization || !apikey) return headers;
+  return { ...headers, authorization: `Bearer ${Array.isArray(apikey) ? apikey[0] : apikey}` };
+}
+
+/** The main worker's verify_jwt check, with its 401 answers. */
+async function verifiedRole(headers: IncomingHttpHeaders, jwtSecret: string): Promise<{ role: string } | { error: string }> {
+  const authorization = headers.authorization;
+  if (!authorization) return { error: "Error: Missing authorization header" };
+  const [scheme, token] = authorization.split(" ");
+  if (scheme !== "Bearer" || !token) return { error: "Error: Auth header is not 'Bearer {token}'" };
+  try {
+    const claims = await verifyJwt(token, jwtSecret);
+    return { role: typeof claims.role === "string" ? claims.role : "-" };
+  } catch (error) {
+    if (error instanceof AuthFailure) return { error: "Invalid JWT" };
+    throw error;
+  }
+}
+
+/** Edge functions at /functions/v1/<name>, each on its own Deno process from the `deno` npm package. */
+export function functionsService(deps: ServiceDeps): Service {
+  const { options, config, keys } = deps;
+  const paths = { functionsDir: options.functions, configDir: path.dirname(options.config) };
+  const timeoutMs = functionsTimeoutMs();
+  const pool = new WorkerPool({ deno: denoExecutable(), denoDir: path.join(options.data, "deno"), log: (line) => console.log(line) });
+
+  const loadEnv = async () =>
+    functionEnv({
+      apiUrl: `http://127.0.0.1:${options.apiPort}`,
+      anonKey: keys.anonKey,
+      serviceRoleKey: keys.serviceRoleKey,
+      dbUrl: deps.dbUrl,
+      secrets: { ...config.edge_runtime.secrets, ...(await readEnvFile(path.join(options.functions, ".env"))) },
+    });
+  let env = loadEnv();
+  const watcher: FSWatcher | undefined = watchFunctions(options.functions, {
+    function: (name) => pool.retire([name]),
+    everything: () => {
+      env = loadEnv();
+      pool.retire();
+    },
+  });
+
+  return {
+    prefix: "/functions/v1",
+    ownsPreflight: true,
+    async handle(req, res, ctx) {
+      const name = ctx.path.split("/")[1] ?? "";
+      const spec = await resolveFunction(name, config, paths);
+      if (!spec) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("Function not found");
+        return;
+      }
+      const headers = withAuthorization(req.headers);
+      if (spec.verifyJwt && req.method !== "OPTIONS") {
+        const verified = await verifiedRole(headers, keys.jwtSecret);
+        if ("error" in verified) {
+          sendJson(res, 401, { msg: verified.error });
+          return;
+        }
+        ctx.role = verified.role;
+      }
+      const worker = pool.workerFor(spec, await env);
+      await proxyToWorker(req, res, worker, { path: ctx.path + ctx.url.search, headers }, timeoutMs);
+    },
+    async close() {
+      watcher?.close();
+      await pool.close();
+    },
+  };
+}

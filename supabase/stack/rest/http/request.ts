@@ -1,0 +1,142 @@
+/**
+ * An HTTP request as PostgREST's ApiRequest: which resource and action, in which schema, with
+ * which query parameters, range, preferences, media types and body. Nothing here touches the
+ * database or the schema cache.
+ */
+import type { IncomingMessage } from "node:http";
+import type { RestConfig } from "../config.ts";
+import { invalidRange, invalidResourcePath, putLimitNotAllowed, unacceptableSchema, unsupportedMethod, invalidRpcMethod } from "../errors.ts";
+import { decodeMediaType, parseAccept, type MediaType } from "../parse/media.ts";
+import { parsePayload, type Payload } from "../parse/payload.ts";
+import { parsePreferences, type Preferences } from "../parse/prefer.ts";
+import { parseQueryParams } from "../parse/query-params.ts";
+import { intersectRanges, parseRangeHeader } from "../parse/range.ts";
+import type { QueryParams, RowRange } from "../parse/types.ts";
+
+export type Action =
+  | { kind: "read"; table: string; headersOnly: boolean }
+  | { kind: "insert"; table: string }
+  | { kind: "upsert-put"; table: string }
+  | { kind: "update"; table: string }
+  | { kind: "delete"; table: string }
+  | { kind: "call"; fn: string; read: boolean; headersOnly: boolean }
+  | { kind: "schema"; headersOnly: boolean };
+
+export interface ApiRequest {
+  method: string;
+  action: Action;
+  schema: string;
+  /** The schema came from Accept-Profile / Content-Profile, or several are exposed: echo Content-Profile. */
+  negotiatedByProfile: boolean;
+  query: QueryParams;
+  topLevelRange: RowRange;
+  preferences: Preferences;
+  accept: MediaType[];
+  contentType: MediaType;
+  payload: Payload | undefined;
+  /** Lower-cased header names → values, for `request.headers`. */
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+  path: string;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** A path segment; a malformed escape is an invalid path rather than a crash. */
+function segment(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw invalidResourcePath();
+  }
+}
+
+function action(method: string, path: string): Action {
+  const segments = path.split("/").slice(1).map(segment);
+  if (segments.length === 1 && segments[0] === "") {
+    if (method === "GET" || method === "HEAD") return { kind: "schema", headersOnly: method === "HEAD" };
+    throw unsupportedMethod(method);
+  }
+  if (segments.length === 2 && segments[0] === "rpc" && segments[1] !== "") {
+    const fn = segments[1]!;
+    if (method === "GET" || method === "HEAD") return { kind: "call", fn, read: true, headersOnly: method === "HEAD" };
+    if (method === "POST") return { kind: "call", fn, read: false, headersOnly: false };
+    throw invalidRpcMethod(method);
+  }
+  if (segments.length !== 1 || segments[0] === "") throw invalidResourcePath();
+  const table = segments[0]!;
+  switch (method) {
+    case "GET":
+    case "HEAD":
+      return { kind: "read", table, headersOnly: method === "HEAD" };
+    case "POST":
+      return { kind: "insert", table };
+    case "PUT":
+      return { kind: "upsert-put", table };
+    case "PATCH":
+      return { kind: "update", table };
+    case "DELETE":
+      return { kind: "delete", table };
+    default:
+      throw unsupportedMethod(method);
+  }
+}
+
+function cookies(text: string | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const part of (text ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) result[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return result;
+}
+
+export function parseApiRequest(req: IncomingMessage, path: string, rawQuery: string, body: Buffer, config: RestConfig): ApiRequest {
+  const method = req.method ?? "GET";
+  const act = action(method, path);
+
+  const isWrite = ["POST", "PUT", "PATCH", "DELETE"].includes(method);
+  const profile = header(req, isWrite ? "content-profile" : "accept-profile");
+  if (profile !== undefined && !config.schemas.includes(profile)) throw unacceptableSchema(profile, config.schemas);
+  const schema = profile ?? config.schemas[0]!;
+
+  // The gateway's `apikey` query parameter is the gateway's, not a filter.
+  const query = parseQueryParams(rawQuery, act.kind === "call" && act.read, ["apikey"]);
+
+  const limitRange = query.ranges.find((r) => r.path.length === 0)?.range ?? { offset: 0 };
+  const headerRange = method === "GET" ? parseRangeHeader(header(req, "range")) : { range: { offset: 0 }, empty: false };
+  if (headerRange.empty) throw invalidRange("The lower boundary must be lower than or equal to the upper boundary in the Range header.");
+  const topLevelRange = intersectRanges(headerRange.range, limitRange);
+  if (method === "PUT" && (topLevelRange.offset !== 0 || topLevelRange.limit !== undefined)) throw putLimitNotAllowed();
+
+  const contentType = decodeMediaType(header(req, "content-type") ?? "application/json");
+  const preferences = parsePreferences(
+    ([] as string[]).concat(req.headers.prefer ?? []),
+    config.txEnd === "commit-allow-override" || config.txEnd === "rollback-allow-override",
+  );
+  const needsBody = act.kind === "insert" || act.kind === "upsert-put" || act.kind === "update" || (act.kind === "call" && !act.read);
+  const payload = needsBody ? parsePayload(body, contentType, act.kind === "call", query.columns !== undefined) : undefined;
+
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name !== "cookie" && value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return {
+    method,
+    action: act,
+    schema,
+    negotiatedByProfile: profile !== undefined || config.schemas.length !== 1,
+    query,
+    topLevelRange,
+    preferences,
+    accept: parseAccept(header(req, "accept")),
+    contentType,
+    payload,
+    headers,
+    cookies: cookies(header(req, "cookie")),
+    path,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Splits a query string into PostgREST's parameters: `select`, `columns`, `on_conflict`, and for
+ * any path (`embed.` prefixes) `order`, `limit`, `offset`, `and`, `or`; everything else is a filter
+ * (or, on GET /rpc, an argument when it has no operator).
+ */
+import { queryParamError } from "../errors.ts";
+import { parseColumnList, parseEmbedPath, parseFilterValue, parseLogic, parseOrder, parseSelect, parseTreePath } from "./grammar.ts";
+import type { QueryParams, RowRange } from "./types.ts";
+
+/** `application/x-www-form-urlencoded` decoding, `+` as space; a bad `%` escape is kept as it is. */
+function decode(text: string): string {
+  const spaced = text.replace(/\+/g, " ");
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  }
+}
+
+/** Pairs in order; a key without `=` has no value and is ignored, as in PostgREST. */
+export function splitQuery(query: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const part of query.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    pairs.push([decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
+  }
+  return pairs;
+}
+
+const lastSegment = (key: string) => key.slice(key.lastIndexOf(".") + 1);
+const pathOf = (key: string) => (key.includes(".") ? key.slice(0, key.lastIndexOf(".")) : "");
+
+function nonNegativeInteger(key: string, value: string): number {
+  if (!/^\s*\d+\s*$/.test(value)) {
+    throw queryParamError(`"failed to parse ${lastSegment(key)} parameter (${value})" (line 1, column 1)`, `unexpected ${JSON.stringify(value[0] ?? "")} expecting digit`);
+  }
+  return Number(value);
+}
+
+/**
+ * `isRpcRead`: on GET/HEAD /rpc/fn a parameter whose value is not an operator expression is an
+ * argument of the function rather than a filter.
+ */
+export function parseQueryParams(query: string, isRpcRead: boolean, reserved: string[] = []): QueryParams {
+  const pairs = splitQuery(query).filter(([key]) => !reserved.includes(key));
+  const canonical = [...pairs]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join("&");
+  const lookup = (name: string) => pairs.find(([key]) => key === name)?.[1];
+
+  const result: QueryParams = {
+    canonical,
+    select: parseSelect(lookup("select") ?? "*"),
+    filters: [],
+    rpcArguments: [],
+    logic: [],
+    order: [],
+    ranges: [],
+    rootFilterFields: new Set(),
+  };
+  const columns = lookup("columns");
+  if (columns !== undefined) result.columns = parseColumnList(columns, "columns");
+  const onConflict = lookup("on_conflict");
+  if (onConflict !== undefined) result.onConflict = parseColumnList(onConflict, "on_conflict");
+
+  // Keyed by the path's names joined with NUL, which no name contains.
+  const limits = new Map<string, number>();
+  const offsets = new Map<string, number>();
+  for (const [key, value] of pairs) {
+    if (["select", "columns", "on_conflict"].includes(key)) continue;
+    const last = lastSegment(key);
+    if (last === "order") {
+      result.order.push({ path: parseEmbedPath(pathOf(key)), terms: parseOrder(value) });
+    } else if (last === "limit") limits.set(parseEmbedPath(pathOf(key)).join("\0"), nonNegativeInteger(key, value));
+    else if (last === "offset") offsets.set(parseEmbedPath(pathOf(key)).join("\0"), nonNegativeInteger(key, value));
+    else if (last === "and" || last === "or") result.logic.push(parseLogic(key, value));
+    else {
+      const { path, field } = parseTreePath(key);
+      if (isRpcRead) {
+        let op;
+        try {
+          op = parseFilterValue(value);
+        } catch {
+          if (path.length === 0 && field.jsonPath.length === 0) {
+            result.rpcArguments.push([field.name, value]);
+            continue;
+          }
+        }
+        if (op) {
+          result.filters.push({ path, filter: { field, ...op } });
+          if (path.length === 0) result.rootFilterFields.add(field.name);
+          continue;
+        }
+      }
+      result.filters.push({ path, filter: { field, ...parseFilterValue(value) } });
+      if (path.length === 0) result.rootFilterFields.add(field.name);
+    }
+  }
+  for (const path of new Set([...limits.keys(), ...offsets.keys()])) {
+    const range: RowRange = { offset: offsets.get(path) ?? 0 };
+    const limit = limits.get(path);
+    if (limit !== undefined) range.limit = limit;
+    result.ranges.push({ path: path === "" ? [] : path.split("\0"), range });
+  }
+  return result;
+}

@@ -1,0 +1,72 @@
+/** Choosing the function a call means among its overloads (PostgREST's findProc), and its arguments. */
+import { ambiguousRpc, noRpc } from "../errors.ts";
+import type { MediaType } from "../parse/media.ts";
+import { qiKey, type Routine, type SchemaCache } from "../schema-cache/types.ts";
+import { closest, similarity } from "./suggest.ts";
+
+const bodyParamType: Partial<Record<MediaType["kind"], string[]>> = {
+  json: ["json", "jsonb"],
+  text: ["text"],
+  xml: ["xml"],
+  octet: ["bytea"],
+};
+
+function takesWholeBody(routine: Routine, contentType: MediaType, isPost: boolean): boolean {
+  const [only] = routine.params;
+  return isPost && routine.params.length === 1 && only!.name === "" && (bodyParamType[contentType.kind] ?? []).includes(only!.type);
+}
+
+function matchesArguments(routine: Routine, keys: Set<string>, contentType: MediaType, isPost: boolean): boolean {
+  if (routine.params.length === 0) return keys.size === 0 && !(isPost && ["octet", "text", "xml"].includes(contentType.kind));
+  const required = routine.params.filter((p) => p.required).map((p) => p.name);
+  const optional = new Set(routine.params.filter((p) => !p.required).map((p) => p.name));
+  const given = [...keys].filter((k) => !optional.has(k));
+  return given.length === required.length && required.every((name) => keys.has(name));
+}
+
+const signature = (r: Routine) => `${r.schema}.${r.name}(${r.params.map((p) => `${p.name} => ${p.type}`).join(", ")})`;
+
+export function findRoutine(cache: SchemaCache, schema: string, name: string, keys: Set<string>, contentType: MediaType, isPost: boolean): Routine {
+  const overloads = cache.routines.get(qiKey(schema, name)) ?? [];
+  const matching = overloads.filter((r) => matchesArguments(r, keys, contentType, isPost));
+  if (matching.length === 1) return matching[0]!;
+  if (matching.length > 1) throw ambiguousRpc(matching.map(signature));
+  const bodyTakers = overloads.filter((r) => takesWholeBody(r, contentType, isPost));
+  if (bodyTakers.length === 1) return bodyTakers[0]!;
+  if (bodyTakers.length > 1) throw ambiguousRpc(bodyTakers.map(signature));
+  throw noRpcError(cache, schema, name, [...keys], contentType, isPost, overloads);
+}
+
+function noRpcError(cache: SchemaCache, schema: string, name: string, keys: string[], contentType: MediaType, isPost: boolean, overloads: Routine[]) {
+  const onlyBody = isPost && ["text", "xml", "octet"].includes(contentType.kind);
+  const fn = `${schema}.${name}`;
+  const args = keys.length === 0 ? " without parameters" : `(${keys.join(", ")})`;
+  const message = `Could not find the function ${fn}${onlyBody ? "" : args} in the schema cache`;
+  const withParams = keys.length === 0 ? " without parameters" : ` with parameter${keys.length > 1 ? "s" : ""} ${keys.join(", ")}`;
+  let details = `Searched for the function ${fn}`;
+  if (isPost && contentType.kind === "text") details += " with a single unnamed text parameter";
+  else if (isPost && contentType.kind === "xml") details += " with a single unnamed xml parameter";
+  else if (isPost && contentType.kind === "octet") details += " with a single unnamed bytea parameter";
+  else if (isPost && contentType.kind === "json") details += `${withParams} or with a single unnamed json/jsonb parameter`;
+  else details += withParams;
+  details += ", but no matches were found in the schema cache.";
+
+  let hint: string | null = null;
+  if (!onlyBody) {
+    if (overloads.length === 0) {
+      const names = [...cache.routines.keys()].filter((k) => k.startsWith(`${schema}\u0000`)).map((k) => k.slice(schema.length + 1));
+      const best = closest(name, names, 0.75);
+      if (best !== undefined) hint = `Perhaps you meant to call the function ${schema}.${best}`;
+    } else {
+      const asText = (names: string[]) => `(${[...names].sort().join(", ")})`;
+      const wanted = asText(keys);
+      const candidates = overloads.map((r) => asText(r.params.map((p) => p.name)));
+      const best = candidates.reduce<[string, number] | undefined>((acc, c) => {
+        const score = similarity(wanted, c);
+        return score >= 0.33 && (!acc || score > acc[1]) ? [c, score] : acc;
+      }, undefined);
+      if (best) hint = `Perhaps you meant to call the function ${schema}.${name}${best[0]}`;
+    }
+  }
+  return noRpc(message, details, hint);
+}

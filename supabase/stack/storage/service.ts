@@ -1,0 +1,48 @@
+import path from "node:path";
+import { parseSize } from "../config/project-config.ts";
+import type { Service, ServiceDeps } from "../gateway/service.ts";
+import { callerOf } from "./caller.ts";
+import type { StorageContext } from "./context.ts";
+import { StorageDb, type Caller } from "./db.ts";
+import { Disk } from "./disk.ts";
+import { errors, sendStorageError } from "./errors.ts";
+import { matchRoute } from "./http/router.ts";
+import { storageRoutes } from "./http/routes.ts";
+import { UrlSigner } from "./signed-urls.ts";
+
+/** Signed and public URLs act as the storage admin; nothing about the caller is known or needed. */
+const noCaller: Caller = { role: "anon", claims: {}, owner: undefined, isAuthenticated: false };
+
+/** Supabase Storage's API at /storage/v1: object rows in storage.objects, bytes under `<data>/storage`. */
+export function storageService(deps: ServiceDeps): Service {
+  const db = new StorageDb(deps.dbUrl);
+  const ctx: StorageContext = {
+    db,
+    disk: new Disk(path.join(deps.options.data, "storage")),
+    signer: new UrlSigner(deps.keys.jwtSecret),
+    fileSizeLimit: parseSize(deps.config.storage.file_size_limit),
+  };
+  const routes = storageRoutes(ctx);
+
+  return {
+    prefix: "/storage/v1",
+    async handle(req, res, gatewayCtx) {
+      const method = req.method ?? "GET";
+      try {
+        const match = matchRoute(routes, method, gatewayCtx.path);
+        if (!match) throw errors.routeNotFound(method, gatewayCtx.path + gatewayCtx.url.search);
+        const { route, params } = match;
+        const caller = route.auth === "none" ? noCaller : await callerOf(req, deps.keys.jwtSecret, { allowAnonymous: route.auth === "optional" });
+        if (route.auth !== "none") gatewayCtx.role = caller.role;
+        const scope = { caller, headers: req.headers, method, path: gatewayCtx.path, operation: route.operation };
+        await route.handle({ req, res, url: gatewayCtx.url, params, scope });
+      } catch (error) {
+        sendStorageError(res, error);
+      } finally {
+        // A refused upload is answered before its body is read; drain it so the client sees the answer.
+        if (!req.readableEnded) req.resume();
+      }
+    },
+    close: () => db.close(),
+  };
+}
