@@ -23,19 +23,1438 @@ export type Database = {
           }
         },"public": {
           Tables: {
-            [_ in never]: never
+            "assessment_attempts": {
+                  Row: {
+                    "answers": NonNullable<Json>,"assessment_id": string,"attempt_number": number,"enrollment_id": string,"id": string,"max_points": number,"organization_id": string | null,"passed": boolean,"score_percent": number,"score_points": number,"submitted_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "answers": NonNullable<Json>,"assessment_id": string,"attempt_number": number,"enrollment_id": string,"id"?: string,"max_points": number,"organization_id"?: string | null,"passed": boolean,"score_percent": number,"score_points": number,"submitted_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "answers"?: NonNullable<Json>,"assessment_id"?: string,"attempt_number"?: number,"enrollment_id"?: string,"id"?: string,"max_points"?: number,"organization_id"?: string | null,"passed"?: boolean,"score_percent"?: number,"score_points"?: number,"submitted_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "assessment_attempts_assessment_id_fkey"
+      columns: ["assessment_id"]
+isOneToOne: false
+      referencedRelation: "assessments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "assessment_attempts_enrollment_id_fkey"
+      columns: ["enrollment_id"]
+isOneToOne: false
+      referencedRelation: "course_enrollments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "assessment_attempts_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"assessment_choices": {
+                  Row: {
+                    "id": string,"label": string,"organization_id": string | null,"position": number,"question_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "id"?: string,"label": string,"organization_id"?: string | null,"position"?: number,"question_id": string
+                  }
+                  Update: {
+                    "id"?: string,"label"?: string,"organization_id"?: string | null,"position"?: number,"question_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "assessment_choices_question_id_fkey"
+      columns: ["question_id"]
+isOneToOne: false
+      referencedRelation: "assessment_questions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"assessment_correct_choices": {
+                  Row: {
+                    "choice_id": string,"organization_id": string | null,"question_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "choice_id": string,"organization_id"?: string | null,"question_id"?: string | null
+                  }
+                  Update: {
+                    "choice_id"?: string,"organization_id"?: string | null,"question_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "assessment_correct_choices_choice_id_fkey"
+      columns: ["choice_id"]
+isOneToOne: true
+      referencedRelation: "assessment_choices"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"assessment_questions": {
+                  Row: {
+                    "assessment_id": string,"id": string,"kind": Database["public"]['Enums']["question_kind"],"organization_id": string | null,"points": number,"position": number,"prompt": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "assessment_id": string,"id"?: string,"kind"?: Database["public"]['Enums']["question_kind"],"organization_id"?: string | null,"points"?: number,"position"?: number,"prompt": string
+                  }
+                  Update: {
+                    "assessment_id"?: string,"id"?: string,"kind"?: Database["public"]['Enums']["question_kind"],"organization_id"?: string | null,"points"?: number,"position"?: number,"prompt"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "assessment_questions_assessment_id_fkey"
+      columns: ["assessment_id"]
+isOneToOne: false
+      referencedRelation: "assessments"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"assessments": {
+                  Row: {
+                    "course_id": string,"created_at": string,"description": string | null,"id": string,"is_required": boolean,"max_attempts": number | null,"organization_id": string | null,"pass_mark_percent": number,"position": number,"title": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "course_id": string,"created_at"?: string,"description"?: string | null,"id"?: string,"is_required"?: boolean,"max_attempts"?: number | null,"organization_id"?: string | null,"pass_mark_percent"?: number,"position"?: number,"title": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "course_id"?: string,"created_at"?: string,"description"?: string | null,"id"?: string,"is_required"?: boolean,"max_attempts"?: number | null,"organization_id"?: string | null,"pass_mark_percent"?: number,"position"?: number,"title"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "assessments_course_id_fkey"
+      columns: ["course_id"]
+isOneToOne: false
+      referencedRelation: "courses"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"certificate_templates": {
+                  Row: {
+                    "accent_color": string,"background_path": string | null,"body": string,"created_at": string,"created_by": string | null,"id": string,"is_default": boolean,"name": string,"organization_id": string | null,"primary_color": string,"signatory_name": string | null,"signatory_title": string | null,"signature_image_path": string | null,"title": string,"updated_at": string,"validity_months": number | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "accent_color"?: string,"background_path"?: string | null,"body"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"is_default"?: boolean,"name": string,"organization_id"?: string | null,"primary_color"?: string,"signatory_name"?: string | null,"signatory_title"?: string | null,"signature_image_path"?: string | null,"title"?: string,"updated_at"?: string,"validity_months"?: number | null
+                  }
+                  Update: {
+                    "accent_color"?: string,"background_path"?: string | null,"body"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"is_default"?: boolean,"name"?: string,"organization_id"?: string | null,"primary_color"?: string,"signatory_name"?: string | null,"signatory_title"?: string | null,"signature_image_path"?: string | null,"title"?: string,"updated_at"?: string,"validity_months"?: number | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "certificate_templates_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "certificate_templates_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"certificates": {
+                  Row: {
+                    "achieved_at": string,"certificate_number": string,"cpd_credits": number,"cpd_cycle": string | null,"enrollment_id": string | null,"expires_at": string | null,"holder_id": string,"holder_name": string,"id": string,"issued_at": string,"issued_by": string | null,"organization_id": string | null,"pdf_generated_at": string | null,"pdf_path": string | null,"registration_id": string | null,"reissue_of": string | null,"revocation_reason": string | null,"revoked_at": string | null,"revoked_by": string | null,"template_id": string | null,"title": string,"verification_code": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "achieved_at": string,"certificate_number": string,"cpd_credits"?: number,"cpd_cycle"?: string | null,"enrollment_id"?: string | null,"expires_at"?: string | null,"holder_id": string,"holder_name": string,"id"?: string,"issued_at"?: string,"issued_by"?: string | null,"organization_id"?: string | null,"pdf_generated_at"?: string | null,"pdf_path"?: string | null,"registration_id"?: string | null,"reissue_of"?: string | null,"revocation_reason"?: string | null,"revoked_at"?: string | null,"revoked_by"?: string | null,"template_id"?: string | null,"title": string,"verification_code": string
+                  }
+                  Update: {
+                    "achieved_at"?: string,"certificate_number"?: string,"cpd_credits"?: number,"cpd_cycle"?: string | null,"enrollment_id"?: string | null,"expires_at"?: string | null,"holder_id"?: string,"holder_name"?: string,"id"?: string,"issued_at"?: string,"issued_by"?: string | null,"organization_id"?: string | null,"pdf_generated_at"?: string | null,"pdf_path"?: string | null,"registration_id"?: string | null,"reissue_of"?: string | null,"revocation_reason"?: string | null,"revoked_at"?: string | null,"revoked_by"?: string | null,"template_id"?: string | null,"title"?: string,"verification_code"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "certificates_enrollment_id_fkey"
+      columns: ["enrollment_id"]
+isOneToOne: false
+      referencedRelation: "course_enrollments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "certificates_holder_id_fkey"
+      columns: ["holder_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "certificates_issued_by_fkey"
+      columns: ["issued_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "certificates_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "certificates_registration_id_fkey"
+      columns: ["registration_id"]
+isOneToOne: false
+      referencedRelation: "event_registrations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "certificates_reissue_of_fkey"
+      columns: ["reissue_of"]
+isOneToOne: false
+      referencedRelation: "certificates"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "certificates_revoked_by_fkey"
+      columns: ["revoked_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "certificates_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "certificate_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"course_enrollments": {
+                  Row: {
+                    "cancelled_at": string | null,"completed_at": string | null,"course_id": string,"currency": string | null,"enrolled_at": string,"id": string,"invoice_id": string | null,"lessons_completed": number,"organization_id": string | null,"paid_at": string | null,"payment_reference": string | null,"price_amount": number,"refunded_at": string | null,"status": Database["public"]['Enums']["enrollment_status"],"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "cancelled_at"?: string | null,"completed_at"?: string | null,"course_id": string,"currency"?: string | null,"enrolled_at"?: string,"id"?: string,"invoice_id"?: string | null,"lessons_completed"?: number,"organization_id"?: string | null,"paid_at"?: string | null,"payment_reference"?: string | null,"price_amount"?: number,"refunded_at"?: string | null,"status": Database["public"]['Enums']["enrollment_status"],"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "cancelled_at"?: string | null,"completed_at"?: string | null,"course_id"?: string,"currency"?: string | null,"enrolled_at"?: string,"id"?: string,"invoice_id"?: string | null,"lessons_completed"?: number,"organization_id"?: string | null,"paid_at"?: string | null,"payment_reference"?: string | null,"price_amount"?: number,"refunded_at"?: string | null,"status"?: Database["public"]['Enums']["enrollment_status"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "course_enrollments_course_id_fkey"
+      columns: ["course_id"]
+isOneToOne: false
+      referencedRelation: "courses"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "course_enrollments_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"course_lessons": {
+                  Row: {
+                    "content": string | null,"course_id": string | null,"created_at": string,"duration_minutes": number | null,"id": string,"is_preview": boolean,"module_id": string,"organization_id": string | null,"position": number,"title": string,"updated_at": string,"video_url": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "content"?: string | null,"course_id"?: string | null,"created_at"?: string,"duration_minutes"?: number | null,"id"?: string,"is_preview"?: boolean,"module_id": string,"organization_id"?: string | null,"position"?: number,"title": string,"updated_at"?: string,"video_url"?: string | null
+                  }
+                  Update: {
+                    "content"?: string | null,"course_id"?: string | null,"created_at"?: string,"duration_minutes"?: number | null,"id"?: string,"is_preview"?: boolean,"module_id"?: string,"organization_id"?: string | null,"position"?: number,"title"?: string,"updated_at"?: string,"video_url"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "course_lessons_module_id_fkey"
+      columns: ["module_id"]
+isOneToOne: false
+      referencedRelation: "course_modules"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"course_modules": {
+                  Row: {
+                    "course_id": string,"created_at": string,"description": string | null,"id": string,"organization_id": string | null,"position": number,"title": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "course_id": string,"created_at"?: string,"description"?: string | null,"id"?: string,"organization_id"?: string | null,"position"?: number,"title": string
+                  }
+                  Update: {
+                    "course_id"?: string,"created_at"?: string,"description"?: string | null,"id"?: string,"organization_id"?: string | null,"position"?: number,"title"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "course_modules_course_id_fkey"
+      columns: ["course_id"]
+isOneToOne: false
+      referencedRelation: "courses"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"courses": {
+                  Row: {
+                    "certificate_template_id": string | null,"cover_image_path": string | null,"cpd_category": string | null,"cpd_credits": number,"created_at": string,"created_by": string | null,"currency": string | null,"description": string | null,"id": string,"is_free": boolean | null,"lesson_count": number,"level": Database["public"]['Enums']["skill_level"],"organization_id": string,"price_amount": number,"published_at": string | null,"slug": string,"status": Database["public"]['Enums']["course_status"],"summary": string | null,"title": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "certificate_template_id"?: string | null,"cover_image_path"?: string | null,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"id"?: string,"is_free"?: never,"lesson_count"?: number,"level"?: Database["public"]['Enums']["skill_level"],"organization_id": string,"price_amount"?: number,"published_at"?: string | null,"slug": string,"status"?: Database["public"]['Enums']["course_status"],"summary"?: string | null,"title": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "certificate_template_id"?: string | null,"cover_image_path"?: string | null,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"id"?: string,"is_free"?: never,"lesson_count"?: number,"level"?: Database["public"]['Enums']["skill_level"],"organization_id"?: string,"price_amount"?: number,"published_at"?: string | null,"slug"?: string,"status"?: Database["public"]['Enums']["course_status"],"summary"?: string | null,"title"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "courses_certificate_template_id_fkey"
+      columns: ["certificate_template_id"]
+isOneToOne: false
+      referencedRelation: "certificate_templates"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "courses_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "courses_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"cpd_credit_entries": {
+                  Row: {
+                    "activity_title": string,"category": string | null,"created_at": string,"credits": number,"earned_at": string,"enrollment_id": string | null,"id": string,"notes": string | null,"organization_id": string | null,"provider_name": string | null,"registration_id": string | null,"source": Database["public"]['Enums']["cpd_source"],"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "activity_title": string,"category"?: string | null,"created_at"?: string,"credits": number,"earned_at": string,"enrollment_id"?: string | null,"id"?: string,"notes"?: string | null,"organization_id"?: string | null,"provider_name"?: string | null,"registration_id"?: string | null,"source"?: Database["public"]['Enums']["cpd_source"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "activity_title"?: string,"category"?: string | null,"created_at"?: string,"credits"?: number,"earned_at"?: string,"enrollment_id"?: string | null,"id"?: string,"notes"?: string | null,"organization_id"?: string | null,"provider_name"?: string | null,"registration_id"?: string | null,"source"?: Database["public"]['Enums']["cpd_source"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "cpd_credit_entries_enrollment_id_fkey"
+      columns: ["enrollment_id"]
+isOneToOne: true
+      referencedRelation: "course_enrollments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "cpd_credit_entries_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "cpd_credit_entries_registration_id_fkey"
+      columns: ["registration_id"]
+isOneToOne: true
+      referencedRelation: "event_registrations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "cpd_credit_entries_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"event_check_ins": {
+                  Row: {
+                    "checked_in_at": string,"checked_in_by": string | null,"device_id": string | null,"event_id": string,"id": string,"method": Database["public"]['Enums']["check_in_method"],"organization_id": string | null,"recorded_at": string,"registration_id": string,"session_id": string | null,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "checked_in_at": string,"checked_in_by"?: string | null,"device_id"?: string | null,"event_id": string,"id"?: string,"method"?: Database["public"]['Enums']["check_in_method"],"organization_id"?: string | null,"recorded_at"?: string,"registration_id": string,"session_id"?: string | null,"user_id": string
+                  }
+                  Update: {
+                    "checked_in_at"?: string,"checked_in_by"?: string | null,"device_id"?: string | null,"event_id"?: string,"id"?: string,"method"?: Database["public"]['Enums']["check_in_method"],"organization_id"?: string | null,"recorded_at"?: string,"registration_id"?: string,"session_id"?: string | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "event_check_ins_checked_in_by_fkey"
+      columns: ["checked_in_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "event_check_ins_event_id_fkey"
+      columns: ["event_id"]
+isOneToOne: false
+      referencedRelation: "events"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "event_check_ins_registration_id_fkey"
+      columns: ["registration_id"]
+isOneToOne: false
+      referencedRelation: "event_registrations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "event_check_ins_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "event_sessions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "event_check_ins_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"event_join_details": {
+                  Row: {
+                    "event_id": string,"instructions": string | null,"join_url": string,"meeting_id": string | null,"organization_id": string | null,"passcode": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "event_id": string,"instructions"?: string | null,"join_url": string,"meeting_id"?: string | null,"organization_id"?: string | null,"passcode"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "event_id"?: string,"instructions"?: string | null,"join_url"?: string,"meeting_id"?: string | null,"organization_id"?: string | null,"passcode"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "event_join_details_event_id_fkey"
+      columns: ["event_id"]
+isOneToOne: true
+      referencedRelation: "events"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"event_media": {
+                  Row: {
+                    "caption": string | null,"created_at": string,"event_id": string,"id": string,"kind": Database["public"]['Enums']["media_kind"],"organization_id": string | null,"position": number,"storage_path": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "caption"?: string | null,"created_at"?: string,"event_id": string,"id"?: string,"kind"?: Database["public"]['Enums']["media_kind"],"organization_id"?: string | null,"position"?: number,"storage_path": string
+                  }
+                  Update: {
+                    "caption"?: string | null,"created_at"?: string,"event_id"?: string,"id"?: string,"kind"?: Database["public"]['Enums']["media_kind"],"organization_id"?: string | null,"position"?: number,"storage_path"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "event_media_event_id_fkey"
+      columns: ["event_id"]
+isOneToOne: false
+      referencedRelation: "events"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"event_references": {
+                  Row: {
+                    "created_at": string,"description": string | null,"event_id": string,"id": string,"organization_id": string | null,"position": number,"title": string,"url": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"description"?: string | null,"event_id": string,"id"?: string,"organization_id"?: string | null,"position"?: number,"title": string,"url": string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string | null,"event_id"?: string,"id"?: string,"organization_id"?: string | null,"position"?: number,"title"?: string,"url"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "event_references_event_id_fkey"
+      columns: ["event_id"]
+isOneToOne: false
+      referencedRelation: "events"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"event_registrations": {
+                  Row: {
+                    "attended_at": string | null,"cancellation_reason": string | null,"cancelled_at": string | null,"cancelled_by": string | null,"check_in_token": string,"confirmed_at": string | null,"created_at": string,"currency": string | null,"event_id": string,"expired_at": string | null,"hold_expires_at": string | null,"id": string,"invited_by": string | null,"invoice_id": string | null,"offer_expires_at": string | null,"organization_id": string | null,"paid_at": string | null,"payment_reference": string | null,"price_amount": number,"refunded_at": string | null,"status": Database["public"]['Enums']["registration_status"],"transferred_at": string | null,"transferred_from_user_id": string | null,"updated_at": string,"user_id": string,"waitlisted_at": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attended_at"?: string | null,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"cancelled_by"?: string | null,"check_in_token"?: string,"confirmed_at"?: string | null,"created_at"?: string,"currency"?: string | null,"event_id": string,"expired_at"?: string | null,"hold_expires_at"?: string | null,"id"?: string,"invited_by"?: string | null,"invoice_id"?: string | null,"offer_expires_at"?: string | null,"organization_id"?: string | null,"paid_at"?: string | null,"payment_reference"?: string | null,"price_amount"?: number,"refunded_at"?: string | null,"status": Database["public"]['Enums']["registration_status"],"transferred_at"?: string | null,"transferred_from_user_id"?: string | null,"updated_at"?: string,"user_id": string,"waitlisted_at"?: string | null
+                  }
+                  Update: {
+                    "attended_at"?: string | null,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"cancelled_by"?: string | null,"check_in_token"?: string,"confirmed_at"?: string | null,"created_at"?: string,"currency"?: string | null,"event_id"?: string,"expired_at"?: string | null,"hold_expires_at"?: string | null,"id"?: string,"invited_by"?: string | null,"invoice_id"?: string | null,"offer_expires_at"?: string | null,"organization_id"?: string | null,"paid_at"?: string | null,"payment_reference"?: string | null,"price_amount"?: number,"refunded_at"?: string | null,"status"?: Database["public"]['Enums']["registration_status"],"transferred_at"?: string | null,"transferred_from_user_id"?: string | null,"updated_at"?: string,"user_id"?: string,"waitlisted_at"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "event_registrations_cancelled_by_fkey"
+      columns: ["cancelled_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "event_registrations_event_id_fkey"
+      columns: ["event_id"]
+isOneToOne: false
+      referencedRelation: "events"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "event_registrations_invited_by_fkey"
+      columns: ["invited_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "event_registrations_transferred_from_user_id_fkey"
+      columns: ["transferred_from_user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "event_registrations_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"event_sessions": {
+                  Row: {
+                    "created_at": string,"description": string | null,"ends_at": string,"event_id": string,"id": string,"organization_id": string | null,"position": number,"starts_at": string,"title": string,"venue_name": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"description"?: string | null,"ends_at": string,"event_id": string,"id"?: string,"organization_id"?: string | null,"position"?: number,"starts_at": string,"title": string,"venue_name"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string | null,"ends_at"?: string,"event_id"?: string,"id"?: string,"organization_id"?: string | null,"position"?: number,"starts_at"?: string,"title"?: string,"venue_name"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "event_sessions_event_id_fkey"
+      columns: ["event_id"]
+isOneToOne: false
+      referencedRelation: "events"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"events": {
+                  Row: {
+                    "allow_transfers": boolean,"attended_count": number,"cancellation_reason": string | null,"cancelled_at": string | null,"capacity": number | null,"certificate_template_id": string | null,"completed_at": string | null,"confirmed_count": number,"cpd_category": string | null,"cpd_credits": number,"created_at": string,"created_by": string | null,"currency": string | null,"description": string | null,"ends_at": string,"format": Database["public"]['Enums']["event_format"],"held_count": number,"id": string,"is_free": boolean | null,"level": Database["public"]['Enums']["skill_level"],"main_image_path": string | null,"members_only": boolean,"organization_id": string | null,"payment_hold_minutes": number,"price_amount": number,"published_at": string | null,"registration_closed": boolean,"registration_closes_at": string | null,"registration_opens_at": string | null,"slug": string,"starts_at": string,"status": Database["public"]['Enums']["event_status"],"summary": string | null,"time_zone": string,"title": string,"updated_at": string,"venue_address": string | null,"venue_name": string | null,"waitlist_claim_minutes": number,"waitlist_count": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at": string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug": string,"starts_at": string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title": string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
+                  }
+                  Update: {
+                    "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at"?: string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug"?: string,"starts_at"?: string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title"?: string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "events_certificate_template_id_fkey"
+      columns: ["certificate_template_id"]
+isOneToOne: false
+      referencedRelation: "certificate_templates"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "events_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "events_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"learning_path_courses": {
+                  Row: {
+                    "course_id": string,"learning_path_id": string,"organization_id": string | null,"position": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "course_id": string,"learning_path_id": string,"organization_id"?: string | null,"position"?: number
+                  }
+                  Update: {
+                    "course_id"?: string,"learning_path_id"?: string,"organization_id"?: string | null,"position"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "learning_path_courses_course_id_fkey"
+      columns: ["course_id"]
+isOneToOne: false
+      referencedRelation: "courses"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "learning_path_courses_learning_path_id_fkey"
+      columns: ["learning_path_id"]
+isOneToOne: false
+      referencedRelation: "learning_paths"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"learning_paths": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"description": string | null,"id": string,"organization_id": string,"slug": string,"status": Database["public"]['Enums']["course_status"],"title": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"organization_id": string,"slug": string,"status"?: Database["public"]['Enums']["course_status"],"title": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"organization_id"?: string,"slug"?: string,"status"?: Database["public"]['Enums']["course_status"],"title"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "learning_paths_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "learning_paths_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"lesson_progress": {
+                  Row: {
+                    "completed_at": string,"enrollment_id": string,"lesson_id": string,"organization_id": string | null,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "completed_at"?: string,"enrollment_id": string,"lesson_id": string,"organization_id"?: string | null,"user_id": string
+                  }
+                  Update: {
+                    "completed_at"?: string,"enrollment_id"?: string,"lesson_id"?: string,"organization_id"?: string | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "lesson_progress_enrollment_id_fkey"
+      columns: ["enrollment_id"]
+isOneToOne: false
+      referencedRelation: "course_enrollments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "lesson_progress_lesson_id_fkey"
+      columns: ["lesson_id"]
+isOneToOne: false
+      referencedRelation: "course_lessons"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "lesson_progress_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"organization_invitations": {
+                  Row: {
+                    "code": string,"created_at": string,"email": string | null,"expires_at": string,"id": string,"invited_by": string | null,"is_person_in_charge": boolean,"message": string | null,"organization_id": string,"responded_at": string | null,"responded_by": string | null,"role": Database["public"]['Enums']["organization_role"],"status": Database["public"]['Enums']["invitation_status"]
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "code"?: string,"created_at"?: string,"email"?: string | null,"expires_at"?: string,"id"?: string,"invited_by"?: string | null,"is_person_in_charge"?: boolean,"message"?: string | null,"organization_id": string,"responded_at"?: string | null,"responded_by"?: string | null,"role"?: Database["public"]['Enums']["organization_role"],"status"?: Database["public"]['Enums']["invitation_status"]
+                  }
+                  Update: {
+                    "code"?: string,"created_at"?: string,"email"?: string | null,"expires_at"?: string,"id"?: string,"invited_by"?: string | null,"is_person_in_charge"?: boolean,"message"?: string | null,"organization_id"?: string,"responded_at"?: string | null,"responded_by"?: string | null,"role"?: Database["public"]['Enums']["organization_role"],"status"?: Database["public"]['Enums']["invitation_status"]
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "organization_invitations_invited_by_fkey"
+      columns: ["invited_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "organization_invitations_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "organization_invitations_responded_by_fkey"
+      columns: ["responded_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"organization_members": {
+                  Row: {
+                    "id": string,"invited_by": string | null,"is_person_in_charge": boolean,"joined_at": string,"organization_id": string,"role": Database["public"]['Enums']["organization_role"],"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "id"?: string,"invited_by"?: string | null,"is_person_in_charge"?: boolean,"joined_at"?: string,"organization_id": string,"role"?: Database["public"]['Enums']["organization_role"],"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "id"?: string,"invited_by"?: string | null,"is_person_in_charge"?: boolean,"joined_at"?: string,"organization_id"?: string,"role"?: Database["public"]['Enums']["organization_role"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "organization_members_invited_by_fkey"
+      columns: ["invited_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "organization_members_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "organization_members_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"organizations": {
+                  Row: {
+                    "address": string | null,"city": string | null,"contact_name": string | null,"contact_phone": string | null,"country_code": string | null,"created_at": string,"created_by": string,"description": string | null,"display_name": string,"email": string | null,"id": string,"is_verified": boolean,"kind": Database["public"]['Enums']["organization_kind"],"logo_path": string | null,"member_count": number,"slug": string,"updated_at": string,"website_url": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "address"?: string | null,"city"?: string | null,"contact_name"?: string | null,"contact_phone"?: string | null,"country_code"?: string | null,"created_at"?: string,"created_by"?: string,"description"?: string | null,"display_name": string,"email"?: string | null,"id"?: string,"is_verified"?: boolean,"kind"?: Database["public"]['Enums']["organization_kind"],"logo_path"?: string | null,"member_count"?: number,"slug": string,"updated_at"?: string,"website_url"?: string | null
+                  }
+                  Update: {
+                    "address"?: string | null,"city"?: string | null,"contact_name"?: string | null,"contact_phone"?: string | null,"country_code"?: string | null,"created_at"?: string,"created_by"?: string,"description"?: string | null,"display_name"?: string,"email"?: string | null,"id"?: string,"is_verified"?: boolean,"kind"?: Database["public"]['Enums']["organization_kind"],"logo_path"?: string | null,"member_count"?: number,"slug"?: string,"updated_at"?: string,"website_url"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "organizations_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"platform_admins": {
+                  Row: {
+                    "granted_at": string,"granted_by": string | null,"note": string | null,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "granted_at"?: string,"granted_by"?: string | null,"note"?: string | null,"user_id": string
+                  }
+                  Update: {
+                    "granted_at"?: string,"granted_by"?: string | null,"note"?: string | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "platform_admins_granted_by_fkey"
+      columns: ["granted_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "platform_admins_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"profile_contacts": {
+                  Row: {
+                    "address_line1": string | null,"address_line2": string | null,"country_code": string | null,"phone": string | null,"postal_code": string | null,"profile_id": string,"region": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "address_line1"?: string | null,"address_line2"?: string | null,"country_code"?: string | null,"phone"?: string | null,"postal_code"?: string | null,"profile_id": string,"region"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "address_line1"?: string | null,"address_line2"?: string | null,"country_code"?: string | null,"phone"?: string | null,"postal_code"?: string | null,"profile_id"?: string,"region"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "profile_contacts_profile_id_fkey"
+      columns: ["profile_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"profiles": {
+                  Row: {
+                    "avatar_url": string | null,"bio": string | null,"city": string | null,"created_at": string,"display_name": string,"headline": string | null,"id": string,"suspended_at": string | null,"suspended_until": string | null,"suspension_reason": string | null,"updated_at": string,"verification_status": Database["public"]['Enums']["verification_status"],"verified_at": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "avatar_url"?: string | null,"bio"?: string | null,"city"?: string | null,"created_at"?: string,"display_name": string,"headline"?: string | null,"id": string,"suspended_at"?: string | null,"suspended_until"?: string | null,"suspension_reason"?: string | null,"updated_at"?: string,"verification_status"?: Database["public"]['Enums']["verification_status"],"verified_at"?: string | null
+                  }
+                  Update: {
+                    "avatar_url"?: string | null,"bio"?: string | null,"city"?: string | null,"created_at"?: string,"display_name"?: string,"headline"?: string | null,"id"?: string,"suspended_at"?: string | null,"suspended_until"?: string | null,"suspension_reason"?: string | null,"updated_at"?: string,"verification_status"?: Database["public"]['Enums']["verification_status"],"verified_at"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                }
           }
           Views: {
             [_ in never]: never
           }
           Functions: {
-            [_ in never]: never
+            "accept_organization_invitation":
+{ Args: { "p_code": string }; Returns: {
+              "id": string,
+"invited_by": string | null,
+"is_person_in_charge": boolean,
+"joined_at": string,
+"organization_id": string,
+"role": Database["public"]['Enums']["organization_role"],
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "organization_members"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"attach_certificate_pdf":
+{ Args: { "p_certificate_id": string,"p_pdf_path": string }; Returns: {
+              "achieved_at": string,
+"certificate_number": string,
+"cpd_credits": number,
+"cpd_cycle": string | null,
+"enrollment_id": string | null,
+"expires_at": string | null,
+"holder_id": string,
+"holder_name": string,
+"id": string,
+"issued_at": string,
+"issued_by": string | null,
+"organization_id": string | null,
+"pdf_generated_at": string | null,
+"pdf_path": string | null,
+"registration_id": string | null,
+"reissue_of": string | null,
+"revocation_reason": string | null,
+"revoked_at": string | null,
+"revoked_by": string | null,
+"template_id": string | null,
+"title": string,
+"verification_code": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "certificates"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"cancel_course_enrollment":
+{ Args: { "p_enrollment_id": string }; Returns: {
+              "cancelled_at": string | null,
+"completed_at": string | null,
+"course_id": string,
+"currency": string | null,
+"enrolled_at": string,
+"id": string,
+"invoice_id": string | null,
+"lessons_completed": number,
+"organization_id": string | null,
+"paid_at": string | null,
+"payment_reference": string | null,
+"price_amount": number,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["enrollment_status"],
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "course_enrollments"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"cancel_registration":
+{ Args: { "p_reason"?: string,"p_registration_id": string }; Returns: {
+              "attended_at": string | null,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"cancelled_by": string | null,
+"check_in_token": string,
+"confirmed_at": string | null,
+"created_at": string,
+"currency": string | null,
+"event_id": string,
+"expired_at": string | null,
+"hold_expires_at": string | null,
+"id": string,
+"invited_by": string | null,
+"invoice_id": string | null,
+"offer_expires_at": string | null,
+"organization_id": string | null,
+"paid_at": string | null,
+"payment_reference": string | null,
+"price_amount": number,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["registration_status"],
+"transferred_at": string | null,
+"transferred_from_user_id": string | null,
+"updated_at": string,
+"user_id": string,
+"waitlisted_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "event_registrations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"certificate_document":
+{ Args: { "p_certificate_id": string }; Returns: Json
+                           },
+"certificate_open_badge":
+{ Args: { "p_certificate_id": string }; Returns: Json
+                           },
+"check_in_by_token":
+{ Args: { "p_event_id"?: string,"p_session_id"?: string,"p_token": string }; Returns: Database["public"]['CompositeTypes']["check_in_result"]
+                          SetofOptions: {
+        from: "*"
+        to: "check_in_result"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"check_in_registration":
+{ Args: { "p_registration_id": string,"p_session_id"?: string }; Returns: Database["public"]['CompositeTypes']["check_in_result"]
+                          SetofOptions: {
+        from: "*"
+        to: "check_in_result"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"claim_waitlist_offer":
+{ Args: { "p_registration_id": string }; Returns: {
+              "attended_at": string | null,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"cancelled_by": string | null,
+"check_in_token": string,
+"confirmed_at": string | null,
+"created_at": string,
+"currency": string | null,
+"event_id": string,
+"expired_at": string | null,
+"hold_expires_at": string | null,
+"id": string,
+"invited_by": string | null,
+"invoice_id": string | null,
+"offer_expires_at": string | null,
+"organization_id": string | null,
+"paid_at": string | null,
+"payment_reference": string | null,
+"price_amount": number,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["registration_status"],
+"transferred_at": string | null,
+"transferred_from_user_id": string | null,
+"updated_at": string,
+"user_id": string,
+"waitlisted_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "event_registrations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"complete_lesson":
+{ Args: { "p_lesson_id": string }; Returns: {
+              "cancelled_at": string | null,
+"completed_at": string | null,
+"course_id": string,
+"currency": string | null,
+"enrolled_at": string,
+"id": string,
+"invoice_id": string | null,
+"lessons_completed": number,
+"organization_id": string | null,
+"paid_at": string | null,
+"payment_reference": string | null,
+"price_amount": number,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["enrollment_status"],
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "course_enrollments"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"confirm_course_enrollment_payment":
+{ Args: { "p_enrollment_id": string,"p_invoice_id"?: string,"p_payment_reference": string }; Returns: {
+              "cancelled_at": string | null,
+"completed_at": string | null,
+"course_id": string,
+"currency": string | null,
+"enrolled_at": string,
+"id": string,
+"invoice_id": string | null,
+"lessons_completed": number,
+"organization_id": string | null,
+"paid_at": string | null,
+"payment_reference": string | null,
+"price_amount": number,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["enrollment_status"],
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "course_enrollments"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"confirm_registration_payment":
+{ Args: { "p_invoice_id"?: string,"p_payment_reference": string,"p_registration_id": string }; Returns: {
+              "attended_at": string | null,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"cancelled_by": string | null,
+"check_in_token": string,
+"confirmed_at": string | null,
+"created_at": string,
+"currency": string | null,
+"event_id": string,
+"expired_at": string | null,
+"hold_expires_at": string | null,
+"id": string,
+"invited_by": string | null,
+"invoice_id": string | null,
+"offer_expires_at": string | null,
+"organization_id": string | null,
+"paid_at": string | null,
+"payment_reference": string | null,
+"price_amount": number,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["registration_status"],
+"transferred_at": string | null,
+"transferred_from_user_id": string | null,
+"updated_at": string,
+"user_id": string,
+"waitlisted_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "event_registrations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"cpd_credit_totals":
+{ Args: { "p_from"?: string,"p_period"?: string,"p_time_zone"?: string,"p_to"?: string }; Returns: {
+              "course_credits": number,"credits": number,"entry_count": number,"event_credits": number,"period_start": string,"self_reported_credits": number
+            }[]
+                           },
+"create_organization_invitation":
+{ Args: { "p_email"?: string,"p_expires_in"?: string,"p_is_person_in_charge"?: boolean,"p_message"?: string,"p_organization_id": string,"p_role"?: Database["public"]['Enums']["organization_role"] }; Returns: {
+              "code": string,
+"created_at": string,
+"email": string | null,
+"expires_at": string,
+"id": string,
+"invited_by": string | null,
+"is_person_in_charge": boolean,
+"message": string | null,
+"organization_id": string,
+"responded_at": string | null,
+"responded_by": string | null,
+"role": Database["public"]['Enums']["organization_role"],
+"status": Database["public"]['Enums']["invitation_status"]
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "organization_invitations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"decline_organization_invitation":
+{ Args: { "p_code": string }; Returns: {
+              "code": string,
+"created_at": string,
+"email": string | null,
+"expires_at": string,
+"id": string,
+"invited_by": string | null,
+"is_person_in_charge": boolean,
+"message": string | null,
+"organization_id": string,
+"responded_at": string | null,
+"responded_by": string | null,
+"role": Database["public"]['Enums']["organization_role"],
+"status": Database["public"]['Enums']["invitation_status"]
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "organization_invitations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"enroll_in_course":
+{ Args: { "p_course_id": string }; Returns: {
+              "cancelled_at": string | null,
+"completed_at": string | null,
+"course_id": string,
+"currency": string | null,
+"enrolled_at": string,
+"id": string,
+"invoice_id": string | null,
+"lessons_completed": number,
+"organization_id": string | null,
+"paid_at": string | null,
+"payment_reference": string | null,
+"price_amount": number,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["enrollment_status"],
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "course_enrollments"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"event_attendance_summary":
+{ Args: { "p_event_id": string }; Returns: {
+              "checked_in_count": number,"confirmed_count": number,"session_id": string,"session_title": string,"starts_at": string
+            }[]
+                           },
+"export_cpd_credits_csv":
+{ Args: { "p_from"?: string,"p_to"?: string }; Returns: string
+                           },
+"export_organization_cpd_credits_csv":
+{ Args: { "p_from"?: string,"p_organization_id": string,"p_to"?: string }; Returns: string
+                           },
+"issue_certificate":
+{ Args: { "p_cpd_cycle"?: string,"p_enrollment_id"?: string,"p_registration_id"?: string }; Returns: {
+              "achieved_at": string,
+"certificate_number": string,
+"cpd_credits": number,
+"cpd_cycle": string | null,
+"enrollment_id": string | null,
+"expires_at": string | null,
+"holder_id": string,
+"holder_name": string,
+"id": string,
+"issued_at": string,
+"issued_by": string | null,
+"organization_id": string | null,
+"pdf_generated_at": string | null,
+"pdf_path": string | null,
+"registration_id": string | null,
+"reissue_of": string | null,
+"revocation_reason": string | null,
+"revoked_at": string | null,
+"revoked_by": string | null,
+"template_id": string | null,
+"title": string,
+"verification_code": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "certificates"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"issue_event_certificates":
+{ Args: { "p_cpd_cycle"?: string,"p_event_id": string }; Returns: {
+              "achieved_at": string,
+"certificate_number": string,
+"cpd_credits": number,
+"cpd_cycle": string | null,
+"enrollment_id": string | null,
+"expires_at": string | null,
+"holder_id": string,
+"holder_name": string,
+"id": string,
+"issued_at": string,
+"issued_by": string | null,
+"organization_id": string | null,
+"pdf_generated_at": string | null,
+"pdf_path": string | null,
+"registration_id": string | null,
+"reissue_of": string | null,
+"revocation_reason": string | null,
+"revoked_at": string | null,
+"revoked_by": string | null,
+"template_id": string | null,
+"title": string,
+"verification_code": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "certificates"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"learning_path_progress":
+{ Args: { "p_learning_path_id": string }; Returns: {
+              "completed_at": string,"course_id": string,"course_title": string,"enrollment_id": string,"enrollment_status": Database["public"]['Enums']["enrollment_status"],"lesson_count": number,"lessons_completed": number,"position": number
+            }[]
+                           },
+"process_expired_registrations":
+{ Args: Record<PropertyKey, never>; Returns: number
+                           },
+"record_registration_refund":
+{ Args: { "p_registration_id": string }; Returns: {
+              "attended_at": string | null,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"cancelled_by": string | null,
+"check_in_token": string,
+"confirmed_at": string | null,
+"created_at": string,
+"currency": string | null,
+"event_id": string,
+"expired_at": string | null,
+"hold_expires_at": string | null,
+"id": string,
+"invited_by": string | null,
+"invoice_id": string | null,
+"offer_expires_at": string | null,
+"organization_id": string | null,
+"paid_at": string | null,
+"payment_reference": string | null,
+"price_amount": number,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["registration_status"],
+"transferred_at": string | null,
+"transferred_from_user_id": string | null,
+"updated_at": string,
+"user_id": string,
+"waitlisted_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "event_registrations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"register_for_event":
+{ Args: { "p_event_id": string,"p_invited_by"?: string }; Returns: {
+              "attended_at": string | null,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"cancelled_by": string | null,
+"check_in_token": string,
+"confirmed_at": string | null,
+"created_at": string,
+"currency": string | null,
+"event_id": string,
+"expired_at": string | null,
+"hold_expires_at": string | null,
+"id": string,
+"invited_by": string | null,
+"invoice_id": string | null,
+"offer_expires_at": string | null,
+"organization_id": string | null,
+"paid_at": string | null,
+"payment_reference": string | null,
+"price_amount": number,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["registration_status"],
+"transferred_at": string | null,
+"transferred_from_user_id": string | null,
+"updated_at": string,
+"user_id": string,
+"waitlisted_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "event_registrations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"reissue_certificate":
+{ Args: { "p_certificate_id": string,"p_cpd_cycle": string }; Returns: {
+              "achieved_at": string,
+"certificate_number": string,
+"cpd_credits": number,
+"cpd_cycle": string | null,
+"enrollment_id": string | null,
+"expires_at": string | null,
+"holder_id": string,
+"holder_name": string,
+"id": string,
+"issued_at": string,
+"issued_by": string | null,
+"organization_id": string | null,
+"pdf_generated_at": string | null,
+"pdf_path": string | null,
+"registration_id": string | null,
+"reissue_of": string | null,
+"revocation_reason": string | null,
+"revoked_at": string | null,
+"revoked_by": string | null,
+"template_id": string | null,
+"title": string,
+"verification_code": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "certificates"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"revoke_certificate":
+{ Args: { "p_certificate_id": string,"p_reason": string }; Returns: {
+              "achieved_at": string,
+"certificate_number": string,
+"cpd_credits": number,
+"cpd_cycle": string | null,
+"enrollment_id": string | null,
+"expires_at": string | null,
+"holder_id": string,
+"holder_name": string,
+"id": string,
+"issued_at": string,
+"issued_by": string | null,
+"organization_id": string | null,
+"pdf_generated_at": string | null,
+"pdf_path": string | null,
+"registration_id": string | null,
+"reissue_of": string | null,
+"revocation_reason": string | null,
+"revoked_at": string | null,
+"revoked_by": string | null,
+"template_id": string | null,
+"title": string,
+"verification_code": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "certificates"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"set_certificate_expiry":
+{ Args: { "p_certificate_id": string,"p_expires_at": string }; Returns: {
+              "achieved_at": string,
+"certificate_number": string,
+"cpd_credits": number,
+"cpd_cycle": string | null,
+"enrollment_id": string | null,
+"expires_at": string | null,
+"holder_id": string,
+"holder_name": string,
+"id": string,
+"issued_at": string,
+"issued_by": string | null,
+"organization_id": string | null,
+"pdf_generated_at": string | null,
+"pdf_path": string | null,
+"registration_id": string | null,
+"reissue_of": string | null,
+"revocation_reason": string | null,
+"revoked_at": string | null,
+"revoked_by": string | null,
+"template_id": string | null,
+"title": string,
+"verification_code": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "certificates"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"set_person_in_charge":
+{ Args: { "p_organization_id": string,"p_user_id": string }; Returns: {
+              "id": string,
+"invited_by": string | null,
+"is_person_in_charge": boolean,
+"joined_at": string,
+"organization_id": string,
+"role": Database["public"]['Enums']["organization_role"],
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "organization_members"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"submit_assessment_attempt":
+{ Args: { "p_answers": Json,"p_assessment_id": string }; Returns: {
+              "answers": NonNullable<Json>,
+"assessment_id": string,
+"attempt_number": number,
+"enrollment_id": string,
+"id": string,
+"max_points": number,
+"organization_id": string | null,
+"passed": boolean,
+"score_percent": number,
+"score_points": number,
+"submitted_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "assessment_attempts"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"sync_offline_check_ins":
+{ Args: { "p_device_id"?: string,"p_scans": Json }; Returns: Database["public"]['CompositeTypes']["check_in_result"][]
+                          SetofOptions: {
+        from: "*"
+        to: "check_in_result"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"transfer_registration":
+{ Args: { "p_recipient_id": string,"p_registration_id": string }; Returns: {
+              "attended_at": string | null,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"cancelled_by": string | null,
+"check_in_token": string,
+"confirmed_at": string | null,
+"created_at": string,
+"currency": string | null,
+"event_id": string,
+"expired_at": string | null,
+"hold_expires_at": string | null,
+"id": string,
+"invited_by": string | null,
+"invoice_id": string | null,
+"offer_expires_at": string | null,
+"organization_id": string | null,
+"paid_at": string | null,
+"payment_reference": string | null,
+"price_amount": number,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["registration_status"],
+"transferred_at": string | null,
+"transferred_from_user_id": string | null,
+"updated_at": string,
+"user_id": string,
+"waitlisted_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "event_registrations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"verify_certificate":
+{ Args: { "p_code": string }; Returns: {
+              "achieved_at": string,"certificate_number": string,"expires_at": string,"holder_name": string,"issued_at": string,"issuer_name": string,"revoked_at": string,"status": string,"title": string
+            }[]
+                           }
           }
           Enums: {
-            [_ in never]: never
+            "check_in_method": "qr"|"manual"|"offline","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","invitation_status": "pending"|"accepted"|"declined","media_kind": "image"|"video"|"document","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","question_kind": "single_choice"|"multiple_choice","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","verification_status": "unverified"|"pending"|"verified"|"rejected"
           }
           CompositeTypes: {
-            [_ in never]: never
+            "check_in_result": {
+                        "result": string | null,"check_in_id": string | null,"registration_id": string | null,"event_id": string | null,"session_id": string | null,"user_id": string | null,"display_name": string | null,"checked_in_at": string | null,"client_ref": string | null
+                      }
           }
         }
 }
@@ -152,7 +1571,7 @@ export const Constants = {
           }
         },"public": {
           Enums: {
-            
+            "check_in_method": ["qr", "manual", "offline"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"invitation_status": ["pending", "accepted", "declined"],"media_kind": ["image", "video", "document"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"question_kind": ["single_choice", "multiple_choice"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"verification_status": ["unverified", "pending", "verified", "rejected"]
           }
         }
 } as const

@@ -27,7 +27,9 @@ export async function prepareDatabase(
     const database = client.escapeIdentifier((await client.query("select current_database() as name")).rows[0].name);
     await client.query(`alter database ${database} set pgrst.db_schemas = ${client.escapeLiteral(exposedSchemas.join(", "))}`);
     const migrations = await applyMigrations(client, dirs.migrations);
-    await client.query(`create table if not exists ${stackSchema}.seeded (seeded_at timestamptz not null default now())`);
+    await client.query(
+      `create table if not exists ${stackSchema}.seeded (once boolean primary key default true check (once), seeded_at timestamptz not null default now())`,
+    );
     const { rowCount } = await client.query(`select 1 from ${stackSchema}.seeded`);
     let seed: string[] = [];
     if (platform.wasNew || rowCount === 0) {
