@@ -1,0 +1,36 @@
+import { createClient, type PostgrestError, type SupabaseClient } from "@supabase/supabase-js";
+import { HttpError } from "./http.ts";
+
+function env(name: string): string {
+  const value = Deno.env.get(name);
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+const noSession = { auth: { persistSession: false, autoRefreshToken: false } };
+
+/** Bypasses RLS: only for work the function has already authorized (webhooks, issuing files). */
+export function adminClient(): SupabaseClient {
+  return createClient(env("SUPABASE_URL"), env("SUPABASE_SERVICE_ROLE_KEY"), noSession);
+}
+
+/** Acts as the caller, so RLS and the RPCs' own checks decide what they may do. */
+export function callerClient(req: Request): SupabaseClient {
+  const authorization = req.headers.get("Authorization");
+  if (!authorization) throw new HttpError(401, "unauthorized", "sign in first: the Authorization header is missing");
+  return createClient(env("SUPABASE_URL"), env("SUPABASE_ANON_KEY"), {
+    ...noSession,
+    global: { headers: { Authorization: authorization } },
+  });
+}
+
+/**
+ * A PostgREST error as the function's own: RPC refusals (P0001 → 400, 42501 → 403, no row → 404)
+ * keep their message so the app can show it; anything else is unexpected.
+ */
+export function fromPostgrest(error: PostgrestError): HttpError | Error {
+  if (error.code === "P0001" || error.code === "22023" || error.code === "23514") return new HttpError(400, "rejected", error.message);
+  if (error.code === "42501") return new HttpError(403, "forbidden", error.message);
+  if (error.code === "PGRST116") return new HttpError(404, "not_found", error.message);
+  return new Error(`${error.code}: ${error.message}`);
+}
