@@ -1,3 +1,4 @@
+import { benchAuth } from "./auth.ts";
 import { benchRest } from "./rest.ts";
 import { formatTable, type BenchRow } from "./rows.ts";
 import { benchStartup } from "./startup.ts";
@@ -7,6 +8,7 @@ import { benchStorageAndFunctions } from "./storage-functions.ts";
 const suites: [string, () => Promise<BenchRow[]>][] = [
   ["start-up", benchStartup],
   ["REST", benchRest],
+  ["auth", benchAuth],
   ["storage and functions", benchStorageAndFunctions],
 ];
 

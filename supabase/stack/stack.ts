@@ -6,10 +6,13 @@ import { loadProjectConfig, type ProjectConfig } from "./config/project-config.t
 import { withClient } from "./database/connection.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
 import { prepareDatabase, type PreparedDatabase } from "./database/prepare.ts";
+import { createRestService } from "./rest/http/handler.ts";
 import { createAuthService } from "./auth/service.ts";
 import { startGateway } from "./gateway/server.ts";
 import type { Service, ServiceDeps } from "./gateway/service.ts";
 import { storageService } from "./storage/service.ts";
+import { functionsService } from "./functions/service.ts";
+import { startRealtime } from "./realtime/service.ts";
 
 export interface Stack {
   apiUrl: string;
@@ -56,7 +59,7 @@ export async function startStack(options: StackOptions, log: (line: string) => v
   try {
     const prepared = await prepareDatabase(postgres.url, options, config.api.schemas);
     const deps: ServiceDeps = { dbUrl: postgres.url, keys, config, options };
-    services = [storageService(deps)];
+    services = [createRestService(deps), storageService(deps), functionsService(deps), await createAuthService(deps), await startRealtime(deps, log)];
     gateway = await startGateway({ port: options.apiPort, services });
     const server = gateway;
     return {
@@ -68,8 +71,10 @@ export async function startStack(options: StackOptions, log: (line: string) => v
       prepared,
       async stop() {
         server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        // Upgraded sockets (realtime's websockets) hold server.close() open until their service ends them.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all(services.map((service) => service.close?.()));
+        await closed;
         await postgres.stop();
       },
     };

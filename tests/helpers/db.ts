@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createClient } from "@supabase/supabase-js";
 import pg from "pg";
 import { inject } from "vitest";
+import WebSocket from "ws";
 import { prepareDatabase } from "../../supabase/stack/database/prepare.ts";
 
 export const stack = () => inject("stack");
@@ -56,24 +58,28 @@ export async function asRole<T>(claims: Claims, work: (client: pg.Client) => Pro
 export interface TestUser {
   id: string;
   email: string;
+  /** Signs in with `signInWithPassword` (see helpers/auth.ts `signedInClient`). */
+  password: string;
   claims: Claims;
 }
 
-/** A confirmed user with the claims Supabase Auth would put in its access token. */
+/** The password every test user gets; tests that need another make their own users. */
+export const testPassword = "test-password-1";
+
+/**
+ * A confirmed user made through the admin API, as DESIGN asks of every test, with the claims
+ * Supabase Auth puts in its access token.
+ */
 export async function createUser(metadata: Record<string, unknown> = {}): Promise<TestUser> {
-  const id = randomUUID();
-  const email = `user-${id.slice(0, 8)}@example.test`;
-  await sql(
-    `insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-     values ('00000000-0000-0000-0000-000000000000', $1, 'authenticated', 'authenticated', $2, now(),
-             '{"provider":"email","providers":["email"]}', $3, now(), now())`,
-    [id, email, JSON.stringify(metadata)],
-  );
-  return {
-    id,
-    email,
-    claims: { sub: id, role: "authenticated", aud: "authenticated", email, app_metadata: { provider: "email" }, user_metadata: metadata },
-  };
+  const email = `user-${randomUUID().slice(0, 8)}@example.test`;
+  const admin = createClient(stack().apiUrl, stack().serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: WebSocket as never },
+  });
+  const { data, error } = await admin.auth.admin.createUser({ email, password: testPassword, email_confirm: true, user_metadata: metadata });
+  if (error) throw error;
+  const { id, app_metadata, user_metadata } = data.user;
+  return { id, email, password: testPassword, claims: { sub: id, role: "authenticated", aud: "authenticated", email, app_metadata, user_metadata } };
 }
 
 /**

@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/files.ts";
-import { newDataDir, runStackToExit, spawnStack } from "../helpers/spawn-stack.ts";
+import { newDataDir, projectRoot, runStackToExit, spawnStack } from "../helpers/spawn-stack.ts";
 
 async function query<T extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -30,6 +30,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
+// The fixture migrations are not Pitlane's, so Pitlane's seed cannot run on them.
+const noSeed = ["--seed", path.join(projectRoot, "tests/fixtures/no-seed")];
+
 const cleanup: string[] = [];
 afterAll(async () => {
   await Promise.all(cleanup.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -40,7 +43,7 @@ describe("stack lifecycle", () => {
     const migrations = await copyFixture("migrations");
     const dataDir = await newDataDir();
     cleanup.push(migrations, dataDir);
-    const first = await spawnStack({ dataDir, args: ["--migrations", migrations] });
+    const first = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed] });
     expect(first.output()).toMatch(/applied migration 0001_notes\.sql/);
     expect(first.output()).toMatch(/cold: new database/);
     await query(first.dbUrl, "insert into public.notes (body) values ('kept')");
@@ -49,7 +52,7 @@ describe("stack lifecycle", () => {
     expect(await first.stop()).toBe(0);
     expect(isAlive(pid!)).toBe(false);
 
-    const second = await spawnStack({ dataDir, args: ["--migrations", migrations], dbPort: first.dbPort });
+    const second = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed], dbPort: first.dbPort });
     try {
       expect(second.output()).toMatch(/\(warm\)/);
       expect(second.output()).not.toMatch(/applied migration/);
@@ -73,7 +76,7 @@ describe("stack lifecycle", () => {
     const migrations = await copyFixture("migrations");
     const dataDir = await newDataDir();
     cleanup.push(migrations, dataDir);
-    const first = await spawnStack({ dataDir, args: ["--migrations", migrations] });
+    const first = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed] });
     await query(first.dbUrl, "insert into public.notes (body) values ('before the crash')");
     const orphan = await postmasterPid(dataDir);
     first.child.kill("SIGKILL");
@@ -81,7 +84,7 @@ describe("stack lifecycle", () => {
     // The stack's postgres outlives it, still holding the port and the lock file.
     expect(isAlive(orphan!)).toBe(true);
 
-    const second = await spawnStack({ dataDir, args: ["--migrations", migrations], dbPort: first.dbPort });
+    const second = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed], dbPort: first.dbPort });
     try {
       expect(isAlive(orphan!)).toBe(false);
       expect(await query(second.dbUrl, "select body from public.notes")).toEqual([{ body: "before the crash" }]);
@@ -94,11 +97,11 @@ describe("stack lifecycle", () => {
     const migrations = await copyFixture("migrations");
     const dataDir = await newDataDir();
     cleanup.push(migrations, dataDir);
-    const first = await spawnStack({ dataDir, args: ["--migrations", migrations] });
+    const first = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed] });
     await first.stop();
     await writeFile(path.join(migrations, "0001_notes.sql"), "create table public.notes (id int);\n");
 
-    const { code, output } = await runStackToExit(["--data", dataDir, "--migrations", migrations, "--api-port", String(first.apiPort), "--db-port", String(first.dbPort)]);
+    const { code, output } = await runStackToExit(["--data", dataDir, "--migrations", migrations, ...noSeed, "--api-port", String(first.apiPort), "--db-port", String(first.dbPort)]);
     expect(code).toBe(1);
     expect(output).toMatch(/Hashes don't match for migrations '0001_notes\.sql'/);
     expect(output).toMatch(/new migration/);
@@ -111,14 +114,14 @@ describe("stack lifecycle", () => {
     const broken = path.join(migrations, "0002_broken.sql");
     await writeFile(broken, "create table public.half_done (id int);\n\ninsert into public.missing_table values (1);\n");
 
-    const { code, output } = await runStackToExit(["--data", dataDir, "--migrations", migrations]);
+    const { code, output } = await runStackToExit(["--data", dataDir, "--migrations", migrations, ...noSeed]);
     expect(code).toBe(1);
     expect(output).toContain(`migration ${broken} failed at line 3: relation "public.missing_table" does not exist`);
     expect(output).toMatch(/the database stays at 0001_notes\.sql/);
 
     // Fixed, the next start applies it; nothing of the failed attempt is left in between.
     await writeFile(broken, "create table public.half_done (id int);\n");
-    const stack = await spawnStack({ dataDir, args: ["--migrations", migrations] });
+    const stack = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed] });
     try {
       expect(stack.output()).toMatch(/applied migration 0002_broken\.sql/);
       const tables = await query<{ name: string }>(stack.dbUrl, "select relname as name from pg_class where relname in ('notes', 'half_done') order by 1");
@@ -140,7 +143,7 @@ describe("other databases and resets", () => {
     external.pathname = `/${database}`;
     const dataDir = await newDataDir();
     cleanup.push(dataDir);
-    const stack = await spawnStack({ dataDir, args: ["--migrations", migrations], env: { DATABASE_URL: external.toString() } });
+    const stack = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed], env: { DATABASE_URL: external.toString() } });
     try {
       expect(stack.dbUrl).toBe(external.toString());
       expect(stack.output()).toMatch(/applied migration 0001_notes\.sql/);

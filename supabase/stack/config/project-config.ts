@@ -40,33 +40,82 @@ const configSchema = z.object({
     .object({
       site_url: z.string().default("http://127.0.0.1:3000"),
       additional_redirect_urls: z.array(z.string()).default([]),
+      // The public URL of /auth/v1 and the issuer of its tokens; both default to the gateway's.
+      external_url: z.string().optional(),
+      jwt_issuer: z.string().optional(),
       jwt_expiry: z.number().int().positive().default(3600),
       jwt_secret: z.string().optional(),
       enable_refresh_token_rotation: z.boolean().default(true),
       refresh_token_reuse_interval: z.number().int().nonnegative().default(10),
       enable_signup: z.boolean().default(true),
       enable_anonymous_sign_ins: z.boolean().default(false),
+      enable_manual_linking: z.boolean().default(false),
       minimum_password_length: z.number().int().nonnegative().default(6),
-      password_requirements: z.string().default(""),
+      password_requirements: z
+        .enum(["", "letters_digits", "lower_upper_letters_digits", "lower_upper_letters_digits_symbols"])
+        .default(""),
+      rate_limit: z
+        .object({
+          email_sent: z.number().int().nonnegative().default(2),
+          sms_sent: z.number().int().nonnegative().default(30),
+          anonymous_users: z.number().int().nonnegative().default(30),
+          token_refresh: z.number().int().nonnegative().default(150),
+          sign_in_sign_ups: z.number().int().nonnegative().default(30),
+          token_verifications: z.number().int().nonnegative().default(30),
+          web3: z.number().int().nonnegative().default(30),
+        })
+        .loose()
+        .prefault({}),
+      email: z
+        .object({
+          enabled: z.boolean().default(true),
+          double_confirm_changes: z.boolean().default(true),
+          enable_confirmations: z.boolean().default(false),
+          secure_password_change: z.boolean().default(false),
+          max_frequency: z.string().default("1s"),
+          otp_length: z.number().int().min(6).max(10).default(6),
+          otp_expiry: z.number().int().positive().default(3600),
+        })
+        .loose()
+        .prefault({}),
+      external: z
+        .record(
+          z.string(),
+          z
+            .object({
+              enabled: z.boolean().default(false),
+              client_id: z.string().default(""),
+              secret: z.string().default(""),
+              redirect_uri: z.string().default(""),
+              url: z.string().default(""),
+              skip_nonce_check: z.boolean().default(false),
+              email_optional: z.boolean().default(false),
+            })
+            .loose(),
+        )
+        .default({}),
     })
     .loose()
-    .default({
-      site_url: "http://127.0.0.1:3000",
-      additional_redirect_urls: [],
-      jwt_expiry: 3600,
-      enable_refresh_token_rotation: true,
-      refresh_token_reuse_interval: 10,
-      enable_signup: true,
-      enable_anonymous_sign_ins: false,
-      minimum_password_length: 6,
-      password_requirements: "",
-    }),
+    .prefault({}),
   storage: z
     .object({ file_size_limit: z.union([z.string(), z.number()]).default("50MiB") })
     .loose()
     .default({ file_size_limit: "50MiB" }),
-  functions: z.record(z.string(), z.object({ verify_jwt: z.boolean().optional(), entrypoint: z.string().optional() }).loose()).default({}),
-  edge_runtime: z.object({}).loose().default({}),
+  // [functions.<name>]: paths are relative to config.toml's folder, as the Supabase CLI reads them.
+  functions: z
+    .record(
+      z.string(),
+      z
+        .object({
+          enabled: z.boolean().default(true),
+          verify_jwt: z.boolean().default(true),
+          entrypoint: z.string().optional(),
+          import_map: z.string().optional(),
+        })
+        .loose(),
+    )
+    .default({}),
+  edge_runtime: z.object({ secrets: z.record(z.string(), z.string()).default({}) }).loose().prefault({}),
   realtime: z.object({}).loose().default({}),
 });
 

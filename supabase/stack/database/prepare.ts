@@ -50,7 +50,22 @@ export async function resetDatabase(url: string): Promise<void> {
   maintenance.pathname = database === "template1" ? "/postgres" : "/template1";
   await withClient(maintenance.toString(), async (client) => {
     const quoted = client.escapeIdentifier(database);
-    await client.query(`drop database if exists ${quoted} with (force)`);
+    // `with (force)` ends sessions but refuses while a logical replication slot (realtime's
+    // change capture) is active on the database, so end the sessions that hold slots first.
+    for (let attempt = 0; ; attempt++) {
+      await client.query(
+        "select pg_terminate_backend(active_pid) from pg_replication_slots where database = $1 and active_pid is not null",
+        [database],
+      );
+      try {
+        await client.query(`drop database if exists ${quoted} with (force)`);
+        break;
+      } catch (error) {
+        const slotInUse = (error as { code?: string }).code === "55006";
+        if (!slotInUse || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
     await client.query(`create database ${quoted}`);
   });
 }

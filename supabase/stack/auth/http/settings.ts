@@ -1,0 +1,36 @@
+import type { AuthContext } from "../context.ts";
+import type { AuthRequest } from "./request.ts";
+import { respond } from "./respond.ts";
+
+/** The external providers GoTrue lists in /settings; only email and Google can be on locally. */
+const providers = [
+  "anonymous_users", "apple", "azure", "bitbucket", "discord", "facebook", "snapchat", "figma", "fly", "github", "gitlab",
+  "google", "keycloak", "kakao", "linkedin", "linkedin_oidc", "notion", "spotify", "slack", "slack_oidc", "workos",
+  "twitch", "twitter", "email", "phone", "zoom",
+];
+
+/** GET /settings, which clients read to learn which sign-in methods are on. */
+export function settings(ctx: AuthContext, r: AuthRequest): Promise<void> {
+  const enabled: Record<string, boolean> = {
+    anonymous_users: ctx.settings.anonymousSignInsEnabled,
+    email: ctx.settings.email.enabled,
+    google: ctx.settings.google.enabled,
+  };
+  respond(r, {
+    external: Object.fromEntries(providers.map((name) => [name, enabled[name] ?? false])),
+    disable_signup: !ctx.settings.signupEnabled,
+    mailer_autoconfirm: ctx.settings.email.autoconfirm,
+    phone_autoconfirm: false,
+    sms_provider: "",
+    saml_enabled: false,
+    saml_private_key_next_configured: false,
+    passkeys_enabled: false,
+  });
+  return Promise.resolve();
+}
+
+/** GET /health, with GoTrue's name and description. */
+export function health(_ctx: AuthContext, r: AuthRequest): Promise<void> {
+  respond(r, { version: "pitlane", name: "GoTrue", description: "GoTrue is a user registration and authentication API" });
+  return Promise.resolve();
+}

@@ -1,0 +1,103 @@
+import type { ProjectConfig } from "../config/project-config.ts";
+
+/** What the Supabase CLI's `password_requirements` values mean, as GoTrue's required character sets. */
+const requiredCharacterSets: Record<ProjectConfig["auth"]["password_requirements"], string[]> = {
+  "": [],
+  letters_digits: ["abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"],
+  lower_upper_letters_digits: ["abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"],
+  lower_upper_letters_digits_symbols: [
+    "abcdefghijklmnopqrstuvwxyz",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "0123456789",
+    "!@#$%^&*()_+-=[]{};'\\:\"|<>?,./`~",
+  ],
+};
+
+export interface GoogleSettings {
+  enabled: boolean;
+  /** GoTrue accepts several client ids (web, iOS, Android) separated by commas. */
+  clientIds: string[];
+  secret: string;
+  redirectUri: string;
+  /** OpenID issuer; its discovery document gives the authorization, token and JWKS URLs. */
+  issuer: string;
+  skipNonceCheck: boolean;
+}
+
+/** The [auth] section of config.toml, resolved into the values the handlers use. */
+export interface AuthSettings {
+  siteUrl: string;
+  redirectAllowList: string[];
+  /** Public URL of /auth/v1, used in email links and as the OAuth callback. */
+  externalUrl: string;
+  jwtIssuer: string;
+  jwtExpirySeconds: number;
+  refreshTokenRotation: boolean;
+  refreshTokenReuseSeconds: number;
+  signupEnabled: boolean;
+  anonymousSignInsEnabled: boolean;
+  manualLinkingEnabled: boolean;
+  password: { minLength: number; requiredCharacters: string[] };
+  email: {
+    enabled: boolean;
+    autoconfirm: boolean;
+    secureEmailChange: boolean;
+    securePasswordChange: boolean;
+    maxFrequencyMs: number;
+    otpLength: number;
+    otpExpirySeconds: number;
+  };
+  rateLimits: ProjectConfig["auth"]["rate_limit"];
+  google: GoogleSettings;
+  /** How long an OAuth or PKCE flow state stays usable, as GoTrue's default. */
+  flowStateExpirySeconds: number;
+}
+
+/** Go's duration syntax ("1s", "1m30s", "500ms"), which the Supabase CLI uses for max_frequency. */
+export function parseGoDuration(text: string): number {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text.trim()) {
+    throw new Error(`auth.email.max_frequency: "${text}" is not a duration such as "1s" or "1m"`);
+  }
+  return parts.reduce((total, part) => total + Number(part[1]) * units[part[2]!]!, 0);
+}
+
+export function authSettings(config: ProjectConfig, apiUrl: string): AuthSettings {
+  const auth = config.auth;
+  const externalUrl = (auth.external_url || `${apiUrl}/auth/v1`).replace(/\/+$/, "");
+  const google = auth.external.google;
+  return {
+    siteUrl: auth.site_url,
+    redirectAllowList: auth.additional_redirect_urls,
+    externalUrl,
+    jwtIssuer: auth.jwt_issuer || externalUrl,
+    jwtExpirySeconds: auth.jwt_expiry,
+    refreshTokenRotation: auth.enable_refresh_token_rotation,
+    refreshTokenReuseSeconds: auth.refresh_token_reuse_interval,
+    signupEnabled: auth.enable_signup,
+    anonymousSignInsEnabled: auth.enable_anonymous_sign_ins,
+    manualLinkingEnabled: auth.enable_manual_linking,
+    password: { minLength: auth.minimum_password_length, requiredCharacters: requiredCharacterSets[auth.password_requirements] },
+    email: {
+      enabled: auth.email.enabled,
+      autoconfirm: !auth.email.enable_confirmations,
+      secureEmailChange: auth.email.double_confirm_changes,
+      securePasswordChange: auth.email.secure_password_change,
+      maxFrequencyMs: parseGoDuration(auth.email.max_frequency),
+      otpLength: auth.email.otp_length,
+      otpExpirySeconds: auth.email.otp_expiry,
+    },
+    rateLimits: auth.rate_limit,
+    google: {
+      enabled: google?.enabled ?? false,
+      clientIds: (google?.client_id ?? "").split(",").map((id) => id.trim()).filter(Boolean),
+      secret: google?.secret ?? "",
+      redirectUri: google?.redirect_uri || `${externalUrl}/callback`,
+      // GoTrue ignores `url` for Google; the stack reads it as the issuer so tests can run their own provider.
+      issuer: (google?.url || "https://accounts.google.com").replace(/\/+$/, ""),
+      skipNonceCheck: google?.skip_nonce_check ?? false,
+    },
+    flowStateExpirySeconds: 300,
+  };
+}

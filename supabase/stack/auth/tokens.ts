@@ -1,0 +1,76 @@
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { forbidden } from "./errors.ts";
+import type { User } from "./users.ts";
+
+/** One entry of the `amr` claim: how and when the session was authenticated. */
+export interface AmrEntry {
+  method: string;
+  timestamp: number;
+}
+
+/** The claims of a Supabase access token, in the order GoTrue writes them. */
+export interface AccessTokenClaims extends JWTPayload {
+  aud: string;
+  exp: number;
+  iat: number;
+  iss: string;
+  sub: string;
+  email: string;
+  phone: string;
+  app_metadata: Record<string, unknown>;
+  user_metadata: Record<string, unknown>;
+  role: string;
+  aal: string;
+  amr: AmrEntry[];
+  session_id: string;
+  is_anonymous: boolean;
+}
+
+export interface TokenSigner {
+  sign(user: User, session: { id: string; aal: string; amr: AmrEntry[] }): Promise<{ token: string; expiresAt: number }>;
+  /** Verifies an HS256 token signed with the project secret and returns its claims. */
+  verify(token: string): Promise<JWTPayload>;
+}
+
+/** golang-jwt's wording, which GoTrue puts after "invalid JWT: unable to parse or verify signature, ". */
+function describeJwtFailure(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return "token has invalid claims: token is expired";
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return "token signature is invalid: signature is invalid";
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return "token is unverifiable: signing method not allowed";
+  return `token is malformed: ${(error as Error).message}`;
+}
+
+export function tokenSigner(options: { secret: string; issuer: string; expirySeconds: number }): TokenSigner {
+  const key = new TextEncoder().encode(options.secret);
+  return {
+    async sign(user, session) {
+      const issuedAt = Math.floor(Date.now() / 1000);
+      const expiresAt = issuedAt + options.expirySeconds;
+      const claims: AccessTokenClaims = {
+        aud: user.aud,
+        exp: expiresAt,
+        iat: issuedAt,
+        iss: options.issuer,
+        sub: user.id,
+        email: user.email ?? "",
+        phone: user.phone ?? "",
+        app_metadata: user.raw_app_meta_data ?? {},
+        user_metadata: user.raw_user_meta_data ?? {},
+        role: user.role,
+        aal: session.aal,
+        amr: session.amr,
+        session_id: session.id,
+        is_anonymous: user.is_anonymous,
+      };
+      const token = await new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(key);
+      return { token, expiresAt };
+    },
+    async verify(token) {
+      try {
+        return (await jwtVerify(token, key, { algorithms: ["HS256"] })).payload;
+      } catch (error) {
+        throw forbidden("bad_jwt", `invalid JWT: unable to parse or verify signature, ${describeJwtFailure(error)}`);
+      }
+    },
+  };
+}

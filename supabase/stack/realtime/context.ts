@@ -1,0 +1,11 @@
+import type pg from "pg";
+import type { Hub } from "./hub.ts";
+
+/** What every socket and channel of the service shares. */
+export interface RealtimeContext {
+  /** Connections as supabase_admin, the login hosted Realtime uses for its checks. */
+  pool: pg.Pool;
+  hub: Hub;
+  jwtSecret: string;
+  log(line: string): void;
+}

@@ -1,0 +1,197 @@
+import type pg from "pg";
+import { describePgError } from "../../database/connection.ts";
+import { actAs, inRolledBackTransaction, type Identity } from "../identity.ts";
+import type { CommittedChange, RowChange } from "./capture.ts";
+import { loadTables, qualifiedName, quoteIdent, selectableColumns, tuplesToJson, type TableInfo } from "./catalog.ts";
+import { matches } from "./filters.ts";
+import type { Binding } from "./subscriptions.ts";
+
+/** A joined channel with postgres_changes listeners, as delivery sees it. */
+export interface ChangeSubscriber {
+  identity: Identity;
+  /** Stable per identity: subscribers that share it share one RLS check per batch. */
+  identityKey: string;
+  bindings: Binding[];
+  send(ids: number[], data: Record<string, unknown>): void;
+  /** Tells the subscriber, in a `system` message, why it is missing changes. */
+  warn(message: string): void;
+}
+
+interface Prepared {
+  change: RowChange;
+  commitTimestamp: string;
+  record?: Record<string, unknown>;
+  oldRecord?: Record<string, unknown>;
+  /** Subscriber → ids of its listeners that want this change. */
+  recipients: Map<ChangeSubscriber, number[]>;
+}
+
+function bindingWants(binding: Binding, change: RowChange): boolean {
+  return (
+    (binding.schema === "*" || binding.schema === change.relation.schema) &&
+    (binding.table === undefined || binding.table === change.relation.name) &&
+    (binding.event === "*" || binding.event === change.type)
+  );
+}
+
+function keyColumns(change: RowChange, record: Record<string, unknown>): Record<string, unknown> {
+  const keys: Record<string, unknown> = {};
+  for (const column of change.relation.columns) if (column.isKey && column.name in record) keys[column.name] = record[column.name];
+  return keys;
+}
+
+function pick(record: Record<string, unknown>, allowed: (name: string) => boolean): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([name]) => allowed(name)));
+}
+
+/** The WAL records of each change as JSON: one conversion query per table for the whole batch. */
+async function convertRecords(pool: pg.Pool, prepared: Prepared[]): Promise<void> {
+  const byTable = new Map<number, Prepared[]>();
+  for (const item of prepared) {
+    const list = byTable.get(item.change.relation.id) ?? [];
+    list.push(item);
+    byTable.set(item.change.relation.id, list);
+  }
+  await Promise.all(
+    [...byTable.values()].map(async (items) => {
+      const tuples = items.flatMap(({ change }) => [change.type === "DELETE" ? [] : change.newTuple, change.type === "INSERT" ? [] : (change.oldTuple ?? [])]);
+      const json = await tuplesToJson(pool, items[0]!.change.relation, tuples);
+      items.forEach((item, i) => {
+        const [record, old] = [json[2 * i]!, json[2 * i + 1]!];
+        const { change } = item;
+        if (change.type !== "DELETE") {
+          // A TOASTed value the update left unchanged is only in the old tuple, if anywhere.
+          for (const column of change.relation.columns) if (!(column.name in record) && column.name in old) record[column.name] = old[column.name];
+          item.record = record;
+        }
+        if (change.type === "UPDATE") item.oldRecord = change.oldTuple && !change.oldIsKeyOnly ? old : keyColumns(change, change.oldTuple ? old : record);
+        if (change.type === "DELETE") item.oldRecord = change.oldIsKeyOnly ? keyColumns(change, old) : old;
+      });
+    }),
+  );
+}
+
+/**
+ * Which of `changes` (INSERT/UPDATE of one RLS table) the identity may SELECT, checked in the
+ * database as that user: the row is looked up by primary key under its policies.
+ */
+async function visibleRows(pool: pg.Pool, identity: Identity, table: TableInfo, relationName: string, items: Prepared[]): Promise<Set<Prepared>> {
+  const keys = table.columns.filter((column) => column.isPkey);
+  const match = keys.map((column, i) => `t.${quoteIdent(column.name)} = (k.v->>${i})::${column.sqlType}`).join(" and ");
+  // The WAL's own text of each key value, so the cast back is exact (JSON numbers are not, past 2^53).
+  const input = items.map(({ change }) =>
+    keys.map((key) => (change.type === "DELETE" ? undefined : change.newTuple[change.relation.columns.findIndex((c) => c.name === key.name)]) ?? null),
+  );
+  const rows = await inRolledBackTransaction(pool, async (client) => {
+    await actAs(client, identity);
+    const result = await client.query<{ n: string }>(
+      `select k.n from jsonb_array_elements($1::jsonb) with ordinality as k(v, n)
+        where exists (select 1 from ${relationName} t where ${match})`,
+      [JSON.stringify(input)],
+    );
+    return result.rows;
+  });
+  return new Set(rows.map((row) => items[Number(row.n) - 1]!));
+}
+
+/**
+ * Delivers one poll's changes. Everything a subscriber receives is sent here in commit order, and
+ * the next poll waits for this to finish, so order holds across batches too. A subscriber that
+ * cannot be checked is told (and sent nothing); the others are unaffected.
+ */
+export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscriber[], changes: CommittedChange[]): Promise<void> {
+  const prepared: Prepared[] = [];
+  for (const { change, commitTime } of changes) {
+    const recipients = new Map<ChangeSubscriber, number[]>();
+    for (const subscriber of subscribers) {
+      if (subscriber.bindings.some((binding) => bindingWants(binding, change))) recipients.set(subscriber, []);
+    }
+    if (recipients.size > 0) prepared.push({ change, commitTimestamp: commitTime.toISOString(), recipients });
+  }
+  if (prepared.length === 0) return;
+
+  const relids = [...new Set(prepared.map((item) => item.change.relation.id))];
+  const roles = [...new Set(prepared.flatMap((item) => [...item.recipients.keys()].map((s) => s.identity.role)))];
+  const [tables, selectable] = await Promise.all([loadTables(pool, relids), selectableColumns(pool, roles, relids), convertRecords(pool, prepared)]);
+
+  // Filters and privileges: who still wants each change, with which listener ids.
+  const warned = new Set<string>();
+  const warnOnce = (subscriber: ChangeSubscriber, key: string, message: string) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    subscriber.warn(message);
+  };
+  for (const item of prepared) {
+    const { change } = item;
+    for (const subscriber of [...item.recipients.keys()]) {
+      const columns = selectable.get(subscriber.identity.role)?.get(change.relation.id);
+      const keyColumnsVisible = tables.get(change.relation.id)?.columns.filter((c) => c.isPkey).every((c) => columns?.has(c.name));
+      if (!columns || columns.size === 0 || keyColumnsVisible === false) {
+        item.recipients.delete(subscriber);
+        if (subscriber.bindings.some((b) => b.table === change.relation.name && bindingWants(b, change))) {
+          warnOnce(subscriber, `${subscriber.identityKey}:${change.relation.id}`, `Unauthorized: role "${subscriber.identity.role}" may not SELECT from ${change.relation.schema}.${change.relation.name}; its changes are not sent`);
+        }
+        continue;
+      }
+      const filtered = change.type === "DELETE" ? item.oldRecord! : item.record!;
+      const ids = subscriber.bindings.filter((b) => bindingWants(b, change) && matches(b.conditions, filtered)).map((b) => b.id);
+      if (ids.length === 0) item.recipients.delete(subscriber);
+      else item.recipients.set(subscriber, ids);
+    }
+  }
+
+  // Row level security, one query per table and identity for the whole batch.
+  const checks = new Map<string, { identity: Identity; relid: number; items: Prepared[]; subscribers: Set<ChangeSubscriber> }>();
+  for (const item of prepared) {
+    const table = tables.get(item.change.relation.id);
+    if (!table?.rls || item.change.type === "DELETE") continue;
+    for (const subscriber of item.recipients.keys()) {
+      const key = `${item.change.relation.id}:${subscriber.identityKey}`;
+      let check = checks.get(key);
+      if (!check) checks.set(key, (check = { identity: subscriber.identity, relid: table.relid, items: [], subscribers: new Set() }));
+      if (check.items.at(-1) !== item) check.items.push(item);
+      check.subscribers.add(subscriber);
+    }
+  }
+  const verdicts = new Map<string, Set<Prepared>>();
+  await Promise.all(
+    [...checks].map(async ([key, check]) => {
+      const table = tables.get(check.relid)!;
+      const relation = check.items[0]!.change.relation;
+      if (!table.columns.some((c) => c.isPkey)) {
+        for (const subscriber of check.subscribers) warnOnce(subscriber, key, `Row level security on ${relation.schema}.${relation.name} cannot be checked without a primary key; its changes are not sent`);
+        verdicts.set(key, new Set());
+        return;
+      }
+      try {
+        verdicts.set(key, await visibleRows(pool, check.identity, table, qualifiedName(relation), check.items));
+      } catch (error) {
+        for (const subscriber of check.subscribers) warnOnce(subscriber, key, `Row level security check on ${relation.schema}.${relation.name} failed: ${describePgError(error)}; its changes are not sent`);
+        verdicts.set(key, new Set());
+      }
+    }),
+  );
+
+  for (const item of prepared) {
+    const { change } = item;
+    const table = tables.get(change.relation.id)!;
+    const payloads = new Map<string, Record<string, unknown>>();
+    for (const [subscriber, ids] of item.recipients) {
+      if (table.rls && change.type !== "DELETE" && !verdicts.get(`${change.relation.id}:${subscriber.identityKey}`)?.has(item)) continue;
+      const role = subscriber.identity.role;
+      let data = payloads.get(role);
+      if (!data) {
+        const columns = selectable.get(role)!.get(change.relation.id)!;
+        data = { schema: change.relation.schema, table: change.relation.name, commit_timestamp: item.commitTimestamp, type: change.type };
+        data.columns = table.columns.filter((c) => columns.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
+        if (item.record) data.record = pick(item.record, (name) => columns.has(name));
+        // Under RLS a deleted row cannot be checked any more, so only its primary key is sent.
+        const keyOnly = change.type === "DELETE" && table.rls;
+        if (item.oldRecord) data.old_record = pick(item.oldRecord, (name) => columns.has(name) && (!keyOnly || table.columns.some((c) => c.isPkey && c.name === name)));
+        data.errors = null;
+        payloads.set(role, data);
+      }
+      subscriber.send(ids, data);
+    }
+  }
+}

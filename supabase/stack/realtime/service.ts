@@ -1,0 +1,122 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import pg from "pg";
+import { WebSocketServer } from "ws";
+import { urlAs } from "../database/connection.ts";
+import { sendJson } from "../gateway/server.ts";
+import type { RequestContext, Service, ServiceDeps } from "../gateway/service.ts";
+import { Connection } from "./connection.ts";
+import type { RealtimeContext } from "./context.ts";
+import { broadcastFromRow, isMessagesInsert } from "./database-broadcast.ts";
+import { handleBroadcastApi } from "./http.ts";
+import { Hub } from "./hub.ts";
+import { WalCapture, type CommittedChange } from "./postgres-changes/capture.ts";
+import { deliverChanges } from "./postgres-changes/deliver.ts";
+import { serializerFor } from "./protocol/serializers.ts";
+import { checkToken } from "./tokens.ts";
+
+/** Poll the WAL often while anyone listens (delivery latency), rarely otherwise (only to free WAL). */
+const LISTENING_POLL_MS = 15;
+const IDLE_POLL_MS = 1000;
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string, message: string): void {
+  const body = JSON.stringify({ error: message });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * Supabase Realtime at `/realtime/v1`: the Phoenix websocket realtime-js speaks, the broadcast REST
+ * API, and delivery of database changes and database broadcasts read from the WAL.
+ */
+export async function startRealtime(deps: ServiceDeps, log: (line: string) => void): Promise<Service> {
+  const adminUrl = urlAs(deps.dbUrl, "supabase_admin");
+  const pool = new pg.Pool({ connectionString: adminUrl, max: 8, options: "-c TimeZone=UTC" });
+  // The pool drops a connection the server ended by itself; the next checkout opens a new one.
+  pool.on("error", () => undefined);
+  const hub = new Hub();
+  const ctx: RealtimeContext = { pool, hub, jwtSecret: deps.keys.jwtSecret, log };
+
+  async function deliver(changes: CommittedChange[]): Promise<void> {
+    // Row changes and database broadcasts interleave in commit order, so each run of row changes
+    // is delivered before the broadcast that follows it.
+    let run: CommittedChange[] = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      const subscribers = hub.changeSubscribers();
+      try {
+        if (subscribers.length > 0) await deliverChanges(pool, subscribers, run);
+      } catch (error) {
+        // The database failed under delivery: the subscribers hear it; a lasting failure is
+        // reported by the capture, which fails on the same database next.
+        for (const subscriber of subscribers) subscriber.warn(`Realtime could not deliver database changes: ${(error as Error).message}`);
+      }
+      run = [];
+    };
+    for (const item of changes) {
+      const { change } = item;
+      if (!isMessagesInsert(change)) {
+        run.push(item);
+        continue;
+      }
+      await flush();
+      const message = broadcastFromRow(change as typeof change & { type: "INSERT" });
+      if (message) hub.broadcast(Hub.scope(message.subTopic, message.isPrivate), { ...message.broadcast, topic: message.subTopic });
+    }
+    await flush();
+  }
+
+  const capture = new WalCapture({
+    url: adminUrl,
+    deliver,
+    idleMs: () => (wss.clients.size > 0 ? LISTENING_POLL_MS : IDLE_POLL_MS),
+    log,
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  await capture.start();
+
+  return {
+    prefix: "/realtime/v1",
+
+    async handle(req: IncomingMessage, res: ServerResponse, request: RequestContext): Promise<void> {
+      if (request.path.startsWith("/api/broadcast")) {
+        await handleBroadcastApi(ctx, req, res, request);
+        return;
+      }
+      sendJson(res, 404, { message: "not found" });
+    },
+
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, request: RequestContext): void {
+      if (request.path !== "/websocket" && request.path !== "/websocket/websocket") {
+        rejectUpgrade(socket, 404, "Not Found", "not found");
+        return;
+      }
+      const serializer = serializerFor(request.url.searchParams.get("vsn"));
+      if (!serializer) {
+        rejectUpgrade(socket, 400, "Bad Request", `unsupported serializer version ${request.url.searchParams.get("vsn")}`);
+        return;
+      }
+      const apiKey = request.url.searchParams.get("apikey") ?? (req.headers["x-api-key"] as string | undefined);
+      if (!apiKey) {
+        rejectUpgrade(socket, 401, "Unauthorized", "API key is missing");
+        return;
+      }
+      void checkToken(apiKey, ctx.jwtSecret).then((check) => {
+        if (!check.ok) {
+          rejectUpgrade(socket, 401, "Unauthorized", check.message);
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          new Connection(ws, serializer, apiKey, ctx);
+          capture.nudge();
+        });
+      });
+    },
+
+    async close(): Promise<void> {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await capture.stop();
+      await pool.end();
+    },
+  };
+}
