@@ -6,13 +6,13 @@ import { loadProjectConfig, type ProjectConfig } from "./config/project-config.t
 import { withClient } from "./database/connection.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
 import { prepareDatabase, type PreparedDatabase } from "./database/prepare.ts";
-import { createRestService } from "./rest/http/handler.ts";
-import { createAuthService } from "./auth/service.ts";
 import { startGateway } from "./gateway/server.ts";
 import type { Service, ServiceDeps } from "./gateway/service.ts";
-import { storageService } from "./storage/service.ts";
-import { functionsService } from "./functions/service.ts";
-import { startRealtime } from "./realtime/service.ts";
+import { createAuthService } from "./auth/service.ts";
+import { createFunctionsService } from "./functions/service.ts";
+import { createRealtimeService } from "./realtime/service.ts";
+import { createRestService } from "./rest/http/handler.ts";
+import { createStorageService } from "./storage/service.ts";
 
 export interface Stack {
   apiUrl: string;
@@ -59,7 +59,13 @@ export async function startStack(options: StackOptions, log: (line: string) => v
   try {
     const prepared = await prepareDatabase(postgres.url, options, config.api.schemas);
     const deps: ServiceDeps = { dbUrl: postgres.url, keys, config, options };
-    services = [createRestService(deps), storageService(deps), functionsService(deps), await createAuthService(deps), await startRealtime(deps, log)];
+    services = [
+      createRestService(deps),
+      await createAuthService(deps),
+      createStorageService(deps),
+      createFunctionsService(deps),
+      await createRealtimeService(deps, log),
+    ];
     gateway = await startGateway({ port: options.apiPort, services });
     const server = gateway;
     return {

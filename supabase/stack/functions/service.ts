@@ -47,7 +47,7 @@ async function verifiedRole(headers: IncomingHttpHeaders, jwtSecret: string): Pr
 }
 
 /** Edge functions at /functions/v1/<name>, each on its own Deno process from the `deno` npm package. */
-export function functionsService(deps: ServiceDeps): Service {
+export function createFunctionsService(deps: ServiceDeps): Service {
   const { options, config, keys } = deps;
   const paths = { functionsDir: options.functions, configDir: path.dirname(options.config) };
   const timeoutMs = functionsTimeoutMs();

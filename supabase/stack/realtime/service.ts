@@ -28,7 +28,7 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string, message: 
  * Supabase Realtime at `/realtime/v1`: the Phoenix websocket realtime-js speaks, the broadcast REST
  * API, and delivery of database changes and database broadcasts read from the WAL.
  */
-export async function startRealtime(deps: ServiceDeps, log: (line: string) => void): Promise<Service> {
+export async function createRealtimeService(deps: ServiceDeps, log: (line: string) => void): Promise<Service> {
   const adminUrl = urlAs(deps.dbUrl, "supabase_admin");
   const pool = new pg.Pool({ connectionString: adminUrl, max: 8, options: "-c TimeZone=UTC" });
   // The pool drops a connection the server ended by itself; the next checkout opens a new one.

@@ -14,7 +14,7 @@ import { UrlSigner } from "./signed-urls.ts";
 const noCaller: Caller = { role: "anon", claims: {}, owner: undefined, isAuthenticated: false };
 
 /** Supabase Storage's API at /storage/v1: object rows in storage.objects, bytes under `<data>/storage`. */
-export function storageService(deps: ServiceDeps): Service {
+export function createStorageService(deps: ServiceDeps): Service {
   const db = new StorageDb(deps.dbUrl);
   const ctx: StorageContext = {
     db,
