@@ -32,27 +32,30 @@ function toColumn(row: ColumnRow): Column {
   };
 }
 
-/** Columns of relations (by oid) as JSON, shared by tables and composite function results. */
+/**
+ * Columns of relations (by oid) as JSON, shared by tables and composite function results. Its type
+ * alias must not be `t`: the function query substitutes its own `t.typrelid` for %REL%.
+ */
 const columnsJson = `
   coalesce((
     select json_agg(json_build_object(
       'name', a.attname,
       'type', format_type(a.atttypid, a.atttypmod),
       'base_type', format_type(coalesce(nullif(pg_catalog.pg_basetype(a.atttypid), 0), a.atttypid), null),
-      'nullable', not (a.attnotnull or (t.typtype = 'd' and t.typnotnull)),
+      'nullable', not (a.attnotnull or (col_type.typtype = 'd' and col_type.typnotnull)),
       'default', case
           when a.attidentity = 'd' then format('nextval(%L)', seq.objid::regclass)
           when a.attgenerated = 's' then null
           when ad.adbin is not null then pg_get_expr(ad.adbin, ad.adrelid)
-          when t.typtype = 'd' then pg_get_expr(t.typdefaultbin, 0)
+          when col_type.typtype = 'd' then pg_get_expr(col_type.typdefaultbin, 0)
         end,
-      'max_length', information_schema._pg_char_max_length(information_schema._pg_truetypid(a.*, t.*), information_schema._pg_truetypmod(a.*, t.*)),
+      'max_length', information_schema._pg_char_max_length(information_schema._pg_truetypid(a.*, col_type.*), information_schema._pg_truetypmod(a.*, col_type.*)),
       'enum_values', (select array_agg(e.enumlabel order by e.enumsortorder) from pg_enum e where e.enumtypid = coalesce(nullif(pg_catalog.pg_basetype(a.atttypid), 0), a.atttypid)),
       'description', col_description(a.attrelid, a.attnum),
       'position', a.attnum
     ) order by a.attnum)
     from pg_attribute a
-    join pg_type t on t.oid = a.atttypid
+    join pg_type col_type on col_type.oid = a.atttypid
     left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
     left join pg_depend seq on seq.refobjid = a.attrelid and seq.refobjsubid = a.attnum and seq.deptype = 'i' and seq.classid = 'pg_class'::regclass
     where a.attrelid = %REL% and a.attnum > 0 and not a.attisdropped

@@ -1,0 +1,258 @@
+// The certificates edge function: makes the PDF of a certificate the database issued, keeps it in
+// the private `certificates` bucket and hands out signed URLs; serves public verification and the
+// Open Badges 3.0 export.
+//
+// Every decision is the database's: the function calls the RPCs of sql/0007_certificates.sql as
+// the caller (callerClient), so their checks apply. The service role is used only to read the
+// template's images and write the PDF of a certificate the caller was just allowed to read
+// (certificate_document() answered them), and to record it (attach_certificate_pdf()).
+//
+// Routes (POST bodies are JSON; GET routes also answer POST):
+//   POST /certificates/issue          { registration_id | enrollment_id, cpd_cycle? }  → { certificate, pdf }
+//        issuing twice returns the same certificate and the same PDF
+//   POST /certificates/issue-event    { event_id, cpd_cycle? }  bulk for an event's attendees → { certificates: [{ certificate, pdf }] }
+//   POST /certificates/reissue        { certificate_id, cpd_cycle }  a new certificate for a new CPD cycle → { certificate, pdf }
+//   POST /certificates/revoke         { certificate_id, reason }  → { certificate }
+//   POST /certificates/expiry         { certificate_id, expires_at | null }  → { certificate }
+//   GET  /certificates/<id>/pdf       a fresh signed URL (the PDF is made if it is missing) → { certificate, pdf }
+//   GET  /certificates/<id>/badge     the Open Badges 3.0 credential (JSON-LD, unsigned; see below)
+//   GET  /certificates/verify/<code>  public verification (the anon key will do) → { verification }
+//
+// `pdf` is { path, signed_url, expires_in }. Errors are { error: { code, message } }.
+
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import { HttpError, json, readJson, serve } from "../_shared/http.ts";
+import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
+import { type CertificateDocument, type CertificateImages, renderCertificatePdf } from "./pdf.ts";
+
+const BUCKET = "certificates";
+const LOGO_BUCKET = "organization-logos";
+/** Seconds a signed URL of a PDF stays valid; CERTIFICATES_SIGNED_URL_SECONDS overrides. */
+const SIGNED_URL_SECONDS = Number(Deno.env.get("CERTIFICATES_SIGNED_URL_SECONDS") ?? 3600) || 3600;
+/** Bulk issue makes at most this many PDFs at once. */
+const BULK_CONCURRENCY = 4;
+
+interface CertificateRow {
+  id: string;
+  certificate_number: string;
+  verification_code: string;
+  organization_id: string | null;
+  holder_id: string;
+  holder_name: string;
+  title: string;
+  pdf_path: string | null;
+  revoked_at: string | null;
+  expires_at: string | null;
+  [column: string]: unknown;
+}
+
+interface PdfLink {
+  path: string;
+  signed_url: string;
+  expires_in: number;
+}
+
+const uuid = z.uuid({ message: "must be a UUID" });
+const cycle = z.string().trim().min(1).max(40).optional();
+
+const issueInput = z
+  .object({ registration_id: uuid.optional(), enrollment_id: uuid.optional(), cpd_cycle: cycle })
+  .refine((input) => (input.registration_id === undefined) !== (input.enrollment_id === undefined), {
+    message: "pass exactly one of registration_id and enrollment_id",
+  });
+const issueEventInput = z.object({ event_id: uuid, cpd_cycle: cycle });
+const reissueInput = z.object({ certificate_id: uuid, cpd_cycle: z.string().trim().min(1).max(40) });
+const revokeInput = z.object({ certificate_id: uuid, reason: z.string().trim().min(1).max(500) });
+const expiryInput = z.object({ certificate_id: uuid, expires_at: z.iso.datetime({ offset: true }).nullable() });
+const idInput = z.object({ certificate_id: uuid });
+const codeInput = z.object({ code: z.string().trim().min(1).max(64) });
+
+/** Runs an RPC, turning its refusals into the function's errors (P0002 → 404). */
+async function rpc<T>(client: SupabaseClient, fn: string, args: Record<string, unknown>): Promise<T> {
+  const { data, error } = await client.rpc(fn, args);
+  if (error) {
+    if (error.code === "P0002") throw new HttpError(404, "not_found", error.message);
+    throw fromPostgrest(error);
+  }
+  return data as T;
+}
+
+/** Downloads an object of the template's organization; anything else is not ours to print. */
+async function download(admin: SupabaseClient, bucket: string, path: string | null, folder: string): Promise<Uint8Array | undefined> {
+  if (!path) return undefined;
+  if (!path.startsWith(`${folder}/`) || path.includes("..")) {
+    console.warn(`certificates: ignored ${bucket}/${path}, which is outside ${folder}/`);
+    return undefined;
+  }
+  const { data, error } = await admin.storage.from(bucket).download(path);
+  if (error || !data) {
+    console.warn(`certificates: could not read ${bucket}/${path}: ${error?.message ?? "no data"}`);
+    return undefined;
+  }
+  return new Uint8Array(await data.arrayBuffer());
+}
+
+/**
+ * Makes and stores the PDF of a certificate the caller may read, unless it exists already.
+ * certificate_document() runs as the caller: it is the authorization for the writes that follow.
+ */
+async function ensurePdf(caller: SupabaseClient, certificate: CertificateRow): Promise<string> {
+  if (certificate.pdf_path) return certificate.pdf_path;
+  const doc = await rpc<CertificateDocument>(caller, "certificate_document", { p_certificate_id: certificate.id });
+  const admin = adminClient();
+  const folder = doc.issuer.id ?? "platform";
+  const [signature, background, logo] = await Promise.all([
+    download(admin, BUCKET, doc.template.signature_image_path, `${folder}/templates`),
+    download(admin, BUCKET, doc.template.background_path, `${folder}/templates`),
+    doc.issuer.id ? download(admin, LOGO_BUCKET, doc.issuer.logo_path, doc.issuer.id) : undefined,
+  ]);
+  const images: CertificateImages = { signature, background, logo };
+  const bytes = await renderCertificatePdf(doc, images);
+  const upload = await admin.storage.from(BUCKET).upload(doc.pdf_path, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/pdf" }), {
+    contentType: "application/pdf",
+    upsert: true,
+  });
+  if (upload.error) throw new Error(`storing ${doc.pdf_path}: ${upload.error.message}`);
+  const attached = await rpc<CertificateRow>(admin, "attach_certificate_pdf", { p_certificate_id: certificate.id, p_pdf_path: doc.pdf_path });
+  certificate.pdf_path = attached.pdf_path;
+  certificate.pdf_generated_at = attached.pdf_generated_at;
+  return doc.pdf_path;
+}
+
+/** A signed URL made as the caller: the bucket's policy (holder or staff) decides once more. */
+async function signedLink(caller: SupabaseClient, path: string): Promise<PdfLink> {
+  const { data, error } = await caller.storage.from(BUCKET).createSignedUrl(path, SIGNED_URL_SECONDS);
+  if (error || !data) throw new Error(`signing ${path}: ${error?.message ?? "no URL"}`);
+  return { path, signed_url: data.signedUrl, expires_in: SIGNED_URL_SECONDS };
+}
+
+async function withPdf(caller: SupabaseClient, certificate: CertificateRow) {
+  const path = await ensurePdf(caller, certificate);
+  return { certificate, pdf: await signedLink(caller, path) };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The certificate row as the caller sees it (RLS: holder, the organization's staff). */
+async function readCertificate(caller: SupabaseClient, id: string): Promise<CertificateRow> {
+  const { data, error } = await caller.from("certificates").select("*").eq("id", id).maybeSingle();
+  if (error) throw fromPostgrest(error);
+  if (!data) throw new HttpError(404, "not_found", "certificate not found");
+  return data as CertificateRow;
+}
+
+/** Fields from the path and query string, checked like a JSON body. */
+function parse<T>(schema: z.ZodType<T>, values: Record<string, string>): T {
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new HttpError(400, "invalid_request", `${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** POST routes read the JSON body; GET routes the query string. */
+function input<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
+  return req.method === "GET" ? Promise.resolve(parse(schema, Object.fromEntries(new URL(req.url).searchParams))) : readJson(req, schema);
+}
+
+function requireMethod(req: Request, ...methods: string[]): void {
+  if (!methods.includes(req.method)) {
+    throw new HttpError(405, "method_not_allowed", `use ${methods.join(" or ")} for this route`);
+  }
+}
+
+serve(async (req) => {
+  // /certificates/<route...>, as Supabase passes the path (the function's name first).
+  const segments = new URL(req.url).pathname.split("/").filter(Boolean).slice(1).map(decodeURIComponent);
+  const caller = callerClient(req);
+  const [first, second] = segments;
+
+  if (first === "issue" && segments.length === 1) {
+    requireMethod(req, "POST");
+    const body = await input(req, issueInput);
+    const certificate = await rpc<CertificateRow>(caller, "issue_certificate", {
+      p_registration_id: body.registration_id ?? null,
+      p_enrollment_id: body.enrollment_id ?? null,
+      p_cpd_cycle: body.cpd_cycle ?? null,
+    });
+    return json(await withPdf(caller, certificate));
+  }
+
+  if (first === "issue-event" && segments.length === 1) {
+    requireMethod(req, "POST");
+    const body = await input(req, issueEventInput);
+    const certificates = await rpc<CertificateRow[]>(caller, "issue_event_certificates", {
+      p_event_id: body.event_id,
+      p_cpd_cycle: body.cpd_cycle ?? null,
+    });
+    return json({ certificates: await mapLimited(certificates, BULK_CONCURRENCY, (certificate) => withPdf(caller, certificate)) });
+  }
+
+  if (first === "reissue" && segments.length === 1) {
+    requireMethod(req, "POST");
+    const body = await input(req, reissueInput);
+    const certificate = await rpc<CertificateRow>(caller, "reissue_certificate", {
+      p_certificate_id: body.certificate_id,
+      p_cpd_cycle: body.cpd_cycle,
+    });
+    return json(await withPdf(caller, certificate));
+  }
+
+  if (first === "revoke" && segments.length === 1) {
+    requireMethod(req, "POST");
+    const body = await input(req, revokeInput);
+    const certificate = await rpc<CertificateRow>(caller, "revoke_certificate", { p_certificate_id: body.certificate_id, p_reason: body.reason });
+    return json({ certificate });
+  }
+
+  if (first === "expiry" && segments.length === 1) {
+    requireMethod(req, "POST");
+    const body = await input(req, expiryInput);
+    const certificate = await rpc<CertificateRow>(caller, "set_certificate_expiry", {
+      p_certificate_id: body.certificate_id,
+      p_expires_at: body.expires_at,
+    });
+    return json({ certificate });
+  }
+
+  if (first === "verify" && segments.length <= 2) {
+    requireMethod(req, "GET", "POST");
+    const { code } = second ? parse(codeInput, { code: second }) : await input(req, codeInput);
+    const rows = await rpc<Record<string, unknown>[]>(caller, "verify_certificate", { p_code: code });
+    return json({ verification: rows[0] });
+  }
+
+  if (first && second === "pdf" && segments.length === 2) {
+    requireMethod(req, "GET", "POST");
+    const { certificate_id } = parse(idInput, { certificate_id: first });
+    return json(await withPdf(caller, await readCertificate(caller, certificate_id)));
+  }
+
+  if (first && second === "badge" && segments.length === 2) {
+    requireMethod(req, "GET", "POST");
+    const { certificate_id } = parse(idInput, { certificate_id: first });
+    // Unsigned OpenBadgeCredential. Verifiers check it against the evidence URL (public
+    // verification by code); a proof (VC-JWT or Data Integrity) needs an issuer key and a
+    // published DID or JWKS for it, which Pitlane does not have yet.
+    const credential = await rpc<Record<string, unknown>>(caller, "certificate_open_badge", { p_certificate_id: certificate_id });
+    return json(credential, 200, {
+      "Content-Disposition": `inline; filename="certificate-${certificate_id}.json"`,
+    });
+  }
+
+  throw new HttpError(404, "not_found", `no route ${req.method} /certificates/${segments.join("/")}`);
+});
