@@ -18,41 +18,108 @@ export function urlAs(role: string): string {
   return url.toString();
 }
 
-/** Runs SQL as the superuser `postgres`, as a migration or the Supabase dashboard would. */
-export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: stack().dbUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, params)).rows;
-  } finally {
-    await client.end();
+export type Claims = Record<string, unknown> & { role: string };
+
+export const anon: Claims = { role: "anon" };
+export const serviceRole: Claims = { role: "service_role" };
+
+/** The claims Supabase Auth puts in a signed-in user's access token. */
+export function claimsFor(id: string, email: string): Claims {
+  return { sub: id, role: "authenticated", aud: "authenticated", email, app_metadata: { provider: "email" }, user_metadata: {} };
+}
+
+/**
+ * A stack's database through two pools: the superuser, and `authenticator` as PostgREST logs in,
+ * so suites of hundreds of cases stay fast.
+ */
+export class Db {
+  readonly superuser: pg.Pool;
+  readonly authenticator: pg.Pool;
+
+  constructor(readonly dbUrl: string, poolSize = 8) {
+    const authenticator = new URL(dbUrl);
+    authenticator.username = "authenticator";
+    authenticator.password = "postgres";
+    this.superuser = new pg.Pool({ connectionString: dbUrl, max: poolSize, allowExitOnIdle: true });
+    this.authenticator = new pg.Pool({ connectionString: authenticator.toString(), max: poolSize, allowExitOnIdle: true });
+    // Idle connections are terminated when a stack stops; that is not a test failure.
+    this.superuser.on("error", () => undefined);
+    this.authenticator.on("error", () => undefined);
+  }
+
+  async end(): Promise<void> {
+    await Promise.all([this.superuser.end(), this.authenticator.end()]);
+  }
+
+  /** SQL as the superuser `postgres`, like a migration or the dashboard. */
+  async sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.superuser.query<T>(text, params)).rows;
+  }
+
+  /**
+   * Runs `work` as PostgREST runs a request: as authenticator, in one transaction that switches
+   * to the JWT's role and sets request.jwt.claims. Rolled back unless `commit` is set.
+   */
+  async asRole<T>(claims: Claims, work: (client: pg.PoolClient) => Promise<T>, options: { commit?: boolean } = {}): Promise<T> {
+    const client = await this.authenticator.connect();
+    try {
+      await client.query("begin");
+      await client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
+        claims.role,
+        JSON.stringify(claims),
+      ]);
+      const result = await work(client);
+      await client.query(options.commit ? "commit" : "rollback");
+      return result;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** One statement as `claims`, committed. */
+  async query<T extends pg.QueryResultRow = pg.QueryResultRow>(claims: Claims, text: string, params: unknown[] = []): Promise<T[]> {
+    return this.asRole(claims, async (client) => (await client.query<T>(text, params)).rows, { commit: true });
+  }
+
+  /** Calls an RPC as `claims` (committed) and returns its rows. */
+  async rpc<T extends pg.QueryResultRow = pg.QueryResultRow>(claims: Claims, fn: string, args: Record<string, unknown> = {}): Promise<T[]> {
+    const names = Object.keys(args);
+    const list = names.map((name, i) => `${name} => $${i + 1}`).join(", ");
+    return this.query<T>(claims, `select * from public.${fn}(${list})`, names.map((name) => args[name]));
+  }
+
+  /**
+   * A confirmed user inserted as Supabase Auth inserts one (its triggers run as on Supabase).
+   * Only for suites that need hundreds of users, such as the RLS matrix: everywhere else use
+   * createUser(), which goes through the admin API as DESIGN asks.
+   */
+  async createUser(metadata: Record<string, unknown> = {}, email = `user-${randomUUID().slice(0, 8)}@example.test`): Promise<{ id: string; email: string; claims: Claims }> {
+    const id = randomUUID();
+    await this.sql(
+      `insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+       values ('00000000-0000-0000-0000-000000000000', $1, 'authenticated', 'authenticated', $2, now(),
+               '{"provider":"email","providers":["email"]}', $3, now(), now())`,
+      [id, email, JSON.stringify(metadata)],
+    );
+    return { id, email, claims: claimsFor(id, email) };
   }
 }
 
-export type Claims = Record<string, unknown> & { role: string };
+let globalDb: Db | undefined;
+/** The run's global stack's database, shared by a test file's helpers. */
+export const db = () => (globalDb ??= new Db(stack().dbUrl));
 
-/**
- * Runs `work` the way PostgREST runs a request: logged in as `authenticator`, inside one transaction
- * that switches to the JWT's role and sets `request.jwt.claims`. Rolled back unless `commit` is set.
- */
-export async function asRole<T>(claims: Claims, work: (client: pg.Client) => Promise<T>, options: { commit?: boolean } = {}): Promise<T> {
-  const client = new pg.Client({ connectionString: urlAs("authenticator") });
-  await client.connect();
-  try {
-    await client.query("begin");
-    await client.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [
-      claims.role,
-      JSON.stringify(claims),
-    ]);
-    const result = await work(client);
-    await client.query(options.commit ? "commit" : "rollback");
-    return result;
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    await client.end();
-  }
+/** Runs SQL as the superuser `postgres` on the global stack. */
+export function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
+  return db().sql<T>(text, params);
+}
+
+/** Db.asRole on the global stack. */
+export function asRole<T>(claims: Claims, work: (client: pg.PoolClient) => Promise<T>, options: { commit?: boolean } = {}): Promise<T> {
+  return db().asRole(claims, work, options);
 }
 
 export interface TestUser {
