@@ -242,6 +242,18 @@ isOneToOne: false
       referencedRelation: "courses"
       referencedColumns: ["id"]
     },{
+      foreignKeyName: "course_enrollments_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "invoices"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "course_enrollments_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_payments_without_provider_event"
+      referencedColumns: ["invoice_id"]
+    },{
       foreignKeyName: "course_enrollments_user_id_fkey"
       columns: ["user_id"]
 isOneToOne: false
@@ -494,6 +506,18 @@ isOneToOne: false
       referencedRelation: "profiles"
       referencedColumns: ["id"]
     },{
+      foreignKeyName: "event_registrations_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "invoices"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "event_registrations_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_payments_without_provider_event"
+      referencedColumns: ["invoice_id"]
+    },{
       foreignKeyName: "event_registrations_transferred_from_user_id_fkey"
       columns: ["transferred_from_user_id"]
 isOneToOne: false
@@ -529,14 +553,14 @@ isOneToOne: false
                   ]
                 },"events": {
                   Row: {
-                    "allow_transfers": boolean,"attended_count": number,"cancellation_reason": string | null,"cancelled_at": string | null,"capacity": number | null,"certificate_template_id": string | null,"completed_at": string | null,"confirmed_count": number,"cpd_category": string | null,"cpd_credits": number,"created_at": string,"created_by": string | null,"currency": string | null,"description": string | null,"ends_at": string,"format": Database["public"]['Enums']["event_format"],"held_count": number,"id": string,"is_free": boolean | null,"level": Database["public"]['Enums']["skill_level"],"main_image_path": string | null,"members_only": boolean,"organization_id": string | null,"payment_hold_minutes": number,"price_amount": number,"published_at": string | null,"registration_closed": boolean,"registration_closes_at": string | null,"registration_opens_at": string | null,"slug": string,"starts_at": string,"status": Database["public"]['Enums']["event_status"],"summary": string | null,"time_zone": string,"title": string,"updated_at": string,"venue_address": string | null,"venue_name": string | null,"waitlist_claim_minutes": number,"waitlist_count": number
+                    "allow_transfers": boolean,"attended_count": number,"cancellation_reason": string | null,"cancelled_at": string | null,"capacity": number | null,"certificate_template_id": string | null,"completed_at": string | null,"confirmed_count": number,"cpd_category": string | null,"cpd_credits": number,"created_at": string,"created_by": string | null,"currency": string | null,"description": string | null,"ends_at": string,"format": Database["public"]['Enums']["event_format"],"held_count": number,"id": string,"is_free": boolean | null,"level": Database["public"]['Enums']["skill_level"],"main_image_path": string | null,"members_only": boolean,"organization_id": string | null,"payment_hold_minutes": number,"price_amount": number,"published_at": string | null,"refund_cutoff_hours": number | null,"registration_closed": boolean,"registration_closes_at": string | null,"registration_opens_at": string | null,"slug": string,"starts_at": string,"status": Database["public"]['Enums']["event_status"],"summary": string | null,"time_zone": string,"title": string,"updated_at": string,"venue_address": string | null,"venue_name": string | null,"waitlist_claim_minutes": number,"waitlist_count": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at": string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug": string,"starts_at": string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title": string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
+                    "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at": string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"refund_cutoff_hours"?: number | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug": string,"starts_at": string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title": string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
                   }
                   Update: {
-                    "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at"?: string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug"?: string,"starts_at"?: string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title"?: string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
+                    "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at"?: string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"refund_cutoff_hours"?: number | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug"?: string,"starts_at"?: string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title"?: string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
                   }
                   Relationships: [
                     {
@@ -556,6 +580,102 @@ isOneToOne: false
       columns: ["organization_id"]
 isOneToOne: false
       referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"invoice_events": {
+                  Row: {
+                    "created_at": string,"detail": NonNullable<Json>,"id": number,"invoice_id": string,"kind": string,"organization_id": string | null,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"invoice_id": string,"kind": string,"organization_id"?: string | null,"user_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"invoice_id"?: string,"kind"?: string,"organization_id"?: string | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "invoice_events_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "invoices"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "invoice_events_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_payments_without_provider_event"
+      referencedColumns: ["invoice_id"]
+    }
+                  ]
+                },"invoice_items": {
+                  Row: {
+                    "amount": number | null,"course_enrollment_id": string | null,"created_at": string,"currency": string,"description": string,"event_registration_id": string | null,"fulfilled_at": string | null,"id": string,"invoice_id": string,"kind": Database["public"]['Enums']["invoice_item_kind"],"membership_id": string | null,"organization_id": string | null,"product_id": string | null,"quantity": number,"refunded_at": string | null,"unit_amount": number,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "amount"?: never,"course_enrollment_id"?: string | null,"created_at"?: string,"currency": string,"description": string,"event_registration_id"?: string | null,"fulfilled_at"?: string | null,"id"?: string,"invoice_id": string,"kind": Database["public"]['Enums']["invoice_item_kind"],"membership_id"?: string | null,"organization_id"?: string | null,"product_id"?: string | null,"quantity"?: number,"refunded_at"?: string | null,"unit_amount": number,"user_id": string
+                  }
+                  Update: {
+                    "amount"?: never,"course_enrollment_id"?: string | null,"created_at"?: string,"currency"?: string,"description"?: string,"event_registration_id"?: string | null,"fulfilled_at"?: string | null,"id"?: string,"invoice_id"?: string,"kind"?: Database["public"]['Enums']["invoice_item_kind"],"membership_id"?: string | null,"organization_id"?: string | null,"product_id"?: string | null,"quantity"?: number,"refunded_at"?: string | null,"unit_amount"?: number,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "invoice_items_course_enrollment_id_fkey"
+      columns: ["course_enrollment_id"]
+isOneToOne: false
+      referencedRelation: "course_enrollments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "invoice_items_event_registration_id_fkey"
+      columns: ["event_registration_id"]
+isOneToOne: false
+      referencedRelation: "event_registrations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "invoice_items_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "invoices"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "invoice_items_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_payments_without_provider_event"
+      referencedColumns: ["invoice_id"]
+    },{
+      foreignKeyName: "invoice_items_product_id_fkey"
+      columns: ["product_id"]
+isOneToOne: false
+      referencedRelation: "products"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"invoices": {
+                  Row: {
+                    "amount_paid": number,"amount_refunded": number,"channel": string | null,"channel_desc": string | null,"checkout_url": string | null,"created_at": string,"currency": string,"description": string | null,"expired_at": string | null,"expires_at": string,"id": string,"number": string,"organization_id": string | null,"paid_at": string | null,"provider": Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id": string | null,"provider_reference": string | null,"receipt_path": string | null,"refunded_at": string | null,"status": Database["public"]['Enums']["invoice_status"],"status_desc": string | null,"total_amount": number,"updated_at": string,"user_id": string,"va_number": string | null,"voided_at": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "amount_paid"?: number,"amount_refunded"?: number,"channel"?: string | null,"channel_desc"?: string | null,"checkout_url"?: string | null,"created_at"?: string,"currency": string,"description"?: string | null,"expired_at"?: string | null,"expires_at": string,"id"?: string,"number"?: string,"organization_id"?: string | null,"paid_at"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id"?: string | null,"provider_reference"?: string | null,"receipt_path"?: string | null,"refunded_at"?: string | null,"status"?: Database["public"]['Enums']["invoice_status"],"status_desc"?: string | null,"total_amount"?: number,"updated_at"?: string,"user_id": string,"va_number"?: string | null,"voided_at"?: string | null
+                  }
+                  Update: {
+                    "amount_paid"?: number,"amount_refunded"?: number,"channel"?: string | null,"channel_desc"?: string | null,"checkout_url"?: string | null,"created_at"?: string,"currency"?: string,"description"?: string | null,"expired_at"?: string | null,"expires_at"?: string,"id"?: string,"number"?: string,"organization_id"?: string | null,"paid_at"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id"?: string | null,"provider_reference"?: string | null,"receipt_path"?: string | null,"refunded_at"?: string | null,"status"?: Database["public"]['Enums']["invoice_status"],"status_desc"?: string | null,"total_amount"?: number,"updated_at"?: string,"user_id"?: string,"va_number"?: string | null,"voided_at"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "invoices_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "invoices_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
                   ]
@@ -727,6 +847,50 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"payments": {
+                  Row: {
+                    "amount": number,"channel": string | null,"created_at": string,"currency": string,"id": string,"invoice_id": string,"organization_id": string | null,"paid_at": string,"provider": Database["public"]['Enums']["payment_provider"],"provider_event_id": string | null,"provider_payment_id": string,"recorded_by": string | null,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "amount": number,"channel"?: string | null,"created_at"?: string,"currency": string,"id"?: string,"invoice_id": string,"organization_id"?: string | null,"paid_at"?: string,"provider": Database["public"]['Enums']["payment_provider"],"provider_event_id"?: string | null,"provider_payment_id": string,"recorded_by"?: string | null,"user_id": string
+                  }
+                  Update: {
+                    "amount"?: number,"channel"?: string | null,"created_at"?: string,"currency"?: string,"id"?: string,"invoice_id"?: string,"organization_id"?: string | null,"paid_at"?: string,"provider"?: Database["public"]['Enums']["payment_provider"],"provider_event_id"?: string | null,"provider_payment_id"?: string,"recorded_by"?: string | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "payments_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "invoices"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "payments_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_payments_without_provider_event"
+      referencedColumns: ["invoice_id"]
+    },{
+      foreignKeyName: "payments_provider_event_id_fkey"
+      columns: ["provider_event_id"]
+isOneToOne: false
+      referencedRelation: "provider_events"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "payments_provider_event_id_fkey"
+      columns: ["provider_event_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_provider_events_without_invoice"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "payments_recorded_by_fkey"
+      columns: ["recorded_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"platform_admins": {
                   Row: {
                     "granted_at": string,"granted_by": string | null,"note": string | null,"user_id": string
@@ -749,6 +913,46 @@ isOneToOne: false
       foreignKeyName: "platform_admins_user_id_fkey"
       columns: ["user_id"]
 isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"product_images": {
+                  Row: {
+                    "alt_text": string | null,"created_at": string,"id": string,"is_primary": boolean,"position": number,"product_id": string,"storage_path": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "alt_text"?: string | null,"created_at"?: string,"id"?: string,"is_primary"?: boolean,"position"?: number,"product_id": string,"storage_path": string
+                  }
+                  Update: {
+                    "alt_text"?: string | null,"created_at"?: string,"id"?: string,"is_primary"?: boolean,"position"?: number,"product_id"?: string,"storage_path"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "product_images_product_id_fkey"
+      columns: ["product_id"]
+isOneToOne: false
+      referencedRelation: "products"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"products": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"currency": string,"description": string | null,"id": string,"is_active": boolean,"name": string,"price_amount": number,"sku": string,"stock": number | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"currency": string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"name": string,"price_amount": number,"sku": string,"stock"?: number | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"name"?: string,"price_amount"?: number,"sku"?: string,"stock"?: number | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "products_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
       referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
@@ -787,10 +991,114 @@ isOneToOne: true
                   Relationships: [
                     
                   ]
+                },"provider_events": {
+                  Row: {
+                    "action": NonNullable<Json>,"event_id": string,"event_type": string,"id": string,"invoice_id": string | null,"payload": NonNullable<Json>,"processed_at": string | null,"provider": Database["public"]['Enums']["payment_provider"],"provider_payment_id": string | null,"received_at": string,"status": Database["public"]['Enums']["provider_event_status"]
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action"?: NonNullable<Json>,"event_id": string,"event_type": string,"id"?: string,"invoice_id"?: string | null,"payload": NonNullable<Json>,"processed_at"?: string | null,"provider": Database["public"]['Enums']["payment_provider"],"provider_payment_id"?: string | null,"received_at"?: string,"status": Database["public"]['Enums']["provider_event_status"]
+                  }
+                  Update: {
+                    "action"?: NonNullable<Json>,"event_id"?: string,"event_type"?: string,"id"?: string,"invoice_id"?: string | null,"payload"?: NonNullable<Json>,"processed_at"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"],"provider_payment_id"?: string | null,"received_at"?: string,"status"?: Database["public"]['Enums']["provider_event_status"]
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "provider_events_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "invoices"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "provider_events_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_payments_without_provider_event"
+      referencedColumns: ["invoice_id"]
+    }
+                  ]
+                },"refunds": {
+                  Row: {
+                    "amount": number,"applied_at": string | null,"created_at": string,"currency": string,"failed_at": string | null,"failure_reason": string | null,"id": string,"invoice_id": string,"invoice_item_id": string | null,"organization_id": string | null,"provider": Database["public"]['Enums']["payment_provider"],"provider_refund_id": string | null,"reason": string | null,"requested_at": string,"requested_by": string | null,"status": Database["public"]['Enums']["refund_status"],"succeeded_at": string | null,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "amount": number,"applied_at"?: string | null,"created_at"?: string,"currency": string,"failed_at"?: string | null,"failure_reason"?: string | null,"id"?: string,"invoice_id": string,"invoice_item_id"?: string | null,"organization_id"?: string | null,"provider": Database["public"]['Enums']["payment_provider"],"provider_refund_id"?: string | null,"reason"?: string | null,"requested_at"?: string,"requested_by"?: string | null,"status"?: Database["public"]['Enums']["refund_status"],"succeeded_at"?: string | null,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "amount"?: number,"applied_at"?: string | null,"created_at"?: string,"currency"?: string,"failed_at"?: string | null,"failure_reason"?: string | null,"id"?: string,"invoice_id"?: string,"invoice_item_id"?: string | null,"organization_id"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"],"provider_refund_id"?: string | null,"reason"?: string | null,"requested_at"?: string,"requested_by"?: string | null,"status"?: Database["public"]['Enums']["refund_status"],"succeeded_at"?: string | null,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "refunds_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "invoices"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "refunds_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_payments_without_provider_event"
+      referencedColumns: ["invoice_id"]
+    },{
+      foreignKeyName: "refunds_invoice_item_id_fkey"
+      columns: ["invoice_item_id"]
+isOneToOne: false
+      referencedRelation: "invoice_items"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "refunds_requested_by_fkey"
+      columns: ["requested_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 }
           }
           Views: {
-            [_ in never]: never
+            "reconciliation_payments_without_provider_event": {
+                  Row: {
+                    "amount_paid": number,"currency": string,"invoice_id": string,"number": string,"organization_id": string | null,"paid_at": string | null,"provider": Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id": string | null,"status": Database["public"]['Enums']["invoice_status"],"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                           "amount_paid"?: number | null,"currency"?: string | null,"invoice_id"?: string | null,"number"?: string | null,"organization_id"?: string | null,"paid_at"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id"?: string | null,"status"?: Database["public"]['Enums']["invoice_status"] | null,"user_id"?: string | null
+                         }
+                        Update: {
+                           "amount_paid"?: number | null,"currency"?: string | null,"invoice_id"?: string | null,"number"?: string | null,"organization_id"?: string | null,"paid_at"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id"?: string | null,"status"?: Database["public"]['Enums']["invoice_status"] | null,"user_id"?: string | null
+                         }
+                        Relationships: [
+                    {
+      foreignKeyName: "invoices_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "invoices_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"reconciliation_provider_events_without_invoice": {
+                  Row: {
+                    "action": NonNullable<Json>,"event_id": string,"event_type": string,"id": string,"provider": Database["public"]['Enums']["payment_provider"],"provider_payment_id": string | null,"received_at": string,"status": Database["public"]['Enums']["provider_event_status"]
+                  }
+                  ComputedFields: never
+                  Insert: {
+                           "action"?: Json | null,"event_id"?: string | null,"event_type"?: string | null,"id"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id"?: string | null,"received_at"?: string | null,"status"?: Database["public"]['Enums']["provider_event_status"] | null
+                         }
+                        Update: {
+                           "action"?: Json | null,"event_id"?: string | null,"event_type"?: string | null,"id"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id"?: string | null,"received_at"?: string | null,"status"?: Database["public"]['Enums']["provider_event_status"] | null
+                         }
+                        Relationships: [
+                    
+                  ]
+                }
           }
           Functions: {
             "accept_organization_invitation":
@@ -810,6 +1118,9 @@ isOneToOne: true
         isOneToOne: true
         isSetofReturn: false
       } },
+"apply_provider_event":
+{ Args: { "p_action": Json,"p_event_id": string,"p_event_type": string,"p_payload": Json,"p_provider": Database["public"]['Enums']["payment_provider"] }; Returns: Json
+                           },
 "attach_certificate_pdf":
 { Args: { "p_certificate_id": string,"p_pdf_path": string }; Returns: {
               "achieved_at": string,
@@ -841,6 +1152,76 @@ isOneToOne: true
         isOneToOne: true
         isSetofReturn: false
       } },
+"attach_invoice_checkout":
+{ Args: { "p_channel"?: string,"p_channel_desc"?: string,"p_checkout_url"?: string,"p_expires_at"?: string,"p_invoice_id": string,"p_provider": Database["public"]['Enums']["payment_provider"],"p_provider_reference": string,"p_va_number"?: string }; Returns: {
+              "amount_paid": number,
+"amount_refunded": number,
+"channel": string | null,
+"channel_desc": string | null,
+"checkout_url": string | null,
+"created_at": string,
+"currency": string,
+"description": string | null,
+"expired_at": string | null,
+"expires_at": string,
+"id": string,
+"number": string,
+"organization_id": string | null,
+"paid_at": string | null,
+"provider": Database["public"]['Enums']["payment_provider"] | null,
+"provider_payment_id": string | null,
+"provider_reference": string | null,
+"receipt_path": string | null,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["invoice_status"],
+"status_desc": string | null,
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"va_number": string | null,
+"voided_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "invoices"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"attach_invoice_receipt":
+{ Args: { "p_invoice_id": string,"p_path": string }; Returns: {
+              "amount_paid": number,
+"amount_refunded": number,
+"channel": string | null,
+"channel_desc": string | null,
+"checkout_url": string | null,
+"created_at": string,
+"currency": string,
+"description": string | null,
+"expired_at": string | null,
+"expires_at": string,
+"id": string,
+"number": string,
+"organization_id": string | null,
+"paid_at": string | null,
+"provider": Database["public"]['Enums']["payment_provider"] | null,
+"provider_payment_id": string | null,
+"provider_reference": string | null,
+"receipt_path": string | null,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["invoice_status"],
+"status_desc": string | null,
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"va_number": string | null,
+"voided_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "invoices"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "cancel_course_enrollment":
 { Args: { "p_enrollment_id": string }; Returns: {
               "cancelled_at": string | null,
@@ -863,6 +1244,34 @@ isOneToOne: true
                           SetofOptions: {
         from: "*"
         to: "course_enrollments"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"cancel_paid_registration":
+{ Args: { "p_reason"?: string,"p_registration_id": string }; Returns: {
+              "amount": number,
+"applied_at": string | null,
+"created_at": string,
+"currency": string,
+"failed_at": string | null,
+"failure_reason": string | null,
+"id": string,
+"invoice_id": string,
+"invoice_item_id": string | null,
+"organization_id": string | null,
+"provider": Database["public"]['Enums']["payment_provider"],
+"provider_refund_id": string | null,
+"reason": string | null,
+"requested_at": string,
+"requested_by": string | null,
+"status": Database["public"]['Enums']["refund_status"],
+"succeeded_at": string | null,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "refunds"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -920,6 +1329,111 @@ isOneToOne: true
                           SetofOptions: {
         from: "*"
         to: "check_in_result"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"checkout_course_enrollment":
+{ Args: { "p_enrollment_id": string }; Returns: {
+              "amount_paid": number,
+"amount_refunded": number,
+"channel": string | null,
+"channel_desc": string | null,
+"checkout_url": string | null,
+"created_at": string,
+"currency": string,
+"description": string | null,
+"expired_at": string | null,
+"expires_at": string,
+"id": string,
+"number": string,
+"organization_id": string | null,
+"paid_at": string | null,
+"provider": Database["public"]['Enums']["payment_provider"] | null,
+"provider_payment_id": string | null,
+"provider_reference": string | null,
+"receipt_path": string | null,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["invoice_status"],
+"status_desc": string | null,
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"va_number": string | null,
+"voided_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "invoices"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"checkout_event_registration":
+{ Args: { "p_registration_id": string }; Returns: {
+              "amount_paid": number,
+"amount_refunded": number,
+"channel": string | null,
+"channel_desc": string | null,
+"checkout_url": string | null,
+"created_at": string,
+"currency": string,
+"description": string | null,
+"expired_at": string | null,
+"expires_at": string,
+"id": string,
+"number": string,
+"organization_id": string | null,
+"paid_at": string | null,
+"provider": Database["public"]['Enums']["payment_provider"] | null,
+"provider_payment_id": string | null,
+"provider_reference": string | null,
+"receipt_path": string | null,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["invoice_status"],
+"status_desc": string | null,
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"va_number": string | null,
+"voided_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "invoices"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"checkout_products":
+{ Args: { "p_items": Json }; Returns: {
+              "amount_paid": number,
+"amount_refunded": number,
+"channel": string | null,
+"channel_desc": string | null,
+"checkout_url": string | null,
+"created_at": string,
+"currency": string,
+"description": string | null,
+"expired_at": string | null,
+"expires_at": string,
+"id": string,
+"number": string,
+"organization_id": string | null,
+"paid_at": string | null,
+"provider": Database["public"]['Enums']["payment_provider"] | null,
+"provider_payment_id": string | null,
+"provider_reference": string | null,
+"receipt_path": string | null,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["invoice_status"],
+"status_desc": string | null,
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"va_number": string | null,
+"voided_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "invoices"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -1122,6 +1636,41 @@ isOneToOne: true
               "checked_in_count": number,"confirmed_count": number,"session_id": string,"session_title": string,"starts_at": string
             }[]
                            },
+"expire_due_invoices":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "amount_paid": number,
+"amount_refunded": number,
+"channel": string | null,
+"channel_desc": string | null,
+"checkout_url": string | null,
+"created_at": string,
+"currency": string,
+"description": string | null,
+"expired_at": string | null,
+"expires_at": string,
+"id": string,
+"number": string,
+"organization_id": string | null,
+"paid_at": string | null,
+"provider": Database["public"]['Enums']["payment_provider"] | null,
+"provider_payment_id": string | null,
+"provider_reference": string | null,
+"receipt_path": string | null,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["invoice_status"],
+"status_desc": string | null,
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"va_number": string | null,
+"voided_at": string | null
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "invoices"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "export_cpd_credits_csv":
 { Args: { "p_from"?: string,"p_to"?: string }; Returns: string
                            },
@@ -1195,9 +1744,72 @@ isOneToOne: true
               "completed_at": string,"course_id": string,"course_title": string,"enrollment_id": string,"enrollment_status": Database["public"]['Enums']["enrollment_status"],"lesson_count": number,"lessons_completed": number,"position": number
             }[]
                            },
+"mark_refund_submitted":
+{ Args: { "p_failure"?: string,"p_provider_refund_id": string,"p_refund_id": string }; Returns: {
+              "amount": number,
+"applied_at": string | null,
+"created_at": string,
+"currency": string,
+"failed_at": string | null,
+"failure_reason": string | null,
+"id": string,
+"invoice_id": string,
+"invoice_item_id": string | null,
+"organization_id": string | null,
+"provider": Database["public"]['Enums']["payment_provider"],
+"provider_refund_id": string | null,
+"reason": string | null,
+"requested_at": string,
+"requested_by": string | null,
+"status": Database["public"]['Enums']["refund_status"],
+"succeeded_at": string | null,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "refunds"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "process_expired_registrations":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
+"record_manual_payment":
+{ Args: { "p_amount"?: number,"p_invoice_id": string,"p_reference": string }; Returns: {
+              "amount_paid": number,
+"amount_refunded": number,
+"channel": string | null,
+"channel_desc": string | null,
+"checkout_url": string | null,
+"created_at": string,
+"currency": string,
+"description": string | null,
+"expired_at": string | null,
+"expires_at": string,
+"id": string,
+"number": string,
+"organization_id": string | null,
+"paid_at": string | null,
+"provider": Database["public"]['Enums']["payment_provider"] | null,
+"provider_payment_id": string | null,
+"provider_reference": string | null,
+"receipt_path": string | null,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["invoice_status"],
+"status_desc": string | null,
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"va_number": string | null,
+"voided_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "invoices"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "record_registration_refund":
 { Args: { "p_registration_id": string }; Returns: {
               "attended_at": string | null,
@@ -1296,6 +1908,34 @@ isOneToOne: true
                           SetofOptions: {
         from: "*"
         to: "certificates"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"request_refund":
+{ Args: { "p_amount"?: number,"p_invoice_id": string,"p_invoice_item_id"?: string,"p_reason"?: string }; Returns: {
+              "amount": number,
+"applied_at": string | null,
+"created_at": string,
+"currency": string,
+"failed_at": string | null,
+"failure_reason": string | null,
+"id": string,
+"invoice_id": string,
+"invoice_item_id": string | null,
+"organization_id": string | null,
+"provider": Database["public"]['Enums']["payment_provider"],
+"provider_refund_id": string | null,
+"reason": string | null,
+"requested_at": string,
+"requested_by": string | null,
+"status": Database["public"]['Enums']["refund_status"],
+"succeeded_at": string | null,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "refunds"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -1446,10 +2086,45 @@ isOneToOne: true
 { Args: { "p_code": string }; Returns: {
               "achieved_at": string,"certificate_number": string,"expires_at": string,"holder_name": string,"issued_at": string,"issuer_name": string,"revoked_at": string,"status": string,"title": string
             }[]
-                           }
+                           },
+"void_invoice":
+{ Args: { "p_invoice_id": string }; Returns: {
+              "amount_paid": number,
+"amount_refunded": number,
+"channel": string | null,
+"channel_desc": string | null,
+"checkout_url": string | null,
+"created_at": string,
+"currency": string,
+"description": string | null,
+"expired_at": string | null,
+"expires_at": string,
+"id": string,
+"number": string,
+"organization_id": string | null,
+"paid_at": string | null,
+"provider": Database["public"]['Enums']["payment_provider"] | null,
+"provider_payment_id": string | null,
+"provider_reference": string | null,
+"receipt_path": string | null,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["invoice_status"],
+"status_desc": string | null,
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"va_number": string | null,
+"voided_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "invoices"
+        isOneToOne: true
+        isSetofReturn: false
+      } }
           }
           Enums: {
-            "check_in_method": "qr"|"manual"|"offline","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","invitation_status": "pending"|"accepted"|"declined","media_kind": "image"|"video"|"document","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","question_kind": "single_choice"|"multiple_choice","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","verification_status": "unverified"|"pending"|"verified"|"rejected"
+            "check_in_method": "qr"|"manual"|"offline","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","media_kind": "image"|"video"|"document","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","payment_provider": "stripe"|"faspay"|"manual","provider_event_status": "processed"|"ignored"|"unmatched","question_kind": "single_choice"|"multiple_choice","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","verification_status": "unverified"|"pending"|"verified"|"rejected"
           }
           CompositeTypes: {
             "check_in_result": {
@@ -1571,7 +2246,7 @@ export const Constants = {
           }
         },"public": {
           Enums: {
-            "check_in_method": ["qr", "manual", "offline"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"invitation_status": ["pending", "accepted", "declined"],"media_kind": ["image", "video", "document"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"question_kind": ["single_choice", "multiple_choice"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"verification_status": ["unverified", "pending", "verified", "rejected"]
+            "check_in_method": ["qr", "manual", "offline"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"media_kind": ["image", "video", "document"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"payment_provider": ["stripe", "faspay", "manual"],"provider_event_status": ["processed", "ignored", "unmatched"],"question_kind": ["single_choice", "multiple_choice"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"verification_status": ["unverified", "pending", "verified", "rejected"]
           }
         }
 } as const

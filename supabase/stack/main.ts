@@ -17,9 +17,26 @@ if (options.help) {
   process.exit(0);
 }
 
+const starting = startStack(options, log);
+
+// Handled from the start: a signal during start-up waits for the start to finish, then stops
+// everything that was started, rather than killing the process and orphaning PostgreSQL.
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping`);
+  const stack = await starting.catch(() => undefined);
+  await stack?.stop();
+  log("stopped");
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
 let stack: Stack;
 try {
-  stack = await startStack(options, log);
+  stack = await starting;
 } catch (error) {
   console.error(`error: ${(error as Error).message}`);
   process.exit(1);
@@ -35,15 +52,3 @@ console.log(
     cold: prepared.isNew,
   })}\n`,
 );
-
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log(`${signal}: stopping`);
-  await stack.stop();
-  log("stopped");
-  process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));

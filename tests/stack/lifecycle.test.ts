@@ -32,6 +32,8 @@ function isAlive(pid: number): boolean {
 
 // The fixture migrations are not Pitlane's, so Pitlane's seed cannot run on them.
 const noSeed = ["--seed", path.join(projectRoot, "tests/fixtures/no-seed")];
+/** For tests about the stack itself: a small schema starts faster than Pitlane's domain and seed. */
+const fixtureSchema = ["--migrations", path.join(projectRoot, "tests/fixtures/migrations"), ...noSeed];
 
 const cleanup: string[] = [];
 afterAll(async () => {
@@ -62,10 +64,10 @@ describe("stack lifecycle", () => {
     }
   });
 
-  it("stops cleanly on Ctrl-C, when the terminal interrupts PostgreSQL too", async () => {
+  it("stops cleanly on Ctrl-C (SIGINT to its whole process group), PostgreSQL included", async () => {
     const dataDir = await newDataDir();
     cleanup.push(dataDir);
-    const stack = await spawnStack({ dataDir });
+    const stack = await spawnStack({ dataDir, args: fixtureSchema });
     const pid = await postmasterPid(dataDir);
     expect(await stack.interrupt()).toBe(0);
     expect(stack.output()).toMatch(/SIGINT: stopping\nstopped/);
@@ -192,7 +194,7 @@ describe("who runs it", () => {
     cleanup.push(dataDir);
     const asRoot = process.getuid?.() === 0;
     if (asRoot) await chown(dataDir, Number(execFileSync("id", ["-u", "postgres"]).toString()), Number(execFileSync("id", ["-g", "postgres"]).toString()));
-    const stack = await spawnStack({ dataDir, user: asRoot ? "postgres" : undefined });
+    const stack = await spawnStack({ dataDir, args: fixtureSchema, user: asRoot ? "postgres" : undefined });
     const pid = await postmasterPid(dataDir);
     try {
       const [row] = await query<{ ok: number }>(stack.dbUrl, "select 1 as ok");

@@ -1,0 +1,129 @@
+// Shared by the payments, stripe-webhook, faspay-webhook and receipts functions: the Stripe client
+// (fetch + SubtleCrypto, as Deno needs), Faspay's signatures, and sending a refund to Stripe.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { SupabaseClient } from "@supabase/supabase-js";
+import Stripe from "stripe";
+import { HttpError } from "./http.ts";
+import { fromPostgrest } from "./supabase.ts";
+
+export function requireEnv(name: string): string {
+  const value = Deno.env.get(name);
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/**
+ * The Stripe SDK on fetch. STRIPE_API_BASE (e.g. http://127.0.0.1:4242) points it at another
+ * server than api.stripe.com: the tests' fake Stripe.
+ */
+export function stripeClient(): Stripe {
+  const config: Stripe.StripeConfig = { httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 1 };
+  const base = Deno.env.get("STRIPE_API_BASE");
+  if (base) {
+    const url = new URL(base);
+    config.host = url.hostname;
+    config.protocol = url.protocol === "http:" ? "http" : "https";
+    config.port = Number(url.port || (url.protocol === "http:" ? 80 : 443));
+  }
+  return new Stripe(requireEnv("STRIPE_SECRET_KEY"), config);
+}
+
+/** Webhook signatures are checked with Web Crypto: Deno has no Node crypto streams for Stripe. */
+export const stripeCrypto = Stripe.createSubtleCryptoProvider();
+
+// ---------------------------------------------------------------------------------------------
+// Faspay
+// ---------------------------------------------------------------------------------------------
+
+export interface FaspayConfig {
+  merchantId: string;
+  merchantName: string;
+  userId: string;
+  password: string;
+  apiBase: string;
+}
+
+export function faspayConfig(): FaspayConfig {
+  return {
+    merchantId: requireEnv("FASPAY_MERCHANT_ID"),
+    merchantName: Deno.env.get("FASPAY_MERCHANT_NAME") || "Pitlane",
+    userId: requireEnv("FASPAY_USER_ID"),
+    password: Deno.env.get("FASPAY_PASSWORD") || requireEnv("FASPAY_SECRET"),
+    apiBase: Deno.env.get("FASPAY_API_BASE") || "https://xpress-sandbox.faspay.co.id",
+  };
+}
+
+/** Faspay's signature: sha1(md5(concatenated parts)), both as lower-case hex. */
+export function faspaySignature(...parts: Array<string | number>): string {
+  const md5 = createHash("md5").update(parts.join("")).digest("hex");
+  return createHash("sha1").update(md5).digest("hex");
+}
+
+export function sameSignature(expected: string, given: string): boolean {
+  const a = new TextEncoder().encode(expected.toLowerCase());
+  const b = new TextEncoder().encode(given.toLowerCase());
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Faspay's datetimes: "YYYY-MM-DD HH:MM:SS" in Jakarta time (UTC+7, no daylight saving). */
+export function faspayDate(date: Date): string {
+  return new Date(date.getTime() + 7 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
+}
+
+export function fromFaspayDate(value: string | undefined): string | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return undefined;
+  return `${value.replace(" ", "T")}+07:00`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refunds
+// ---------------------------------------------------------------------------------------------
+
+export interface RefundRow {
+  id: string;
+  invoice_id: string;
+  amount: number;
+  status: string;
+  provider: string;
+  provider_refund_id: string | null;
+}
+
+/**
+ * Sends a requested Stripe refund (idempotently: the refund's id is the idempotency key) and
+ * records it as pending; the webhook records it as succeeded when Stripe confirms. A refund
+ * Stripe refuses is recorded as failed and reported as a 502.
+ */
+export async function submitStripeRefund(admin: SupabaseClient, refund: RefundRow): Promise<RefundRow> {
+  if (refund.provider !== "stripe" || refund.status !== "requested") return refund;
+  const { data: invoice, error } = await admin.from("invoices").select("id, number, provider_payment_id").eq("id", refund.invoice_id).single();
+  if (error) throw fromPostgrest(error);
+  let providerRefundId: string | null = null;
+  let failure: string | null = null;
+  try {
+    const created = await stripeClient().refunds.create(
+      {
+        payment_intent: invoice.provider_payment_id,
+        amount: refund.amount,
+        metadata: { refund_id: refund.id, invoice_id: invoice.id, invoice_number: invoice.number },
+      },
+      { idempotencyKey: `refund-${refund.id}` },
+    );
+    providerRefundId = created.id;
+  } catch (cause) {
+    failure = cause instanceof Error ? cause.message : String(cause);
+  }
+  const { data, error: markError } = await admin.rpc("mark_refund_submitted", {
+    p_refund_id: refund.id,
+    p_provider_refund_id: providerRefundId,
+    p_failure: failure,
+  });
+  if (markError) throw fromPostgrest(markError);
+  if (failure) throw new HttpError(502, "provider_error", `Stripe refused the refund: ${failure}`);
+  return data as RefundRow;
+}
+
+/** Errors of the payment RPCs, with "not found" (P0002) as a 404. */
+export function rpcError(error: { code: string; message: string; details: string; hint: string; name: string }): Error {
+  if (error.code === "P0002") return new HttpError(404, "not_found", error.message);
+  return fromPostgrest(error as never);
+}

@@ -1,0 +1,229 @@
+// Payments: starts a checkout for an open invoice (Stripe Checkout Session, or a Faspay Xpress
+// payment with a virtual account), sends refunds to Stripe, and expires unpaid invoices.
+//
+//   POST /payments/checkout             {invoice_id, provider: "stripe"|"faspay", success_url?, cancel_url?, payment_channel?}
+//   POST /payments/refund               {invoice_id, amount?, reason?, invoice_item_id?}   organization or platform admins
+//   POST /payments/cancel-registration  {registration_id, reason?}                         the registrant, under the refund policy
+//   POST /payments/expire               service role (a scheduler): expires due invoices and their checkouts
+//
+// Invoices and amounts come from the database (checkout_* RPCs); nothing the caller sends sets a price.
+import { z } from "zod";
+import { HttpError, json, readJson, serve } from "../_shared/http.ts";
+import {
+  faspayConfig,
+  faspayDate,
+  faspaySignature,
+  type RefundRow,
+  rpcError,
+  stripeClient,
+  submitStripeRefund,
+} from "../_shared/payments.ts";
+import { adminClient, callerClient } from "../_shared/supabase.ts";
+
+const Checkout = z.object({
+  invoice_id: z.uuid(),
+  provider: z.enum(["stripe", "faspay"]),
+  success_url: z.url().optional(),
+  cancel_url: z.url().optional(),
+  payment_channel: z.string().regex(/^[0-9]{3}$/).optional(),
+});
+
+const Refund = z.object({
+  invoice_id: z.uuid(),
+  amount: z.number().int().positive().optional(),
+  reason: z.string().max(500).optional(),
+  invoice_item_id: z.uuid().optional(),
+});
+
+const CancelRegistration = z.object({
+  registration_id: z.uuid(),
+  reason: z.string().max(500).optional(),
+});
+
+interface InvoiceItem {
+  description: string;
+  quantity: number;
+  unit_amount: number;
+  amount: number;
+}
+
+interface Invoice {
+  id: string;
+  number: string;
+  user_id: string;
+  status: string;
+  currency: string;
+  total_amount: number;
+  description: string | null;
+  provider: string | null;
+  provider_reference: string | null;
+  checkout_url: string | null;
+  va_number: string | null;
+  expires_at: string;
+  invoice_items: InvoiceItem[];
+}
+
+const returnUrl = () => Deno.env.get("PAYMENTS_RETURN_URL") || "http://localhost:3000/invoices";
+
+function checkoutView(invoice: Pick<Invoice, "id" | "number" | "provider" | "checkout_url" | "va_number" | "expires_at" | "total_amount" | "currency">) {
+  const { id, number, provider, checkout_url, va_number, expires_at, total_amount, currency } = invoice;
+  return { invoice_id: id, number, provider, checkout_url, va_number, expires_at, total_amount, currency };
+}
+
+async function checkout(req: Request): Promise<Response> {
+  const input = await readJson(req, Checkout);
+  const caller = callerClient(req);
+  const { data: auth } = await caller.auth.getUser();
+  if (!auth.user) throw new HttpError(401, "unauthorized", "sign in first");
+  const { data: invoice, error } = await caller
+    .from("invoices")
+    .select("id, number, user_id, status, currency, total_amount, description, provider, provider_reference, checkout_url, va_number, expires_at, invoice_items(description, quantity, unit_amount, amount)")
+    .eq("id", input.invoice_id)
+    .maybeSingle<Invoice>();
+  if (error) throw rpcError(error);
+  if (!invoice || invoice.user_id !== auth.user.id) throw new HttpError(404, "not_found", "invoice not found");
+  if (invoice.status !== "open") throw new HttpError(400, "rejected", `this invoice is ${invoice.status}`);
+  if (new Date(invoice.expires_at).getTime() <= Date.now()) throw new HttpError(400, "rejected", "this invoice has expired");
+  // Asking again returns the checkout already started with the same provider.
+  if (invoice.provider === input.provider && invoice.provider_reference && invoice.checkout_url) return json(checkoutView(invoice));
+
+  const admin = adminClient();
+  const expiresAt = new Date(invoice.expires_at);
+  let attach: Record<string, unknown>;
+  if (input.provider === "stripe") {
+    // Stripe takes 30 minutes to 24 hours: a shorter seat hold still ends the invoice on time, and
+    // a payment after that is applied if the seat is still free, refunded otherwise.
+    const sessionExpiry = Math.max(Math.floor(expiresAt.getTime() / 1000), Math.floor(Date.now() / 1000) + 31 * 60);
+    const metadata = { invoice_id: invoice.id, invoice_number: invoice.number };
+    const session = await stripeClient().checkout.sessions.create({
+      mode: "payment",
+      client_reference_id: invoice.id,
+      customer_email: auth.user.email,
+      line_items: invoice.invoice_items.map((item) => ({
+        quantity: item.quantity,
+        price_data: { currency: invoice.currency.toLowerCase(), unit_amount: item.unit_amount, product_data: { name: item.description } },
+      })),
+      metadata,
+      payment_intent_data: { metadata, description: `Invoice ${invoice.number}` },
+      expires_at: Math.min(sessionExpiry, Math.floor(Date.now() / 1000) + 24 * 3600 - 60),
+      success_url: input.success_url ?? `${returnUrl()}/${invoice.id}?paid=1`,
+      cancel_url: input.cancel_url ?? `${returnUrl()}/${invoice.id}`,
+    });
+    attach = { p_provider: "stripe", p_provider_reference: session.id, p_checkout_url: session.url, p_channel: "card", p_channel_desc: "Stripe Checkout" };
+  } else {
+    if (invoice.currency !== "IDR") throw new HttpError(400, "rejected", "Faspay takes IDR invoices only");
+    const faspay = faspayConfig();
+    const { data: profile } = await admin.from("profiles").select("display_name").eq("id", auth.user.id).maybeSingle();
+    const { data: contact } = await admin.from("profile_contacts").select("phone").eq("profile_id", auth.user.id).maybeSingle();
+    const body = {
+      merchant_id: faspay.merchantId,
+      bill_no: invoice.number,
+      bill_date: faspayDate(new Date()),
+      bill_expired: faspayDate(expiresAt),
+      bill_desc: (invoice.description ?? `Invoice ${invoice.number}`).slice(0, 128),
+      bill_total: String(invoice.total_amount),
+      cust_no: auth.user.id.replace(/-/g, "").slice(0, 32),
+      cust_name: (profile?.display_name ?? "Member").slice(0, 32),
+      return_url: input.success_url ?? `${returnUrl()}/${invoice.id}`,
+      msisdn: (contact?.phone ?? "").replace(/[^0-9]/g, "") || "0",
+      email: auth.user.email ?? "",
+      ...(input.payment_channel ? { payment_channel: [input.payment_channel] } : {}),
+      item: invoice.invoice_items.map((item) => ({ product: item.description.slice(0, 50), qty: String(item.quantity), amount: String(item.amount) })),
+      signature: faspaySignature(faspay.userId, faspay.password, invoice.number, invoice.total_amount),
+    };
+    const response = await fetch(`${faspay.apiBase}/v4/post`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json().catch(() => ({}))) as Record<string, string | undefined>;
+    if (!response.ok || answer.response_code !== "00" || !answer.trx_id) {
+      throw new HttpError(502, "provider_error", `Faspay refused the payment: ${answer.response_desc ?? response.status}`);
+    }
+    // With a virtual-account channel chosen up front, Faspay's transaction id is the account
+    // number the payer transfers to.
+    const va = answer.va_number ?? (input.payment_channel ? answer.trx_id : undefined);
+    attach = {
+      p_provider: "faspay",
+      p_provider_reference: answer.trx_id,
+      p_checkout_url: answer.redirect_url ?? null,
+      p_channel: input.payment_channel ?? null,
+      p_channel_desc: input.payment_channel ? "Virtual account" : "Faspay Xpress",
+      p_va_number: va && /^[0-9]{4,32}$/.test(va) ? va : null,
+    };
+  }
+  const { data: attached, error: attachError } = await admin.rpc("attach_invoice_checkout", { p_invoice_id: invoice.id, ...attach });
+  if (attachError) throw rpcError(attachError);
+  return json(checkoutView(attached as Invoice));
+}
+
+async function refund(req: Request): Promise<Response> {
+  const input = await readJson(req, Refund);
+  const { data, error } = await callerClient(req).rpc("request_refund", {
+    p_invoice_id: input.invoice_id,
+    p_amount: input.amount ?? null,
+    p_reason: input.reason ?? null,
+    p_invoice_item_id: input.invoice_item_id ?? null,
+  });
+  if (error) throw rpcError(error);
+  return json(await submitStripeRefund(adminClient(), data as RefundRow));
+}
+
+async function cancelRegistration(req: Request): Promise<Response> {
+  const input = await readJson(req, CancelRegistration);
+  const { data, error } = await callerClient(req).rpc("cancel_paid_registration", {
+    p_registration_id: input.registration_id,
+    p_reason: input.reason ?? null,
+  });
+  if (error) throw rpcError(error);
+  return json(await submitStripeRefund(adminClient(), data as RefundRow));
+}
+
+/** The role in the caller's JWT (the gateway verified its signature). */
+function jwtRole(req: Request): string | undefined {
+  const token = req.headers.get("Authorization")?.replace(/^Bearer\s+/i, "") ?? "";
+  try {
+    const payload = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
+    return typeof payload.role === "string" ? payload.role : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function expire(req: Request): Promise<Response> {
+  if (jwtRole(req) !== "service_role") throw new HttpError(403, "forbidden", "only the service role expires invoices");
+  const { data, error } = await adminClient().rpc("expire_due_invoices");
+  if (error) throw rpcError(error);
+  const expired = (data ?? []) as Array<{ id: string; provider: string | null; provider_reference: string | null }>;
+  const stripe = expired.some((invoice) => invoice.provider === "stripe") ? stripeClient() : undefined;
+  let closed = 0;
+  for (const invoice of expired) {
+    if (invoice.provider !== "stripe" || !invoice.provider_reference) continue;
+    // A session already completed or expired refuses; the invoice is expired either way, and a
+    // payment that still arrives is applied or refunded by the webhook.
+    try {
+      await stripe!.checkout.sessions.expire(invoice.provider_reference);
+      closed++;
+    } catch (cause) {
+      console.warn(`could not expire Stripe session ${invoice.provider_reference}: ${cause instanceof Error ? cause.message : cause}`);
+    }
+  }
+  return json({ expired: expired.map((invoice) => invoice.id), stripe_sessions_expired: closed });
+}
+
+serve(async (req) => {
+  if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "use POST");
+  const action = new URL(req.url).pathname.split("/").filter(Boolean).at(-1);
+  switch (action) {
+    case "checkout":
+      return checkout(req);
+    case "refund":
+      return refund(req);
+    case "cancel-registration":
+      return cancelRegistration(req);
+    case "expire":
+      return expire(req);
+    default:
+      throw new HttpError(404, "not_found", "POST /payments/checkout, /refund, /cancel-registration or /expire");
+  }
+});

@@ -1,0 +1,116 @@
+// Receipts: POST /receipts {invoice_id} → a signed URL to the PDF receipt of the caller's paid
+// invoice. The PDF (pdf-lib) is made once, stored privately in the receipts bucket at
+// <owner id>/<invoice id>.pdf, and signed as the caller, so the bucket's policy decides.
+import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
+import { z } from "zod";
+import { HttpError, json, readJson, serve } from "../_shared/http.ts";
+import { rpcError } from "../_shared/payments.ts";
+import { adminClient, callerClient } from "../_shared/supabase.ts";
+
+const Input = z.object({ invoice_id: z.uuid(), expires_in: z.number().int().min(10).max(86400).optional() });
+
+interface Invoice {
+  id: string;
+  number: string;
+  user_id: string;
+  status: string;
+  currency: string;
+  total_amount: number;
+  amount_paid: number;
+  amount_refunded: number;
+  provider: string | null;
+  channel: string | null;
+  channel_desc: string | null;
+  provider_payment_id: string | null;
+  va_number: string | null;
+  paid_at: string | null;
+  receipt_path: string | null;
+  invoice_items: Array<{ description: string; quantity: number; unit_amount: number; amount: number }>;
+}
+
+function money(minor: number, currency: string): string {
+  const format = new Intl.NumberFormat("en-US", { style: "currency", currency, currencyDisplay: "code" });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minor / 10 ** digits).replace(/\u00a0/g, " ");
+}
+
+/** Helvetica writes WinAnsi only: anything else becomes "?". */
+const safe = (value: string) => value.replace(/[^\x20-\x7e\u00a0-\u00ff]/g, "?");
+
+async function receiptPdf(invoice: Invoice, billedTo: string): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  pdf.setTitle(`Receipt ${invoice.number}`);
+  pdf.setProducer("Pitlane");
+  const page = pdf.addPage([595, 842]);
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  let y = 780;
+  const line = (text: string, options: { size?: number; bold?: boolean; x?: number } = {}) => {
+    page.drawText(safe(text), { x: options.x ?? 50, y, size: options.size ?? 11, font: options.bold ? bold : font, color: rgb(0.1, 0.1, 0.1) });
+  };
+  line("Pitlane", { size: 20, bold: true });
+  y -= 30;
+  line(`Receipt for invoice ${invoice.number}`, { size: 14, bold: true });
+  y -= 24;
+  line(`Billed to: ${billedTo}`);
+  y -= 16;
+  line(`Paid: ${invoice.paid_at ? new Date(invoice.paid_at).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "-"}`);
+  y -= 16;
+  line(`Method: ${[invoice.provider, invoice.channel_desc ?? invoice.channel].filter(Boolean).join(" / ")}${invoice.va_number ? ` (VA ${invoice.va_number})` : ""}`);
+  y -= 16;
+  line(`Payment reference: ${invoice.provider_payment_id ?? "-"}`);
+  y -= 30;
+  line("Item", { bold: true });
+  line("Qty", { bold: true, x: 340 });
+  line("Amount", { bold: true, x: 420 });
+  y -= 18;
+  for (const item of invoice.invoice_items) {
+    line(item.description.slice(0, 60));
+    line(String(item.quantity), { x: 340 });
+    line(money(item.amount, invoice.currency), { x: 420 });
+    y -= 16;
+  }
+  y -= 10;
+  line("Total paid", { bold: true });
+  line(money(invoice.amount_paid, invoice.currency), { bold: true, x: 420 });
+  if (invoice.amount_refunded > 0) {
+    y -= 16;
+    line("Refunded");
+    line(`-${money(invoice.amount_refunded, invoice.currency)}`, { x: 420 });
+  }
+  return pdf.save();
+}
+
+serve(async (req) => {
+  if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "use POST");
+  const input = await readJson(req, Input);
+  const caller = callerClient(req);
+  const { data: auth } = await caller.auth.getUser();
+  if (!auth.user) throw new HttpError(401, "unauthorized", "sign in first");
+  const { data: invoice, error } = await caller
+    .from("invoices")
+    .select("id, number, user_id, status, currency, total_amount, amount_paid, amount_refunded, provider, channel, channel_desc, provider_payment_id, va_number, paid_at, receipt_path, invoice_items(description, quantity, unit_amount, amount)")
+    .eq("id", input.invoice_id)
+    .maybeSingle<Invoice>();
+  if (error) throw rpcError(error);
+  // Receipts are for the payer: admins who may read the invoice do not get its receipt here.
+  if (!invoice || invoice.user_id !== auth.user.id) throw new HttpError(404, "not_found", "invoice not found");
+  if (!["paid", "partially_refunded", "refunded"].includes(invoice.status)) {
+    throw new HttpError(400, "rejected", `only a paid invoice has a receipt: this one is ${invoice.status}`);
+  }
+
+  let path = invoice.receipt_path;
+  if (!path) {
+    const admin = adminClient();
+    const { data: profile } = await admin.from("profiles").select("display_name").eq("id", invoice.user_id).single();
+    path = `${invoice.user_id}/${invoice.id}.pdf`;
+    const pdf = await receiptPdf(invoice, `${profile?.display_name ?? "Member"} <${auth.user.email ?? ""}>`);
+    const { error: uploadError } = await admin.storage.from("receipts").upload(path, pdf, { contentType: "application/pdf", upsert: true });
+    if (uploadError) throw new Error(`storing the receipt failed: ${uploadError.message}`);
+    const { error: attachError } = await admin.rpc("attach_invoice_receipt", { p_invoice_id: invoice.id, p_path: path });
+    if (attachError) throw rpcError(attachError);
+  }
+  const { data: signed, error: signError } = await caller.storage.from("receipts").createSignedUrl(path, input.expires_in ?? 600);
+  if (signError || !signed) throw new Error(`signing the receipt failed: ${signError?.message}`);
+  return json({ invoice_id: invoice.id, path, signed_url: signed.signedUrl });
+});
