@@ -1,5 +1,6 @@
 import { benchAuth } from "./auth.ts";
 import { benchRest } from "./rest.ts";
+import { benchRealtime } from "./realtime.ts";
 import { formatTable, type BenchRow } from "./rows.ts";
 import { benchStartup } from "./startup.ts";
 import { benchStorageAndFunctions } from "./storage-functions.ts";
@@ -10,6 +11,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["REST", benchRest],
   ["auth", benchAuth],
   ["storage and functions", benchStorageAndFunctions],
+  ["realtime", benchRealtime],
 ];
 
 const rows: BenchRow[] = [];

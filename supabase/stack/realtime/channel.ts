@@ -128,7 +128,11 @@ export class Channel {
   }
 
   push(event: string, payload: Record<string, unknown>): void {
-    this.connection.send({ joinRef: this.joinRef, ref: null, topic: this.topic, event, payload });
+    this.connection.send({ ...this.envelope(event), payload });
+  }
+
+  private envelope(event: string): Omit<PhoenixMessage, "payload"> {
+    return { joinRef: this.joinRef, ref: null, topic: this.topic, event };
   }
 
   async receive(message: PhoenixMessage): Promise<void> {
@@ -264,7 +268,11 @@ export class Channel {
       identity: this.identity,
       identityKey: JSON.stringify([this.identity.role, this.identity.claims]),
       bindings: this.bindings,
-      send: (ids, data) => this.push("postgres_changes", { ids, data }),
+      // The change's JSON is shared by every subscriber that gets it; only the ids are this channel's.
+      send: (ids, data) => {
+        const payload = `{"ids":${JSON.stringify(ids)},"data":${data}}`;
+        this.connection.sendFrame(this.connection.serializer.encodeJson(this.envelope("postgres_changes"), payload));
+      },
       warn: (message) => this.system("postgres_changes", "error", message),
     };
   }

@@ -106,7 +106,7 @@ export async function createRealtimeService(deps: ServiceDeps, log: (line: strin
           return;
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
-          new Connection(ws, serializer, apiKey, ctx);
+          new Connection(ws, serializer, apiKey, ctx, socket);
           capture.nudge();
         });
       });

@@ -28,6 +28,11 @@ export interface Serializer {
   readonly vsn: "1.0.0" | "2.0.0";
   decode(data: Buffer, isBinary: boolean): Inbound;
   encode(message: PhoenixMessage): string;
+  /**
+   * A message whose payload is already JSON: a change sent to hundreds of sockets is serialized
+   * once, not once per socket.
+   */
+  encodeJson(message: Omit<PhoenixMessage, "payload">, payloadJson: string): string;
   /** Undefined when this serializer cannot represent the broadcast (bytes over vsn 1.0.0). */
   encodeBroadcast(broadcast: UserBroadcast): string | Buffer | undefined;
 }

@@ -17,7 +17,12 @@ export const v1Serializer: Serializer = {
   },
 
   encode(message: PhoenixMessage): string {
-    return JSON.stringify({ join_ref: message.joinRef, ref: message.ref, topic: message.topic, event: message.event, payload: message.payload });
+    return this.encodeJson(message, JSON.stringify(message.payload));
+  },
+
+  encodeJson(message, payloadJson): string {
+    const { joinRef, ref, topic, event } = message;
+    return `{"join_ref":${JSON.stringify(joinRef)},"ref":${JSON.stringify(ref)},"topic":${JSON.stringify(topic)},"event":${JSON.stringify(event)},"payload":${payloadJson}}`;
   },
 
   encodeBroadcast(broadcast: UserBroadcast): string | undefined {

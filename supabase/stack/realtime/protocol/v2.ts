@@ -29,7 +29,11 @@ export const v2Serializer: Serializer = {
   },
 
   encode(message: PhoenixMessage): string {
-    return JSON.stringify([message.joinRef, message.ref, message.topic, message.event, message.payload]);
+    return this.encodeJson(message, JSON.stringify(message.payload));
+  },
+
+  encodeJson(message, payloadJson): string {
+    return `${JSON.stringify([message.joinRef, message.ref, message.topic, message.event]).slice(0, -1)},${payloadJson}]`;
   },
 
   encodeBroadcast(broadcast: UserBroadcast): Buffer {
