@@ -2,8 +2,15 @@
  * REST throughput and latency beside the floor any REST layer pays: the same SQL statement the
  * REST service builds, run directly through a `pg` pool in the same run. Three requests (a filtered
  * page of 20 rows with one embed, one row by key, an insert returning its row) at 1, 16 and 64
- * concurrent clients, each bounded in count and time, on loopback.
+ * concurrent clients, each bounded in count and time, on loopback, after a warm-up at the same
+ * concurrency (pools filled, statements planned, JIT warm).
+ *
+ * Both clients are lean, so the figures compare the servers: pg's client for SQL and node:http
+ * with keep-alive sockets for HTTP. Client, stack and PostgreSQL share the machine's cores, and
+ * undici's fetch costs the client several times what pg's client does per request, which would be
+ * charged to REST.
  */
+import http from "node:http";
 import path from "node:path";
 import pg from "pg";
 import { urlAs } from "../supabase/stack/database/connection.ts";
@@ -21,33 +28,64 @@ const fixtures = path.join(import.meta.dirname, "../tests/rest/fixtures");
 const concurrencies = [1, 16, 64];
 const maxRequests = { 1: 400, 16: 3000, 64: 4000 } as Record<number, number>;
 const maxMs = 4_000;
+const warmUpMs = 1_000;
 /** The REST service's pool size; the baseline pool gets the same. */
 const poolSize = 20;
+
+interface HttpRequest {
+  path: string;
+  method?: string;
+  headers: Record<string, string>;
+  body?: string;
+}
 
 interface Scenario {
   name: string;
   /** The i-th request over HTTP. */
-  http(i: number): { path: string; init: RequestInit };
+  http(i: number): HttpRequest;
   /** The same statement for the direct baseline. */
   direct(i: number): Statement;
+}
+
+/** Sends one request on a kept-alive socket; rejects unless the status is below 300. */
+function send(agent: http.Agent, base: URL, request: HttpRequest): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, host: base.hostname, port: base.port, method: request.method ?? "GET", path: `${base.pathname}${request.path}`, headers: request.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 300) reject(new Error(`${request.path}: ${status} ${Buffer.concat(chunks).toString()}`));
+          else resolve();
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(request.body);
+  });
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** Runs `once` from `clients` loops until the count or time bound; latencies in ms. */
-async function load(clients: number, once: (i: number) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
-  const limit = maxRequests[clients]!;
+/**
+ * Runs `once` on each prepared input from `clients` loops until the inputs or the time run out;
+ * latencies in ms. Inputs are built beforehand so that neither side pays for building them.
+ */
+async function load<I>(clients: number, inputs: I[], timeMs: number, once: (input: I) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (next < limit && performance.now() - started < maxMs) {
-        const i = next++;
+      while (next < inputs.length && performance.now() - started < timeMs) {
+        const input = inputs[next++]!;
         const t = performance.now();
-        await once(i);
+        await once(input);
         latencies.push(performance.now() - t);
       }
     }),
@@ -104,44 +142,51 @@ export async function benchRest(): Promise<BenchRow[]> {
     const listQuery = "select=id,title,published,author:authors!author_id(name)&genre=eq.bench&published=gte.2005&order=id&limit=20";
     const headers = { apikey: stack.anonKey, Authorization: `Bearer ${stack.anonKey}` };
     const listSql = readSql(cache, "books", listQuery);
+    const byKeySql = Array.from({ length: 6 }, (_, i) => readSql(cache, "books", `id=eq.${1 + i}`));
     const scenarios: Scenario[] = [
       {
         name: "list 20 rows + embed",
-        http: () => ({ path: `/books?${listQuery}`, init: { headers } }),
+        http: () => ({ path: `/books?${listQuery}`, headers }),
         direct: () => listSql,
       },
       {
         name: "row by key",
-        http: (i) => ({ path: `/books?id=eq.${1 + (i % 6)}`, init: { headers } }),
-        direct: (i) => readSql(cache, "books", `id=eq.${1 + (i % 6)}`),
+        http: (i) => ({ path: `/books?id=eq.${1 + (i % 6)}`, headers }),
+        direct: (i) => byKeySql[i % 6]!,
       },
       {
         name: "insert, return=representation",
         http: (i) => ({
           path: "/items",
-          init: { method: "POST", headers: { ...headers, "Content-Type": "application/json", Prefer: "return=representation" }, body: JSON.stringify({ id: 1_000_000 + i, name: `rest-${i}` }) },
+          method: "POST",
+          headers: { ...headers, "Content-Type": "application/json", Prefer: "return=representation" },
+          body: JSON.stringify({ id: 1_000_000 + i, name: `rest-${i}` }),
         }),
         direct: (i) => insertSql(cache, 5_000_000 + i),
       },
     ];
 
+    const restUrl = new URL(`${stack.apiUrl}/rest/v1`);
     const rows: BenchRow[] = [];
     let offset = 0;
+    // Insert ids never repeat across runs and warm-ups.
+    const inputs = <T>(clients: number, make: (i: number) => T): T[] => {
+      const base = offset;
+      offset += 100_000;
+      return Array.from({ length: maxRequests[clients]! }, (_, i) => make(base + i));
+    };
     for (const scenario of scenarios) {
       for (const clients of concurrencies) {
-        // Insert ids never repeat across runs of the same scenario.
-        const base = offset;
-        offset += 100_000;
-        const restRun = await load(clients, async (i) => {
-          const { path: p, init } = scenario.http(base + i);
-          const response = await fetch(`${stack.apiUrl}/rest/v1${p}`, init);
-          if (response.status >= 300) throw new Error(`${p}: ${response.status} ${await response.text()}`);
-          await response.arrayBuffer();
-        });
-        const directRun = await load(clients, async (i) => {
-          const statement = scenario.direct(base + i);
-          await direct.query(statement.text, statement.values);
-        });
+        const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+        const viaHttp = (request: HttpRequest) => send(agent, restUrl, request);
+        const viaSql = (statement: Statement) => direct.query(statement.text, statement.values).then(() => undefined);
+        const httpInputs = () => inputs(clients, (i) => scenario.http(i));
+        const sqlInputs = () => inputs(clients, (i) => scenario.direct(i));
+        await load(clients, httpInputs(), warmUpMs, viaHttp);
+        const restRun = await load(clients, httpInputs(), maxMs, viaHttp);
+        await load(clients, sqlInputs(), warmUpMs, viaSql);
+        const directRun = await load(clients, sqlInputs(), maxMs, viaSql);
+        agent.destroy();
         process.stderr.write(`${scenario.name} ×${clients}: rest ${restRun.perSecond.toFixed(0)} req/s, direct ${directRun.perSecond.toFixed(0)} req/s\n`);
         const label = `rest ${scenario.name}, ${clients} client${clients > 1 ? "s" : ""}`;
         rows.push(row(`${label}: throughput`, restRun.perSecond, "same SQL via pg pool", directRun.perSecond, "req/s"));

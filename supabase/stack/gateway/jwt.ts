@@ -54,8 +54,36 @@ export function requestToken(req: IncomingMessage, apikey: string): string {
 
 const allowedSkewSeconds = 30;
 
-/** Verifies an HS256 token with the project secret; claims as PostgREST validates them (exp, nbf, iat, with 30 s of skew). */
+/**
+ * Tokens already verified, as PostgREST's JWT cache keeps them: a client sends the same token with
+ * every request, and HMAC verification through WebCrypto is the costliest step of a small request.
+ * A hit is exactly what verifying again would answer: the signature and `nbf`/`iat` cannot stop
+ * holding as time moves on, and `exp` is checked on every hit with jose's own rule.
+ */
+const verified = new Map<string, { secret: string; claims: JwtClaims; exp: number | undefined }>();
+const verifiedLimit = 1000;
+
+/** jose's expiry rule: expired once `exp <= now - tolerance`, in whole seconds. */
+const hasExpired = (exp: number) => exp <= Math.floor(Date.now() / 1000) - allowedSkewSeconds;
+
+/**
+ * Verifies an HS256 token with the project secret; claims as PostgREST validates them (exp, nbf, iat,
+ * with 30 s of skew). The claims are frozen: a verified token's claims are shared by its requests.
+ */
 export async function verifyJwt(token: string, secret: string): Promise<JwtClaims> {
+  const hit = verified.get(token);
+  if (hit && hit.secret === secret) {
+    if (hit.exp === undefined || !hasExpired(hit.exp)) return hit.claims;
+    verified.delete(token);
+  }
+  const claims = Object.freeze(await verifyUncached(token, secret));
+  // The oldest entry makes room: Map iterates in insertion order.
+  if (verified.size >= verifiedLimit) verified.delete(verified.keys().next().value!);
+  verified.set(token, { secret, claims, exp: claims.exp });
+  return claims;
+}
+
+async function verifyUncached(token: string, secret: string): Promise<JwtClaims> {
   if (token === "") throw jwtFailure("PGRST301", "Empty JWT is sent in Authorization header");
   const parts = token.split(".").length;
   if (parts !== 3) throw jwtFailure("PGRST301", `Expected 3 parts in JWT; got ${parts}`);

@@ -36,7 +36,7 @@ import { qiKey, type SchemaCache, type Table } from "../schema-cache/types.ts";
 import { callStatement, explainStatement, mutationStatement, plannedCountStatement, readStatement, type BodyShape, type Statement } from "../sql/statements.ts";
 import { openApiDocument } from "./openapi.ts";
 import { parseApiRequest, type ApiRequest } from "./request.ts";
-import { inTransaction, type RequestIdentity, type Run } from "./transaction.ts";
+import { inTransaction, StatementNames, type RequestIdentity, type Run } from "./transaction.ts";
 
 interface Reply {
   status: number;
@@ -49,6 +49,9 @@ class PayloadTooLarge extends Error {}
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLarge();
+  // A request has a body only with Content-Length or Transfer-Encoding (RFC 9112 6.3); most GETs
+  // have neither, and iterating an empty stream is a cost every one of them would pay.
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -202,8 +205,18 @@ export class RestHandler {
     }
   }
 
-  private settings(api: ApiRequest) {
-    return { method: api.method, path: api.path, headers: api.headers, cookies: api.cookies, schema: api.schema };
+  /** Statement names for each schema cache; a reload starts afresh (see StatementNames). */
+  private readonly statementNames = new WeakMap<SchemaCache, StatementNames>();
+
+  /** The request's transaction (see inTransaction). */
+  private transaction<T>(api: ApiRequest, config: RestConfig, cache: SchemaCache, identity: RequestIdentity, readOnly: boolean, work: (run: Run) => Promise<{ result: T; commit: boolean }>): Promise<T> {
+    let names = this.statementNames.get(cache);
+    if (!names) {
+      names = new StatementNames();
+      this.statementNames.set(cache, names);
+    }
+    const settings = { method: api.method, path: api.path, headers: api.headers, cookies: api.cookies, schema: api.schema };
+    return inTransaction(this.pool, names, config, identity, settings, readOnly, work);
   }
 
   private async openApi(api: ApiRequest, config: RestConfig, cache: SchemaCache, identity: RequestIdentity): Promise<Reply> {
@@ -211,7 +224,7 @@ export class RestHandler {
     if (!api.accept.some((m) => m.kind === "openapi" || m.kind === "json" || m.kind === "any")) throw mediaTypeError(api.accept.map(mimeOf));
     const privileges =
       config.openApiMode === "follow-privileges"
-        ? await inTransaction(this.pool, config, identity, this.settings(api), true, async (run) => {
+        ? await this.transaction(api, config, cache, identity, true, async (run) => {
             const { rows } = await run<{ name: string }>(
               `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                WHERE n.nspname = $1 AND (has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE') OR has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE'))`,
@@ -265,8 +278,8 @@ export class RestHandler {
     checkStrict(api.preferences);
     const count = api.preferences.count;
     const statement = readStatement(root, shape, count === "exact" || count === "estimated");
-    if (media.kind === "plan") return this.explain(api, config, identity, statement, media, true);
-    return inTransaction(this.pool, config, identity, this.settings(api), true, async (run) => {
+    if (media.kind === "plan") return this.explain(api, config, cache, identity, statement, media, true);
+    return this.transaction(api, config, cache, identity, true, async (run) => {
       const row = (await run<ResultRow>(statement.text, statement.values)).rows[0]!;
       if (shape.kind === "object" && Number(row.page_total) !== 1) throw singularityError(Number(row.page_total));
       await this.countRows(run, api, config, root, row);
@@ -294,9 +307,17 @@ export class RestHandler {
     return config.txEnd.startsWith("commit");
   }
 
-  private async explain(api: ApiRequest, config: RestConfig, identity: RequestIdentity, statement: Statement, media: Extract<MediaType, { kind: "plan" }>, readOnly: boolean): Promise<Reply> {
+  private async explain(
+    api: ApiRequest,
+    config: RestConfig,
+    cache: SchemaCache,
+    identity: RequestIdentity,
+    statement: Statement,
+    media: Extract<MediaType, { kind: "plan" }>,
+    readOnly: boolean,
+  ): Promise<Reply> {
     const explain = explainStatement(statement, media);
-    return inTransaction(this.pool, config, identity, this.settings(api), readOnly, async (run) => {
+    return this.transaction(api, config, cache, identity, readOnly, async (run) => {
       const { rows } = await run<{ "QUERY PLAN": unknown }>(explain.text, explain.values);
       const body = media.format === "json" ? JSON.stringify(rows[0]!["QUERY PLAN"]) : rows.map((r) => String(r["QUERY PLAN"])).join("\n");
       // ANALYZE runs the statement: never keep what it changed.
@@ -331,9 +352,9 @@ export class RestHandler {
     const returning = representation ? neededColumns(root) : locationColumns;
     const plan = { ...planned, returning } as MutationPlan;
     const statement = mutationStatement(plan, root, shape, locationColumns);
-    if (media.kind === "plan") return this.explain(api, config, identity, statement, media, false);
+    if (media.kind === "plan") return this.explain(api, config, cache, identity, statement, media, false);
 
-    return inTransaction(this.pool, config, identity, this.settings(api), false, async (run) => {
+    return this.transaction(api, config, cache, identity, false, async (run) => {
       const row = (await run<ResultRow>(statement.text, statement.values)).rows[0]!;
       const affected = Number(row.affected);
       if (shape.kind === "object" && Number(row.page_total) !== 1) throw singularityError(Number(row.page_total));
@@ -437,8 +458,8 @@ export class RestHandler {
     const count = prefs.count;
     const statement = callStatement(plan, root, shape, count === "exact" || count === "estimated");
     const readOnly = read || routine.volatility !== "volatile";
-    if (media.kind === "plan") return this.explain(api, config, identity, statement, media, readOnly);
-    return inTransaction(this.pool, config, identity, this.settings(api), readOnly, async (run) => {
+    if (media.kind === "plan") return this.explain(api, config, cache, identity, statement, media, readOnly);
+    return this.transaction(api, config, cache, identity, readOnly, async (run) => {
       const row = (await run<ResultRow>(statement.text, statement.values)).rows[0]!;
       if (negotiated.shape.kind === "object" && Number(row.page_total) !== 1) throw singularityError(Number(row.page_total));
       if (strictMax && Number(row.affected) > prefs.maxAffected!) throw maxAffectedViolation(Number(row.affected));
@@ -463,7 +484,9 @@ export function createRestService(deps: ServiceDeps): Service {
   const state = RestState.start(url, deps.config, (line) => console.error(line));
   // A failed first load is reported on each request (PGRST002) rather than crashing the stack.
   state.catch((error: unknown) => console.error(`rest: cannot start: ${(error as Error).message}`));
-  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  // Pipelined connections: see inTransaction. A connection is retired after maxUses requests, which
+  // bounds the prepared statements it keeps (see StatementNames) whatever the mix of requests.
+  const pool = new pg.Pool({ connectionString: url, max: 20, pipeline: true, maxUses: 5_000 });
   pool.on("error", () => undefined);
   const handler = new RestHandler(state, pool, deps);
   return {

@@ -27,11 +27,53 @@ export interface RequestSettings {
 export type Run = <R extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<pg.QueryResult<R>>;
 
 /**
- * Runs `work` in a transaction and ends it as `decide` says. The prelude is one round trip in the
- * simple protocol, its values quoted with escapeLiteral; request data in statements is always bound.
+ * Names for the statements requests send again and again, so that each pooled connection parses
+ * and plans them once, as PostgREST prepares its statements; planning is most of what PostgreSQL
+ * spends on a small read. A text gets a name the second time it is seen among the last `limit`
+ * texts, so one-off shapes (a fuzzer, a typo) are never kept on the connections. Names are never
+ * reused. One instance serves one schema cache: after a reload statements are parsed afresh, their
+ * parameter types inferred from the columns as they are now.
+ */
+export class StatementNames {
+  private static next = 0;
+  /** Text → its name once it has one; in order of last use, oldest first. */
+  private readonly texts = new Map<string, string | undefined>();
+
+  constructor(private readonly limit = 200) {}
+
+  nameOf(text: string): string | undefined {
+    if (!this.texts.has(text)) {
+      if (this.texts.size >= this.limit) this.texts.delete(this.texts.keys().next().value!);
+      this.texts.set(text, undefined);
+      return undefined;
+    }
+    const name = this.texts.get(text) ?? `pgrst_${StatementNames.next++}`;
+    this.texts.delete(text);
+    this.texts.set(text, name);
+    return name;
+  }
+}
+
+/**
+ * The request's settings, in PostgREST's order, every value bound. A named statement: its text
+ * never changes, so each pooled connection parses and plans it once.
+ */
+const settingsQuery = {
+  name: "pgrst_request_settings",
+  text: `SELECT ${["role", "search_path", "request.jwt.claims", "request.method", "request.path", "request.headers", "request.cookies"]
+    .map((name, i) => `set_config('${name}', $${i + 1}, true)`)
+    .join(", ")}`,
+};
+
+/**
+ * Runs `work` in a transaction and ends it as `work` decides. The pool's connections pipeline: BEGIN,
+ * the settings, the pre-request function and the statement `work` sends first go out together in
+ * one write, so a request costs two round trips (that batch, then COMMIT or ROLLBACK once its result
+ * is known) and two writes to the socket, which cost more than anything else the service does.
  */
 export async function inTransaction<T>(
   pool: pg.Pool,
+  names: StatementNames,
   config: RestConfig,
   identity: RequestIdentity,
   settings: RequestSettings,
@@ -44,28 +86,51 @@ export async function inTransaction<T>(
   } catch (error) {
     throw connectionError((error as Error).message);
   }
-  const lit = (value: string) => client.escapeLiteral(value);
   const searchPath = [...new Set([settings.schema, ...config.extraSearchPath])].map(ident).join(", ");
-  const gucs: [string, string][] = [
-    ["role", identity.role],
-    ["search_path", searchPath],
-    ["request.jwt.claims", JSON.stringify(identity.claims)],
-    ["request.method", settings.method],
-    ["request.path", settings.path],
-    ["request.headers", JSON.stringify(settings.headers)],
-    ["request.cookies", JSON.stringify(settings.cookies)],
+  const values = [
+    identity.role,
+    searchPath,
+    JSON.stringify(identity.claims),
+    settings.method,
+    settings.path,
+    JSON.stringify(settings.headers),
+    JSON.stringify(settings.cookies),
   ];
   let broken = false;
   try {
-    const prelude = `BEGIN${readOnly ? " READ ONLY" : ""}; SELECT ${gucs.map(([k, v]) => `set_config(${lit(k)}, ${lit(v)}, true)`).join(", ")}`;
+    // Queries are written as they are sent; corked, they leave together once `work` has sent its first.
+    const socket = client.connection.stream;
+    socket.cork();
+    let prelude: Promise<unknown>;
+    let working: Promise<{ result: T; commit: boolean }>;
     try {
-      await client.query(prelude);
+      const steps = [client.query(readOnly ? "BEGIN READ ONLY" : "BEGIN"), client.query({ ...settingsQuery, values })];
       if (config.preRequest) {
         const [schema, name] = config.preRequest.includes(".") ? config.preRequest.split(".", 2) : [settings.schema, config.preRequest];
-        await client.query(`SELECT ${ident(schema!)}.${ident(name!)}()`);
+        steps.push(client.query(`SELECT ${ident(schema!)}.${ident(name!)}()`));
       }
-      const run: Run = (text, values) => client.query(text, values);
-      const { result, commit } = await work(run);
+      prelude = Promise.all(steps);
+      // Awaited below, after `work`; until then a failure must not count as unhandled.
+      prelude.catch(() => undefined);
+      // A failed prelude fails every statement behind it (25P02): report the prelude's error instead.
+      const run: Run = <R extends pg.QueryResultRow>(text: string, values: unknown[]) => {
+        const name = names.nameOf(text);
+        const result = client.query<R>(name === undefined ? { text, values } : { name, text, values });
+        return prelude.then(
+          () => result,
+          (error: unknown) => {
+            result.catch(() => undefined);
+            throw error;
+          },
+        );
+      };
+      working = work(run);
+    } finally {
+      socket.uncork();
+    }
+    try {
+      const { result, commit } = await working;
+      await prelude;
       await client.query(commit ? "COMMIT" : "ROLLBACK");
       return result;
     } catch (error) {

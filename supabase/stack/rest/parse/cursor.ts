@@ -100,3 +100,29 @@ export function parseAll<T>(text: string, label: string, parse: (cursor: Cursor)
     return cursor.report(label);
   }
 }
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * Remembers what a parser made of each recent input. Parsing backtracks by throwing, and V8 makes
+ * every throw costly, while a client sends the same `select`, `order` and filter strings again and
+ * again. Results are frozen, since requests share them; failures are not remembered.
+ */
+export function memoized<T extends object>(parse: (text: string) => T, limit = 500): (text: string) => T {
+  const results = new Map<string, T>();
+  return (text) => {
+    const known = results.get(text);
+    if (known !== undefined) return known;
+    const result = deepFreeze(parse(text));
+    // The oldest entry makes room: Map iterates in insertion order.
+    if (results.size >= limit) results.delete(results.keys().next().value!);
+    results.set(text, result);
+    return result;
+  };
+}

@@ -2,7 +2,7 @@
  * PostgREST's query-string grammar (ApiRequest.QueryParams in its source), written by hand:
  * select lists, filters, logic trees, order terms and column lists.
  */
-import { Cursor, parseAll } from "./cursor.ts";
+import { Cursor, memoized, parseAll } from "./cursor.ts";
 import type {
   AggregateFunction,
   EmbedPath,
@@ -201,9 +201,9 @@ function selectForest(c: Cursor): SelectItem[] {
   }
 }
 
-export function parseSelect(text: string): SelectItem[] {
-  return parseAll(text, `failed to parse select parameter (${text})`, (c) => (c.eof() ? [] : selectForest(c)));
-}
+export const parseSelect = memoized((text: string): SelectItem[] =>
+  parseAll(text, `failed to parse select parameter (${text})`, (c) => (c.eof() ? [] : selectForest(c))),
+);
 
 const quantOperators: QuantOperator[] = ["eq", "gte", "gt", "lte", "lt", "like", "ilike", "match", "imatch"];
 const simpleOperators: SimpleOperator[] = ["neq", "cs", "cd", "ov", "sl", "sr", "nxr", "nxl", "adj"];
@@ -299,29 +299,29 @@ const restOfInput = (c: Cursor) => {
 };
 
 /** A filter value: `eq.5`, `not.in.(1,2)`, `fts(english).cat`… */
-export function parseFilterValue(text: string): { negated: boolean; operation: Operation } {
-  return parseAll(text, `failed to parse filter (${text})`, (c) => opExpression(c, restOfInput));
-}
+export const parseFilterValue = memoized((text: string): { negated: boolean; operation: Operation } =>
+  parseAll(text, `failed to parse filter (${text})`, (c) => opExpression(c, restOfInput)),
+);
 
 /** `a.b.c` and an optional JSON path: the embed path and the field. */
-export function parseTreePath(text: string): { path: EmbedPath; field: Field } {
-  return parseAll(text, `failed to parse tree path (${text})`, (c) => {
+export const parseTreePath = memoized((text: string): { path: EmbedPath; field: Field } =>
+  parseAll(text, `failed to parse tree path (${text})`, (c) => {
     const names = [fieldName(c)];
     while (c.accept(".")) names.push(fieldName(c));
     const path = jsonPath(c);
     return { path: names.slice(0, -1), field: { name: names.at(-1)!, jsonPath: path } };
-  });
-}
+  }),
+);
 
 /** `embed.child` before `.order`, `.limit`, `.offset`: the names of the embeds, empty for the root. */
-export function parseEmbedPath(text: string): EmbedPath {
+export const parseEmbedPath = memoized((text: string): EmbedPath => {
   if (text === "") return [];
   return parseAll(text, `failed to parse tree path (${text})`, (c) => {
     const names = [fieldName(c)];
     while (c.accept(".")) names.push(fieldName(c));
     return names;
   });
-}
+});
 
 /** In a logic tree a value stops at `,` or `)` unless quoted or a `{…}` array literal. */
 function logicSingleValue(c: Cursor): string {
@@ -417,13 +417,13 @@ function orderTerm(c: Cursor): OrderTerm {
   return term;
 }
 
-export function parseOrder(text: string): OrderTerm[] {
-  return parseAll(text, `failed to parse order (${text})`, (c) => {
+export const parseOrder = memoized((text: string): OrderTerm[] =>
+  parseAll(text, `failed to parse order (${text})`, (c) => {
     const terms = [orderTerm(c)];
     while (c.accept(",")) terms.push(orderTerm(c));
     return terms;
-  });
-}
+  }),
+);
 
 /** `columns=` and `on_conflict=`: field names separated by commas. */
 export function parseColumnList(text: string, parameter: "columns" | "on_conflict"): string[] {
