@@ -1,4 +1,7 @@
-import { rm } from "node:fs/promises";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { spawnStack, stackInfo, type StackInfo } from "./helpers/spawn-stack.ts";
 
@@ -8,12 +11,20 @@ declare module "vitest" {
   }
 }
 
-/** One stack for the whole run, on free ports with a new data folder. */
+/**
+ * One stack for the whole run, on free ports with a new data folder. Its functions get their
+ * secrets from a throwaway functions folder's .env (config.toml's entrypoints still point at the
+ * repository's functions): an Open Badges signing key made for this run, never committed.
+ */
 export default async function setup(project: TestProject) {
-  const stack = await spawnStack();
+  const functionsDir = await mkdtemp(path.join(tmpdir(), "pitlane-test-fn-"));
+  const signingKey = JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }));
+  await writeFile(path.join(functionsDir, ".env"), `CERTIFICATES_SIGNING_KEY='${signingKey}'\n`);
+  const stack = await spawnStack({ args: ["--functions", functionsDir] });
   project.provide("stack", stackInfo(stack));
   return async () => {
     await stack.stop();
     await rm(stack.dataDir, { recursive: true, force: true });
+    await rm(functionsDir, { recursive: true, force: true });
   };
 }

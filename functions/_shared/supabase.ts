@@ -26,9 +26,11 @@ export function callerClient(req: Request): SupabaseClient {
 
 /**
  * A PostgREST error as the function's own: RPC refusals (P0001 → 400, 42501 → 403, no row → 404)
- * keep their message so the app can show it; anything else is unexpected.
+ * and a bad caller token (PGRST30x → 401) keep their message so the app can show it; anything
+ * else is unexpected.
  */
 export function fromPostgrest(error: PostgrestError): HttpError | Error {
+  if (error.code?.startsWith("PGRST30")) return new HttpError(401, "unauthorized", error.message);
   if (error.code === "P0001" || error.code === "22023" || error.code === "23514") return new HttpError(400, "rejected", error.message);
   if (error.code === "42501") return new HttpError(403, "forbidden", error.message);
   if (error.code === "PGRST116") return new HttpError(404, "not_found", error.message);

@@ -15,16 +15,19 @@
 //   POST /certificates/revoke         { certificate_id, reason }  → { certificate }
 //   POST /certificates/expiry         { certificate_id, expires_at | null }  → { certificate }
 //   GET  /certificates/<id>/pdf       a fresh signed URL (the PDF is made if it is missing) → { certificate, pdf }
-//   GET  /certificates/<id>/badge     the Open Badges 3.0 credential (JSON-LD, unsigned; see below)
+//   GET  /certificates/<id>/badge     the Open Badges 3.0 credential as JSON-LD; with ?format=jwt or
+//        Accept: application/vc+jwt (or application/jwt) the same credential signed as a VC-JWT
+//   GET  /certificates/.well-known/jwks.json   the issuer's public key (JWKS) the VC-JWT's kid points at
 //   GET  /certificates/verify/<code>  public verification (the anon key will do) → { verification }
 //
 // `pdf` is { path, signed_url, expires_in }. Errors are { error: { code, message } }.
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { HttpError, json, readJson, serve } from "../_shared/http.ts";
+import { corsHeaders, HttpError, json, readJson, serve } from "../_shared/http.ts";
 import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
 import { type CertificateDocument, type CertificateImages, renderCertificatePdf } from "./pdf.ts";
+import { issuerKey, JWKS_PATH, jwks, signCredential } from "./signing.ts";
 
 const BUCKET = "certificates";
 const LOGO_BUCKET = "organization-logos";
@@ -67,6 +70,16 @@ const revokeInput = z.object({ certificate_id: uuid, reason: z.string().trim().m
 const expiryInput = z.object({ certificate_id: uuid, expires_at: z.iso.datetime({ offset: true }).nullable() });
 const idInput = z.object({ certificate_id: uuid });
 const codeInput = z.object({ code: z.string().trim().min(1).max(64) });
+const badgeFormat = z.object({ format: z.enum(["json", "jwt"], { message: 'format must be "json" or "jwt"' }).optional() });
+
+/** The badge's form: ?format= decides, then the Accept header; JSON-LD unless a JWT is asked for. */
+function wantsJwt(req: Request): { jwt: boolean; contentType: string } {
+  const { format } = parse(badgeFormat, Object.fromEntries(new URL(req.url).searchParams));
+  const accept = (req.headers.get("Accept") ?? "").toLowerCase();
+  const contentType = accept.includes("application/vc+jwt") ? "application/vc+jwt" : "application/jwt";
+  if (format) return { jwt: format === "jwt", contentType };
+  return { jwt: /application\/(vc\+)?jwt/.test(accept), contentType };
+}
 
 /** Runs an RPC, turning its refusals into the function's errors (P0002 → 404). */
 async function rpc<T>(client: SupabaseClient, fn: string, args: Record<string, unknown>): Promise<T> {
@@ -178,8 +191,16 @@ function requireMethod(req: Request, ...methods: string[]): void {
 serve(async (req) => {
   // /certificates/<route...>, as Supabase passes the path (the function's name first).
   const segments = new URL(req.url).pathname.split("/").filter(Boolean).slice(1).map(decodeURIComponent);
-  const caller = callerClient(req);
   const [first, second] = segments;
+
+  // The issuer's public key, for verifiers of the VC-JWT (its `kid` points here): public data, the
+  // one route that needs no caller (verify_jwt is off for this function; the others check below).
+  if (segments.join("/") === JWKS_PATH) {
+    requireMethod(req, "GET");
+    return json(jwks(await issuerKey()), 200, { "Content-Type": "application/jwk-set+json", "Cache-Control": "public, max-age=300" });
+  }
+
+  const caller = callerClient(req);
 
   if (first === "issue" && segments.length === 1) {
     requireMethod(req, "POST");
@@ -245,12 +266,19 @@ serve(async (req) => {
   if (first && second === "badge" && segments.length === 2) {
     requireMethod(req, "GET", "POST");
     const { certificate_id } = parse(idInput, { certificate_id: first });
-    // Unsigned OpenBadgeCredential. Verifiers check it against the evidence URL (public
-    // verification by code); a proof (VC-JWT or Data Integrity) needs an issuer key and a
-    // published DID or JWKS for it, which Pitlane does not have yet.
+    const { jwt, contentType } = wantsJwt(req);
+    // The key first: without it there is no verifiable form to hand out (503), whoever asks.
+    const key = jwt ? await issuerKey() : undefined;
+    // The OpenBadgeCredential as certificate_open_badge() builds it for the caller (holder or staff).
     const credential = await rpc<Record<string, unknown>>(caller, "certificate_open_badge", { p_certificate_id: certificate_id });
-    return json(credential, 200, {
-      "Content-Disposition": `inline; filename="certificate-${certificate_id}.json"`,
+    if (!key) {
+      // JSON-LD without an embedded proof: the VC-JWT form below is its proof (an external proof).
+      return json(credential, 200, {
+        "Content-Disposition": `inline; filename="certificate-${certificate_id}.json"`,
+      });
+    }
+    return new Response(await signCredential(credential, key), {
+      headers: { ...corsHeaders, "Content-Type": contentType, "Content-Disposition": `inline; filename="certificate-${certificate_id}.jwt"` },
     });
   }
 

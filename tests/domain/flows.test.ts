@@ -2,11 +2,16 @@
 // REST, RPCs, Storage, Realtime and the certificates edge function — with users made through the
 // admin API (or signing up), never by writing SQL for them. Refusals are checked to change nothing.
 
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { FunctionsHttpError, type SupabaseClient } from "@supabase/supabase-js";
+import { createRemoteJWKSet, decodeProtectedHeader, importJWK, type JWK, jwtVerify, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { anonClient, signedInClient, uniqueEmail } from "../helpers/auth.ts";
 import { createUser, sql, stack, testPassword, type TestUser } from "../helpers/db.ts";
+import { spawnStack } from "../helpers/spawn-stack.ts";
 import { readPdf } from "./pdf.ts";
 
 // A 4×2 PNG (black and white pixels), enough to be embedded as a signature or shown as a logo.
@@ -460,10 +465,135 @@ describe("certificates through the edge function", () => {
     const outsider = await person("Badge Outsider");
     expect((await functionError(outsider.client.functions.invoke(`certificates/${original.id}/badge`, { method: "GET" }))).status).toBe(404);
     expect((await functionError(anonClient().functions.invoke(`certificates/${original.id}/badge`, { method: "GET" }))).status).toBe(403);
+    expect((await functionError(outsider.client.functions.invoke(`certificates/${original.id}/badge?format=jwt`, { method: "GET" }))).status).toBe(404);
+    expect((await functionError(anonClient().functions.invoke(`certificates/${original.id}/badge?format=jwt`, { method: "GET" }))).status).toBe(403);
+    const badFormat = await functionError(holder.client.functions.invoke(`certificates/${original.id}/badge?format=xml`, { method: "GET" }));
+    expect(badFormat.body.error).toMatchObject({ code: "invalid_request", message: expect.stringContaining("format") });
   });
 
-  it("needs a JWT, like every function with verify_jwt", async () => {
-    const response = await fetch(`${stack().apiUrl}/functions/v1/certificates/verify/AAAA-BBBB-CCCC`);
-    expect(response.status).toBe(401);
+  it("signs the Open Badges 3.0 credential as a VC-JWT that verifies against the published JWKS", async () => {
+    const { org, attendees } = await attendedEvent();
+    const holder = attendees[0]!;
+    const { certificate } = ok(await holder.client.functions.invoke("certificates/issue", { body: { registration_id: holder.registrationId } }));
+    const badge = ok(await holder.client.functions.invoke(`certificates/${certificate.id}/badge`, { method: "GET" }));
+    const token = ok(await holder.client.functions.invoke(`certificates/${certificate.id}/badge?format=jwt`, { method: "GET" })) as string;
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+    // The JOSE header as Open Badges 3.0 allows it: alg, a kid URL that dereferences to the JWK, typ JWT.
+    const header = decodeProtectedHeader(token);
+    expect(Object.keys(header).sort()).toEqual(["alg", "kid", "typ"]);
+    expect(header).toMatchObject({ alg: "EdDSA", typ: "JWT" });
+    const kid = new URL(header.kid!);
+    expect(`${kid.origin}${kid.pathname}`).toBe(`${new URL(stack().apiUrl).origin}/functions/v1/certificates/.well-known/jwks.json`);
+    expect(kid.hash.length).toBeGreaterThan(1);
+
+    // Dereference the kid as a verifier does, with no key at all: the JWKS is public.
+    const response = await fetch(`${kid.origin}${kid.pathname}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/jwk-set\+json/);
+    const { keys } = (await response.json()) as { keys: JWK[] };
+    expect(keys).toHaveLength(1);
+    const jwk = keys.find((key) => key.kid === header.kid)!;
+    expect(jwk).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA", use: "sig", x: expect.any(String) });
+    expect(jwk).not.toHaveProperty("d");
+
+    const issuedAt = Math.floor(new Date(certificate.issued_at).getTime() / 1000);
+    const expected = {
+      issuer: badge.issuer.id as string,
+      subject: `urn:uuid:${holder.user.id}`,
+      algorithms: ["EdDSA"],
+      typ: "JWT",
+    };
+    const { payload } = await jwtVerify(token, await importJWK(jwk, "EdDSA"), expected);
+    // The registered claims mirror the credential (Open Badges 3.0 with VCDM 2.0)...
+    expect(payload).toMatchObject({ iss: expected.issuer, sub: expected.subject, jti: `urn:uuid:${certificate.id}`, nbf: issuedAt });
+    expect(payload).not.toHaveProperty("exp");
+    expect(payload.iss).toMatch(/\/organizations\//);
+    // ...and the payload is the credential itself: holder, achievement, issuer and dates.
+    expect(payload).toMatchObject(badge);
+    expect(payload).toMatchObject({
+      type: ["VerifiableCredential", "OpenBadgeCredential"],
+      issuer: { name: "Flow Motors Academy" },
+      validFrom: new Date(issuedAt * 1000).toISOString().replace(".000Z", "Z"),
+      credentialSubject: {
+        id: `urn:uuid:${holder.user.id}`,
+        identifier: [{ identityType: "name", identityHash: "Hana Holder A" }],
+        achievement: { name: "Flow Diagnostics Day", achievementType: "Certificate" },
+      },
+    });
+    expect(payload).not.toHaveProperty("proof");
+
+    // A JOSE library verifying through the JWKS URL (kid matching) accepts it too; the Accept
+    // header asks for the same token.
+    const remote = createRemoteJWKSet(new URL(`${kid.origin}${kid.pathname}`), { headers: { apikey: stack().anonKey } });
+    const byAccept = ok(await holder.client.functions.invoke(`certificates/${certificate.id}/badge`, { method: "GET", headers: { Accept: "application/vc+jwt" } })) as string;
+    expect((await jwtVerify(byAccept, remote, expected)).payload).toEqual(payload);
+
+    // Tampering fails: another name in the payload under the same signature...
+    const [encodedHeader, , signature] = token.split(".");
+    const forged = { ...payload, credentialSubject: { ...(payload.credentialSubject as object), identifier: [{ type: "IdentityObject", identityType: "name", hashed: false, identityHash: "Mallory" }] } };
+    const tampered = `${encodedHeader}.${Buffer.from(JSON.stringify(forged)).toString("base64url")}.${signature}`;
+    await expect(jwtVerify(tampered, remote, expected)).rejects.toMatchObject({ code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
+    // ...and so does a token signed by another key that claims the issuer's kid.
+    const other = generateKeyPairSync("ed25519").privateKey;
+    const impostor = await new SignJWT(forged).setProtectedHeader({ alg: "EdDSA", kid: header.kid!, typ: "JWT" }).sign(other);
+    await expect(jwtVerify(impostor, remote, expected)).rejects.toMatchObject({ code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
+
+    // An expiry becomes validUntil and the exp claim; a revocation is signed into the credential.
+    const expiresAt = new Date((issuedAt + 365 * 86400) * 1000).toISOString();
+    ok(await org.admin.client.functions.invoke("certificates/expiry", { body: { certificate_id: certificate.id, expires_at: expiresAt } }));
+    ok(await org.admin.client.functions.invoke("certificates/revoke", { body: { certificate_id: certificate.id, reason: "issued in error" } }));
+    const later = ok(await org.staff.client.functions.invoke(`certificates/${certificate.id}/badge?format=jwt`, { method: "GET" })) as string;
+    const { payload: revoked } = await jwtVerify(later, remote, expected);
+    expect(revoked).toMatchObject({ exp: issuedAt + 365 * 86400, validUntil: expiresAt.replace(".000Z", "Z"), credentialStatus: { revoked: true } });
+  });
+
+  it("answers 503 for the signed badge and the JWKS when no signing key is configured", async () => {
+    // A stack whose functions have no secrets at all (an empty functions folder for their .env).
+    const functionsDir = await mkdtemp(path.join(tmpdir(), "pitlane-nokey-fn-"));
+    const bare = await spawnStack({ args: ["--functions", functionsDir] });
+    try {
+      const call = async (route: string, headers: Record<string, string> = {}) => {
+        const response = await fetch(`${bare.apiUrl}/functions/v1/certificates/${route}`, { headers: { apikey: bare.anonKey, ...headers } });
+        return { status: response.status, body: await response.json() };
+      };
+      const jwks = await call(".well-known/jwks.json");
+      expect(jwks.status).toBe(503);
+      expect(jwks.body.error).toMatchObject({ code: "signing_not_configured", message: expect.stringContaining("CERTIFICATES_SIGNING_KEY") });
+      const signed = await call(`${randomUUID()}/badge?format=jwt`);
+      expect(signed).toEqual(jwks);
+      expect((await call(`${randomUUID()}/badge`, { Accept: "application/vc+jwt" })).status).toBe(503);
+      // The unsigned JSON form needs no key: it goes on to the database (anon may not read badges).
+      expect((await call(`${randomUUID()}/badge`)).status).toBe(403);
+
+      // A key that cannot sign is refused as clearly, and never echoed (the functions reload their .env).
+      await writeFile(path.join(functionsDir, ".env"), `CERTIFICATES_SIGNING_KEY='{"kty":"oct","k":"c2VjcmV0LXNlY3JldA"}'\n`);
+      await expect
+        .poll(async () => (await call(".well-known/jwks.json")).body.error?.message, { timeout: 20_000, interval: 250 })
+        .toMatch(/must be an Ed25519 \(OKP\), P-256 \(EC\) or RSA key/);
+      expect(JSON.stringify(await call(".well-known/jwks.json"))).not.toContain("c2VjcmV0LXNlY3JldA");
+      const publicOnly = JSON.stringify(generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }));
+      await writeFile(path.join(functionsDir, ".env"), `CERTIFICATES_SIGNING_KEY='${publicOnly}'\n`);
+      await expect.poll(async () => (await call(".well-known/jwks.json")).body.error?.message, { timeout: 20_000, interval: 250 }).toMatch(/no private part/);
+    } finally {
+      await bare.stop();
+      await rm(bare.dataDir, { recursive: true, force: true });
+      await rm(functionsDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it("needs a JWT on every route but the JWKS, and refuses a forged one", async () => {
+    const missing = await fetch(`${stack().apiUrl}/functions/v1/certificates/verify/AAAA-BBBB-CCCC`);
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toMatchObject({ error: { code: "unauthorized" } });
+    const forged = await new SignJWT({ role: "service_role" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode("not-the-project-secret-not-the-project-secret"));
+    const refused = await fetch(`${stack().apiUrl}/functions/v1/certificates/verify/AAAA-BBBB-CCCC`, {
+      headers: { Authorization: `Bearer ${forged}`, apikey: stack().anonKey },
+    });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { code: "unauthorized" } });
   });
 });
