@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { Db, pauseExpiryJob } from "./helpers/db.ts";
 import { spawnStack, stackInfo, type StackInfo } from "./helpers/spawn-stack.ts";
 
 declare module "vitest" {
@@ -21,6 +22,9 @@ export default async function setup(project: TestProject) {
   const signingKey = JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }));
   await writeFile(path.join(functionsDir, ".env"), `CERTIFICATES_SIGNING_KEY='${signingKey}'\n`);
   const stack = await spawnStack({ args: ["--functions", functionsDir] });
+  const db = new Db(stack.dbUrl);
+  await pauseExpiryJob(db);
+  await db.end();
   project.provide("stack", stackInfo(stack));
   return async () => {
     await stack.stop();

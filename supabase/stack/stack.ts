@@ -9,6 +9,7 @@ import { prepareDatabase, type PreparedDatabase } from "./database/prepare.ts";
 import { startGateway } from "./gateway/server.ts";
 import type { Service, ServiceDeps } from "./gateway/service.ts";
 import { createAuthService } from "./auth/service.ts";
+import { createCronService } from "./cron/service.ts";
 import { createFunctionsService } from "./functions/service.ts";
 import { createRealtimeService } from "./realtime/service.ts";
 import { createRestService } from "./rest/http/handler.ts";
@@ -65,6 +66,7 @@ export async function startStack(options: StackOptions, log: (line: string) => v
       createStorageService(deps),
       createFunctionsService(deps),
       await createRealtimeService(deps, log),
+      await createCronService(deps, log),
     ];
     gateway = await startGateway({ port: options.apiPort, services });
     const server = gateway;

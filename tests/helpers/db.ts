@@ -162,3 +162,12 @@ export async function freshDatabase(migrations?: string): Promise<string> {
   await prepareDatabase(url.toString(), { migrations: migrations ?? none, seed: none }, ["public", "graphql_public"]);
   return url.toString();
 }
+
+/**
+ * Suites that expire holds and invoices themselves pause the every-minute `expire-due-invoices`
+ * job, which would otherwise race them to the rows. tests/cron checks that the migrations schedule
+ * it and that scheduled jobs run.
+ */
+export async function pauseExpiryJob(database: Db): Promise<void> {
+  await database.sql("select cron.alter_job(jobid, active := false) from cron.job where jobname = 'expire-due-invoices'");
+}

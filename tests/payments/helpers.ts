@@ -7,12 +7,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import WebSocket from "ws";
-import { Db } from "../domain/helpers.ts";
+import { Db, pauseExpiryJob } from "../helpers/db.ts";
 import { spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
 import { FakeFaspay, FakeStripe, faspay, stripeSecretKey, stripeWebhookSecret } from "./fakes.ts";
-
-/** While the migrations were developed in tmp/, the stack was built from there; null: sql/. */
-const OWN_MIGRATIONS: string | null = null;
 
 export interface Person {
   id: string;
@@ -65,8 +62,9 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
       "",
     ].join("\n"),
   );
-  const stack = await spawnStack({ args: ["--functions", functionsDir, ...(OWN_MIGRATIONS ? ["--migrations", OWN_MIGRATIONS] : [])] });
+  const stack = await spawnStack({ args: ["--functions", functionsDir] });
   const db = new Db(stack.dbUrl);
+  await pauseExpiryJob(db);
   const service = createClient(stack.apiUrl, stack.serviceRoleKey, noSession);
   const anon = createClient(stack.apiUrl, stack.anonKey, noSession);
 

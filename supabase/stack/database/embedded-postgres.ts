@@ -5,6 +5,7 @@ import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { superuserUrl } from "./connection.ts";
+import { installExtensionFiles } from "./extensions/install.ts";
 
 export interface RunningPostgres {
   /** Superuser connection string, as the Supabase CLI prints it. */
@@ -147,6 +148,8 @@ export async function startEmbeddedPostgres(options: {
   log: (line: string) => void;
 }): Promise<RunningPostgres> {
   const { initdb, postgres } = await binaries();
+  // Before the server starts, so `create extension pg_cron` finds its files from the first migration on.
+  await installExtensionFiles(path.resolve(path.dirname(postgres), "../share/postgresql/extension"), options.log);
   const owner = await postgresOsUser();
   const pgdata = path.join(options.dataDir, "postgres");
   const logFile = path.join(options.dataDir, "postgres.log");

@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { decodeJwt } from "jose";
 import { logRequest } from "./request-log.ts";
-import type { RequestContext, Service } from "./service.ts";
+import type { HttpService, RequestContext, Service } from "./service.ts";
 
 export class PortInUseError extends Error {}
 
@@ -42,9 +42,10 @@ function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
   res.end();
 }
 
-function route(services: Service[], req: IncomingMessage): { service: Service; ctx: RequestContext } | undefined {
+function route(services: Service[], req: IncomingMessage): { service: HttpService; ctx: RequestContext } | undefined {
   const url = new URL(req.url ?? "/", "http://localhost");
   for (const service of services) {
+    if (service.prefix === undefined) continue;
     if (url.pathname === service.prefix || url.pathname.startsWith(`${service.prefix}/`)) {
       const path = url.pathname.slice(service.prefix.length) || "/";
       return { service, ctx: { path, url, role: claimedRole(req) } };

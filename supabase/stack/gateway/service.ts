@@ -13,7 +13,7 @@ export interface RequestContext {
 }
 
 /** One of Supabase's APIs behind the gateway (REST, auth, storage, realtime, functions). */
-export interface Service {
+export interface HttpService {
   /** Supabase's path for it, such as "/rest/v1". */
   prefix: string;
   handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void>;
@@ -23,6 +23,14 @@ export interface Service {
   /** Releases pools, sockets and child processes when the stack stops. */
   close?(): Promise<void>;
 }
+
+/** A part of the stack that serves no HTTP (the cron scheduler): the gateway skips it, the stack closes it. */
+export interface BackgroundService {
+  prefix?: undefined;
+  close(): Promise<void>;
+}
+
+export type Service = HttpService | BackgroundService;
 
 /** What every service is built from. */
 export interface ServiceDeps {
