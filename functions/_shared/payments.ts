@@ -122,8 +122,3 @@ export async function submitStripeRefund(admin: SupabaseClient, refund: RefundRo
   return data as RefundRow;
 }
 
-/** Errors of the payment RPCs, with "not found" (P0002) as a 404. */
-export function rpcError(error: { code: string; message: string; details: string; hint: string; name: string }): Error {
-  if (error.code === "P0002") return new HttpError(404, "not_found", error.message);
-  return fromPostgrest(error as never);
-}

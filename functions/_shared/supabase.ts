@@ -1,4 +1,4 @@
-import { createClient, type PostgrestError, type SupabaseClient } from "@supabase/supabase-js";
+import { createClient, type PostgrestError, type SupabaseClient, type User } from "@supabase/supabase-js";
 import { HttpError } from "./http.ts";
 
 function env(name: string): string {
@@ -25,7 +25,8 @@ export function callerClient(req: Request): SupabaseClient {
 }
 
 /**
- * A PostgREST error as the function's own: RPC refusals (P0001 → 400, 42501 → 403, no row → 404)
+ * A PostgREST error as the function's own: RPC refusals (P0001 → 400, 42501 → 403, no row or
+ * P0002 → 404)
  * and a bad caller token (PGRST30x → 401) keep their message so the app can show it; anything
  * else is unexpected.
  */
@@ -33,6 +34,13 @@ export function fromPostgrest(error: PostgrestError): HttpError | Error {
   if (error.code?.startsWith("PGRST30")) return new HttpError(401, "unauthorized", error.message);
   if (error.code === "P0001" || error.code === "22023" || error.code === "23514") return new HttpError(400, "rejected", error.message);
   if (error.code === "42501") return new HttpError(403, "forbidden", error.message);
-  if (error.code === "PGRST116") return new HttpError(404, "not_found", error.message);
+  if (error.code === "PGRST116" || error.code === "P0002") return new HttpError(404, "not_found", error.message);
   return new Error(`${error.code}: ${error.message}`);
+}
+
+/** The signed-in user behind `caller`'s token; 401 for the anon key or a token Auth refuses. */
+export async function requireUser(caller: SupabaseClient): Promise<User> {
+  const { data } = await caller.auth.getUser();
+  if (!data.user) throw new HttpError(401, "unauthorized", "sign in first");
+  return data.user;
 }

@@ -7,8 +7,8 @@
 // response_desc, response_date}.
 import { z } from "zod";
 import { errorResponse, HttpError, json, serve } from "../_shared/http.ts";
-import { faspayConfig, faspayDate, faspaySignature, fromFaspayDate, rpcError, sameSignature } from "../_shared/payments.ts";
-import { adminClient } from "../_shared/supabase.ts";
+import { faspayConfig, faspayDate, faspaySignature, fromFaspayDate, sameSignature } from "../_shared/payments.ts";
+import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
 
 const text = z.union([z.string(), z.number()]).transform(String);
 
@@ -97,7 +97,7 @@ serve(async (req) => {
     p_payload: notification,
     p_action: actionFor(notification),
   });
-  if (error) throw rpcError(error);
+  if (error) throw fromPostgrest(error);
   const result = data as { status: string };
   if (result.status === "unmatched") console.warn(`faspay-webhook: bill ${notification.bill_no} (trx ${notification.trx_id}) matches no invoice`);
 

@@ -14,11 +14,10 @@ import {
   faspayDate,
   faspaySignature,
   type RefundRow,
-  rpcError,
   stripeClient,
   submitStripeRefund,
 } from "../_shared/payments.ts";
-import { adminClient, callerClient } from "../_shared/supabase.ts";
+import { adminClient, callerClient, fromPostgrest, requireUser } from "../_shared/supabase.ts";
 
 const Checkout = z.object({
   invoice_id: z.uuid(),
@@ -73,15 +72,14 @@ function checkoutView(invoice: Pick<Invoice, "id" | "number" | "provider" | "che
 async function checkout(req: Request): Promise<Response> {
   const input = await readJson(req, Checkout);
   const caller = callerClient(req);
-  const { data: auth } = await caller.auth.getUser();
-  if (!auth.user) throw new HttpError(401, "unauthorized", "sign in first");
+  const user = await requireUser(caller);
   const { data: invoice, error } = await caller
     .from("invoices")
     .select("id, number, user_id, status, currency, total_amount, description, provider, provider_reference, checkout_url, va_number, expires_at, invoice_items(description, quantity, unit_amount, amount)")
     .eq("id", input.invoice_id)
     .maybeSingle<Invoice>();
-  if (error) throw rpcError(error);
-  if (!invoice || invoice.user_id !== auth.user.id) throw new HttpError(404, "not_found", "invoice not found");
+  if (error) throw fromPostgrest(error);
+  if (!invoice || invoice.user_id !== user.id) throw new HttpError(404, "not_found", "invoice not found");
   if (invoice.status !== "open") throw new HttpError(400, "rejected", `this invoice is ${invoice.status}`);
   if (new Date(invoice.expires_at).getTime() <= Date.now()) throw new HttpError(400, "rejected", "this invoice has expired");
   // Asking again returns the checkout already started with the same provider.
@@ -98,7 +96,7 @@ async function checkout(req: Request): Promise<Response> {
     const session = await stripeClient().checkout.sessions.create({
       mode: "payment",
       client_reference_id: invoice.id,
-      customer_email: auth.user.email,
+      customer_email: user.email,
       line_items: invoice.invoice_items.map((item) => ({
         quantity: item.quantity,
         price_data: { currency: invoice.currency.toLowerCase(), unit_amount: item.unit_amount, product_data: { name: item.description } },
@@ -113,8 +111,8 @@ async function checkout(req: Request): Promise<Response> {
   } else {
     if (invoice.currency !== "IDR") throw new HttpError(400, "rejected", "Faspay takes IDR invoices only");
     const faspay = faspayConfig();
-    const { data: profile } = await admin.from("profiles").select("display_name").eq("id", auth.user.id).maybeSingle();
-    const { data: contact } = await admin.from("profile_contacts").select("phone").eq("profile_id", auth.user.id).maybeSingle();
+    const { data: profile } = await admin.from("profiles").select("display_name").eq("id", user.id).maybeSingle();
+    const { data: contact } = await admin.from("profile_contacts").select("phone").eq("profile_id", user.id).maybeSingle();
     const body = {
       merchant_id: faspay.merchantId,
       bill_no: invoice.number,
@@ -122,11 +120,11 @@ async function checkout(req: Request): Promise<Response> {
       bill_expired: faspayDate(expiresAt),
       bill_desc: (invoice.description ?? `Invoice ${invoice.number}`).slice(0, 128),
       bill_total: String(invoice.total_amount),
-      cust_no: auth.user.id.replace(/-/g, "").slice(0, 32),
+      cust_no: user.id.replace(/-/g, "").slice(0, 32),
       cust_name: (profile?.display_name ?? "Member").slice(0, 32),
       return_url: input.success_url ?? `${returnUrl()}/${invoice.id}`,
       msisdn: (contact?.phone ?? "").replace(/[^0-9]/g, "") || "0",
-      email: auth.user.email ?? "",
+      email: user.email ?? "",
       ...(input.payment_channel ? { payment_channel: [input.payment_channel] } : {}),
       item: invoice.invoice_items.map((item) => ({ product: item.description.slice(0, 50), qty: String(item.quantity), amount: String(item.amount) })),
       signature: faspaySignature(faspay.userId, faspay.password, invoice.number, invoice.total_amount),
@@ -153,7 +151,7 @@ async function checkout(req: Request): Promise<Response> {
     };
   }
   const { data: attached, error: attachError } = await admin.rpc("attach_invoice_checkout", { p_invoice_id: invoice.id, ...attach });
-  if (attachError) throw rpcError(attachError);
+  if (attachError) throw fromPostgrest(attachError);
   return json(checkoutView(attached as Invoice));
 }
 
@@ -165,7 +163,7 @@ async function refund(req: Request): Promise<Response> {
     p_reason: input.reason ?? null,
     p_invoice_item_id: input.invoice_item_id ?? null,
   });
-  if (error) throw rpcError(error);
+  if (error) throw fromPostgrest(error);
   return json(await submitStripeRefund(adminClient(), data as RefundRow));
 }
 
@@ -175,7 +173,7 @@ async function cancelRegistration(req: Request): Promise<Response> {
     p_registration_id: input.registration_id,
     p_reason: input.reason ?? null,
   });
-  if (error) throw rpcError(error);
+  if (error) throw fromPostgrest(error);
   return json(await submitStripeRefund(adminClient(), data as RefundRow));
 }
 
@@ -193,7 +191,7 @@ function jwtRole(req: Request): string | undefined {
 async function expire(req: Request): Promise<Response> {
   if (jwtRole(req) !== "service_role") throw new HttpError(403, "forbidden", "only the service role expires invoices");
   const { data, error } = await adminClient().rpc("expire_due_invoices");
-  if (error) throw rpcError(error);
+  if (error) throw fromPostgrest(error);
   const expired = (data ?? []) as Array<{ id: string; provider: string | null; provider_reference: string | null }>;
   const stripe = expired.some((invoice) => invoice.provider === "stripe") ? stripeClient() : undefined;
   let closed = 0;

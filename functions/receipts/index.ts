@@ -4,8 +4,7 @@
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import { z } from "zod";
 import { HttpError, json, readJson, serve } from "../_shared/http.ts";
-import { rpcError } from "../_shared/payments.ts";
-import { adminClient, callerClient } from "../_shared/supabase.ts";
+import { adminClient, callerClient, fromPostgrest, requireUser } from "../_shared/supabase.ts";
 
 const Input = z.object({ invoice_id: z.uuid(), expires_in: z.number().int().min(10).max(86400).optional() });
 
@@ -85,16 +84,15 @@ serve(async (req) => {
   if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "use POST");
   const input = await readJson(req, Input);
   const caller = callerClient(req);
-  const { data: auth } = await caller.auth.getUser();
-  if (!auth.user) throw new HttpError(401, "unauthorized", "sign in first");
+  const user = await requireUser(caller);
   const { data: invoice, error } = await caller
     .from("invoices")
     .select("id, number, user_id, status, currency, total_amount, amount_paid, amount_refunded, provider, channel, channel_desc, provider_payment_id, va_number, paid_at, receipt_path, invoice_items(description, quantity, unit_amount, amount)")
     .eq("id", input.invoice_id)
     .maybeSingle<Invoice>();
-  if (error) throw rpcError(error);
+  if (error) throw fromPostgrest(error);
   // Receipts are for the payer: admins who may read the invoice do not get its receipt here.
-  if (!invoice || invoice.user_id !== auth.user.id) throw new HttpError(404, "not_found", "invoice not found");
+  if (!invoice || invoice.user_id !== user.id) throw new HttpError(404, "not_found", "invoice not found");
   if (!["paid", "partially_refunded", "refunded"].includes(invoice.status)) {
     throw new HttpError(400, "rejected", `only a paid invoice has a receipt: this one is ${invoice.status}`);
   }
@@ -104,11 +102,11 @@ serve(async (req) => {
     const admin = adminClient();
     const { data: profile } = await admin.from("profiles").select("display_name").eq("id", invoice.user_id).single();
     path = `${invoice.user_id}/${invoice.id}.pdf`;
-    const pdf = await receiptPdf(invoice, `${profile?.display_name ?? "Member"} <${auth.user.email ?? ""}>`);
+    const pdf = await receiptPdf(invoice, `${profile?.display_name ?? "Member"} <${user.email ?? ""}>`);
     const { error: uploadError } = await admin.storage.from("receipts").upload(path, pdf, { contentType: "application/pdf", upsert: true });
     if (uploadError) throw new Error(`storing the receipt failed: ${uploadError.message}`);
     const { error: attachError } = await admin.rpc("attach_invoice_receipt", { p_invoice_id: invoice.id, p_path: path });
-    if (attachError) throw rpcError(attachError);
+    if (attachError) throw fromPostgrest(attachError);
   }
   const { data: signed, error: signError } = await caller.storage.from("receipts").createSignedUrl(path, input.expires_in ?? 600);
   if (signError || !signed) throw new Error(`signing the receipt failed: ${signError?.message}`);

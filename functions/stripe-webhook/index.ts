@@ -6,8 +6,8 @@
 // order changes nothing twice. Unknown types are recorded, logged and acknowledged.
 import type Stripe from "stripe";
 import { errorResponse, HttpError, json, serve } from "../_shared/http.ts";
-import { type RefundRow, requireEnv, rpcError, stripeClient, stripeCrypto, submitStripeRefund } from "../_shared/payments.ts";
-import { adminClient } from "../_shared/supabase.ts";
+import { type RefundRow, requireEnv, stripeClient, stripeCrypto, submitStripeRefund } from "../_shared/payments.ts";
+import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
 
 type Action = Record<string, unknown> & { kind: string };
 
@@ -110,7 +110,7 @@ serve(async (req) => {
     p_action: action,
   });
   // A failure is a 500: nothing was recorded, and Stripe delivers the event again later.
-  if (error) throw rpcError(error);
+  if (error) throw fromPostgrest(error);
   const result = data as { status: string; invoice_id?: string; needs_refund?: boolean; refund_id?: string };
   if (action.kind === "ignore") console.log(`stripe-webhook: acknowledged ${event.type} (${event.id}) without handling it`);
   if (result.status === "unmatched") console.warn(`stripe-webhook: ${event.type} (${event.id}) matches no invoice yet`);

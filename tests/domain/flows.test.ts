@@ -9,49 +9,32 @@ import path from "node:path";
 import { FunctionsHttpError, type SupabaseClient } from "@supabase/supabase-js";
 import { createRemoteJWKSet, decodeProtectedHeader, importJWK, type JWK, jwtVerify, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { anonClient, signedInClient, uniqueEmail } from "../helpers/auth.ts";
-import { createUser, sql, stack, testPassword, type TestUser } from "../helpers/db.ts";
+import { anonClient, ok, signedInPerson, uniqueEmail, type SignedInPerson } from "../helpers/auth.ts";
+import { tinyPng } from "../helpers/files.ts";
+import { sql, stack, testPassword } from "../helpers/db.ts";
 import { spawnStack } from "../helpers/spawn-stack.ts";
 import { readPdf } from "./pdf.ts";
 
-// A 4×2 PNG (black and white pixels), enough to be embedded as a signature or shown as a logo.
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAQAAAACCAAAAACDrVfAAAAAEklEQVR4nGNgYPj/n4GBgYEBAA/4Af+AeClbAAAAAElFTkSuQmCC",
-  "base64",
-);
 
-interface Person {
-  user: TestUser;
-  client: SupabaseClient;
-}
 
 const newSlug = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-async function person(name: string): Promise<Person> {
-  const user = await createUser({ full_name: name });
-  return { user, client: await signedInClient(user) };
-}
 
-/** Unwraps a supabase-js result, failing with the server's message. */
-function ok<T>(result: { data: T; error: unknown }): NonNullable<T> {
-  if (result.error) throw new Error(`unexpected error: ${JSON.stringify(result.error)}`);
-  return result.data as NonNullable<T>;
-}
 
 /** An organization created through REST by a new owner, with people joining by invitation code. */
 async function organization(roles: ("admin" | "staff" | "member")[] = ["admin", "staff", "member"]) {
-  const owner = await person("Olivia Owner");
+  const owner = await signedInPerson("Olivia Owner");
   const org = ok(
     await owner.client.from("organizations").insert({ slug: newSlug("org"), display_name: "Flow Motors Academy", city: "Jakarta" }).select().single(),
   );
-  const people: Partial<Record<"admin" | "staff" | "member", Person>> = {};
+  const people: Partial<Record<"admin" | "staff" | "member", SignedInPerson>> = {};
   for (const role of roles) {
-    const joiner = await person(`${role[0]!.toUpperCase()}${role.slice(1)} Person`);
+    const joiner = await signedInPerson(`${role[0]!.toUpperCase()}${role.slice(1)} SignedInPerson`);
     const invitation = ok(await owner.client.rpc("create_organization_invitation", { p_organization_id: org.id, p_role: role }));
     ok(await joiner.client.rpc("accept_organization_invitation", { p_code: invitation.code }));
     people[role] = joiner;
   }
-  return { id: org.id as string, owner, ...(people as Record<"admin" | "staff" | "member", Person>) };
+  return { id: org.id as string, owner, ...(people as Record<"admin" | "staff" | "member", SignedInPerson>) };
 }
 
 /** A published free event of the organization, created and published by its staff through REST. */
@@ -103,7 +86,7 @@ describe("people and organizations", () => {
   });
 
   it("the creator of an organization becomes its owner; a code invitation is accepted once", async () => {
-    const owner = await person("Owen Owner");
+    const owner = await signedInPerson("Owen Owner");
     const org = ok(await owner.client.from("organizations").insert({ slug: newSlug("org"), display_name: "Owen's Garage", city: "Bandung" }).select().single());
     expect(ok(await owner.client.from("organization_members").select("user_id, role").eq("organization_id", org.id))).toEqual([
       { user_id: owner.user.id, role: "owner" },
@@ -111,13 +94,13 @@ describe("people and organizations", () => {
 
     const invitation = ok(await owner.client.rpc("create_organization_invitation", { p_organization_id: org.id, p_role: "staff" }));
     expect(invitation.code).toMatch(/^[0-9A-Z]{10}$/);
-    const joiner = await person("Jo Joiner");
+    const joiner = await signedInPerson("Jo Joiner");
     expect(ok(await joiner.client.rpc("accept_organization_invitation", { p_code: invitation.code.toLowerCase() }))).toMatchObject({
       organization_id: org.id,
       user_id: joiner.user.id,
       role: "staff",
     });
-    const again = await (await person("Late Comer")).client.rpc("accept_organization_invitation", { p_code: invitation.code });
+    const again = await (await signedInPerson("Late Comer")).client.rpc("accept_organization_invitation", { p_code: invitation.code });
     expect(again.error).toMatchObject({ code: "P0001", message: "this invitation was already accepted" });
     const unknown = await joiner.client.rpc("accept_organization_invitation", { p_code: "ZZZZZZZZZZ" });
     expect(unknown.error).toMatchObject({ code: "P0002" });
@@ -134,18 +117,18 @@ describe("people and organizations", () => {
   it("an organization's admins upload its logo to Storage; members cannot", async () => {
     const org = await organization(["admin", "member"]);
     const path = `${org.id}/logo.png`;
-    const denied = await org.member.client.storage.from("organization-logos").upload(path, PNG, { contentType: "image/png" });
+    const denied = await org.member.client.storage.from("organization-logos").upload(path, tinyPng, { contentType: "image/png" });
     expect(denied.error).not.toBeNull();
-    ok(await org.admin.client.storage.from("organization-logos").upload(path, PNG, { contentType: "image/png" }));
+    ok(await org.admin.client.storage.from("organization-logos").upload(path, tinyPng, { contentType: "image/png" }));
     ok(await org.admin.client.from("organizations").update({ logo_path: path }).eq("id", org.id));
 
     const { publicUrl } = org.member.client.storage.from("organization-logos").getPublicUrl(path).data;
     const response = await fetch(publicUrl);
     expect(response.status).toBe(200);
-    expect(Buffer.from(await response.arrayBuffer())).toEqual(PNG);
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(tinyPng);
     // Another organization's folder is refused even to this admin.
     const other = await organization([]);
-    const elsewhere = await org.admin.client.storage.from("organization-logos").upload(`${other.id}/logo.png`, PNG, { contentType: "image/png" });
+    const elsewhere = await org.admin.client.storage.from("organization-logos").upload(`${other.id}/logo.png`, tinyPng, { contentType: "image/png" });
     expect(elsewhere.error).not.toBeNull();
   });
 });
@@ -154,7 +137,7 @@ describe("events and registrations", () => {
   it("a draft is invisible to anon and to outsiders; once published, everyone sees it", async () => {
     const org = await organization(["staff"]);
     const draft = await event(org.staff.client, org.id, { status: "draft" });
-    const outsider = await person("Outsider");
+    const outsider = await signedInPerson("Outsider");
     expect(ok(await anonClient().from("events").select("id").eq("id", draft.id))).toEqual([]);
     expect(ok(await outsider.client.from("events").select("id").eq("id", draft.id))).toEqual([]);
     expect(ok(await org.staff.client.from("events").select("id").eq("id", draft.id))).toEqual([{ id: draft.id }]);
@@ -170,7 +153,7 @@ describe("events and registrations", () => {
   it("free → confirmed, full → waitlisted; a cancellation offers the seat, which is claimed; then transferred", async () => {
     const org = await organization(["staff"]);
     const full = await event(org.staff.client, org.id, { capacity: 1 });
-    const [ana, ben, cy] = await Promise.all([person("Ana Attendee"), person("Ben Waiting"), person("Cy Recipient")]);
+    const [ana, ben, cy] = await Promise.all([signedInPerson("Ana Attendee"), signedInPerson("Ben Waiting"), signedInPerson("Cy Recipient")]);
 
     const first = ok(await ana.client.rpc("register_for_event", { p_event_id: full.id }));
     expect(first).toMatchObject({ status: "confirmed", user_id: ana.user.id });
@@ -211,7 +194,7 @@ describe("events and registrations", () => {
   it("a registrant is told through Realtime when a waiting-list seat is offered to them", async () => {
     const org = await organization(["staff"]);
     const full = await event(org.staff.client, org.id, { capacity: 1 });
-    const [ana, ben] = await Promise.all([person("Ana Realtime"), person("Ben Realtime")]);
+    const [ana, ben] = await Promise.all([signedInPerson("Ana Realtime"), signedInPerson("Ben Realtime")]);
     const first = ok(await ana.client.rpc("register_for_event", { p_event_id: full.id }));
     const waiting = ok(await ben.client.rpc("register_for_event", { p_event_id: full.id }));
 
@@ -238,7 +221,7 @@ describe("events and registrations", () => {
   it("staff check in by token once; a second scan answers already checked in; others cannot scan", async () => {
     const org = await organization(["staff", "member"]);
     const day = await event(org.staff.client, org.id);
-    const attendee = await person("Ida Attendee");
+    const attendee = await signedInPerson("Ida Attendee");
     const registration = ok(await attendee.client.rpc("register_for_event", { p_event_id: day.id }));
 
     const byMember = await org.member.client.rpc("check_in_by_token", { p_token: registration.check_in_token });
@@ -258,7 +241,7 @@ describe("certificates through the edge function", () => {
   async function attendedEvent(attendees = 1) {
     const org = await organization(["admin", "staff", "member"]);
     const signaturePath = `${org.id}/templates/signature.png`;
-    ok(await org.admin.client.storage.from("certificates").upload(signaturePath, PNG, { contentType: "image/png" }));
+    ok(await org.admin.client.storage.from("certificates").upload(signaturePath, tinyPng, { contentType: "image/png" }));
     ok(
       await org.admin.client.from("certificate_templates").insert({
         organization_id: org.id,
@@ -274,9 +257,9 @@ describe("certificates through the edge function", () => {
       }),
     );
     const day = await event(org.staff.client, org.id);
-    const people: (Person & { registrationId: string })[] = [];
+    const people: (SignedInPerson & { registrationId: string })[] = [];
     for (let i = 0; i < attendees; i++) {
-      const attendee = await person(`Hana Holder ${String.fromCharCode(65 + i)}`);
+      const attendee = await signedInPerson(`Hana Holder ${String.fromCharCode(65 + i)}`);
       const registration = ok(await attendee.client.rpc("register_for_event", { p_event_id: day.id }));
       ok(await org.staff.client.rpc("check_in_by_token", { p_token: registration.check_in_token }));
       people.push({ ...attendee, registrationId: registration.id });
@@ -326,7 +309,7 @@ describe("certificates through the edge function", () => {
     expect(ok(await holder.client.from("certificates").select("id").eq("registration_id", holder.registrationId))).toHaveLength(1);
 
     // The PDF itself is private: the bucket refuses outsiders, anon and the public URL.
-    const outsider = await person("Nosy Outsider");
+    const outsider = await signedInPerson("Nosy Outsider");
     expect((await outsider.client.storage.from("certificates").download(pdf.path)).error).not.toBeNull();
     expect((await anonClient().storage.from("certificates").download(pdf.path)).error).not.toBeNull();
     expect((await fetch(anonClient().storage.from("certificates").getPublicUrl(pdf.path).data.publicUrl)).status).toBeGreaterThanOrEqual(400);
@@ -337,11 +320,11 @@ describe("certificates through the edge function", () => {
 
   it("refuses what the database refuses: someone else's registration, no check-in, bad input", async () => {
     const { org, event: day, attendees } = await attendedEvent();
-    const outsider = await person("Olga Outsider");
+    const outsider = await signedInPerson("Olga Outsider");
     const foreign = await functionError(outsider.client.functions.invoke("certificates/issue", { body: { registration_id: attendees[0]!.registrationId } }));
     expect(foreign).toEqual({ status: 404, body: { error: { code: "not_found", message: "registration not found" } } });
 
-    const absent = await person("Abe Absent");
+    const absent = await signedInPerson("Abe Absent");
     const registration = ok(await absent.client.rpc("register_for_event", { p_event_id: day.id }));
     const notAttended = await functionError(absent.client.functions.invoke("certificates/issue", { body: { registration_id: registration.id } }));
     expect(notAttended).toEqual({ status: 400, body: { error: { code: "rejected", message: "a certificate needs a confirmed registration that was checked in" } } });
@@ -367,7 +350,7 @@ describe("certificates through the edge function", () => {
 
   it("verifies publicly by code: valid, then revoked; another expired; only the public fields", async () => {
     const { org, attendees } = await attendedEvent(2);
-    const [first, second] = attendees as [Person & { registrationId: string }, Person & { registrationId: string }];
+    const [first, second] = attendees as [SignedInPerson & { registrationId: string }, SignedInPerson & { registrationId: string }];
     const a = ok(await first.client.functions.invoke("certificates/issue", { body: { registration_id: first.registrationId } })).certificate;
     const b = ok(await second.client.functions.invoke("certificates/issue", { body: { registration_id: second.registrationId } })).certificate;
 
@@ -462,7 +445,7 @@ describe("certificates through the edge function", () => {
       },
     });
     expect(badge.evidence[0].id).toContain(original.verification_code);
-    const outsider = await person("Badge Outsider");
+    const outsider = await signedInPerson("Badge Outsider");
     expect((await functionError(outsider.client.functions.invoke(`certificates/${original.id}/badge`, { method: "GET" }))).status).toBe(404);
     expect((await functionError(anonClient().functions.invoke(`certificates/${original.id}/badge`, { method: "GET" }))).status).toBe(403);
     expect((await functionError(outsider.client.functions.invoke(`certificates/${original.id}/badge?format=jwt`, { method: "GET" }))).status).toBe(404);

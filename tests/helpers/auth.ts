@@ -4,7 +4,7 @@ import { createServerClient } from "@supabase/ssr";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { expect } from "vitest";
 import WebSocket from "ws";
-import { stack, type TestUser } from "./db.ts";
+import { createUser, stack, type TestUser } from "./db.ts";
 import { newDataDir, spawnStack, type SpawnedStack, type StackInfo } from "./spawn-stack.ts";
 import { supabaseClient } from "./supabase.ts";
 
@@ -25,6 +25,23 @@ export async function signedInClient(user: Pick<TestUser, "email" | "password">,
   const { error } = await client.auth.signInWithPassword({ email: user.email, password: user.password });
   if (error) throw error;
   return client;
+}
+
+export interface SignedInPerson {
+  user: TestUser;
+  client: SupabaseClient;
+}
+
+/** A user made through the admin API and signed in, as an app's user would be. */
+export async function signedInPerson(name: string): Promise<SignedInPerson> {
+  const user = await createUser({ full_name: name });
+  return { user, client: await signedInClient(user) };
+}
+
+/** Unwraps a supabase-js result, failing with the server's message. */
+export function ok<T>(result: { data: T; error: unknown }): NonNullable<T> {
+  if (result.error) throw new Error(`unexpected error: ${JSON.stringify(result.error)}`);
+  return result.data as NonNullable<T>;
 }
 
 export interface RawResponse {

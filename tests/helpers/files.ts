@@ -9,3 +9,9 @@ export async function copyFixture(name: string): Promise<string> {
   await cp(path.join(projectRoot, "tests/fixtures", name), dir, { recursive: true });
   return dir;
 }
+
+/** A 4×2 PNG (black and white pixels): enough to upload as an image, embed as a signature or show as a logo. */
+export const tinyPng = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAQAAAACCAAAAACDrVfAAAAAEklEQVR4nGNgYPj/n4GBgYEBAA/4Af+AeClbAAAAAElFTkSuQmCC",
+  "base64",
+);

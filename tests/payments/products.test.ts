@@ -4,31 +4,14 @@
 import { randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminClient, anonClient, signedInClient } from "../helpers/auth.ts";
-import { createUser, sql, type TestUser } from "../helpers/db.ts";
+import { adminClient, anonClient, ok, signedInPerson, type SignedInPerson } from "../helpers/auth.ts";
+import { tinyPng } from "../helpers/files.ts";
+import { sql } from "../helpers/db.ts";
 
-// A 4×2 PNG.
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAQAAAACCAAAAACDrVfAAAAAEklEQVR4nGNgYPj/n4GBgYEBAA/4Af+AeClbAAAAAElFTkSuQmCC",
-  "base64",
-);
 const BUCKET = "product-images";
 
-interface Person {
-  user: TestUser;
-  client: SupabaseClient;
-}
 
-async function person(name: string): Promise<Person> {
-  const user = await createUser({ full_name: name });
-  return { user, client: await signedInClient(user) };
-}
 
-/** Unwraps a supabase-js result, failing with the server's message. */
-function ok<T>(result: { data: T; error: unknown }): NonNullable<T> {
-  if (result.error) throw new Error(`unexpected error: ${JSON.stringify(result.error)}`);
-  return result.data as NonNullable<T>;
-}
 
 async function objectExists(path: string): Promise<boolean> {
   return (await sql("select 1 from storage.objects where bucket_id = $1 and name = $2", [BUCKET, path])).length > 0;
@@ -39,12 +22,12 @@ async function fetchBytes(url: string): Promise<{ status: number; type: string |
   return { status: response.status, type: response.headers.get("content-type"), bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
-let admin: Person;
-let member: Person;
+let admin: SignedInPerson;
+let member: SignedInPerson;
 
 beforeAll(async () => {
-  admin = await person("Product Admin");
-  member = await person("Plain Member");
+  admin = await signedInPerson("Product Admin");
+  member = await signedInPerson("Plain Member");
   // Platform admins are granted by another admin or the service role, never by themselves.
   const selfGrant = await member.client.from("platform_admins").insert({ user_id: member.user.id });
   expect(selfGrant.error).not.toBeNull();
@@ -59,14 +42,14 @@ describe("products", () => {
     const sku = `PIT-${productId.slice(0, 8)}`;
 
     // Nobody but a platform admin uploads.
-    expect((await member.client.storage.from(BUCKET).upload(path, PNG, { contentType: "image/png" })).error).not.toBeNull();
-    expect((await anon.storage.from(BUCKET).upload(path, PNG, { contentType: "image/png" })).error).not.toBeNull();
+    expect((await member.client.storage.from(BUCKET).upload(path, tinyPng, { contentType: "image/png" })).error).not.toBeNull();
+    expect((await anon.storage.from(BUCKET).upload(path, tinyPng, { contentType: "image/png" })).error).not.toBeNull();
     expect(await objectExists(path)).toBe(false);
     // The bucket takes images only.
     expect((await admin.client.storage.from(BUCKET).upload(`${productId}/notes.txt`, Buffer.from("hi"), { contentType: "text/plain" })).error).not.toBeNull();
     expect(await objectExists(`${productId}/notes.txt`)).toBe(false);
 
-    ok(await admin.client.storage.from(BUCKET).upload(path, PNG, { contentType: "image/png" }));
+    ok(await admin.client.storage.from(BUCKET).upload(path, tinyPng, { contentType: "image/png" }));
     const product = ok(
       await admin.client
         .from("products")
@@ -92,7 +75,7 @@ describe("products", () => {
     const viaSigned = await fetchBytes(signed.signedUrl);
     expect(viaSigned.status).toBe(200);
     expect(viaSigned.type).toMatch(/^image\/png/);
-    expect(viaSigned.bytes.equals(PNG)).toBe(true);
+    expect(viaSigned.bytes.equals(tinyPng)).toBe(true);
     // A signed URL is for its own object only, and a forged token is refused.
     const token = new URL(signed.signedUrl).searchParams.get("token")!;
     expect((await fetchBytes(signed.signedUrl.replace("front.png", "back.png"))).status).toBeGreaterThanOrEqual(400);
@@ -114,7 +97,7 @@ describe("products", () => {
       const link = ok(await client.storage.from(BUCKET).createSignedUrl(listed!.product_images[0]!.storage_path, 60));
       const download = await fetchBytes(link.signedUrl);
       expect(download.status).toBe(200);
-      expect(download.bytes.equals(PNG)).toBe(true);
+      expect(download.bytes.equals(tinyPng)).toBe(true);
     }
     expect((await fetchBytes(publicUrl)).status).toBeGreaterThanOrEqual(400);
 
@@ -129,7 +112,7 @@ describe("products", () => {
   it("non-admins cannot write products, their images or the bucket; bad input changes nothing", async () => {
     const productId = randomUUID();
     const path = `${productId}/main.png`;
-    ok(await admin.client.storage.from(BUCKET).upload(path, PNG, { contentType: "image/png" }));
+    ok(await admin.client.storage.from(BUCKET).upload(path, tinyPng, { contentType: "image/png" }));
     ok(await admin.client.from("products").insert({ id: productId, sku: `PIT-${productId.slice(0, 8)}`, name: "Helmet bag", price_amount: 1000, currency: "USD", is_active: true }));
     ok(await admin.client.from("product_images").insert({ product_id: productId, storage_path: path, is_primary: true }));
     const anon = anonClient();
@@ -153,7 +136,7 @@ describe("products", () => {
     expect(await sql("select storage_path, alt_text from public.product_images where product_id = $1", [productId])).toEqual([{ storage_path: path, alt_text: null }]);
     expect(await objectExists(path)).toBe(true);
     const stillThere = ok(await admin.client.storage.from(BUCKET).download(path));
-    expect(Buffer.from(await stillThere.arrayBuffer()).equals(PNG)).toBe(true);
+    expect(Buffer.from(await stillThere.arrayBuffer()).equals(tinyPng)).toBe(true);
 
     // Admins get clear refusals for bad input, and nothing is written.
     const badPrice = await admin.client.from("products").insert({ sku: `BAD-${productId.slice(0, 8)}`, name: "Bad", price_amount: -1, currency: "USD" });
