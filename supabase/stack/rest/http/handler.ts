@@ -46,12 +46,15 @@ interface Reply {
 
 class PayloadTooLarge extends Error {}
 
+/** The body of every request without one; a zero-length buffer cannot be changed, so one is shared. */
+const noBody = Buffer.alloc(0);
+
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLarge();
   // A request has a body only with Content-Length or Transfer-Encoding (RFC 9112 6.3); most GETs
   // have neither, and iterating an empty stream is a cost every one of them would pay.
-  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return Buffer.alloc(0);
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return noBody;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -70,29 +73,30 @@ function findTable(cache: SchemaCache, schema: string, name: string): Table {
   throw tableNotFound(schema, name, best === undefined ? null : `Perhaps you meant the table '${schema}.${best}'`);
 }
 
+function shapeFor(media: MediaType, config: RestConfig, cache: SchemaCache, scalarResult: boolean): BodyShape | undefined {
+  switch (media.kind) {
+    case "json":
+    case "any":
+      return scalarResult ? { kind: "scalar", set: false } : { kind: "array", stripNulls: false };
+    case "array-stripped":
+      return { kind: "array", stripNulls: true };
+    case "object":
+      return { kind: "object", stripNulls: media.stripNulls };
+    case "csv":
+      return { kind: "csv" };
+    case "geojson":
+      return cache.typeNames.has("geometry") ? { kind: "geojson" } : undefined;
+    case "plan":
+      return config.planEnabled ? shapeFor(media.for, config, cache, scalarResult) : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** What the client accepts, mapped to how the statement shapes its body (PostgREST's negotiateContent). */
 function negotiate(api: ApiRequest, config: RestConfig, cache: SchemaCache, scalarResult: boolean): { media: MediaType; shape: BodyShape } {
-  const shapeFor = (media: MediaType): BodyShape | undefined => {
-    switch (media.kind) {
-      case "json":
-      case "any":
-        return scalarResult ? { kind: "scalar", set: false } : { kind: "array", stripNulls: false };
-      case "array-stripped":
-        return { kind: "array", stripNulls: true };
-      case "object":
-        return { kind: "object", stripNulls: media.stripNulls };
-      case "csv":
-        return { kind: "csv" };
-      case "geojson":
-        return cache.typeNames.has("geometry") ? { kind: "geojson" } : undefined;
-      case "plan":
-        return config.planEnabled ? shapeFor(media.for) : undefined;
-      default:
-        return undefined;
-    }
-  };
   for (const media of api.accept) {
-    const shape = shapeFor(media);
+    const shape = shapeFor(media, config, cache, scalarResult);
     if (shape) return { media: media.kind === "any" ? { kind: "json" } : media, shape };
   }
   throw mediaTypeError(api.accept.map(mimeOf));
@@ -104,6 +108,8 @@ function checkStrict(prefs: Preferences): void {
 
 /** `response.headers` / `response.status` set by the request's functions override ours, as in PostgREST. */
 function applyGucs(reply: Reply, row: { response_headers: string | null; response_status: string | null }): Reply {
+  // Most requests set neither; the reply is then the request's own and needs no copy.
+  if (row.response_status === null && row.response_headers === null) return reply;
   const result = { ...reply, headers: { ...reply.headers } };
   if (row.response_status !== null) {
     const status = Number(row.response_status);
@@ -157,8 +163,9 @@ export class RestHandler {
     } catch (error) {
       reply = this.errorReply(error);
     }
-    const headers = { ...reply.headers, "Content-Length": String(Buffer.byteLength(reply.body)) };
-    res.writeHead(reply.status, headers);
+    // Every reply's headers are built for this request alone, so they take Content-Length in place.
+    reply.headers["Content-Length"] = String(Buffer.byteLength(reply.body));
+    res.writeHead(reply.status, reply.headers);
     res.end(req.method === "HEAD" ? undefined : reply.body);
   }
 

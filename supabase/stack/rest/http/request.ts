@@ -121,7 +121,9 @@ export function parseApiRequest(req: IncomingMessage, path: string, rawQuery: st
   const payload = needsBody ? parsePayload(body, contentType, act.kind === "call", query.columns !== undefined) : undefined;
 
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  const incoming = req.headers;
+  for (const name in incoming) {
+    const value = incoming[name];
     if (name !== "cookie" && value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return {

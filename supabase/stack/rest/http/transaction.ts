@@ -42,12 +42,16 @@ export class StatementNames {
   constructor(private readonly limit = 200) {}
 
   nameOf(text: string): string | undefined {
-    if (!this.texts.has(text)) {
-      if (this.texts.size >= this.limit) this.texts.delete(this.texts.keys().next().value!);
-      this.texts.set(text, undefined);
-      return undefined;
+    // A text with a name is the common case: one lookup finds it, a long key is costly to compare.
+    let name = this.texts.get(text);
+    if (name === undefined) {
+      if (!this.texts.has(text)) {
+        if (this.texts.size >= this.limit) this.texts.delete(this.texts.keys().next().value!);
+        this.texts.set(text, undefined);
+        return undefined;
+      }
+      name = `pgrst_${StatementNames.next++}`;
     }
-    const name = this.texts.get(text) ?? `pgrst_${StatementNames.next++}`;
     this.texts.delete(text);
     this.texts.set(text, name);
     return name;
@@ -64,6 +68,38 @@ const settingsQuery = {
     .map((name, i) => `set_config('${name}', $${i + 1}, true)`)
     .join(", ")}`,
 };
+
+/** `search_path` for each configuration and schema: the same few texts serve every request. */
+const searchPaths = new WeakMap<RestConfig, Map<string, string>>();
+
+function searchPathFor(config: RestConfig, schema: string): string {
+  let bySchema = searchPaths.get(config);
+  if (!bySchema) {
+    bySchema = new Map();
+    searchPaths.set(config, bySchema);
+  }
+  let text = bySchema.get(schema);
+  if (text === undefined) {
+    text = [...new Set([schema, ...config.extraSearchPath])].map(ident).join(", ");
+    bySchema.set(schema, text);
+  }
+  return text;
+}
+
+/**
+ * `request.jwt.claims` for each claims object. The verified-token cache hands every request with
+ * the same token the same frozen claims, so the JSON is built once a token rather than once a request.
+ */
+const claimsTexts = new WeakMap<object, string>();
+
+function claimsText(claims: Record<string, unknown>): string {
+  let text = claimsTexts.get(claims);
+  if (text === undefined) {
+    text = JSON.stringify(claims);
+    if (Object.isFrozen(claims)) claimsTexts.set(claims, text);
+  }
+  return text;
+}
 
 /**
  * Runs `work` in a transaction and ends it as `work` decides. The pool's connections pipeline: BEGIN,
@@ -86,11 +122,10 @@ export async function inTransaction<T>(
   } catch (error) {
     throw connectionError((error as Error).message);
   }
-  const searchPath = [...new Set([settings.schema, ...config.extraSearchPath])].map(ident).join(", ");
   const values = [
     identity.role,
-    searchPath,
-    JSON.stringify(identity.claims),
+    searchPathFor(config, settings.schema),
+    claimsText(identity.claims),
     settings.method,
     settings.path,
     JSON.stringify(settings.headers),
@@ -113,7 +148,8 @@ export async function inTransaction<T>(
       // Awaited below, after `work`; until then a failure must not count as unhandled.
       prelude.catch(() => undefined);
       // A failed prelude fails every statement behind it (25P02): report the prelude's error instead.
-      const run: Run = <R extends pg.QueryResultRow>(text: string, values: unknown[]) => {
+      // Passed inline: under tsx a closure bound to a name is renamed (Object.defineProperty) each time it is made.
+      working = work(<R extends pg.QueryResultRow>(text: string, values: unknown[]) => {
         const name = names.nameOf(text);
         const result = client.query<R>(name === undefined ? { text, values } : { name, text, values });
         return prelude.then(
@@ -123,8 +159,7 @@ export async function inTransaction<T>(
             throw error;
           },
         );
-      };
-      working = work(run);
+      });
     } finally {
       socket.uncork();
     }

@@ -27,16 +27,19 @@ function parameters(text: string): Map<string, string> {
   return params;
 }
 
-export function decodeMediaType(text: string): MediaType {
-  const essence = text.split(";")[0]!.trim().toLowerCase();
-  const params = parameters(text);
-  const stripNulls = params.get("nulls") === "stripped";
-  const plan = (format: "json" | "text"): MediaType => ({
+function planMedia(format: "json" | "text", params: Map<string, string>): MediaType {
+  return {
     kind: "plan",
     format,
     for: decodeMediaType(params.get("for") ?? "application/json"),
     options: (params.get("options") ?? "").split("|").filter((o): o is PlanOption => ["analyze", "verbose", "settings", "buffers", "wal"].includes(o)),
-  });
+  };
+}
+
+export function decodeMediaType(text: string): MediaType {
+  const essence = text.split(";")[0]!.trim().toLowerCase();
+  const params = parameters(text);
+  const stripNulls = params.get("nulls") === "stripped";
   switch (essence) {
     case "application/json":
       return { kind: "json" };
@@ -56,9 +59,9 @@ export function decodeMediaType(text: string): MediaType {
       return { kind: "octet" };
     case "application/vnd.pgrst.plan":
     case "application/vnd.pgrst.plan+text":
-      return plan("text");
+      return planMedia("text", params);
     case "application/vnd.pgrst.plan+json":
-      return plan("json");
+      return planMedia("json", params);
     case "application/vnd.pgrst.object+json":
     case "application/vnd.pgrst.object":
       return { kind: "object", stripNulls };

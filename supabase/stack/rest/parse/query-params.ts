@@ -39,6 +39,8 @@ function nonNegativeInteger(key: string, value: string): number {
   return Number(value);
 }
 
+const valueOf = (pairs: [string, string][], name: string) => pairs.find(([key]) => key === name)?.[1];
+
 /**
  * `isRpcRead`: on GET/HEAD /rpc/fn a parameter whose value is not an operator expression is an
  * argument of the function rather than a filter.
@@ -49,11 +51,10 @@ export function parseQueryParams(query: string, isRpcRead: boolean, reserved: st
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join("&");
-  const lookup = (name: string) => pairs.find(([key]) => key === name)?.[1];
 
   const result: QueryParams = {
     canonical,
-    select: parseSelect(lookup("select") ?? "*"),
+    select: parseSelect(valueOf(pairs, "select") ?? "*"),
     filters: [],
     rpcArguments: [],
     logic: [],
@@ -61,9 +62,9 @@ export function parseQueryParams(query: string, isRpcRead: boolean, reserved: st
     ranges: [],
     rootFilterFields: new Set(),
   };
-  const columns = lookup("columns");
+  const columns = valueOf(pairs, "columns");
   if (columns !== undefined) result.columns = parseColumnList(columns, "columns");
-  const onConflict = lookup("on_conflict");
+  const onConflict = valueOf(pairs, "on_conflict");
   if (onConflict !== undefined) result.onConflict = parseColumnList(onConflict, "on_conflict");
 
   // Keyed by the path's names joined with NUL, which no name contains.

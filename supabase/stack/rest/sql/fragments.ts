@@ -2,7 +2,8 @@
 import type { QualifiedName } from "../schema-cache/types.ts";
 
 export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+  // Most names have no quote; skipping the replace matters, as every statement quotes dozens.
+  return name.includes('"') ? `"${name.replace(/"/g, '""')}"` : `"${name}"`;
 }
 
 export function qualified(q: QualifiedName): string {

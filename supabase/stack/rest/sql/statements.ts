@@ -24,8 +24,9 @@ export type BodyShape =
   | { kind: "scalar"; set: boolean }
   | { kind: "none" };
 
+const strip = (expr: string, on: boolean) => (on ? `json_strip_nulls(${expr})` : expr);
+
 function bodySql(shape: BodyShape): string {
-  const strip = (expr: string, on: boolean) => (on ? `json_strip_nulls(${expr})` : expr);
   switch (shape.kind) {
     case "array":
       return `coalesce(${strip('json_agg("_t")', shape.stripNulls)}, '[]')::text`;
