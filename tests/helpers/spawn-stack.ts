@@ -50,6 +50,15 @@ export async function newDataDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), "pitlane-test-"));
 }
 
+/**
+ * Stacks run detached (their own process group), so a test process that ends without stopping
+ * them — a failed hook, a timeout — would leave them running: stop whatever is left when it exits.
+ */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGTERM");
+});
+
 function field(output: string, label: string): string {
   const match = new RegExp(`^\\s*${label}: (\\S+)`, "m").exec(output);
   if (!match) throw new Error(`the stack printed no "${label}"`);
@@ -93,10 +102,16 @@ export async function spawnStack(
     // Its own process group, as a terminal gives it, so interrupt() can reach every process in it.
     detached: true,
   });
+  running.add(child);
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     const onData = () => {
       if (/Started in:/.test(output)) {
