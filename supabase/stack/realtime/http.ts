@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { BodyTooLargeError, readBody } from "../gateway/body.ts";
 import { sendJson } from "../gateway/server.ts";
 import type { RequestContext } from "../gateway/service.ts";
 import { PolicyError, writePolicy } from "./authorization.ts";
@@ -24,17 +25,6 @@ const batchSchema = z.object({
     )
     .min(1),
 });
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error("Payload size exceeds tenant limit");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** The bearer token, else the apikey header, as Realtime's tenant API reads them. */
 function requestToken(req: IncomingMessage): string | undefined {
@@ -77,9 +67,10 @@ export async function handleBroadcastApi(ctx: RealtimeContext, req: IncomingMess
   const identity: Identity = { role: check.claims.role, claims: check.claims };
   let body: Buffer;
   try {
-    body = await readBody(req);
+    body = await readBody(req, MAX_BODY_BYTES);
   } catch (error) {
-    sendJson(res, 413, { message: (error as Error).message });
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    sendJson(res, 413, { message: "Payload size exceeds tenant limit" });
     return;
   }
   const cache = new Map<string, boolean>();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { BodyTooLargeError, readBody } from "../../gateway/body.ts";
 import { AuthError, badRequest } from "../errors.ts";
 import type { Client } from "../sessions.ts";
 
@@ -23,20 +24,18 @@ export interface AuthRequest {
   body: Record<string, unknown>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBodyBytes) throw new AuthError(413, "request_entity_too_large", "Request body too large");
-    chunks.push(chunk);
+async function readText(req: IncomingMessage): Promise<string> {
+  try {
+    return (await readBody(req, maxBodyBytes)).toString("utf8");
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new AuthError(413, "request_entity_too_large", "Request body too large");
+    throw error;
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** GoTrue reads JSON bodies, and form bodies on the token and callback endpoints (OAuth clients post forms). */
 export async function parseBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const text = await readBody(req);
+  const text = await readText(req);
   if (!text.trim()) return {};
   const type = req.headers["content-type"] ?? "";
   if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));

@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { readBody } from "../../gateway/body.ts";
 import type { Inbox, Message } from "./inbox.ts";
 
 /** Returns true so a route can answer and report that it handled the request in one statement. */
@@ -87,12 +88,6 @@ function page(inbox: Inbox): string {
 </body></html>`;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  let body = "";
-  for await (const chunk of req) body += chunk;
-  return body;
-}
-
 /** Answers one request; false when nothing matched, so the caller sends 404. */
 async function route(inbox: Inbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const path = url.pathname.replace(/\/+$/, "") || "/";
@@ -107,7 +102,7 @@ async function route(inbox: Inbox, req: IncomingMessage, res: ServerResponse, ur
   }
   if (path === "/api/v1/messages" && method === "GET") return sendJson(res, 200, listing(inbox.list(), inbox.list(), url));
   if (path === "/api/v1/messages" && method === "DELETE") {
-    const body = await readBody(req);
+    const body = (await readBody(req, 1 << 20)).toString("utf8");
     const ids = body ? (JSON.parse(body) as { IDs?: string[] }).IDs : undefined;
     inbox.delete(ids && ids.length > 0 ? ids : undefined);
     return send(res, 200, "ok", "text/plain");

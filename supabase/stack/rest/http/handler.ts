@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
 import { urlAs } from "../../database/connection.ts";
+import { BodyTooLargeError, readBody } from "../../gateway/body.ts";
 import { AuthFailure, checkApiKey, requestToken, verifyJwt } from "../../gateway/jwt.ts";
 import type { RequestContext, Service, ServiceDeps } from "../../gateway/service.ts";
 import type { RestConfig } from "../config.ts";
@@ -42,27 +43,6 @@ interface Reply {
   status: number;
   headers: Record<string, string>;
   body: string;
-}
-
-class PayloadTooLarge extends Error {}
-
-/** The body of every request without one; a zero-length buffer cannot be changed, so one is shared. */
-const noBody = Buffer.alloc(0);
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLarge();
-  // A request has a body only with Content-Length or Transfer-Encoding (RFC 9112 6.3); most GETs
-  // have neither, and iterating an empty stream is a cost every one of them would pay.
-  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return noBody;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new PayloadTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function findTable(cache: SchemaCache, schema: string, name: string): Table {
@@ -171,7 +151,7 @@ export class RestHandler {
 
   private errorReply(error: unknown): Reply {
     if (error instanceof AuthFailure) return { status: error.status, headers: { "Content-Type": "application/json; charset=utf-8", ...error.headers }, body: JSON.stringify(error.body) };
-    if (error instanceof PayloadTooLarge) {
+    if (error instanceof BodyTooLargeError) {
       return {
         status: 413,
         headers: { "Content-Type": "application/json; charset=utf-8" },
