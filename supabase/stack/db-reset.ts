@@ -1,23 +1,9 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseOptions, usage, UsageError } from "./cli/options.ts";
 import { superuserUrl, withClient } from "./database/connection.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
+import { livePostmaster, startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
 import { loadProjectConfig } from "./config/project-config.ts";
 import { prepareDatabase, resetDatabase } from "./database/prepare.ts";
-
-/** The port of a postmaster that is up on `dataDir`, from the lock file it keeps there. */
-async function runningPostgresPort(dataDir: string): Promise<number | undefined> {
-  const lock = await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").catch(() => undefined);
-  if (!lock) return undefined;
-  const [pid, , , port] = lock.split("\n");
-  try {
-    process.kill(Number(pid), 0);
-  } catch {
-    return undefined;
-  }
-  return Number(port);
-}
 
 /**
  * `npm run db:reset`: drops the database and rebuilds it from the platform bootstrap, migrations
@@ -33,8 +19,8 @@ async function main(): Promise<void> {
   let postgres: RunningPostgres | undefined;
   let url = options.databaseUrl;
   if (!url) {
-    const port = await runningPostgresPort(options.data);
-    if (port) url = superuserUrl(port);
+    const running = await livePostmaster(path.join(options.data, "postgres"));
+    if (running) url = superuserUrl(running.port);
     else {
       postgres = await startEmbeddedPostgres({ dataDir: options.data, port: options.dbPort, log: console.log });
       url = postgres.url;

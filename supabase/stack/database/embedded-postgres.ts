@@ -70,26 +70,33 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
+/** The postmaster recorded in a cluster's lock file, if one is still running on that cluster. */
+export async function livePostmaster(pgdata: string): Promise<{ pid: number; port: number } | undefined> {
+  const lock = await readFile(path.join(pgdata, "postmaster.pid"), "utf8").catch(() => undefined);
+  if (lock === undefined) return undefined;
+  const [pid, , , port] = lock.split("\n").map(Number);
+  if (!Number.isInteger(pid) || pid! <= 0 || !isAlive(pid!)) return undefined;
+  // A recycled PID belongs to some other process: only a postmaster started on this folder counts.
+  const commandLine = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  return commandLine.includes(pgdata) ? { pid: pid!, port: port! } : undefined;
+}
+
 /**
  * A stack killed with SIGKILL leaves its postgres running (or a stale lock file behind).
  * A live postmaster on our data folder is one we started, so shut it down; a dead one's
  * lock file is removed so that a recycled PID cannot make postgres refuse to start.
  */
 async function recoverFromUncleanStop(pgdata: string, log: (line: string) => void): Promise<void> {
-  const lockFile = path.join(pgdata, "postmaster.pid");
-  const lock = await readFile(lockFile, "utf8").catch(() => undefined);
-  if (lock === undefined) return;
-  const pid = Number(lock.split("\n")[0]);
-  const commandLine = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && commandLine.includes(pgdata)) {
-    log(`postgres (pid ${pid}) from an earlier run is still up on ${pgdata}: shutting it down`);
-    process.kill(pid, "SIGINT");
-    if (!(await waitForExit(pid, 30_000))) {
-      process.kill(pid, "SIGQUIT");
-      await waitForExit(pid, 5_000);
+  const orphan = await livePostmaster(pgdata);
+  if (orphan) {
+    log(`postgres (pid ${orphan.pid}) from an earlier run is still up on ${pgdata}: shutting it down`);
+    process.kill(orphan.pid, "SIGINT");
+    if (!(await waitForExit(orphan.pid, 30_000))) {
+      process.kill(orphan.pid, "SIGQUIT");
+      await waitForExit(orphan.pid, 5_000);
     }
   }
-  await rm(lockFile, { force: true });
+  await rm(path.join(pgdata, "postmaster.pid"), { force: true });
 }
 
 async function runToEnd(command: string, args: string[], owner: { uid: number; gid: number } | undefined): Promise<void> {

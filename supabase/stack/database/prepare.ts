@@ -30,9 +30,10 @@ export async function prepareDatabase(
     await client.query(
       `create table if not exists ${stackSchema}.seeded (once boolean primary key default true check (once), seeded_at timestamptz not null default now())`,
     );
+    // A new database, or one whose seed failed before: the marker is written only after the seed.
     const { rowCount } = await client.query(`select 1 from ${stackSchema}.seeded`);
     let seed: string[] = [];
-    if (platform.wasNew || rowCount === 0) {
+    if (rowCount === 0) {
       seed = await applySeed(client, dirs.seed);
       await client.query(`insert into ${stackSchema}.seeded default values`);
     }
