@@ -203,8 +203,7 @@ export class Channel {
     try {
       this.policies = { ...this.policies, ...(await readPolicies(this.ctx.pool, this.identity, this.subTopic, extensions)) };
     } catch (error) {
-      if (!(error instanceof PolicyError)) throw error;
-      this.ctx.log(`realtime: RLS policy error on realtime.messages for topic ${this.subTopic}: ${error.message}`);
+      this.logPolicyError(error);
       return unauthorized;
     }
     return this.policies.broadcastRead || this.policies.presenceRead ? undefined : unauthorized;
@@ -216,12 +215,17 @@ export class Channel {
       try {
         this.policies[key] = await writePolicy(this.ctx.pool, this.identity, this.subTopic, extension);
       } catch (error) {
-        if (!(error instanceof PolicyError)) throw error;
-        this.ctx.log(`realtime: RLS policy error on realtime.messages for topic ${this.subTopic}: ${error.message}`);
+        this.logPolicyError(error);
         return false;
       }
     }
     return this.policies[key] === true;
+  }
+
+  /** A policy that failed to run counts as a refusal, logged; any other error goes on up. */
+  private logPolicyError(error: unknown): void {
+    if (!(error instanceof PolicyError)) throw error;
+    this.ctx.log(`realtime: RLS policy error on realtime.messages for topic ${this.subTopic}: ${error.message}`);
   }
 
   private async refreshToken(token: unknown): Promise<void> {

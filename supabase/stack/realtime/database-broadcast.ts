@@ -2,7 +2,7 @@ import type { RowChange } from "./postgres-changes/capture.ts";
 import type { UserBroadcast } from "./protocol/message.ts";
 
 /** Inserts into realtime.messages (or, on hosted Supabase, its daily partitions) are broadcasts. */
-export function isMessagesInsert(change: RowChange): boolean {
+export function isMessagesInsert(change: RowChange): change is RowChange & { type: "INSERT" } {
   return change.type === "INSERT" && change.relation.schema === "realtime" && change.relation.name.startsWith("messages");
 }
 

@@ -59,7 +59,7 @@ export async function createRealtimeService(deps: ServiceDeps, log: (line: strin
         continue;
       }
       await flush();
-      const message = broadcastFromRow(change as typeof change & { type: "INSERT" });
+      const message = broadcastFromRow(change);
       if (message) hub.broadcast(Hub.scope(message.subTopic, message.isPrivate), { ...message.broadcast, topic: message.subTopic });
     }
     await flush();

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { qualified } from "../../database/identifiers.ts";
 import type { Relation, TupleValue } from "./pgoutput.ts";
 
 export interface ColumnInfo {
@@ -17,14 +18,6 @@ export interface TableInfo {
 }
 
 const JSON_TYPE_OIDS = new Set([114, 3802]);
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-export function qualifiedName(relation: { schema: string; name: string }): string {
-  return `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`;
-}
 
 /** Columns, primary key and RLS flag of each table, read once per batch of changes. */
 export async function loadTables(pool: pg.Pool, relids: number[]): Promise<Map<number, TableInfo>> {
@@ -84,7 +77,7 @@ export async function tuplesToJson(pool: pg.Pool, relation: Relation, tuples: Tu
     return values;
   });
   const { rows } = await pool.query<{ record: Record<string, unknown> }>(
-    `select (select to_jsonb(r) from jsonb_populate_record(null::${qualifiedName(relation)}, e.value) as r) as record
+    `select (select to_jsonb(r) from jsonb_populate_record(null::${qualified(relation)}, e.value) as r) as record
        from jsonb_array_elements($1::jsonb) with ordinality as e(value, n)
       order by e.n`,
     [JSON.stringify(input)],

@@ -1,8 +1,9 @@
 import type pg from "pg";
 import { describePgError } from "../../database/connection.ts";
+import { ident, qualified } from "../../database/identifiers.ts";
 import { identitySettings, inRolledBackTransaction, subjectOf, type Identity } from "../identity.ts";
 import type { CommittedChange, RowChange } from "./capture.ts";
-import { loadTables, qualifiedName, quoteIdent, selectableColumns, tuplesToJson, type TableInfo } from "./catalog.ts";
+import { loadTables, selectableColumns, tuplesToJson, type TableInfo } from "./catalog.ts";
 import { matches } from "./filters.ts";
 import type { Binding } from "./subscriptions.ts";
 
@@ -86,7 +87,7 @@ type Verdict = Set<Prepared> | { failed: string };
  */
 async function visibleRows(pool: pg.Pool, identities: Map<string, Identity>, table: TableInfo, relationName: string, items: Prepared[]): Promise<Map<string, Verdict>> {
   const keys = table.columns.filter((column) => column.isPkey);
-  const match = keys.map((column, i) => `t.${quoteIdent(column.name)} = (k.v->>${i})::${column.sqlType}`).join(" and ");
+  const match = keys.map((column, i) => `t.${ident(column.name)} = (k.v->>${i})::${column.sqlType}`).join(" and ");
   // The WAL's own text of each key value, so the cast back is exact (JSON numbers are not, past 2^53).
   const input = items.map(({ change }) =>
     keys.map((key) => (change.type === "DELETE" ? undefined : change.newTuple[change.relation.columns.findIndex((c) => c.name === key.name)]) ?? null),
@@ -149,6 +150,8 @@ export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscribe
   const relids = [...new Set(prepared.map((item) => item.change.relation.id))];
   const roles = [...new Set(prepared.flatMap((item) => [...item.recipients.keys()].map((s) => s.identity.role)))];
   const [tables, selectable] = await Promise.all([loadTables(pool, relids), selectableColumns(pool, roles, relids), convertRecords(pool, prepared)]);
+  // Each table's primary key, looked up for every change and subscriber below.
+  const primaryKeys = new Map([...tables].map(([relid, table]) => [relid, table.columns.filter((c) => c.isPkey)]));
 
   // Filters and privileges: who still wants each change, with which listener ids.
   const warned = new Set<string>();
@@ -161,7 +164,7 @@ export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscribe
     const { change } = item;
     for (const subscriber of [...item.recipients.keys()]) {
       const columns = selectable.get(subscriber.identity.role)?.get(change.relation.id);
-      const keyColumnsVisible = tables.get(change.relation.id)?.columns.filter((c) => c.isPkey).every((c) => columns?.has(c.name));
+      const keyColumnsVisible = primaryKeys.get(change.relation.id)?.every((c) => columns?.has(c.name));
       if (!columns || columns.size === 0 || keyColumnsVisible === false) {
         item.recipients.delete(subscriber);
         if (subscriber.bindings.some((b) => b.table === change.relation.name && bindingWants(b, change))) {
@@ -206,7 +209,7 @@ export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscribe
       }
       let found: Map<string, Verdict>;
       try {
-        found = await visibleRows(pool, check.identities, table, qualifiedName(relation), check.items);
+        found = await visibleRows(pool, check.identities, table, qualified(relation), check.items);
       } catch (error) {
         for (const identityKey of check.identities.keys()) refuse(identityKey, failed(describePgError(error)));
         return;
@@ -233,7 +236,7 @@ export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscribe
         if (item.record) data.record = pick(item.record, (name) => columns.has(name));
         // Under RLS a deleted row cannot be checked any more, so only its primary key is sent.
         const keyOnly = change.type === "DELETE" && table.rls;
-        if (item.oldRecord) data.old_record = pick(item.oldRecord, (name) => columns.has(name) && (!keyOnly || table.columns.some((c) => c.isPkey && c.name === name)));
+        if (item.oldRecord) data.old_record = pick(item.oldRecord, (name) => columns.has(name) && (!keyOnly || primaryKeys.get(change.relation.id)!.some((c) => c.name === name)));
         data.errors = null;
         json = JSON.stringify(data);
         payloads.set(role, json);

@@ -15,8 +15,6 @@ export interface Relation {
   id: number;
   schema: string;
   name: string;
-  /** 'd' default, 'n' nothing, 'f' full, 'i' index. */
-  replicaIdentity: string;
   columns: RelationColumn[];
 }
 
@@ -24,13 +22,12 @@ export interface Relation {
 export type TupleValue = string | null | undefined;
 
 export type PgOutputMessage =
-  | { tag: "begin"; commitTime: Date; xid: number }
+  | { tag: "begin" }
   | { tag: "commit"; commitTime: Date }
   | { tag: "relation"; relation: Relation }
   | { tag: "insert"; relationId: number; newTuple: TupleValue[] }
   | { tag: "update"; relationId: number; oldTuple?: TupleValue[]; oldIsKeyOnly: boolean; newTuple: TupleValue[] }
   | { tag: "delete"; relationId: number; oldTuple: TupleValue[]; oldIsKeyOnly: boolean }
-  | { tag: "truncate"; relationIds: number[] }
   | { tag: "other" };
 
 // PostgreSQL timestamps count microseconds from 2000-01-01.
@@ -94,11 +91,9 @@ export function decodePgOutput(data: Buffer): PgOutputMessage {
   const reader = new Reader(data);
   const tag = String.fromCharCode(reader.byte());
   switch (tag) {
-    case "B": {
-      reader.int64(); // final LSN
-      const commitTime = reader.timestamp();
-      return { tag: "begin", commitTime, xid: reader.uint32() };
-    }
+    case "B":
+      // Final LSN, commit time and xid: the commit message carries the time the changes are sent with.
+      return { tag: "begin" };
     case "C": {
       reader.byte(); // flags
       reader.int64(); // commit LSN
@@ -109,7 +104,7 @@ export function decodePgOutput(data: Buffer): PgOutputMessage {
       const id = reader.uint32();
       const schema = reader.string();
       const name = reader.string();
-      const replicaIdentity = String.fromCharCode(reader.byte());
+      reader.byte(); // replica identity setting: the key flags of the columns say what the old tuple holds
       const count = reader.int16();
       const columns: RelationColumn[] = [];
       for (let i = 0; i < count; i++) {
@@ -119,7 +114,7 @@ export function decodePgOutput(data: Buffer): PgOutputMessage {
         reader.int32(); // type modifier
         columns.push({ name: columnName, typeOid, isKey });
       }
-      return { tag: "relation", relation: { id, schema, name, replicaIdentity, columns } };
+      return { tag: "relation", relation: { id, schema, name, columns } };
     }
     case "I": {
       const relationId = reader.uint32();
@@ -142,15 +137,9 @@ export function decodePgOutput(data: Buffer): PgOutputMessage {
       const kind = String.fromCharCode(reader.byte());
       return { tag: "delete", relationId, oldIsKeyOnly: kind === "K", oldTuple: reader.tuple() };
     }
-    case "T": {
-      const count = reader.int32();
-      reader.byte(); // options
-      const relationIds: number[] = [];
-      for (let i = 0; i < count; i++) relationIds.push(reader.uint32());
-      return { tag: "truncate", relationIds };
-    }
     default:
-      // Origin, Type and logical decoding messages carry nothing Realtime delivers.
+      // Truncate (Realtime sends nothing for it), Origin, Type and logical decoding messages carry
+      // nothing Realtime delivers.
       return { tag: "other" };
   }
 }

@@ -7,7 +7,7 @@ import type pg from "pg";
 import type { DatabaseError } from "pg";
 import type { RestConfig } from "../config.ts";
 import { connectionError, fromPgError, RestError } from "../errors.ts";
-import { ident } from "../sql/fragments.ts";
+import { ident } from "../../database/identifiers.ts";
 
 export interface RequestIdentity {
   role: string;

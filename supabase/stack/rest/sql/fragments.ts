@@ -1,14 +1,4 @@
-/** Quoting and bound parameters: every identifier is quoted, every value is a `$n`. */
-import type { QualifiedName } from "../schema-cache/types.ts";
-
-export function ident(name: string): string {
-  // Most names have no quote; skipping the replace matters, as every statement quotes dozens.
-  return name.includes('"') ? `"${name.replace(/"/g, '""')}"` : `"${name}"`;
-}
-
-export function qualified(q: QualifiedName): string {
-  return `${ident(q.schema)}.${ident(q.name)}`;
-}
+/** Bound parameters and literals: every value is a `$n` (identifiers are quoted by database/identifiers.ts). */
 
 /** The statement's parameters; the same text value gets the same `$n`, so repeated expressions stay identical (GROUP BY). */
 export class Params {

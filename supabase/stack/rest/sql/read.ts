@@ -5,7 +5,8 @@
 import type { JsonStep, Operation } from "../parse/types.ts";
 import { isToOne } from "../plan/relationships.ts";
 import type { Condition, OutputItem, PlannedField, PlannedOrder, ReadNode } from "../plan/types.ts";
-import { arrayLiteral, ident, qualified, type Params } from "./fragments.ts";
+import { ident, qualified } from "../../database/identifiers.ts";
+import { arrayLiteral, type Params } from "./fragments.ts";
 
 /** The CTE that mutations and function calls put their rows in. */
 export const sourceCte = "pgrst_source";

@@ -6,7 +6,8 @@
  */
 import type { MediaType } from "../parse/media.ts";
 import type { CallPlan, Condition, InsertPlan, MutationPlan, ReadNode } from "../plan/types.ts";
-import { arrayLiteral, ident, qualified, Params } from "./fragments.ts";
+import { ident, qualified } from "../../database/identifiers.ts";
+import { arrayLiteral, Params } from "./fragments.ts";
 import { conditionSql, countQuery, nodeQuery, sourceCte } from "./read.ts";
 
 export interface Statement {
