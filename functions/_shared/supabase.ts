@@ -1,24 +1,18 @@
 import { createClient, type PostgrestError, type SupabaseClient, type User } from "@supabase/supabase-js";
-import { HttpError } from "./http.ts";
-
-function env(name: string): string {
-  const value = Deno.env.get(name);
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
+import { HttpError, requireEnv } from "./http.ts";
 
 const noSession = { auth: { persistSession: false, autoRefreshToken: false } };
 
 /** Bypasses RLS: only for work the function has already authorized (webhooks, issuing files). */
 export function adminClient(): SupabaseClient {
-  return createClient(env("SUPABASE_URL"), env("SUPABASE_SERVICE_ROLE_KEY"), noSession);
+  return createClient(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_SERVICE_ROLE_KEY"), noSession);
 }
 
 /** Acts as the caller, so RLS and the RPCs' own checks decide what they may do. */
 export function callerClient(req: Request): SupabaseClient {
   const authorization = req.headers.get("Authorization");
   if (!authorization) throw new HttpError(401, "unauthorized", "sign in first: the Authorization header is missing");
-  return createClient(env("SUPABASE_URL"), env("SUPABASE_ANON_KEY"), {
+  return createClient(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_ANON_KEY"), {
     ...noSession,
     global: { headers: { Authorization: authorization } },
   });

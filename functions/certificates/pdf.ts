@@ -129,7 +129,7 @@ async function embedImage(pdf: PDFDocument, bytes: Uint8Array | undefined): Prom
 }
 
 /** Draws `url` as a QR code (error correction M) with its bottom-left corner at x, y. */
-export function drawQrCode(page: PDFPage, url: string, x: number, y: number, size: number, color: string): void {
+function drawQrCode(page: PDFPage, url: string, x: number, y: number, size: number, color: string): void {
   const qr = encode(url, { ecc: "M", border: 0 });
   const module = size / qr.size;
   const [r, g, b] = componentsOf(color);

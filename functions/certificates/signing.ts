@@ -88,13 +88,13 @@ export function issuerKey(): Promise<IssuerKey> {
 }
 
 /** Where the JWKS is served: the project's URL, as verifiers reach it, plus the function's route. */
-export function jwksUrl(): string {
+function jwksUrl(): string {
   const base = (Deno.env.get("SUPABASE_URL") ?? "").replace(/\/+$/, "");
   return `${base}/functions/v1/certificates/${JWKS_PATH}`;
 }
 
 /** The JOSE `kid`: a URL that dereferences to the JWK (the JWKS, with the key's id as fragment). */
-export function keyUrl(kid: string): string {
+function keyUrl(kid: string): string {
   return `${jwksUrl()}#${encodeURIComponent(kid)}`;
 }
 

@@ -5,8 +5,8 @@
 // apply_provider_event (keyed by Stripe's event id): a delivery repeated, concurrent or out of
 // order changes nothing twice. Unknown types are recorded, logged and acknowledged.
 import type Stripe from "stripe";
-import { errorResponse, HttpError, json, serve } from "../_shared/http.ts";
-import { type RefundRow, requireEnv, stripeClient, stripeCrypto, submitStripeRefund } from "../_shared/payments.ts";
+import { errorResponse, HttpError, json, requireEnv, serve } from "../_shared/http.ts";
+import { type RefundRow, stripeClient, stripeCrypto, submitStripeRefund } from "../_shared/payments.ts";
 import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
 
 type Action = Record<string, unknown> & { kind: string };

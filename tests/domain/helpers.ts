@@ -2,8 +2,7 @@
 // they talk to PostgreSQL the way PostgREST does, through tests/helpers/db.ts's pooled Db.
 
 import { randomUUID } from "node:crypto";
-import { inject } from "vitest";
-import { Db, type Claims } from "../helpers/db.ts";
+import { Db, stack, type Claims } from "../helpers/db.ts";
 
 export { anon, claimsFor, Db, serviceRole, type Claims } from "../helpers/db.ts";
 
@@ -15,7 +14,7 @@ export interface DomainStack {
 
 /** The run's global stack (built from sql/ and seed/); call in beforeAll and stop() in afterAll. */
 export async function domainStack(): Promise<DomainStack> {
-  const { dbUrl } = inject("stack");
+  const { dbUrl } = stack();
   const db = new Db(dbUrl);
   return { dbUrl, db, stop: () => db.end() };
 }

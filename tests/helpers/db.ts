@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createClient } from "@supabase/supabase-js";
 import pg from "pg";
 import { inject } from "vitest";
-import WebSocket from "ws";
 import { prepareDatabase } from "../../supabase/stack/database/prepare.ts";
+import { supabaseClient } from "./supabase.ts";
 
 export const stack = () => inject("stack");
 
@@ -139,10 +138,7 @@ export const testPassword = "test-password-1";
  */
 export async function createUser(metadata: Record<string, unknown> = {}): Promise<TestUser> {
   const email = `user-${randomUUID().slice(0, 8)}@example.test`;
-  const admin = createClient(stack().apiUrl, stack().serviceRoleKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as never },
-  });
+  const admin = supabaseClient(stack().serviceRoleKey);
   const { data, error } = await admin.auth.admin.createUser({ email, password: testPassword, email_confirm: true, user_metadata: metadata });
   if (error) throw error;
   const { id, app_metadata, user_metadata } = data.user;

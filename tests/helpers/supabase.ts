@@ -15,10 +15,13 @@ export function supabaseClient(key: string, options: { accessToken?: string; api
   });
 }
 
+/** `claims` as an HS256 JWT, signed with the stack's secret unless another is given. */
+export function signJwt(claims: Record<string, unknown>, secret = stack().jwtSecret): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(new TextEncoder().encode(secret));
+}
+
 /** An access token with Supabase Auth's claims for `user`, signed with the stack's secret. */
 export async function accessTokenFor(user: TestUser, expiresInSeconds = 3600): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ ...user.claims, iat: now, exp: now + expiresInSeconds })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .sign(new TextEncoder().encode(stack().jwtSecret));
+  return signJwt({ ...user.claims, iat: now, exp: now + expiresInSeconds });
 }

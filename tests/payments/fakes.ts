@@ -10,7 +10,7 @@ export const faspay = { merchantId: "31337", merchantName: "Pitlane Test", userI
 const randomId = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
 
 /** Stripe's form encoding (`a[b][0][c]=1`) back into objects and arrays. */
-export function parseStripeForm(body: string): Record<string, unknown> {
+function parseStripeForm(body: string): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(body)) {
     const path = key.replace(/\]/g, "").split("[");

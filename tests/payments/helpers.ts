@@ -5,10 +5,11 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import WebSocket from "ws";
-import { Db, pauseExpiryJob } from "../helpers/db.ts";
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { signedInClient } from "../helpers/auth.ts";
+import { Db, pauseExpiryJob, testPassword } from "../helpers/db.ts";
 import { spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
+import { supabaseClient } from "../helpers/supabase.ts";
 import { FakeFaspay, FakeStripe, faspay, stripeSecretKey, stripeWebhookSecret } from "./fakes.ts";
 
 export interface Person {
@@ -39,9 +40,6 @@ export interface EventFields {
   starts_in_hours: number;
 }
 
-// Node 20 has no global WebSocket: realtime gets `ws`, as in tests/helpers/supabase.ts.
-const noSession = { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } };
-
 export async function paymentsWorld(): Promise<PaymentsWorld> {
   const stripe = await new FakeStripe().start();
   const fakeFaspay = await new FakeFaspay().start();
@@ -65,8 +63,8 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
   const stack = await spawnStack({ args: ["--functions", functionsDir] });
   const db = new Db(stack.dbUrl);
   await pauseExpiryJob(db);
-  const service = createClient(stack.apiUrl, stack.serviceRoleKey, noSession);
-  const anon = createClient(stack.apiUrl, stack.anonKey, noSession);
+  const service = supabaseClient(stack.serviceRoleKey, { apiUrl: stack.apiUrl });
+  const anon = supabaseClient(stack.anonKey, { apiUrl: stack.apiUrl });
 
   return {
     stack,
@@ -77,12 +75,9 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
     anon,
     async person(name = "Payer") {
       const email = `pay-${randomUUID().slice(0, 8)}@example.test`;
-      const { data, error } = await service.auth.admin.createUser({ email, password: "test-password-1", email_confirm: true, user_metadata: { full_name: name } });
+      const { data, error } = await service.auth.admin.createUser({ email, password: testPassword, email_confirm: true, user_metadata: { full_name: name } });
       if (error) throw error;
-      const client = createClient(stack.apiUrl, stack.anonKey, noSession);
-      const { error: signInError } = await client.auth.signInWithPassword({ email, password: "test-password-1" });
-      if (signInError) throw signInError;
-      return { id: data.user.id, email, client };
+      return { id: data.user.id, email, client: await signedInClient({ email, password: testPassword }, stack) };
     },
     async organization(admin, member) {
       const id = randomUUID();

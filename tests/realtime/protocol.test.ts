@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createUser, stack } from "../helpers/db.ts";
-import { accessTokenFor } from "../helpers/supabase.ts";
+import { accessTokenFor, signJwt } from "../helpers/supabase.ts";
 import { Inbox, joined, publishedTable, realtimeClient, serializers, subscribe, type Vsn } from "./helpers.ts";
 
 /** A bare websocket, to see the frames themselves. */
@@ -21,10 +20,6 @@ async function rawSocket(vsn: Vsn, apikey = stack().anonKey) {
 /** The same frame in either serializer's shape, as a V2 array. */
 function asArray(frame: any): unknown[] {
   return Array.isArray(frame) ? frame : [frame.join_ref, frame.ref, frame.topic, frame.event, frame.payload];
-}
-
-async function token(claims: Record<string, unknown>, secret = stack().jwtSecret): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(new TextEncoder().encode(secret));
 }
 
 describe.each(serializers)("the Phoenix protocol over vsn %s", (vsn) => {
@@ -68,12 +63,12 @@ describe.each(serializers)("the Phoenix protocol over vsn %s", (vsn) => {
 
   it("refuses a join with an expired or forged token, saying which", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const expired = await subscribe((await realtimeClient({ vsn, token: await token({ role: "authenticated", sub: randomUUID(), exp: now - 60 }) })).channel("expired"));
+    const expired = await subscribe((await realtimeClient({ vsn, token: await signJwt({ role: "authenticated", sub: randomUUID(), exp: now - 60 }) })).channel("expired"));
     expect(expired.status).toBe("CHANNEL_ERROR");
     expect(expired.error?.message).toMatch(/^InvalidJWTToken: Token has expired \d+ seconds ago$/);
-    const forged = await subscribe((await realtimeClient({ vsn, token: await token({ role: "service_role", exp: now + 60 }, "x".repeat(40)) })).channel("forged"));
+    const forged = await subscribe((await realtimeClient({ vsn, token: await signJwt({ role: "service_role", exp: now + 60 }, "x".repeat(40)) })).channel("forged"));
     expect(forged.error?.message).toBe("JwtSignatureError: Failed to validate JWT signature");
-    const incomplete = await subscribe((await realtimeClient({ vsn, token: await token({ role: "authenticated" }) })).channel("incomplete"));
+    const incomplete = await subscribe((await realtimeClient({ vsn, token: await signJwt({ role: "authenticated" }) })).channel("incomplete"));
     expect(incomplete.error?.message).toBe("InvalidJWTToken: Fields `role` and `exp` are required in JWT");
   });
 });

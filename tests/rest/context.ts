@@ -4,11 +4,11 @@
  */
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { SignJWT } from "jose";
 import pg from "pg";
-import WebSocket from "ws";
 import { spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
+import { supabaseClient } from "../helpers/supabase.ts";
 
 const fixtures = path.join(import.meta.dirname, "fixtures");
 
@@ -28,15 +28,12 @@ export function stack(): SpawnedStack {
 
 export const restUrl = () => `${stack().apiUrl}/rest/v1`;
 
-// Node 20 has no global WebSocket, which supabase-js's realtime client needs to be constructed.
-const options = { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } };
-
 export function anonClient(): SupabaseClient {
-  return createClient(stack().apiUrl, stack().anonKey, options);
+  return supabaseClient(stack().anonKey, { apiUrl: stack().apiUrl });
 }
 
 export function serviceClient(): SupabaseClient {
-  return createClient(stack().apiUrl, stack().serviceRoleKey, options);
+  return supabaseClient(stack().serviceRoleKey, { apiUrl: stack().apiUrl });
 }
 
 export async function signToken(claims: Record<string, unknown>, expiresIn: string | number = "1h"): Promise<string> {
@@ -73,7 +70,7 @@ export async function signedInUser(): Promise<User> {
     session_id: randomUUID(),
     is_anonymous: false,
   });
-  const client = createClient(stack().apiUrl, stack().anonKey, { ...options, global: { headers: { Authorization: `Bearer ${token}` } } });
+  const client = supabaseClient(stack().anonKey, { apiUrl: stack().apiUrl, accessToken: token });
   return { id, token, client };
 }
 

@@ -1,13 +1,8 @@
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stack } from "../helpers/db.ts";
-import { supabaseClient } from "../helpers/supabase.ts";
+import { signJwt, supabaseClient } from "../helpers/supabase.ts";
 import { bucketName, createBucketRow, storageFetch } from "./helpers.ts";
-
-/** A signed-URL token as storage-api makes them, with claims a test chooses. */
-async function urlToken(claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(new TextEncoder().encode(stack().jwtSecret));
-}
 
 describe("storage-api's wire format", () => {
   const bucket = bucketName("wire");
@@ -71,15 +66,15 @@ describe("storage-api's wire format", () => {
 
   it("checks signed URL tokens: expiry, path and scope", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const expired = await urlToken({ url: `${bucket}/dir/file.txt`, scope: "download", iat: now - 120, exp: now - 60 });
+    const expired = await signJwt({ url: `${bucket}/dir/file.txt`, scope: "download", iat: now - 120, exp: now - 60 });
     const expiredResponse = await storageFetch(`/object/sign/${bucket}/dir/file.txt?token=${expired}`, { token: "" });
     expect(await expiredResponse.json()).toEqual({ statusCode: "400", code: "ExpiredToken", error: "ExpiredToken", message: "The provided token has expired." });
 
-    const otherPath = await urlToken({ url: `${bucket}/dir/other.txt`, scope: "download", iat: now, exp: now + 60 });
+    const otherPath = await signJwt({ url: `${bucket}/dir/other.txt`, scope: "download", iat: now, exp: now + 60 });
     expect(await (await storageFetch(`/object/sign/${bucket}/dir/file.txt?token=${otherPath}`, { token: "" })).json()).toMatchObject({ code: "InvalidSignature" });
 
     // A download token cannot be replayed as an upload.
-    const download = await urlToken({ url: `${bucket}/dir/file.txt`, scope: "download", iat: now, exp: now + 60 });
+    const download = await signJwt({ url: `${bucket}/dir/file.txt`, scope: "download", iat: now, exp: now + 60 });
     const replay = await storageFetch(`/object/upload/sign/${bucket}/dir/file.txt?token=${download}`, { method: "PUT", token: "", body: "overwrite" });
     expect(await replay.json()).toMatchObject({ code: "InvalidSignature", message: "Token is not scoped for upload" });
     expect(await (await storageFetch(`/object/sign/${bucket}/dir/file.txt?token=${download}`, { token: "" })).text()).toBe("0123456789");

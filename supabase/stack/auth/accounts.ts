@@ -1,7 +1,8 @@
 import type { Db } from "./db.ts";
-import { badRequest } from "./errors.ts";
+import { badRequest, unprocessable } from "./errors.ts";
 import {
   basicIdentityData,
+  findUserByEmail,
   insertIdentity,
   insertUser,
   refreshProviders,
@@ -53,4 +54,10 @@ export function validateEmail(email: string): string {
   if (email.length > 255) throw badRequest("validation_failed", "An email address is too long");
   if (!emailPattern.test(email)) throw badRequest("validation_failed", "Unable to validate email address: invalid format");
   return email.toLowerCase();
+}
+
+/** GoTrue's check before an address is given to a user: no other user (than `except`) may hold it. */
+export async function emailTaken(db: Db, email: string, except?: string): Promise<void> {
+  const other = await findUserByEmail(db, email, defaultAudience);
+  if (other && other.id !== except) throw unprocessable("email_exists", "A user with this email address has already been registered");
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { sendJson } from "../gateway/server.ts";
 
 /** GoTrue's error codes the stack returns (internal/api/apierrors/errorcode.go). */
 export type ErrorCode =
@@ -81,10 +82,9 @@ function usesDatedErrors(req: IncomingMessage): boolean {
   return typeof version === "string" && /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= "2024-01-01";
 }
 
+/** GoTrue's JSON answers: the gateway's sendJson, with GoTrue's `content-type` (no charset). */
 export function sendAuthJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
+  sendJson(res, status, body, { "content-type": "application/json", ...headers });
 }
 
 /** Writes an error the way GoTrue does for the API version the client asked for. */

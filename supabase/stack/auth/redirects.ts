@@ -21,10 +21,19 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** Allow-list patterns compiled once: they come from config.toml and are read on every redirect. */
+const compiledGlobs = new Map<string, RegExp>();
+
+function compiledGlob(pattern: string): RegExp {
+  let regExp = compiledGlobs.get(pattern);
+  if (!regExp) compiledGlobs.set(pattern, (regExp = globToRegExp(pattern)));
+  return regExp;
+}
+
 const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
 /** GoTrue's IsRedirectURLValid: the site URL's origin (any port on localhost), loopback IPs, or the allow list. */
-export function isRedirectAllowed(settings: AuthSettings, candidate: string): boolean {
+function isRedirectAllowed(settings: AuthSettings, candidate: string): boolean {
   if (!candidate) return false;
   let base: URL;
   let target: URL;
@@ -39,7 +48,7 @@ export function isRedirectAllowed(settings: AuthSettings, candidate: string): bo
   }
   if (/^\[?[\d.:]+\]?$/.test(target.hostname)) return loopbackHosts.has(target.hostname) || /^127\./.test(target.hostname);
   const withoutFragment = candidate.split("#")[0]!;
-  return settings.redirectAllowList.some((pattern) => globToRegExp(pattern).test(withoutFragment));
+  return settings.redirectAllowList.some((pattern) => compiledGlob(pattern).test(withoutFragment));
 }
 
 /** Where to send the user afterwards: the requested URL when allowed, else the site URL (GoTrue's GetReferrer). */

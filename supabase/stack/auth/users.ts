@@ -103,7 +103,7 @@ function compact(object: Json): Json {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
 }
 
-export function identityJson(identity: IdentityRow): Json {
+function identityJson(identity: IdentityRow): Json {
   return compact({
     identity_id: identity.id,
     id: identity.provider_id,

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import pg from "pg";
+import { sendJson } from "../gateway/server.ts";
 
 /**
  * An error in storage-api's shape: `{statusCode, code, error, message}`. Like storage-api, the
@@ -74,7 +75,7 @@ export function fromPgError(error: pg.DatabaseError): StorageError {
 }
 
 /** Any thrown value as the error the client sees; unexpected ones are logged with their stack. */
-export function toStorageError(error: unknown): StorageError {
+function toStorageError(error: unknown): StorageError {
   if (error instanceof StorageError) return error;
   if (error instanceof pg.DatabaseError) return fromPgError(error);
   console.error(`storage: ${(error as Error)?.stack ?? String(error)}`);
@@ -87,7 +88,5 @@ export function sendStorageError(res: ServerResponse, error: unknown): void {
     res.destroy();
     return;
   }
-  const text = JSON.stringify(failure.body());
-  res.writeHead(failure.httpStatus, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
-  res.end(text);
+  sendJson(res, failure.httpStatus, failure.body());
 }

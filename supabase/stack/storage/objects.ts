@@ -384,10 +384,15 @@ export async function listObjectsV2(ctx: StorageContext, scope: RequestScope, bu
   };
 }
 
-export async function signObjectUrl(ctx: StorageContext, scope: RequestScope, bucket: string, name: string, expiresIn: number): Promise<string> {
-  await ctx.db.transaction(scope, (tx) => findObject(tx, "caller", bucket, name));
+/** The path of a signed download URL for one object, as storage-api answers it. */
+async function signedDownloadPath(ctx: StorageContext, bucket: string, name: string, expiresIn: number): Promise<string> {
   const token = await ctx.signer.signDownload(`${bucket}/${name}`, expiresIn);
   return `/object/sign/${bucket}/${name}?token=${token}`;
+}
+
+export async function signObjectUrl(ctx: StorageContext, scope: RequestScope, bucket: string, name: string, expiresIn: number): Promise<string> {
+  await ctx.db.transaction(scope, (tx) => findObject(tx, "caller", bucket, name));
+  return signedDownloadPath(ctx, bucket, name, expiresIn);
 }
 
 export async function signObjectUrls(ctx: StorageContext, scope: RequestScope, bucket: string, paths: string[], expiresIn: number) {
@@ -398,7 +403,7 @@ export async function signObjectUrls(ctx: StorageContext, scope: RequestScope, b
   return Promise.all(
     paths.map(async (path) =>
       visible.has(path)
-        ? { error: null, path, signedURL: `/object/sign/${bucket}/${path}?token=${await ctx.signer.signDownload(`${bucket}/${path}`, expiresIn)}` }
+        ? { error: null, path, signedURL: await signedDownloadPath(ctx, bucket, path, expiresIn) }
         : { error: "Either the object does not exist or you do not have access to it", path, signedURL: null },
     ),
   );

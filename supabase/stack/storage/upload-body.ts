@@ -27,7 +27,8 @@ export interface UploadLimits {
 /** storage-api caps user metadata at 1 MiB. */
 const maxUserMetadataBytes = 1024 * 1024;
 
-function decodeMetadataHeader(value: string | string[] | undefined): Record<string, unknown> | undefined {
+/** The base64 JSON of an `x-metadata` header; unreadable metadata is ignored. */
+export function decodeMetadataHeader(value: string | string[] | undefined): Record<string, unknown> | undefined {
   if (typeof value !== "string") return undefined;
   try {
     return JSON.parse(Buffer.from(value, "base64").toString("utf8")) as Record<string, unknown>;

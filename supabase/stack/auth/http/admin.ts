@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createEmailUser, defaultAudience, defaultRole, validateEmail } from "../accounts.ts";
+import { createEmailUser, defaultAudience, defaultRole, emailTaken, validateEmail } from "../accounts.ts";
 import { audit, serviceRoleActor } from "../audit.ts";
 import type { AuthContext } from "../context.ts";
-import type { Db } from "../db.ts";
 import { actionLink, issueEmailToken, sendLinkEmail, type Slot } from "../email-links.ts";
 import { AuthError, badRequest, notFound, unprocessable } from "../errors.ts";
 import type { EmailKind } from "../mail/auth-emails.ts";
@@ -26,11 +25,9 @@ import {
   userJson,
   type User,
 } from "../users.ts";
-import { requireAdmin } from "./guard.ts";
+import { requireAdmin, uuidPattern } from "./guard.ts";
 import { objectField, requestedRedirect, stringField, type AuthRequest } from "./request.ts";
 import { respond } from "./respond.ts";
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** GoTrue's E.164 check after dropping "+" and spaces. */
 function validatePhone(phone: string): string {
@@ -57,11 +54,6 @@ async function loadUserParam(ctx: AuthContext, id: string): Promise<User> {
   const user = await findUserById(ctx.db.pool, id);
   if (!user) throw notFound("user_not_found", "User not found");
   return user;
-}
-
-async function emailTaken(db: Db, email: string, except?: string): Promise<void> {
-  const other = await findUserByEmail(db, email, defaultAudience);
-  if (other && other.id !== except) throw unprocessable("email_exists", "A user with this email address has already been registered");
 }
 
 /** GET /admin/users?page=&per_page=&filter= with GoTrue's X-Total-Count and Link headers. */

@@ -5,7 +5,8 @@ import { findSession, type SessionRow } from "../sessions.ts";
 import { findUserById, isBanned, type User } from "../users.ts";
 import { bearerToken, type AuthRequest } from "./request.ts";
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Any UUID, as GoTrue's uuid.FromString accepts it (no version check). */
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** GoTrue treats these JWT roles as administrators of the auth API. */
 const adminRoles = ["service_role", "supabase_admin"];

@@ -1,4 +1,4 @@
-import { defaultAudience, validateEmail } from "../accounts.ts";
+import { defaultAudience, emailTaken, validateEmail } from "../accounts.ts";
 import { audit } from "../audit.ts";
 import type { AuthContext } from "../context.ts";
 import type { Db } from "../db.ts";
@@ -9,10 +9,11 @@ import { checkPasswordStrength, hashPassword, passwordMatches } from "../passwor
 import { resolveRedirect } from "../redirects.ts";
 import { tokenHash } from "../secrets.ts";
 import { endSessions, type SessionRow } from "../sessions.ts";
-import { clearOneTimeTokens, findUserByEmail, isConfirmed, reloadUser, updateMetadata, userJson, type User } from "../users.ts";
+import { clearOneTimeTokens, isConfirmed, reloadUser, updateMetadata, userJson, type User } from "../users.ts";
 import { requireUser } from "./guard.ts";
 import { objectField, requestedRedirect, stringField, type AuthRequest } from "./request.ts";
 import { respond } from "./respond.ts";
+import { pkceParams } from "./signup.ts";
 
 /** GET /user */
 export async function getUser(ctx: AuthContext, r: AuthRequest): Promise<void> {
@@ -61,13 +62,10 @@ export async function updateUser(ctx: AuthContext, r: AuthRequest): Promise<void
   if (user.is_anonymous && password && !email) {
     throw unprocessable("validation_failed", "Updating password of an anonymous user without an email or phone is not allowed");
   }
-  const pkce = { codeChallenge: stringField(r.body, "code_challenge"), codeChallengeMethod: stringField(r.body, "code_challenge_method") };
+  const pkce = pkceParams(r.body);
   const flow = validatePkce(pkce);
   const changingEmail = email !== "" && email !== user.email;
-  if (changingEmail) {
-    const other = await findUserByEmail(ctx.db.pool, email, defaultAudience);
-    if (other && other.id !== user.id) throw unprocessable("email_exists", "A user with this email address has already been registered");
-  }
+  if (changingEmail) await emailTaken(ctx.db.pool, email, user.id);
   let newHash: string | undefined;
   if (password) {
     if (await passwordMatches(password, user.encrypted_password || null)) {

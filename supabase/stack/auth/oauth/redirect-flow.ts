@@ -1,6 +1,7 @@
 import type { AuthContext } from "../context.ts";
 import { AuthError, badRequest, OAuthError, oauthErrorName } from "../errors.ts";
 import { createFlowState, findFlowState, isFlowStateExpired, isPkceFlow, validatePkce, type FlowStateRow } from "../flow-state.ts";
+import { uuidPattern } from "../http/guard.ts";
 import { requestedRedirect, type AuthRequest } from "../http/request.ts";
 import { redirect } from "../http/respond.ts";
 import { tokenRedirect } from "../http/verify.ts";
@@ -24,8 +25,6 @@ export async function authorize(ctx: AuthContext, r: AuthRequest): Promise<void>
   const extra = new URLSearchParams([...r.url.searchParams].filter(([key]) => !ownParameters.has(key.toLowerCase())));
   redirect(r, await ctx.google.authorizationUrl(flow.id, r.url.searchParams.get("scopes") ?? "", extra), 302);
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The flow named by `state`; problems here go back to the site URL, as the flow's own target is unknown. */
 async function loadFlow(ctx: AuthContext, state: string): Promise<FlowStateRow> {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
+import { BodyTooLargeError, readBody } from "../../gateway/body.ts";
 import { errors } from "../errors.ts";
 
 /** Fastify's default body limit, which storage-api keeps for JSON. */
@@ -7,14 +8,13 @@ const maxJsonBytes = 1024 * 1024;
 
 /** A JSON body, validated; an empty body is `{}` (storage-js sends none on some DELETEs). */
 export async function jsonBody<T extends z.ZodType>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxJsonBytes) throw errors.entityTooLarge();
-    chunks.push(chunk);
+  let text: string;
+  try {
+    text = (await readBody(req, maxJsonBytes)).toString("utf8");
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw errors.entityTooLarge();
+    throw error;
   }
-  const text = Buffer.concat(chunks).toString("utf8");
   let value: unknown = {};
   if (text.trim()) {
     try {

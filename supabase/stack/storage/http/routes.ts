@@ -19,6 +19,7 @@ import {
   type Acting,
   type ObjectRow,
 } from "../objects.ts";
+import { decodeMetadataHeader } from "../upload-body.ts";
 import { jsonBody } from "./body.ts";
 import { sendObject, sendObjectInfo } from "./download.ts";
 import type { Call, Route } from "./router.ts";
@@ -72,15 +73,6 @@ const listBucketsQuery = z.object({
 /** `?download` or `?download=name`, as storage-js's download option sends it. */
 function downloadParam(url: URL): string | null {
   return url.searchParams.get("download");
-}
-
-function decodeUserMetadata(header: string | string[] | undefined): Record<string, unknown> | undefined {
-  if (typeof header !== "string") return undefined;
-  try {
-    return JSON.parse(Buffer.from(header, "base64").toString("utf8")) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -208,7 +200,7 @@ export function storageRoutes(ctx: StorageContext): Route[] {
           upsert: call.req.headers["x-upsert"] === "true",
           copyMetadata: body.copyMetadata ?? true,
           metadata: body.metadata,
-          userMetadata: decodeUserMetadata(call.req.headers["x-metadata"]),
+          userMetadata: decodeMetadataHeader(call.req.headers["x-metadata"]),
         });
         sendJson(call.res, 200, { Id: copied.id, Key: `${destinationBucket}/${body.destinationKey}`, ...copied });
       },
