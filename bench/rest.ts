@@ -2,8 +2,10 @@
  * REST throughput and latency beside the floor any REST layer pays: the same SQL statement the
  * REST service builds, run directly through a `pg` pool in the same run. Three requests (a filtered
  * page of 20 rows with one embed, one row by key, an insert returning its row) at 1, 16 and 64
- * concurrent clients, each bounded in count and time, on loopback, after a warm-up at the same
- * concurrency (pools filled, statements planned, JIT warm).
+ * concurrent clients on loopback, after a warm-up at the same concurrency (pools filled,
+ * statements planned, JIT warm). REST and direct take turns for several rounds of fixed length and
+ * each reports its median round, so that a slow spell of a shared machine falls on both sides
+ * rather than on one.
  *
  * Both clients are lean, so the figures compare the servers: pg's client for SQL and node:http
  * with keep-alive sockets for HTTP. Client, stack and PostgreSQL share the machine's cores, and
@@ -22,13 +24,15 @@ import { qiKey, type SchemaCache } from "../supabase/stack/rest/schema-cache/typ
 import { mutationStatement, readStatement, type Statement } from "../supabase/stack/rest/sql/statements.ts";
 import type { MutationPlan } from "../supabase/stack/rest/plan/types.ts";
 import { spawnStack } from "../tests/helpers/spawn-stack.ts";
-import { row, type BenchRow } from "./rows.ts";
+import { median, row, type BenchRow } from "./rows.ts";
 
 const fixtures = path.join(import.meta.dirname, "../tests/rest/fixtures");
 const concurrencies = [1, 16, 64];
-const maxRequests = { 1: 400, 16: 3000, 64: 4000 } as Record<number, number>;
-const maxMs = 4_000;
+const rounds = 3;
+const roundMs = 2_000;
 const warmUpMs = 1_000;
+/** Inputs built for a round: more than the fastest side sends in one. */
+const inputsPerRound = 30_000;
 /** The REST service's pool size; the baseline pool gets the same. */
 const poolSize = 20;
 
@@ -68,6 +72,16 @@ function send(agent: http.Agent, base: URL, request: HttpRequest): Promise<void>
   });
 }
 
+interface Run {
+  perSecond: number;
+  latencies: number[];
+}
+
+/** The median round's throughput; latencies of every round. */
+function summarise(runs: Run[]): Run {
+  return { perSecond: median(runs.map((r) => r.perSecond)), latencies: runs.flatMap((r) => r.latencies).sort((a, b) => a - b) };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -76,7 +90,7 @@ function percentile(sorted: number[], p: number): number {
  * Runs `once` on each prepared input from `clients` loops until the inputs or the time run out;
  * latencies in ms. Inputs are built beforehand so that neither side pays for building them.
  */
-async function load<I>(clients: number, inputs: I[], timeMs: number, once: (input: I) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
+async function load<I>(clients: number, inputs: I[], timeMs: number, once: (input: I) => Promise<void>): Promise<Run> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -169,29 +183,35 @@ export async function benchRest(): Promise<BenchRow[]> {
     const restUrl = new URL(`${stack.apiUrl}/rest/v1`);
     const rows: BenchRow[] = [];
     let offset = 0;
-    // Insert ids never repeat across runs and warm-ups.
-    const inputs = <T>(clients: number, make: (i: number) => T): T[] => {
+    // Insert ids never repeat across rounds and warm-ups.
+    const inputs = <T>(make: (i: number) => T): T[] => {
       const base = offset;
-      offset += 100_000;
-      return Array.from({ length: maxRequests[clients]! }, (_, i) => make(base + i));
+      offset += inputsPerRound;
+      return Array.from({ length: inputsPerRound }, (_, i) => make(base + i));
     };
     for (const scenario of scenarios) {
       for (const clients of concurrencies) {
         const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
         const viaHttp = (request: HttpRequest) => send(agent, restUrl, request);
         const viaSql = (statement: Statement) => direct.query(statement.text, statement.values).then(() => undefined);
-        const httpInputs = () => inputs(clients, (i) => scenario.http(i));
-        const sqlInputs = () => inputs(clients, (i) => scenario.direct(i));
-        await load(clients, httpInputs(), warmUpMs, viaHttp);
-        const restRun = await load(clients, httpInputs(), maxMs, viaHttp);
-        await load(clients, sqlInputs(), warmUpMs, viaSql);
-        const directRun = await load(clients, sqlInputs(), maxMs, viaSql);
+        const restRound = (ms: number) => load(clients, inputs((i) => scenario.http(i)), ms, viaHttp);
+        const directRound = (ms: number) => load(clients, inputs((i) => scenario.direct(i)), ms, viaSql);
+        await restRound(warmUpMs);
+        await directRound(warmUpMs);
+        const restRuns: Run[] = [];
+        const directRuns: Run[] = [];
+        for (let round = 0; round < rounds; round++) {
+          restRuns.push(await restRound(roundMs));
+          directRuns.push(await directRound(roundMs));
+        }
         agent.destroy();
-        process.stderr.write(`${scenario.name} ×${clients}: rest ${restRun.perSecond.toFixed(0)} req/s, direct ${directRun.perSecond.toFixed(0)} req/s\n`);
+        const rest = summarise(restRuns);
+        const sql = summarise(directRuns);
+        process.stderr.write(`${scenario.name} ×${clients}: rest ${restRuns.map((r) => r.perSecond.toFixed(0)).join("/")} req/s, direct ${directRuns.map((r) => r.perSecond.toFixed(0)).join("/")} req/s\n`);
         const label = `rest ${scenario.name}, ${clients} client${clients > 1 ? "s" : ""}`;
-        rows.push(row(`${label}: throughput`, restRun.perSecond, "same SQL via pg pool", directRun.perSecond, "req/s"));
+        rows.push(row(`${label}: throughput`, rest.perSecond, "same SQL via pg pool", sql.perSecond, "req/s"));
         for (const p of [50, 95, 99]) {
-          rows.push(row(`${label}: p${p} latency`, percentile(restRun.latencies, p), "same SQL via pg pool", percentile(directRun.latencies, p), "ms"));
+          rows.push(row(`${label}: p${p} latency`, percentile(rest.latencies, p), "same SQL via pg pool", percentile(sql.latencies, p), "ms"));
         }
       }
     }

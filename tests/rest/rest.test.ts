@@ -10,6 +10,7 @@ import "./suites/write.ts";
 import "./suites/rpc.ts";
 import "./suites/http.ts";
 import "./suites/config.ts";
+import "./suites/transactions.ts";
 import "./suites/fuzz.ts";
 
 beforeAll(async () => {

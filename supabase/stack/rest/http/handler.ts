@@ -37,7 +37,7 @@ import { qiKey, type SchemaCache, type Table } from "../schema-cache/types.ts";
 import { callStatement, explainStatement, mutationStatement, plannedCountStatement, readStatement, type BodyShape, type Statement } from "../sql/statements.ts";
 import { openApiDocument } from "./openapi.ts";
 import { parseApiRequest, type ApiRequest } from "./request.ts";
-import { inTransaction, StatementNames, type RequestIdentity, type Run } from "./transaction.ts";
+import { inTransaction, StatementNames, type Ending, type RequestIdentity, type Run } from "./transaction.ts";
 
 interface Reply {
   status: number;
@@ -196,14 +196,22 @@ export class RestHandler {
   private readonly statementNames = new WeakMap<SchemaCache, StatementNames>();
 
   /** The request's transaction (see inTransaction). */
-  private transaction<T>(api: ApiRequest, config: RestConfig, cache: SchemaCache, identity: RequestIdentity, readOnly: boolean, work: (run: Run) => Promise<{ result: T; commit: boolean }>): Promise<T> {
+  private transaction<R extends pg.QueryResultRow, T>(
+    api: ApiRequest,
+    config: RestConfig,
+    cache: SchemaCache,
+    identity: RequestIdentity,
+    ending: { readOnly: boolean; end: Ending; endAfterWork: boolean },
+    statement: Statement,
+    work: (rows: R[], run: Run) => Promise<T> | T,
+  ): Promise<T> {
     let names = this.statementNames.get(cache);
     if (!names) {
       names = new StatementNames();
       this.statementNames.set(cache, names);
     }
     const settings = { method: api.method, path: api.path, headers: api.headers, cookies: api.cookies, schema: api.schema };
-    return inTransaction(this.pool, names, config, identity, settings, readOnly, work);
+    return inTransaction(this.pool, names, config, { identity, settings, ...ending }, statement, work);
   }
 
   private async openApi(api: ApiRequest, config: RestConfig, cache: SchemaCache, identity: RequestIdentity): Promise<Reply> {
@@ -211,14 +219,19 @@ export class RestHandler {
     if (!api.accept.some((m) => m.kind === "openapi" || m.kind === "json" || m.kind === "any")) throw mediaTypeError(api.accept.map(mimeOf));
     const privileges =
       config.openApiMode === "follow-privileges"
-        ? await this.transaction(api, config, cache, identity, true, async (run) => {
-            const { rows } = await run<{ name: string }>(
-              `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        ? await this.transaction<{ name: string }, Set<string>>(
+            api,
+            config,
+            cache,
+            identity,
+            { readOnly: true, end: "rollback", endAfterWork: false },
+            {
+              text: `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                WHERE n.nspname = $1 AND (has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE') OR has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE'))`,
-              [api.schema],
-            );
-            return { result: new Set(rows.map((r) => r.name)), commit: false };
-          })
+              values: [api.schema],
+            },
+            (rows) => new Set(rows.map((r) => r.name)),
+          )
         : undefined;
     const document = openApiDocument(cache, api.schema, privileges, api.headers.host);
     return { status: 200, headers: { "Content-Type": "application/openapi+json; charset=utf-8", ...(api.negotiatedByProfile && { "Content-Profile": api.schema }) }, body: JSON.stringify(document) };
@@ -266,15 +279,17 @@ export class RestHandler {
     const count = api.preferences.count;
     const statement = readStatement(root, shape, count === "exact" || count === "estimated");
     if (media.kind === "plan") return this.explain(api, config, cache, identity, statement, media, true);
-    return this.transaction(api, config, cache, identity, true, async (run) => {
-      const row = (await run<ResultRow>(statement.text, statement.values)).rows[0]!;
+    const countPlanned = count === "planned" || count === "estimated";
+    const ending = { readOnly: true, end: this.ending(api.preferences, config), endAfterWork: shape.kind === "object" || countPlanned };
+    return this.transaction<ResultRow, Reply>(api, config, cache, identity, ending, statement, async (rows, run) => {
+      const row = rows[0]!;
       if (shape.kind === "object" && Number(row.page_total) !== 1) throw singularityError(Number(row.page_total));
-      await this.countRows(run, api, config, root, row);
+      if (countPlanned) await this.countRows(run, api, config, root, row);
       const location = `/${name}${api.query.canonical ? `?${api.query.canonical}` : ""}`;
       let reply = this.rangeReply(api, row, media, { "Content-Location": location }, { count, ...this.commonPrefs(api.preferences, config) });
       reply = applyGucs(reply, row);
       if (headersOnly) reply.body = "";
-      return { result: reply, commit: this.commits(api.preferences, config) };
+      return reply;
     });
   }
 
@@ -288,10 +303,11 @@ export class RestHandler {
     };
   }
 
-  private commits(prefs: Preferences, config: RestConfig): boolean {
+  /** How the request's transaction ends: `Prefer: tx` where `db_tx_end` allows it, else `db_tx_end`. */
+  private ending(prefs: Preferences, config: RestConfig): Ending {
     const allowTx = config.txEnd.endsWith("allow-override");
-    if (allowTx && prefs.tx) return prefs.tx === "commit";
-    return config.txEnd.startsWith("commit");
+    if (allowTx && prefs.tx) return prefs.tx;
+    return config.txEnd.startsWith("commit") ? "commit" : "rollback";
   }
 
   private async explain(
@@ -304,11 +320,10 @@ export class RestHandler {
     readOnly: boolean,
   ): Promise<Reply> {
     const explain = explainStatement(statement, media);
-    return this.transaction(api, config, cache, identity, readOnly, async (run) => {
-      const { rows } = await run<{ "QUERY PLAN": unknown }>(explain.text, explain.values);
+    // ANALYZE runs the statement: never keep what it changed.
+    return this.transaction<{ "QUERY PLAN": unknown }, Reply>(api, config, cache, identity, { readOnly, end: "rollback", endAfterWork: false }, explain, (rows) => {
       const body = media.format === "json" ? JSON.stringify(rows[0]!["QUERY PLAN"]) : rows.map((r) => String(r["QUERY PLAN"])).join("\n");
-      // ANALYZE runs the statement: never keep what it changed.
-      return { result: { status: 200, headers: { "Content-Type": contentTypeOf(media) }, body }, commit: false };
+      return { status: 200, headers: { "Content-Type": contentTypeOf(media) }, body };
     });
   }
 
@@ -341,11 +356,12 @@ export class RestHandler {
     const statement = mutationStatement(plan, root, shape, locationColumns);
     if (media.kind === "plan") return this.explain(api, config, cache, identity, statement, media, false);
 
-    return this.transaction(api, config, cache, identity, false, async (run) => {
-      const row = (await run<ResultRow>(statement.text, statement.values)).rows[0]!;
+    const strictMax = prefs.handling === "strict" && prefs.maxAffected !== undefined && (kind === "update" || kind === "delete");
+    const ending = { readOnly: false, end: this.ending(prefs, config), endAfterWork: shape.kind === "object" || strictMax };
+    return this.transaction<ResultRow, Reply>(api, config, cache, identity, ending, statement, (rows) => {
+      const row = rows[0]!;
       const affected = Number(row.affected);
       if (shape.kind === "object" && Number(row.page_total) !== 1) throw singularityError(Number(row.page_total));
-      const strictMax = prefs.handling === "strict" && prefs.maxAffected !== undefined && (kind === "update" || kind === "delete");
       if (strictMax && affected > prefs.maxAffected!) throw maxAffectedViolation(affected);
 
       const applied = preferenceApplied({
@@ -374,8 +390,7 @@ export class RestHandler {
       let reply: Reply = representation
         ? { status, headers: { ...headers, ...bodyHeaders(api, media) }, body: row.body ?? "" }
         : { status, headers, body: "" };
-      reply = applyGucs(reply, row);
-      return { result: reply, commit: this.commits(prefs, config) };
+      return applyGucs(reply, row);
     });
   }
 
@@ -446,8 +461,9 @@ export class RestHandler {
     const statement = callStatement(plan, root, shape, count === "exact" || count === "estimated");
     const readOnly = read || routine.volatility !== "volatile";
     if (media.kind === "plan") return this.explain(api, config, cache, identity, statement, media, readOnly);
-    return this.transaction(api, config, cache, identity, readOnly, async (run) => {
-      const row = (await run<ResultRow>(statement.text, statement.values)).rows[0]!;
+    const ending = { readOnly, end: this.ending(prefs, config), endAfterWork: negotiated.shape.kind === "object" || strictMax };
+    return this.transaction<ResultRow, Reply>(api, config, cache, identity, ending, statement, (rows) => {
+      const row = rows[0]!;
       if (negotiated.shape.kind === "object" && Number(row.page_total) !== 1) throw singularityError(Number(row.page_total));
       if (strictMax && Number(row.affected) > prefs.maxAffected!) throw maxAffectedViolation(Number(row.affected));
       const applied = { ...(count && { count }), ...this.commonPrefs(prefs, config), ...(strictMax && { maxAffected: prefs.maxAffected! }) };
@@ -460,7 +476,7 @@ export class RestHandler {
       }
       reply = applyGucs(reply, row);
       if (headersOnly) reply.body = "";
-      return { result: reply, commit: this.commits(prefs, config) };
+      return reply;
     });
   }
 }
@@ -471,9 +487,9 @@ export function createRestService(deps: ServiceDeps): Service {
   const state = RestState.start(url, deps.config, (line) => console.error(line));
   // A failed first load is reported on each request (PGRST002) rather than crashing the stack.
   state.catch((error: unknown) => console.error(`rest: cannot start: ${(error as Error).message}`));
-  // Pipelined connections: see inTransaction. A connection is retired after maxUses requests, which
-  // bounds the prepared statements it keeps (see StatementNames) whatever the mix of requests.
-  const pool = new pg.Pool({ connectionString: url, max: 20, pipeline: true, maxUses: 5_000 });
+  // A connection is retired after maxUses requests, which bounds the prepared statements it keeps
+  // (see StatementNames) whatever the mix of requests.
+  const pool = new pg.Pool({ connectionString: url, max: 20, maxUses: 5_000 });
   pool.on("error", () => undefined);
   const handler = new RestHandler(state, pool, deps);
   return {

@@ -7,6 +7,8 @@ import type pg from "pg";
 import type { DatabaseError } from "pg";
 import type { RestConfig } from "../config.ts";
 import { connectionError, fromPgError, RestError } from "../errors.ts";
+import { Batch, type BatchStatement } from "../../database/batch.ts";
+import type { Statement } from "../sql/statements.ts";
 import { ident } from "../../database/identifiers.ts";
 
 export interface RequestIdentity {
@@ -24,7 +26,8 @@ export interface RequestSettings {
   schema: string;
 }
 
-export type Run = <R extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<pg.QueryResult<R>>;
+/** Runs a further statement in the request's transaction. */
+export type Run = <R extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<{ rows: R[] }>;
 
 /**
  * Names for the statements requests send again and again, so that each pooled connection parses
@@ -58,11 +61,8 @@ export class StatementNames {
   }
 }
 
-/**
- * The request's settings, in PostgREST's order, every value bound. A named statement: its text
- * never changes, so each pooled connection parses and plans it once.
- */
-const settingsQuery = {
+/** The request's settings, in PostgREST's order, every value bound. */
+const settingsStatement = {
   name: "pgrst_request_settings",
   text: `SELECT ${["role", "search_path", "request.jwt.claims", "request.method", "request.path", "request.headers", "request.cookies"]
     .map((name, i) => `set_config('${name}', $${i + 1}, true)`)
@@ -101,20 +101,45 @@ function claimsText(claims: Record<string, unknown>): string {
   return text;
 }
 
+export type Ending = "commit" | "rollback";
+
+export interface TransactionPlan {
+  identity: RequestIdentity;
+  settings: RequestSettings;
+  readOnly: boolean;
+  /** How the transaction ends unless something fails (`Prefer: tx`, `db_tx_end`). */
+  end: Ending;
+  /**
+   * Whether the end must wait for `work`: when `work` runs further statements or may still refuse
+   * the result (a singular response that is not, `max-affected`), which must then undo the
+   * statement. Otherwise the end goes out with the statement and a request costs one round trip.
+   */
+  endAfterWork: boolean;
+}
+
+function statementOf(names: StatementNames, text: string, values: readonly unknown[]): BatchStatement {
+  return { text, values, name: names.nameOf(text), rows: true };
+}
+
+function send(client: pg.PoolClient, statements: BatchStatement[]): Batch {
+  const batch = new Batch(statements);
+  client.query(batch);
+  return batch;
+}
+
 /**
- * Runs `work` in a transaction and ends it as `work` decides. The pool's connections pipeline: BEGIN,
- * the settings, the pre-request function and the statement `work` sends first go out together in
- * one write, so a request costs two round trips (that batch, then COMMIT or ROLLBACK once its result
- * is known) and two writes to the socket, which cost more than anything else the service does.
+ * Runs `statement` in a transaction as PostgREST runs a request: BEGIN, the settings, the
+ * pre-request function and the statement leave in one batch (see Batch), followed by the
+ * transaction's end unless `plan.endAfterWork`. `work` gets the statement's rows; if it throws
+ * before the end was sent, the transaction is rolled back.
  */
-export async function inTransaction<T>(
+export async function inTransaction<R extends pg.QueryResultRow, T>(
   pool: pg.Pool,
   names: StatementNames,
   config: RestConfig,
-  identity: RequestIdentity,
-  settings: RequestSettings,
-  readOnly: boolean,
-  work: (run: Run) => Promise<{ result: T; commit: boolean }>,
+  plan: TransactionPlan,
+  statement: Statement,
+  work: (rows: R[], run: Run) => Promise<T> | T,
 ): Promise<T> {
   let client: pg.PoolClient;
   try {
@@ -122,6 +147,7 @@ export async function inTransaction<T>(
   } catch (error) {
     throw connectionError((error as Error).message);
   }
+  const { identity, settings } = plan;
   const values = [
     identity.role,
     searchPathFor(config, settings.schema),
@@ -131,54 +157,51 @@ export async function inTransaction<T>(
     JSON.stringify(settings.headers),
     JSON.stringify(settings.cookies),
   ];
+  const statements: BatchStatement[] = [{ text: plan.readOnly ? "BEGIN READ ONLY" : "BEGIN" }, { ...settingsStatement, values }];
+  if (config.preRequest) {
+    const [schema, name] = config.preRequest.includes(".") ? config.preRequest.split(".", 2) : [settings.schema, config.preRequest];
+    statements.push({ text: `SELECT ${ident(schema!)}.${ident(name!)}()` });
+  }
+  const main = statements.length;
+  statements.push(statementOf(names, statement.text, statement.values));
+  const end = { text: plan.end === "commit" ? "COMMIT" : "ROLLBACK" };
+  if (!plan.endAfterWork) statements.push(end);
+
   let broken = false;
+  // Set once COMMIT or ROLLBACK has run or failed: either way no transaction is left to roll back.
+  let ended = false;
   try {
-    // Queries are written as they are sent; corked, they leave together once `work` has sent its first.
-    const socket = client.connection.stream;
-    socket.cork();
-    let prelude: Promise<unknown>;
-    let working: Promise<{ result: T; commit: boolean }>;
+    const first = send(client, statements);
+    let rows: R[];
     try {
-      const steps = [client.query(readOnly ? "BEGIN READ ONLY" : "BEGIN"), client.query({ ...settingsQuery, values })];
-      if (config.preRequest) {
-        const [schema, name] = config.preRequest.includes(".") ? config.preRequest.split(".", 2) : [settings.schema, config.preRequest];
-        steps.push(client.query(`SELECT ${ident(schema!)}.${ident(name!)}()`));
-      }
-      prelude = Promise.all(steps);
-      // Awaited below, after `work`; until then a failure must not count as unhandled.
-      prelude.catch(() => undefined);
-      // A failed prelude fails every statement behind it (25P02): report the prelude's error instead.
-      // Passed inline: under tsx a closure bound to a name is renamed (Object.defineProperty) each time it is made.
-      working = work(<R extends pg.QueryResultRow>(text: string, values: unknown[]) => {
-        const name = names.nameOf(text);
-        const result = client.query<R>(name === undefined ? { text, values } : { name, text, values });
-        return prelude.then(
-          () => result,
-          (error: unknown) => {
-            result.catch(() => undefined);
-            throw error;
-          },
-        );
-      });
-    } finally {
-      socket.uncork();
-    }
-    try {
-      const { result, commit } = await working;
-      await prelude;
-      await client.query(commit ? "COMMIT" : "ROLLBACK");
-      return result;
+      rows = (await first.results)[main]! as R[];
     } catch (error) {
+      ended = !plan.endAfterWork && first.completed === statements.length - 1;
+      throw error;
+    }
+    ended = !plan.endAfterWork;
+    // Passed inline: under tsx a closure bound to a name is renamed (Object.defineProperty) each time it is made.
+    const result = await work(rows, async <Q extends pg.QueryResultRow>(text: string, values: unknown[]) => {
+      if (ended) throw new Error("a statement after the transaction ended: its plan needs endAfterWork");
+      return { rows: (await send(client, [statementOf(names, text, values)]).results)[0]! as Q[] };
+    });
+    if (!ended) {
+      ended = true;
+      await send(client, [end]).results;
+    }
+    return result;
+  } catch (error) {
+    if (!ended) {
       await client.query("ROLLBACK").catch(() => {
         broken = true;
       });
-      if (error instanceof RestError) throw error;
-      if ((error as DatabaseError).code !== undefined && (error as DatabaseError).severity !== undefined) {
-        throw fromPgError(error as DatabaseError, identity.authenticated);
-      }
-      broken = true;
-      throw connectionError((error as Error).message);
     }
+    if (error instanceof RestError) throw error;
+    if ((error as DatabaseError).code !== undefined && (error as DatabaseError).severity !== undefined) {
+      throw fromPgError(error as DatabaseError, identity.authenticated);
+    }
+    broken = true;
+    throw connectionError((error as Error).message);
   } finally {
     client.release(broken);
   }
