@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Batch, type BatchStatement } from "../../supabase/stack/database/batch.ts";
+import { Batch, SharedBatches, type BatchStatement } from "../../supabase/stack/database/batch.ts";
 import { stack } from "../helpers/db.ts";
 
 let client: pg.Client;
@@ -49,22 +49,55 @@ describe("statement batches", () => {
     expect((await client.query("SELECT mark FROM batch_marks")).rows).toEqual([]);
   });
 
-  it("parses a named statement once per connection, and anew after a batch failed around it", async () => {
-    const insert: BatchStatement = { name: "batch_test_insert", text: "INSERT INTO batch_keys VALUES ($1) RETURNING k", rows: true };
+  it("parses a named statement once per connection, and anew when a failed batch leaves it unknown", async () => {
     await client.query("CREATE TEMPORARY TABLE batch_keys (k int PRIMARY KEY)");
-    const preparedAt = async () =>
-      (await client.query<{ at: string }>("SELECT prepare_time::text AS at FROM pg_prepared_statements WHERE name = 'batch_test_insert'")).rows.map((r) => r.at);
-    expect(await run([{ ...insert, values: [1] }]).results).toEqual([[{ k: 1 }]]);
-    const first = await preparedAt();
+    const preparedAt = async (name: string) =>
+      (await client.query<{ at: string }>("SELECT prepare_time::text AS at FROM pg_prepared_statements WHERE name = $1", [name])).rows.map((r) => r.at);
+    const insert = (name: string, k: number): BatchStatement => ({ name, text: "INSERT INTO batch_keys VALUES ($1) RETURNING k", values: [k], rows: true });
+
+    expect(await run([insert("batch_insert", 1)]).results).toEqual([[{ k: 1 }]]);
+    const first = await preparedAt("batch_insert");
     expect(first).toHaveLength(1);
-    // Parsed, then failed in execution: PostgreSQL keeps the statement, the batch cannot know it did.
-    await expect(run([{ ...insert, values: [1] }]).results).rejects.toMatchObject({ code: "23505" });
-    expect(await preparedAt()).toEqual(first);
-    expect(await run([{ ...insert, values: [2] }]).results).toEqual([[{ k: 2 }]]);
-    const remade = await preparedAt();
-    expect(remade).toHaveLength(1);
-    expect(remade).not.toEqual(first);
-    expect(await run([{ ...insert, values: [3] }]).results).toEqual([[{ k: 3 }]]);
-    expect(await preparedAt()).toEqual(remade);
+    // A parsed statement stays parsed when its execution fails: no second Parse.
+    await expect(run([insert("batch_insert", 1)]).results).rejects.toMatchObject({ code: "23505" });
+    expect(await run([insert("batch_insert", 2)]).results).toEqual([[{ k: 2 }]]);
+    expect(await preparedAt("batch_insert")).toEqual(first);
+
+    // First use fails after its Parse: PostgreSQL keeps the statement, the batch cannot know it did.
+    await expect(run([insert("batch_after_parse", 2)]).results).rejects.toMatchObject({ code: "23505" });
+    expect(await run([insert("batch_after_parse", 3)]).results).toEqual([[{ k: 3 }]]);
+    // First use fails before its Parse was read: there is no statement to bind.
+    await expect(run([{ text: "SELECT 1 / $1::int", values: [0] }, insert("batch_before_parse", 4)]).results).rejects.toMatchObject({ code: "22012" });
+    expect(await preparedAt("batch_before_parse")).toEqual([]);
+    expect(await run([insert("batch_before_parse", 4)]).results).toEqual([[{ k: 4 }]]);
+    expect(await preparedAt("batch_before_parse")).toHaveLength(1);
+  });
+
+  it("shares a connection between batches of one turn, each its own transaction", async () => {
+    const pool = new pg.Pool({ connectionString: stack().dbUrl, max: 1, pipeline: true });
+    try {
+      await pool.query("CREATE TABLE IF NOT EXISTS public.batch_shared (k int PRIMARY KEY)");
+      await pool.query("TRUNCATE public.batch_shared");
+      const shared = new SharedBatches(pool, 4);
+      const insert = (k: number): BatchStatement => ({ name: "batch_shared_insert", text: "INSERT INTO public.batch_shared VALUES ($1) RETURNING k", values: [k], rows: true });
+      // The first fails before its Parse of the shared name is read: those behind it in the same
+      // write must not count on that statement existing.
+      const batches = [
+        new Batch([{ text: "SELECT 1 / $1::int", values: [0] }, insert(0)]),
+        ...[1, 1, 2, 3, 4].map((k) => new Batch([insert(k)])),
+      ];
+      for (const batch of batches) shared.send(batch);
+      const settled = await Promise.allSettled(batches.map((batch) => batch.results));
+      expect(settled.map((s) => s.status)).toEqual(["rejected", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+      expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ code: "22012" });
+      expect((settled[2] as PromiseRejectedResult).reason).toMatchObject({ code: "23505" });
+      expect((await pool.query("SELECT k FROM public.batch_shared ORDER BY k")).rows).toEqual([1, 2, 3, 4].map((k) => ({ k })));
+      // Every batch went over the pool's one connection, and left it usable.
+      expect(pool.totalCount).toBe(1);
+      expect((await pool.query("SELECT 1 AS ok")).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      await pool.query("DROP TABLE IF EXISTS public.batch_shared");
+      await pool.end();
+    }
   });
 });

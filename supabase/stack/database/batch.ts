@@ -4,8 +4,10 @@
  * queries, each would cost a Sync, a reply and a wake-up on both sides, which on a virtual machine
  * cost more than running the statements.
  *
- * A batch is a `pg` Submittable: the client hands it every message of its reply. An error ends the
- * batch: PostgreSQL skips what follows up to the Sync, so later statements neither run nor answer.
+ * Without BEGIN, the statements before a Sync are one implicit transaction, which PostgreSQL
+ * commits at the Sync, or rolls back if any of them failed. Batches that end their transaction so
+ * can share a connection: `SharedBatches` writes those sent in the same turn of the event loop
+ * together, a few to a connection, on `pg`'s pipeline mode.
  */
 import pg from "pg";
 import type { Connection } from "pg";
@@ -23,10 +25,14 @@ export interface BatchStatement {
 
 export type Row = Record<string, unknown>;
 
-/** Named statements each connection holds; `maybe` when a failed batch may have left one half-known. */
-const prepared = new WeakMap<Connection, Map<string, "parsed" | "maybe">>();
+/**
+ * What each connection holds of the named statements: `sent` while the batch that parses one is
+ * still in flight, `unknown` when that batch failed, perhaps before the Parse, perhaps after.
+ */
+type NameState = "parsed" | "sent" | "unknown";
+const prepared = new WeakMap<Connection, Map<string, NameState>>();
 
-function preparedOn(connection: Connection): Map<string, "parsed" | "maybe"> {
+function preparedOn(connection: Connection): Map<string, NameState> {
   let names = prepared.get(connection);
   if (!names) {
     names = new Map();
@@ -42,41 +48,58 @@ function textValue(value: unknown): string | null {
 
 type Parser = (text: string) => unknown;
 
-export class Batch implements pg.Submittable {
+/**
+ * One batch: a `pg` query, so that the client's pipeline mode routes its reply to it. Pipeline mode
+ * refuses other Submittables because they may keep a portal open across round trips; a batch
+ * never does, it ends at its Sync.
+ */
+export class Batch extends pg.Query {
   /** Each statement's rows (empty unless it asked for them), once the whole batch has run. */
   readonly results: Promise<Row[][]>;
   private resolve!: (rows: Row[][]) => void;
   private reject!: (error: Error) => void;
   private readonly done: Row[][] = [];
-  private rows: Row[] = [];
+  /** The rows of the statement being answered. (Not `rows`: pg.Query reads that as a page size.) */
+  private current: Row[] = [];
   private columns: { name: string; parse: Parser }[] | undefined;
-  private names: Map<string, "parsed" | "maybe"> | undefined;
+  private names: Map<string, NameState> | undefined;
+  /** The statements this batch parses under their name, by index. */
+  private readonly parsing = new Map<number, string>();
 
   constructor(private readonly statements: readonly BatchStatement[]) {
+    // The query's own text is never sent: submit writes the batch's messages instead.
+    super({ text: "" });
     this.results = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
   }
 
-  submit(connection: Connection): void {
+  override submit = (connection: Connection): void => {
     const names = preparedOn(connection);
     this.names = names;
     const messages: Buffer[] = [];
-    for (const statement of this.statements) {
-      const name = statement.name ?? "";
+    this.statements.forEach((statement, index) => {
+      let name = statement.name ?? "";
       const state = name ? names.get(name) : undefined;
-      // Closing a statement that does not exist is no error, so a half-known one is made anew.
-      if (state === "maybe") messages.push(serialize.close({ type: "S", name }));
-      if (state !== "parsed") messages.push(serialize.parse({ name, text: statement.text }));
-      if (name) names.set(name, "maybe");
+      // Parsed by a batch ahead of this one, which may yet fail before it: parse it unnamed here.
+      if (state === "sent") name = "";
+      // Closing a statement that does not exist is no error, so an unknown one is made anew.
+      if (state === "unknown") messages.push(serialize.close({ type: "S", name }));
+      if (state !== "parsed") {
+        messages.push(serialize.parse({ name, text: statement.text }));
+        if (name) {
+          names.set(name, "sent");
+          this.parsing.set(index, name);
+        }
+      }
       messages.push(serialize.bind({ statement: name, values: (statement.values ?? []).map(textValue) }));
       if (statement.rows) messages.push(serialize.describe({ type: "P", name: "" }));
       messages.push(serialize.execute({ portal: "" }));
-    }
+    });
     messages.push(serialize.sync());
     connection.stream.write(Buffer.concat(messages));
-  }
+  };
 
   handleRowDescription(message: RowDescriptionMessage): void {
     this.columns = message.fields.map((field) => ({ name: field.name, parse: pg.types.getTypeParser(field.dataTypeID, "text") as Parser }));
@@ -90,14 +113,17 @@ export class Batch implements pg.Submittable {
       const value = message.fields[i] as string | null;
       row[columns[i]!.name] = value === null ? null : columns[i]!.parse(value);
     }
-    this.rows.push(row);
+    this.current.push(row);
   }
 
   handleCommandComplete(): void {
-    const statement = this.statements[this.done.length];
-    if (statement?.name) this.names!.set(statement.name, "parsed");
-    this.done.push(this.rows);
-    this.rows = [];
+    const name = this.parsing.get(this.done.length);
+    if (name !== undefined) {
+      this.names!.set(name, "parsed");
+      this.parsing.delete(this.done.length);
+    }
+    this.done.push(this.current);
+    this.current = [];
     this.columns = undefined;
   }
 
@@ -106,6 +132,8 @@ export class Batch implements pg.Submittable {
   }
 
   handleError(error: Error): void {
+    for (const name of this.parsing.values()) this.names?.set(name, "unknown");
+    this.parsing.clear();
     this.reject(error);
   }
 
@@ -116,5 +144,52 @@ export class Batch implements pg.Submittable {
   /** How many statements ran to completion: after an error, the failed one is the next. */
   get completed(): number {
     return this.done.length;
+  }
+}
+
+/**
+ * Batches that end their own transaction (no BEGIN), sent several to a connection: those that
+ * arrive in the same turn of the event loop leave in one write per connection, at most `perWrite`
+ * together, so a burst of requests costs PostgreSQL one wake-up and one reply per connection
+ * rather than per request. Each keeps its own Sync, so one failing leaves the others untouched;
+ * the cost is that a slow one delays those written behind it.
+ */
+export class SharedBatches {
+  private waiting: Batch[] = [];
+
+  /** `pool`'s clients must run in pipeline mode. */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly perWrite = 4,
+  ) {}
+
+  send(batch: Batch): void {
+    if (this.waiting.length === 0) setImmediate(() => this.flush());
+    this.waiting.push(batch);
+  }
+
+  private flush(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (let start = 0; start < waiting.length; start += this.perWrite) {
+      void this.write(waiting.slice(start, start + this.perWrite));
+    }
+  }
+
+  private async write(batches: Batch[]): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      for (const batch of batches) batch.handleError(error as Error);
+      return;
+    }
+    const socket = client.connection.stream;
+    socket.cork();
+    for (const batch of batches) client.query(batch);
+    socket.uncork();
+    const settled = await Promise.allSettled(batches.map((batch) => batch.results));
+    // A reply that never came (the connection broke) leaves the client unusable.
+    client.release(settled.some((s) => s.status === "rejected" && (s.reason as { severity?: string }).severity === undefined));
   }
 }

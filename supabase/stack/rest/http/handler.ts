@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
+import { SharedBatches } from "../../database/batch.ts";
 import { urlAs } from "../../database/connection.ts";
 import { BodyTooLargeError, readBody } from "../../gateway/body.ts";
 import { AuthFailure, checkApiKey, requestToken, verifyJwt } from "../../gateway/jwt.ts";
@@ -37,7 +38,7 @@ import { qiKey, type SchemaCache, type Table } from "../schema-cache/types.ts";
 import { callStatement, explainStatement, mutationStatement, plannedCountStatement, readStatement, type BodyShape, type Statement } from "../sql/statements.ts";
 import { openApiDocument } from "./openapi.ts";
 import { parseApiRequest, type ApiRequest } from "./request.ts";
-import { inTransaction, StatementNames, type Ending, type RequestIdentity, type Run } from "./transaction.ts";
+import { inTransaction, StatementNames, type Ending, type RequestIdentity, type RestConnections, type Run } from "./transaction.ts";
 
 interface Reply {
   status: number;
@@ -132,7 +133,7 @@ function bodyHeaders(api: ApiRequest, media: MediaType): Record<string, string> 
 export class RestHandler {
   constructor(
     private readonly state: Promise<RestState>,
-    private readonly pool: pg.Pool,
+    private readonly connections: RestConnections,
     private readonly deps: ServiceDeps,
   ) {}
 
@@ -211,7 +212,7 @@ export class RestHandler {
       this.statementNames.set(cache, names);
     }
     const settings = { method: api.method, path: api.path, headers: api.headers, cookies: api.cookies, schema: api.schema };
-    return inTransaction(this.pool, names, config, { identity, settings, ...ending }, statement, work);
+    return inTransaction(this.connections, names, config, { identity, settings, ...ending }, statement, work);
   }
 
   private async openApi(api: ApiRequest, config: RestConfig, cache: SchemaCache, identity: RequestIdentity): Promise<Reply> {
@@ -487,11 +488,12 @@ export function createRestService(deps: ServiceDeps): Service {
   const state = RestState.start(url, deps.config, (line) => console.error(line));
   // A failed first load is reported on each request (PGRST002) rather than crashing the stack.
   state.catch((error: unknown) => console.error(`rest: cannot start: ${(error as Error).message}`));
-  // A connection is retired after maxUses requests, which bounds the prepared statements it keeps
-  // (see StatementNames) whatever the mix of requests.
-  const pool = new pg.Pool({ connectionString: url, max: 20, maxUses: 5_000 });
+  // Pipeline mode lets batches share a connection (see SharedBatches). A connection is retired after
+  // maxUses checkouts, which bounds the prepared statements it keeps (see StatementNames) whatever
+  // the mix of requests.
+  const pool = new pg.Pool({ connectionString: url, max: 20, maxUses: 5_000, pipeline: true });
   pool.on("error", () => undefined);
-  const handler = new RestHandler(state, pool, deps);
+  const handler = new RestHandler(state, { pool, shared: new SharedBatches(pool) }, deps);
   return {
     prefix: "/rest/v1",
     handle: (req, res, ctx) => handler.handle(req, res, ctx),

@@ -1,5 +1,5 @@
 /**
- * Each request is one transaction on a pooled `authenticator` connection, as in PostgREST: the
+ * Each request is one transaction on an `authenticator` connection, as in PostgREST: the
  * JWT's role, `request.jwt.claims`, `request.headers`, `request.cookies`, `request.method`,
  * `request.path` and the search path are set transaction-locally, so nothing outlives it.
  */
@@ -7,7 +7,7 @@ import type pg from "pg";
 import type { DatabaseError } from "pg";
 import type { RestConfig } from "../config.ts";
 import { connectionError, fromPgError, RestError } from "../errors.ts";
-import { Batch, type BatchStatement } from "../../database/batch.ts";
+import { Batch, type BatchStatement, type SharedBatches } from "../../database/batch.ts";
 import type { Statement } from "../sql/statements.ts";
 import { ident } from "../../database/identifiers.ts";
 
@@ -61,13 +61,15 @@ export class StatementNames {
   }
 }
 
+const settingSql = ["role", "search_path", "request.jwt.claims", "request.method", "request.path", "request.headers", "request.cookies"]
+  .map((name, i) => `set_config('${name}', $${i + 1}, true)`)
+  .join(", ");
+
 /** The request's settings, in PostgREST's order, every value bound. */
-const settingsStatement = {
-  name: "pgrst_request_settings",
-  text: `SELECT ${["role", "search_path", "request.jwt.claims", "request.method", "request.path", "request.headers", "request.cookies"]
-    .map((name, i) => `set_config('${name}', $${i + 1}, true)`)
-    .join(", ")}`,
-};
+const settingsStatement = { name: "pgrst_request_settings", text: `SELECT ${settingSql}` };
+
+/** The same for a request without BEGIN READ ONLY: its transaction is made read-only here. */
+const readOnlySettingsStatement = { name: "pgrst_request_settings_read_only", text: `SELECT ${settingSql}, set_config('transaction_read_only', 'on', true)` };
 
 /** `search_path` for each configuration and schema: the same few texts serve every request. */
 const searchPaths = new WeakMap<RestConfig, Map<string, string>>();
@@ -127,26 +129,42 @@ function send(client: pg.PoolClient, statements: BatchStatement[]): Batch {
   return batch;
 }
 
+function isDatabaseError(error: unknown): error is DatabaseError {
+  return (error as DatabaseError).code !== undefined && (error as DatabaseError).severity !== undefined;
+}
+
+/** What a failed request reports: its own error, PostgreSQL's as PostgREST maps it, or a lost connection. */
+function requestError(error: unknown, identity: RequestIdentity): Error {
+  if (error instanceof RestError) return error;
+  if (isDatabaseError(error)) return fromPgError(error, identity.authenticated);
+  return connectionError((error as Error).message);
+}
+
+/** `work`'s `run` once the transaction has ended with the batch. */
+const noMoreStatements: Run = () => Promise.reject(new Error("a statement after the transaction ended: its plan needs endAfterWork"));
+
+/** The REST service's connections: its pool, and the batches that share them. */
+export interface RestConnections {
+  pool: pg.Pool;
+  shared: SharedBatches;
+}
+
 /**
- * Runs `statement` in a transaction as PostgREST runs a request: BEGIN, the settings, the
- * pre-request function and the statement leave in one batch (see Batch), followed by the
- * transaction's end unless `plan.endAfterWork`. `work` gets the statement's rows; if it throws
- * before the end was sent, the transaction is rolled back.
+ * Runs `statement` in a transaction as PostgREST runs a request, in one round trip when it can:
+ * the settings, the pre-request function and the statement leave in one batch (see Batch). A
+ * request that commits whatever `work` makes of its rows needs no BEGIN: its batch is its
+ * transaction and shares a connection with others. Otherwise BEGIN opens the batch on a connection
+ * of its own, and the transaction's end follows it, or follows `work`: `work` may run further
+ * statements, and if it throws, the transaction is rolled back.
  */
 export async function inTransaction<R extends pg.QueryResultRow, T>(
-  pool: pg.Pool,
+  connections: RestConnections,
   names: StatementNames,
   config: RestConfig,
   plan: TransactionPlan,
   statement: Statement,
   work: (rows: R[], run: Run) => Promise<T> | T,
 ): Promise<T> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw connectionError((error as Error).message);
-  }
   const { identity, settings } = plan;
   const values = [
     identity.role,
@@ -157,16 +175,37 @@ export async function inTransaction<R extends pg.QueryResultRow, T>(
     JSON.stringify(settings.headers),
     JSON.stringify(settings.cookies),
   ];
-  const statements: BatchStatement[] = [{ text: plan.readOnly ? "BEGIN READ ONLY" : "BEGIN" }, { ...settingsStatement, values }];
+  const alone = plan.endAfterWork || plan.end === "rollback";
+  const statements: BatchStatement[] = alone
+    ? [{ text: plan.readOnly ? "BEGIN READ ONLY" : "BEGIN" }, { ...settingsStatement, values }]
+    : [{ ...(plan.readOnly ? readOnlySettingsStatement : settingsStatement), values }];
   if (config.preRequest) {
     const [schema, name] = config.preRequest.includes(".") ? config.preRequest.split(".", 2) : [settings.schema, config.preRequest];
     statements.push({ text: `SELECT ${ident(schema!)}.${ident(name!)}()` });
   }
   const main = statements.length;
   statements.push(statementOf(names, statement.text, statement.values));
+
+  if (!alone) {
+    const batch = new Batch(statements);
+    connections.shared.send(batch);
+    let rows: R[];
+    try {
+      rows = (await batch.results)[main]! as R[];
+    } catch (error) {
+      throw requestError(error, identity);
+    }
+    return work(rows, noMoreStatements);
+  }
+
+  let client: pg.PoolClient;
+  try {
+    client = await connections.pool.connect();
+  } catch (error) {
+    throw connectionError((error as Error).message);
+  }
   const end = { text: plan.end === "commit" ? "COMMIT" : "ROLLBACK" };
   if (!plan.endAfterWork) statements.push(end);
-
   let broken = false;
   // Set once COMMIT or ROLLBACK has run or failed: either way no transaction is left to roll back.
   let ended = false;
@@ -180,11 +219,12 @@ export async function inTransaction<R extends pg.QueryResultRow, T>(
       throw error;
     }
     ended = !plan.endAfterWork;
-    // Passed inline: under tsx a closure bound to a name is renamed (Object.defineProperty) each time it is made.
-    const result = await work(rows, async <Q extends pg.QueryResultRow>(text: string, values: unknown[]) => {
-      if (ended) throw new Error("a statement after the transaction ended: its plan needs endAfterWork");
-      return { rows: (await send(client, [statementOf(names, text, values)]).results)[0]! as Q[] };
-    });
+    const result = await work(
+      rows,
+      ended
+        ? noMoreStatements
+        : async <Q extends pg.QueryResultRow>(text: string, values: unknown[]) => ({ rows: (await send(client, [statementOf(names, text, values)]).results)[0]! as Q[] }),
+    );
     if (!ended) {
       ended = true;
       await send(client, [end]).results;
@@ -196,12 +236,8 @@ export async function inTransaction<R extends pg.QueryResultRow, T>(
         broken = true;
       });
     }
-    if (error instanceof RestError) throw error;
-    if ((error as DatabaseError).code !== undefined && (error as DatabaseError).severity !== undefined) {
-      throw fromPgError(error as DatabaseError, identity.authenticated);
-    }
-    broken = true;
-    throw connectionError((error as Error).message);
+    if (!(error instanceof RestError) && !isDatabaseError(error)) broken = true;
+    throw requestError(error, identity);
   } finally {
     client.release(broken);
   }
