@@ -45,12 +45,19 @@ describe("nothing lost", () => {
       const received = await inbox.count(TOTAL, `all ${TOTAL} inserts`);
       expect(received).toHaveLength(TOTAL);
       expect(new Set(received.map((m) => m.new.id)).size).toBe(TOTAL);
-      // Commit order: each writer's rows in the order it committed them, and commit times never go back.
+      // Commit order: each writer's rows in the order it committed them.
       for (let writer = 0; writer < WRITERS; writer++) {
         expect(received.filter((m) => m.new.writer === writer).map((m) => m.new.seq)).toEqual([...Array(ROWS_PER_WRITER).keys()]);
       }
-      const times = received.map((m) => m.commit_timestamp as string);
-      expect(times).toEqual([...times].sort());
+      // Across writers commit times barely go back: PostgreSQL takes a commit's time before it writes
+      // the commit record, so two commits racing may be logged in the other order.
+      let latest = 0;
+      let backwards = 0;
+      for (const time of received.map((m) => Date.parse(m.commit_timestamp as string))) {
+        latest = Math.max(latest, time);
+        backwards = Math.max(backwards, latest - time);
+      }
+      expect(backwards).toBeLessThan(250);
     }
     expect(anonymous.items).toEqual([]);
   });

@@ -73,6 +73,19 @@ describe("statement batches", () => {
     expect(await preparedAt("batch_before_parse")).toHaveLength(1);
   });
 
+  it("gives batches connections of their own while connections are free", async () => {
+    const pool = new pg.Pool({ connectionString: stack().dbUrl, max: 4, pipeline: true });
+    try {
+      const shared = new SharedBatches(pool, 4);
+      const batches = [1, 2, 3].map(() => new Batch([{ text: "SELECT pg_backend_pid() AS pid", rows: true }]));
+      for (const batch of batches) shared.send(batch);
+      const pids = (await Promise.all(batches.map((batch) => batch.results))).map((results) => results[0]![0]!.pid);
+      expect(new Set(pids).size).toBe(3);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("shares a connection between batches of one turn, each its own transaction", async () => {
     const pool = new pg.Pool({ connectionString: stack().dbUrl, max: 1, pipeline: true });
     try {

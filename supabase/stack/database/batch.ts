@@ -148,11 +148,12 @@ export class Batch extends pg.Query {
 }
 
 /**
- * Batches that end their own transaction (no BEGIN), sent several to a connection: those that
- * arrive in the same turn of the event loop leave in one write per connection, at most `perWrite`
- * together, so a burst of requests costs PostgreSQL one wake-up and one reply per connection
- * rather than per request. Each keeps its own Sync, so one failing leaves the others untouched;
- * the cost is that a slow one delays those written behind it.
+ * Batches that end their own transaction (no BEGIN), sent several to a connection when there are
+ * more than free connections: those that arrive in the same turn of the event loop leave in one
+ * write per connection, at most `perWrite` together, so a burst of requests costs PostgreSQL one
+ * wake-up and one reply per connection rather than per request. Each keeps its own Sync, so one
+ * failing leaves the others untouched. A slow one delays those written behind it, but only when
+ * they would otherwise have waited for a connection anyway.
  */
 export class SharedBatches {
   private waiting: Batch[] = [];
@@ -171,8 +172,10 @@ export class SharedBatches {
   private flush(): void {
     const waiting = this.waiting;
     this.waiting = [];
-    for (let start = 0; start < waiting.length; start += this.perWrite) {
-      void this.write(waiting.slice(start, start + this.perWrite));
+    const free = Math.max(1, this.pool.idleCount + this.pool.options.max - this.pool.totalCount);
+    const perWrite = Math.min(this.perWrite, Math.ceil(waiting.length / free));
+    for (let start = 0; start < waiting.length; start += perWrite) {
+      void this.write(waiting.slice(start, start + perWrite));
     }
   }
 

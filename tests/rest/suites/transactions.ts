@@ -29,6 +29,25 @@ describe("rest: one transaction a request", () => {
     expect(await sql("select count(*)::int as n from public.items where id >= 300 and id < 500")).toEqual([{ n: 7 }]);
   });
 
+  it("keeps requests that arrive together apart, though they share connections", async () => {
+    // More requests at once than the pool has connections: they go several to a connection.
+    const ids = Array.from({ length: 60 }, (_, i) => 500 + i);
+    const responses = await Promise.all(
+      ids.map((id) => {
+        const name = id % 5 === 0 ? "arrived together" : `together ${id}`;
+        return http("/items", { method: "POST", headers: { ...json, Prefer: "return=representation" }, body: JSON.stringify({ id, name }) });
+      }),
+    );
+    const created = ids.filter((_, i) => responses[i]!.status === 201);
+    expect(responses.filter((r) => r.status === 409)).toHaveLength(11);
+    expect(created).toHaveLength(49);
+    responses.forEach((response, i) => {
+      if (response.status === 201) expect(response.json).toEqual([expect.objectContaining({ id: ids[i] })]);
+    });
+    const stored = await sql<{ id: number }>("select id from public.items where id between 500 and 559 order by id");
+    expect(stored.map((r) => r.id)).toEqual(created);
+  });
+
   it("undoes a write whose singular response is refused", async () => {
     await sql("insert into public.items (id, name, qty) values (310, 'single a', 1), (311, 'single b', 1)");
     const res = await http("/items?id=in.(310,311)", {
