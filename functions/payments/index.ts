@@ -9,6 +9,7 @@
 // Invoices and amounts come from the database (checkout_* RPCs); nothing the caller sends sets a price.
 import { z } from "zod";
 import { HttpError, json, readJson, serve } from "../_shared/http.ts";
+import { callersInvoice } from "../_shared/invoices.ts";
 import {
   faspayConfig,
   faspayDate,
@@ -17,7 +18,7 @@ import {
   stripeClient,
   submitStripeRefund,
 } from "../_shared/payments.ts";
-import { adminClient, callerClient, fromPostgrest, requireUser } from "../_shared/supabase.ts";
+import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
 
 const Checkout = z.object({
   invoice_id: z.uuid(),
@@ -71,15 +72,11 @@ function checkoutView(invoice: Pick<Invoice, "id" | "number" | "provider" | "che
 
 async function checkout(req: Request): Promise<Response> {
   const input = await readJson(req, Checkout);
-  const caller = callerClient(req);
-  const user = await requireUser(caller);
-  const { data: invoice, error } = await caller
-    .from("invoices")
-    .select("id, number, user_id, status, currency, total_amount, description, provider, provider_reference, checkout_url, va_number, expires_at, invoice_items(description, quantity, unit_amount, amount)")
-    .eq("id", input.invoice_id)
-    .maybeSingle<Invoice>();
-  if (error) throw fromPostgrest(error);
-  if (!invoice || invoice.user_id !== user.id) throw new HttpError(404, "not_found", "invoice not found");
+  const { user, invoice } = await callersInvoice<Invoice>(
+    req,
+    input.invoice_id,
+    "id, number, user_id, status, currency, total_amount, description, provider, provider_reference, checkout_url, va_number, expires_at, invoice_items(description, quantity, unit_amount, amount)",
+  );
   if (invoice.status !== "open") throw new HttpError(400, "rejected", `this invoice is ${invoice.status}`);
   if (new Date(invoice.expires_at).getTime() <= Date.now()) throw new HttpError(400, "rejected", "this invoice has expired");
   // Asking again returns the checkout already started with the same provider.

@@ -4,7 +4,8 @@
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import { z } from "zod";
 import { HttpError, json, readJson, serve } from "../_shared/http.ts";
-import { adminClient, callerClient, fromPostgrest, requireUser } from "../_shared/supabase.ts";
+import { callersInvoice } from "../_shared/invoices.ts";
+import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
 
 const Input = z.object({ invoice_id: z.uuid(), expires_in: z.number().int().min(10).max(86400).optional() });
 
@@ -83,16 +84,11 @@ async function receiptPdf(invoice: Invoice, billedTo: string): Promise<Uint8Arra
 serve(async (req) => {
   if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "use POST");
   const input = await readJson(req, Input);
-  const caller = callerClient(req);
-  const user = await requireUser(caller);
-  const { data: invoice, error } = await caller
-    .from("invoices")
-    .select("id, number, user_id, status, currency, total_amount, amount_paid, amount_refunded, provider, channel, channel_desc, provider_payment_id, va_number, paid_at, receipt_path, invoice_items(description, quantity, unit_amount, amount)")
-    .eq("id", input.invoice_id)
-    .maybeSingle<Invoice>();
-  if (error) throw fromPostgrest(error);
-  // Receipts are for the payer: admins who may read the invoice do not get its receipt here.
-  if (!invoice || invoice.user_id !== user.id) throw new HttpError(404, "not_found", "invoice not found");
+  const { caller, user, invoice } = await callersInvoice<Invoice>(
+    req,
+    input.invoice_id,
+    "id, number, user_id, status, currency, total_amount, amount_paid, amount_refunded, provider, channel, channel_desc, provider_payment_id, va_number, paid_at, receipt_path, invoice_items(description, quantity, unit_amount, amount)",
+  );
   if (!["paid", "partially_refunded", "refunded"].includes(invoice.status)) {
     throw new HttpError(400, "rejected", `only a paid invoice has a receipt: this one is ${invoice.status}`);
   }

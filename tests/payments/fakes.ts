@@ -34,10 +34,23 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return `http://127.0.0.1:${port}`;
+/** A provider's API on a free loopback port; `url` is set once started. */
+abstract class FakeServer {
+  private readonly server: Server = createServer((req, res) => void this.handle(req, res));
+  url = "";
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as { port: number };
+    this.url = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
 export interface StripeRequest {
@@ -49,25 +62,14 @@ export interface StripeRequest {
 
 type Obj = Record<string, any>;
 
-export class FakeStripe {
+export class FakeStripe extends FakeServer {
   readonly requests: StripeRequest[] = [];
   readonly sessions = new Map<string, Obj>();
   readonly refunds = new Map<string, Obj>();
   /** Set to make the next refunds fail as Stripe does (402 card_error style). */
   refuseRefunds = false;
-  private readonly server = createServer((req, res) => void this.handle(req, res));
-  url = "";
 
-  async start(): Promise<this> {
-    this.url = await listen(this.server);
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse) {
+  protected async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url!, "http://stripe.local");
     const body = await readBody(req);
     const params = req.method === "GET" ? Object.fromEntries(url.searchParams) : parseStripeForm(body);
@@ -184,21 +186,10 @@ export const faspaySignature = (...parts: Array<string | number>) =>
   createHash("sha1").update(createHash("md5").update(parts.join("")).digest("hex")).digest("hex");
 
 /** Faspay Xpress v4's post-data endpoint, checking the request's signature. */
-export class FakeFaspay {
+export class FakeFaspay extends FakeServer {
   readonly requests: Obj[] = [];
-  private readonly server = createServer((req, res) => void this.handle(req, res));
-  url = "";
 
-  async start(): Promise<this> {
-    this.url = await listen(this.server);
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse) {
+  protected async handle(req: IncomingMessage, res: ServerResponse) {
     const body = JSON.parse((await readBody(req)) || "{}") as Obj;
     this.requests.push(body);
     if (req.method !== "POST" || req.url !== "/v4/post") return send(res, 404, { response_code: "99", response_desc: "not found" });

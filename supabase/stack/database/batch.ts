@@ -10,7 +10,7 @@
  * together, a few to a connection, on `pg`'s pipeline mode.
  */
 import pg from "pg";
-import type { Connection } from "pg";
+import type { Connection, DatabaseError } from "pg";
 import type { DataRowMessage, RowDescriptionMessage } from "pg-protocol/dist/messages.js";
 import { serialize } from "pg-protocol";
 
@@ -47,6 +47,11 @@ function textValue(value: unknown): string | null {
 }
 
 type Parser = (text: string) => unknown;
+
+/** An error PostgreSQL answered with, as opposed to a connection that broke. */
+export function isDatabaseError(error: unknown): error is DatabaseError {
+  return (error as DatabaseError).code !== undefined && (error as DatabaseError).severity !== undefined;
+}
 
 /**
  * One batch: a `pg` query, so that the client's pipeline mode routes its reply to it. Pipeline mode
@@ -193,6 +198,6 @@ export class SharedBatches {
     socket.uncork();
     const settled = await Promise.allSettled(batches.map((batch) => batch.results));
     // A reply that never came (the connection broke) leaves the client unusable.
-    client.release(settled.some((s) => s.status === "rejected" && (s.reason as { severity?: string }).severity === undefined));
+    client.release(settled.some((s) => s.status === "rejected" && !isDatabaseError(s.reason)));
   }
 }

@@ -4,10 +4,9 @@
  * `request.path` and the search path are set transaction-locally, so nothing outlives it.
  */
 import type pg from "pg";
-import type { DatabaseError } from "pg";
 import type { RestConfig } from "../config.ts";
 import { connectionError, fromPgError, RestError } from "../errors.ts";
-import { Batch, type BatchStatement, type SharedBatches } from "../../database/batch.ts";
+import { Batch, isDatabaseError, type BatchStatement, type SharedBatches } from "../../database/batch.ts";
 import type { Statement } from "../sql/statements.ts";
 import { ident } from "../../database/identifiers.ts";
 
@@ -127,10 +126,6 @@ function send(client: pg.PoolClient, statements: BatchStatement[]): Batch {
   const batch = new Batch(statements);
   client.query(batch);
   return batch;
-}
-
-function isDatabaseError(error: unknown): error is DatabaseError {
-  return (error as DatabaseError).code !== undefined && (error as DatabaseError).severity !== undefined;
 }
 
 /** What a failed request reports: its own error, PostgreSQL's as PostgREST maps it, or a lost connection. */
