@@ -27,7 +27,6 @@ export type Database = {
                   Row: {
                     "answers": NonNullable<Json>,"assessment_id": string,"attempt_number": number,"enrollment_id": string,"id": string,"max_points": number,"organization_id": string | null,"passed": boolean,"score_percent": number,"score_points": number,"submitted_at": string,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "answers": NonNullable<Json>,"assessment_id": string,"attempt_number": number,"enrollment_id": string,"id"?: string,"max_points": number,"organization_id"?: string | null,"passed": boolean,"score_percent": number,"score_points": number,"submitted_at"?: string,"user_id": string
                   }
@@ -59,7 +58,6 @@ isOneToOne: false
                   Row: {
                     "id": string,"label": string,"organization_id": string | null,"position": number,"question_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "id"?: string,"label": string,"organization_id"?: string | null,"position"?: number,"question_id": string
                   }
@@ -79,7 +77,6 @@ isOneToOne: false
                   Row: {
                     "choice_id": string,"organization_id": string | null,"question_id": string | null
                   }
-                  ComputedFields: never
                   Insert: {
                     "choice_id": string,"organization_id"?: string | null,"question_id"?: string | null
                   }
@@ -99,7 +96,6 @@ isOneToOne: true
                   Row: {
                     "assessment_id": string,"id": string,"kind": Database["public"]['Enums']["question_kind"],"organization_id": string | null,"points": number,"position": number,"prompt": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "assessment_id": string,"id"?: string,"kind"?: Database["public"]['Enums']["question_kind"],"organization_id"?: string | null,"points"?: number,"position"?: number,"prompt": string
                   }
@@ -119,7 +115,6 @@ isOneToOne: false
                   Row: {
                     "course_id": string,"created_at": string,"description": string | null,"id": string,"is_required": boolean,"max_attempts": number | null,"organization_id": string | null,"pass_mark_percent": number,"position": number,"title": string,"updated_at": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "course_id": string,"created_at"?: string,"description"?: string | null,"id"?: string,"is_required"?: boolean,"max_attempts"?: number | null,"organization_id"?: string | null,"pass_mark_percent"?: number,"position"?: number,"title": string,"updated_at"?: string
                   }
@@ -139,7 +134,6 @@ isOneToOne: false
                   Row: {
                     "accent_color": string,"background_path": string | null,"body": string,"created_at": string,"created_by": string | null,"id": string,"is_default": boolean,"name": string,"organization_id": string | null,"primary_color": string,"signatory_name": string | null,"signatory_title": string | null,"signature_image_path": string | null,"title": string,"updated_at": string,"validity_months": number | null
                   }
-                  ComputedFields: never
                   Insert: {
                     "accent_color"?: string,"background_path"?: string | null,"body"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"is_default"?: boolean,"name": string,"organization_id"?: string | null,"primary_color"?: string,"signatory_name"?: string | null,"signatory_title"?: string | null,"signature_image_path"?: string | null,"title"?: string,"updated_at"?: string,"validity_months"?: number | null
                   }
@@ -165,7 +159,6 @@ isOneToOne: false
                   Row: {
                     "achieved_at": string,"certificate_number": string,"cpd_credits": number,"cpd_cycle": string | null,"enrollment_id": string | null,"expires_at": string | null,"holder_id": string,"holder_name": string,"id": string,"issued_at": string,"issued_by": string | null,"organization_id": string | null,"pdf_generated_at": string | null,"pdf_path": string | null,"registration_id": string | null,"reissue_of": string | null,"revocation_reason": string | null,"revoked_at": string | null,"revoked_by": string | null,"template_id": string | null,"title": string,"verification_code": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "achieved_at": string,"certificate_number": string,"cpd_credits"?: number,"cpd_cycle"?: string | null,"enrollment_id"?: string | null,"expires_at"?: string | null,"holder_id": string,"holder_name": string,"id"?: string,"issued_at"?: string,"issued_by"?: string | null,"organization_id"?: string | null,"pdf_generated_at"?: string | null,"pdf_path"?: string | null,"registration_id"?: string | null,"reissue_of"?: string | null,"revocation_reason"?: string | null,"revoked_at"?: string | null,"revoked_by"?: string | null,"template_id"?: string | null,"title": string,"verification_code": string
                   }
@@ -227,7 +220,6 @@ isOneToOne: false
                   Row: {
                     "cancelled_at": string | null,"completed_at": string | null,"course_id": string,"currency": string | null,"enrolled_at": string,"id": string,"invoice_id": string | null,"lessons_completed": number,"organization_id": string | null,"paid_at": string | null,"payment_reference": string | null,"price_amount": number,"refunded_at": string | null,"status": Database["public"]['Enums']["enrollment_status"],"updated_at": string,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "cancelled_at"?: string | null,"completed_at"?: string | null,"course_id": string,"currency"?: string | null,"enrolled_at"?: string,"id"?: string,"invoice_id"?: string | null,"lessons_completed"?: number,"organization_id"?: string | null,"paid_at"?: string | null,"payment_reference"?: string | null,"price_amount"?: number,"refunded_at"?: string | null,"status": Database["public"]['Enums']["enrollment_status"],"updated_at"?: string,"user_id": string
                   }
@@ -265,7 +257,6 @@ isOneToOne: false
                   Row: {
                     "content": string | null,"course_id": string | null,"created_at": string,"duration_minutes": number | null,"id": string,"is_preview": boolean,"module_id": string,"organization_id": string | null,"position": number,"title": string,"updated_at": string,"video_url": string | null
                   }
-                  ComputedFields: never
                   Insert: {
                     "content"?: string | null,"course_id"?: string | null,"created_at"?: string,"duration_minutes"?: number | null,"id"?: string,"is_preview"?: boolean,"module_id": string,"organization_id"?: string | null,"position"?: number,"title": string,"updated_at"?: string,"video_url"?: string | null
                   }
@@ -285,7 +276,6 @@ isOneToOne: false
                   Row: {
                     "course_id": string,"created_at": string,"description": string | null,"id": string,"organization_id": string | null,"position": number,"title": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "course_id": string,"created_at"?: string,"description"?: string | null,"id"?: string,"organization_id"?: string | null,"position"?: number,"title": string
                   }
@@ -305,7 +295,6 @@ isOneToOne: false
                   Row: {
                     "certificate_template_id": string | null,"cover_image_path": string | null,"cpd_category": string | null,"cpd_credits": number,"created_at": string,"created_by": string | null,"currency": string | null,"description": string | null,"id": string,"is_free": boolean | null,"lesson_count": number,"level": Database["public"]['Enums']["skill_level"],"organization_id": string,"price_amount": number,"published_at": string | null,"slug": string,"status": Database["public"]['Enums']["course_status"],"summary": string | null,"title": string,"updated_at": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "certificate_template_id"?: string | null,"cover_image_path"?: string | null,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"id"?: string,"is_free"?: never,"lesson_count"?: number,"level"?: Database["public"]['Enums']["skill_level"],"organization_id": string,"price_amount"?: number,"published_at"?: string | null,"slug": string,"status"?: Database["public"]['Enums']["course_status"],"summary"?: string | null,"title": string,"updated_at"?: string
                   }
@@ -337,7 +326,6 @@ isOneToOne: false
                   Row: {
                     "activity_title": string,"category": string | null,"created_at": string,"credits": number,"earned_at": string,"enrollment_id": string | null,"id": string,"notes": string | null,"organization_id": string | null,"provider_name": string | null,"registration_id": string | null,"source": Database["public"]['Enums']["cpd_source"],"updated_at": string,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "activity_title": string,"category"?: string | null,"created_at"?: string,"credits": number,"earned_at": string,"enrollment_id"?: string | null,"id"?: string,"notes"?: string | null,"organization_id"?: string | null,"provider_name"?: string | null,"registration_id"?: string | null,"source"?: Database["public"]['Enums']["cpd_source"],"updated_at"?: string,"user_id"?: string
                   }
@@ -375,7 +363,6 @@ isOneToOne: false
                   Row: {
                     "checked_in_at": string,"checked_in_by": string | null,"device_id": string | null,"event_id": string,"id": string,"method": Database["public"]['Enums']["check_in_method"],"organization_id": string | null,"recorded_at": string,"registration_id": string,"session_id": string | null,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "checked_in_at": string,"checked_in_by"?: string | null,"device_id"?: string | null,"event_id": string,"id"?: string,"method"?: Database["public"]['Enums']["check_in_method"],"organization_id"?: string | null,"recorded_at"?: string,"registration_id": string,"session_id"?: string | null,"user_id": string
                   }
@@ -419,7 +406,6 @@ isOneToOne: false
                   Row: {
                     "event_id": string,"instructions": string | null,"join_url": string,"meeting_id": string | null,"organization_id": string | null,"passcode": string | null,"updated_at": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "event_id": string,"instructions"?: string | null,"join_url": string,"meeting_id"?: string | null,"organization_id"?: string | null,"passcode"?: string | null,"updated_at"?: string
                   }
@@ -439,7 +425,6 @@ isOneToOne: true
                   Row: {
                     "caption": string | null,"created_at": string,"event_id": string,"id": string,"kind": Database["public"]['Enums']["media_kind"],"organization_id": string | null,"position": number,"storage_path": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "caption"?: string | null,"created_at"?: string,"event_id": string,"id"?: string,"kind"?: Database["public"]['Enums']["media_kind"],"organization_id"?: string | null,"position"?: number,"storage_path": string
                   }
@@ -459,7 +444,6 @@ isOneToOne: false
                   Row: {
                     "created_at": string,"description": string | null,"event_id": string,"id": string,"organization_id": string | null,"position": number,"title": string,"url": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "created_at"?: string,"description"?: string | null,"event_id": string,"id"?: string,"organization_id"?: string | null,"position"?: number,"title": string,"url": string
                   }
@@ -479,7 +463,6 @@ isOneToOne: false
                   Row: {
                     "attended_at": string | null,"cancellation_reason": string | null,"cancelled_at": string | null,"cancelled_by": string | null,"check_in_token": string,"confirmed_at": string | null,"created_at": string,"currency": string | null,"event_id": string,"expired_at": string | null,"hold_expires_at": string | null,"id": string,"invited_by": string | null,"invoice_id": string | null,"offer_expires_at": string | null,"organization_id": string | null,"paid_at": string | null,"payment_reference": string | null,"price_amount": number,"refunded_at": string | null,"status": Database["public"]['Enums']["registration_status"],"transferred_at": string | null,"transferred_from_user_id": string | null,"updated_at": string,"user_id": string,"waitlisted_at": string | null
                   }
-                  ComputedFields: never
                   Insert: {
                     "attended_at"?: string | null,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"cancelled_by"?: string | null,"check_in_token"?: string,"confirmed_at"?: string | null,"created_at"?: string,"currency"?: string | null,"event_id": string,"expired_at"?: string | null,"hold_expires_at"?: string | null,"id"?: string,"invited_by"?: string | null,"invoice_id"?: string | null,"offer_expires_at"?: string | null,"organization_id"?: string | null,"paid_at"?: string | null,"payment_reference"?: string | null,"price_amount"?: number,"refunded_at"?: string | null,"status": Database["public"]['Enums']["registration_status"],"transferred_at"?: string | null,"transferred_from_user_id"?: string | null,"updated_at"?: string,"user_id": string,"waitlisted_at"?: string | null
                   }
@@ -535,7 +518,6 @@ isOneToOne: false
                   Row: {
                     "created_at": string,"description": string | null,"ends_at": string,"event_id": string,"id": string,"organization_id": string | null,"position": number,"starts_at": string,"title": string,"venue_name": string | null
                   }
-                  ComputedFields: never
                   Insert: {
                     "created_at"?: string,"description"?: string | null,"ends_at": string,"event_id": string,"id"?: string,"organization_id"?: string | null,"position"?: number,"starts_at": string,"title": string,"venue_name"?: string | null
                   }
@@ -555,7 +537,6 @@ isOneToOne: false
                   Row: {
                     "allow_transfers": boolean,"attended_count": number,"cancellation_reason": string | null,"cancelled_at": string | null,"capacity": number | null,"certificate_template_id": string | null,"completed_at": string | null,"confirmed_count": number,"cpd_category": string | null,"cpd_credits": number,"created_at": string,"created_by": string | null,"currency": string | null,"description": string | null,"ends_at": string,"format": Database["public"]['Enums']["event_format"],"held_count": number,"id": string,"is_free": boolean | null,"level": Database["public"]['Enums']["skill_level"],"main_image_path": string | null,"members_only": boolean,"organization_id": string | null,"payment_hold_minutes": number,"price_amount": number,"published_at": string | null,"refund_cutoff_hours": number | null,"registration_closed": boolean,"registration_closes_at": string | null,"registration_opens_at": string | null,"slug": string,"starts_at": string,"status": Database["public"]['Enums']["event_status"],"summary": string | null,"time_zone": string,"title": string,"updated_at": string,"venue_address": string | null,"venue_name": string | null,"waitlist_claim_minutes": number,"waitlist_count": number
                   }
-                  ComputedFields: never
                   Insert: {
                     "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at": string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"refund_cutoff_hours"?: number | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug": string,"starts_at": string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title": string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
                   }
@@ -587,7 +568,6 @@ isOneToOne: false
                   Row: {
                     "created_at": string,"detail": NonNullable<Json>,"id": number,"invoice_id": string,"kind": string,"organization_id": string | null,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"invoice_id": string,"kind": string,"organization_id"?: string | null,"user_id": string
                   }
@@ -613,7 +593,6 @@ isOneToOne: false
                   Row: {
                     "amount": number | null,"course_enrollment_id": string | null,"created_at": string,"currency": string,"description": string,"event_registration_id": string | null,"fulfilled_at": string | null,"id": string,"invoice_id": string,"kind": Database["public"]['Enums']["invoice_item_kind"],"membership_id": string | null,"organization_id": string | null,"product_id": string | null,"quantity": number,"refunded_at": string | null,"unit_amount": number,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "amount"?: never,"course_enrollment_id"?: string | null,"created_at"?: string,"currency": string,"description": string,"event_registration_id"?: string | null,"fulfilled_at"?: string | null,"id"?: string,"invoice_id": string,"kind": Database["public"]['Enums']["invoice_item_kind"],"membership_id"?: string | null,"organization_id"?: string | null,"product_id"?: string | null,"quantity"?: number,"refunded_at"?: string | null,"unit_amount": number,"user_id": string
                   }
@@ -657,7 +636,6 @@ isOneToOne: false
                   Row: {
                     "amount_paid": number,"amount_refunded": number,"channel": string | null,"channel_desc": string | null,"checkout_url": string | null,"created_at": string,"currency": string,"description": string | null,"expired_at": string | null,"expires_at": string,"id": string,"number": string,"organization_id": string | null,"paid_at": string | null,"provider": Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id": string | null,"provider_reference": string | null,"receipt_path": string | null,"refunded_at": string | null,"status": Database["public"]['Enums']["invoice_status"],"status_desc": string | null,"total_amount": number,"updated_at": string,"user_id": string,"va_number": string | null,"voided_at": string | null
                   }
-                  ComputedFields: never
                   Insert: {
                     "amount_paid"?: number,"amount_refunded"?: number,"channel"?: string | null,"channel_desc"?: string | null,"checkout_url"?: string | null,"created_at"?: string,"currency": string,"description"?: string | null,"expired_at"?: string | null,"expires_at": string,"id"?: string,"number"?: string,"organization_id"?: string | null,"paid_at"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id"?: string | null,"provider_reference"?: string | null,"receipt_path"?: string | null,"refunded_at"?: string | null,"status"?: Database["public"]['Enums']["invoice_status"],"status_desc"?: string | null,"total_amount"?: number,"updated_at"?: string,"user_id": string,"va_number"?: string | null,"voided_at"?: string | null
                   }
@@ -683,7 +661,6 @@ isOneToOne: false
                   Row: {
                     "course_id": string,"learning_path_id": string,"organization_id": string | null,"position": number
                   }
-                  ComputedFields: never
                   Insert: {
                     "course_id": string,"learning_path_id": string,"organization_id"?: string | null,"position"?: number
                   }
@@ -709,7 +686,6 @@ isOneToOne: false
                   Row: {
                     "created_at": string,"created_by": string | null,"description": string | null,"id": string,"organization_id": string,"slug": string,"status": Database["public"]['Enums']["course_status"],"title": string,"updated_at": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"organization_id": string,"slug": string,"status"?: Database["public"]['Enums']["course_status"],"title": string,"updated_at"?: string
                   }
@@ -735,7 +711,6 @@ isOneToOne: false
                   Row: {
                     "completed_at": string,"enrollment_id": string,"lesson_id": string,"organization_id": string | null,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "completed_at"?: string,"enrollment_id": string,"lesson_id": string,"organization_id"?: string | null,"user_id": string
                   }
@@ -767,7 +742,6 @@ isOneToOne: false
                   Row: {
                     "code": string,"created_at": string,"email": string | null,"expires_at": string,"id": string,"invited_by": string | null,"is_person_in_charge": boolean,"message": string | null,"organization_id": string,"responded_at": string | null,"responded_by": string | null,"role": Database["public"]['Enums']["organization_role"],"status": Database["public"]['Enums']["invitation_status"]
                   }
-                  ComputedFields: never
                   Insert: {
                     "code"?: string,"created_at"?: string,"email"?: string | null,"expires_at"?: string,"id"?: string,"invited_by"?: string | null,"is_person_in_charge"?: boolean,"message"?: string | null,"organization_id": string,"responded_at"?: string | null,"responded_by"?: string | null,"role"?: Database["public"]['Enums']["organization_role"],"status"?: Database["public"]['Enums']["invitation_status"]
                   }
@@ -799,7 +773,6 @@ isOneToOne: false
                   Row: {
                     "id": string,"invited_by": string | null,"is_person_in_charge": boolean,"joined_at": string,"organization_id": string,"role": Database["public"]['Enums']["organization_role"],"updated_at": string,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "id"?: string,"invited_by"?: string | null,"is_person_in_charge"?: boolean,"joined_at"?: string,"organization_id": string,"role"?: Database["public"]['Enums']["organization_role"],"updated_at"?: string,"user_id": string
                   }
@@ -831,7 +804,6 @@ isOneToOne: false
                   Row: {
                     "address": string | null,"city": string | null,"contact_name": string | null,"contact_phone": string | null,"country_code": string | null,"created_at": string,"created_by": string,"description": string | null,"display_name": string,"email": string | null,"id": string,"is_verified": boolean,"kind": Database["public"]['Enums']["organization_kind"],"logo_path": string | null,"member_count": number,"slug": string,"updated_at": string,"website_url": string | null
                   }
-                  ComputedFields: never
                   Insert: {
                     "address"?: string | null,"city"?: string | null,"contact_name"?: string | null,"contact_phone"?: string | null,"country_code"?: string | null,"created_at"?: string,"created_by"?: string,"description"?: string | null,"display_name": string,"email"?: string | null,"id"?: string,"is_verified"?: boolean,"kind"?: Database["public"]['Enums']["organization_kind"],"logo_path"?: string | null,"member_count"?: number,"slug": string,"updated_at"?: string,"website_url"?: string | null
                   }
@@ -851,7 +823,6 @@ isOneToOne: false
                   Row: {
                     "amount": number,"channel": string | null,"created_at": string,"currency": string,"id": string,"invoice_id": string,"organization_id": string | null,"paid_at": string,"provider": Database["public"]['Enums']["payment_provider"],"provider_event_id": string | null,"provider_payment_id": string,"recorded_by": string | null,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "amount": number,"channel"?: string | null,"created_at"?: string,"currency": string,"id"?: string,"invoice_id": string,"organization_id"?: string | null,"paid_at"?: string,"provider": Database["public"]['Enums']["payment_provider"],"provider_event_id"?: string | null,"provider_payment_id": string,"recorded_by"?: string | null,"user_id": string
                   }
@@ -895,7 +866,6 @@ isOneToOne: false
                   Row: {
                     "granted_at": string,"granted_by": string | null,"note": string | null,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "granted_at"?: string,"granted_by"?: string | null,"note"?: string | null,"user_id": string
                   }
@@ -921,7 +891,6 @@ isOneToOne: true
                   Row: {
                     "alt_text": string | null,"created_at": string,"id": string,"is_primary": boolean,"position": number,"product_id": string,"storage_path": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "alt_text"?: string | null,"created_at"?: string,"id"?: string,"is_primary"?: boolean,"position"?: number,"product_id": string,"storage_path": string
                   }
@@ -941,7 +910,6 @@ isOneToOne: false
                   Row: {
                     "created_at": string,"created_by": string | null,"currency": string,"description": string | null,"id": string,"is_active": boolean,"name": string,"price_amount": number,"sku": string,"stock": number | null,"updated_at": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "created_at"?: string,"created_by"?: string | null,"currency": string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"name": string,"price_amount": number,"sku": string,"stock"?: number | null,"updated_at"?: string
                   }
@@ -961,7 +929,6 @@ isOneToOne: false
                   Row: {
                     "address_line1": string | null,"address_line2": string | null,"country_code": string | null,"phone": string | null,"postal_code": string | null,"profile_id": string,"region": string | null,"updated_at": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "address_line1"?: string | null,"address_line2"?: string | null,"country_code"?: string | null,"phone"?: string | null,"postal_code"?: string | null,"profile_id": string,"region"?: string | null,"updated_at"?: string
                   }
@@ -981,7 +948,6 @@ isOneToOne: true
                   Row: {
                     "avatar_url": string | null,"bio": string | null,"city": string | null,"created_at": string,"display_name": string,"headline": string | null,"id": string,"suspended_at": string | null,"suspended_until": string | null,"suspension_reason": string | null,"updated_at": string,"verification_status": Database["public"]['Enums']["verification_status"],"verified_at": string | null
                   }
-                  ComputedFields: never
                   Insert: {
                     "avatar_url"?: string | null,"bio"?: string | null,"city"?: string | null,"created_at"?: string,"display_name": string,"headline"?: string | null,"id": string,"suspended_at"?: string | null,"suspended_until"?: string | null,"suspension_reason"?: string | null,"updated_at"?: string,"verification_status"?: Database["public"]['Enums']["verification_status"],"verified_at"?: string | null
                   }
@@ -995,7 +961,6 @@ isOneToOne: true
                   Row: {
                     "action": NonNullable<Json>,"event_id": string,"event_type": string,"id": string,"invoice_id": string | null,"payload": NonNullable<Json>,"processed_at": string | null,"provider": Database["public"]['Enums']["payment_provider"],"provider_payment_id": string | null,"received_at": string,"status": Database["public"]['Enums']["provider_event_status"]
                   }
-                  ComputedFields: never
                   Insert: {
                     "action"?: NonNullable<Json>,"event_id": string,"event_type": string,"id"?: string,"invoice_id"?: string | null,"payload": NonNullable<Json>,"processed_at"?: string | null,"provider": Database["public"]['Enums']["payment_provider"],"provider_payment_id"?: string | null,"received_at"?: string,"status": Database["public"]['Enums']["provider_event_status"]
                   }
@@ -1021,7 +986,6 @@ isOneToOne: false
                   Row: {
                     "amount": number,"applied_at": string | null,"created_at": string,"currency": string,"failed_at": string | null,"failure_reason": string | null,"id": string,"invoice_id": string,"invoice_item_id": string | null,"organization_id": string | null,"provider": Database["public"]['Enums']["payment_provider"],"provider_refund_id": string | null,"reason": string | null,"requested_at": string,"requested_by": string | null,"status": Database["public"]['Enums']["refund_status"],"succeeded_at": string | null,"updated_at": string,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "amount": number,"applied_at"?: string | null,"created_at"?: string,"currency": string,"failed_at"?: string | null,"failure_reason"?: string | null,"id"?: string,"invoice_id": string,"invoice_item_id"?: string | null,"organization_id"?: string | null,"provider": Database["public"]['Enums']["payment_provider"],"provider_refund_id"?: string | null,"reason"?: string | null,"requested_at"?: string,"requested_by"?: string | null,"status"?: Database["public"]['Enums']["refund_status"],"succeeded_at"?: string | null,"updated_at"?: string,"user_id": string
                   }
@@ -1060,9 +1024,8 @@ isOneToOne: false
           Views: {
             "reconciliation_payments_without_provider_event": {
                   Row: {
-                    "amount_paid": number,"currency": string,"invoice_id": string,"number": string,"organization_id": string | null,"paid_at": string | null,"provider": Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id": string | null,"status": Database["public"]['Enums']["invoice_status"],"user_id": string
+                    "amount_paid": number | null,"currency": string | null,"invoice_id": string | null,"number": string | null,"organization_id": string | null,"paid_at": string | null,"provider": Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id": string | null,"status": Database["public"]['Enums']["invoice_status"] | null,"user_id": string | null
                   }
-                  ComputedFields: never
                   Insert: {
                            "amount_paid"?: number | null,"currency"?: string | null,"invoice_id"?: string | null,"number"?: string | null,"organization_id"?: string | null,"paid_at"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id"?: string | null,"status"?: Database["public"]['Enums']["invoice_status"] | null,"user_id"?: string | null
                          }
@@ -1086,9 +1049,8 @@ isOneToOne: false
                   ]
                 },"reconciliation_provider_events_without_invoice": {
                   Row: {
-                    "action": NonNullable<Json>,"event_id": string,"event_type": string,"id": string,"provider": Database["public"]['Enums']["payment_provider"],"provider_payment_id": string | null,"received_at": string,"status": Database["public"]['Enums']["provider_event_status"]
+                    "action": Json | null,"event_id": string | null,"event_type": string | null,"id": string | null,"provider": Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id": string | null,"received_at": string | null,"status": Database["public"]['Enums']["provider_event_status"] | null
                   }
-                  ComputedFields: never
                   Insert: {
                            "action"?: Json | null,"event_id"?: string | null,"event_type"?: string | null,"id"?: string | null,"provider"?: Database["public"]['Enums']["payment_provider"] | null,"provider_payment_id"?: string | null,"received_at"?: string | null,"status"?: Database["public"]['Enums']["provider_event_status"] | null
                          }
