@@ -1,4 +1,5 @@
 import { benchAuth } from "./auth.ts";
+import { benchDurability } from "./durability.ts";
 import { benchRest } from "./rest.ts";
 import { benchRealtime } from "./realtime.ts";
 import { formatTable, type BenchRow } from "./rows.ts";
@@ -12,10 +13,18 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["auth", benchAuth],
   ["storage and functions", benchStorageAndFunctions],
   ["realtime", benchRealtime],
+  ["durability", benchDurability],
 ];
+/** `npm run bench -- durability` runs only the suites named. */
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !suites.some(([suite]) => suite === name));
+if (unknown.length > 0) {
+  console.error(`unknown bench suite ${unknown.join(", ")}; suites: ${suites.map(([name]) => name).join(", ")}`);
+  process.exit(2);
+}
 
 const rows: BenchRow[] = [];
-for (const [name, suite] of suites) {
+for (const [name, suite] of suites.filter(([suiteName]) => only.length === 0 || only.includes(suiteName))) {
   process.stderr.write(`benchmarking ${name}…\n`);
   rows.push(...(await suite()));
 }

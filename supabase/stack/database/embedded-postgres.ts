@@ -180,9 +180,11 @@ export async function startEmbeddedPostgres(options: {
       "-c", "unix_socket_directories=",
       "-c", "wal_level=logical",
       "-c", "max_connections=200",
-      // A development database: durability against power loss is not worth the write latency.
+      // A development database: durability against power loss is not worth the write latency, so
+      // nothing waits for the disk. synchronous_commit stays on: a commit is answered only once
+      // its WAL is written to the operating system, which keeps it through a crash of PostgreSQL
+      // itself (kill -9, the out-of-memory killer) — `off` would lose the last acknowledged ones.
       "-c", "fsync=off",
-      "-c", "synchronous_commit=off",
       "-c", "full_page_writes=off",
     ],
     // Its own process group: Ctrl-C reaches the stack, which closes its services before it stops

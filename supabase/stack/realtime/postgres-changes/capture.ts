@@ -122,8 +122,8 @@ export class WalCapture {
   }
 
   private async poll(): Promise<number> {
-    // Decoding stops at the last WAL flushed to disk. The embedded server runs with
-    // synchronous_commit=off, where a commit can wait up to three wal_writer_delay (600 ms) for
+    // Decoding stops at the last WAL flushed to disk. On a server with synchronous_commit=off (a
+    // DATABASE_URL may point at one) a commit can wait up to three wal_writer_delay (600 ms) for
     // that; flushing first (only when something was written since) keeps delivery immediate.
     if (this.canFlush) {
       await this.client!.query(
