@@ -21,11 +21,18 @@ export async function prepareDatabase(
   dirs: { migrations: string; seed: string },
   exposedSchemas: string[],
 ): Promise<PreparedDatabase> {
-  return withClient(url, async (client) => {
+  const platform = await withClient(url, async (client) => {
     await client.query("set client_min_messages = warning");
-    const platform = await applyPlatform(client);
+    const applied = await applyPlatform(client);
     const database = client.escapeIdentifier((await client.query("select current_database() as name")).rows[0].name);
     await client.query(`alter database ${database} set pgrst.db_schemas = ${client.escapeLiteral(exposedSchemas.join(", "))}`);
+    return applied;
+  });
+  // A session of their own: the bootstrap sets the roles' search_path (`postgres`: "$user", public,
+  // extensions, as on hosted Supabase) with `alter role`, which only sessions started after it see,
+  // so migrations and seed in the bootstrap's session would miss `extensions` on a new database.
+  return withClient(url, async (client) => {
+    await client.query("set client_min_messages = warning");
     const migrations = await applyMigrations(client, dirs.migrations);
     await client.query(
       `create table if not exists ${stackSchema}.seeded (once boolean primary key default true check (once), seeded_at timestamptz not null default now())`,
