@@ -8,7 +8,8 @@ describe("settings and health", () => {
     const { status, body } = await authFetch("/settings");
     expect(status).toBe(200);
     expect(body).toMatchObject({ disable_signup: false, mailer_autoconfirm: true, phone_autoconfirm: false });
-    expect(body.external).toMatchObject({ email: true, google: false, phone: false, anonymous_users: false });
+    // supabase/config.toml enables Google (its credentials come from the environment).
+    expect(body.external).toMatchObject({ email: true, google: true, phone: false, anonymous_users: false });
   });
 
   it("GET /health names GoTrue", async () => {

@@ -2,10 +2,12 @@ import { readFile } from "node:fs/promises";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
 
+const envReference = /^env\((\w+)\)$/;
+
 /** The Supabase CLI writes `env(NAME)` for values taken from the environment. */
 function substituteEnv(value: unknown): unknown {
   if (typeof value === "string") {
-    const match = /^env\((\w+)\)$/.exec(value);
+    const match = envReference.exec(value);
     return match ? (process.env[match[1]!] ?? "") : value;
   }
   if (Array.isArray(value)) return value.map(substituteEnv);
@@ -121,8 +123,24 @@ const configSchema = z.object({
 
 export type ProjectConfig = z.infer<typeof configSchema>;
 
+/**
+ * An enabled `[auth.external.<provider>]` whose client id, secret, redirect or URL names an unset
+ * variable still starts, with the Supabase CLI's warning for each (its config loader only warns;
+ * the provider stays enabled and fails at sign-in).
+ */
+function warnOfUnsetProviderEnv(raw: unknown, warn: (line: string) => void): void {
+  const external = (raw as { auth?: { external?: Record<string, Record<string, unknown>> } }).auth?.external ?? {};
+  for (const provider of Object.values(external)) {
+    if (provider?.enabled !== true) continue;
+    for (const field of ["client_id", "secret", "redirect_uri", "url"]) {
+      const name = typeof provider[field] === "string" ? envReference.exec(provider[field])?.[1] : undefined;
+      if (name && !process.env[name]) warn(`WARN: environment variable is unset: ${name}`);
+    }
+  }
+}
+
 /** Reads the Supabase CLI's config.toml; sections the stack does not use are kept as they are. */
-export async function loadProjectConfig(file: string): Promise<ProjectConfig> {
+export async function loadProjectConfig(file: string, warn: (line: string) => void = (line) => console.error(line)): Promise<ProjectConfig> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -135,6 +153,7 @@ export async function loadProjectConfig(file: string): Promise<ProjectConfig> {
   } catch (error) {
     throw new Error(`${file} is not valid TOML: ${(error as Error).message}`);
   }
+  warnOfUnsetProviderEnv(raw, warn);
   const result = configSchema.safeParse(substituteEnv(raw));
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
