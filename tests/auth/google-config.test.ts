@@ -36,7 +36,7 @@ describe("Google sign-in in the project's supabase/config.toml", () => {
   });
 
   it("starts with a variable unset, warning as the CLI does, and reports Google enabled", async () => {
-    const env = { ...process.env, [clientIdVariable]: "web-client.apps.googleusercontent.com" };
+    const env: NodeJS.ProcessEnv = { ...process.env, [clientIdVariable]: "web-client.apps.googleusercontent.com" };
     delete env[secretVariable];
     stack = await spawnStack({
       env,
