@@ -29,7 +29,7 @@ export function formatStatus(stack: Stack, figures: { startMs: number; memoryByt
     ["API URL", stack.apiUrl],
     ["REST URL", `${stack.apiUrl}/rest/v1`],
     ["DB URL", stack.dbUrl],
-    ["Inbucket URL", stack.inboxUrl],
+    ["Mailpit URL", stack.inboxUrl],
     ["JWT secret", stack.keys.jwtSecret],
     ["anon key", stack.keys.anonKey],
     ["service_role key", stack.keys.serviceRoleKey],

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { readBody } from "../../gateway/body.ts";
 import type { Inbox, Message } from "./inbox.ts";
+import { inboxPage } from "./inbox-page.ts";
 
 /** Returns true so a route can answer and report that it handled the request in one statement. */
 function send(res: ServerResponse, status: number, body: string, type: string): true {
@@ -10,9 +11,6 @@ function send(res: ServerResponse, status: number, body: string, type: string): 
 }
 
 const sendJson = (res: ServerResponse, status: number, body: unknown) => send(res, status, JSON.stringify(body), "application/json");
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
 
 const size = (message: Message) => Buffer.byteLength(message.HTML) + Buffer.byteLength(message.Text);
 
@@ -68,31 +66,11 @@ function inbucketHeader(message: Message, mailbox: string) {
 
 const mailboxOf = (message: Message) => message.To.map((address) => address.Address.split("@")[0]!.toLowerCase());
 
-function page(inbox: Inbox): string {
-  const rows = inbox
-    .list()
-    .map(
-      (message) =>
-        `<tr><td>${escapeHtml(message.Created.replace("T", " ").slice(0, 19))}</td><td>${escapeHtml(message.To.map((to) => to.Address).join(", "))}</td>` +
-        `<td><a href="/view/${message.ID}.html" target="message">${escapeHtml(message.Subject)}</a></td></tr>`,
-    )
-    .join("\n");
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>Pitlane inbox</title>
-<style>body{font:14px system-ui,sans-serif;margin:0;display:flex;height:100vh}section{overflow:auto;padding:1em}
-#list{flex:1;border-right:1px solid #ddd}#view{flex:1.2}iframe{border:0;width:100%;height:95%}td{padding:.3em .6em;border-bottom:1px solid #eee}</style>
-</head><body>
-<section id="list"><h1>Inbox</h1><p>Every email the local stack sends. JSON: <a href="/api/v1/messages">/api/v1/messages</a></p>
-<table>${rows || "<tr><td>No messages yet.</td></tr>"}</table></section>
-<section id="view"><iframe name="message" title="message"></iframe></section>
-</body></html>`;
-}
-
 /** Answers one request; false when nothing matched, so the caller sends 404. */
 async function route(inbox: Inbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const path = url.pathname.replace(/\/+$/, "") || "/";
   const method = req.method ?? "GET";
-  if (method === "GET" && path === "/") return send(res, 200, page(inbox), "text/html");
+  if (method === "GET" && path === "/") return send(res, 200, inboxPage(inbox.list()), "text/html");
   const view = /^\/view\/([^/]+)\.(html|txt)$/.exec(path);
   if (method === "GET" && view) {
     const message = inbox.get(view[1]!);
