@@ -944,15 +944,41 @@ isOneToOne: true
       referencedColumns: ["id"]
     }
                   ]
-                },"profiles": {
+                },"profile_suspensions": {
                   Row: {
-                    "avatar_url": string | null,"bio": string | null,"city": string | null,"created_at": string,"display_name": string,"headline": string | null,"id": string,"suspended_at": string | null,"suspended_until": string | null,"suspension_reason": string | null,"updated_at": string,"verification_status": Database["public"]['Enums']["verification_status"],"verified_at": string | null
+                    "profile_id": string,"reason": string | null,"suspended_at": string,"suspended_by": string | null,"suspended_until": string | null,"updated_at": string
                   }
                   Insert: {
-                    "avatar_url"?: string | null,"bio"?: string | null,"city"?: string | null,"created_at"?: string,"display_name": string,"headline"?: string | null,"id": string,"suspended_at"?: string | null,"suspended_until"?: string | null,"suspension_reason"?: string | null,"updated_at"?: string,"verification_status"?: Database["public"]['Enums']["verification_status"],"verified_at"?: string | null
+                    "profile_id": string,"reason"?: string | null,"suspended_at"?: string,"suspended_by"?: string | null,"suspended_until"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "avatar_url"?: string | null,"bio"?: string | null,"city"?: string | null,"created_at"?: string,"display_name"?: string,"headline"?: string | null,"id"?: string,"suspended_at"?: string | null,"suspended_until"?: string | null,"suspension_reason"?: string | null,"updated_at"?: string,"verification_status"?: Database["public"]['Enums']["verification_status"],"verified_at"?: string | null
+                    "profile_id"?: string,"reason"?: string | null,"suspended_at"?: string,"suspended_by"?: string | null,"suspended_until"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "profile_suspensions_profile_id_fkey"
+      columns: ["profile_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "profile_suspensions_suspended_by_fkey"
+      columns: ["suspended_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"profiles": {
+                  Row: {
+                    "avatar_url": string | null,"bio": string | null,"city": string | null,"created_at": string,"display_name": string,"headline": string | null,"id": string,"updated_at": string,"verification_status": Database["public"]['Enums']["verification_status"],"verified_at": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "avatar_url"?: string | null,"bio"?: string | null,"city"?: string | null,"created_at"?: string,"display_name": string,"headline"?: string | null,"id": string,"updated_at"?: string,"verification_status"?: Database["public"]['Enums']["verification_status"],"verified_at"?: string | null
+                  }
+                  Update: {
+                    "avatar_url"?: string | null,"bio"?: string | null,"city"?: string | null,"created_at"?: string,"display_name"?: string,"headline"?: string | null,"id"?: string,"updated_at"?: string,"verification_status"?: Database["public"]['Enums']["verification_status"],"verified_at"?: string | null
                   }
                   Relationships: [
                     

@@ -19,18 +19,23 @@ export function callerClient(req: Request): SupabaseClient {
 }
 
 /**
- * A PostgREST error as the function's own: RPC refusals (P0001 → 400, 42501 → 403, no row or
- * P0002 → 404)
+ * A PostgREST error as the function's own: RPC refusals (PTxyz → xyz as PostgREST answers them:
+ * PT404 not found, PT409 conflict; 22023 and check violations → 400, 42501 → 403, no row → 404)
  * and a bad caller token (PGRST30x → 401) keep their message so the app can show it; anything
  * else is unexpected.
  */
 export function fromPostgrest(error: PostgrestError): HttpError | Error {
   if (error.code?.startsWith("PGRST30")) return new HttpError(401, "unauthorized", error.message);
+  const refusal = /^PT(4\d\d)$/.exec(error.code ?? "");
+  if (refusal) return new HttpError(Number(refusal[1]), refusalNames[refusal[1]!] ?? "rejected", error.message);
   if (error.code === "P0001" || error.code === "22023" || error.code === "23514") return new HttpError(400, "rejected", error.message);
   if (error.code === "42501") return new HttpError(403, "forbidden", error.message);
-  if (error.code === "PGRST116" || error.code === "P0002") return new HttpError(404, "not_found", error.message);
+  if (error.code === "PGRST116") return new HttpError(404, "not_found", error.message);
   return new Error(`${error.code}: ${error.message}`);
 }
+
+/** The error codes of the statuses sql/ raises as PTxyz (sql/README.md, "Errors"). */
+const refusalNames: Record<string, string> = { "400": "rejected", "403": "forbidden", "404": "not_found", "409": "conflict" };
 
 /** The signed-in user behind `caller`'s token; 401 for the anon key or a token Auth refuses. */
 export async function requireUser(caller: SupabaseClient): Promise<User> {

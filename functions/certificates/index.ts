@@ -81,13 +81,10 @@ function wantsJwt(req: Request): { jwt: boolean; contentType: string } {
   return { jwt: /application\/(vc\+)?jwt/.test(accept), contentType };
 }
 
-/** Runs an RPC, turning its refusals into the function's errors (P0002 → 404). */
+/** Runs an RPC, turning its refusals into the function's errors (PT404 → 404, …). */
 async function rpc<T>(client: SupabaseClient, fn: string, args: Record<string, unknown>): Promise<T> {
   const { data, error } = await client.rpc(fn, args);
-  if (error) {
-    if (error.code === "P0002") throw new HttpError(404, "not_found", error.message);
-    throw fromPostgrest(error);
-  }
+  if (error) throw fromPostgrest(error);
   return data as T;
 }
 

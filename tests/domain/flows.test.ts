@@ -101,9 +101,9 @@ describe("people and organizations", () => {
       role: "staff",
     });
     const again = await (await signedInPerson("Late Comer")).client.rpc("accept_organization_invitation", { p_code: invitation.code });
-    expect(again.error).toMatchObject({ code: "P0001", message: "this invitation was already accepted" });
+    expect(again.error).toMatchObject({ code: "PT409", message: "this invitation was already accepted" });
     const unknown = await joiner.client.rpc("accept_organization_invitation", { p_code: "ZZZZZZZZZZ" });
-    expect(unknown.error).toMatchObject({ code: "P0002" });
+    expect(unknown.error).toMatchObject({ code: "PT404" });
 
     // A staff member cannot invite: only owners and admins.
     const refused = await joiner.client.rpc("create_organization_invitation", { p_organization_id: org.id });
@@ -142,7 +142,7 @@ describe("events and registrations", () => {
     expect(ok(await outsider.client.from("events").select("id").eq("id", draft.id))).toEqual([]);
     expect(ok(await org.staff.client.from("events").select("id").eq("id", draft.id))).toEqual([{ id: draft.id }]);
     const registering = await outsider.client.rpc("register_for_event", { p_event_id: draft.id });
-    expect(registering.error).toMatchObject({ code: "P0002", message: "event not found" });
+    expect(registering.error).toMatchObject({ code: "PT404", message: "event not found" });
 
     // An outsider cannot publish it.
     expect(ok(await outsider.client.from("events").update({ status: "published" }).eq("id", draft.id).select())).toEqual([]);
@@ -161,18 +161,18 @@ describe("events and registrations", () => {
     const second = ok(await ben.client.rpc("register_for_event", { p_event_id: full.id }));
     expect(second).toMatchObject({ status: "waitlisted" });
     const twice = await ana.client.rpc("register_for_event", { p_event_id: full.id });
-    expect(twice.error).toMatchObject({ code: "P0001", message: "you are already registered for this event" });
+    expect(twice.error).toMatchObject({ code: "PT409", message: "you are already registered for this event" });
 
     // Claiming before any offer is refused and changes nothing.
     const early = await ben.client.rpc("claim_waitlist_offer", { p_registration_id: second.id });
-    expect(early.error).toMatchObject({ code: "P0001" });
+    expect(early.error).toMatchObject({ code: "PT409" });
 
     expect(ok(await ana.client.rpc("cancel_registration", { p_registration_id: first.id, p_reason: "cannot come" }))).toMatchObject({ status: "cancelled" });
     const offered = ok(await ben.client.from("event_registrations").select("status, offer_expires_at").eq("id", second.id).single());
     expect(offered.status).toBe("offered");
     expect(offered.offer_expires_at).not.toBeNull();
     // Someone else cannot claim Ben's offer.
-    expect((await cy.client.rpc("claim_waitlist_offer", { p_registration_id: second.id })).error).toMatchObject({ code: "P0002" });
+    expect((await cy.client.rpc("claim_waitlist_offer", { p_registration_id: second.id })).error).toMatchObject({ code: "PT404" });
     expect(ok(await ben.client.rpc("claim_waitlist_offer", { p_registration_id: second.id }))).toMatchObject({ status: "confirmed" });
 
     // Staff see the event's registrants; a registrant sees only their own.
@@ -183,7 +183,7 @@ describe("events and registrations", () => {
     expect(ok(await cy.client.from("event_registrations").select("id").eq("event_id", full.id))).toEqual([]);
 
     const self = await ben.client.rpc("transfer_registration", { p_registration_id: second.id, p_recipient_id: ben.user.id });
-    expect(self.error).toMatchObject({ code: "P0001", message: "transfer to someone else" });
+    expect(self.error).toMatchObject({ code: "22023", message: "transfer to someone else" });
     const transferred = ok(await ben.client.rpc("transfer_registration", { p_registration_id: second.id, p_recipient_id: cy.user.id }));
     expect(transferred).toMatchObject({ user_id: cy.user.id, transferred_from_user_id: ben.user.id, status: "confirmed" });
     expect(transferred.check_in_token).not.toBe(second.check_in_token);
@@ -225,14 +225,14 @@ describe("events and registrations", () => {
     const registration = ok(await attendee.client.rpc("register_for_event", { p_event_id: day.id }));
 
     const byMember = await org.member.client.rpc("check_in_by_token", { p_token: registration.check_in_token });
-    expect(byMember.error).toMatchObject({ code: "P0002" });
+    expect(byMember.error).toMatchObject({ code: "PT404" });
     const first = ok(await org.staff.client.rpc("check_in_by_token", { p_token: registration.check_in_token }));
     expect(first).toMatchObject({ result: "checked_in", registration_id: registration.id });
     const second = ok(await org.staff.client.rpc("check_in_by_token", { p_token: registration.check_in_token }));
     expect(second).toMatchObject({ result: "already_checked_in", registration_id: registration.id, checked_in_at: first.checked_in_at });
     expect(ok(await attendee.client.from("event_registrations").select("attended_at").eq("id", registration.id).single()).attended_at).not.toBeNull();
     const bogus = await org.staff.client.rpc("check_in_by_token", { p_token: "not-a-token" });
-    expect(bogus.error).toMatchObject({ code: "P0002" });
+    expect(bogus.error).toMatchObject({ code: "PT404" });
   });
 });
 
@@ -327,7 +327,7 @@ describe("certificates through the edge function", () => {
     const absent = await signedInPerson("Abe Absent");
     const registration = ok(await absent.client.rpc("register_for_event", { p_event_id: day.id }));
     const notAttended = await functionError(absent.client.functions.invoke("certificates/issue", { body: { registration_id: registration.id } }));
-    expect(notAttended).toEqual({ status: 400, body: { error: { code: "rejected", message: "a certificate needs a confirmed registration that was checked in" } } });
+    expect(notAttended).toEqual({ status: 409, body: { error: { code: "conflict", message: "a certificate needs a confirmed registration that was checked in" } } });
 
     const both = await functionError(absent.client.functions.invoke("certificates/issue", { body: { registration_id: registration.id, enrollment_id: registration.id } }));
     expect(both.status).toBe(400);

@@ -92,7 +92,7 @@ describe("profiles", () => {
   it("a suspended user reads but cannot create: organizations, registrations, CPD entries", async () => {
     const user = await db.createUser();
     const eventId = await newEvent(null);
-    await db.sql("update public.profiles set suspended_at = now() - interval '1 minute', suspension_reason = 'spam' where id = $1", [user.id]);
+    await db.sql("insert into public.profile_suspensions (profile_id, suspended_at, reason) values ($1, now() - interval '1 minute', 'spam')", [user.id]);
     expect(await db.query(user.claims, "select 1 from public.events where id = $1", [eventId])).toHaveLength(1);
     expect(
       await pgError(db.query(user.claims, "insert into public.organizations (slug, display_name) values ($1, 'X')", [slug("susp")])),
@@ -102,7 +102,7 @@ describe("profiles", () => {
       await pgError(db.query(user.claims, "insert into public.cpd_credit_entries (user_id, activity_title, credits, earned_at) values (auth.uid(), 'x', 1, now())")),
     ).toMatchObject({ code: "42501" });
     // A suspension that ended no longer applies.
-    await db.sql("update public.profiles set suspended_until = now() - interval '1 second' where id = $1", [user.id]);
+    await db.sql("update public.profile_suspensions set suspended_until = now() - interval '1 second' where profile_id = $1", [user.id]);
     expect((await register(user, eventId)).status).toBe("confirmed");
   });
 
@@ -159,15 +159,15 @@ describe("organizations and invitations", () => {
     });
     expect(member).toMatchObject({ role: "staff", invited_by: org.admin.id });
     expect(await pgError(db.rpc(invitee.claims, "accept_organization_invitation", { p_code: emailInvite!.code }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "this invitation was already accepted",
     });
 
     const [codeInvite] = await db.rpc<{ code: string }>(org.owner.claims, "create_organization_invitation", { p_organization_id: org.id });
     const [declined] = await db.rpc<{ status: string }>(stranger.claims, "decline_organization_invitation", { p_code: codeInvite!.code });
     expect(declined!.status).toBe("declined");
-    expect(await pgError(db.rpc(stranger.claims, "accept_organization_invitation", { p_code: codeInvite!.code }))).toMatchObject({ code: "P0001" });
-    expect(await pgError(db.rpc(stranger.claims, "accept_organization_invitation", { p_code: "ZZZZZZZZZZ" }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(stranger.claims, "accept_organization_invitation", { p_code: codeInvite!.code }))).toMatchObject({ code: "PT409" });
+    expect(await pgError(db.rpc(stranger.claims, "accept_organization_invitation", { p_code: "ZZZZZZZZZZ" }))).toMatchObject({ code: "PT404" });
   });
 
   it("invitations expire, cannot make owners, and only admins and owners create them", async () => {
@@ -177,20 +177,20 @@ describe("organizations and invitations", () => {
     expect(await pgError(db.rpc(anon, "create_organization_invitation", { p_organization_id: org.id }))).toMatchObject({ code: "42501" });
     expect(
       await pgError(db.rpc(org.admin.claims, "create_organization_invitation", { p_organization_id: org.id, p_role: "owner" })),
-    ).toMatchObject({ code: "P0001" });
+    ).toMatchObject({ code: "22023" });
     expect(
       await pgError(db.rpc(org.admin.claims, "create_organization_invitation", { p_organization_id: org.id, p_email: org.member.email })),
-    ).toMatchObject({ code: "P0001", message: "that person is already a member of the organization" });
+    ).toMatchObject({ code: "PT409", message: "that person is already a member of the organization" });
     const [invite] = await db.rpc<{ id: string; code: string }>(org.admin.claims, "create_organization_invitation", { p_organization_id: org.id });
     await db.sql("update public.organization_invitations set created_at = now() - interval '20 days', expires_at = now() - interval '1 day' where id = $1", [
       invite!.id,
     ]);
     expect(await pgError(db.rpc(user.claims, "accept_organization_invitation", { p_code: invite!.code }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "this invitation has expired",
     });
     expect(await pgError(db.rpc(org.member.claims, "accept_organization_invitation", { p_code: (await db.rpc<{ code: string }>(org.admin.claims, "create_organization_invitation", { p_organization_id: org.id }))[0]!.code }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "you are already a member of this organization",
     });
   });
@@ -208,7 +208,7 @@ describe("organizations and invitations", () => {
     const outsider = await db.createUser();
     expect(
       await pgError(db.rpc(org.admin.claims, "set_person_in_charge", { p_organization_id: org.id, p_user_id: outsider.id })),
-    ).toMatchObject({ code: "P0002" });
+    ).toMatchObject({ code: "PT404" });
   });
 });
 
@@ -221,27 +221,27 @@ describe("registrations", () => {
     expect(reg.status).toBe("confirmed");
     expect(reg.check_in_token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(await db.sql("select invited_by from public.event_registrations where id = $1", [reg.id])).toEqual([{ invited_by: org.member.id }]);
-    expect(await pgError(register(user, eventId))).toMatchObject({ code: "P0001", message: "you are already registered for this event" });
-    expect(await pgError(register(user, eventId, user.id))).toMatchObject({ code: "P0001" });
+    expect(await pgError(register(user, eventId))).toMatchObject({ code: "PT409", message: "you are already registered for this event" });
+    expect(await pgError(register(user, eventId, user.id))).toMatchObject({ code: "22023" });
 
     const other = await db.createUser();
     const draft = await newEvent(org.id, { status: "draft" });
-    expect(await pgError(register(other, draft))).toMatchObject({ code: "P0002", message: "event not found" });
+    expect(await pgError(register(other, draft))).toMatchObject({ code: "PT404", message: "event not found" });
     const notYet = await newEvent(org.id, { registration_opens_at: new Date(Date.now() + 864e5).toISOString() });
-    expect(await pgError(register(other, notYet))).toMatchObject({ code: "P0001", message: "registration for this event has not opened yet" });
+    expect(await pgError(register(other, notYet))).toMatchObject({ code: "PT409", message: "registration for this event has not opened yet" });
     const over = await newEvent(org.id, {
       registration_opens_at: new Date(Date.now() - 2 * 864e5).toISOString(),
       registration_closes_at: new Date(Date.now() - 864e5).toISOString(),
     });
-    expect(await pgError(register(other, over))).toMatchObject({ code: "P0001", message: "registration for this event has closed" });
+    expect(await pgError(register(other, over))).toMatchObject({ code: "PT409", message: "registration for this event has closed" });
     const closed = await newEvent(org.id, { registration_closed: true });
-    expect(await pgError(register(other, closed))).toMatchObject({ code: "P0001", message: "registration for this event is closed" });
+    expect(await pgError(register(other, closed))).toMatchObject({ code: "PT409", message: "registration for this event is closed" });
     const membersOnly = await newEvent(org.id, { members_only: true });
     expect(await pgError(register(other, membersOnly))).toMatchObject({ code: "42501" });
     expect((await register(org.member, membersOnly)).status).toBe("confirmed");
     expect(await pgError(db.rpc(anon, "register_for_event", { p_event_id: eventId }))).toMatchObject({ code: "42501" });
     await db.sql("update public.events set status = 'cancelled' where id = $1", [closed]);
-    expect(await pgError(register(other, closed))).toMatchObject({ code: "P0001", message: "this event is cancelled" });
+    expect(await pgError(register(other, closed))).toMatchObject({ code: "PT409", message: "this event is cancelled" });
   });
 
   it("paid events hold a seat until it is paid; an unpaid hold expires and frees the seat", async () => {
@@ -281,7 +281,7 @@ describe("registrations", () => {
     expect(again!.paid_at).toEqual(paid!.paid_at);
     // a paid too late, and the seat is gone: refund.
     expect(await pgError(db.rpc(serviceRole, "confirm_registration_payment", { p_registration_id: held.id, p_payment_reference: "late" }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       hint: "the seat was released: refund the payment",
     });
     // The refund hook frees b's seat.
@@ -298,24 +298,24 @@ describe("registrations", () => {
     const regB = await register(b, eventId);
     const regC = await register(c, eventId);
     expect([regA.status, regB.status, regC.status]).toEqual(["confirmed", "waitlisted", "waitlisted"]);
-    expect(await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regB.id }))).toMatchObject({ code: "P0001" });
-    expect(await pgError(db.rpc(b.claims, "cancel_registration", { p_registration_id: regA.id }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regB.id }))).toMatchObject({ code: "PT409" });
+    expect(await pgError(db.rpc(b.claims, "cancel_registration", { p_registration_id: regA.id }))).toMatchObject({ code: "PT404" });
 
     const [cancelled] = await db.rpc<{ status: string; cancelled_by: string }>(a.claims, "cancel_registration", { p_registration_id: regA.id, p_reason: "sick" });
     expect(cancelled).toMatchObject({ status: "cancelled", cancelled_by: a.id });
     expect(await pgError(db.rpc(a.claims, "cancel_registration", { p_registration_id: regA.id }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "this registration is already cancelled",
     });
     expect((await registration(regB.id)).status).toBe("offered");
     expect((await registration(regC.id)).status).toBe("waitlisted");
     // b lets the offer lapse: it passes to c.
     await db.sql("update public.event_registrations set offer_expires_at = now() - interval '1 second' where id = $1", [regB.id]);
-    expect(await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regB.id }))).toMatchObject({ code: "P0001" });
+    expect(await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regB.id }))).toMatchObject({ code: "PT409" });
     await db.rpc(serviceRole, "process_expired_registrations");
     expect((await registration(regB.id)).status).toBe("expired");
     expect((await registration(regC.id)).status).toBe("offered");
-    expect(await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regC.id }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regC.id }))).toMatchObject({ code: "PT404" });
     const [claimed] = await db.rpc<{ status: string }>(c.claims, "claim_waitlist_offer", { p_registration_id: regC.id });
     expect(claimed!.status).toBe("confirmed");
     expect(await counters(eventId)).toMatchObject({ confirmed_count: 1, held_count: 0, waitlist_count: 0 });
@@ -334,8 +334,8 @@ describe("registrations", () => {
     const eventId = await newEvent(org.id);
     const [a, b] = [await db.createUser(), await db.createUser()];
     const reg = await register(a, eventId);
-    expect(await pgError(db.rpc(a.claims, "transfer_registration", { p_registration_id: reg.id, p_recipient_id: a.id }))).toMatchObject({ code: "P0001" });
-    expect(await pgError(db.rpc(b.claims, "transfer_registration", { p_registration_id: reg.id, p_recipient_id: b.id }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(a.claims, "transfer_registration", { p_registration_id: reg.id, p_recipient_id: a.id }))).toMatchObject({ code: "22023" });
+    expect(await pgError(db.rpc(b.claims, "transfer_registration", { p_registration_id: reg.id, p_recipient_id: b.id }))).toMatchObject({ code: "PT404" });
     const [moved] = await db.rpc<{ user_id: string; transferred_from_user_id: string; check_in_token: string }>(a.claims, "transfer_registration", {
       p_registration_id: reg.id,
       p_recipient_id: b.id,
@@ -347,13 +347,13 @@ describe("registrations", () => {
     const c = await db.createUser();
     const regC = await register(c, eventId);
     expect(await pgError(db.rpc(c.claims, "transfer_registration", { p_registration_id: regC.id, p_recipient_id: b.id }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "the recipient is already registered for this event",
     });
     const noTransfers = await newEvent(org.id, { allow_transfers: false });
     const regN = await register(a, noTransfers);
     expect(await pgError(db.rpc(a.claims, "transfer_registration", { p_registration_id: regN.id, p_recipient_id: b.id }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "this event does not allow transfers",
     });
   });
@@ -364,15 +364,15 @@ describe("registrations", () => {
     const [a, b] = [await db.createUser(), await db.createUser()];
     await register(a, eventId);
     await register(b, eventId);
-    expect(await pgError(db.query(org.staff.claims, "update public.events set status = 'draft' where id = $1", [eventId]))).toMatchObject({ code: "P0001" });
-    expect(await pgError(db.query(org.staff.claims, "update public.events set status = 'completed' where id = $1", [eventId]))).toMatchObject({ code: "P0001" });
+    expect(await pgError(db.query(org.staff.claims, "update public.events set status = 'draft' where id = $1", [eventId]))).toMatchObject({ code: "PT409" });
+    expect(await pgError(db.query(org.staff.claims, "update public.events set status = 'completed' where id = $1", [eventId]))).toMatchObject({ code: "PT409" });
     await db.query(org.staff.claims, "update public.events set status = 'cancelled', cancellation_reason = 'venue flooded' where id = $1", [eventId]);
     expect(await db.sql("select distinct status, cancellation_reason from public.event_registrations where event_id = $1", [eventId])).toEqual([
       { status: "cancelled", cancellation_reason: "venue flooded" },
     ]);
     expect(await counters(eventId)).toMatchObject({ confirmed_count: 0, held_count: 0, waitlist_count: 0 });
     expect(await pgError(db.query(org.staff.claims, "update public.events set status = 'published' where id = $1", [eventId]))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "an event cannot go from cancelled to published",
     });
   });
@@ -446,9 +446,9 @@ describe("attendance", () => {
         ...(session ? { p_session_id: session } : {}),
       });
 
-    expect(await pgError(checkIn(user.claims, reg.check_in_token, sessions[0]!.id))).toMatchObject({ code: "P0002" });
-    expect(await pgError(checkIn(org.staff.claims, "not-a-token", sessions[0]!.id))).toMatchObject({ code: "P0002" });
-    expect(await pgError(checkIn(org.staff.claims, reg.check_in_token))).toMatchObject({ code: "P0001", message: "pass the session of this event being checked in" });
+    expect(await pgError(checkIn(user.claims, reg.check_in_token, sessions[0]!.id))).toMatchObject({ code: "PT404" });
+    expect(await pgError(checkIn(org.staff.claims, "not-a-token", sessions[0]!.id))).toMatchObject({ code: "PT404" });
+    expect(await pgError(checkIn(org.staff.claims, reg.check_in_token))).toMatchObject({ code: "22023", message: "pass the session of this event being checked in" });
     const [first] = await checkIn(org.staff.claims, reg.check_in_token, sessions[0]!.id);
     expect(first).toMatchObject({ result: "checked_in" });
     const [second] = await checkIn(org.staff.claims, reg.check_in_token, sessions[0]!.id);
@@ -466,14 +466,14 @@ describe("attendance", () => {
     );
     expect(summary).toMatchObject({ session_id: null, confirmed_count: 1, checked_in_count: 1 });
     expect(perSession.map((s) => s.checked_in_count)).toEqual([1, 1]);
-    expect(await pgError(db.rpc(org.member.claims, "event_attendance_summary", { p_event_id: eventId }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(org.member.claims, "event_attendance_summary", { p_event_id: eventId }))).toMatchObject({ code: "PT404" });
 
     // Not confirmed: refused.
     const waiting = await newEvent(org.id, { capacity: 1, ...soon() });
     await register(await db.createUser(), waiting);
     const late = await register(await db.createUser(), waiting);
     expect(await pgError(db.rpc(org.staff.claims, "check_in_by_token", { p_token: late.check_in_token }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "this registration is not confirmed",
     });
     // Manual check-in by registration id.
@@ -549,7 +549,7 @@ describe("certificates", () => {
   it("issues once for an attended registration; the holder or staff may ask; bulk issue returns the same", async () => {
     const { org, eventId, holder, reg } = await attendedRegistration();
     const stranger = await db.createUser();
-    expect(await pgError(db.rpc(stranger.claims, "issue_certificate", { p_registration_id: reg.id }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(stranger.claims, "issue_certificate", { p_registration_id: reg.id }))).toMatchObject({ code: "PT404" });
     const [first] = await db.rpc<{ id: string; certificate_number: string; verification_code: string; expires_at: Date | null; holder_name: string }>(
       holder.claims,
       "issue_certificate",
@@ -563,13 +563,13 @@ describe("certificates", () => {
     expect(second!.id).toBe(first!.id);
     const bulk = await db.rpc<{ id: string }>(org.staff.claims, "issue_event_certificates", { p_event_id: eventId });
     expect(bulk.map((c) => c.id)).toEqual([first!.id]);
-    expect(await pgError(db.rpc(org.member.claims, "issue_event_certificates", { p_event_id: eventId }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(org.member.claims, "issue_event_certificates", { p_event_id: eventId }))).toMatchObject({ code: "PT404" });
     expect(await pgError(db.rpc(holder.claims, "issue_certificate", {}))).toMatchObject({ code: "22023" });
 
     // Not attended: refused.
     const absent = await register(await db.createUser(), eventId);
     expect(await pgError(db.rpc(org.staff.claims, "issue_certificate", { p_registration_id: absent.id }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "a certificate needs a confirmed registration that was checked in",
     });
   });
@@ -584,18 +584,18 @@ describe("certificates", () => {
     );
     expect(valid).toMatchObject({ holder_name: "Holder Person", title: "Brake Systems Day", issuer_name: "Org", status: "valid" });
 
-    expect(await pgError(db.rpc(org.staff.claims, "set_certificate_expiry", { p_certificate_id: cert!.id, p_expires_at: null }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(org.staff.claims, "set_certificate_expiry", { p_certificate_id: cert!.id, p_expires_at: null }))).toMatchObject({ code: "PT404" });
     await db.sql("update public.certificates set issued_at = now() - interval '2 days' where id = $1", [cert!.id]);
     await db.rpc(org.admin.claims, "set_certificate_expiry", { p_certificate_id: cert!.id, p_expires_at: new Date(Date.now() - 864e5).toISOString() });
     expect((await verify(cert!.verification_code))[0]!.status).toBe("expired");
 
-    expect(await pgError(db.rpc(org.staff.claims, "revoke_certificate", { p_certificate_id: cert!.id, p_reason: "x" }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(org.staff.claims, "revoke_certificate", { p_certificate_id: cert!.id, p_reason: "x" }))).toMatchObject({ code: "PT404" });
     expect(await pgError(db.rpc(org.admin.claims, "revoke_certificate", { p_certificate_id: cert!.id, p_reason: " " }))).toMatchObject({ code: "22023" });
     await db.rpc(org.owner.claims, "revoke_certificate", { p_certificate_id: cert!.id, p_reason: "issued in error" });
     expect((await verify(cert!.verification_code))[0]!.status).toBe("revoked");
-    expect(await pgError(db.rpc(org.owner.claims, "revoke_certificate", { p_certificate_id: cert!.id, p_reason: "again" }))).toMatchObject({ code: "P0001" });
+    expect(await pgError(db.rpc(org.owner.claims, "revoke_certificate", { p_certificate_id: cert!.id, p_reason: "again" }))).toMatchObject({ code: "PT409" });
 
-    expect(await pgError(verify("AAAA-BBBB-CCCC"))).toMatchObject({ code: "P0002" });
+    expect(await pgError(verify("AAAA-BBBB-CCCC"))).toMatchObject({ code: "PT404" });
     expect(await pgError(verify("short"))).toMatchObject({ code: "22023" });
   });
 
@@ -605,14 +605,14 @@ describe("certificates", () => {
       p_registration_id: reg.id,
       p_cpd_cycle: "2025",
     });
-    expect(await pgError(db.rpc(holder.claims, "reissue_certificate", { p_certificate_id: cert!.id, p_cpd_cycle: "2026" }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(holder.claims, "reissue_certificate", { p_certificate_id: cert!.id, p_cpd_cycle: "2026" }))).toMatchObject({ code: "PT404" });
     const [next] = await db.rpc<{ id: string; reissue_of: string; cpd_cycle: string; certificate_number: string }>(org.admin.claims, "reissue_certificate", {
       p_certificate_id: cert!.id,
       p_cpd_cycle: "2026",
     });
     expect(next).toMatchObject({ reissue_of: cert!.id, cpd_cycle: "2026" });
     expect(next!.certificate_number).not.toBe(cert!.certificate_number);
-    expect(await pgError(db.rpc(org.admin.claims, "reissue_certificate", { p_certificate_id: cert!.id, p_cpd_cycle: "2026" }))).toMatchObject({ code: "P0001" });
+    expect(await pgError(db.rpc(org.admin.claims, "reissue_certificate", { p_certificate_id: cert!.id, p_cpd_cycle: "2026" }))).toMatchObject({ code: "PT409" });
 
     const [{ certificate_document: doc }] = (await db.rpc<{ certificate_document: Record<string, unknown> }>(holder.claims, "certificate_document", {
       p_certificate_id: cert!.id,
@@ -620,7 +620,7 @@ describe("certificates", () => {
     expect(doc.body).toBe(`Well done Holder Person: Brake Systems Day (${cert!.verification_code})`);
     expect(doc.verification_url).toMatch(new RegExp(`/certificates/verify/${cert!.verification_code}$`));
     expect(doc.pdf_path).toBe(`${org.id}/${cert!.id}.pdf`);
-    expect(await pgError(db.rpc(org.member.claims, "certificate_document", { p_certificate_id: cert!.id }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(org.member.claims, "certificate_document", { p_certificate_id: cert!.id }))).toMatchObject({ code: "PT404" });
 
     const [{ certificate_open_badge: badge }] = (await db.rpc<{ certificate_open_badge: Record<string, any> }>(org.staff.claims, "certificate_open_badge", {
       p_certificate_id: cert!.id,
@@ -673,7 +673,7 @@ describe("learning", () => {
     const user = await db.createUser();
     const [a] = await db.rpc<{ id: string; status: string }>(user.claims, "enroll_in_course", { p_course_id: free.courseId });
     expect(a!.status).toBe("active");
-    expect(await pgError(db.rpc(user.claims, "enroll_in_course", { p_course_id: free.courseId }))).toMatchObject({ code: "P0001" });
+    expect(await pgError(db.rpc(user.claims, "enroll_in_course", { p_course_id: free.courseId }))).toMatchObject({ code: "PT409" });
     const [b] = await db.rpc<{ id: string; status: string; price_amount: number }>(user.claims, "enroll_in_course", { p_course_id: paid.courseId });
     expect(b).toMatchObject({ status: "pending_payment", price_amount: 250000 });
     expect(await pgError(db.rpc(user.claims, "complete_lesson", { p_lesson_id: paid.l1 }))).toMatchObject({ code: "42501" });
@@ -686,7 +686,7 @@ describe("learning", () => {
     expect(cancelled!.status).toBe("cancelled");
     const draftId = randomUUID();
     await db.sql("insert into public.courses (id, organization_id, slug, title) values ($1, $2, $3, 'Draft')", [draftId, free.org.id, slug("draft")]);
-    expect(await pgError(db.rpc(user.claims, "enroll_in_course", { p_course_id: draftId }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(user.claims, "enroll_in_course", { p_course_id: draftId }))).toMatchObject({ code: "PT404" });
   });
 
   it("grades attempts in the database without revealing answers; limits attempts; completes the course and earns credits", async () => {
@@ -711,7 +711,7 @@ describe("learning", () => {
     expect(Object.keys(first!)).not.toContain("correct");
     const [second] = await submit({ [c.q1]: [c.choices.q1a], [c.q2]: [c.choices.q2c, c.choices.q2a] });
     expect(second).toMatchObject({ score_points: 3, passed: true, attempt_number: 2 });
-    expect(await pgError(submit({}))).toMatchObject({ code: "P0001", message: "you have already passed this assessment" });
+    expect(await pgError(submit({}))).toMatchObject({ code: "PT409", message: "you have already passed this assessment" });
 
     // Lessons: the course completes with the last one, and the credits are in the ledger.
     const [afterOne] = await db.rpc<{ status: string; lessons_completed: number }>(learner.claims, "complete_lesson", { p_lesson_id: c.l1 });
@@ -732,7 +732,7 @@ describe("learning", () => {
       await db.rpc(other.claims, "submit_assessment_attempt", { p_assessment_id: c.assessment, p_answers: "{}" });
     }
     expect(await pgError(db.rpc(other.claims, "submit_assessment_attempt", { p_assessment_id: c.assessment, p_answers: "{}" }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "no attempts left for this assessment",
     });
     const outsider = await db.createUser();
@@ -747,7 +747,7 @@ describe("learning", () => {
     const other = await course();
     expect(
       await pgError(db.sql("insert into public.learning_path_courses (learning_path_id, course_id) values ($1, $2)", [pathId, other.courseId])),
-    ).toMatchObject({ code: "P0001" });
+    ).toMatchObject({ code: "22023" });
     const learner = await db.createUser();
     expect(await db.rpc(learner.claims, "learning_path_progress", { p_learning_path_id: pathId })).toMatchObject([{ course_id: c.courseId, enrollment_status: null }]);
     await db.rpc(learner.claims, "enroll_in_course", { p_course_id: c.courseId });

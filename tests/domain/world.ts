@@ -48,6 +48,17 @@ export async function buildWorld(db: Db): Promise<World> {
   await db.sql("delete from public.profiles where id = $1", [users.orphan.id]);
   // And one without contact details, so the service role can insert those.
   await db.sql("delete from public.profile_contacts where profile_id = $1", [users.other.id]);
+  // The member's full contact details and a suspension scheduled a year ahead (so the member is
+  // still active): rows for the column-level rules of the person's private tables.
+  await db.sql(
+    `update public.profile_contacts
+     set phone = '+62 21 555 0100', address_line1 = 'Jl. Sudirman 1', address_line2 = 'Lantai 2', postal_code = '10210', region = 'DKI Jakarta', country_code = 'ID'
+     where profile_id = $1;
+     insert into public.profile_suspensions (profile_id, suspended_at, suspended_until, reason, suspended_by)
+     values ($1, now() + interval '1 year', now() + interval '2 years', 'scheduled: repeated spam', $2)`
+      .replaceAll("$1", `'${users.member.id}'`)
+      .replaceAll("$2", `'${users.platformAdmin.id}'`),
+  );
 
   const id = () => randomUUID();
   const w = {

@@ -220,7 +220,7 @@ describe("refunds", () => {
     expect(denied.status).toBe(403);
     const stranger = await w.person();
     expect((await invoke(stranger, "payments/refund", { invoice_id: invoiceId, amount: 1000 })).status).toBe(404);
-    expect((await invoke(platformAdmin, "payments/refund", { invoice_id: invoiceId, amount: 999999 })).status).toBe(400);
+    expect((await invoke(platformAdmin, "payments/refund", { invoice_id: invoiceId, amount: 999999 })).status).toBe(409);
 
     const partial = await invoke(platformAdmin, "payments/refund", { invoice_id: invoiceId, amount: 1000, reason: "goodwill" });
     expect(partial.error).toBeNull();
@@ -239,7 +239,7 @@ describe("refunds", () => {
     expect(cancel.error).toBeNull();
     expect(cancel.data).toMatchObject({ status: "pending", amount: 5000 });
     // Twice is refused.
-    expect((await invoke(buyer, "payments/cancel-registration", { registration_id: registrationId })).status).toBe(400);
+    expect((await invoke(buyer, "payments/cancel-registration", { registration_id: registrationId })).status).toBe(409);
     await stripeWebhook(w.stripe.chargeRefunded(paymentIntent, [w.stripe.refunds.get(cancel.data.provider_refund_id)!]));
     expect((await registration(registrationId)).status).toBe("refunded");
     expect((await invoice(invoiceId)).status).toBe("refunded");
@@ -248,7 +248,7 @@ describe("refunds", () => {
     const soon = await registerAndCheckout(late, await w.event(orgId, { refund_cutoff_hours: 48, starts_in_hours: 24 }));
     await stripeWebhook(w.stripe.pay(soon.session.id).completed);
     const refused = await invoke(late, "payments/cancel-registration", { registration_id: soon.registrationId });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(409);
     expect(refused.error.error.message).toMatch(/cut-off/);
     expect((await registration(soon.registrationId)).status).toBe("confirmed");
   });

@@ -136,19 +136,19 @@ describe("writing the ledger", () => {
 
   it("a checkout RPC refuses someone else's registration and bad carts", async () => {
     const [registration] = await stack.db.sql<{ id: string }>(`select id from public.event_registrations where invoice_id = $1`, [invoiceId]);
-    expect(await refused(claims("stranger"), `select public.checkout_event_registration($1)`, [registration!.id])).toBe("P0002");
-    expect(await refused(claims("buyer"), `select public.checkout_event_registration($1)`, [registration!.id])).toBe("P0001");
+    expect(await refused(claims("stranger"), `select public.checkout_event_registration($1)`, [registration!.id])).toBe("PT404");
+    expect(await refused(claims("buyer"), `select public.checkout_event_registration($1)`, [registration!.id])).toBe("PT409");
     expect(await refused(claims("buyer"), `select public.checkout_products('[]'::jsonb)`)).toBe("22023");
-    expect(await refused(claims("buyer"), `select public.checkout_products($1::jsonb)`, [JSON.stringify([{ product_id: hiddenProduct }])])).toBe("P0002");
+    expect(await refused(claims("buyer"), `select public.checkout_products($1::jsonb)`, [JSON.stringify([{ product_id: hiddenProduct }])])).toBe("PT404");
     expect(await refused(anon, `select public.checkout_products('[]'::jsonb)`)).toBe("42501");
   });
 
   it("refunds: the seller's admins and platform admins, not the buyer, staff or other organizations", async () => {
     expect(await refused(claims("buyer"), `select public.request_refund($1, 100)`, [invoiceId])).toBe("42501");
     expect(await refused(claims("staff"), `select public.request_refund($1, 100)`, [invoiceId])).toBe("42501");
-    expect(await refused(claims("otherAdmin"), `select public.request_refund($1, 100)`, [invoiceId])).toBe("P0002");
+    expect(await refused(claims("otherAdmin"), `select public.request_refund($1, 100)`, [invoiceId])).toBe("PT404");
     expect(await refused(claims("platformAdmin"), `select public.request_refund($1, 100)`, [invoiceId])).toBe("allowed");
-    expect(await refused(claims("admin"), `select public.request_refund($1, 5000)`, [invoiceId])).toBe("P0001");
+    expect(await refused(claims("admin"), `select public.request_refund($1, 5000)`, [invoiceId])).toBe("PT409");
   });
 });
 
