@@ -18,9 +18,11 @@ export function callerClient(req: Request): SupabaseClient {
   });
 }
 
+const ptCodes: Record<string, string> = { "400": "rejected", "403": "forbidden", "404": "not_found", "409": "conflict" };
+
 /**
  * A PostgREST error as the function's own: RPC refusals (P0001 → 400, 42501 → 403, no row or
- * P0002 → 404)
+ * P0002 → 404, PTxyz → xyz)
  * and a bad caller token (PGRST30x → 401) keep their message so the app can show it; anything
  * else is unexpected.
  */
@@ -29,6 +31,9 @@ export function fromPostgrest(error: PostgrestError): HttpError | Error {
   if (error.code === "P0001" || error.code === "22023" || error.code === "23514") return new HttpError(400, "rejected", error.message);
   if (error.code === "42501") return new HttpError(403, "forbidden", error.message);
   if (error.code === "PGRST116" || error.code === "P0002") return new HttpError(404, "not_found", error.message);
+  // PTxyz: the status PostgREST answers (PT409 → 409), an RPC's refusal in the new convention.
+  const status = /^PT(4\d\d)$/.exec(error.code ?? "")?.[1];
+  if (status) return new HttpError(Number(status), ptCodes[status] ?? "rejected", error.message);
   return new Error(`${error.code}: ${error.message}`);
 }
 

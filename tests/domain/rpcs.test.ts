@@ -299,12 +299,12 @@ describe("registrations", () => {
     const regC = await register(c, eventId);
     expect([regA.status, regB.status, regC.status]).toEqual(["confirmed", "waitlisted", "waitlisted"]);
     expect(await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regB.id }))).toMatchObject({ code: "P0001" });
-    expect(await pgError(db.rpc(b.claims, "cancel_registration", { p_registration_id: regA.id }))).toMatchObject({ code: "P0002" });
+    expect(await pgError(db.rpc(b.claims, "cancel_registration", { p_registration_id: regA.id }))).toMatchObject({ code: "PT404" });
 
     const [cancelled] = await db.rpc<{ status: string; cancelled_by: string }>(a.claims, "cancel_registration", { p_registration_id: regA.id, p_reason: "sick" });
     expect(cancelled).toMatchObject({ status: "cancelled", cancelled_by: a.id });
     expect(await pgError(db.rpc(a.claims, "cancel_registration", { p_registration_id: regA.id }))).toMatchObject({
-      code: "P0001",
+      code: "PT409",
       message: "this registration is already cancelled",
     });
     expect((await registration(regB.id)).status).toBe("offered");
@@ -682,8 +682,8 @@ describe("learning", () => {
     });
     const [active] = await db.rpc<{ status: string }>(serviceRole, "confirm_course_enrollment_payment", { p_enrollment_id: b!.id, p_payment_reference: "pi_1" });
     expect(active!.status).toBe("active");
-    const [cancelled] = await db.rpc<{ status: string }>(user.claims, "cancel_course_enrollment", { p_enrollment_id: b!.id });
-    expect(cancelled!.status).toBe("cancelled");
+    // Paid: only its refund path cancels it (tests/payments/paid-cancellations.test.ts).
+    expect(await pgError(db.rpc(user.claims, "cancel_course_enrollment", { p_enrollment_id: b!.id }))).toMatchObject({ code: "PT409" });
     const draftId = randomUUID();
     await db.sql("insert into public.courses (id, organization_id, slug, title) values ($1, $2, $3, 'Draft')", [draftId, free.org.id, slug("draft")]);
     expect(await pgError(db.rpc(user.claims, "enroll_in_course", { p_course_id: draftId }))).toMatchObject({ code: "P0002" });

@@ -21,17 +21,8 @@ afterAll(async () => {
 
 const fnUrl = (name: string) => `${w.stack.apiUrl}/functions/v1/${name}`;
 
-async function stripeWebhook(event: object, options: { signature?: string } = {}) {
-  const body = JSON.stringify(event);
-  return post(fnUrl("stripe-webhook"), body, { "stripe-signature": options.signature ?? stripeSignature(body) });
-}
-
-async function invoke<T = any>(person: Person, name: string, body: object): Promise<{ data: T; status: number; error: any }> {
-  const { data, error, response } = await person.client.functions.invoke(name, { body });
-  let detail: unknown = null;
-  if (error) detail = await (error.context as Response).json().catch(() => null);
-  return { data: data as T, status: response?.status ?? 0, error: detail };
-}
+const stripeWebhook = (event: object, options?: { signature?: string }) => w.stripeWebhook(event, options);
+const invoke = <T = any>(person: Person, name: string, body: object) => w.invoke<T>(person, name, body);
 
 async function registration(id: string) {
   const [row] = await w.db.sql(`select * from public.event_registrations where id = $1`, [id]);
@@ -239,7 +230,7 @@ describe("refunds", () => {
     expect(cancel.error).toBeNull();
     expect(cancel.data).toMatchObject({ status: "pending", amount: 5000 });
     // Twice is refused.
-    expect((await invoke(buyer, "payments/cancel-registration", { registration_id: registrationId })).status).toBe(400);
+    expect((await invoke(buyer, "payments/cancel-registration", { registration_id: registrationId })).status).toBe(409);
     await stripeWebhook(w.stripe.chargeRefunded(paymentIntent, [w.stripe.refunds.get(cancel.data.provider_refund_id)!]));
     expect((await registration(registrationId)).status).toBe("refunded");
     expect((await invoice(invoiceId)).status).toBe("refunded");
@@ -248,7 +239,7 @@ describe("refunds", () => {
     const soon = await registerAndCheckout(late, await w.event(orgId, { refund_cutoff_hours: 48, starts_in_hours: 24 }));
     await stripeWebhook(w.stripe.pay(soon.session.id).completed);
     const refused = await invoke(late, "payments/cancel-registration", { registration_id: soon.registrationId });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(409);
     expect(refused.error.error.message).toMatch(/cut-off/);
     expect((await registration(soon.registrationId)).status).toBe("confirmed");
   });

@@ -139,7 +139,7 @@ describe("writing the ledger", () => {
     expect(await refused(claims("stranger"), `select public.checkout_event_registration($1)`, [registration!.id])).toBe("P0002");
     expect(await refused(claims("buyer"), `select public.checkout_event_registration($1)`, [registration!.id])).toBe("P0001");
     expect(await refused(claims("buyer"), `select public.checkout_products('[]'::jsonb)`)).toBe("22023");
-    expect(await refused(claims("buyer"), `select public.checkout_products($1::jsonb)`, [JSON.stringify([{ product_id: hiddenProduct }])])).toBe("P0002");
+    expect(await refused(claims("buyer"), `select public.checkout_products($1::jsonb)`, [JSON.stringify([{ product_id: hiddenProduct }])])).toBe("PT404");
     expect(await refused(anon, `select public.checkout_products('[]'::jsonb)`)).toBe("42501");
   });
 
