@@ -293,13 +293,13 @@ isOneToOne: false
                   ]
                 },"courses": {
                   Row: {
-                    "certificate_template_id": string | null,"cover_image_path": string | null,"cpd_category": string | null,"cpd_credits": number,"created_at": string,"created_by": string | null,"currency": string | null,"description": string | null,"id": string,"is_free": boolean | null,"lesson_count": number,"level": Database["public"]['Enums']["skill_level"],"organization_id": string,"price_amount": number,"published_at": string | null,"slug": string,"status": Database["public"]['Enums']["course_status"],"summary": string | null,"title": string,"updated_at": string
+                    "certificate_template_id": string | null,"cover_image_path": string | null,"cpd_category": string | null,"cpd_credits": number,"created_at": string,"created_by": string | null,"currency": string | null,"description": string | null,"id": string,"is_free": boolean | null,"lesson_count": number,"level": Database["public"]['Enums']["skill_level"],"organization_id": string,"price_amount": number,"published_at": string | null,"refund_window_days": number | null,"slug": string,"status": Database["public"]['Enums']["course_status"],"summary": string | null,"title": string,"updated_at": string
                   }
                   Insert: {
-                    "certificate_template_id"?: string | null,"cover_image_path"?: string | null,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"id"?: string,"is_free"?: never,"lesson_count"?: number,"level"?: Database["public"]['Enums']["skill_level"],"organization_id": string,"price_amount"?: number,"published_at"?: string | null,"slug": string,"status"?: Database["public"]['Enums']["course_status"],"summary"?: string | null,"title": string,"updated_at"?: string
+                    "certificate_template_id"?: string | null,"cover_image_path"?: string | null,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"id"?: string,"is_free"?: never,"lesson_count"?: number,"level"?: Database["public"]['Enums']["skill_level"],"organization_id": string,"price_amount"?: number,"published_at"?: string | null,"refund_window_days"?: number | null,"slug": string,"status"?: Database["public"]['Enums']["course_status"],"summary"?: string | null,"title": string,"updated_at"?: string
                   }
                   Update: {
-                    "certificate_template_id"?: string | null,"cover_image_path"?: string | null,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"id"?: string,"is_free"?: never,"lesson_count"?: number,"level"?: Database["public"]['Enums']["skill_level"],"organization_id"?: string,"price_amount"?: number,"published_at"?: string | null,"slug"?: string,"status"?: Database["public"]['Enums']["course_status"],"summary"?: string | null,"title"?: string,"updated_at"?: string
+                    "certificate_template_id"?: string | null,"cover_image_path"?: string | null,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"id"?: string,"is_free"?: never,"lesson_count"?: number,"level"?: Database["public"]['Enums']["skill_level"],"organization_id"?: string,"price_amount"?: number,"published_at"?: string | null,"refund_window_days"?: number | null,"slug"?: string,"status"?: Database["public"]['Enums']["course_status"],"summary"?: string | null,"title"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -591,13 +591,13 @@ isOneToOne: false
                   ]
                 },"invoice_items": {
                   Row: {
-                    "amount": number | null,"course_enrollment_id": string | null,"created_at": string,"currency": string,"description": string,"event_registration_id": string | null,"fulfilled_at": string | null,"id": string,"invoice_id": string,"kind": Database["public"]['Enums']["invoice_item_kind"],"membership_id": string | null,"organization_id": string | null,"product_id": string | null,"quantity": number,"refunded_at": string | null,"unit_amount": number,"user_id": string
+                    "amount": number | null,"course_enrollment_id": string | null,"created_at": string,"currency": string,"description": string,"event_registration_id": string | null,"fulfilled_at": string | null,"id": string,"invoice_id": string,"kind": Database["public"]['Enums']["invoice_item_kind"],"membership_id": string | null,"organization_id": string | null,"product_id": string | null,"quantity": number,"refunded_at": string | null,"reserved_quantity": number,"unit_amount": number,"user_id": string
                   }
                   Insert: {
-                    "amount"?: never,"course_enrollment_id"?: string | null,"created_at"?: string,"currency": string,"description": string,"event_registration_id"?: string | null,"fulfilled_at"?: string | null,"id"?: string,"invoice_id": string,"kind": Database["public"]['Enums']["invoice_item_kind"],"membership_id"?: string | null,"organization_id"?: string | null,"product_id"?: string | null,"quantity"?: number,"refunded_at"?: string | null,"unit_amount": number,"user_id": string
+                    "amount"?: never,"course_enrollment_id"?: string | null,"created_at"?: string,"currency": string,"description": string,"event_registration_id"?: string | null,"fulfilled_at"?: string | null,"id"?: string,"invoice_id": string,"kind": Database["public"]['Enums']["invoice_item_kind"],"membership_id"?: string | null,"organization_id"?: string | null,"product_id"?: string | null,"quantity"?: number,"refunded_at"?: string | null,"reserved_quantity"?: number,"unit_amount": number,"user_id": string
                   }
                   Update: {
-                    "amount"?: never,"course_enrollment_id"?: string | null,"created_at"?: string,"currency"?: string,"description"?: string,"event_registration_id"?: string | null,"fulfilled_at"?: string | null,"id"?: string,"invoice_id"?: string,"kind"?: Database["public"]['Enums']["invoice_item_kind"],"membership_id"?: string | null,"organization_id"?: string | null,"product_id"?: string | null,"quantity"?: number,"refunded_at"?: string | null,"unit_amount"?: number,"user_id"?: string
+                    "amount"?: never,"course_enrollment_id"?: string | null,"created_at"?: string,"currency"?: string,"description"?: string,"event_registration_id"?: string | null,"fulfilled_at"?: string | null,"id"?: string,"invoice_id"?: string,"kind"?: Database["public"]['Enums']["invoice_item_kind"],"membership_id"?: string | null,"organization_id"?: string | null,"product_id"?: string | null,"quantity"?: number,"refunded_at"?: string | null,"reserved_quantity"?: number,"unit_amount"?: number,"user_id"?: string
                   }
                   Relationships: [
                     {
@@ -908,13 +908,13 @@ isOneToOne: false
                   ]
                 },"products": {
                   Row: {
-                    "created_at": string,"created_by": string | null,"currency": string,"description": string | null,"id": string,"is_active": boolean,"name": string,"price_amount": number,"sku": string,"stock": number | null,"updated_at": string
+                    "created_at": string,"created_by": string | null,"currency": string,"description": string | null,"id": string,"is_active": boolean,"name": string,"price_amount": number,"reserved": number,"sku": string,"stock": number | null,"stock_available": number | null,"updated_at": string
                   }
                   Insert: {
-                    "created_at"?: string,"created_by"?: string | null,"currency": string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"name": string,"price_amount": number,"sku": string,"stock"?: number | null,"updated_at"?: string
+                    "created_at"?: string,"created_by"?: string | null,"currency": string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"name": string,"price_amount": number,"reserved"?: number,"sku": string,"stock"?: number | null,"stock_available"?: never,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"name"?: string,"price_amount"?: number,"sku"?: string,"stock"?: number | null,"updated_at"?: string
+                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"name"?: string,"price_amount"?: number,"reserved"?: number,"sku"?: string,"stock"?: number | null,"stock_available"?: never,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -1232,6 +1232,34 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "course_enrollments"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"cancel_paid_course_enrollment":
+{ Args: { "p_enrollment_id": string,"p_reason"?: string }; Returns: {
+              "amount": number,
+"applied_at": string | null,
+"created_at": string,
+"currency": string,
+"failed_at": string | null,
+"failure_reason": string | null,
+"id": string,
+"invoice_id": string,
+"invoice_item_id": string | null,
+"organization_id": string | null,
+"provider": Database["public"]['Enums']["payment_provider"],
+"provider_refund_id": string | null,
+"reason": string | null,
+"requested_at": string,
+"requested_by": string | null,
+"status": Database["public"]['Enums']["refund_status"],
+"succeeded_at": string | null,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "refunds"
         isOneToOne: true
         isSetofReturn: false
       } },

@@ -3,7 +3,8 @@
 //
 //   POST /payments/checkout             {invoice_id, provider: "stripe"|"faspay", success_url?, cancel_url?, payment_channel?}
 //   POST /payments/refund               {invoice_id, amount?, reason?, invoice_item_id?}   organization or platform admins
-//   POST /payments/cancel-registration  {registration_id, reason?}                         the registrant, under the refund policy
+//   POST /payments/cancel-registration  {registration_id, reason?}                         the registrant, under the event's refund policy
+//   POST /payments/cancel-enrollment    {enrollment_id, reason?}                           the learner, within the course's refund window
 //   POST /payments/expire               service role (a scheduler): expires due invoices and their checkouts
 //
 // Invoices and amounts come from the database (checkout_* RPCs); nothing the caller sends sets a price.
@@ -37,6 +38,11 @@ const Refund = z.object({
 
 const CancelRegistration = z.object({
   registration_id: z.uuid(),
+  reason: z.string().max(500).optional(),
+});
+
+const CancelEnrollment = z.object({
+  enrollment_id: z.uuid(),
   reason: z.string().max(500).optional(),
 });
 
@@ -164,14 +170,21 @@ async function refund(req: Request): Promise<Response> {
   return json(await submitStripeRefund(adminClient(), data as RefundRow));
 }
 
-async function cancelRegistration(req: Request): Promise<Response> {
-  const input = await readJson(req, CancelRegistration);
-  const { data, error } = await callerClient(req).rpc("cancel_paid_registration", {
-    p_registration_id: input.registration_id,
-    p_reason: input.reason ?? null,
-  });
+/** A paid thing cancelled by its buyer through its RPC, which requests the refund this sends. */
+async function cancelForRefund(req: Request, rpc: string, args: Record<string, unknown>): Promise<Response> {
+  const { data, error } = await callerClient(req).rpc(rpc, args);
   if (error) throw fromPostgrest(error);
   return json(await submitStripeRefund(adminClient(), data as RefundRow));
+}
+
+async function cancelRegistration(req: Request): Promise<Response> {
+  const input = await readJson(req, CancelRegistration);
+  return cancelForRefund(req, "cancel_paid_registration", { p_registration_id: input.registration_id, p_reason: input.reason ?? null });
+}
+
+async function cancelEnrollment(req: Request): Promise<Response> {
+  const input = await readJson(req, CancelEnrollment);
+  return cancelForRefund(req, "cancel_paid_course_enrollment", { p_enrollment_id: input.enrollment_id, p_reason: input.reason ?? null });
 }
 
 /** The role in the caller's JWT (the gateway verified its signature). */
@@ -216,9 +229,11 @@ serve(async (req) => {
       return refund(req);
     case "cancel-registration":
       return cancelRegistration(req);
+    case "cancel-enrollment":
+      return cancelEnrollment(req);
     case "expire":
       return expire(req);
     default:
-      throw new HttpError(404, "not_found", "POST /payments/checkout, /refund, /cancel-registration or /expire");
+      throw new HttpError(404, "not_found", "POST /payments/checkout, /refund, /cancel-registration, /cancel-enrollment or /expire");
   }
 });

@@ -21,17 +21,8 @@ afterAll(async () => {
 
 const fnUrl = (name: string) => `${w.stack.apiUrl}/functions/v1/${name}`;
 
-async function stripeWebhook(event: object, options: { signature?: string } = {}) {
-  const body = JSON.stringify(event);
-  return post(fnUrl("stripe-webhook"), body, { "stripe-signature": options.signature ?? stripeSignature(body) });
-}
-
-async function invoke<T = any>(person: Person, name: string, body: object): Promise<{ data: T; status: number; error: any }> {
-  const { data, error, response } = await person.client.functions.invoke(name, { body });
-  let detail: unknown = null;
-  if (error) detail = await (error.context as Response).json().catch(() => null);
-  return { data: data as T, status: response?.status ?? 0, error: detail };
-}
+const stripeWebhook = (event: object, options?: { signature?: string }) => w.stripeWebhook(event, options);
+const invoke = <T = any>(person: Person, name: string, body: object) => w.invoke<T>(person, name, body);
 
 async function registration(id: string) {
   const [row] = await w.db.sql(`select * from public.event_registrations where id = $1`, [id]);

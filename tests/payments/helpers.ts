@@ -10,7 +10,7 @@ import { signedInClient } from "../helpers/auth.ts";
 import { Db, pauseExpiryJob, testPassword } from "../helpers/db.ts";
 import { spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
 import { supabaseClient } from "../helpers/supabase.ts";
-import { FakeFaspay, FakeStripe, faspay, stripeSecretKey, stripeWebhookSecret } from "./fakes.ts";
+import { FakeFaspay, FakeStripe, faspay, stripeSecretKey, stripeSignature, stripeWebhookSecret } from "./fakes.ts";
 
 export interface Person {
   id: string;
@@ -29,6 +29,12 @@ export interface PaymentsWorld {
   /** An organization with `admin` as its admin and `member` as a member. */
   organization(admin: Person, member?: Person): Promise<string>;
   event(organizationId: string, fields?: Partial<EventFields>): Promise<string>;
+  /** An edge function called as `person` through supabase-js: its data, status and error body. */
+  invoke<T = any>(person: Person, name: string, body: object): Promise<{ data: T; status: number; error: any }>;
+  /** An event POSTed to stripe-webhook, signed as Stripe signs it unless `signature` is given. */
+  stripeWebhook(event: object, options?: { signature?: string }): Promise<{ status: number; body: any }>;
+  /** `person` pays an open invoice with Stripe Checkout (payments function, fake Stripe, webhook). */
+  payWithStripe(person: Person, invoiceId: string): Promise<{ paymentIntent: string; answer: { status: number; body: any } }>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +72,17 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
   const service = supabaseClient(stack.serviceRoleKey, { apiUrl: stack.apiUrl });
   const anon = supabaseClient(stack.anonKey, { apiUrl: stack.apiUrl });
 
+  const invoke: PaymentsWorld["invoke"] = async (person, name, body) => {
+    const { data, error, response } = await person.client.functions.invoke(name, { body });
+    let detail: unknown = null;
+    if (error) detail = await (error.context as Response).json().catch(() => null);
+    return { data, status: response?.status ?? 0, error: detail };
+  };
+  const stripeWebhook: PaymentsWorld["stripeWebhook"] = async (event, options = {}) => {
+    const body = JSON.stringify(event);
+    return post(`${stack.apiUrl}/functions/v1/stripe-webhook`, body, { "stripe-signature": options.signature ?? stripeSignature(body) });
+  };
+
   return {
     stack,
     db,
@@ -98,6 +115,15 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
         [id, organizationId, `pay-event-${id.slice(0, 8)}`, f.starts_in_hours, f.capacity, f.price_amount, f.currency, f.refund_cutoff_hours],
       );
       return id;
+    },
+    invoke,
+    stripeWebhook,
+    async payWithStripe(person, invoiceId) {
+      const checkout = await invoke(person, "payments/checkout", { invoice_id: invoiceId, provider: "stripe" });
+      if (checkout.error) throw new Error(`checkout of ${invoiceId}: ${JSON.stringify(checkout.error)}`);
+      const session = [...stripe.sessions.values()].find((s) => s.client_reference_id === invoiceId)!;
+      const { paymentIntent, completed } = stripe.pay(session.id);
+      return { paymentIntent, answer: await stripeWebhook(completed) };
     },
     async stop() {
       await db.end();
