@@ -3,7 +3,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import Stripe from "stripe";
-import { HttpError, requireEnv } from "./http.ts";
+import { z } from "zod";
+import { HttpError, requireEnv, requireSecrets } from "./http.ts";
+import { dateTime, MAX_INTEGER, text, uuid } from "./input.ts";
 import { fromPostgrest } from "./supabase.ts";
 
 /**
@@ -25,6 +27,36 @@ export function stripeClient(): Stripe {
 /** Webhook signatures are checked with Web Crypto: Deno has no Node crypto streams for Stripe. */
 export const stripeCrypto = Stripe.createSubtleCryptoProvider();
 
+/**
+ * What a webhook understood from a provider's event, as apply_provider_event takes it (see its
+ * comment in sql/): checked before it is written, so a value the database cannot take is a 400.
+ */
+export const ProviderAction = z.object({
+  kind: z.enum(["payment", "refund", "expired", "cancelled", "failed", "pending", "ignore"]),
+  invoice_id: uuid.nullish(),
+  invoice_number: text(64).nullish(),
+  provider_reference: text(255).nullish(),
+  provider_payment_id: text(255).nullish(),
+  amount: z.number().int().nonnegative().max(MAX_INTEGER).nullish(),
+  currency: z.string().regex(/^[A-Za-z]{3}$/, { message: "must be a three-letter currency code" }).nullish(),
+  channel: text(100).nullish(),
+  channel_desc: text(200).nullish(),
+  va_number: text(32).nullish(),
+  paid_at: dateTime.nullish(),
+  status_desc: text(500).nullish(),
+  refunds: z
+    .array(
+      z.object({
+        provider_refund_id: text(255, 1),
+        amount: z.number().int().positive().max(MAX_INTEGER),
+        status: text(32).nullish(),
+        refund_id: uuid.nullish(),
+      }),
+    )
+    .max(100)
+    .optional(),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Faspay
 // ---------------------------------------------------------------------------------------------
@@ -38,11 +70,12 @@ export interface FaspayConfig {
 }
 
 export function faspayConfig(): FaspayConfig {
+  const secrets = requireSecrets(["FASPAY_MERCHANT_ID", "FASPAY_USER_ID", "FASPAY_PASSWORD"]);
   return {
-    merchantId: requireEnv("FASPAY_MERCHANT_ID"),
+    merchantId: secrets.FASPAY_MERCHANT_ID,
     merchantName: Deno.env.get("FASPAY_MERCHANT_NAME") || "Pitlane",
-    userId: requireEnv("FASPAY_USER_ID"),
-    password: Deno.env.get("FASPAY_PASSWORD") || requireEnv("FASPAY_SECRET"),
+    userId: secrets.FASPAY_USER_ID,
+    password: secrets.FASPAY_PASSWORD,
     apiBase: Deno.env.get("FASPAY_API_BASE") || "https://xpress-sandbox.faspay.co.id",
   };
 }
@@ -80,6 +113,17 @@ export interface RefundRow {
   status: string;
   provider: string;
   provider_refund_id: string | null;
+}
+
+/**
+ * Before a refund is requested: a Stripe invoice's refund goes to Stripe, so without its secret key
+ * the request stops here (503 naming it) instead of leaving a refund requested that nothing sends.
+ * `client` reads the invoice as the caller; one they cannot see is the RPC's to refuse.
+ */
+export async function assertRefundSendable(client: SupabaseClient, invoiceId: string | null | undefined): Promise<void> {
+  if (!invoiceId) return;
+  const { data } = await client.from("invoices").select("provider").eq("id", invoiceId).maybeSingle();
+  if (data?.provider === "stripe") requireEnv("STRIPE_SECRET_KEY");
 }
 
 /**

@@ -24,7 +24,8 @@
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { corsHeaders, HttpError, json, readJson, serve } from "../_shared/http.ts";
+import { corsHeaders, HttpError, json, serve } from "../_shared/http.ts";
+import { dateTime, parseInput, pathSegments, readJson, readQuery, text, uuid } from "../_shared/input.ts";
 import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
 import { type CertificateDocument, type CertificateImages, renderCertificatePdf } from "./pdf.ts";
 import { issuerKey, JWKS_PATH, jwks, signCredential } from "./signing.ts";
@@ -56,8 +57,7 @@ interface PdfLink {
   expires_in: number;
 }
 
-const uuid = z.uuid({ message: "must be a UUID" });
-const cycle = z.string().trim().min(1).max(40).optional();
+const cycle = text(40).trim().min(1).optional();
 
 const issueInput = z
   .object({ registration_id: uuid.optional(), enrollment_id: uuid.optional(), cpd_cycle: cycle })
@@ -65,29 +65,26 @@ const issueInput = z
     message: "pass exactly one of registration_id and enrollment_id",
   });
 const issueEventInput = z.object({ event_id: uuid, cpd_cycle: cycle });
-const reissueInput = z.object({ certificate_id: uuid, cpd_cycle: z.string().trim().min(1).max(40) });
-const revokeInput = z.object({ certificate_id: uuid, reason: z.string().trim().min(1).max(500) });
-const expiryInput = z.object({ certificate_id: uuid, expires_at: z.iso.datetime({ offset: true }).nullable() });
+const reissueInput = z.object({ certificate_id: uuid, cpd_cycle: text(40).trim().min(1) });
+const revokeInput = z.object({ certificate_id: uuid, reason: text(500).trim().min(1) });
+const expiryInput = z.object({ certificate_id: uuid, expires_at: dateTime.nullable() });
 const idInput = z.object({ certificate_id: uuid });
-const codeInput = z.object({ code: z.string().trim().min(1).max(64) });
+const codeInput = z.object({ code: text(64).trim().min(1) });
 const badgeFormat = z.object({ format: z.enum(["json", "jwt"], { message: 'format must be "json" or "jwt"' }).optional() });
 
 /** The badge's form: ?format= decides, then the Accept header; JSON-LD unless a JWT is asked for. */
 function wantsJwt(req: Request): { jwt: boolean; contentType: string } {
-  const { format } = parse(badgeFormat, Object.fromEntries(new URL(req.url).searchParams));
+  const { format } = readQuery(req, badgeFormat);
   const accept = (req.headers.get("Accept") ?? "").toLowerCase();
   const contentType = accept.includes("application/vc+jwt") ? "application/vc+jwt" : "application/jwt";
   if (format) return { jwt: format === "jwt", contentType };
   return { jwt: /application\/(vc\+)?jwt/.test(accept), contentType };
 }
 
-/** Runs an RPC, turning its refusals into the function's errors (P0002 → 404). */
+/** Runs an RPC, turning its refusals into the function's errors. */
 async function rpc<T>(client: SupabaseClient, fn: string, args: Record<string, unknown>): Promise<T> {
   const { data, error } = await client.rpc(fn, args);
-  if (error) {
-    if (error.code === "P0002") throw new HttpError(404, "not_found", error.message);
-    throw fromPostgrest(error);
-  }
+  if (error) throw fromPostgrest(error);
   return data as T;
 }
 
@@ -167,19 +164,9 @@ async function readCertificate(caller: SupabaseClient, id: string): Promise<Cert
   return data as CertificateRow;
 }
 
-/** Fields from the path and query string, checked like a JSON body. */
-function parse<T>(schema: z.ZodType<T>, values: Record<string, string>): T {
-  const parsed = schema.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new HttpError(400, "invalid_request", `${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`);
-  }
-  return parsed.data;
-}
-
 /** POST routes read the JSON body; GET routes the query string. */
 function input<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
-  return req.method === "GET" ? Promise.resolve(parse(schema, Object.fromEntries(new URL(req.url).searchParams))) : readJson(req, schema);
+  return req.method === "GET" ? Promise.resolve(readQuery(req, schema)) : readJson(req, schema);
 }
 
 function requireMethod(req: Request, ...methods: string[]): void {
@@ -190,7 +177,7 @@ function requireMethod(req: Request, ...methods: string[]): void {
 
 serve(async (req) => {
   // /certificates/<route...>, as Supabase passes the path (the function's name first).
-  const segments = new URL(req.url).pathname.split("/").filter(Boolean).slice(1).map(decodeURIComponent);
+  const segments = pathSegments(req);
   const [first, second] = segments;
 
   // The issuer's public key, for verifiers of the VC-JWT (its `kid` points here): public data, the
@@ -252,20 +239,20 @@ serve(async (req) => {
 
   if (first === "verify" && segments.length <= 2) {
     requireMethod(req, "GET", "POST");
-    const { code } = second ? parse(codeInput, { code: second }) : await input(req, codeInput);
+    const { code } = second ? parseInput(codeInput, { code: second }) : await input(req, codeInput);
     const rows = await rpc<Record<string, unknown>[]>(caller, "verify_certificate", { p_code: code });
     return json({ verification: rows[0] });
   }
 
   if (first && second === "pdf" && segments.length === 2) {
     requireMethod(req, "GET", "POST");
-    const { certificate_id } = parse(idInput, { certificate_id: first });
+    const { certificate_id } = parseInput(idInput, { certificate_id: first });
     return json(await withPdf(caller, await readCertificate(caller, certificate_id)));
   }
 
   if (first && second === "badge" && segments.length === 2) {
     requireMethod(req, "GET", "POST");
-    const { certificate_id } = parse(idInput, { certificate_id: first });
+    const { certificate_id } = parseInput(idInput, { certificate_id: first });
     const { jwt, contentType } = wantsJwt(req);
     // The key first: without it there is no verifiable form to hand out (503), whoever asks.
     const key = jwt ? await issuerKey() : undefined;

@@ -8,9 +8,11 @@
 //
 // Invoices and amounts come from the database (checkout_* RPCs); nothing the caller sends sets a price.
 import { z } from "zod";
-import { HttpError, json, readJson, serve } from "../_shared/http.ts";
+import { HttpError, json, serve } from "../_shared/http.ts";
+import { amount, pathSegments, readJson, text, uuid } from "../_shared/input.ts";
 import { callersInvoice } from "../_shared/invoices.ts";
 import {
+  assertRefundSendable,
   faspayConfig,
   faspayDate,
   faspaySignature,
@@ -20,24 +22,27 @@ import {
 } from "../_shared/payments.ts";
 import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
 
+/** Where a provider sends the payer back: an http(s) URL of a sensible length. */
+const returnTo = text(2048).pipe(z.url({ protocol: /^https?$/, message: "must be an http or https URL" }));
+
 const Checkout = z.object({
-  invoice_id: z.uuid(),
+  invoice_id: uuid,
   provider: z.enum(["stripe", "faspay"]),
-  success_url: z.url().optional(),
-  cancel_url: z.url().optional(),
+  success_url: returnTo.optional(),
+  cancel_url: returnTo.optional(),
   payment_channel: z.string().regex(/^[0-9]{3}$/).optional(),
 });
 
 const Refund = z.object({
-  invoice_id: z.uuid(),
-  amount: z.number().int().positive().optional(),
-  reason: z.string().max(500).optional(),
-  invoice_item_id: z.uuid().optional(),
+  invoice_id: uuid,
+  amount: amount.optional(),
+  reason: text(500).optional(),
+  invoice_item_id: uuid.optional(),
 });
 
 const CancelRegistration = z.object({
-  registration_id: z.uuid(),
-  reason: z.string().max(500).optional(),
+  registration_id: uuid,
+  reason: text(500).optional(),
 });
 
 interface InvoiceItem {
@@ -154,7 +159,9 @@ async function checkout(req: Request): Promise<Response> {
 
 async function refund(req: Request): Promise<Response> {
   const input = await readJson(req, Refund);
-  const { data, error } = await callerClient(req).rpc("request_refund", {
+  const caller = callerClient(req);
+  await assertRefundSendable(caller, input.invoice_id);
+  const { data, error } = await caller.rpc("request_refund", {
     p_invoice_id: input.invoice_id,
     p_amount: input.amount ?? null,
     p_reason: input.reason ?? null,
@@ -166,7 +173,10 @@ async function refund(req: Request): Promise<Response> {
 
 async function cancelRegistration(req: Request): Promise<Response> {
   const input = await readJson(req, CancelRegistration);
-  const { data, error } = await callerClient(req).rpc("cancel_paid_registration", {
+  const caller = callerClient(req);
+  const { data: registration } = await caller.from("event_registrations").select("invoice_id").eq("id", input.registration_id).maybeSingle();
+  await assertRefundSendable(caller, registration?.invoice_id);
+  const { data, error } = await caller.rpc("cancel_paid_registration", {
     p_registration_id: input.registration_id,
     p_reason: input.reason ?? null,
   });
@@ -190,17 +200,21 @@ async function expire(req: Request): Promise<Response> {
   const { data, error } = await adminClient().rpc("expire_due_invoices");
   if (error) throw fromPostgrest(error);
   const expired = (data ?? []) as Array<{ id: string; provider: string | null; provider_reference: string | null }>;
-  const stripe = expired.some((invoice) => invoice.provider === "stripe") ? stripeClient() : undefined;
+  const stripeSessions = expired.filter((invoice) => invoice.provider === "stripe" && invoice.provider_reference);
   let closed = 0;
-  for (const invoice of expired) {
-    if (invoice.provider !== "stripe" || !invoice.provider_reference) continue;
-    // A session already completed or expired refuses; the invoice is expired either way, and a
-    // payment that still arrives is applied or refunded by the webhook.
-    try {
-      await stripe!.checkout.sessions.expire(invoice.provider_reference);
-      closed++;
-    } catch (cause) {
-      console.warn(`could not expire Stripe session ${invoice.provider_reference}: ${cause instanceof Error ? cause.message : cause}`);
+  if (stripeSessions.length > 0 && !Deno.env.get("STRIPE_SECRET_KEY")) {
+    console.warn(`STRIPE_SECRET_KEY is not set: ${stripeSessions.length} Stripe checkout sessions of expired invoices stay open`);
+  } else if (stripeSessions.length > 0) {
+    const stripe = stripeClient();
+    for (const invoice of stripeSessions) {
+      // A session already completed or expired refuses; the invoice is expired either way, and a
+      // payment that still arrives is applied or refunded by the webhook.
+      try {
+        await stripe.checkout.sessions.expire(invoice.provider_reference!);
+        closed++;
+      } catch (cause) {
+        console.warn(`could not expire Stripe session ${invoice.provider_reference}: ${cause instanceof Error ? cause.message : cause}`);
+      }
     }
   }
   return json({ expired: expired.map((invoice) => invoice.id), stripe_sessions_expired: closed });
@@ -208,8 +222,8 @@ async function expire(req: Request): Promise<Response> {
 
 serve(async (req) => {
   if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "use POST");
-  const action = new URL(req.url).pathname.split("/").filter(Boolean).at(-1);
-  switch (action) {
+  const route = pathSegments(req).join("/");
+  switch (route) {
     case "checkout":
       return checkout(req);
     case "refund":

@@ -3,11 +3,12 @@
 // <owner id>/<invoice id>.pdf, and signed as the caller, so the bucket's policy decides.
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import { z } from "zod";
-import { HttpError, json, readJson, serve } from "../_shared/http.ts";
+import { HttpError, json, serve } from "../_shared/http.ts";
+import { readJson, uuid } from "../_shared/input.ts";
 import { callersInvoice } from "../_shared/invoices.ts";
 import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
 
-const Input = z.object({ invoice_id: z.uuid(), expires_in: z.number().int().min(10).max(86400).optional() });
+const Input = z.object({ invoice_id: uuid, expires_in: z.number().int().min(10).max(86400).optional() });
 
 interface Invoice {
   id: string;
