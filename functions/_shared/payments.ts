@@ -1,12 +1,11 @@
 // Shared by the payments, stripe-webhook, faspay-webhook and receipts functions: the Stripe client
 // (fetch + SubtleCrypto, as Deno needs), Faspay's signatures, and sending a refund to Stripe.
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { SupabaseClient } from "@supabase/supabase-js";
 import Stripe from "stripe";
 import { z } from "zod";
 import { HttpError, requireEnv, requireSecrets } from "./http.ts";
 import { dateTime, MAX_INTEGER, text, uuid } from "./input.ts";
-import { fromPostgrest } from "./supabase.ts";
+import { type Client, fromPostgrest, type Row } from "./supabase.ts";
 
 /**
  * The Stripe SDK on fetch. STRIPE_API_BASE (e.g. http://127.0.0.1:4242) points it at another
@@ -106,21 +105,14 @@ export function fromFaspayDate(value: string | undefined): string | undefined {
 // Refunds
 // ---------------------------------------------------------------------------------------------
 
-export interface RefundRow {
-  id: string;
-  invoice_id: string;
-  amount: number;
-  status: string;
-  provider: string;
-  provider_refund_id: string | null;
-}
+export type RefundRow = Row<"refunds">;
 
 /**
  * Before a refund is requested: a Stripe invoice's refund goes to Stripe, so without its secret key
  * the request stops here (503 naming it) instead of leaving a refund requested that nothing sends.
  * `client` reads the invoice as the caller; one they cannot see is the RPC's to refuse.
  */
-export async function assertRefundSendable(client: SupabaseClient, invoiceId: string | null | undefined): Promise<void> {
+export async function assertRefundSendable(client: Client, invoiceId: string | null | undefined): Promise<void> {
   if (!invoiceId) return;
   const { data } = await client.from("invoices").select("provider").eq("id", invoiceId).maybeSingle();
   if (data?.provider === "stripe") requireEnv("STRIPE_SECRET_KEY");
@@ -131,7 +123,7 @@ export async function assertRefundSendable(client: SupabaseClient, invoiceId: st
  * records it as pending; the webhook records it as succeeded when Stripe confirms. A refund
  * Stripe refuses is recorded as failed and reported as a 502.
  */
-export async function submitStripeRefund(admin: SupabaseClient, refund: RefundRow): Promise<RefundRow> {
+export async function submitStripeRefund(admin: Client, refund: RefundRow): Promise<RefundRow> {
   if (refund.provider !== "stripe" || refund.status !== "requested") return refund;
   const { data: invoice, error } = await admin.from("invoices").select("id, number, provider_payment_id").eq("id", refund.invoice_id).single();
   if (error) throw fromPostgrest(error);
@@ -140,7 +132,7 @@ export async function submitStripeRefund(admin: SupabaseClient, refund: RefundRo
   try {
     const created = await stripeClient().refunds.create(
       {
-        payment_intent: invoice.provider_payment_id,
+        payment_intent: invoice.provider_payment_id ?? undefined,
         amount: refund.amount,
         metadata: { refund_id: refund.id, invoice_id: invoice.id, invoice_number: invoice.number },
       },
@@ -152,11 +144,12 @@ export async function submitStripeRefund(admin: SupabaseClient, refund: RefundRo
   }
   const { data, error: markError } = await admin.rpc("mark_refund_submitted", {
     p_refund_id: refund.id,
-    p_provider_refund_id: providerRefundId,
-    p_failure: failure,
+    // null when Stripe refused: the generated types cannot say that an argument takes null.
+    p_provider_refund_id: providerRefundId as string,
+    p_failure: failure ?? undefined,
   });
   if (markError) throw fromPostgrest(markError);
   if (failure) throw new HttpError(502, "provider_error", `Stripe refused the refund: ${failure}`);
-  return data as RefundRow;
+  return data;
 }
 

@@ -1,18 +1,30 @@
 import { createClient, type PostgrestError, type SupabaseClient, type User } from "@supabase/supabase-js";
+import type { Database } from "../../clients/database.types.ts";
+
+export type { Database };
 import { HttpError, requireEnv } from "./http.ts";
+
+/**
+ * A client typed by the schema (clients/database.types.ts, made by `npm run gen:types`): a table,
+ * column or RPC argument a migration removed or renamed fails `npm run typecheck` here.
+ */
+export type Client = SupabaseClient<Database>;
+
+/** A table's row as the schema defines it. */
+export type Row<Table extends keyof Database["public"]["Tables"]> = Database["public"]["Tables"][Table]["Row"];
 
 const noSession = { auth: { persistSession: false, autoRefreshToken: false } };
 
 /** Bypasses RLS: only for work the function has already authorized (webhooks, issuing files). */
-export function adminClient(): SupabaseClient {
-  return createClient(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_SERVICE_ROLE_KEY"), noSession);
+export function adminClient(): Client {
+  return createClient<Database>(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_SERVICE_ROLE_KEY"), noSession);
 }
 
 /** Acts as the caller, so RLS and the RPCs' own checks decide what they may do. */
-export function callerClient(req: Request): SupabaseClient {
+export function callerClient(req: Request): Client {
   const authorization = req.headers.get("Authorization");
   if (!authorization) throw new HttpError(401, "unauthorized", "sign in first: the Authorization header is missing");
-  return createClient(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_ANON_KEY"), {
+  return createClient<Database>(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_ANON_KEY"), {
     ...noSession,
     global: { headers: { Authorization: authorization } },
   });
@@ -42,7 +54,7 @@ export function fromPostgrest(error: PostgrestError): HttpError | Error {
 }
 
 /** The signed-in user behind `caller`'s token; 401 for the anon key or a token Auth refuses. */
-export async function requireUser(caller: SupabaseClient): Promise<User> {
+export async function requireUser(caller: Client): Promise<User> {
   const { data } = await caller.auth.getUser();
   if (!data.user) throw new HttpError(401, "unauthorized", "sign in first");
   return data.user;

@@ -16,11 +16,10 @@ import {
   faspayConfig,
   faspayDate,
   faspaySignature,
-  type RefundRow,
   stripeClient,
   submitStripeRefund,
 } from "../_shared/payments.ts";
-import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
+import { adminClient, callerClient, type Database, fromPostgrest, type Row } from "../_shared/supabase.ts";
 
 /** Where a provider sends the payer back: an http(s) URL of a sensible length. */
 const returnTo = text(2048).pipe(z.url({ protocol: /^https?$/, message: "must be an http or https URL" }));
@@ -45,28 +44,14 @@ const CancelRegistration = z.object({
   reason: text(500).optional(),
 });
 
-interface InvoiceItem {
-  description: string;
-  quantity: number;
-  unit_amount: number;
-  amount: number;
-}
+/** The invoice as checkout reads it: the schema's columns, with its items embedded. */
+type Invoice = Pick<
+  Row<"invoices">,
+  "id" | "number" | "user_id" | "status" | "currency" | "total_amount" | "description" | "provider" | "provider_reference" | "checkout_url" | "va_number" | "expires_at"
+> & { invoice_items: Array<Pick<Row<"invoice_items">, "description" | "quantity" | "unit_amount" | "amount">> };
 
-interface Invoice {
-  id: string;
-  number: string;
-  user_id: string;
-  status: string;
-  currency: string;
-  total_amount: number;
-  description: string | null;
-  provider: string | null;
-  provider_reference: string | null;
-  checkout_url: string | null;
-  va_number: string | null;
-  expires_at: string;
-  invoice_items: InvoiceItem[];
-}
+/** What a checkout records on the invoice (attach_invoice_checkout's arguments but the invoice's id). */
+type CheckoutAttachment = Omit<Database["public"]["Functions"]["attach_invoice_checkout"]["Args"], "p_invoice_id">;
 
 const returnUrl = () => Deno.env.get("PAYMENTS_RETURN_URL") || "http://localhost:3000/invoices";
 
@@ -89,7 +74,7 @@ async function checkout(req: Request): Promise<Response> {
 
   const admin = adminClient();
   const expiresAt = new Date(invoice.expires_at);
-  let attach: Record<string, unknown>;
+  let attach: CheckoutAttachment;
   if (input.provider === "stripe") {
     // Stripe takes 30 minutes to 24 hours: a shorter seat hold still ends the invoice on time, and
     // a payment after that is applied if the seat is still free, refunded otherwise.
@@ -109,7 +94,7 @@ async function checkout(req: Request): Promise<Response> {
       success_url: input.success_url ?? `${returnUrl()}/${invoice.id}?paid=1`,
       cancel_url: input.cancel_url ?? `${returnUrl()}/${invoice.id}`,
     });
-    attach = { p_provider: "stripe", p_provider_reference: session.id, p_checkout_url: session.url, p_channel: "card", p_channel_desc: "Stripe Checkout" };
+    attach = { p_provider: "stripe", p_provider_reference: session.id, p_checkout_url: session.url ?? undefined, p_channel: "card", p_channel_desc: "Stripe Checkout" };
   } else {
     if (invoice.currency !== "IDR") throw new HttpError(400, "rejected", "Faspay takes IDR invoices only");
     const faspay = faspayConfig();
@@ -146,15 +131,15 @@ async function checkout(req: Request): Promise<Response> {
     attach = {
       p_provider: "faspay",
       p_provider_reference: answer.trx_id,
-      p_checkout_url: answer.redirect_url ?? null,
-      p_channel: input.payment_channel ?? null,
+      p_checkout_url: answer.redirect_url,
+      p_channel: input.payment_channel,
       p_channel_desc: input.payment_channel ? "Virtual account" : "Faspay Xpress",
-      p_va_number: va && /^[0-9]{4,32}$/.test(va) ? va : null,
+      p_va_number: va && /^[0-9]{4,32}$/.test(va) ? va : undefined,
     };
   }
   const { data: attached, error: attachError } = await admin.rpc("attach_invoice_checkout", { p_invoice_id: invoice.id, ...attach });
   if (attachError) throw fromPostgrest(attachError);
-  return json(checkoutView(attached as Invoice));
+  return json(checkoutView(attached));
 }
 
 async function refund(req: Request): Promise<Response> {
@@ -163,12 +148,12 @@ async function refund(req: Request): Promise<Response> {
   await assertRefundSendable(caller, input.invoice_id);
   const { data, error } = await caller.rpc("request_refund", {
     p_invoice_id: input.invoice_id,
-    p_amount: input.amount ?? null,
-    p_reason: input.reason ?? null,
-    p_invoice_item_id: input.invoice_item_id ?? null,
+    p_amount: input.amount,
+    p_reason: input.reason,
+    p_invoice_item_id: input.invoice_item_id,
   });
   if (error) throw fromPostgrest(error);
-  return json(await submitStripeRefund(adminClient(), data as RefundRow));
+  return json(await submitStripeRefund(adminClient(), data));
 }
 
 async function cancelRegistration(req: Request): Promise<Response> {
@@ -178,10 +163,10 @@ async function cancelRegistration(req: Request): Promise<Response> {
   await assertRefundSendable(caller, registration?.invoice_id);
   const { data, error } = await caller.rpc("cancel_paid_registration", {
     p_registration_id: input.registration_id,
-    p_reason: input.reason ?? null,
+    p_reason: input.reason,
   });
   if (error) throw fromPostgrest(error);
-  return json(await submitStripeRefund(adminClient(), data as RefundRow));
+  return json(await submitStripeRefund(adminClient(), data));
 }
 
 /** The role in the caller's JWT (the gateway verified its signature). */
@@ -199,7 +184,7 @@ async function expire(req: Request): Promise<Response> {
   if (jwtRole(req) !== "service_role") throw new HttpError(403, "forbidden", "only the service role expires invoices");
   const { data, error } = await adminClient().rpc("expire_due_invoices");
   if (error) throw fromPostgrest(error);
-  const expired = (data ?? []) as Array<{ id: string; provider: string | null; provider_reference: string | null }>;
+  const expired = data ?? [];
   const stripeSessions = expired.filter((invoice) => invoice.provider === "stripe" && invoice.provider_reference);
   let closed = 0;
   if (stripeSessions.length > 0 && !Deno.env.get("STRIPE_SECRET_KEY")) {

@@ -8,7 +8,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { errorResponse, HttpError, json, requireSecrets, serve } from "../_shared/http.ts";
 import { parseInput, readText, text } from "../_shared/input.ts";
-import { ProviderAction, type RefundRow, stripeClient, stripeCrypto, submitStripeRefund } from "../_shared/payments.ts";
+import { ProviderAction, stripeClient, stripeCrypto, submitStripeRefund } from "../_shared/payments.ts";
 import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
 
 type Action = Record<string, unknown> & { kind: string };
@@ -136,7 +136,7 @@ serve(async (req) => {
   // The money could not be kept (the seat went while the payer was paying): send it back.
   if (result.needs_refund && result.refund_id) {
     const { data: refund } = await admin.from("refunds").select("*").eq("id", result.refund_id).single();
-    if (refund) await submitStripeRefund(admin, refund as RefundRow).catch((cause) => console.error("stripe-webhook: automatic refund failed", cause));
+    if (refund) await submitStripeRefund(admin, refund).catch((cause) => console.error("stripe-webhook: automatic refund failed", cause));
   }
   return json({ received: true, ...result });
 });
