@@ -4,7 +4,7 @@
 // (never 5xx) and write nothing: every table of `public` and `storage` reads the same afterwards.
 // FUZZ_SEED=<n> replays a run; FUZZ_ROUNDS=<n> makes it longer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signJwt } from "../helpers/supabase.ts";
+import { accessTokenForEmail } from "../helpers/auth.ts";
 import { faspay, faspaySignature, stripeEvent, stripeSignature } from "../payments/fakes.ts";
 import { paymentsWorld, type PaymentsWorld } from "../payments/helpers.ts";
 
@@ -35,12 +35,6 @@ let w: PaymentsWorld;
 let real: { invoices: string[]; registrations: string[]; certificates: string[]; events: string[]; codes: string[]; billNumbers: string[] };
 let tokens: { admin: string; member: string; garbage: string };
 
-async function tokenFor(email: string): Promise<string> {
-  const [user] = await w.db.sql(`select id from auth.users where email = $1`, [email]);
-  const now = Math.floor(Date.now() / 1000);
-  return signJwt({ sub: user!.id, email, role: "authenticated", aud: "authenticated", iat: now, exp: now + 3600 }, w.stack.jwtSecret);
-}
-
 const ids = async (query: string) => (await w.db.sql(query)).map((row) => String(Object.values(row)[0]));
 
 beforeAll(async () => {
@@ -56,8 +50,8 @@ beforeAll(async () => {
   expect(Object.values(real).every((rows) => rows.length > 0)).toBe(true);
   tokens = {
     // A platform admin and a plain member: callers the RPCs would let far in.
-    admin: await tokenFor("admin@pitlane.test"),
-    member: await tokenFor("member01@example.test"),
+    admin: await accessTokenForEmail(w.db, "admin@pitlane.test", w.stack),
+    member: await accessTokenForEmail(w.db, "member01@example.test", w.stack),
     garbage: "Bearer.not.a-jwt",
   };
 });

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Db, pauseExpiryJob } from "../helpers/db.ts";
 import { freePort, projectRoot, spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
-import { signJwt } from "../helpers/supabase.ts";
+import { accessTokenForEmail } from "../helpers/auth.ts";
 
 let stack: SpawnedStack;
 let db: Db;
@@ -33,11 +33,7 @@ afterAll(async () => {
   await rm(functionsDir, { recursive: true, force: true });
 });
 
-async function tokenFor(email: string): Promise<string> {
-  const [user] = await db.sql(`select id from auth.users where email = $1`, [email]);
-  const now = Math.floor(Date.now() / 1000);
-  return signJwt({ sub: user!.id, email, role: "authenticated", aud: "authenticated", iat: now, exp: now + 3600 }, stack.jwtSecret);
-}
+const tokenFor = (email: string) => accessTokenForEmail(db, email, stack);
 
 async function call(name: string, options: { method?: string; token?: string; body?: unknown } = {}) {
   const response = await fetch(`${stack.apiUrl}/functions/v1/${name}`, {
