@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /** Browsers call functions directly; on Supabase the function itself answers CORS. */
 export const corsHeaders: Record<string, string> = {
   "Access-Control-Allow-Origin": "*",
@@ -18,11 +16,25 @@ export class HttpError extends Error {
   }
 }
 
-/** An environment variable the function cannot work without. */
+/**
+ * Secrets the function cannot work without. Any missing, the request answers 503 naming them all
+ * (each function lists its secrets in its secrets.json, which the local stack reports at start).
+ */
+export function requireSecrets<Name extends string>(names: Name[]): Record<Name, string> {
+  const missing = names.filter((name) => !Deno.env.get(name));
+  if (missing.length > 0) {
+    throw new HttpError(
+      503,
+      "not_configured",
+      `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set: add ${missing.length === 1 ? "it" : "them"} to functions/.env locally, or with \`supabase secrets set\` on Supabase`,
+    );
+  }
+  return Object.fromEntries(names.map((name) => [name, Deno.env.get(name)!])) as Record<Name, string>;
+}
+
+/** One secret the function cannot work without (see requireSecrets). */
 export function requireEnv(name: string): string {
-  const value = Deno.env.get(name);
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
+  return requireSecrets([name])[name];
 }
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -31,20 +43,6 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 
 export function errorResponse(status: number, code: string, message: string): Response {
   return json({ error: { code, message } }, status);
-}
-
-/** The request's JSON body checked against `schema`; anything else is a 400 naming the first problem. */
-export async function readJson<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
-  const body = await req.json().catch(() => {
-    throw new HttpError(400, "invalid_json", "the request body must be JSON");
-  });
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    throw new HttpError(400, "invalid_request", `${where}${issue.message}`);
-  }
-  return parsed.data;
 }
 
 /**

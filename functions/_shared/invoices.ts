@@ -1,7 +1,7 @@
 // Shared by the payments and receipts functions: reading the caller's own invoice.
-import type { SupabaseClient, User } from "@supabase/supabase-js";
+import type { User } from "@supabase/supabase-js";
 import { HttpError } from "./http.ts";
-import { callerClient, fromPostgrest, requireUser } from "./supabase.ts";
+import { callerClient, type Client, fromPostgrest, requireUser } from "./supabase.ts";
 
 /**
  * The signed-in caller, their client and their own invoice with `columns` (which include user_id),
@@ -12,7 +12,7 @@ export async function callersInvoice<T extends { user_id: string }>(
   req: Request,
   invoiceId: string,
   columns: string,
-): Promise<{ caller: SupabaseClient; user: User; invoice: T }> {
+): Promise<{ caller: Client; user: User; invoice: T }> {
   const caller = callerClient(req);
   const user = await requireUser(caller);
   const { data: invoice, error } = await caller.from("invoices").select(columns).eq("id", invoiceId).maybeSingle<T>();

@@ -1,10 +1,11 @@
 // Shared by the payments, stripe-webhook, faspay-webhook and receipts functions: the Stripe client
 // (fetch + SubtleCrypto, as Deno needs), Faspay's signatures, and sending a refund to Stripe.
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { SupabaseClient } from "@supabase/supabase-js";
 import Stripe from "stripe";
-import { HttpError, requireEnv } from "./http.ts";
-import { fromPostgrest } from "./supabase.ts";
+import { z } from "zod";
+import { HttpError, requireEnv, requireSecrets } from "./http.ts";
+import { dateTime, MAX_INTEGER, text, uuid } from "./input.ts";
+import { type Client, fromPostgrest, type Row } from "./supabase.ts";
 
 /**
  * The Stripe SDK on fetch. STRIPE_API_BASE (e.g. http://127.0.0.1:4242) points it at another
@@ -25,6 +26,36 @@ export function stripeClient(): Stripe {
 /** Webhook signatures are checked with Web Crypto: Deno has no Node crypto streams for Stripe. */
 export const stripeCrypto = Stripe.createSubtleCryptoProvider();
 
+/**
+ * What a webhook understood from a provider's event, as apply_provider_event takes it (see its
+ * comment in sql/): checked before it is written, so a value the database cannot take is a 400.
+ */
+export const ProviderAction = z.object({
+  kind: z.enum(["payment", "refund", "expired", "cancelled", "failed", "pending", "ignore"]),
+  invoice_id: uuid.nullish(),
+  invoice_number: text(64).nullish(),
+  provider_reference: text(255).nullish(),
+  provider_payment_id: text(255).nullish(),
+  amount: z.number().int().nonnegative().max(MAX_INTEGER).nullish(),
+  currency: z.string().regex(/^[A-Za-z]{3}$/, { message: "must be a three-letter currency code" }).nullish(),
+  channel: text(100).nullish(),
+  channel_desc: text(200).nullish(),
+  va_number: text(32).nullish(),
+  paid_at: dateTime.nullish(),
+  status_desc: text(500).nullish(),
+  refunds: z
+    .array(
+      z.object({
+        provider_refund_id: text(255, 1),
+        amount: z.number().int().positive().max(MAX_INTEGER),
+        status: text(32).nullish(),
+        refund_id: uuid.nullish(),
+      }),
+    )
+    .max(100)
+    .optional(),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Faspay
 // ---------------------------------------------------------------------------------------------
@@ -38,11 +69,12 @@ export interface FaspayConfig {
 }
 
 export function faspayConfig(): FaspayConfig {
+  const secrets = requireSecrets(["FASPAY_MERCHANT_ID", "FASPAY_USER_ID", "FASPAY_PASSWORD"]);
   return {
-    merchantId: requireEnv("FASPAY_MERCHANT_ID"),
+    merchantId: secrets.FASPAY_MERCHANT_ID,
     merchantName: Deno.env.get("FASPAY_MERCHANT_NAME") || "Pitlane",
-    userId: requireEnv("FASPAY_USER_ID"),
-    password: Deno.env.get("FASPAY_PASSWORD") || requireEnv("FASPAY_SECRET"),
+    userId: secrets.FASPAY_USER_ID,
+    password: secrets.FASPAY_PASSWORD,
     apiBase: Deno.env.get("FASPAY_API_BASE") || "https://xpress-sandbox.faspay.co.id",
   };
 }
@@ -73,13 +105,17 @@ export function fromFaspayDate(value: string | undefined): string | undefined {
 // Refunds
 // ---------------------------------------------------------------------------------------------
 
-export interface RefundRow {
-  id: string;
-  invoice_id: string;
-  amount: number;
-  status: string;
-  provider: string;
-  provider_refund_id: string | null;
+export type RefundRow = Row<"refunds">;
+
+/**
+ * Before a refund is requested: a Stripe invoice's refund goes to Stripe, so without its secret key
+ * the request stops here (503 naming it) instead of leaving a refund requested that nothing sends.
+ * `client` reads the invoice as the caller; one they cannot see is the RPC's to refuse.
+ */
+export async function assertRefundSendable(client: Client, invoiceId: string | null | undefined): Promise<void> {
+  if (!invoiceId) return;
+  const { data } = await client.from("invoices").select("provider").eq("id", invoiceId).maybeSingle();
+  if (data?.provider === "stripe") requireEnv("STRIPE_SECRET_KEY");
 }
 
 /**
@@ -87,7 +123,7 @@ export interface RefundRow {
  * records it as pending; the webhook records it as succeeded when Stripe confirms. A refund
  * Stripe refuses is recorded as failed and reported as a 502.
  */
-export async function submitStripeRefund(admin: SupabaseClient, refund: RefundRow): Promise<RefundRow> {
+export async function submitStripeRefund(admin: Client, refund: RefundRow): Promise<RefundRow> {
   if (refund.provider !== "stripe" || refund.status !== "requested") return refund;
   const { data: invoice, error } = await admin.from("invoices").select("id, number, provider_payment_id").eq("id", refund.invoice_id).single();
   if (error) throw fromPostgrest(error);
@@ -96,7 +132,7 @@ export async function submitStripeRefund(admin: SupabaseClient, refund: RefundRo
   try {
     const created = await stripeClient().refunds.create(
       {
-        payment_intent: invoice.provider_payment_id,
+        payment_intent: invoice.provider_payment_id ?? undefined,
         amount: refund.amount,
         metadata: { refund_id: refund.id, invoice_id: invoice.id, invoice_number: invoice.number },
       },
@@ -108,11 +144,12 @@ export async function submitStripeRefund(admin: SupabaseClient, refund: RefundRo
   }
   const { data, error: markError } = await admin.rpc("mark_refund_submitted", {
     p_refund_id: refund.id,
-    p_provider_refund_id: providerRefundId,
-    p_failure: failure,
+    // null when Stripe refused: the generated types cannot say that an argument takes null.
+    p_provider_refund_id: providerRefundId as string,
+    p_failure: failure ?? undefined,
   });
   if (markError) throw fromPostgrest(markError);
   if (failure) throw new HttpError(502, "provider_error", `Stripe refused the refund: ${failure}`);
-  return data as RefundRow;
+  return data;
 }
 

@@ -22,10 +22,10 @@
 //
 // `pdf` is { path, signed_url, expires_in }. Errors are { error: { code, message } }.
 
-import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import { corsHeaders, HttpError, json, readJson, serve } from "../_shared/http.ts";
-import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
+import { corsHeaders, HttpError, json, serve } from "../_shared/http.ts";
+import { dateTime, parseInput, pathSegments, readJson, readQuery, text, uuid } from "../_shared/input.ts";
+import { adminClient, callerClient, type Client, type Database, fromPostgrest, type Row } from "../_shared/supabase.ts";
 import { type CertificateDocument, type CertificateImages, renderCertificatePdf } from "./pdf.ts";
 import { issuerKey, JWKS_PATH, jwks, signCredential } from "./signing.ts";
 
@@ -36,19 +36,10 @@ const SIGNED_URL_SECONDS = Number(Deno.env.get("CERTIFICATES_SIGNED_URL_SECONDS"
 /** Bulk issue makes at most this many PDFs at once. */
 const BULK_CONCURRENCY = 4;
 
-interface CertificateRow {
-  id: string;
-  certificate_number: string;
-  verification_code: string;
-  organization_id: string | null;
-  holder_id: string;
-  holder_name: string;
-  title: string;
-  pdf_path: string | null;
-  revoked_at: string | null;
-  expires_at: string | null;
-  [column: string]: unknown;
-}
+type CertificateRow = Row<"certificates">;
+
+/** The database's functions, their arguments and results, as the generated types describe them. */
+type Functions = Database["public"]["Functions"];
 
 interface PdfLink {
   path: string;
@@ -56,8 +47,7 @@ interface PdfLink {
   expires_in: number;
 }
 
-const uuid = z.uuid({ message: "must be a UUID" });
-const cycle = z.string().trim().min(1).max(40).optional();
+const cycle = text(40).trim().min(1).optional();
 
 const issueInput = z
   .object({ registration_id: uuid.optional(), enrollment_id: uuid.optional(), cpd_cycle: cycle })
@@ -65,31 +55,32 @@ const issueInput = z
     message: "pass exactly one of registration_id and enrollment_id",
   });
 const issueEventInput = z.object({ event_id: uuid, cpd_cycle: cycle });
-const reissueInput = z.object({ certificate_id: uuid, cpd_cycle: z.string().trim().min(1).max(40) });
-const revokeInput = z.object({ certificate_id: uuid, reason: z.string().trim().min(1).max(500) });
-const expiryInput = z.object({ certificate_id: uuid, expires_at: z.iso.datetime({ offset: true }).nullable() });
+const reissueInput = z.object({ certificate_id: uuid, cpd_cycle: text(40).trim().min(1) });
+const revokeInput = z.object({ certificate_id: uuid, reason: text(500).trim().min(1) });
+const expiryInput = z.object({ certificate_id: uuid, expires_at: dateTime.nullable() });
 const idInput = z.object({ certificate_id: uuid });
-const codeInput = z.object({ code: z.string().trim().min(1).max(64) });
+const codeInput = z.object({ code: text(64).trim().min(1) });
 const badgeFormat = z.object({ format: z.enum(["json", "jwt"], { message: 'format must be "json" or "jwt"' }).optional() });
 
 /** The badge's form: ?format= decides, then the Accept header; JSON-LD unless a JWT is asked for. */
 function wantsJwt(req: Request): { jwt: boolean; contentType: string } {
-  const { format } = parse(badgeFormat, Object.fromEntries(new URL(req.url).searchParams));
+  const { format } = readQuery(req, badgeFormat);
   const accept = (req.headers.get("Accept") ?? "").toLowerCase();
   const contentType = accept.includes("application/vc+jwt") ? "application/vc+jwt" : "application/jwt";
   if (format) return { jwt: format === "jwt", contentType };
   return { jwt: /application\/(vc\+)?jwt/.test(accept), contentType };
 }
 
-/** Runs an RPC, turning its refusals into the function's errors (PT404 → 404, …). */
-async function rpc<T>(client: SupabaseClient, fn: string, args: Record<string, unknown>): Promise<T> {
-  const { data, error } = await client.rpc(fn, args);
+/** Runs an RPC, turning its refusals into the function's errors. */
+async function rpc<Fn extends keyof Functions>(client: Client, fn: Fn, args: Functions[Fn]["Args"]): Promise<Functions[Fn]["Returns"]> {
+  // supabase-js cannot resolve its overloads for a name still generic here; the signature above is the check.
+  const { data, error } = await client.rpc(fn as keyof Functions, args as never);
   if (error) throw fromPostgrest(error);
-  return data as T;
+  return data as Functions[Fn]["Returns"];
 }
 
 /** Downloads an object of the template's organization; anything else is not ours to print. */
-async function download(admin: SupabaseClient, bucket: string, path: string | null, folder: string): Promise<Uint8Array | undefined> {
+async function download(admin: Client, bucket: string, path: string | null, folder: string): Promise<Uint8Array | undefined> {
   if (!path) return undefined;
   if (!path.startsWith(`${folder}/`) || path.includes("..")) {
     console.warn(`certificates: ignored ${bucket}/${path}, which is outside ${folder}/`);
@@ -107,9 +98,10 @@ async function download(admin: SupabaseClient, bucket: string, path: string | nu
  * Makes and stores the PDF of a certificate the caller may read, unless it exists already.
  * certificate_document() runs as the caller: it is the authorization for the writes that follow.
  */
-async function ensurePdf(caller: SupabaseClient, certificate: CertificateRow): Promise<string> {
+async function ensurePdf(caller: Client, certificate: CertificateRow): Promise<string> {
   if (certificate.pdf_path) return certificate.pdf_path;
-  const doc = await rpc<CertificateDocument>(caller, "certificate_document", { p_certificate_id: certificate.id });
+  // jsonb, which the generated types leave as Json: its shape is certificate_document()'s.
+  const doc = (await rpc(caller, "certificate_document", { p_certificate_id: certificate.id })) as unknown as CertificateDocument;
   const admin = adminClient();
   const folder = doc.issuer.id ?? "platform";
   const [signature, background, logo] = await Promise.all([
@@ -124,20 +116,20 @@ async function ensurePdf(caller: SupabaseClient, certificate: CertificateRow): P
     upsert: true,
   });
   if (upload.error) throw new Error(`storing ${doc.pdf_path}: ${upload.error.message}`);
-  const attached = await rpc<CertificateRow>(admin, "attach_certificate_pdf", { p_certificate_id: certificate.id, p_pdf_path: doc.pdf_path });
+  const attached = await rpc(admin, "attach_certificate_pdf", { p_certificate_id: certificate.id, p_pdf_path: doc.pdf_path });
   certificate.pdf_path = attached.pdf_path;
   certificate.pdf_generated_at = attached.pdf_generated_at;
   return doc.pdf_path;
 }
 
 /** A signed URL made as the caller: the bucket's policy (holder or staff) decides once more. */
-async function signedLink(caller: SupabaseClient, path: string): Promise<PdfLink> {
+async function signedLink(caller: Client, path: string): Promise<PdfLink> {
   const { data, error } = await caller.storage.from(BUCKET).createSignedUrl(path, SIGNED_URL_SECONDS);
   if (error || !data) throw new Error(`signing ${path}: ${error?.message ?? "no URL"}`);
   return { path, signed_url: data.signedUrl, expires_in: SIGNED_URL_SECONDS };
 }
 
-async function withPdf(caller: SupabaseClient, certificate: CertificateRow) {
+async function withPdf(caller: Client, certificate: CertificateRow) {
   const path = await ensurePdf(caller, certificate);
   return { certificate, pdf: await signedLink(caller, path) };
 }
@@ -157,26 +149,16 @@ async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
 }
 
 /** The certificate row as the caller sees it (RLS: holder, the organization's staff). */
-async function readCertificate(caller: SupabaseClient, id: string): Promise<CertificateRow> {
+async function readCertificate(caller: Client, id: string): Promise<CertificateRow> {
   const { data, error } = await caller.from("certificates").select("*").eq("id", id).maybeSingle();
   if (error) throw fromPostgrest(error);
   if (!data) throw new HttpError(404, "not_found", "certificate not found");
-  return data as CertificateRow;
-}
-
-/** Fields from the path and query string, checked like a JSON body. */
-function parse<T>(schema: z.ZodType<T>, values: Record<string, string>): T {
-  const parsed = schema.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new HttpError(400, "invalid_request", `${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`);
-  }
-  return parsed.data;
+  return data;
 }
 
 /** POST routes read the JSON body; GET routes the query string. */
 function input<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
-  return req.method === "GET" ? Promise.resolve(parse(schema, Object.fromEntries(new URL(req.url).searchParams))) : readJson(req, schema);
+  return req.method === "GET" ? Promise.resolve(readQuery(req, schema)) : readJson(req, schema);
 }
 
 function requireMethod(req: Request, ...methods: string[]): void {
@@ -187,7 +169,7 @@ function requireMethod(req: Request, ...methods: string[]): void {
 
 serve(async (req) => {
   // /certificates/<route...>, as Supabase passes the path (the function's name first).
-  const segments = new URL(req.url).pathname.split("/").filter(Boolean).slice(1).map(decodeURIComponent);
+  const segments = pathSegments(req);
   const [first, second] = segments;
 
   // The issuer's public key, for verifiers of the VC-JWT (its `kid` points here): public data, the
@@ -202,10 +184,10 @@ serve(async (req) => {
   if (first === "issue" && segments.length === 1) {
     requireMethod(req, "POST");
     const body = await input(req, issueInput);
-    const certificate = await rpc<CertificateRow>(caller, "issue_certificate", {
-      p_registration_id: body.registration_id ?? null,
-      p_enrollment_id: body.enrollment_id ?? null,
-      p_cpd_cycle: body.cpd_cycle ?? null,
+    const certificate = await rpc(caller, "issue_certificate", {
+      p_registration_id: body.registration_id,
+      p_enrollment_id: body.enrollment_id,
+      p_cpd_cycle: body.cpd_cycle,
     });
     return json(await withPdf(caller, certificate));
   }
@@ -213,9 +195,9 @@ serve(async (req) => {
   if (first === "issue-event" && segments.length === 1) {
     requireMethod(req, "POST");
     const body = await input(req, issueEventInput);
-    const certificates = await rpc<CertificateRow[]>(caller, "issue_event_certificates", {
+    const certificates = await rpc(caller, "issue_event_certificates", {
       p_event_id: body.event_id,
-      p_cpd_cycle: body.cpd_cycle ?? null,
+      p_cpd_cycle: body.cpd_cycle,
     });
     return json({ certificates: await mapLimited(certificates, BULK_CONCURRENCY, (certificate) => withPdf(caller, certificate)) });
   }
@@ -223,7 +205,7 @@ serve(async (req) => {
   if (first === "reissue" && segments.length === 1) {
     requireMethod(req, "POST");
     const body = await input(req, reissueInput);
-    const certificate = await rpc<CertificateRow>(caller, "reissue_certificate", {
+    const certificate = await rpc(caller, "reissue_certificate", {
       p_certificate_id: body.certificate_id,
       p_cpd_cycle: body.cpd_cycle,
     });
@@ -233,41 +215,43 @@ serve(async (req) => {
   if (first === "revoke" && segments.length === 1) {
     requireMethod(req, "POST");
     const body = await input(req, revokeInput);
-    const certificate = await rpc<CertificateRow>(caller, "revoke_certificate", { p_certificate_id: body.certificate_id, p_reason: body.reason });
+    const certificate = await rpc(caller, "revoke_certificate", { p_certificate_id: body.certificate_id, p_reason: body.reason });
     return json({ certificate });
   }
 
   if (first === "expiry" && segments.length === 1) {
     requireMethod(req, "POST");
     const body = await input(req, expiryInput);
-    const certificate = await rpc<CertificateRow>(caller, "set_certificate_expiry", {
+    const certificate = await rpc(caller, "set_certificate_expiry", {
       p_certificate_id: body.certificate_id,
-      p_expires_at: body.expires_at,
+      // null clears the expiry: the generated types cannot say that an argument takes null.
+      p_expires_at: body.expires_at as string,
     });
     return json({ certificate });
   }
 
   if (first === "verify" && segments.length <= 2) {
     requireMethod(req, "GET", "POST");
-    const { code } = second ? parse(codeInput, { code: second }) : await input(req, codeInput);
-    const rows = await rpc<Record<string, unknown>[]>(caller, "verify_certificate", { p_code: code });
+    const { code } = second ? parseInput(codeInput, { code: second }) : await input(req, codeInput);
+    const rows = await rpc(caller, "verify_certificate", { p_code: code });
     return json({ verification: rows[0] });
   }
 
   if (first && second === "pdf" && segments.length === 2) {
     requireMethod(req, "GET", "POST");
-    const { certificate_id } = parse(idInput, { certificate_id: first });
+    const { certificate_id } = parseInput(idInput, { certificate_id: first });
     return json(await withPdf(caller, await readCertificate(caller, certificate_id)));
   }
 
   if (first && second === "badge" && segments.length === 2) {
     requireMethod(req, "GET", "POST");
-    const { certificate_id } = parse(idInput, { certificate_id: first });
+    const { certificate_id } = parseInput(idInput, { certificate_id: first });
     const { jwt, contentType } = wantsJwt(req);
     // The key first: without it there is no verifiable form to hand out (503), whoever asks.
     const key = jwt ? await issuerKey() : undefined;
     // The OpenBadgeCredential as certificate_open_badge() builds it for the caller (holder or staff).
-    const credential = await rpc<Record<string, unknown>>(caller, "certificate_open_badge", { p_certificate_id: certificate_id });
+    // jsonb: the OpenBadgeCredential as certificate_open_badge() builds it.
+    const credential = (await rpc(caller, "certificate_open_badge", { p_certificate_id: certificate_id })) as Record<string, unknown>;
     if (!key) {
       // JSON-LD without an embedded proof: the VC-JWT form below is its proof (an external proof).
       return json(credential, 200, {

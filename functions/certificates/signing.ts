@@ -19,7 +19,8 @@ export interface IssuerKey {
   kid: string;
   /** The public JWK as published (no private members), its `kid` the key's URL. */
   publicJwk: JWK;
-  privateKey: CryptoKey | Uint8Array;
+  /** As jose imports it: its CryptoKey type, which stays jose's when Node's types are loaded too. */
+  privateKey: Awaited<ReturnType<typeof importJWK>>;
 }
 
 /** The public members of each key type: everything else (d, p, q, dp, dq, qi, oth) stays private. */
@@ -58,7 +59,7 @@ async function loadKey(source: string): Promise<IssuerKey> {
   if (typeof jwk.d !== "string") throw notConfigured(`${SIGNING_KEY_ENV} has no private part ("d"): it must be the private JWK`);
   const members = jwk as Record<string, unknown>;
   const publicJwk = Object.fromEntries(PUBLIC_MEMBERS[jwk.kty!]!.flatMap((name) => (members[name] === undefined ? [] : [[name, members[name]]]))) as JWK;
-  let privateKey: CryptoKey | Uint8Array;
+  let privateKey: IssuerKey["privateKey"];
   try {
     privateKey = await importJWK({ ...jwk, alg }, alg);
   } catch (error) {

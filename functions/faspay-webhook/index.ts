@@ -7,26 +7,43 @@
 // response_desc, response_date}.
 import { z } from "zod";
 import { errorResponse, HttpError, json, serve } from "../_shared/http.ts";
-import { faspayConfig, faspayDate, faspaySignature, fromFaspayDate, sameSignature } from "../_shared/payments.ts";
+import { MAX_INTEGER, parseInput, readText, text } from "../_shared/input.ts";
+import { faspayConfig, faspayDate, faspaySignature, fromFaspayDate, ProviderAction, sameSignature } from "../_shared/payments.ts";
 import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
 
-const text = z.union([z.string(), z.number()]).transform(String);
+/** A field Faspay sends as a string or a number, kept as text. */
+const field = (max: number) => z.union([text(max, 1), z.number().finite()]).transform(String);
+/** An amount in rupiah (no minor unit), as Faspay writes it ("150000" or "150000.00"), that fits an integer. */
+const rupiah = field(13).refine((value) => /^\d{1,10}(\.0{1,2})?$/.test(value) && Number(value) <= MAX_INTEGER, {
+  message: "must be an amount in rupiah",
+});
+
+/** "YYYY-MM-DD HH:MM:SS" naming a real moment: 2026-02-30 or 25:00 do not come back the same. */
+function isCalendarDate(value: string): boolean {
+  const date = new Date(`${value.replace(" ", "T")}Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === value.replace(" ", "T");
+}
 
 const Notification = z.object({
-  request: z.string().optional(),
-  trx_id: text,
-  merchant_id: text,
-  merchant: z.string().optional(),
-  bill_no: z.string().min(1),
-  payment_reff: text.optional().nullable(),
-  payment_date: z.string().optional().nullable(),
-  payment_status_code: text,
-  payment_status_desc: z.string().optional().nullable(),
-  bill_total: text.optional(),
-  payment_total: text.optional(),
-  payment_channel_uid: text.optional().nullable(),
-  payment_channel: z.string().optional().nullable(),
-  signature: z.string().min(1),
+  request: text(200).optional(),
+  trx_id: field(64),
+  merchant_id: field(32),
+  merchant: text(200).optional(),
+  bill_no: text(64, 1),
+  payment_reff: field(200).optional().nullable(),
+  // Faspay's "YYYY-MM-DD HH:MM:SS" (Jakarta time), a real date.
+  payment_date: text(19)
+    .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+    .refine(isCalendarDate, { message: "must be a date" })
+    .optional()
+    .nullable(),
+  payment_status_code: field(4),
+  payment_status_desc: text(500).optional().nullable(),
+  bill_total: rupiah.optional(),
+  payment_total: rupiah.optional(),
+  payment_channel_uid: field(32).optional().nullable(),
+  payment_channel: text(200).optional().nullable(),
+  signature: text(128, 1),
 });
 
 type Notification = z.infer<typeof Notification>;
@@ -69,22 +86,24 @@ function actionFor(n: Notification): Record<string, unknown> {
   }
 }
 
+/** Faspay posts JSON or a form. */
 async function readBody(req: Request): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
-  if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
-    return Object.fromEntries((await req.formData()).entries());
-  }
-  return req.json().catch(() => {
+  const body = await readText(req);
+  try {
+    if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
+      return Object.fromEntries((await new Response(body, { headers: { "content-type": type } }).formData()).entries());
+    }
+    return JSON.parse(body);
+  } catch {
     throw new HttpError(400, "invalid_json", "the notification must be JSON or a form");
-  });
+  }
 }
 
 serve(async (req) => {
   if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "Faspay POSTs notifications");
-  const parsed = Notification.safeParse(await readBody(req));
-  if (!parsed.success) return errorResponse(400, "invalid_request", `not a Faspay payment notification: ${parsed.error.issues[0]?.path.join(".")}`);
-  const notification = parsed.data;
   const faspay = faspayConfig();
+  const notification = parseInput(Notification, await readBody(req));
   const expected = faspaySignature(faspay.userId, faspay.password, notification.bill_no, notification.payment_status_code);
   if (!sameSignature(expected, notification.signature) || notification.merchant_id !== faspay.merchantId) {
     return errorResponse(400, "invalid_signature", "the signature does not match");
@@ -95,7 +114,7 @@ serve(async (req) => {
     p_event_id: `${notification.trx_id}:${notification.payment_status_code}`,
     p_event_type: `payment_notification.${notification.payment_status_code}`,
     p_payload: notification,
-    p_action: actionFor(notification),
+    p_action: parseInput(ProviderAction, actionFor(notification)),
   });
   if (error) throw fromPostgrest(error);
   const result = data as { status: string };

@@ -8,10 +8,13 @@
 //   POST /payments/expire               service role (a scheduler): expires due invoices and their checkouts
 //
 // Invoices and amounts come from the database (checkout_* RPCs); nothing the caller sends sets a price.
+import type { PostgrestError } from "@supabase/supabase-js";
 import { z } from "zod";
-import { HttpError, json, readJson, serve } from "../_shared/http.ts";
+import { HttpError, json, serve } from "../_shared/http.ts";
+import { amount, pathSegments, readJson, text, uuid } from "../_shared/input.ts";
 import { callersInvoice } from "../_shared/invoices.ts";
 import {
+  assertRefundSendable,
   faspayConfig,
   faspayDate,
   faspaySignature,
@@ -19,55 +22,44 @@ import {
   stripeClient,
   submitStripeRefund,
 } from "../_shared/payments.ts";
-import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
+import { adminClient, callerClient, type Database, fromPostgrest, type Row } from "../_shared/supabase.ts";
+
+/** Where a provider sends the payer back: an http(s) URL of a sensible length. */
+const returnTo = text(2048).pipe(z.url({ protocol: /^https?$/, message: "must be an http or https URL" }));
 
 const Checkout = z.object({
-  invoice_id: z.uuid(),
+  invoice_id: uuid,
   provider: z.enum(["stripe", "faspay"]),
-  success_url: z.url().optional(),
-  cancel_url: z.url().optional(),
+  success_url: returnTo.optional(),
+  cancel_url: returnTo.optional(),
   payment_channel: z.string().regex(/^[0-9]{3}$/).optional(),
 });
 
 const Refund = z.object({
-  invoice_id: z.uuid(),
-  amount: z.number().int().positive().optional(),
-  reason: z.string().max(500).optional(),
-  invoice_item_id: z.uuid().optional(),
+  invoice_id: uuid,
+  amount: amount.optional(),
+  reason: text(500).optional(),
+  invoice_item_id: uuid.optional(),
 });
 
 const CancelRegistration = z.object({
-  registration_id: z.uuid(),
-  reason: z.string().max(500).optional(),
+  registration_id: uuid,
+  reason: text(500).optional(),
 });
 
 const CancelEnrollment = z.object({
-  enrollment_id: z.uuid(),
-  reason: z.string().max(500).optional(),
+  enrollment_id: uuid,
+  reason: text(500).optional(),
 });
 
-interface InvoiceItem {
-  description: string;
-  quantity: number;
-  unit_amount: number;
-  amount: number;
-}
+/** The invoice as checkout reads it: the schema's columns, with its items embedded. */
+type Invoice = Pick<
+  Row<"invoices">,
+  "id" | "number" | "user_id" | "status" | "currency" | "total_amount" | "description" | "provider" | "provider_reference" | "checkout_url" | "va_number" | "expires_at"
+> & { invoice_items: Array<Pick<Row<"invoice_items">, "description" | "quantity" | "unit_amount" | "amount">> };
 
-interface Invoice {
-  id: string;
-  number: string;
-  user_id: string;
-  status: string;
-  currency: string;
-  total_amount: number;
-  description: string | null;
-  provider: string | null;
-  provider_reference: string | null;
-  checkout_url: string | null;
-  va_number: string | null;
-  expires_at: string;
-  invoice_items: InvoiceItem[];
-}
+/** What a checkout records on the invoice (attach_invoice_checkout's arguments but the invoice's id). */
+type CheckoutAttachment = Omit<Database["public"]["Functions"]["attach_invoice_checkout"]["Args"], "p_invoice_id">;
 
 const returnUrl = () => Deno.env.get("PAYMENTS_RETURN_URL") || "http://localhost:3000/invoices";
 
@@ -90,7 +82,7 @@ async function checkout(req: Request): Promise<Response> {
 
   const admin = adminClient();
   const expiresAt = new Date(invoice.expires_at);
-  let attach: Record<string, unknown>;
+  let attach: CheckoutAttachment;
   if (input.provider === "stripe") {
     // Stripe takes 30 minutes to 24 hours: a shorter seat hold still ends the invoice on time, and
     // a payment after that is applied if the seat is still free, refunded otherwise.
@@ -110,7 +102,7 @@ async function checkout(req: Request): Promise<Response> {
       success_url: input.success_url ?? `${returnUrl()}/${invoice.id}?paid=1`,
       cancel_url: input.cancel_url ?? `${returnUrl()}/${invoice.id}`,
     });
-    attach = { p_provider: "stripe", p_provider_reference: session.id, p_checkout_url: session.url, p_channel: "card", p_channel_desc: "Stripe Checkout" };
+    attach = { p_provider: "stripe", p_provider_reference: session.id, p_checkout_url: session.url ?? undefined, p_channel: "card", p_channel_desc: "Stripe Checkout" };
   } else {
     if (invoice.currency !== "IDR") throw new HttpError(400, "rejected", "Faspay takes IDR invoices only");
     const faspay = faspayConfig();
@@ -147,44 +139,62 @@ async function checkout(req: Request): Promise<Response> {
     attach = {
       p_provider: "faspay",
       p_provider_reference: answer.trx_id,
-      p_checkout_url: answer.redirect_url ?? null,
-      p_channel: input.payment_channel ?? null,
+      p_checkout_url: answer.redirect_url,
+      p_channel: input.payment_channel,
       p_channel_desc: input.payment_channel ? "Virtual account" : "Faspay Xpress",
-      p_va_number: va && /^[0-9]{4,32}$/.test(va) ? va : null,
+      p_va_number: va && /^[0-9]{4,32}$/.test(va) ? va : undefined,
     };
   }
   const { data: attached, error: attachError } = await admin.rpc("attach_invoice_checkout", { p_invoice_id: invoice.id, ...attach });
   if (attachError) throw fromPostgrest(attachError);
-  return json(checkoutView(attached as Invoice));
+  return json(checkoutView(attached));
 }
 
 async function refund(req: Request): Promise<Response> {
   const input = await readJson(req, Refund);
-  const { data, error } = await callerClient(req).rpc("request_refund", {
+  const caller = callerClient(req);
+  await assertRefundSendable(caller, input.invoice_id);
+  const { data, error } = await caller.rpc("request_refund", {
     p_invoice_id: input.invoice_id,
-    p_amount: input.amount ?? null,
-    p_reason: input.reason ?? null,
-    p_invoice_item_id: input.invoice_item_id ?? null,
+    p_amount: input.amount,
+    p_reason: input.reason,
+    p_invoice_item_id: input.invoice_item_id,
   });
   if (error) throw fromPostgrest(error);
-  return json(await submitStripeRefund(adminClient(), data as RefundRow));
+  return json(await submitStripeRefund(adminClient(), data));
 }
 
-/** A paid thing cancelled by its buyer through its RPC, which requests the refund this sends. */
-async function cancelForRefund(req: Request, rpc: string, args: Record<string, unknown>): Promise<Response> {
-  const { data, error } = await callerClient(req).rpc(rpc, args);
+/**
+ * A paid thing cancelled by its buyer through its RPC, which requests the refund this sends.
+ * `invoiceId` is the invoice the caller can see for it, checked for a configured provider first.
+ */
+async function cancelForRefund(
+  caller: ReturnType<typeof callerClient>,
+  invoiceId: string | null | undefined,
+  cancel: () => PromiseLike<{ data: RefundRow | null; error: PostgrestError | null }>,
+): Promise<Response> {
+  await assertRefundSendable(caller, invoiceId);
+  const { data, error } = await cancel();
   if (error) throw fromPostgrest(error);
-  return json(await submitStripeRefund(adminClient(), data as RefundRow));
+  return json(await submitStripeRefund(adminClient(), data!));
 }
 
 async function cancelRegistration(req: Request): Promise<Response> {
   const input = await readJson(req, CancelRegistration);
-  return cancelForRefund(req, "cancel_paid_registration", { p_registration_id: input.registration_id, p_reason: input.reason ?? null });
+  const caller = callerClient(req);
+  const { data: registration } = await caller.from("event_registrations").select("invoice_id").eq("id", input.registration_id).maybeSingle();
+  return cancelForRefund(caller, registration?.invoice_id, () =>
+    caller.rpc("cancel_paid_registration", { p_registration_id: input.registration_id, p_reason: input.reason }),
+  );
 }
 
 async function cancelEnrollment(req: Request): Promise<Response> {
   const input = await readJson(req, CancelEnrollment);
-  return cancelForRefund(req, "cancel_paid_course_enrollment", { p_enrollment_id: input.enrollment_id, p_reason: input.reason ?? null });
+  const caller = callerClient(req);
+  const { data: enrollment } = await caller.from("course_enrollments").select("invoice_id").eq("id", input.enrollment_id).maybeSingle();
+  return cancelForRefund(caller, enrollment?.invoice_id, () =>
+    caller.rpc("cancel_paid_course_enrollment", { p_enrollment_id: input.enrollment_id, p_reason: input.reason }),
+  );
 }
 
 /** The role in the caller's JWT (the gateway verified its signature). */
@@ -202,18 +212,22 @@ async function expire(req: Request): Promise<Response> {
   if (jwtRole(req) !== "service_role") throw new HttpError(403, "forbidden", "only the service role expires invoices");
   const { data, error } = await adminClient().rpc("expire_due_invoices");
   if (error) throw fromPostgrest(error);
-  const expired = (data ?? []) as Array<{ id: string; provider: string | null; provider_reference: string | null }>;
-  const stripe = expired.some((invoice) => invoice.provider === "stripe") ? stripeClient() : undefined;
+  const expired = data ?? [];
+  const stripeSessions = expired.filter((invoice) => invoice.provider === "stripe" && invoice.provider_reference);
   let closed = 0;
-  for (const invoice of expired) {
-    if (invoice.provider !== "stripe" || !invoice.provider_reference) continue;
-    // A session already completed or expired refuses; the invoice is expired either way, and a
-    // payment that still arrives is applied or refunded by the webhook.
-    try {
-      await stripe!.checkout.sessions.expire(invoice.provider_reference);
-      closed++;
-    } catch (cause) {
-      console.warn(`could not expire Stripe session ${invoice.provider_reference}: ${cause instanceof Error ? cause.message : cause}`);
+  if (stripeSessions.length > 0 && !Deno.env.get("STRIPE_SECRET_KEY")) {
+    console.warn(`STRIPE_SECRET_KEY is not set: ${stripeSessions.length} Stripe checkout sessions of expired invoices stay open`);
+  } else if (stripeSessions.length > 0) {
+    const stripe = stripeClient();
+    for (const invoice of stripeSessions) {
+      // A session already completed or expired refuses; the invoice is expired either way, and a
+      // payment that still arrives is applied or refunded by the webhook.
+      try {
+        await stripe.checkout.sessions.expire(invoice.provider_reference!);
+        closed++;
+      } catch (cause) {
+        console.warn(`could not expire Stripe session ${invoice.provider_reference}: ${cause instanceof Error ? cause.message : cause}`);
+      }
     }
   }
   return json({ expired: expired.map((invoice) => invoice.id), stripe_sessions_expired: closed });
@@ -221,8 +235,8 @@ async function expire(req: Request): Promise<Response> {
 
 serve(async (req) => {
   if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "use POST");
-  const action = new URL(req.url).pathname.split("/").filter(Boolean).at(-1);
-  switch (action) {
+  const route = pathSegments(req).join("/");
+  switch (route) {
     case "checkout":
       return checkout(req);
     case "refund":

@@ -3,30 +3,32 @@
 // <owner id>/<invoice id>.pdf, and signed as the caller, so the bucket's policy decides.
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import { z } from "zod";
-import { HttpError, json, readJson, serve } from "../_shared/http.ts";
+import { HttpError, json, serve } from "../_shared/http.ts";
+import { readJson, uuid } from "../_shared/input.ts";
 import { callersInvoice } from "../_shared/invoices.ts";
-import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
+import { adminClient, fromPostgrest, type Row } from "../_shared/supabase.ts";
 
-const Input = z.object({ invoice_id: z.uuid(), expires_in: z.number().int().min(10).max(86400).optional() });
+const Input = z.object({ invoice_id: uuid, expires_in: z.number().int().min(10).max(86400).optional() });
 
-interface Invoice {
-  id: string;
-  number: string;
-  user_id: string;
-  status: string;
-  currency: string;
-  total_amount: number;
-  amount_paid: number;
-  amount_refunded: number;
-  provider: string | null;
-  channel: string | null;
-  channel_desc: string | null;
-  provider_payment_id: string | null;
-  va_number: string | null;
-  paid_at: string | null;
-  receipt_path: string | null;
-  invoice_items: Array<{ description: string; quantity: number; unit_amount: number; amount: number }>;
-}
+/** The invoice as a receipt prints it: the schema's columns, with its items embedded. */
+type Invoice = Pick<
+  Row<"invoices">,
+  | "id"
+  | "number"
+  | "user_id"
+  | "status"
+  | "currency"
+  | "total_amount"
+  | "amount_paid"
+  | "amount_refunded"
+  | "provider"
+  | "channel"
+  | "channel_desc"
+  | "provider_payment_id"
+  | "va_number"
+  | "paid_at"
+  | "receipt_path"
+> & { invoice_items: Array<Pick<Row<"invoice_items">, "description" | "quantity" | "unit_amount" | "amount">> };
 
 function money(minor: number, currency: string): string {
   const format = new Intl.NumberFormat("en-US", { style: "currency", currency, currencyDisplay: "code" });
@@ -67,7 +69,8 @@ async function receiptPdf(invoice: Invoice, billedTo: string): Promise<Uint8Arra
   for (const item of invoice.invoice_items) {
     line(item.description.slice(0, 60));
     line(String(item.quantity), { x: 340 });
-    line(money(item.amount, invoice.currency), { x: 420 });
+    // amount is a stored generated column (quantity × unit_amount), which the types leave nullable.
+    line(money(item.amount ?? item.quantity * item.unit_amount, invoice.currency), { x: 420 });
     y -= 16;
   }
   y -= 10;

@@ -64,7 +64,7 @@ export async function startStack(options: StackOptions, log: (line: string) => v
       createRestService(deps),
       await createAuthService(deps),
       createStorageService(deps),
-      createFunctionsService(deps),
+      await createFunctionsService(deps),
       await createRealtimeService(deps, log),
       await createCronService(deps, log),
     ];

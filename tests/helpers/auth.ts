@@ -4,9 +4,9 @@ import { createServerClient } from "@supabase/ssr";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { expect } from "vitest";
 import WebSocket from "ws";
-import { createUser, stack, type TestUser } from "./db.ts";
+import { createUser, type Db, stack, type TestUser } from "./db.ts";
 import { newDataDir, spawnStack, type SpawnedStack, type StackInfo } from "./spawn-stack.ts";
-import { supabaseClient } from "./supabase.ts";
+import { signJwt, supabaseClient } from "./supabase.ts";
 
 /** The shared stack, or one a test spawned with its own config. */
 export type AuthTarget = Pick<StackInfo, "apiUrl" | "anonKey" | "serviceRoleKey" | "inboxPort">;
@@ -18,6 +18,14 @@ export const anonClient = (target: AuthTarget = stack()) => supabaseClient(targe
 
 /** A server's client with the service role key, for `auth.admin`. */
 export const adminClient = (target: AuthTarget = stack()) => supabaseClient(target.serviceRoleKey, { apiUrl: target.apiUrl });
+
+/** An hour's access token for an existing account (a seeded one, say), signed with the stack's secret. */
+export async function accessTokenForEmail(database: Db, email: string, target: Pick<StackInfo, "jwtSecret"> = stack()): Promise<string> {
+  const [user] = await database.sql(`select id from auth.users where email = $1`, [email]);
+  if (!user) throw new Error(`no account ${email}`);
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt({ sub: user.id, email, role: "authenticated", aud: "authenticated", iat: now, exp: now + 3600 }, target.jwtSecret);
+}
 
 /** A client signed in as `user` through `signInWithPassword`, with a real session. */
 export async function signedInClient(user: Pick<TestUser, "email" | "password">, target: AuthTarget = stack()): Promise<SupabaseClient> {

@@ -1,7 +1,8 @@
-// The payments suites' world: an extra stack whose functions get the fake Stripe's and Faspay's
-// secrets (functions/.env of the stack's --functions folder), people signed in through supabase-js,
-// and an organization with an admin, a member and paid events.
-import { randomUUID } from "node:crypto";
+// The payments suites' world: an extra stack whose functions get every secret they declare (the
+// fake Stripe's and Faspay's, and a signing key made for the run, in functions/.env of the stack's
+// --functions folder), people signed in through supabase-js, and an organization with an admin, a
+// member and paid events.
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -63,6 +64,7 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
       `FASPAY_USER_ID=${faspay.userId}`,
       `FASPAY_PASSWORD=${faspay.password}`,
       `FASPAY_API_BASE=${fakeFaspay.url}`,
+      `CERTIFICATES_SIGNING_KEY='${JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }))}'`,
       "",
     ].join("\n"),
   );

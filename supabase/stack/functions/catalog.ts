@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { ProjectConfig } from "../config/project-config.ts";
 
@@ -52,4 +52,15 @@ export async function resolveFunction(
     : await firstFile([path.join(dir, "deno.json"), path.join(dir, "deno.jsonc")]);
   const importMap = denoConfig ? undefined : (configured ?? (await firstFile([path.join(paths.functionsDir, "import_map.json")])));
   return { name, entrypoint, denoConfig, importMap, verifyJwt: settings?.verify_jwt ?? true };
+}
+
+/**
+ * Every function the stack would serve now: the folders of `functions/` and the `[functions.*]`
+ * of config.toml, resolved as a request would resolve them.
+ */
+export async function listFunctions(config: ProjectConfig, paths: { functionsDir: string; configDir: string }): Promise<FunctionSpec[]> {
+  const folders = await readdir(paths.functionsDir, { withFileTypes: true }).catch(() => []);
+  const names = new Set([...folders.filter((entry) => entry.isDirectory()).map((entry) => entry.name), ...Object.keys(config.functions)]);
+  const specs = await Promise.all([...names].sort().map((name) => resolveFunction(name, config, paths)));
+  return specs.filter((spec) => spec !== undefined);
 }

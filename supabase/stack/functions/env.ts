@@ -1,4 +1,6 @@
 import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { FunctionSpec } from "./catalog.ts";
 
 /**
  * A dotenv file as the Supabase CLI reads `functions/.env` (`supabase secrets set --env-file`):
@@ -49,4 +51,25 @@ export function functionEnv(environment: FunctionEnvironment): Record<string, st
     SUPABASE_SERVICE_ROLE_KEY: environment.serviceRoleKey,
     SUPABASE_DB_URL: environment.dbUrl,
   };
+}
+
+/**
+ * What each function lacks of the secrets it declares in `secrets.json` beside its entry point
+ * (`{ "NAME": "what needs it" }`), given the environment it gets: unset or empty, by function.
+ */
+export async function missingSecrets(specs: FunctionSpec[], env: Record<string, string>): Promise<Array<{ name: string; missing: string[] }>> {
+  const report = [];
+  for (const spec of specs) {
+    const file = path.join(path.dirname(spec.entrypoint), "secrets.json");
+    let declared: Record<string, string>;
+    try {
+      declared = JSON.parse(await readFile(file, "utf8"));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw new Error(`${file} is not a JSON object of secret names: ${(error as Error).message}`);
+    }
+    const missing = Object.keys(declared).filter((name) => !env[name]);
+    if (missing.length > 0) report.push({ name: spec.name, missing });
+  }
+  return report;
 }

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
+import { projectRoot } from "../cli/options.ts";
 import type { FunctionSpec } from "./catalog.ts";
 
 /** The Deno executable the `deno` npm package installed: no global Deno needed. */
@@ -29,10 +30,60 @@ function denoNetworkEnv(): Record<string, string> {
   return env;
 }
 
+/**
+ * Deno's module and npm cache for functions, in the project: `npm install` fills it (postinstall:
+ * install-cache.ts) so that functions start without the network and their first call downloads
+ * nothing. A function whose imports are not in it yet (a new dependency) still downloads them here.
+ */
+export const functionsDenoDir = path.join(projectRoot, "node_modules", ".cache", "pitlane-deno");
+
+/** Deno's settings for functions, when caching and when running them. */
+function denoSettings(): Record<string, string> {
+  return {
+    DENO_DIR: functionsDenoDir,
+    DENO_NO_UPDATE_CHECK: "1",
+    // Pitlane's own package.json is not the function's: dependencies come from deno.json.
+    DENO_NO_PACKAGE_JSON: "1",
+    NO_COLOR: "1",
+  };
+}
+
+/** How Deno resolves a function's imports: the same flags fill the cache and run the function. */
+function resolutionArgs(spec: FunctionSpec): string[] {
+  return ["--no-lock", ...(spec.denoConfig ? ["--config", spec.denoConfig] : ["--no-config"]), ...(spec.importMap ? ["--import-map", spec.importMap] : [])];
+}
+
+/**
+ * Downloads and compiles every module the functions import into functionsDenoDir, one `deno cache`
+ * per set of resolution flags. Returns Deno's output when it fails.
+ */
+export async function cacheFunctions(deno: string, specs: FunctionSpec[]): Promise<{ ok: boolean; output: string }> {
+  const groups = new Map<string, { args: string[]; entrypoints: string[] }>();
+  for (const spec of specs) {
+    const args = resolutionArgs(spec);
+    const group = groups.get(args.join("\0")) ?? { args, entrypoints: [] };
+    group.entrypoints.push(spec.entrypoint);
+    groups.set(args.join("\0"), group);
+  }
+  let output = "";
+  for (const { args, entrypoints } of groups.values()) {
+    const child = spawn(deno, ["cache", "--quiet", ...args, ...entrypoints], { cwd: projectRoot, env: { ...process.env, ...denoNetworkEnv(), ...denoSettings() }, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.once("exit", resolve);
+      child.once("error", (error) => {
+        output += error.message;
+        resolve(null);
+      });
+    });
+    if (code !== 0) return { ok: false, output };
+  }
+  return { ok: true, output };
+}
+
 export interface RuntimeOptions {
   deno: string;
-  /** Deno's module and npm cache, under the stack's data folder. */
-  denoDir: string;
   log(line: string): void;
 }
 
@@ -54,7 +105,6 @@ export class FunctionWorker {
     const args = [
       "run",
       "--no-prompt",
-      "--no-lock",
       // What the edge runtime lets a function do: network, environment, files, no subprocesses.
       "--allow-net",
       "--allow-env",
@@ -62,8 +112,7 @@ export class FunctionWorker {
       "--allow-write",
       "--allow-sys",
       "--allow-import",
-      ...(spec.denoConfig ? ["--config", spec.denoConfig] : ["--no-config"]),
-      ...(spec.importMap ? ["--import-map", spec.importMap] : []),
+      ...resolutionArgs(spec),
       bootstrap,
     ];
     this.child = spawn(options.deno, args, {
@@ -71,11 +120,7 @@ export class FunctionWorker {
       env: {
         ...denoNetworkEnv(),
         ...env,
-        DENO_DIR: options.denoDir,
-        DENO_NO_UPDATE_CHECK: "1",
-        // Pitlane's own package.json is not the function's: dependencies come from deno.json.
-        DENO_NO_PACKAGE_JSON: "1",
-        NO_COLOR: "1",
+        ...denoSettings(),
         PITLANE_FUNCTION_ENTRYPOINT: pathToFileURL(spec.entrypoint).href,
         PITLANE_WORKER_NONCE: nonce,
       },

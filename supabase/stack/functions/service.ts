@@ -4,8 +4,8 @@ import path from "node:path";
 import { sendJson } from "../gateway/server.ts";
 import type { Service, ServiceDeps } from "../gateway/service.ts";
 import { AuthFailure, verifyJwt } from "../gateway/jwt.ts";
-import { resolveFunction } from "./catalog.ts";
-import { functionEnv, readEnvFile } from "./env.ts";
+import { listFunctions, resolveFunction } from "./catalog.ts";
+import { functionEnv, missingSecrets, readEnvFile } from "./env.ts";
 import { proxyToWorker } from "./proxy.ts";
 import { denoExecutable, WorkerPool } from "./runtime.ts";
 import { watchFunctions } from "./watch.ts";
@@ -46,12 +46,15 @@ async function verifiedRole(headers: IncomingHttpHeaders, jwtSecret: string): Pr
   }
 }
 
-/** Edge functions at /functions/v1/<name>, each on its own Deno process from the `deno` npm package. */
-export function createFunctionsService(deps: ServiceDeps): Service {
+/**
+ * Edge functions at /functions/v1/<name>, each on its own Deno process from the `deno` npm package.
+ * Says at start which functions lack secrets they declare, whose routes answer 503 until set.
+ */
+export async function createFunctionsService(deps: ServiceDeps): Promise<Service> {
   const { options, config, keys } = deps;
   const paths = { functionsDir: options.functions, configDir: path.dirname(options.config) };
   const timeoutMs = functionsTimeoutMs();
-  const pool = new WorkerPool({ deno: denoExecutable(), denoDir: path.join(options.data, "deno"), log: (line) => console.log(line) });
+  const pool = new WorkerPool({ deno: denoExecutable(), log: (line) => console.log(line) });
 
   const loadEnv = async () =>
     functionEnv({
@@ -62,6 +65,9 @@ export function createFunctionsService(deps: ServiceDeps): Service {
       secrets: { ...config.edge_runtime.secrets, ...(await readEnvFile(path.join(options.functions, ".env"))) },
     });
   let env = loadEnv();
+  for (const { name, missing } of await missingSecrets(await listFunctions(config, paths), await env)) {
+    console.log(`functions/${name} lacks ${missing.join(", ")}: set them in ${path.relative(process.cwd(), path.join(options.functions, ".env"))}; until then what needs them answers 503`);
+  }
   const watcher: FSWatcher | undefined = watchFunctions(options.functions, {
     function: (name) => pool.retire([name]),
     everything: () => {

@@ -1,0 +1,105 @@
+// What a function accepts, checked with zod before anything reaches the database or a provider:
+// bodies, path segments and query strings. A value the database could not store or compute with
+// (text with NUL characters, an integer past PostgreSQL's integer, a date outside its calendar)
+// is a 400 here, never an error from PostgreSQL.
+import { z } from "zod";
+import { HttpError } from "./http.ts";
+
+/** A request body larger than this is refused with 413 before it is parsed. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** The largest PostgreSQL `integer`: amounts are integer minor units. */
+export const MAX_INTEGER = 2_147_483_647;
+
+/** Text PostgreSQL can store: well-formed Unicode without NUL characters, at most `max` characters. */
+export function text(max: number, min = 0) {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((value) => !value.includes("\u0000"), { message: "must not contain NUL characters" })
+    .refine((value) => value.isWellFormed(), { message: "must be well-formed Unicode (no lone surrogates)" });
+}
+
+export const uuid = z.uuid({ message: "must be a UUID" });
+
+/** An amount in minor units that fits PostgreSQL's integer. */
+export const amount = z.number().int().positive().max(MAX_INTEGER);
+
+/**
+ * An ISO 8601 date and time with an offset, in years PostgreSQL and every client handle
+ * (1900–9999: year 0 or 10000 would be an error from the database).
+ */
+export const dateTime = z.iso.datetime({ offset: true }).refine(
+  (value) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1900 && year <= 9999;
+  },
+  { message: "must be a date between the years 1900 and 9999" },
+);
+
+/** `value` checked against `schema`; anything else is a 400 naming the first problem. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    throw new HttpError(400, "invalid_request", `${where}${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * A body is read and dropped up to this size before a 413: a server that answers without reading
+ * what the caller is still sending resets the connection, and the caller sees no answer at all.
+ */
+const DRAIN_BYTES = 16 * 1024 * 1024;
+
+/** The request body as text, refused with 413 past MAX_BODY_BYTES. */
+export async function readText(req: Request): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body ?? []) {
+    size += chunk.byteLength;
+    if (size > DRAIN_BYTES) break;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  if (size > MAX_BODY_BYTES) throw new HttpError(413, "payload_too_large", `the request body must be at most ${MAX_BODY_BYTES} bytes`);
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** The request's JSON body checked against `schema`. */
+export async function readJson<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
+  const body = await readText(req);
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new HttpError(400, "invalid_json", "the request body must be JSON");
+  }
+  return parseInput(schema, value);
+}
+
+/** The query string's parameters checked against `schema` (a repeated name keeps its last value). */
+export function readQuery<T>(req: Request, schema: z.ZodType<T>): T {
+  return parseInput(schema, Object.fromEntries(new URL(req.url).searchParams));
+}
+
+/**
+ * The path after the function's name, decoded segment by segment (`/certificates/a/b` → ["a", "b"]),
+ * as Supabase passes it; a malformed escape such as `%E0%A4` is a 400.
+ */
+export function pathSegments(req: Request): string[] {
+  const raw = new URL(req.url).pathname.split("/").filter(Boolean).slice(1);
+  try {
+    return raw.map(decodeURIComponent);
+  } catch {
+    throw new HttpError(400, "invalid_request", "the path has a malformed %-escape");
+  }
+}
