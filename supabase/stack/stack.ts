@@ -10,7 +10,7 @@ import { startGateway } from "./gateway/server.ts";
 import type { Service, ServiceDeps } from "./gateway/service.ts";
 import { createAuthService } from "./auth/service.ts";
 import { createCronService } from "./cron/service.ts";
-import { createFunctionsService } from "./functions/service.ts";
+import { createFunctionsService } from "./edge-runtime/service.ts";
 import { createRealtimeService } from "./realtime/service.ts";
 import { createRestService } from "./rest/http/handler.ts";
 import { createStorageService } from "./storage/service.ts";
