@@ -7,7 +7,7 @@ import { withClient } from "./database/connection.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
 import { prepareDatabase, type PreparedDatabase } from "./database/prepare.ts";
 import { startGateway } from "./gateway/server.ts";
-import type { Service, ServiceDeps } from "./gateway/service.ts";
+import type { Service, ServiceDeps } from "./http/service.ts";
 import { createAuthService } from "./auth/service.ts";
 import { createCronService } from "./cron/service.ts";
 import { createFunctionsService } from "./edge-runtime/service.ts";

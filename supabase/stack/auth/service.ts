@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { urlAs } from "../database/connection.ts";
-import { AuthFailure, checkApiKey } from "../gateway/jwt.ts";
-import { sendJson } from "../gateway/server.ts";
-import type { RequestContext, Service, ServiceDeps } from "../gateway/service.ts";
+import { ApiKeyRejected, checkApiKey } from "../http/credentials.ts";
+import { sendJson } from "../http/json.ts";
+import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
 import type { AuthContext } from "./context.ts";
 import { openAuthDb } from "./db.ts";
 import { AuthError, OAuthError, sendError } from "./errors.ts";
@@ -81,7 +81,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
       try {
         checkApiKey(req, gateway.url, deps.keys);
       } catch (error) {
-        if (error instanceof AuthFailure) return sendJson(res, error.status, error.body, error.headers);
+        if (error instanceof ApiKeyRejected) return sendJson(res, error.status, error.body);
         throw error;
       }
     }

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Service, ServiceDeps } from "../gateway/service.ts";
+import type { Service, ServiceDeps } from "../http/service.ts";
 import { startRun, type Job, type Run } from "./run.ts";
 import { firesAt, parseSchedule } from "./schedule.ts";
 

@@ -3,8 +3,8 @@ import type { Duplex } from "node:stream";
 import pg from "pg";
 import { WebSocketServer } from "ws";
 import { urlAs } from "../database/connection.ts";
-import { sendJson } from "../gateway/server.ts";
-import type { RequestContext, Service, ServiceDeps } from "../gateway/service.ts";
+import { sendJson } from "../http/json.ts";
+import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
 import { Connection } from "./connection.ts";
 import type { RealtimeContext } from "./context.ts";
 import { broadcastFromRow, isMessagesInsert } from "./database-broadcast.ts";
@@ -76,6 +76,7 @@ export async function createRealtimeService(deps: ServiceDeps, log: (line: strin
 
   return {
     prefix: "/realtime/v1",
+    apikeyAsBearer: true,
 
     async handle(req: IncomingMessage, res: ServerResponse, request: RequestContext): Promise<void> {
       if (request.path.startsWith("/api/broadcast")) {
@@ -95,6 +96,8 @@ export async function createRealtimeService(deps: ServiceDeps, log: (line: strin
         rejectUpgrade(socket, 400, "Bad Request", `unsupported serializer version ${request.url.searchParams.get("vsn")}`);
         return;
       }
+      // Realtime reads a socket's token from its own places, not from Authorization: the `apikey`
+      // parameter realtime-js puts in the socket URL, or an `x-api-key` header.
       const apiKey = request.url.searchParams.get("apikey") ?? (req.headers["x-api-key"] as string | undefined);
       if (!apiKey) {
         rejectUpgrade(socket, 401, "Unauthorized", "API key is missing");

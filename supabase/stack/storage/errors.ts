@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import pg from "pg";
-import { sendJson } from "../gateway/server.ts";
+import { sendJson } from "../http/json.ts";
 
 /**
  * An error in storage-api's shape: `{statusCode, code, error, message}`. Like storage-api, the

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { parseSize } from "../config/project-config.ts";
-import type { Service, ServiceDeps } from "../gateway/service.ts";
+import type { Service, ServiceDeps } from "../http/service.ts";
 import { callerOf } from "./caller.ts";
 import type { StorageContext } from "./context.ts";
 import { StorageDb, type Caller } from "./db.ts";
@@ -26,6 +26,7 @@ export function createStorageService(deps: ServiceDeps): Service {
 
   return {
     prefix: "/storage/v1",
+    apikeyAsBearer: true,
     async handle(req, res, gatewayCtx) {
       const method = req.method ?? "GET";
       try {

@@ -6,9 +6,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
 import { SharedBatches } from "../../database/batch.ts";
 import { urlAs } from "../../database/connection.ts";
-import { BodyTooLargeError, readBody } from "../../gateway/body.ts";
-import { AuthFailure, checkApiKey, requestToken, verifyJwt } from "../../gateway/jwt.ts";
-import type { RequestContext, Service, ServiceDeps } from "../../gateway/service.ts";
+import { BodyTooLargeError, readBody } from "../../http/body.ts";
+import { ApiKeyRejected, bearerToken, checkApiKey } from "../../http/credentials.ts";
+import { JwtRejected, verifyJwt } from "../../http/jwt.ts";
+import type { RequestContext, Service, ServiceDeps } from "../../http/service.ts";
 import type { RestConfig } from "../config.ts";
 import {
   errorResponse,
@@ -17,6 +18,7 @@ import {
   invalidBody,
   invalidPreferences,
   invalidRange,
+  jwtRejected,
   maxAffectedRpcViolation,
   maxAffectedViolation,
   mediaTypeError,
@@ -151,7 +153,8 @@ export class RestHandler {
   }
 
   private errorReply(error: unknown): Reply {
-    if (error instanceof AuthFailure) return { status: error.status, headers: { "Content-Type": "application/json; charset=utf-8", ...error.headers }, body: JSON.stringify(error.body) };
+    if (error instanceof ApiKeyRejected) return { status: error.status, headers: { "Content-Type": "application/json; charset=utf-8" }, body: JSON.stringify(error.body) };
+    if (error instanceof JwtRejected) return errorResponse(jwtRejected(error));
     if (error instanceof BodyTooLargeError) {
       return {
         status: 413,
@@ -164,8 +167,9 @@ export class RestHandler {
   }
 
   private async respond(req: IncomingMessage, ctx: RequestContext): Promise<Reply> {
-    const apikey = checkApiKey(req, ctx.url, this.deps.keys);
-    const claims = await verifyJwt(requestToken(req, apikey), this.deps.keys.jwtSecret);
+    checkApiKey(req, ctx.url, this.deps.keys);
+    // The router forwarded the apikey as the bearer token of a request without one.
+    const claims = await verifyJwt(bearerToken(req) ?? "", this.deps.keys.jwtSecret);
     // PostgREST falls back to the anonymous role for a token without one.
     const role = typeof claims.role === "string" ? claims.role : "anon";
     ctx.role = role;
@@ -496,6 +500,7 @@ export function createRestService(deps: ServiceDeps): Service {
   const handler = new RestHandler(state, { pool, shared: new SharedBatches(pool) }, deps);
   return {
     prefix: "/rest/v1",
+    apikeyAsBearer: true,
     handle: (req, res, ctx) => handler.handle(req, res, ctx),
     async close() {
       await pool.end();
