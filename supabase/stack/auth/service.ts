@@ -61,7 +61,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
   const settingsValue = authSettings(deps.config, `http://127.0.0.1:${deps.options.apiPort}`);
   const inbox = new Inbox();
   const inboxServer = await startInboxServer(inbox, deps.options.inboxPort);
-  const db = openAuthDb(urlAs(deps.dbUrl, "supabase_auth_admin"));
+  const db = openAuthDb(urlAs(deps.dbUrl, "supabase_auth_admin"), deps.log);
   const ctx: AuthContext = {
     db,
     settings: settingsValue,
@@ -70,6 +70,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
     inbox,
     limiter: new RateLimiter(settingsValue.rateLimits),
     google: new GoogleProvider(settingsValue.google),
+    log: deps.log,
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, gateway: RequestContext): Promise<void> {
@@ -91,7 +92,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
       await handler(ctx, r);
     } catch (error) {
       if (error instanceof AuthError || error instanceof OAuthError) return sendError(req, res, error);
-      console.error(`auth: ${method} ${path}: ${(error as Error).stack ?? String(error)}`);
+      deps.log.error(`auth: ${method} ${path}: ${(error as Error).stack ?? String(error)}`);
       sendError(req, res, new AuthError(500, "unexpected_failure", "Unexpected failure, please check server logs for more information"));
     }
   }

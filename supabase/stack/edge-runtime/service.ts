@@ -45,7 +45,7 @@ export function createFunctionsService(deps: ServiceDeps): Service {
   const { options, config, keys } = deps;
   const paths = { functionsDir: options.functions, configDir: path.dirname(options.config) };
   const timeoutMs = functionsTimeoutMs();
-  const pool = new WorkerPool({ deno: denoExecutable(), denoDir: path.join(options.data, "deno"), log: (line) => console.log(line) });
+  const pool = new WorkerPool({ deno: denoExecutable(), denoDir: path.join(options.data, "deno"), log: deps.log.info });
 
   const loadEnv = async () =>
     functionEnv({

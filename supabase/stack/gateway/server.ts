@@ -4,6 +4,7 @@ import { decodeJwt } from "jose";
 import { apikeyOf, bearerToken, forwardApikeyAsBearer } from "../http/credentials.ts";
 import { sendJson } from "../http/json.ts";
 import type { HttpService, RequestContext, Service } from "../http/service.ts";
+import type { Logger } from "../logger.ts";
 import { logRequest } from "./request-log.ts";
 
 export class PortInUseError extends Error {}
@@ -69,7 +70,7 @@ function route(services: Service[], req: IncomingMessage): { service: HttpServic
 }
 
 /** One HTTP server with Supabase's paths, as Kong serves them on port 54321. */
-export async function startGateway(options: { port: number; services: Service[] }): Promise<http.Server> {
+export async function startGateway(options: { port: number; services: Service[]; log: Logger }): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const startedAt = performance.now();
     const match = route(options.services, req);
@@ -87,7 +88,7 @@ export async function startGateway(options: { port: number; services: Service[] 
       for (const [name, value] of corsEntries) res.setHeader(name, value);
     }
     match.service.handle(req, res, match.ctx).catch((error: unknown) => {
-      console.error(`${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+      options.log.error(`${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { message: "internal error in the local stack", details: String(error) });
       else res.destroy();
     });

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { StackOptions } from "../cli/options.ts";
 import type { ApiKeys } from "../config/keys.ts";
 import type { ProjectConfig } from "../config/project-config.ts";
+import type { Logger } from "../logger.ts";
 
 /** What the router knows of a request; a service sets `role` once it has verified the JWT. */
 export interface RequestContext {
@@ -45,4 +46,5 @@ export interface ServiceDeps {
   keys: ApiKeys;
   config: ProjectConfig;
   options: StackOptions;
+  log: Logger;
 }

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import pg from "pg";
 import { WebSocketServer } from "ws";
 import { urlAs } from "../database/connection.ts";
+import { openPool } from "../database/session.ts";
 import { sendJson } from "../http/json.ts";
 import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
 import { Connection } from "./connection.ts";
@@ -28,11 +28,10 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string, message: 
  * Supabase Realtime at `/realtime/v1`: the Phoenix websocket realtime-js speaks, the broadcast REST
  * API, and delivery of database changes and database broadcasts read from the WAL.
  */
-export async function createRealtimeService(deps: ServiceDeps, log: (line: string) => void): Promise<Service> {
+export async function createRealtimeService(deps: ServiceDeps): Promise<Service> {
+  const log = deps.log.info;
   const adminUrl = urlAs(deps.dbUrl, "supabase_admin");
-  const pool = new pg.Pool({ connectionString: adminUrl, max: 8, options: "-c TimeZone=UTC" });
-  // The pool drops a connection the server ended by itself; the next checkout opens a new one.
-  pool.on("error", () => undefined);
+  const pool = openPool("realtime", deps.log, { connectionString: adminUrl, max: 8, options: "-c TimeZone=UTC" });
   const hub = new Hub();
   const ctx: RealtimeContext = { pool, hub, jwtSecret: deps.keys.jwtSecret, log };
 

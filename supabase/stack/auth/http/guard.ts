@@ -3,11 +3,9 @@ import type { AuthContext } from "../context.ts";
 import { AuthError, badRequest, forbidden } from "../errors.ts";
 import { findSession, type SessionRow } from "../sessions.ts";
 import { findUserById, isBanned, type User } from "../users.ts";
+import { uuidPattern } from "../../database/session.ts";
 import { bearerToken } from "../../http/credentials.ts";
 import type { AuthRequest } from "./request.ts";
-
-/** Any UUID, as GoTrue's uuid.FromString accepts it (no version check). */
-export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** GoTrue treats these JWT roles as administrators of the auth API. */
 const adminRoles = ["service_role", "supabase_admin"];

@@ -1,7 +1,8 @@
 import type pg from "pg";
 import { describePgError } from "../../database/connection.ts";
 import { ident, qualified } from "../../database/identifiers.ts";
-import { identitySettings, inRolledBackTransaction, subjectOf, type Identity } from "../identity.ts";
+import { subjectOf, transaction } from "../../database/session.ts";
+import { identitySettings, type Identity } from "../identity.ts";
 import type { CommittedChange, RowChange } from "./capture.ts";
 import { loadTables, selectableColumns, tuplesToJson, type TableInfo } from "./catalog.ts";
 import { matches } from "./filters.ts";
@@ -117,7 +118,9 @@ async function visibleRows(pool: pg.Pool, identities: Map<string, Identity>, tab
       end loop;
       perform set_config('pitlane.rls_verdicts', to_jsonb(verdicts)::text, true);
     end`;
-  const verdicts = await inRolledBackTransaction(pool, async (client) => {
+  const verdicts = await transaction(
+    pool,
+    async (client) => {
     // One round trip: the settings, the loop and its result as three statements of one query.
     const results = (await client.query(
       `select set_config('pitlane.rls_identities', ${client.escapeLiteral(JSON.stringify(who))}, true),
@@ -126,7 +129,9 @@ async function visibleRows(pool: pg.Pool, identities: Map<string, Identity>, tab
        select current_setting('pitlane.rls_verdicts')::jsonb as verdicts`,
     )) as unknown as pg.QueryResult<{ verdicts: (number[] | string)[] }>[];
     return results[2]!.rows[0]!.verdicts;
-  });
+    },
+    { end: "rollback" },
+  );
   const identityKeys = [...identities.keys()];
   return new Map(verdicts.map((verdict, i) => [identityKeys[i]!, typeof verdict === "string" ? { failed: verdict } : new Set(verdict.map((n) => items[n - 1]!))]));
 }

@@ -3,9 +3,10 @@
  * as PostgREST sends it (status, Content-Range, Content-Location, Location, Preference-Applied…).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import pg from "pg";
+import type pg from "pg";
 import { SharedBatches } from "../../database/batch.ts";
 import { urlAs } from "../../database/connection.ts";
+import { openPool } from "../../database/session.ts";
 import { BodyTooLargeError, readBody } from "../../http/body.ts";
 import { ApiKeyRejected, bearerToken, checkApiKey } from "../../http/credentials.ts";
 import { JwtRejected, verifyJwt } from "../../http/jwt.ts";
@@ -489,14 +490,13 @@ export class RestHandler {
 /** The `/rest/v1` service, registered with the gateway. */
 export function createRestService(deps: ServiceDeps): Service {
   const url = urlAs(deps.dbUrl, "authenticator");
-  const state = RestState.start(url, deps.config, (line) => console.error(line));
+  const state = RestState.start(url, deps.config, deps.log.error);
   // A failed first load is reported on each request (PGRST002) rather than crashing the stack.
-  state.catch((error: unknown) => console.error(`rest: cannot start: ${(error as Error).message}`));
+  state.catch((error: unknown) => deps.log.error(`rest: cannot start: ${(error as Error).message}`));
   // Pipeline mode lets batches share a connection (see SharedBatches). A connection is retired after
   // maxUses checkouts, which bounds the prepared statements it keeps (see StatementNames) whatever
   // the mix of requests.
-  const pool = new pg.Pool({ connectionString: url, max: 20, maxUses: 5_000, pipeline: true });
-  pool.on("error", () => undefined);
+  const pool = openPool("rest", deps.log, { connectionString: url, max: 20, maxUses: 5_000, pipeline: true });
   const handler = new RestHandler(state, { pool, shared: new SharedBatches(pool) }, deps);
   return {
     prefix: "/rest/v1",
