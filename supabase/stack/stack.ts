@@ -13,7 +13,7 @@ import { createAuthService } from "./auth/service.ts";
 import { createCronService } from "./cron/service.ts";
 import { createFunctionsService } from "./edge-runtime/service.ts";
 import { createRealtimeService } from "./realtime/service.ts";
-import { createRestService } from "./rest/http/handler.ts";
+import { createRestService } from "./rest/service.ts";
 import { createStorageService } from "./storage/service.ts";
 
 export interface Stack {

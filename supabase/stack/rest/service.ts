@@ -4,14 +4,14 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type pg from "pg";
-import { SharedBatches } from "../../database/batch.ts";
-import { urlAs } from "../../database/connection.ts";
-import { openPool } from "../../database/session.ts";
-import { BodyTooLargeError, readBody } from "../../http/body.ts";
-import { ApiKeyRejected, bearerToken, checkApiKey } from "../../http/credentials.ts";
-import { JwtRejected, verifyJwt } from "../../http/jwt.ts";
-import type { RequestContext, Service, ServiceDeps } from "../../http/service.ts";
-import type { RestConfig } from "../config.ts";
+import { SharedBatches } from "./transaction/batch.ts";
+import { urlAs } from "../database/connection.ts";
+import { openPool } from "../database/session.ts";
+import { BodyTooLargeError, readBody } from "../http/body.ts";
+import { ApiKeyRejected, bearerToken, checkApiKey } from "../http/credentials.ts";
+import { JwtRejected, verifyJwt } from "../http/jwt.ts";
+import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
+import type { RestConfig } from "./config.ts";
 import {
   errorResponse,
   gucHeadersError,
@@ -27,21 +27,21 @@ import {
   RestError,
   singularityError,
   tableNotFound,
-} from "../errors.ts";
-import { contentTypeOf, mimeOf, type MediaType } from "../parse/media.ts";
-import { preferenceApplied, type Preferences } from "../parse/prefer.ts";
-import { contentRange, rangeStatus } from "../parse/range.ts";
-import { findRoutine } from "../plan/call.ts";
-import { planDelete, planInsert, planPut, planUpdate } from "../plan/mutate.ts";
-import { neededColumns, planRead, type ReadSource } from "../plan/read.ts";
-import { closest } from "../plan/suggest.ts";
-import type { CallArguments, CallPlan, MutationPlan, ReadNode } from "../plan/types.ts";
-import { RestState } from "../schema-cache/state.ts";
-import { qiKey, type SchemaCache, type Table } from "../schema-cache/types.ts";
-import { callStatement, explainStatement, mutationStatement, plannedCountStatement, readStatement, type BodyShape, type Statement } from "../sql/statements.ts";
-import { openApiDocument } from "./openapi.ts";
-import { parseApiRequest, type ApiRequest } from "./request.ts";
-import { inTransaction, StatementNames, type Ending, type RequestIdentity, type RestConnections, type Run } from "./transaction.ts";
+} from "./errors.ts";
+import { contentTypeOf, mimeOf, type MediaType } from "./parse/media.ts";
+import { preferenceApplied, type Preferences } from "./parse/prefer.ts";
+import { contentRange, rangeStatus } from "./parse/range.ts";
+import { findRoutine } from "./plan/call.ts";
+import { planDelete, planInsert, planPut, planUpdate } from "./plan/mutate.ts";
+import { neededColumns, planRead, type ReadSource } from "./plan/read.ts";
+import { closest } from "./plan/suggest.ts";
+import type { CallArguments, CallPlan, MutationPlan, ReadNode } from "./plan/types.ts";
+import { RestState } from "./schema-cache/state.ts";
+import { qiKey, type SchemaCache, type Table } from "./schema-cache/types.ts";
+import { callStatement, explainStatement, mutationStatement, plannedCountStatement, readStatement, type BodyShape, type Statement } from "./query/statements.ts";
+import { openApiDocument } from "./http/openapi.ts";
+import { parseApiRequest, type ApiRequest } from "./http/request.ts";
+import { inTransaction, StatementNames, type Ending, type RequestIdentity, type RestConnections, type Run } from "./transaction/run.ts";
 
 interface Reply {
   status: number;

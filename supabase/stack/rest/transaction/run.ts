@@ -6,8 +6,8 @@
 import type pg from "pg";
 import type { RestConfig } from "../config.ts";
 import { connectionError, fromPgError, RestError } from "../errors.ts";
-import { Batch, isDatabaseError, type BatchStatement, type SharedBatches } from "../../database/batch.ts";
-import type { Statement } from "../sql/statements.ts";
+import { Batch, isDatabaseError, type BatchStatement, type SharedBatches } from "./batch.ts";
+import type { Statement } from "../query/statements.ts";
 import { ident } from "../../database/identifiers.ts";
 import { setConfigList, type Caller } from "../../database/session.ts";
 
