@@ -7,11 +7,10 @@ import { sendJson } from "../http/json.ts";
 import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
 import { Connection } from "./connection.ts";
 import type { RealtimeContext } from "./context.ts";
-import { broadcastFromRow, isMessagesInsert } from "./database-broadcast.ts";
+import { walDelivery } from "./delivery.ts";
 import { handleBroadcastApi } from "./http.ts";
 import { Hub } from "./hub.ts";
-import { WalCapture, type CommittedChange } from "./postgres-changes/capture.ts";
-import { deliverChanges } from "./postgres-changes/deliver.ts";
+import { WalCapture } from "./postgres-changes/capture.ts";
 import { serializerFor } from "./protocol/serializers.ts";
 import { checkToken } from "./tokens.ts";
 
@@ -35,38 +34,9 @@ export async function createRealtimeService(deps: ServiceDeps): Promise<Service>
   const hub = new Hub();
   const ctx: RealtimeContext = { pool, hub, jwtSecret: deps.keys.jwtSecret, log };
 
-  async function deliver(changes: CommittedChange[]): Promise<void> {
-    // Row changes and database broadcasts interleave in commit order, so each run of row changes
-    // is delivered before the broadcast that follows it.
-    let run: CommittedChange[] = [];
-    const flush = async () => {
-      if (run.length === 0) return;
-      const subscribers = hub.changeSubscribers();
-      try {
-        if (subscribers.length > 0) await deliverChanges(pool, subscribers, run);
-      } catch (error) {
-        // The database failed under delivery: the subscribers hear it; a lasting failure is
-        // reported by the capture, which fails on the same database next.
-        for (const subscriber of subscribers) subscriber.warn(`Realtime could not deliver database changes: ${(error as Error).message}`);
-      }
-      run = [];
-    };
-    for (const item of changes) {
-      const { change } = item;
-      if (!isMessagesInsert(change)) {
-        run.push(item);
-        continue;
-      }
-      await flush();
-      const message = broadcastFromRow(change);
-      if (message) hub.broadcast(Hub.scope(message.subTopic, message.isPrivate), { ...message.broadcast, topic: message.subTopic });
-    }
-    await flush();
-  }
-
   const capture = new WalCapture({
     url: adminUrl,
-    deliver,
+    deliver: walDelivery(pool, hub),
     idleMs: () => (wss.clients.size > 0 ? LISTENING_POLL_MS : IDLE_POLL_MS),
     log,
   });
