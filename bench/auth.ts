@@ -1,6 +1,6 @@
 import bcrypt from "bcryptjs";
 import { SignJWT } from "jose";
-import { spawnStack, type SpawnedStack } from "../tests/helpers/spawn-stack.ts";
+import { spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
 import { row, type BenchRow } from "./rows.ts";
 
 const signIns = 30;

@@ -9,7 +9,7 @@
 import http from "node:http";
 import path from "node:path";
 import pg from "pg";
-import { spawnStack } from "../tests/helpers/spawn-stack.ts";
+import { spawnStack } from "../supabase/stack/spawn-stack.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const fixtures = path.join(import.meta.dirname, "../tests/fixtures");

@@ -26,7 +26,7 @@ import { RealtimeClient, type RealtimeChannel } from "@supabase/supabase-js";
 import { SignJWT } from "jose";
 import pg from "pg";
 import WebSocket from "ws";
-import { newDataDir, spawnStack, type SpawnedStack } from "../tests/helpers/spawn-stack.ts";
+import { newDataDir, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
 import { row, type BenchRow } from "./rows.ts";
 
 const subscriberCounts = [1, 100, 500];

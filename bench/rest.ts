@@ -21,9 +21,9 @@ import { planInsert } from "../supabase/stack/rest/plan/mutate.ts";
 import { neededColumns, planRead } from "../supabase/stack/rest/plan/read.ts";
 import { loadSchemaCache } from "../supabase/stack/rest/schema-cache/load.ts";
 import { qiKey, type SchemaCache } from "../supabase/stack/rest/schema-cache/types.ts";
-import { mutationStatement, readStatement, type Statement } from "../supabase/stack/rest/sql/statements.ts";
+import { mutationStatement, readStatement, type Statement } from "../supabase/stack/rest/query/statements.ts";
 import type { MutationPlan } from "../supabase/stack/rest/plan/types.ts";
-import { spawnStack } from "../tests/helpers/spawn-stack.ts";
+import { spawnStack } from "../supabase/stack/spawn-stack.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const fixtures = path.join(import.meta.dirname, "../tests/rest/fixtures");

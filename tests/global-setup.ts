@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { Db, pauseExpiryJob } from "./helpers/db.ts";
-import { spawnStack, stackInfo, type StackInfo } from "./helpers/spawn-stack.ts";
+import { spawnStack, stackInfo, type StackInfo } from "../supabase/stack/spawn-stack.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

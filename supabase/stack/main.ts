@@ -1,8 +1,10 @@
 import { parseOptions, usage, UsageError } from "./cli/options.ts";
 import { formatStatus, stackResidentMemory } from "./status.ts";
+import type { Logger } from "./logger.ts";
 import { startStack, type Stack } from "./stack.ts";
 
-const log = (line: string) => console.log(line);
+const logger: Logger = { info: (line) => console.log(line), error: (line) => console.error(line) };
+const log = logger.info;
 
 let options;
 try {
@@ -17,7 +19,7 @@ if (options.help) {
   process.exit(0);
 }
 
-const starting = startStack(options, log);
+const starting = startStack(options, logger);
 
 // Handled from the start: a signal during start-up waits for the start to finish, then stops
 // everything that was started, rather than killing the process and orphaning PostgreSQL.

@@ -7,12 +7,13 @@ import { withClient } from "./database/connection.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
 import { prepareDatabase, type PreparedDatabase } from "./database/prepare.ts";
 import { startGateway } from "./gateway/server.ts";
-import type { Service, ServiceDeps } from "./gateway/service.ts";
+import type { Service, ServiceDeps } from "./http/service.ts";
+import type { Logger } from "./logger.ts";
 import { createAuthService } from "./auth/service.ts";
 import { createCronService } from "./cron/service.ts";
-import { createFunctionsService } from "./functions/service.ts";
+import { createFunctionsService } from "./edge-runtime/service.ts";
 import { createRealtimeService } from "./realtime/service.ts";
-import { createRestService } from "./rest/http/handler.ts";
+import { createRestService } from "./rest/service.ts";
 import { createStorageService } from "./storage/service.ts";
 
 export interface Stack {
@@ -46,7 +47,7 @@ async function connectExternal(url: string): Promise<RunningPostgres> {
 }
 
 /** Starts PostgreSQL (or connects to DATABASE_URL), brings the database up to date and opens the gateway. */
-export async function startStack(options: StackOptions, log: (line: string) => void): Promise<Stack> {
+export async function startStack(options: StackOptions, logger: Logger): Promise<Stack> {
   const config = await loadProjectConfig(options.config);
   const keys = await apiKeys(config.auth.jwt_secret);
   await assertPortFree(options.apiPort, "--api-port", "the API gateway");
@@ -54,21 +55,21 @@ export async function startStack(options: StackOptions, log: (line: string) => v
 
   const postgres = options.databaseUrl
     ? await connectExternal(options.databaseUrl)
-    : await startEmbeddedPostgres({ dataDir: options.data, port: options.dbPort, log });
+    : await startEmbeddedPostgres({ dataDir: options.data, port: options.dbPort, log: logger.info });
   let gateway: http.Server | undefined;
   let services: Service[] = [];
   try {
     const prepared = await prepareDatabase(postgres.url, options, config.api.schemas);
-    const deps: ServiceDeps = { dbUrl: postgres.url, keys, config, options };
+    const deps: ServiceDeps = { dbUrl: postgres.url, keys, config, options, log: logger };
     services = [
       createRestService(deps),
       await createAuthService(deps),
       createStorageService(deps),
       await createFunctionsService(deps),
-      await createRealtimeService(deps, log),
-      await createCronService(deps, log),
+      await createRealtimeService(deps),
+      await createCronService(deps),
     ];
-    gateway = await startGateway({ port: options.apiPort, services });
+    gateway = await startGateway({ port: options.apiPort, services, log: logger });
     const server = gateway;
     return {
       apiUrl: `http://127.0.0.1:${options.apiPort}`,

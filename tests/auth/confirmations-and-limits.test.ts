@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withClient } from "../../supabase/stack/database/connection.ts";
 import { adminClient, anonClient, authFetch, emailsTo, followLink, fragmentOf, latestEmailTo, signedInClient, spawnStackWithConfig, ssrClient, uniqueEmail, type AuthTarget } from "../helpers/auth.ts";
-import type { SpawnedStack } from "../helpers/spawn-stack.ts";
+import type { SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 
 /** A project as a production-minded team configures it: confirmations, strict rotation, low limits. */
 const config = `

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadProjectConfig } from "../../supabase/stack/config/project-config.ts";
-import { projectRoot, spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
+import { projectRoot, spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 
 const projectConfig = path.join(projectRoot, "supabase/config.toml");
 const clientIdVariable = "SUPABASE_AUTH_EXTERNAL_GOOGLE_CLIENT_ID";

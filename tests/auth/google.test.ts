@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, anonClient, authFetch, fragmentOf, spawnStackWithConfig, ssrClient, uniqueEmail } from "../helpers/auth.ts";
 import { startOidcProvider, type OidcProvider, type Person } from "../helpers/oidc-provider.ts";
-import type { SpawnedStack } from "../helpers/spawn-stack.ts";
+import type { SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 
 let google: OidcProvider;
 let auth: SpawnedStack;

@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Db, sql, stack } from "../helpers/db.ts";
-import { spawnStack } from "../helpers/spawn-stack.ts";
+import { spawnStack } from "../../supabase/stack/spawn-stack.ts";
 
 /** A schedule that never comes (31 February), for jobs that must not run. */
 const never = "0 0 31 2 *";

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { anonClient, ok, signedInPerson, uniqueEmail, type SignedInPerson } from "../helpers/auth.ts";
 import { tinyPng } from "../helpers/files.ts";
 import { sql, stack, testPassword } from "../helpers/db.ts";
-import { spawnStack } from "../helpers/spawn-stack.ts";
+import { spawnStack } from "../../supabase/stack/spawn-stack.ts";
 import { readPdf } from "./pdf.ts";
 
 

@@ -4,7 +4,7 @@ import { FunctionsHttpError, type SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../helpers/db.ts";
 import { copyFixture } from "../helpers/files.ts";
-import { spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
+import { spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 import { accessTokenFor, supabaseClient } from "../helpers/supabase.ts";
 
 /**

@@ -3,7 +3,7 @@
 // module (it imports only supabase-js and the shared HTTP helpers, which load under Node too).
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../helpers/spawn-stack.ts";
+import { projectRoot } from "../../supabase/stack/spawn-stack.ts";
 
 interface HttpErrorLike extends Error {
   status?: number;

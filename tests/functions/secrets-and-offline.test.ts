@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Db, pauseExpiryJob } from "../helpers/db.ts";
-import { freePort, projectRoot, spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
+import { freePort, projectRoot, spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 import { accessTokenForEmail } from "../helpers/auth.ts";
 
 let stack: SpawnedStack;

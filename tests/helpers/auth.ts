@@ -5,7 +5,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { expect } from "vitest";
 import WebSocket from "ws";
 import { createUser, type Db, stack, type TestUser } from "./db.ts";
-import { newDataDir, spawnStack, type SpawnedStack, type StackInfo } from "./spawn-stack.ts";
+import { newDataDir, spawnStack, type SpawnedStack, type StackInfo } from "../../supabase/stack/spawn-stack.ts";
 import { signJwt, supabaseClient } from "./supabase.ts";
 
 /** The shared stack, or one a test spawned with its own config. */

@@ -1,7 +1,7 @@
 import { cp, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { projectRoot } from "./spawn-stack.ts";
+import { projectRoot } from "../../supabase/stack/spawn-stack.ts";
 
 /** A private copy of a fixture folder that a test may change. */
 export async function copyFixture(name: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from "jose";
-import { freePort } from "./spawn-stack.ts";
+import { freePort } from "../../supabase/stack/spawn-stack.ts";
 
 /** Who signs in at the provider: the claims its ID tokens carry. */
 export type Person = JWTPayload & { sub: string; email?: string; email_verified?: boolean; name?: string; picture?: string };

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { signedInClient } from "../helpers/auth.ts";
 import { Db, pauseExpiryJob, testPassword } from "../helpers/db.ts";
-import { spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
+import { spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 import { supabaseClient } from "../helpers/supabase.ts";
 import { FakeFaspay, FakeStripe, faspay, stripeSecretKey, stripeSignature, stripeWebhookSecret } from "./fakes.ts";
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { asRole, createUser, sql, stack, urlAs } from "../helpers/db.ts";
-import { projectRoot } from "../helpers/spawn-stack.ts";
+import { projectRoot } from "../../supabase/stack/spawn-stack.ts";
 
 describe("platform bootstrap: roles", () => {
   it("has Supabase's API roles with their attributes", async () => {

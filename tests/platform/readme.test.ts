@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { stack } from "../helpers/db.ts";
-import { projectRoot } from "../helpers/spawn-stack.ts";
+import { projectRoot } from "../../supabase/stack/spawn-stack.ts";
 
 const run = promisify(execFile);
 

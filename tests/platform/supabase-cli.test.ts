@@ -6,7 +6,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { generateDatabaseTypes } from "../../clients/generate-types.ts";
 import { freshDatabase, stack } from "../helpers/db.ts";
-import { projectRoot } from "../helpers/spawn-stack.ts";
+import { projectRoot } from "../../supabase/stack/spawn-stack.ts";
 
 const run = promisify(execFile);
 const cli = path.join(projectRoot, "node_modules/.bin/supabase");

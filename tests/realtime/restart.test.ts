@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
+import { spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 import { Inbox, realtimeClient } from "./helpers.ts";
 
 async function run(dbUrl: string, text: string): Promise<void> {

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { SignJWT } from "jose";
 import pg from "pg";
-import { spawnStack, type SpawnedStack } from "../helpers/spawn-stack.ts";
+import { spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 import { supabaseClient } from "../helpers/supabase.ts";
 
 const fixtures = path.join(import.meta.dirname, "fixtures");

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort, newDataDir, runStackToExit } from "../helpers/spawn-stack.ts";
+import { freePort, newDataDir, runStackToExit } from "../../supabase/stack/spawn-stack.ts";
 
 let blockers: Server[] = [];
 afterEach(async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/files.ts";
-import { newDataDir, projectRoot, runStackToExit, spawnStack } from "../helpers/spawn-stack.ts";
+import { newDataDir, projectRoot, runStackToExit, spawnStack } from "../../supabase/stack/spawn-stack.ts";
 
 async function query<T extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });

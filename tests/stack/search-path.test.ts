@@ -3,7 +3,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/files.ts";
-import { newDataDir, spawnStack } from "../helpers/spawn-stack.ts";
+import { newDataDir, spawnStack } from "../../supabase/stack/spawn-stack.ts";
 
 const cleanup: string[] = [];
 afterAll(async () => {

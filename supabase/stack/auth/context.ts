@@ -1,4 +1,5 @@
 import type { ApiKeys } from "../config/keys.ts";
+import type { Logger } from "../logger.ts";
 import type { AuthDb } from "./db.ts";
 import type { Inbox } from "./mail/inbox.ts";
 import type { GoogleProvider } from "./oauth/google.ts";
@@ -15,4 +16,5 @@ export interface AuthContext {
   inbox: Inbox;
   limiter: RateLimiter;
   google: GoogleProvider;
+  log: Logger;
 }

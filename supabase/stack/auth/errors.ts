@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sendJson } from "../gateway/server.ts";
+import { sendJson } from "../http/json.ts";
 
 /** GoTrue's error codes the stack returns (internal/api/apierrors/errorcode.go). */
 export type ErrorCode =

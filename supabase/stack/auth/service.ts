@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { urlAs } from "../database/connection.ts";
-import { AuthFailure, checkApiKey } from "../gateway/jwt.ts";
-import { sendJson } from "../gateway/server.ts";
-import type { RequestContext, Service, ServiceDeps } from "../gateway/service.ts";
+import { ApiKeyRejected, checkApiKey } from "../http/credentials.ts";
+import { sendJson } from "../http/json.ts";
+import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
 import type { AuthContext } from "./context.ts";
 import { openAuthDb } from "./db.ts";
 import { AuthError, OAuthError, sendError } from "./errors.ts";
@@ -61,7 +61,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
   const settingsValue = authSettings(deps.config, `http://127.0.0.1:${deps.options.apiPort}`);
   const inbox = new Inbox();
   const inboxServer = await startInboxServer(inbox, deps.options.inboxPort);
-  const db = openAuthDb(urlAs(deps.dbUrl, "supabase_auth_admin"));
+  const db = openAuthDb(urlAs(deps.dbUrl, "supabase_auth_admin"), deps.log);
   const ctx: AuthContext = {
     db,
     settings: settingsValue,
@@ -70,6 +70,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
     inbox,
     limiter: new RateLimiter(settingsValue.rateLimits),
     google: new GoogleProvider(settingsValue.google),
+    log: deps.log,
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, gateway: RequestContext): Promise<void> {
@@ -81,7 +82,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
       try {
         checkApiKey(req, gateway.url, deps.keys);
       } catch (error) {
-        if (error instanceof AuthFailure) return sendJson(res, error.status, error.body, error.headers);
+        if (error instanceof ApiKeyRejected) return sendJson(res, error.status, error.body);
         throw error;
       }
     }
@@ -91,7 +92,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
       await handler(ctx, r);
     } catch (error) {
       if (error instanceof AuthError || error instanceof OAuthError) return sendError(req, res, error);
-      console.error(`auth: ${method} ${path}: ${(error as Error).stack ?? String(error)}`);
+      deps.log.error(`auth: ${method} ${path}: ${(error as Error).stack ?? String(error)}`);
       sendError(req, res, new AuthError(500, "unexpected_failure", "Unexpected failure, please check server logs for more information"));
     }
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { audit } from "./audit.ts";
-import { CommitThenThrow, type AuthDb, type Db } from "./db.ts";
+import { CommitThenThrow } from "../database/session.ts";
+import type { AuthDb, Db } from "./db.ts";
 import { badRequest } from "./errors.ts";
 import { newRefreshToken } from "./secrets.ts";
 import type { AmrEntry, TokenSigner } from "./tokens.ts";

@@ -1,5 +1,6 @@
-import pg from "pg";
-import type { Service, ServiceDeps } from "../gateway/service.ts";
+import type pg from "pg";
+import { openPool } from "../database/session.ts";
+import type { Service, ServiceDeps } from "../http/service.ts";
 import { startRun, type Job, type Run } from "./run.ts";
 import { firesAt, parseSchedule } from "./schedule.ts";
 
@@ -37,10 +38,9 @@ async function extensionIn(pool: pg.Pool): Promise<Extension> {
  * cron schedules at each new minute, in UTC), each on its own connection as the job's user
  * (see run.ts). It serves no HTTP; the stack only closes it, which cancels the runs in progress.
  */
-export async function createCronService(deps: ServiceDeps, log: (line: string) => void): Promise<Service> {
-  const pool = new pg.Pool({ connectionString: deps.dbUrl, max: 4 });
-  // A connection the server ended (db:reset drops the database) is replaced at the next checkout.
-  pool.on("error", () => undefined);
+export async function createCronService(deps: ServiceDeps): Promise<Service> {
+  const log = deps.log.info;
+  const pool = openPool("cron", deps.log, { connectionString: deps.dbUrl, max: 4 });
 
   if (deps.options.databaseUrl) {
     const { rows } = await pool.query<{ available: boolean }>("select exists (select from pg_catalog.pg_available_extensions where name = 'pg_cron') as available");

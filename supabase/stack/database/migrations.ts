@@ -4,6 +4,7 @@ import { loadMigrationFiles } from "postgres-migrations";
 // Not re-exported by the package's index, but part of its published dist.
 import { validateMigrationHashes } from "postgres-migrations/dist/validation.js";
 import { describePgError } from "./connection.ts";
+import { transaction } from "./session.ts";
 import { stackSchema } from "./platform.ts";
 
 type Migration = Awaited<ReturnType<typeof loadMigrationFiles>>[number];
@@ -58,23 +59,22 @@ export async function applyMigrations(client: pg.Client, dir: string): Promise<s
     let lastGood = last ? `${String(last.id).padStart(4, "0")}_${last.name}.sql` : undefined;
     for (const migration of files.filter((file) => !appliedById[file.id])) {
       const file = path.join(dir, migration.fileName);
-      await client.query("begin");
       try {
-        await client.query(migration.sql);
-        await client.query(`insert into ${stackSchema}.migrations (id, name, hash) values ($1, $2, $3)`, [
-          migration.id,
-          migration.name,
-          migration.hash,
-        ]);
-        const version = migration.fileName.split("_")[0]!;
-        await client.query(
-          `insert into supabase_migrations.schema_migrations (version, name, statements)
-           values ($1, $2, array[$3]) on conflict (version) do nothing`,
-          [version, migration.fileName.replace(/^\d+_|\.sql$/g, ""), migration.sql],
-        );
-        await client.query("commit");
+        await transaction(client, async () => {
+          await client.query(migration.sql);
+          await client.query(`insert into ${stackSchema}.migrations (id, name, hash) values ($1, $2, $3)`, [
+            migration.id,
+            migration.name,
+            migration.hash,
+          ]);
+          const version = migration.fileName.split("_")[0]!;
+          await client.query(
+            `insert into supabase_migrations.schema_migrations (version, name, statements)
+             values ($1, $2, array[$3]) on conflict (version) do nothing`,
+            [version, migration.fileName.replace(/^\d+_|\.sql$/g, ""), migration.sql],
+          );
+        });
       } catch (error) {
-        await client.query("rollback");
         const state = lastGood ? `the database stays at ${lastGood}` : "no migration is applied";
         throw new MigrationFailure(`migration ${file} failed at ${describePgError(error, migration.sql)} — nothing of it was applied, ${state}`);
       }

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type pg from "pg";
 import { describePgError } from "./connection.ts";
+import { transaction } from "./session.ts";
 
 /**
  * What Supabase's PostgreSQL image provides (roles, auth, storage, realtime, extensions), as
@@ -36,13 +37,12 @@ export async function applyPlatform(client: pg.Client): Promise<PlatformResult> 
     const version = Number.parseInt(file, 10);
     if (done.has(version)) continue;
     const sql = await readFile(path.join(platformDir, file), "utf8");
-    await client.query("begin");
     try {
-      await client.query(sql);
-      await client.query(`insert into ${stackSchema}.platform_versions (version, name) values ($1, $2)`, [version, file]);
-      await client.query("commit");
+      await transaction(client, async () => {
+        await client.query(sql);
+        await client.query(`insert into ${stackSchema}.platform_versions (version, name) values ($1, $2)`, [version, file]);
+      });
     } catch (error) {
-      await client.query("rollback");
       throw new Error(`platform bootstrap ${file} failed: ${describePgError(error, sql)}`);
     }
     applied.push(file);

@@ -1,8 +1,11 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { decodeJwt } from "jose";
+import { apikeyOf, bearerToken, forwardApikeyAsBearer } from "../http/credentials.ts";
+import { sendJson } from "../http/json.ts";
+import type { HttpService, RequestContext, Service } from "../http/service.ts";
+import type { Logger } from "../logger.ts";
 import { logRequest } from "./request-log.ts";
-import type { HttpService, RequestContext, Service } from "./service.ts";
 
 export class PortInUseError extends Error {}
 
@@ -14,9 +17,8 @@ const claimedRoles = new Map<string, string>();
 const claimedRolesLimit = 1000;
 
 /** The role a request claims, for the log only: services verify the token before trusting it. */
-function claimedRole(req: IncomingMessage): string {
-  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
-  const token = bearer ?? (req.headers.apikey as string | undefined);
+function claimedRole(req: IncomingMessage, url: URL): string {
+  const token = bearerToken(req) || apikeyOf(req, url);
   if (!token) return "-";
   let role = claimedRoles.get(token);
   if (role === undefined) {
@@ -34,12 +36,6 @@ function decodedRole(token: string): string {
   } catch {
     return "-";
   }
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
 }
 
 const corsHeaders = {
@@ -66,18 +62,19 @@ function route(services: Service[], req: IncomingMessage): { service: HttpServic
     if (service.prefix === undefined) continue;
     if (url.pathname === service.prefix || url.pathname.startsWith(`${service.prefix}/`)) {
       const path = url.pathname.slice(service.prefix.length) || "/";
-      return { service, ctx: { path, url, role: claimedRole(req) } };
+      if (service.apikeyAsBearer) forwardApikeyAsBearer(req, url);
+      return { service, ctx: { path, url, role: claimedRole(req, url) } };
     }
   }
   return undefined;
 }
 
 /** One HTTP server with Supabase's paths, as Kong serves them on port 54321. */
-export async function startGateway(options: { port: number; services: Service[] }): Promise<http.Server> {
+export async function startGateway(options: { port: number; services: Service[]; log: Logger }): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const startedAt = performance.now();
     const match = route(options.services, req);
-    const role = match?.ctx.role ?? claimedRole(req);
+    const role = match?.ctx.role ?? claimedRole(req, new URL(req.url ?? "/", "http://localhost"));
     res.on("finish", () => logRequest(req, res.statusCode, performance.now() - startedAt, match?.ctx.role ?? role));
     if (!match) {
       sendJson(res, 404, { message: "no Route matched with those values" }, corsHeaders);
@@ -91,7 +88,7 @@ export async function startGateway(options: { port: number; services: Service[] 
       for (const [name, value] of corsEntries) res.setHeader(name, value);
     }
     match.service.handle(req, res, match.ctx).catch((error: unknown) => {
-      console.error(`${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+      options.log.error(`${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { message: "internal error in the local stack", details: String(error) });
       else res.destroy();
     });

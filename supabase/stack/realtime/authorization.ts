@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { describePgError } from "../database/connection.ts";
-import { actAs, inRolledBackTransaction, type Identity } from "./identity.ts";
+import { actAs, transaction } from "../database/session.ts";
+import { realtimeSettings, type Identity } from "./identity.ts";
 
 export type Extension = "broadcast" | "presence";
 
@@ -24,17 +25,21 @@ export class PolicyError extends Error {}
 export async function readPolicies(pool: pg.Pool, identity: Identity, topic: string, extensions: Extension[]): Promise<Policies> {
   const probes = extensions.map((extension) => ({ extension, id: randomUUID() }));
   try {
-    return await inRolledBackTransaction(pool, async (client) => {
-      for (const probe of probes) {
-        await client.query("insert into realtime.messages (id, topic, extension) values ($1, $2, $3)", [probe.id, topic, probe.extension]);
-      }
-      await actAs(client, identity, topic);
-      const { rows } = await client.query<{ id: string }>("select id from realtime.messages where id = any($1::uuid[])", [probes.map((p) => p.id)]);
-      const visible = new Set(rows.map((row) => row.id));
-      const policies: Policies = {};
-      for (const probe of probes) policies[`${probe.extension}Read`] = visible.has(probe.id);
-      return policies;
-    });
+    return await transaction(
+      pool,
+      async (client) => {
+        for (const probe of probes) {
+          await client.query("insert into realtime.messages (id, topic, extension) values ($1, $2, $3)", [probe.id, topic, probe.extension]);
+        }
+        await actAs(client, realtimeSettings(identity, topic));
+        const { rows } = await client.query<{ id: string }>("select id from realtime.messages where id = any($1::uuid[])", [probes.map((p) => p.id)]);
+        const visible = new Set(rows.map((row) => row.id));
+        const policies: Policies = {};
+        for (const probe of probes) policies[`${probe.extension}Read`] = visible.has(probe.id);
+        return policies;
+      },
+      { end: "rollback" },
+    );
   } catch (error) {
     throw new PolicyError(describePgError(error));
   }
@@ -43,16 +48,20 @@ export async function readPolicies(pool: pg.Pool, identity: Identity, topic: str
 /** May the identity send on the topic? Its INSERT policies decide, on a row that is rolled back. */
 export async function writePolicy(pool: pg.Pool, identity: Identity, topic: string, extension: Extension): Promise<boolean> {
   try {
-    return await inRolledBackTransaction(pool, async (client) => {
-      await actAs(client, identity, topic);
-      try {
-        await client.query("insert into realtime.messages (topic, extension) values ($1, $2)", [topic, extension]);
-        return true;
-      } catch (error) {
-        if ((error as pg.DatabaseError).code === "42501") return false;
-        throw error;
-      }
-    });
+    return await transaction(
+      pool,
+      async (client) => {
+        await actAs(client, realtimeSettings(identity, topic));
+        try {
+          await client.query("insert into realtime.messages (topic, extension) values ($1, $2)", [topic, extension]);
+          return true;
+        } catch (error) {
+          if ((error as pg.DatabaseError).code === "42501") return false;
+          throw error;
+        }
+      },
+      { end: "rollback" },
+    );
   } catch (error) {
     throw new PolicyError(describePgError(error));
   }

@@ -1,13 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { PolicyError, readPolicies, writePolicy, type Extension, type Policies } from "./authorization.ts";
-import type { Connection } from "./connection.ts";
 import type { RealtimeContext } from "./context.ts";
 import { Hub } from "./hub.ts";
 import type { Identity } from "./identity.ts";
 import type { ChangeSubscriber } from "./postgres-changes/deliver.ts";
 import { resolveBinding, SubscriptionError, type Binding } from "./postgres-changes/subscriptions.ts";
-import { asObject, type PhoenixMessage, type UserBroadcast } from "./protocol/message.ts";
+import { asObject, type PhoenixMessage, type Serializer, type UserBroadcast } from "./protocol/message.ts";
 import { checkToken, expiresIn, type Claims } from "./tokens.ts";
+
+/** What a channel needs from the socket it was joined on (Connection). */
+export interface ChannelSocket {
+  readonly serializer: Serializer;
+  /** The apikey the socket connected with: the token of channels that send none. */
+  readonly apiKey: string;
+  send(message: PhoenixMessage): void;
+  sendFrame(frame: string | Buffer): void;
+  reply(message: { joinRef: string | null; ref: string | null; topic: string }, status: "ok" | "error", response: Record<string, unknown>): void;
+  /** Called by a channel that ended itself (leave, expired token, revoked access). */
+  forget(channel: Channel): void;
+}
 
 type Refs = { joinRef: string | null; ref: string | null; topic: string };
 
@@ -49,7 +60,7 @@ export class Channel {
   changeSubscriber: ChangeSubscriber | undefined;
 
   private constructor(
-    readonly connection: Connection,
+    readonly connection: ChannelSocket,
     private readonly ctx: RealtimeContext,
     readonly topic: string,
     readonly joinRef: string | null,
@@ -60,7 +71,7 @@ export class Channel {
   }
 
   /** Joins and replies; undefined (after an error reply) when the join is refused. */
-  static async join(connection: Connection, ctx: RealtimeContext, message: PhoenixMessage): Promise<Channel | undefined> {
+  static async join(connection: ChannelSocket, ctx: RealtimeContext, message: PhoenixMessage): Promise<Channel | undefined> {
     const refuse = (reason: string) => {
       connection.reply(message, "error", { reason });
       return undefined;

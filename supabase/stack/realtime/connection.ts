@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import { Channel } from "./channel.ts";
+import { Channel, type ChannelSocket } from "./channel.ts";
 import type { RealtimeContext } from "./context.ts";
 import { ProtocolError, type Inbound, type PhoenixMessage, type Serializer } from "./protocol/message.ts";
 
@@ -9,7 +9,7 @@ import { ProtocolError, type Inbound, type PhoenixMessage, type Serializer } fro
  * of its topic. Frames are handled one after another, so a join finishes before the pushes that
  * follow it on the same socket.
  */
-export class Connection {
+export class Connection implements ChannelSocket {
   private readonly channels = new Map<string, Channel>();
   private queue: Promise<void> = Promise.resolve();
   private corked = false;

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { BodyTooLargeError, readBody } from "../gateway/body.ts";
-import { sendJson } from "../gateway/server.ts";
-import type { RequestContext } from "../gateway/service.ts";
+import { BodyTooLargeError, readBody } from "../http/body.ts";
+import { bearerToken } from "../http/credentials.ts";
+import { sendJson } from "../http/json.ts";
+import type { RequestContext } from "../http/service.ts";
 import { PolicyError, writePolicy } from "./authorization.ts";
 import type { RealtimeContext } from "./context.ts";
 import { Hub } from "./hub.ts";
@@ -25,12 +26,6 @@ const batchSchema = z.object({
     )
     .min(1),
 });
-
-/** The bearer token, else the apikey header, as Realtime's tenant API reads them. */
-function requestToken(req: IncomingMessage): string | undefined {
-  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
-  return bearer ?? (req.headers.apikey as string | undefined);
-}
 
 async function mayWrite(ctx: RealtimeContext, identity: Identity, topic: string, cache: Map<string, boolean>): Promise<boolean> {
   let allowed = cache.get(topic);
@@ -59,7 +54,8 @@ export async function handleBroadcastApi(ctx: RealtimeContext, req: IncomingMess
     sendJson(res, 404, { message: "not found" });
     return;
   }
-  const check = await checkToken(requestToken(req), ctx.jwtSecret);
+  // The bearer token, or the apikey the router forwarded as one.
+  const check = await checkToken(bearerToken(req), ctx.jwtSecret);
   if (!check.ok) {
     sendJson(res, 401, { message: "Unauthorized" });
     return;

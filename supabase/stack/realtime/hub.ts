@@ -1,27 +1,37 @@
-import type { Channel } from "./channel.ts";
 import type { ChangeSubscriber } from "./postgres-changes/deliver.ts";
 import type { Serializer, UserBroadcast } from "./protocol/message.ts";
 import { PresenceTopic, type PresenceDiff, type PresenceMap } from "./presence.ts";
+
+/** What the hub needs of a joined channel (Channel). */
+export interface HubMember {
+  readonly scope: string;
+  readonly topic: string;
+  readonly mayReadBroadcast: boolean;
+  readonly receivesPresence: boolean;
+  readonly changeSubscriber: ChangeSubscriber | undefined;
+  readonly connection: { readonly serializer: Serializer; sendFrame(frame: string | Buffer): void };
+  push(event: string, payload: Record<string, unknown>): void;
+}
 
 /**
  * Every joined channel of the stack by scope. A scope is the topic plus whether the channel is
  * private: as on Supabase, a public and a private channel of the same name do not hear each other.
  */
 export class Hub {
-  private readonly scopes = new Map<string, Set<Channel>>();
-  private readonly presence = new Map<string, PresenceTopic<Channel>>();
+  private readonly scopes = new Map<string, Set<HubMember>>();
+  private readonly presence = new Map<string, PresenceTopic<HubMember>>();
 
   static scope(subTopic: string, isPrivate: boolean): string {
     return `${isPrivate ? "private" : "public"}:${subTopic}`;
   }
 
-  add(channel: Channel): void {
+  add(channel: HubMember): void {
     let members = this.scopes.get(channel.scope);
     if (!members) this.scopes.set(channel.scope, (members = new Set()));
     members.add(channel);
   }
 
-  remove(channel: Channel): void {
+  remove(channel: HubMember): void {
     const members = this.scopes.get(channel.scope);
     members?.delete(channel);
     if (members?.size === 0) this.scopes.delete(channel.scope);
@@ -29,7 +39,7 @@ export class Hub {
   }
 
   /** Sends to every channel of the scope allowed to read broadcasts, encoding once per serializer. */
-  broadcast(scope: string, broadcast: UserBroadcast, except?: Channel): void {
+  broadcast(scope: string, broadcast: UserBroadcast, except?: HubMember): void {
     const frames = new Map<Serializer, string | Buffer | undefined>();
     for (const channel of this.scopes.get(scope) ?? []) {
       if (channel === except || !channel.mayReadBroadcast) continue;
@@ -40,13 +50,13 @@ export class Hub {
     }
   }
 
-  track(channel: Channel, key: string, payload: Record<string, unknown>): void {
+  track(channel: HubMember, key: string, payload: Record<string, unknown>): void {
     let topic = this.presence.get(channel.scope);
     if (!topic) this.presence.set(channel.scope, (topic = new PresenceTopic()));
     this.sendDiff(channel.scope, topic.track(channel, key, payload));
   }
 
-  untrack(channel: Channel): void {
+  untrack(channel: HubMember): void {
     const topic = this.presence.get(channel.scope);
     const diff = topic?.untrack(channel);
     if (topic?.isEmpty) this.presence.delete(channel.scope);

@@ -1,17 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import pg from "pg";
 import { WebSocketServer } from "ws";
 import { urlAs } from "../database/connection.ts";
-import { sendJson } from "../gateway/server.ts";
-import type { RequestContext, Service, ServiceDeps } from "../gateway/service.ts";
+import { openPool } from "../database/session.ts";
+import { sendJson } from "../http/json.ts";
+import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
 import { Connection } from "./connection.ts";
 import type { RealtimeContext } from "./context.ts";
-import { broadcastFromRow, isMessagesInsert } from "./database-broadcast.ts";
+import { walDelivery } from "./delivery.ts";
 import { handleBroadcastApi } from "./http.ts";
 import { Hub } from "./hub.ts";
-import { WalCapture, type CommittedChange } from "./postgres-changes/capture.ts";
-import { deliverChanges } from "./postgres-changes/deliver.ts";
+import { WalCapture } from "./postgres-changes/capture.ts";
 import { serializerFor } from "./protocol/serializers.ts";
 import { checkToken } from "./tokens.ts";
 
@@ -28,46 +27,16 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string, message: 
  * Supabase Realtime at `/realtime/v1`: the Phoenix websocket realtime-js speaks, the broadcast REST
  * API, and delivery of database changes and database broadcasts read from the WAL.
  */
-export async function createRealtimeService(deps: ServiceDeps, log: (line: string) => void): Promise<Service> {
+export async function createRealtimeService(deps: ServiceDeps): Promise<Service> {
+  const log = deps.log.info;
   const adminUrl = urlAs(deps.dbUrl, "supabase_admin");
-  const pool = new pg.Pool({ connectionString: adminUrl, max: 8, options: "-c TimeZone=UTC" });
-  // The pool drops a connection the server ended by itself; the next checkout opens a new one.
-  pool.on("error", () => undefined);
+  const pool = openPool("realtime", deps.log, { connectionString: adminUrl, max: 8, options: "-c TimeZone=UTC" });
   const hub = new Hub();
   const ctx: RealtimeContext = { pool, hub, jwtSecret: deps.keys.jwtSecret, log };
 
-  async function deliver(changes: CommittedChange[]): Promise<void> {
-    // Row changes and database broadcasts interleave in commit order, so each run of row changes
-    // is delivered before the broadcast that follows it.
-    let run: CommittedChange[] = [];
-    const flush = async () => {
-      if (run.length === 0) return;
-      const subscribers = hub.changeSubscribers();
-      try {
-        if (subscribers.length > 0) await deliverChanges(pool, subscribers, run);
-      } catch (error) {
-        // The database failed under delivery: the subscribers hear it; a lasting failure is
-        // reported by the capture, which fails on the same database next.
-        for (const subscriber of subscribers) subscriber.warn(`Realtime could not deliver database changes: ${(error as Error).message}`);
-      }
-      run = [];
-    };
-    for (const item of changes) {
-      const { change } = item;
-      if (!isMessagesInsert(change)) {
-        run.push(item);
-        continue;
-      }
-      await flush();
-      const message = broadcastFromRow(change);
-      if (message) hub.broadcast(Hub.scope(message.subTopic, message.isPrivate), { ...message.broadcast, topic: message.subTopic });
-    }
-    await flush();
-  }
-
   const capture = new WalCapture({
     url: adminUrl,
-    deliver,
+    deliver: walDelivery(pool, hub),
     idleMs: () => (wss.clients.size > 0 ? LISTENING_POLL_MS : IDLE_POLL_MS),
     log,
   });
@@ -76,6 +45,7 @@ export async function createRealtimeService(deps: ServiceDeps, log: (line: strin
 
   return {
     prefix: "/realtime/v1",
+    apikeyAsBearer: true,
 
     async handle(req: IncomingMessage, res: ServerResponse, request: RequestContext): Promise<void> {
       if (request.path.startsWith("/api/broadcast")) {
@@ -95,6 +65,8 @@ export async function createRealtimeService(deps: ServiceDeps, log: (line: strin
         rejectUpgrade(socket, 400, "Bad Request", `unsupported serializer version ${request.url.searchParams.get("vsn")}`);
         return;
       }
+      // Realtime reads a socket's token from its own places, not from Authorization: the `apikey`
+      // parameter realtime-js puts in the socket URL, or an `x-api-key` header.
       const apiKey = request.url.searchParams.get("apikey") ?? (req.headers["x-api-key"] as string | undefined);
       if (!apiKey) {
         rejectUpgrade(socket, 401, "Unauthorized", "API key is missing");

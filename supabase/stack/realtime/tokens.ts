@@ -1,5 +1,4 @@
-import { decodeJwt } from "jose";
-import { AuthFailure, verifyJwt } from "../gateway/jwt.ts";
+import { JwtRejected, verifyJwt } from "../http/jwt.ts";
 
 export type Claims = Record<string, unknown> & { role: string; exp: number; sub?: string };
 
@@ -21,9 +20,9 @@ export async function checkToken(token: unknown, secret: string): Promise<TokenC
   try {
     claims = await verifyJwt(token, secret);
   } catch (error) {
-    if (!(error instanceof AuthFailure)) throw error;
-    if (error.message === "JWT expired") return expired(Number(decodeJwt(token).exp));
-    if (error.message === "JWT cryptographic operation failed") return { ok: false, code: "JwtSignatureError", message: "Failed to validate JWT signature" };
+    if (!(error instanceof JwtRejected)) throw error;
+    if (error.rejection.reason === "expired") return expired(error.rejection.exp);
+    if (error.rejection.reason === "signature") return { ok: false, code: "JwtSignatureError", message: "Failed to validate JWT signature" };
     return malformed;
   }
   if (typeof claims.role !== "string" || typeof claims.exp !== "number") {

@@ -4,6 +4,7 @@
  * client branching on `error.code` or on the status behaves the same locally as on Supabase.
  */
 import type { DatabaseError } from "pg";
+import type { JwtRejected } from "../http/jwt.ts";
 
 export interface ErrorBody {
   code: string;
@@ -113,9 +114,35 @@ export const undefinedType = (name: string) =>
 
 // PGRST3xx: JWT.
 
-export function jwtError(code: "PGRST301" | "PGRST302" | "PGRST303", message: string, details: string | null = null): RestError {
-  const header = code === "PGRST302" ? "Bearer" : `Bearer error="invalid_token", error_description=${JSON.stringify(message)}`;
-  return new RestError(401, { code, details, hint: null, message }, { "WWW-Authenticate": header });
+function jwtError(code: "PGRST301" | "PGRST303", message: string): RestError {
+  const header = `Bearer error="invalid_token", error_description=${JSON.stringify(message)}`;
+  return new RestError(401, { code, details: null, hint: null, message }, { "WWW-Authenticate": header });
+}
+
+/** A refused token in PostgREST's words: PGRST301 for a token it cannot read, PGRST303 for its claims. */
+export function jwtRejected({ rejection }: JwtRejected): RestError {
+  switch (rejection.reason) {
+    case "empty":
+      return jwtError("PGRST301", "Empty JWT is sent in Authorization header");
+    case "parts":
+      return jwtError("PGRST301", `Expected 3 parts in JWT; got ${rejection.parts}`);
+    case "expired":
+      return jwtError("PGRST303", "JWT expired");
+    case "claim-not-number":
+      return jwtError("PGRST303", `The JWT '${rejection.claim}' claim must be a number`);
+    case "not-yet-valid":
+      return jwtError("PGRST303", "JWT not yet valid");
+    case "issued-in-future":
+      return jwtError("PGRST303", "JWT issued at future");
+    case "bad-claims":
+      return jwtError("PGRST303", "Parsing claims failed");
+    case "algorithm":
+      return jwtError("PGRST301", "Wrong or unsupported encoding algorithm");
+    case "signature":
+      return jwtError("PGRST301", "JWT cryptographic operation failed");
+    case "undecodable":
+      return jwtError("PGRST301", "JWT couldn't be decoded");
+  }
 }
 
 // PGRST0xx: the database connection.

@@ -1,3 +1,4 @@
+import { uuidPattern } from "../database/session.ts";
 import type { StorageDb } from "./db.ts";
 import type { Disk } from "./disk.ts";
 import type { UrlSigner } from "./signed-urls.ts";
@@ -13,6 +14,6 @@ export interface StorageContext {
 
 /** Owners are uuids in `owner` (deprecated) and any JWT subject in `owner_id`, as storage-api writes them. */
 export function ownerColumns(owner: string | undefined): { owner: string | null; owner_id: string | null } {
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-5][0-9a-f]{3}-[089ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(owner ?? "");
+  const isUuid = uuidPattern.test(owner ?? "");
   return { owner: isUuid ? owner! : null, owner_id: owner ?? null };
 }

@@ -1,5 +1,7 @@
-import pg from "pg";
+import type pg from "pg";
 import { urlAs } from "../database/connection.ts";
+import { actAs, callerSettings, legacyClaimSettings, openPool, transaction } from "../database/session.ts";
+import type { Logger } from "../logger.ts";
 
 /** Who a request acts as, from its verified JWT (or anon when a route allows none). */
 export interface Caller {
@@ -29,7 +31,7 @@ export class StorageTransaction {
   private current: "caller" | "admin" | undefined;
 
   constructor(
-    private readonly client: pg.PoolClient,
+    private readonly client: pg.ClientBase,
     private readonly scope: RequestScope,
   ) {}
 
@@ -59,43 +61,41 @@ export class StorageTransaction {
     }
   }
 
-  /** Sets the request's settings once; role switches happen per statement kind. */
-  async begin(): Promise<void> {
+  /**
+   * Acts as the caller with the request's settings, as storage-api does once a request; role
+   * switches happen per statement kind after that.
+   */
+  async actAsCaller(): Promise<void> {
     const { caller, headers, method, path, operation } = this.scope;
-    await this.client.query("begin");
-    await this.client.query(
-      `select set_config('request.jwt.claims', $1, true), set_config('request.jwt.claim.role', $2, true),
-              set_config('request.jwt.claim.sub', $3, true), set_config('request.headers', $4, true),
-              set_config('request.method', $5, true), set_config('request.path', $6, true),
-              set_config('storage.operation', $7, true), set_config('storage.allow_delete_query', 'true', true)`,
-      [JSON.stringify(caller.claims), caller.role, caller.owner ?? "", JSON.stringify(headers), method, path, operation],
+    await actAs(
+      this.client,
+      callerSettings(caller, {
+        ...legacyClaimSettings(caller),
+        "request.headers": JSON.stringify(headers),
+        "request.method": method,
+        "request.path": path,
+        "storage.operation": operation,
+        "storage.allow_delete_query": "true",
+      }),
     );
+    this.current = "caller";
   }
 }
 
 export class StorageDb {
   private readonly pool: pg.Pool;
 
-  constructor(dbUrl: string) {
+  constructor(dbUrl: string, log: Logger) {
     // Storage API logs in as supabase_storage_admin, the owner of the storage schema.
-    this.pool = new pg.Pool({ connectionString: urlAs(dbUrl, "supabase_storage_admin"), max: 10 });
-    this.pool.on("error", (error) => console.error(`storage: idle database connection failed: ${error.message}`));
+    this.pool = openPool("storage", log, { connectionString: urlAs(dbUrl, "supabase_storage_admin"), max: 10 });
   }
 
-  async transaction<T>(scope: RequestScope, work: (tx: StorageTransaction) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    const tx = new StorageTransaction(client, scope);
-    try {
-      await tx.begin();
-      const result = await work(tx);
-      await client.query("commit");
-      return result;
-    } catch (error) {
-      await client.query("rollback").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  transaction<T>(scope: RequestScope, work: (tx: StorageTransaction) => Promise<T>): Promise<T> {
+    return transaction(this.pool, async (client) => {
+      const tx = new StorageTransaction(client, scope);
+      await tx.actAsCaller();
+      return work(tx);
+    });
   }
 
   close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import pg from "pg";
-import { sendJson } from "../gateway/server.ts";
+import { sendJson } from "../http/json.ts";
+import type { Logger } from "../logger.ts";
 
 /**
  * An error in storage-api's shape: `{statusCode, code, error, message}`. Like storage-api, the
@@ -75,15 +76,15 @@ export function fromPgError(error: pg.DatabaseError): StorageError {
 }
 
 /** Any thrown value as the error the client sees; unexpected ones are logged with their stack. */
-function toStorageError(error: unknown): StorageError {
+function toStorageError(error: unknown, log: Logger): StorageError {
   if (error instanceof StorageError) return error;
   if (error instanceof pg.DatabaseError) return fromPgError(error);
-  console.error(`storage: ${(error as Error)?.stack ?? String(error)}`);
+  log.error(`storage: ${(error as Error)?.stack ?? String(error)}`);
   return new StorageError(500, "InternalError", "Internal server error", "Internal");
 }
 
-export function sendStorageError(res: ServerResponse, error: unknown): void {
-  const failure = toStorageError(error);
+export function sendStorageError(res: ServerResponse, error: unknown, log: Logger): void {
+  const failure = toStorageError(error, log);
   if (res.headersSent) {
     res.destroy();
     return;

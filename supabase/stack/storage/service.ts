@@ -1,6 +1,6 @@
 import path from "node:path";
 import { parseSize } from "../config/project-config.ts";
-import type { Service, ServiceDeps } from "../gateway/service.ts";
+import type { Service, ServiceDeps } from "../http/service.ts";
 import { callerOf } from "./caller.ts";
 import type { StorageContext } from "./context.ts";
 import { StorageDb, type Caller } from "./db.ts";
@@ -15,7 +15,7 @@ const noCaller: Caller = { role: "anon", claims: {}, owner: undefined, isAuthent
 
 /** Supabase Storage's API at /storage/v1: object rows in storage.objects, bytes under `<data>/storage`. */
 export function createStorageService(deps: ServiceDeps): Service {
-  const db = new StorageDb(deps.dbUrl);
+  const db = new StorageDb(deps.dbUrl, deps.log);
   const ctx: StorageContext = {
     db,
     disk: new Disk(path.join(deps.options.data, "storage")),
@@ -26,6 +26,7 @@ export function createStorageService(deps: ServiceDeps): Service {
 
   return {
     prefix: "/storage/v1",
+    apikeyAsBearer: true,
     async handle(req, res, gatewayCtx) {
       const method = req.method ?? "GET";
       try {
@@ -37,7 +38,7 @@ export function createStorageService(deps: ServiceDeps): Service {
         const scope = { caller, headers: req.headers, method, path: gatewayCtx.path, operation: route.operation };
         await route.handle({ req, res, url: gatewayCtx.url, params, scope });
       } catch (error) {
-        sendStorageError(res, error);
+        sendStorageError(res, error, deps.log);
       } finally {
         // A refused upload is answered before its body is read; drain it so the client sees the answer.
         if (!req.readableEnded) req.resume();

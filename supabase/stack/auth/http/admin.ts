@@ -25,7 +25,8 @@ import {
   userJson,
   type User,
 } from "../users.ts";
-import { requireAdmin, uuidPattern } from "./guard.ts";
+import { uuidPattern } from "../../database/session.ts";
+import { requireAdmin } from "./guard.ts";
 import { objectField, requestedRedirect, stringField, type AuthRequest } from "./request.ts";
 import { respond } from "./respond.ts";
 

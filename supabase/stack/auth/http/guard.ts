@@ -3,14 +3,14 @@ import type { AuthContext } from "../context.ts";
 import { AuthError, badRequest, forbidden } from "../errors.ts";
 import { findSession, type SessionRow } from "../sessions.ts";
 import { findUserById, isBanned, type User } from "../users.ts";
-import { bearerToken, type AuthRequest } from "./request.ts";
-
-/** Any UUID, as GoTrue's uuid.FromString accepts it (no version check). */
-export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { uuidPattern } from "../../database/session.ts";
+import { bearerToken } from "../../http/credentials.ts";
+import type { AuthRequest } from "./request.ts";
 
 /** GoTrue treats these JWT roles as administrators of the auth API. */
 const adminRoles = ["service_role", "supabase_admin"];
 
+/** GoTrue reads the Authorization the client sent; the router forwards no apikey to auth. */
 async function verifiedClaims(ctx: AuthContext, r: AuthRequest): Promise<JWTPayload> {
   const token = bearerToken(r.req);
   if (!token) throw new AuthError(401, "no_authorization", "This endpoint requires a valid Bearer token");

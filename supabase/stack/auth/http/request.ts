@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BodyTooLargeError, readBody } from "../../gateway/body.ts";
+import { BodyTooLargeError, readBody } from "../../http/body.ts";
 import { AuthError, badRequest } from "../errors.ts";
 import type { Client } from "../sessions.ts";
 
@@ -57,10 +57,6 @@ export function forwardedFor(req: IncomingMessage): string | undefined {
   const header = req.headers["x-forwarded-for"];
   const first = (Array.isArray(header) ? header[0] : header)?.split(",")[0]?.trim();
   return first || undefined;
-}
-
-export function bearerToken(req: IncomingMessage): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
 }
 
 /** A string field of the body; other types read as absent, as Go's JSON decoding into a string would fail loudly. */

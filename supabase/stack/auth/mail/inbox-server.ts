@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { readBody } from "../../gateway/body.ts";
+import { readBody } from "../../http/body.ts";
 import type { Inbox, Message } from "./inbox.ts";
 import { inboxPage } from "./inbox-page.ts";
 

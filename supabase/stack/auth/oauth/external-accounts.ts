@@ -1,7 +1,8 @@
 import { defaultAudience, defaultRole } from "../accounts.ts";
 import { audit } from "../audit.ts";
 import type { AuthContext } from "../context.ts";
-import { CommitThenThrow, type Db } from "../db.ts";
+import { CommitThenThrow } from "../../database/session.ts";
+import type { Db } from "../db.ts";
 import { sendLinkEmail } from "../email-links.ts";
 import { AuthError, forbidden, unprocessable } from "../errors.ts";
 import type { Client } from "../sessions.ts";

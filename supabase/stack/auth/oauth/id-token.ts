@@ -46,7 +46,7 @@ export async function idTokenGrant(ctx: AuthContext, r: AuthRequest): Promise<vo
     respond(r, tokens);
   } catch (error) {
     if (error instanceof AuthError) throw error;
-    console.error(`id_token sign-in failed: ${(error as Error).stack ?? String(error)}`);
+    ctx.log.error(`id_token sign-in failed: ${(error as Error).stack ?? String(error)}`);
     throw new OAuthError("server_error", "Internal Server Error");
   }
 }

@@ -1,7 +1,7 @@
 import type { AuthContext } from "../context.ts";
 import { AuthError, badRequest, OAuthError, oauthErrorName } from "../errors.ts";
 import { createFlowState, findFlowState, isFlowStateExpired, isPkceFlow, validatePkce, type FlowStateRow } from "../flow-state.ts";
-import { uuidPattern } from "../http/guard.ts";
+import { uuidPattern } from "../../database/session.ts";
 import { requestedRedirect, type AuthRequest } from "../http/request.ts";
 import { redirect } from "../http/respond.ts";
 import { tokenRedirect } from "../http/verify.ts";
@@ -53,7 +53,7 @@ async function completeSignIn(ctx: AuthContext, r: AuthRequest, flow: FlowStateR
     }
     person = googleUser(claims);
   } catch (error) {
-    console.error(`google callback: ${(error as Error).message}`);
+    ctx.log.error(`google callback: ${(error as Error).message}`);
     throw new AuthError(500, "unexpected_failure", "Unable to exchange external code");
   }
   if (!person.email) throw new AuthError(500, "unexpected_failure", "Error getting user email from external provider");

@@ -6,8 +6,6 @@ export interface ColumnInfo {
   name: string;
   /** pg_type.typname, what realtime-js's converters switch on ("int8", "_text", "timestamptz"…). */
   type: string;
-  /** format_type(), for casting text back to the column's type in SQL. */
-  sqlType: string;
   isPkey: boolean;
 }
 
@@ -21,9 +19,9 @@ const JSON_TYPE_OIDS = new Set([114, 3802]);
 
 /** Columns, primary key and RLS flag of each table, read once per batch of changes. */
 export async function loadTables(pool: pg.Pool, relids: number[]): Promise<Map<number, TableInfo>> {
-  const { rows } = await pool.query<{ relid: number; rls: boolean; name: string; type: string; sql_type: string; is_pkey: boolean }>(
+  const { rows } = await pool.query<{ relid: number; rls: boolean; name: string; type: string; is_pkey: boolean }>(
     `select c.oid::int as relid, c.relrowsecurity as rls, a.attname as name, t.typname as type,
-            format_type(a.atttypid, a.atttypmod) as sql_type, coalesce(a.attnum = any(pk.conkey), false) as is_pkey
+            coalesce(a.attnum = any(pk.conkey), false) as is_pkey
        from pg_class c
        join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
        join pg_type t on t.oid = a.atttypid
@@ -36,7 +34,7 @@ export async function loadTables(pool: pg.Pool, relids: number[]): Promise<Map<n
   for (const row of rows) {
     let table = tables.get(row.relid);
     if (!table) tables.set(row.relid, (table = { relid: row.relid, rls: row.rls, columns: [] }));
-    table.columns.push({ name: row.name, type: row.type, sqlType: row.sql_type, isPkey: row.is_pkey });
+    table.columns.push({ name: row.name, type: row.type, isPkey: row.is_pkey });
   }
   return tables;
 }

@@ -1,9 +1,22 @@
+/**
+ * Delivery of row changes to postgres_changes subscribers, as a pipeline of named stages:
+ *
+ *   route      which subscribers' bindings want each change
+ *   decode     the tables' catalog, each role's selectable columns, the WAL records as JSON
+ *   authorize  column privileges and the bindings' filters: who still wants it, with which ids
+ *   checkRls   row level security, one check per table for every identity (realtime.visible_rows)
+ *   encode     one payload per role, sent to each subscriber the checks let through
+ *
+ * Everything a subscriber receives is sent in commit order, and the next poll waits for this to
+ * finish, so order holds across batches too. A subscriber that cannot be checked is told (and sent
+ * nothing); the others are unaffected.
+ */
 import type pg from "pg";
 import { describePgError } from "../../database/connection.ts";
-import { ident, qualified } from "../../database/identifiers.ts";
-import { identitySettings, inRolledBackTransaction, subjectOf, type Identity } from "../identity.ts";
+import { subjectOf, transaction } from "../../database/session.ts";
+import type { Identity } from "../identity.ts";
 import type { CommittedChange, RowChange } from "./capture.ts";
-import { loadTables, selectableColumns, tuplesToJson, type TableInfo } from "./catalog.ts";
+import { loadTables, selectableColumns, tuplesToJson, type ColumnInfo, type TableInfo } from "./catalog.ts";
 import { matches } from "./filters.ts";
 import type { Binding } from "./subscriptions.ts";
 
@@ -19,13 +32,46 @@ export interface ChangeSubscriber {
   warn(message: string): void;
 }
 
-interface Prepared {
+/** One change on its way through the stages. */
+interface Routed {
   change: RowChange;
   commitTimestamp: string;
   record?: Record<string, unknown>;
   oldRecord?: Record<string, unknown>;
   /** Subscriber → ids of its listeners that want this change. */
   recipients: Map<ChangeSubscriber, number[]>;
+}
+
+/** What `decode` learns about a batch: its tables and, per role, each table's selectable columns. */
+interface Decoded {
+  tables: Map<number, TableInfo>;
+  selectable: Map<string, Map<number, Set<string>>>;
+  /** Each table's primary key columns. */
+  primaryKeys: Map<number, ColumnInfo[]>;
+}
+
+/** Warnings for one batch, each sent once per subscriber and reason. */
+class Warnings {
+  private readonly sent = new Set<string>();
+
+  once(subscriber: ChangeSubscriber, key: string, message: string): void {
+    if (this.sent.has(key)) return;
+    this.sent.add(key);
+    subscriber.warn(message);
+  }
+}
+
+/** The rows each identity may SELECT, by `${relid}:${identityKey}`. */
+type Verdicts = Map<string, Set<Routed>>;
+
+export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscriber[], changes: CommittedChange[]): Promise<void> {
+  const routed = route(subscribers, changes);
+  if (routed.length === 0) return;
+  const decoded = await decode(pool, routed);
+  const warnings = new Warnings();
+  authorize(routed, decoded, warnings);
+  const verdicts = await checkRls(pool, routed, decoded, warnings);
+  encode(routed, decoded, verdicts);
 }
 
 function bindingWants(binding: Binding, change: RowChange): boolean {
@@ -36,20 +82,29 @@ function bindingWants(binding: Binding, change: RowChange): boolean {
   );
 }
 
+/** route: the changes some subscriber's bindings want, with those subscribers. */
+function route(subscribers: ChangeSubscriber[], changes: CommittedChange[]): Routed[] {
+  const routed: Routed[] = [];
+  for (const { change, commitTime } of changes) {
+    const recipients = new Map<ChangeSubscriber, number[]>();
+    for (const subscriber of subscribers) {
+      if (subscriber.bindings.some((binding) => bindingWants(binding, change))) recipients.set(subscriber, []);
+    }
+    if (recipients.size > 0) routed.push({ change, commitTimestamp: commitTime.toISOString(), recipients });
+  }
+  return routed;
+}
+
 function keyColumns(change: RowChange, record: Record<string, unknown>): Record<string, unknown> {
   const keys: Record<string, unknown> = {};
   for (const column of change.relation.columns) if (column.isKey && column.name in record) keys[column.name] = record[column.name];
   return keys;
 }
 
-function pick(record: Record<string, unknown>, allowed: (name: string) => boolean): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([name]) => allowed(name)));
-}
-
 /** The WAL records of each change as JSON: one conversion query per table for the whole batch. */
-async function convertRecords(pool: pg.Pool, prepared: Prepared[]): Promise<void> {
-  const byTable = new Map<number, Prepared[]>();
-  for (const item of prepared) {
+async function convertRecords(pool: pg.Pool, routed: Routed[]): Promise<void> {
+  const byTable = new Map<number, Routed[]>();
+  for (const item of routed) {
     const list = byTable.get(item.change.relation.id) ?? [];
     list.push(item);
     byTable.set(item.change.relation.id, list);
@@ -73,94 +128,21 @@ async function convertRecords(pool: pg.Pool, prepared: Prepared[]): Promise<void
   );
 }
 
-/** What the RLS check found for one identity: the rows it may SELECT, or why it could not be checked. */
-type Verdict = Set<Prepared> | { failed: string };
-
-/**
- * Which of `items` (INSERTs and UPDATEs of one RLS table) each identity may SELECT, checked in the
- * database as that user: each row is looked up by primary key under the user's policies. One
- * PL/pgSQL loop checks every identity, switching role and claims for each, as Supabase Realtime's
- * `apply_rls` does; a transaction per identity (a pooled connection and four round trips each) kept
- * delivery to 100 signed-in subscribers far over Realtime's 50 ms target (bench/realtime.ts). The
- * loop's query plan is cached across identities, and PostgreSQL replans it when the role changes,
- * so each role's policies still apply. A check that fails is caught for its identity alone.
- */
-async function visibleRows(pool: pg.Pool, identities: Map<string, Identity>, table: TableInfo, relationName: string, items: Prepared[]): Promise<Map<string, Verdict>> {
-  const keys = table.columns.filter((column) => column.isPkey);
-  const match = keys.map((column, i) => `t.${ident(column.name)} = (k.v->>${i})::${column.sqlType}`).join(" and ");
-  // The WAL's own text of each key value, so the cast back is exact (JSON numbers are not, past 2^53).
-  const input = items.map(({ change }) =>
-    keys.map((key) => (change.type === "DELETE" ? undefined : change.newTuple[change.relation.columns.findIndex((c) => c.name === key.name)]) ?? null),
-  );
-  const who = [...identities.values()].map((identity) => ({ role: identity.role, claims: JSON.stringify(identity.claims), sub: subjectOf(identity) }));
-  // The table's name and key columns come from the catalog; the identities, whose claims a user
-  // can partly choose, reach the loop only as the value of a setting, never as its code. Verdicts
-  // go to an array, in the identities' order, because PL/pgSQL appends to one in place.
-  const loop = `
-    declare
-      who jsonb;
-      keys constant jsonb := current_setting('pitlane.rls_keys')::jsonb;
-      verdicts jsonb[] := '{}';
-      detail text;
-      hint text;
-    begin
-      for who in select value from jsonb_array_elements(current_setting('pitlane.rls_identities')::jsonb) loop
-        begin
-          perform ${identitySettings("who->>'role'", "who->>'claims'", "who->>'sub'", "''")};
-          verdicts := array_append(verdicts, (
-            select coalesce(jsonb_agg(k.n), '[]') from jsonb_array_elements(keys) with ordinality as k(v, n)
-             where exists (select 1 from ${relationName} t where ${match})));
-        exception when others then
-          get stacked diagnostics detail = pg_exception_detail, hint = pg_exception_hint;
-          verdicts := array_append(verdicts, to_jsonb(concat_ws('; ', sqlerrm, 'detail: ' || nullif(detail, ''), 'hint: ' || nullif(hint, ''))));
-        end;
-      end loop;
-      perform set_config('pitlane.rls_verdicts', to_jsonb(verdicts)::text, true);
-    end`;
-  const verdicts = await inRolledBackTransaction(pool, async (client) => {
-    // One round trip: the settings, the loop and its result as three statements of one query.
-    const results = (await client.query(
-      `select set_config('pitlane.rls_identities', ${client.escapeLiteral(JSON.stringify(who))}, true),
-              set_config('pitlane.rls_keys', ${client.escapeLiteral(JSON.stringify(input))}, true);
-       do ${client.escapeLiteral(loop)};
-       select current_setting('pitlane.rls_verdicts')::jsonb as verdicts`,
-    )) as unknown as pg.QueryResult<{ verdicts: (number[] | string)[] }>[];
-    return results[2]!.rows[0]!.verdicts;
-  });
-  const identityKeys = [...identities.keys()];
-  return new Map(verdicts.map((verdict, i) => [identityKeys[i]!, typeof verdict === "string" ? { failed: verdict } : new Set(verdict.map((n) => items[n - 1]!))]));
+/** decode: the batch's tables and privileges from the catalog, and its records as JSON. */
+async function decode(pool: pg.Pool, routed: Routed[]): Promise<Decoded> {
+  const relids = [...new Set(routed.map((item) => item.change.relation.id))];
+  const roles = [...new Set(routed.flatMap((item) => [...item.recipients.keys()].map((s) => s.identity.role)))];
+  const [tables, selectable] = await Promise.all([loadTables(pool, relids), selectableColumns(pool, roles, relids), convertRecords(pool, routed)]);
+  const primaryKeys = new Map([...tables].map(([relid, table]) => [relid, table.columns.filter((c) => c.isPkey)]));
+  return { tables, selectable, primaryKeys };
 }
 
 /**
- * Delivers one poll's changes. Everything a subscriber receives is sent here in commit order, and
- * the next poll waits for this to finish, so order holds across batches too. A subscriber that
- * cannot be checked is told (and sent nothing); the others are unaffected.
+ * authorize: a subscriber whose role may not SELECT the table (or its primary key) is dropped and
+ * told; the others keep the ids of their listeners whose filters the change passes.
  */
-export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscriber[], changes: CommittedChange[]): Promise<void> {
-  const prepared: Prepared[] = [];
-  for (const { change, commitTime } of changes) {
-    const recipients = new Map<ChangeSubscriber, number[]>();
-    for (const subscriber of subscribers) {
-      if (subscriber.bindings.some((binding) => bindingWants(binding, change))) recipients.set(subscriber, []);
-    }
-    if (recipients.size > 0) prepared.push({ change, commitTimestamp: commitTime.toISOString(), recipients });
-  }
-  if (prepared.length === 0) return;
-
-  const relids = [...new Set(prepared.map((item) => item.change.relation.id))];
-  const roles = [...new Set(prepared.flatMap((item) => [...item.recipients.keys()].map((s) => s.identity.role)))];
-  const [tables, selectable] = await Promise.all([loadTables(pool, relids), selectableColumns(pool, roles, relids), convertRecords(pool, prepared)]);
-  // Each table's primary key, looked up for every change and subscriber below.
-  const primaryKeys = new Map([...tables].map(([relid, table]) => [relid, table.columns.filter((c) => c.isPkey)]));
-
-  // Filters and privileges: who still wants each change, with which listener ids.
-  const warned = new Set<string>();
-  const warnOnce = (subscriber: ChangeSubscriber, key: string, message: string) => {
-    if (warned.has(key)) return;
-    warned.add(key);
-    subscriber.warn(message);
-  };
-  for (const item of prepared) {
+function authorize(routed: Routed[], { selectable, primaryKeys }: Decoded, warnings: Warnings): void {
+  for (const item of routed) {
     const { change } = item;
     for (const subscriber of [...item.recipients.keys()]) {
       const columns = selectable.get(subscriber.identity.role)?.get(change.relation.id);
@@ -168,7 +150,7 @@ export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscribe
       if (!columns || columns.size === 0 || keyColumnsVisible === false) {
         item.recipients.delete(subscriber);
         if (subscriber.bindings.some((b) => b.table === change.relation.name && bindingWants(b, change))) {
-          warnOnce(subscriber, `${subscriber.identityKey}:${change.relation.id}`, `Unauthorized: role "${subscriber.identity.role}" may not SELECT from ${change.relation.schema}.${change.relation.name}; its changes are not sent`);
+          warnings.once(subscriber, `${subscriber.identityKey}:${change.relation.id}`, `Unauthorized: role "${subscriber.identity.role}" may not SELECT from ${change.relation.schema}.${change.relation.name}; its changes are not sent`);
         }
         continue;
       }
@@ -178,10 +160,41 @@ export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscribe
       else item.recipients.set(subscriber, ids);
     }
   }
+}
 
-  // Row level security: one check per table for the whole batch, every identity at once.
-  const checks = new Map<number, { items: Prepared[]; identities: Map<string, Identity>; subscribers: Map<string, Set<ChangeSubscriber>> }>();
-  for (const item of prepared) {
+/** What the RLS check found for one identity: the rows it may SELECT, or why it could not be checked. */
+type Verdict = Set<Routed> | { failed: string };
+
+/**
+ * Which of `items` (INSERTs and UPDATEs of one RLS table) each identity may SELECT, checked in the
+ * database as that user by realtime.visible_rows (platform SQL), in a transaction rolled back.
+ */
+async function visibleRows(pool: pg.Pool, identities: Map<string, Identity>, primaryKey: ColumnInfo[], items: Routed[]): Promise<Map<string, Verdict>> {
+  // The WAL's own text of each key value, so the cast back is exact (JSON numbers are not, past 2^53).
+  const keys = items.map(({ change }) =>
+    primaryKey.map((key) => (change.type === "DELETE" ? undefined : change.newTuple[change.relation.columns.findIndex((c) => c.name === key.name)]) ?? null),
+  );
+  const callers = [...identities.values()].map((identity) => ({ role: identity.role, claims: JSON.stringify(identity.claims), sub: subjectOf(identity) }));
+  const verdicts = await transaction(
+    pool,
+    async (client) => {
+      const { rows } = await client.query<{ verdicts: (number[] | string)[] }>("select realtime.visible_rows($1, $2, $3) as verdicts", [
+        items[0]!.change.relation.id,
+        JSON.stringify(keys),
+        JSON.stringify(callers),
+      ]);
+      return rows[0]!.verdicts;
+    },
+    { end: "rollback" },
+  );
+  const identityKeys = [...identities.keys()];
+  return new Map(verdicts.map((verdict, i) => [identityKeys[i]!, typeof verdict === "string" ? { failed: verdict } : new Set(verdict.map((n) => items[n - 1]!))]));
+}
+
+/** checkRls: row level security, one check per table for the whole batch, every identity at once. */
+async function checkRls(pool: pg.Pool, routed: Routed[], { tables, primaryKeys }: Decoded, warnings: Warnings): Promise<Verdicts> {
+  const checks = new Map<number, { items: Routed[]; identities: Map<string, Identity>; subscribers: Map<string, Set<ChangeSubscriber>> }>();
+  for (const item of routed) {
     const table = tables.get(item.change.relation.id);
     if (!table?.rls || item.change.type === "DELETE") continue;
     for (const subscriber of item.recipients.keys()) {
@@ -194,22 +207,22 @@ export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscribe
       else check.subscribers.set(subscriber.identityKey, new Set([subscriber]));
     }
   }
-  const verdicts = new Map<string, Set<Prepared>>();
+  const verdicts: Verdicts = new Map();
   await Promise.all(
     [...checks].map(async ([relid, check]) => {
-      const table = tables.get(relid)!;
       const relation = check.items[0]!.change.relation;
       const refuse = (identityKey: string, message: string) => {
-        for (const subscriber of check.subscribers.get(identityKey)!) warnOnce(subscriber, `${relid}:${identityKey}`, message);
+        for (const subscriber of check.subscribers.get(identityKey)!) warnings.once(subscriber, `${relid}:${identityKey}`, message);
       };
       const failed = (reason: string) => `Row level security check on ${relation.schema}.${relation.name} failed: ${reason}; its changes are not sent`;
-      if (!table.columns.some((c) => c.isPkey)) {
+      const primaryKey = primaryKeys.get(relid)!;
+      if (primaryKey.length === 0) {
         for (const identityKey of check.identities.keys()) refuse(identityKey, `Row level security on ${relation.schema}.${relation.name} cannot be checked without a primary key; its changes are not sent`);
         return;
       }
       let found: Map<string, Verdict>;
       try {
-        found = await visibleRows(pool, check.identities, table, qualified(relation), check.items);
+        found = await visibleRows(pool, check.identities, primaryKey, check.items);
       } catch (error) {
         for (const identityKey of check.identities.keys()) refuse(identityKey, failed(describePgError(error)));
         return;
@@ -220,8 +233,16 @@ export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscribe
       }
     }),
   );
+  return verdicts;
+}
 
-  for (const item of prepared) {
+function pick(record: Record<string, unknown>, allowed: (name: string) => boolean): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([name]) => allowed(name)));
+}
+
+/** encode: each change's payload, once per role, to every subscriber the checks let through. */
+function encode(routed: Routed[], { tables, selectable, primaryKeys }: Decoded, verdicts: Verdicts): void {
+  for (const item of routed) {
     const { change } = item;
     const table = tables.get(change.relation.id)!;
     const payloads = new Map<string, string>();

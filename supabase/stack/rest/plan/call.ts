@@ -1,8 +1,10 @@
 /** Choosing the function a call means among its overloads (PostgREST's findProc), and its arguments. */
-import { ambiguousRpc, noRpc } from "../errors.ts";
+import { ambiguousRpc, invalidBody, noRpc } from "../errors.ts";
+import type { ApiRequest } from "../http/request.ts";
 import type { MediaType } from "../parse/media.ts";
 import { qiKey, type Routine, type SchemaCache } from "../schema-cache/types.ts";
 import { closest, similarity } from "./suggest.ts";
+import type { CallArguments } from "./types.ts";
 
 const bodyParamType: Partial<Record<MediaType["kind"], string[]>> = {
   json: ["json", "jsonb"],
@@ -69,4 +71,48 @@ function noRpcError(cache: SchemaCache, schema: string, name: string, keys: stri
     }
   }
   return noRpc(message, details, hint);
+}
+
+/** The argument names a call passes: the query string's for GET, else the form's or the JSON object's keys (or `columns=`). */
+export function argumentNames(api: ApiRequest, read: boolean): Set<string> {
+  const payload = api.payload;
+  return new Set(
+    read
+      ? api.query.rpcArguments.map(([k]) => k)
+      : payload?.kind === "form"
+        ? payload.fields.map(([k]) => k)
+        : payload?.kind === "rows"
+          ? (api.query.columns ?? Object.keys(payload.rows[0] ?? {}))
+          : [],
+  );
+}
+
+/** The call's arguments, from the query string, a form, a JSON object, or the whole body. */
+export function callArguments(api: ApiRequest, routine: Routine): CallArguments {
+  const [only] = routine.params;
+  if (routine.params.length === 1 && only!.name === "") {
+    const payload = api.payload!;
+    const body = payload.kind === "raw" ? payload.text : payload.kind === "rows" ? payload.raw : "";
+    return { kind: "single", body, type: only!.type };
+  }
+  const byName = new Map(routine.params.map((p) => [p.name, p]));
+  const textArgs = (pairs: [string, string][]): CallArguments => {
+    const values = new Map<string, string[]>();
+    for (const [key, value] of pairs) values.set(key, [...(values.get(key) ?? []), value]);
+    return {
+      kind: "text",
+      values: [...values].map(([key, list]) => {
+        const param = byName.get(key)!;
+        return [param, param.variadic ? list : list.at(-1)!];
+      }),
+    };
+  };
+  if (api.action.kind === "call" && api.action.read) return api.query.rpcArguments.length > 0 ? textArgs(api.query.rpcArguments) : { kind: "none" };
+  const payload = api.payload!;
+  if (payload.kind === "form") return textArgs(payload.fields);
+  if (payload.kind !== "rows") throw invalidBody("Empty or invalid json");
+  const row = payload.rows[0] ?? {};
+  const keys = api.query.columns ?? Object.keys(row);
+  const params = keys.map((k) => byName.get(k)!).filter(Boolean);
+  return params.length === 0 ? { kind: "none" } : { kind: "json-object", body: JSON.stringify(row), params };
 }

@@ -98,3 +98,13 @@ export interface CallPlan {
   routine: Routine;
   args: CallArguments;
 }
+
+/** How the rows of `_t` become the body. */
+export type BodyShape =
+  | { kind: "array"; stripNulls: boolean }
+  | { kind: "object"; stripNulls: boolean }
+  | { kind: "csv" }
+  | { kind: "geojson" }
+  /** A function's scalar result: the value itself, or an array of values for a set. */
+  | { kind: "scalar"; set: boolean }
+  | { kind: "none" };

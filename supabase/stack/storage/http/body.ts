@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
-import { BodyTooLargeError, readBody } from "../../gateway/body.ts";
+import { BodyTooLargeError, readBody } from "../../http/body.ts";
 import { errors } from "../errors.ts";
 
 /** Fastify's default body limit, which storage-api keeps for JSON. */

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import { sendJson } from "../../gateway/server.ts";
+import { sendJson } from "../../http/json.ts";
 import type { Disk } from "../disk.ts";
 import { errors } from "../errors.ts";
 import type { ObjectRow } from "../objects.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sendJson } from "../../gateway/server.ts";
+import { sendJson } from "../../http/json.ts";
 import { createBucket, deleteBucket, emptyBucket, getBucket, listBuckets, findBucketAsAdmin, updateBucket } from "../buckets.ts";
 import type { StorageContext } from "../context.ts";
 import { errors } from "../errors.ts";

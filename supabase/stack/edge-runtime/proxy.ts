@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { sendJson } from "../gateway/server.ts";
+import { sendJson } from "../http/json.ts";
 import { BootFailure, type FunctionWorker } from "./runtime.ts";
 
 /** The edge runtime's error answers (its main worker's codes and messages). */

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Batch, SharedBatches, type BatchStatement } from "../../supabase/stack/database/batch.ts";
+import { Batch, SharedBatches, type BatchStatement } from "../../supabase/stack/rest/transaction/batch.ts";
 import { stack } from "../helpers/db.ts";
 
 let client: pg.Client;

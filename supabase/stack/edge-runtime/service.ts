@@ -1,9 +1,9 @@
 import type { FSWatcher } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import path from "node:path";
-import { sendJson } from "../gateway/server.ts";
-import type { Service, ServiceDeps } from "../gateway/service.ts";
-import { AuthFailure, verifyJwt } from "../gateway/jwt.ts";
+import { sendJson } from "../http/json.ts";
+import { JwtRejected, verifyJwt } from "../http/jwt.ts";
+import type { Service, ServiceDeps } from "../http/service.ts";
 import { listFunctions, resolveFunction } from "./catalog.ts";
 import { functionEnv, missingSecrets, readEnvFile } from "./env.ts";
 import { proxyToWorker } from "./proxy.ts";
@@ -22,16 +22,10 @@ function functionsTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * The gateway's `Authorization` for a function, as Supabase's local gateway sets it: the
- * client's, or its `apikey` as a bearer token when it sent none.
+ * The main worker's verify_jwt check, with its 401 answers. It parses `Authorization` itself, as
+ * the edge runtime's main worker does (split on a space, the scheme exactly "Bearer"), after the
+ * router has forwarded the apikey as a bearer token.
  */
-function withAuthorization(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const apikey = headers.apikey;
-  if (headers.authorization || !apikey) return headers;
-  return { ...headers, authorization: `Bearer ${Array.isArray(apikey) ? apikey[0] : apikey}` };
-}
-
-/** The main worker's verify_jwt check, with its 401 answers. */
 async function verifiedRole(headers: IncomingHttpHeaders, jwtSecret: string): Promise<{ role: string } | { error: string }> {
   const authorization = headers.authorization;
   if (!authorization) return { error: "Error: Missing authorization header" };
@@ -41,7 +35,7 @@ async function verifiedRole(headers: IncomingHttpHeaders, jwtSecret: string): Pr
     const claims = await verifyJwt(token, jwtSecret);
     return { role: typeof claims.role === "string" ? claims.role : "-" };
   } catch (error) {
-    if (error instanceof AuthFailure) return { error: "Invalid JWT" };
+    if (error instanceof JwtRejected) return { error: "Invalid JWT" };
     throw error;
   }
 }
@@ -54,7 +48,7 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
   const { options, config, keys } = deps;
   const paths = { functionsDir: options.functions, configDir: path.dirname(options.config) };
   const timeoutMs = functionsTimeoutMs();
-  const pool = new WorkerPool({ deno: denoExecutable(), log: (line) => console.log(line) });
+  const pool = new WorkerPool({ deno: denoExecutable(), log: deps.log.info });
 
   const loadEnv = async () =>
     functionEnv({
@@ -66,7 +60,7 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
     });
   let env = loadEnv();
   for (const { name, missing } of await missingSecrets(await listFunctions(config, paths), await env)) {
-    console.log(`functions/${name} lacks ${missing.join(", ")}: set them in ${path.relative(process.cwd(), path.join(options.functions, ".env"))}; until then what needs them answers 503`);
+    deps.log.info(`functions/${name} lacks ${missing.join(", ")}: set them in ${path.relative(process.cwd(), path.join(options.functions, ".env"))}; until then what needs them answers 503`);
   }
   const watcher: FSWatcher | undefined = watchFunctions(options.functions, {
     function: (name) => pool.retire([name]),
@@ -79,6 +73,7 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
   return {
     prefix: "/functions/v1",
     ownsPreflight: true,
+    apikeyAsBearer: true,
     async handle(req, res, ctx) {
       const name = ctx.path.split("/")[1] ?? "";
       const spec = await resolveFunction(name, config, paths);
@@ -87,9 +82,8 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
         res.end("Function not found");
         return;
       }
-      const headers = withAuthorization(req.headers);
       if (spec.verifyJwt && req.method !== "OPTIONS") {
-        const verified = await verifiedRole(headers, keys.jwtSecret);
+        const verified = await verifiedRole(req.headers, keys.jwtSecret);
         if ("error" in verified) {
           sendJson(res, 401, { msg: verified.error });
           return;
@@ -97,7 +91,7 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
         ctx.role = verified.role;
       }
       const worker = pool.workerFor(spec, await env);
-      await proxyToWorker(req, res, worker, { path: ctx.path + ctx.url.search, headers }, timeoutMs);
+      await proxyToWorker(req, res, worker, { path: ctx.path + ctx.url.search, headers: req.headers }, timeoutMs);
     },
     async close() {
       watcher?.close();

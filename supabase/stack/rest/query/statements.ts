@@ -5,7 +5,7 @@
  * were changed and inserted. Reads, writes and calls share this shape, as in PostgREST.
  */
 import type { MediaType } from "../parse/media.ts";
-import type { CallPlan, Condition, InsertPlan, MutationPlan, ReadNode } from "../plan/types.ts";
+import type { BodyShape, CallPlan, Condition, InsertPlan, MutationPlan, ReadNode } from "../plan/types.ts";
 import { ident, qualified } from "../../database/identifiers.ts";
 import { arrayLiteral, Params } from "./fragments.ts";
 import { conditionSql, countQuery, nodeQuery, sourceCte } from "./read.ts";
@@ -14,16 +14,6 @@ export interface Statement {
   text: string;
   values: unknown[];
 }
-
-/** How the rows of `_t` become the body. */
-export type BodyShape =
-  | { kind: "array"; stripNulls: boolean }
-  | { kind: "object"; stripNulls: boolean }
-  | { kind: "csv" }
-  | { kind: "geojson" }
-  /** A function's scalar result: the value itself, or an array of values for a set. */
-  | { kind: "scalar"; set: boolean }
-  | { kind: "none" };
 
 const strip = (expr: string, on: boolean) => (on ? `json_strip_nulls(${expr})` : expr);
 

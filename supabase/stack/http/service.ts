@@ -3,8 +3,9 @@ import type { Duplex } from "node:stream";
 import type { StackOptions } from "../cli/options.ts";
 import type { ApiKeys } from "../config/keys.ts";
 import type { ProjectConfig } from "../config/project-config.ts";
+import type { Logger } from "../logger.ts";
 
-/** What the gateway knows of a request; a service sets `role` once it has verified the JWT. */
+/** What the router knows of a request; a service sets `role` once it has verified the JWT. */
 export interface RequestContext {
   /** The path below the service's prefix, starting with "/". */
   path: string;
@@ -20,6 +21,12 @@ export interface HttpService {
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: RequestContext): void;
   /** Edge functions answer CORS preflight themselves, as on Supabase. */
   ownsPreflight?: boolean;
+  /**
+   * The router gives a request without a bearer token its apikey as one, as Supabase's gateway
+   * does for the APIs that read a JWT. Auth does not ask for it: GoTrue reads only the
+   * Authorization the client sent.
+   */
+  apikeyAsBearer?: boolean;
   /** Releases pools, sockets and child processes when the stack stops. */
   close?(): Promise<void>;
 }
@@ -39,4 +46,5 @@ export interface ServiceDeps {
   keys: ApiKeys;
   config: ProjectConfig;
   options: StackOptions;
+  log: Logger;
 }

@@ -6,13 +6,12 @@
 import type pg from "pg";
 import type { RestConfig } from "../config.ts";
 import { connectionError, fromPgError, RestError } from "../errors.ts";
-import { Batch, isDatabaseError, type BatchStatement, type SharedBatches } from "../../database/batch.ts";
-import type { Statement } from "../sql/statements.ts";
+import { Batch, isDatabaseError, type BatchStatement, type SharedBatches } from "./batch.ts";
+import type { Statement } from "../query/statements.ts";
 import { ident } from "../../database/identifiers.ts";
+import { setConfigList, type Caller } from "../../database/session.ts";
 
-export interface RequestIdentity {
-  role: string;
-  claims: Record<string, unknown>;
+export interface RequestIdentity extends Caller {
   /** A token with a role other than the anonymous one: 42501 is then 403, not 401. */
   authenticated: boolean;
 }
@@ -60,11 +59,11 @@ export class StatementNames {
   }
 }
 
-const settingSql = ["role", "search_path", "request.jwt.claims", "request.method", "request.path", "request.headers", "request.cookies"]
-  .map((name, i) => `set_config('${name}', $${i + 1}, true)`)
-  .join(", ");
+/** What `callerSettings` sets, with the search path, in PostgREST's order, every value bound. */
+const settingNames = ["role", "search_path", "request.jwt.claims", "request.method", "request.path", "request.headers", "request.cookies"];
+const settingSql = setConfigList(settingNames, settingNames.map((_, i) => `$${i + 1}`));
 
-/** The request's settings, in PostgREST's order, every value bound. */
+/** The request's settings. */
 const settingsStatement = { name: "pgrst_request_settings", text: `SELECT ${settingSql}` };
 
 /** The same for a request without BEGIN READ ONLY: its transaction is made read-only here. */

@@ -1,0 +1,100 @@
+/**
+ * JWT verification for every service: HS256/384/512 with the project's secret, the claims checked as
+ * PostgREST checks them. A failure is a reason code, which each service words in its upstream's
+ * vocabulary (PostgREST's PGRST30x, Realtime's codes, the edge runtime's "Invalid JWT"…).
+ */
+import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+
+export type JwtClaims = JWTPayload & Record<string, unknown>;
+
+/** Why a token was refused. */
+export type JwtRejection =
+  | { reason: "empty" }
+  | { reason: "parts"; parts: number }
+  | { reason: "expired"; exp: number }
+  | { reason: "claim-not-number"; claim: "exp" | "nbf" | "iat" }
+  | { reason: "not-yet-valid" }
+  | { reason: "issued-in-future" }
+  | { reason: "bad-claims" }
+  | { reason: "algorithm" }
+  | { reason: "signature" }
+  | { reason: "undecodable" };
+
+export class JwtRejected extends Error {
+  /** `message` is jose's wording of the failure, which storage-api (itself on jose) answers with. */
+  constructor(
+    readonly rejection: JwtRejection,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const allowedSkewSeconds = 30;
+
+/**
+ * Tokens already verified, as PostgREST's JWT cache keeps them: a client sends the same token with
+ * every request, and HMAC verification through WebCrypto is the costliest step of a small request.
+ * A hit is exactly what verifying again would answer: the signature and `nbf`/`iat` cannot stop
+ * holding as time moves on, and `exp` is checked on every hit with jose's own rule.
+ */
+const verified = new Map<string, { secret: string; claims: JwtClaims; exp: number | undefined }>();
+const verifiedLimit = 1000;
+
+/** jose's expiry rule: expired once `exp <= now - tolerance`, in whole seconds. */
+const hasExpired = (exp: number) => exp <= Math.floor(Date.now() / 1000) - allowedSkewSeconds;
+
+/**
+ * Verifies an HS256 token with the project secret; claims as PostgREST validates them (exp, nbf, iat,
+ * with 30 s of skew). The claims are frozen: a verified token's claims are shared by its requests.
+ * Throws JwtRejected.
+ */
+export async function verifyJwt(token: string, secret: string): Promise<JwtClaims> {
+  const hit = verified.get(token);
+  if (hit && hit.secret === secret) {
+    if (hit.exp === undefined || !hasExpired(hit.exp)) return hit.claims;
+    verified.delete(token);
+  }
+  const claims = Object.freeze(await verifyUncached(token, secret));
+  // The oldest entry makes room: Map iterates in insertion order.
+  if (verified.size >= verifiedLimit) verified.delete(verified.keys().next().value!);
+  verified.set(token, { secret, claims, exp: claims.exp });
+  return claims;
+}
+
+/** What jose answers for a token that is not three dot-separated parts. */
+const notCompact = "Invalid Compact JWS";
+
+async function verifyUncached(token: string, secret: string): Promise<JwtClaims> {
+  if (token === "") throw new JwtRejected({ reason: "empty" }, notCompact);
+  const parts = token.split(".").length;
+  if (parts !== 3) throw new JwtRejected({ reason: "parts", parts }, notCompact);
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      algorithms: ["HS256", "HS384", "HS512"],
+      clockTolerance: allowedSkewSeconds,
+    }));
+  } catch (error) {
+    throw new JwtRejected(rejectionOf(error), (error as Error).message);
+  }
+  for (const claim of ["exp", "nbf", "iat"] as const) {
+    if (payload[claim] !== undefined && typeof payload[claim] !== "number") {
+      throw new JwtRejected({ reason: "claim-not-number", claim }, `"${claim}" claim must be a number`);
+    }
+  }
+  return payload as JwtClaims;
+}
+
+function rejectionOf(error: unknown): JwtRejection {
+  if (error instanceof joseErrors.JWTExpired) return { reason: "expired", exp: Number(error.payload.exp) };
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.reason === "invalid" && (error.claim === "exp" || error.claim === "nbf" || error.claim === "iat")) return { reason: "claim-not-number", claim: error.claim };
+    if (error.claim === "nbf") return { reason: "not-yet-valid" };
+    if (error.claim === "iat") return { reason: "issued-in-future" };
+    return { reason: "bad-claims" };
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return { reason: "algorithm" };
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { reason: "signature" };
+  return { reason: "undecodable" };
+}
