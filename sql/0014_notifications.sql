@@ -143,6 +143,8 @@ as $$
 $$;
 
 revoke all on function private.is_time_zone(text) from public;
+-- The settings table's check constraint calls it as whoever writes the row.
+grant execute on function private.is_time_zone(text) to anon, authenticated, service_role;
 
 create table public.notification_settings (
   user_id uuid primary key references public.profiles (id) on delete cascade,
@@ -698,7 +700,7 @@ begin
   -- A row whose lease ran out on its last attempt failed: nobody confirmed it and no attempt is left.
   update public.email_outbox
   set status = 'failed', claimed_until = null, claim_id = null,
-    last_error = coalesce(last_error, 'the worker sending it stopped before confirming')
+    last_error = 'the worker sending it stopped before confirming'
   where status = 'sending' and claimed_until < now() and attempts >= max_attempts;
   return query
   with due as (
