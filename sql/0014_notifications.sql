@@ -71,6 +71,8 @@ insert into public.notification_types (type, description, essential, default_ema
   ('invitation_received', 'You were invited to an organization', false, true, '{organization_name,code,role}');
 
 alter table public.notification_types enable row level security;
+-- Supabase's default privileges would give anon and authenticated everything: grants below are explicit.
+revoke all on public.notification_types from anon, authenticated;
 
 create policy notification_types_select_anon on public.notification_types
   for select to anon using (true);
@@ -115,6 +117,8 @@ create index notifications_type_idx on public.notifications (type);
 create index notifications_subject_idx on public.notifications (subject_kind, subject_id);
 
 alter table public.notifications enable row level security;
+-- Supabase's default privileges would give anon and authenticated everything: grants below are explicit.
+revoke all on public.notifications from anon, authenticated, service_role;
 
 create policy notifications_select_own on public.notifications
   for select to authenticated using (user_id = (select auth.uid()));
@@ -168,6 +172,8 @@ comment on column public.notification_settings.quiet_hours_start is
   'Local time (in time_zone) from which non-essential instant email waits until quiet_hours_end; may span midnight.';
 
 alter table public.notification_settings enable row level security;
+-- Supabase's default privileges would give anon and authenticated everything: grants below are explicit.
+revoke all on public.notification_settings from anon, authenticated;
 
 create policy notification_settings_select_own on public.notification_settings
   for select to authenticated using (user_id = (select auth.uid()));
@@ -194,6 +200,8 @@ comment on table public.notification_preferences is
 create index notification_preferences_type_idx on public.notification_preferences (type);
 
 alter table public.notification_preferences enable row level security;
+-- Supabase's default privileges would give anon and authenticated everything: grants below are explicit.
+revoke all on public.notification_preferences from anon, authenticated;
 
 create policy notification_preferences_select_own on public.notification_preferences
   for select to authenticated using (user_id = (select auth.uid()));
@@ -278,6 +286,8 @@ create index email_outbox_digest_id_idx on public.email_outbox (digest_id);
 create unique index email_outbox_one_digest_per_period on public.email_outbox (user_id, digest_period) where digest_period is not null;
 
 alter table public.email_outbox enable row level security;
+-- Supabase's default privileges would give anon and authenticated everything: grants below are explicit.
+revoke all on public.email_outbox from anon, authenticated;
 
 -- No policies: the outbox holds unsubscribe tokens and other people's addresses.
 grant select, insert, update, delete on public.email_outbox to service_role;
