@@ -11,6 +11,7 @@ import type { Service, ServiceDeps } from "./gateway/service.ts";
 import { createAuthService } from "./auth/service.ts";
 import { createCronService } from "./cron/service.ts";
 import { createFunctionsService } from "./functions/service.ts";
+import { createNetService } from "./net/service.ts";
 import { createRealtimeService } from "./realtime/service.ts";
 import { createRestService } from "./rest/http/handler.ts";
 import { createStorageService } from "./storage/service.ts";
@@ -67,6 +68,7 @@ export async function startStack(options: StackOptions, log: (line: string) => v
       createFunctionsService(deps),
       await createRealtimeService(deps, log),
       await createCronService(deps, log),
+      await createNetService(deps, log),
     ];
     gateway = await startGateway({ port: options.apiPort, services });
     const server = gateway;
