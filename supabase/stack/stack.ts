@@ -52,6 +52,7 @@ export async function startStack(options: StackOptions, log: (line: string) => v
   const keys = await apiKeys(config.auth.jwt_secret);
   await assertPortFree(options.apiPort, "--api-port", "the API gateway");
   await assertPortFree(options.inboxPort, "--inbox-port", "the email inbox");
+  await assertPortFree(options.smtpPort, "--smtp-port", "the inbox's SMTP server");
 
   const postgres = options.databaseUrl
     ? await connectExternal(options.databaseUrl)

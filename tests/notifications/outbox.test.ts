@@ -329,7 +329,7 @@ describe("delivery claims", () => {
     for (const row of await claim(500)) await db.rpc(serviceRole, "mark_email_sent", { p_id: row.id, p_claim_id: row.claim_id, p_message_id: "x" });
     const person = await db.createUser();
     await notify("price_alert", [person.id]);
-    const [{ id }] = (await outboxOf(person.id)) as [{ id: string }];
+    const { id } = (await outboxOf(person.id))[0]!;
     const row = async () => (await db.sql<{ status: string; attempts: number; due_at: Date; last_error: string | null; claimed_until: Date | null }>("select * from public.email_outbox where id = $1", [id]))[0]!;
     const makeDue = () => db.sql("update public.email_outbox set due_at = now() where id = $1 and status = 'pending'", [id]);
 

@@ -80,9 +80,7 @@ describe("pg_net", () => {
     const client = await db.superuser.connect();
     try {
       await client.query("begin");
-      const {
-        rows: [{ id }],
-      } = await client.query<{ id: string }>("select net.http_post($1, '{\"hello\": \"world\"}'::jsonb, '{\"q\": \"a b&c\"}'::jsonb) as id", [`${target}/commit`]);
+      const { id } = (await client.query<{ id: string }>("select net.http_post($1, '{\"hello\": \"world\"}'::jsonb, '{\"q\": \"a b&c\"}'::jsonb) as id", [`${target}/commit`])).rows[0]!;
       // Queued, not sent: a second passes without the request arriving.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(sentTo("/commit")).toEqual([]);
@@ -104,9 +102,7 @@ describe("pg_net", () => {
     const client = await db.superuser.connect();
     try {
       await client.query("begin");
-      const {
-        rows: [{ id }],
-      } = await client.query<{ id: string }>("select net.http_get($1) as id", [`${target}/rolled-back`]);
+      const { id } = (await client.query<{ id: string }>("select net.http_get($1) as id", [`${target}/rolled-back`])).rows[0]!;
       await client.query("rollback");
       // A committed request queued after it is answered; by then the first would have been too.
       const [{ later }] = (await db.sql<{ later: string }>("select net.http_get($1) as later", [`${target}/after-rollback`])) as [{ later: string }];
