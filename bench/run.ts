@@ -1,4 +1,5 @@
 import { benchAuth } from "./auth.ts";
+import { benchNotifications } from "./notifications.ts";
 import { benchRest } from "./rest.ts";
 import { benchRealtime } from "./realtime.ts";
 import { formatTable, type BenchRow } from "./rows.ts";
@@ -12,6 +13,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["auth", benchAuth],
   ["storage and functions", benchStorageAndFunctions],
   ["realtime", benchRealtime],
+  ["notifications and email", benchNotifications],
 ];
 
 const rows: BenchRow[] = [];
