@@ -2,6 +2,7 @@
 // rendered as HTML and plain text from the outbox row's data. A row whose data lacks what its
 // template needs is refused (MalformedTemplateData) and never retried.
 import { z } from "zod";
+import { escapeHtml } from "../_shared/html.ts";
 
 export type Locale = "en" | "id";
 
@@ -131,8 +132,6 @@ function day(value: unknown, locale: Locale): string {
   if (Number.isNaN(date.getTime())) return String(value);
   return new Intl.DateTimeFormat(locale === "id" ? "id-ID" : "en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(date) + " UTC";
 }
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function absolute(url: string | null | undefined, site: string): string | undefined {
   if (!url) return undefined;

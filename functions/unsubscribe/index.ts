@@ -5,8 +5,7 @@
 // unsubscribe_from_email RPC, which checks the token's signature.
 import { createClient } from "@supabase/supabase-js";
 import { requireEnv, serve } from "../_shared/http.ts";
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml } from "../_shared/html.ts";
 
 function page(status: number, heading: string, body: string): Response {
   return new Response(
