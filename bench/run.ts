@@ -1,5 +1,6 @@
 import { benchAuth } from "./auth.ts";
 import { benchDurability } from "./durability.ts";
+import { benchNotifications } from "./notifications.ts";
 import { benchRest } from "./rest.ts";
 import { benchRealtime } from "./realtime.ts";
 import { formatTable, type BenchRow } from "./rows.ts";
@@ -14,6 +15,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["storage and functions", benchStorageAndFunctions],
   ["realtime", benchRealtime],
   ["durability", benchDurability],
+  ["notifications and email", benchNotifications],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);

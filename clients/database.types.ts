@@ -359,6 +359,38 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"email_outbox": {
+                  Row: {
+                    "attempts": number,"claim_id": string | null,"claimed_until": string | null,"created_at": string,"data": NonNullable<Json>,"digest_id": number | null,"digest_period": string | null,"due_at": string | null,"id": number,"last_error": string | null,"locale": string,"max_attempts": number,"message_id": string | null,"notification_id": string | null,"sent_at": string | null,"status": Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id"?: string | null
+                  }
+                  Update: {
+                    "attempts"?: number,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template"?: string,"to_email"?: string,"user_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_outbox_digest_id_fkey"
+      columns: ["digest_id"]
+isOneToOne: false
+      referencedRelation: "email_outbox"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_outbox_notification_id_fkey"
+      columns: ["notification_id"]
+isOneToOne: false
+      referencedRelation: "notifications"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_outbox_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"event_check_ins": {
                   Row: {
                     "checked_in_at": string,"checked_in_by": string | null,"device_id": string | null,"event_id": string,"id": string,"method": Database["public"]['Enums']["check_in_method"],"organization_id": string | null,"recorded_at": string,"registration_id": string,"session_id": string | null,"user_id": string
@@ -732,6 +764,92 @@ isOneToOne: false
       referencedColumns: ["id"]
     },{
       foreignKeyName: "lesson_progress_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"notification_preferences": {
+                  Row: {
+                    "email": boolean,"in_app": boolean,"type": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "email": boolean,"in_app": boolean,"type": string,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "email"?: boolean,"in_app"?: boolean,"type"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notification_preferences_type_fkey"
+      columns: ["type"]
+isOneToOne: false
+      referencedRelation: "notification_types"
+      referencedColumns: ["type"]
+    },{
+      foreignKeyName: "notification_preferences_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"notification_settings": {
+                  Row: {
+                    "email_frequency": Database["public"]['Enums']["email_frequency"],"locale": string,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"time_zone": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "email_frequency"?: Database["public"]['Enums']["email_frequency"],"locale"?: string,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"time_zone"?: string,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "email_frequency"?: Database["public"]['Enums']["email_frequency"],"locale"?: string,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"time_zone"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notification_settings_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"notification_types": {
+                  Row: {
+                    "default_email": boolean,"default_in_app": boolean,"description": string,"essential": boolean,"required_data": (string)[],"type": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "default_email"?: boolean,"default_in_app"?: boolean,"description": string,"essential"?: boolean,"required_data"?: (string)[],"type": string
+                  }
+                  Update: {
+                    "default_email"?: boolean,"default_in_app"?: boolean,"description"?: string,"essential"?: boolean,"required_data"?: (string)[],"type"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"notifications": {
+                  Row: {
+                    "action_url": string | null,"body": string | null,"created_at": string,"data": NonNullable<Json>,"id": string,"read_at": string | null,"subject_id": string | null,"subject_kind": string | null,"title": string,"type": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action_url"?: string | null,"body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"id"?: string,"read_at"?: string | null,"subject_id"?: string | null,"subject_kind"?: string | null,"title": string,"type": string,"user_id": string
+                  }
+                  Update: {
+                    "action_url"?: string | null,"body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"id"?: string,"read_at"?: string | null,"subject_id"?: string | null,"subject_kind"?: string | null,"title"?: string,"type"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notifications_type_fkey"
+      columns: ["type"]
+isOneToOne: false
+      referencedRelation: "notification_types"
+      referencedColumns: ["type"]
+    },{
+      foreignKeyName: "notifications_user_id_fkey"
       columns: ["user_id"]
 isOneToOne: false
       referencedRelation: "profiles"
@@ -1453,6 +1571,34 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"claim_due_emails":
+{ Args: { "p_lease_seconds"?: number,"p_limit"?: number }; Returns: {
+              "attempts": number,
+"claim_id": string | null,
+"claimed_until": string | null,
+"created_at": string,
+"data": NonNullable<Json>,
+"digest_id": number | null,
+"digest_period": string | null,
+"due_at": string | null,
+"id": number,
+"last_error": string | null,
+"locale": string,
+"max_attempts": number,
+"message_id": string | null,
+"notification_id": string | null,
+"sent_at": string | null,
+"status": Database["public"]['Enums']["email_status"],
+"template": string,
+"to_email": string,
+"user_id": string | null
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "email_outbox"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "claim_waitlist_offer":
 { Args: { "p_registration_id": string }; Returns: {
               "attended_at": string | null,
@@ -1693,6 +1839,9 @@ isOneToOne: false
 "export_organization_cpd_credits_csv":
 { Args: { "p_from"?: string,"p_organization_id": string,"p_to"?: string }; Returns: string
                            },
+"get_notification_preferences":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
 "issue_certificate":
 { Args: { "p_cpd_cycle"?: string,"p_enrollment_id"?: string,"p_registration_id"?: string }; Returns: {
               "achieved_at": string,
@@ -1759,6 +1908,15 @@ isOneToOne: false
 { Args: { "p_learning_path_id": string }; Returns: {
               "completed_at": string,"course_id": string,"course_title": string,"enrollment_id": string,"enrollment_status": Database["public"]['Enums']["enrollment_status"],"lesson_count": number,"lessons_completed": number,"position": number
             }[]
+                           },
+"mark_email_failed":
+{ Args: { "p_claim_id": string,"p_error": string,"p_id": number,"p_permanent"?: boolean }; Returns: Database["public"]['Enums']["email_status"]
+                           },
+"mark_email_sent":
+{ Args: { "p_claim_id": string,"p_id": number,"p_message_id": string }; Returns: boolean
+                           },
+"mark_notifications_read":
+{ Args: { "p_ids"?: (string)[] }; Returns: number
                            },
 "mark_refund_submitted":
 { Args: { "p_failure"?: string,"p_provider_refund_id": string,"p_refund_id": string }; Returns: {
@@ -1986,6 +2144,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"send_system_announcement":
+{ Args: { "p_action_url"?: string,"p_body"?: string,"p_title": string }; Returns: number
+                           },
 "set_certificate_expiry":
 { Args: { "p_certificate_id": string,"p_expires_at": string }; Returns: {
               "achieved_at": string,
@@ -2017,6 +2178,12 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"set_notification_preference":
+{ Args: { "p_email"?: boolean,"p_in_app"?: boolean,"p_type": string }; Returns: Json
+                           },
+"set_notification_settings":
+{ Args: { "p_clear_quiet_hours"?: boolean,"p_email_frequency"?: Database["public"]['Enums']["email_frequency"],"p_locale"?: string,"p_quiet_hours_end"?: string,"p_quiet_hours_start"?: string,"p_time_zone"?: string }; Returns: Json
+                           },
 "set_person_in_charge":
 { Args: { "p_organization_id": string,"p_user_id": string }; Returns: {
               "id": string,
@@ -2098,6 +2265,14 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"unread_notification_counts":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "type": string,"unread": number
+            }[]
+                           },
+"unsubscribe_from_email":
+{ Args: { "p_token": string }; Returns: Json
+                           },
 "verify_certificate":
 { Args: { "p_code": string }; Returns: {
               "achieved_at": string,"certificate_number": string,"expires_at": string,"holder_name": string,"issued_at": string,"issuer_name": string,"revoked_at": string,"status": string,"title": string
@@ -2140,7 +2315,7 @@ isOneToOne: false
       } }
           }
           Enums: {
-            "check_in_method": "qr"|"manual"|"offline","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","media_kind": "image"|"video"|"document","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","payment_provider": "stripe"|"faspay"|"manual","provider_event_status": "processed"|"ignored"|"unmatched","question_kind": "single_choice"|"multiple_choice","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","verification_status": "unverified"|"pending"|"verified"|"rejected"
+            "check_in_method": "qr"|"manual"|"offline","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","media_kind": "image"|"video"|"document","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","payment_provider": "stripe"|"faspay"|"manual","provider_event_status": "processed"|"ignored"|"unmatched","question_kind": "single_choice"|"multiple_choice","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","verification_status": "unverified"|"pending"|"verified"|"rejected"
           }
           CompositeTypes: {
             "check_in_result": {
@@ -2262,7 +2437,7 @@ export const Constants = {
           }
         },"public": {
           Enums: {
-            "check_in_method": ["qr", "manual", "offline"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"media_kind": ["image", "video", "document"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"payment_provider": ["stripe", "faspay", "manual"],"provider_event_status": ["processed", "ignored", "unmatched"],"question_kind": ["single_choice", "multiple_choice"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"verification_status": ["unverified", "pending", "verified", "rejected"]
+            "check_in_method": ["qr", "manual", "offline"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"media_kind": ["image", "video", "document"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"payment_provider": ["stripe", "faspay", "manual"],"provider_event_status": ["processed", "ignored", "unmatched"],"question_kind": ["single_choice", "multiple_choice"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"verification_status": ["unverified", "pending", "verified", "rejected"]
           }
         }
 } as const

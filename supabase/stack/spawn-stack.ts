@@ -16,12 +16,13 @@ export interface StackInfo {
   apiPort: number;
   dbPort: number;
   inboxPort: number;
+  smtpPort: number;
 }
 
 /** The plain facts of a stack, which vitest can hand from the global setup to every test file. */
 export function stackInfo(stack: StackInfo): StackInfo {
-  const { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret, dataDir, apiPort, dbPort, inboxPort } = stack;
-  return { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret, dataDir, apiPort, dbPort, inboxPort };
+  const { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret, dataDir, apiPort, dbPort, inboxPort, smtpPort } = stack;
+  return { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret, dataDir, apiPort, dbPort, inboxPort, smtpPort };
 }
 
 export interface SpawnedStack extends StackInfo {
@@ -77,6 +78,7 @@ export async function spawnStack(
     apiPort?: number;
     dbPort?: number;
     inboxPort?: number;
+    smtpPort?: number;
     /** Run as this OS user (through runuser; the test must be root). */
     user?: string;
   } = {},
@@ -85,6 +87,7 @@ export async function spawnStack(
   const apiPort = options.apiPort ?? (await freePort());
   const dbPort = options.dbPort ?? (await freePort());
   const inboxPort = options.inboxPort ?? (await freePort());
+  const smtpPort = options.smtpPort ?? (await freePort());
   const command = [
     process.execPath,
     "--import", "tsx", "supabase/stack/main.ts",
@@ -92,6 +95,7 @@ export async function spawnStack(
     "--api-port", String(apiPort),
     "--db-port", String(dbPort),
     "--inbox-port", String(inboxPort),
+    "--smtp-port", String(smtpPort),
     ...(options.args ?? []),
   ];
   if (options.user) command.unshift("runuser", "-u", options.user, "--");
@@ -128,6 +132,7 @@ export async function spawnStack(
     apiPort,
     dbPort,
     inboxPort,
+    smtpPort,
     apiUrl: field(output, "API URL"),
     dbUrl: field(output, "DB URL"),
     anonKey: field(output, "anon key"),
@@ -149,7 +154,7 @@ export async function spawnStack(
 /** Free ports for every port option `args` does not set, so a test never touches the defaults. */
 async function withFreePorts(args: string[]): Promise<string[]> {
   const result = [...args];
-  for (const option of ["--api-port", "--db-port", "--inbox-port"]) {
+  for (const option of ["--api-port", "--db-port", "--inbox-port", "--smtp-port"]) {
     if (!result.includes(option)) result.push(option, String(await freePort()));
   }
   return result;

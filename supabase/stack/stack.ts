@@ -12,6 +12,7 @@ import type { Logger } from "./logger.ts";
 import { createAuthService } from "./auth/service.ts";
 import { createCronService } from "./cron/service.ts";
 import { createFunctionsService } from "./edge-runtime/service.ts";
+import { createNetService } from "./net/service.ts";
 import { createRealtimeService } from "./realtime/service.ts";
 import { createRestService } from "./rest/service.ts";
 import { createStorageService } from "./storage/service.ts";
@@ -52,6 +53,7 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
   const keys = await apiKeys(config.auth.jwt_secret);
   await assertPortFree(options.apiPort, "--api-port", "the API gateway");
   await assertPortFree(options.inboxPort, "--inbox-port", "the email inbox");
+  await assertPortFree(options.smtpPort, "--smtp-port", "the inbox's SMTP server");
 
   const postgres = options.databaseUrl
     ? await connectExternal(options.databaseUrl)
@@ -68,6 +70,7 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
       await createFunctionsService(deps),
       await createRealtimeService(deps),
       await createCronService(deps),
+      await createNetService(deps),
     ];
     gateway = await startGateway({ port: options.apiPort, services, log: logger });
     const server = gateway;

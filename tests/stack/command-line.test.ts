@@ -20,7 +20,7 @@ describe("the stack's command line", () => {
   it("documents its options with --help", async () => {
     const { code, output } = await runStackToExit(["--help"]);
     expect(code).toBe(0);
-    for (const option of ["--config", "--data", "--migrations", "--seed", "--functions", "--api-port", "--db-port", "--inbox-port", "DATABASE_URL"]) {
+    for (const option of ["--config", "--data", "--migrations", "--seed", "--functions", "--api-port", "--db-port", "--inbox-port", "--smtp-port", "DATABASE_URL"]) {
       expect(output).toContain(option);
     }
   });

@@ -18,6 +18,7 @@ import { getUser, reauthenticate, updateUser } from "./http/user.ts";
 import { verify } from "./http/verify.ts";
 import { Inbox } from "./mail/inbox.ts";
 import { startInboxServer } from "./mail/inbox-server.ts";
+import { startSmtpServer } from "./mail/smtp-server.ts";
 import { GoogleProvider } from "./oauth/google.ts";
 import { authorize, callback } from "./oauth/redirect-flow.ts";
 import { RateLimiter } from "./rate-limit.ts";
@@ -61,6 +62,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
   const settingsValue = authSettings(deps.config, `http://127.0.0.1:${deps.options.apiPort}`);
   const inbox = new Inbox();
   const inboxServer = await startInboxServer(inbox, deps.options.inboxPort);
+  const smtpServer = await startSmtpServer(inbox, deps.options.smtpPort);
   const db = openAuthDb(urlAs(deps.dbUrl, "supabase_auth_admin"), deps.log);
   const ctx: AuthContext = {
     db,
@@ -103,6 +105,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
     async close() {
       inboxServer.closeAllConnections();
       await new Promise<void>((resolve) => inboxServer.close(() => resolve()));
+      await new Promise<void>((resolve) => smtpServer.close(() => resolve()));
       await db.close();
     },
   };

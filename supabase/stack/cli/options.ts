@@ -11,6 +11,7 @@ export interface StackOptions {
   apiPort: number;
   dbPort: number;
   inboxPort: number;
+  smtpPort: number;
   /** An external PostgreSQL 15+ to use instead of the embedded one. */
   databaseUrl: string | undefined;
 }
@@ -26,6 +27,7 @@ export const defaultOptions: StackOptions = {
   apiPort: 54321,
   dbPort: 54322,
   inboxPort: 54324,
+  smtpPort: 54325,
   databaseUrl: undefined,
 };
 
@@ -39,6 +41,7 @@ export const usage = `Usage: npm start -- [options]
   --api-port <n>       gateway: REST, auth, storage…    (default 54321)
   --db-port <n>        embedded PostgreSQL              (default 54322)
   --inbox-port <n>     local auth email inbox           (default 54324)
+  --smtp-port <n>      SMTP into that inbox              (default 54325)
   --help               this text
 
   DATABASE_URL=postgresql://…  use that PostgreSQL 15+ instead of the embedded one`;
@@ -69,6 +72,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         "api-port": { type: "string" },
         "db-port": { type: "string" },
         "inbox-port": { type: "string" },
+        "smtp-port": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -86,6 +90,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     apiPort: values["api-port"] ? port(values["api-port"], "--api-port") : defaultOptions.apiPort,
     dbPort: values["db-port"] ? port(values["db-port"], "--db-port") : defaultOptions.dbPort,
     inboxPort: values["inbox-port"] ? port(values["inbox-port"], "--inbox-port") : defaultOptions.inboxPort,
+    smtpPort: values["smtp-port"] ? port(values["smtp-port"], "--smtp-port") : defaultOptions.smtpPort,
     databaseUrl: env.DATABASE_URL || undefined,
   };
 }

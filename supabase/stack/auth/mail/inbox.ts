@@ -16,7 +16,12 @@ export interface Message {
   Text: string;
   HTML: string;
   Read: boolean;
+  /** Mailpit's reading of a List-Unsubscribe header, for messages that carry one. */
+  ListUnsubscribe?: { Header: string; Links: string[]; Errors: string; HeaderPost: string };
 }
+
+/** What a sender supplies; the inbox adds the id, the arrival time and the read flag. */
+export type IncomingMessage = Omit<Message, "ID" | "Created" | "Read">;
 
 export interface OutgoingMail {
   to: string;
@@ -38,19 +43,21 @@ const capacity = 1000;
 export class Inbox {
   private messages: Message[] = [];
 
+  /** An auth email from the stack itself. */
   send(mail: OutgoingMail): Message {
-    const id = randomUUID();
-    const message: Message = {
-      ID: id,
-      MessageID: `${id}@pitlane.local`,
+    return this.store({
+      MessageID: `${randomUUID()}@pitlane.local`,
       From: sender,
       To: [{ Name: "", Address: mail.to }],
       Subject: mail.subject,
-      Created: new Date().toISOString(),
       Text: mail.text,
       HTML: mail.html,
-      Read: false,
-    };
+    });
+  }
+
+  /** A message as it arrived (over SMTP, from an edge function or any mail client). */
+  store(incoming: IncomingMessage): Message {
+    const message: Message = { ...incoming, ID: randomUUID(), Created: new Date().toISOString(), Read: false };
     this.messages.unshift(message);
     this.messages.length = Math.min(this.messages.length, capacity);
     return message;
