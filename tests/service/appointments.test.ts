@@ -277,7 +277,7 @@ describe("booking", () => {
     const twice = await member.client.rpc("cancel_appointment", { p_appointment_id: booked.id });
     expect({ status: twice.status, message: twice.error?.message }).toEqual({ status: 409, message: "this appointment is cancelled" });
     expect((await slots(member.client, location, date)).find((s) => s.starts_at === iso(moved.starts_at))?.free_bays).toBe(3);
-    expect(ok(await member.client.rpc("upcoming_appointments").select("id")).map((a: { id: string }) => a.id)).not.toContain(booked.id);
+    expect((ok(await member.client.rpc("upcoming_appointments").select("id")) as { id: string }[]).map((a: { id: string }) => a.id)).not.toContain(booked.id);
   });
 
   it("tomorrow's appointments are listed for a reminder sender (service role only)", async () => {
