@@ -500,7 +500,7 @@ create policy "vehicles: owner and platform admins remove"
   on public.vehicles for delete to authenticated
   using (owner_id = (select auth.uid()) or (select private.is_platform_admin()));
 
-create policy "vehicle_odometer_corrections: the vehicle's owner and platform admins read"
+create policy "vehicle_odometer_corrections: vehicle owner and admins read"
   on public.vehicle_odometer_corrections for select to authenticated
   using (private.owns_vehicle_or_admin(vehicle_id));
 

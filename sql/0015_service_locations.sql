@@ -798,7 +798,7 @@ create policy "location_services: location staff remove"
   on public.location_services for delete to authenticated
   using (private.can_manage_location(location_id));
 
-create policy "appointments: the member, location staff and platform admins read"
+create policy "appointments: the member, location staff and admins read"
   on public.appointments for select to authenticated
   using (user_id = (select auth.uid()) or private.can_manage_location(location_id));
 
@@ -808,11 +808,11 @@ create policy "appointment_services: whoever sees the appointment reads"
 
 -- Staff of an organization serving the member see the member's vehicles and dongles.
 drop policy "vehicles: owner and platform admins read" on public.vehicles;
-create policy "vehicles: owner, platform admins and staff serving the member read"
+create policy "vehicles: owner, admins and staff serving the member read"
   on public.vehicles for select to authenticated
   using (owner_id = (select auth.uid()) or (select private.is_platform_admin()) or private.serves_member(owner_id));
 
 drop policy "obd_dongles: owner and platform admins read" on public.obd_dongles;
-create policy "obd_dongles: owner, platform admins and staff serving the member read"
+create policy "obd_dongles: owner, admins and staff serving the member read"
   on public.obd_dongles for select to authenticated
   using (owner_id = (select auth.uid()) or (select private.is_platform_admin()) or private.serves_member(owner_id));
