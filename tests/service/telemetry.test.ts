@@ -94,6 +94,14 @@ describe("posting a batch", () => {
     expect(ok(await other.client.from("telemetry_batches").select("id").eq("vehicle_id", vehicle.id))).toEqual([]);
   });
 
+  it("supabase-js functions.invoke posts as the signed-in owner", async () => {
+    const car = await addVehicle(owner.client, { odometer: 10 });
+    const { data, error } = await owner.client.functions.invoke(`telemetry/${car.id}`, { body: batchFor(car.id, 3, 10) });
+    expect(error).toBeNull();
+    expect(data).toMatchObject({ message: "Telemetry batch accepted", duplicate: false, samples: 3 });
+    expect(await stored(car.id)).toEqual({ samples: 3, batches: 1 });
+  });
+
   it("a batch sent twice, or many times at once, is stored once", async () => {
     const car = await addVehicle(owner.client, { odometer: 100 });
     const batch = batchFor(car.id, 5, 100);
