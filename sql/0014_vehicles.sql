@@ -407,8 +407,9 @@ $$;
 comment on function public.link_dongle(uuid, text, public.dongle_connection_type) is
   'Links a dongle to the caller''s vehicle and returns its telemetry token (shown once; linking again issues a new one). Refused (409) while the dongle is linked to another member''s vehicle.';
 
--- Ends a dongle's link (by vehicle or by dongle id) and its token.
-create function public.unlink_dongle(p_dongle_id uuid)
+-- The dongle, locked, when the caller owns it or is a platform admin; else 404 (whether it exists
+-- is nobody else's business).
+create function private.managed_dongle(p_dongle_id uuid)
 returns public.obd_dongles
 language plpgsql
 security definer
@@ -422,6 +423,22 @@ begin
   if not found or not (v_dongle.owner_id = (select auth.uid()) or private.is_platform_admin()) then
     raise exception using errcode = 'PT404', message = 'dongle not found';
   end if;
+  return v_dongle;
+end;
+$$;
+
+revoke all on function private.managed_dongle(uuid) from public;
+
+-- Ends a dongle's link to its vehicle, and its token.
+create function public.unlink_dongle(p_dongle_id uuid)
+returns public.obd_dongles
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_dongle public.obd_dongles := private.managed_dongle(p_dongle_id);
+begin
   delete from private.dongle_tokens where dongle_id = p_dongle_id;
   update public.obd_dongles
   set vehicle_id = null, linked_at = null, token_issued_at = null,
@@ -442,13 +459,8 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_dongle public.obd_dongles;
+  v_dongle public.obd_dongles := private.managed_dongle(p_dongle_id);
 begin
-  perform private.require_active_user();
-  select * into v_dongle from public.obd_dongles where id = p_dongle_id for update;
-  if not found or not (v_dongle.owner_id = (select auth.uid()) or private.is_platform_admin()) then
-    raise exception using errcode = 'PT404', message = 'dongle not found';
-  end if;
   delete from private.dongle_tokens where dongle_id = p_dongle_id;
   update public.obd_dongles
   set token_issued_at = null, token_revoked_at = pg_catalog.now()

@@ -13,7 +13,7 @@
 // INSERT … SELECT and applies the rate limit, the idempotency key and the odometer rule itself.
 import type { PostgrestError } from "@supabase/supabase-js";
 import { z } from "zod";
-import { HttpError, json, serve } from "../_shared/http.ts";
+import { HttpError, json, readJson, serve } from "../_shared/http.ts";
 import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
 
 const MAX_SAMPLES = 5000;
@@ -78,20 +78,9 @@ function checkSamples(batch: z.infer<typeof Batch>): { samples: SampleInput[]; e
 }
 
 async function readBatch(req: Request): Promise<{ batch: z.infer<typeof Batch>; raw: string }> {
-  const raw = await req.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, "invalid_json", "the request body must be JSON");
-  }
-  const parsed = Batch.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    throw new HttpError(400, "invalid_request", `${where}${issue.message}`);
-  }
-  const batch = parsed.data;
+  // The raw text is the default idempotency key; readJson parses the same body.
+  const raw = await req.clone().text();
+  const batch = await readJson(req, Batch);
   if (batch.endTimestamp < batch.startTimestamp) throw new HttpError(400, "invalid_request", "endTimestamp is before startTimestamp");
   if (batch.endTimestamp - batch.startTimestamp > MAX_WINDOW_MS) throw new HttpError(400, "invalid_request", "a batch covers at most 24 hours");
   if (batch.endTimestamp > Date.now() + FUTURE_SKEW_MS) throw new HttpError(400, "invalid_request", "endTimestamp is in the future");
