@@ -1,6 +1,7 @@
 import { benchAuth } from "./auth.ts";
 import { benchRest } from "./rest.ts";
 import { benchRealtime } from "./realtime.ts";
+import { benchService } from "./service.ts";
 import { formatTable, type BenchRow } from "./rows.ts";
 import { benchStartup } from "./startup.ts";
 import { benchStorageAndFunctions } from "./storage-functions.ts";
@@ -12,6 +13,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["auth", benchAuth],
   ["storage and functions", benchStorageAndFunctions],
   ["realtime", benchRealtime],
+  ["service membership", benchService],
 ];
 
 const rows: BenchRow[] = [];

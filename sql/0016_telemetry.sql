@@ -133,6 +133,7 @@ declare
   v_retry_after integer;
   v_stored integer;
   v_odometer numeric;
+  v_outside integer;
 begin
   if v_user_id is not null then
     perform private.require_active_user();
@@ -193,6 +194,7 @@ begin
     return;
   end if;
 
+  -- One pass over the samples: store them and measure the batch (and its window) from the same rows.
   begin
     with samples as (
       select pg_catalog.to_timestamp(s.t / 1000.0) as recorded_at, s.speed, s."fuelRate" as fuel_rate, s.odometer
@@ -202,25 +204,23 @@ begin
       insert into public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id)
       select p_vehicle_id, recorded_at, speed, fuel_rate, odometer, v_batch.id from samples
       on conflict on constraint telemetry_samples_pkey do nothing
-      returning recorded_at, speed, odometer
+      returning odometer
     )
-    select count(*)::integer, max(odometer) into v_stored, v_odometer from stored;
+    select (select count(*)::integer from stored), (select max(odometer) from stored),
+      min(odometer), max(odometer), max(speed),
+      count(*) filter (where recorded_at < p_started_at or recorded_at > p_ended_at)::integer
+    into v_stored, v_odometer, v_batch.start_odometer, v_batch.end_odometer, v_batch.max_speed, v_outside
+    from samples;
   exception
     when not_null_violation or check_violation or invalid_text_representation or numeric_value_out_of_range then
       raise exception using errcode = 'PT400', message = 'every sample needs t (milliseconds), speed, fuelRate and odometer within range';
   end;
-  if exists (
-    select 1 from pg_catalog.jsonb_to_recordset(p_samples) as s(t bigint)
-    where pg_catalog.to_timestamp(s.t / 1000.0) not between p_started_at and p_ended_at
-  ) then
+  if v_outside > 0 then
     raise exception using errcode = 'PT400', message = 'every sample''s t must lie between startTimestamp and endTimestamp';
   end if;
 
   update public.telemetry_batches b
-  set sample_count = v_stored,
-    start_odometer = (select min((s ->> 'odometer')::numeric) from pg_catalog.jsonb_array_elements(p_samples) s),
-    end_odometer = (select max((s ->> 'odometer')::numeric) from pg_catalog.jsonb_array_elements(p_samples) s),
-    max_speed = (select max((s ->> 'speed')::real) from pg_catalog.jsonb_array_elements(p_samples) s)
+  set sample_count = v_stored, start_odometer = v_batch.start_odometer, end_odometer = v_batch.end_odometer, max_speed = v_batch.max_speed
   where b.id = v_batch.id;
 
   update public.vehicles v set odometer = v_odometer where v.id = p_vehicle_id and v.odometer < v_odometer;

@@ -162,6 +162,27 @@ describe("posting a batch", () => {
     expect(await stored(vehicle.id)).toEqual(before);
   });
 
+  it("the database refuses bad batches itself when ingest_telemetry is called directly", async () => {
+    const car = await addVehicle(owner.client);
+    const batch = batchFor(car.id, 3, 100);
+    const call = (samples: unknown[], startedAt = batch.startTimestamp) =>
+      owner.client.rpc("ingest_telemetry", {
+        p_vehicle_id: car.id,
+        p_idempotency_key: randomUUID(),
+        p_started_at: new Date(startedAt).toISOString(),
+        p_ended_at: new Date(batch.endTimestamp).toISOString(),
+        p_samples: samples,
+      });
+    const outside = await call(batch.samples, batch.startTimestamp + 1500);
+    expect({ status: outside.status, message: outside.error?.message }).toEqual({ status: 400, message: "every sample's t must lie between startTimestamp and endTimestamp" });
+    const negative = await call([{ ...batch.samples[0]!, speed: -1 }]);
+    expect({ status: negative.status, message: negative.error?.message }).toEqual({ status: 400, message: "every sample needs t (milliseconds), speed, fuelRate and odometer within range" });
+    expect((await call([])).status).toBe(400);
+    expect(await stored(car.id)).toEqual({ samples: 0, batches: 0 });
+    const accepted = ok(await call(batch.samples).single()) as { sample_count: number };
+    expect(accepted.sample_count).toBe(3);
+  });
+
   it("the odometer never moves back: older readings are stored, the vehicle keeps its highest", async () => {
     const car = await addVehicle(owner.client, { odometer: 500 });
     expect((await post(car.id, batchFor(car.id, 3, 600, 30_000))).status).toBe(202);
