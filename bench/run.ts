@@ -3,6 +3,7 @@ import { benchDurability } from "./durability.ts";
 import { benchNotifications } from "./notifications.ts";
 import { benchRest } from "./rest.ts";
 import { benchRealtime } from "./realtime.ts";
+import { benchService } from "./service.ts";
 import { formatTable, type BenchRow } from "./rows.ts";
 import { benchStartup } from "./startup.ts";
 import { benchStorageAndFunctions } from "./storage-functions.ts";
@@ -16,6 +17,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["realtime", benchRealtime],
   ["durability", benchDurability],
   ["notifications and email", benchNotifications],
+  ["service membership", benchService],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);

@@ -1,0 +1,163 @@
+import { randomUUID } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { SignJWT } from "jose";
+import { Db } from "../tests/helpers/db.ts";
+import { spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
+import { randomVin } from "../tests/service/helpers.ts";
+import { row, type BenchRow } from "./rows.ts";
+
+const batchSize = 1000;
+const batches = 20;
+/** Vehicles posting at once (as many dongles do), each its share of the batches in turn. */
+const posters = 4;
+const availabilityCalls = 60;
+
+async function ownerWithVehicles(stack: SpawnedStack, db: Db, count: number): Promise<{ token: string; vehicleIds: string[] }> {
+  const user = await db.createUser({ full_name: "Bench Driver" });
+  const vehicleIds: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const [vehicle] = await db.sql<{ id: string }>(`insert into public.vehicles (owner_id, vin, make, model, year) values ($1, $2, 'Bench', 'Car', 2022) returning id`, [user.id, randomVin()]);
+    vehicleIds.push(vehicle!.id);
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ ...user.claims, iat: now, exp: now + 3600 })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .sign(new TextEncoder().encode(stack.jwtSecret));
+  return { token, vehicleIds };
+}
+
+/** `count` batches of `batchSize` samples a second apart, ending an hour ago. */
+function telemetryBatches(vehicleId: string, count = batches) {
+  const end = Date.now() - 3_600_000;
+  const first = end - count * batchSize * 1000;
+  return Array.from({ length: count }, (_, b) => {
+    const start = first + b * batchSize * 1000;
+    const samples = Array.from({ length: batchSize }, (_, i) => ({ t: start + i * 1000, speed: 50 + (i % 30), fuelRate: 2.1, odometer: 1000 + (b * batchSize + i) * 0.01 }));
+    return { vehicleId, startTimestamp: start, endTimestamp: start + (batchSize - 1) * 1000, samples };
+  });
+}
+
+/**
+ * Samples per second through the telemetry function (batches of 1,000, four vehicles posting at
+ * once, each its batches one after another), next to COPY of as many rows into the same table from
+ * a CSV file the server reads.
+ */
+async function telemetryRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
+  const { token, vehicleIds } = await ownerWithVehicles(stack, db, posters + 1);
+  const viaCopy = vehicleIds[posters]!;
+  const post = async (vehicleId: string, body: unknown) => {
+    const response = await fetch(`${stack.apiUrl}/functions/v1/telemetry/${vehicleId}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 202) throw new Error(`telemetry answered ${response.status}: ${await response.text()}`);
+  };
+  // One batch first, so the function's worker is up.
+  await post(viaCopy, telemetryBatches(viaCopy, 1)[0]);
+  await db.sql("delete from public.telemetry_samples where vehicle_id = $1", [viaCopy]);
+
+  const streams = vehicleIds.slice(0, posters).map((vehicleId) => ({ vehicleId, bodies: telemetryBatches(vehicleId, batches / posters) }));
+  const started = performance.now();
+  await Promise.all(streams.map(async ({ vehicleId, bodies }) => {
+    for (const body of bodies) await post(vehicleId, body);
+  }));
+  const functionSeconds = (performance.now() - started) / 1000;
+
+  const csv = path.join(tmpdir(), `pitlane-bench-telemetry-${randomUUID()}.csv`);
+  const batchId = randomUUID();
+  await writeFile(
+    csv,
+    telemetryBatches(viaCopy)
+      .flatMap((batch) => batch.samples.map((s) => `${viaCopy},${new Date(s.t).toISOString()},${s.speed},${s.fuelRate},${s.odometer},${batchId}`))
+      .join("\n"),
+  );
+  const copyStarted = performance.now();
+  await db.sql(`copy public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) from '${csv}' with (format csv)`);
+  const copySeconds = (performance.now() - copyStarted) / 1000;
+  await rm(csv, { force: true });
+
+  const total = batches * batchSize;
+  return [row(`telemetry function, batches of ${batchSize}, ${posters} vehicles at once`, total / functionSeconds, "COPY into the same table", total / copySeconds, "samples/s")];
+}
+
+/** The 95th percentile (the value below which 95% of the others are). */
+function p95(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
+}
+
+async function millisecondsEach(calls: number, call: () => Promise<Response>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const started = performance.now();
+    const response = await call();
+    await response.text();
+    if (!response.ok) throw new Error(`answered ${response.status}`);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/**
+ * appointment_availability through REST for a location with 20 bays and 500 bookings that day, next
+ * to a plain indexed select of the same day's bookings through REST.
+ */
+async function availabilityRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
+  const { token, vehicleIds } = await ownerWithVehicles(stack, db, 500);
+  const [org] = await db.sql<{ id: string }>(`insert into public.organizations (slug, display_name, created_by) select 'bench-' || substr(md5(random()::text), 1, 8), 'Bench Garage', owner_id from public.vehicles where id = $1 returning id`, [vehicleIds[0]]);
+  const [location] = await db.sql<{ id: string }>(
+    `insert into public.service_locations (organization_id, name, address_line1, city, country_code, time_zone, slot_minutes, booking_horizon_days)
+     values ($1, 'Bench Garage', '1 Bench St', 'Austin', 'US', 'America/Chicago', 15, 30) returning id`,
+    [org!.id],
+  );
+  await db.sql(`insert into public.service_location_hours (location_id, weekday, opens_at, closes_at) select $1, d, '06:00', '22:00' from generate_series(1, 7) d`, [location!.id]);
+  await db.sql(`insert into public.service_bays (location_id, name) select $1, 'Bay ' || lpad(n::text, 2, '0') from generate_series(1, 20) n`, [location!.id]);
+  await db.sql(`insert into public.location_services (location_id, code, name, duration_minutes, price_amount) values ($1, 'oil_change', 'Oil change', 30, 4999)`, [location!.id]);
+  // 25 back-to-back thirty-minute bookings per bay from 07:00 local, three days ahead.
+  const [{ day } = { day: "" }] = await db.sql<{ day: string }>(`select to_char((now() at time zone 'America/Chicago')::date + 3, 'YYYY-MM-DD') as day`);
+  await db.sql(
+    `insert into public.appointments (user_id, vehicle_id, location_id, bay_id, starts_at, ends_at, currency)
+     select v.owner_id, v.id, $1, b.id, s.starts_at, s.starts_at + interval '30 minutes', 'USD'
+     from (select id, owner_id, row_number() over (order by id) - 1 as n from public.vehicles where id = any($2::uuid[])) v
+     join (select id, row_number() over (order by name) - 1 as n from public.service_bays where location_id = $1) b on b.n = v.n % 20
+     cross join lateral (select (($3::date + time '07:00') at time zone 'America/Chicago') + make_interval(mins => 30 * (v.n / 20)::int) as starts_at) s`,
+    [location!.id, vehicleIds, day],
+  );
+  const headers = { authorization: `Bearer ${token}`, apikey: stack.anonKey, "content-type": "application/json" };
+  const [{ from, to } = { from: "", to: "" }] = await db.sql<{ from: string; to: string }>(
+    `select (($1::date + time '00:00') at time zone 'America/Chicago')::text as from, (($1::date + 1 + time '00:00') at time zone 'America/Chicago')::text as to`,
+    [day],
+  );
+  const service = { authorization: `Bearer ${stack.serviceRoleKey}`, apikey: stack.serviceRoleKey };
+  const availability = () =>
+    fetch(`${stack.apiUrl}/rest/v1/rpc/appointment_availability`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ p_location_id: location!.id, p_date: day, p_service_codes: ["oil_change"] }),
+    });
+  const plain = () =>
+    fetch(
+      `${stack.apiUrl}/rest/v1/appointments?location_id=eq.${location!.id}&starts_at=gte.${encodeURIComponent(from)}&starts_at=lt.${encodeURIComponent(to)}&select=bay_id,starts_at,ends_at`,
+      { headers: service },
+    );
+  await millisecondsEach(5, availability);
+  await millisecondsEach(5, plain);
+  const rpc = await millisecondsEach(availabilityCalls, availability);
+  const select = await millisecondsEach(availabilityCalls, plain);
+  return [row("availability, 20 bays, 500 bookings (p95)", p95(rpc), "indexed select of the day's bookings (p95)", p95(select), "ms")];
+}
+
+export async function benchService(): Promise<BenchRow[]> {
+  const stack = await spawnStack();
+  const db = new Db(stack.dbUrl);
+  try {
+    return [...(await telemetryRows(stack, db)), ...(await availabilityRows(stack, db))];
+  } finally {
+    await db.end();
+    await stack.stop();
+    await rm(stack.dataDir, { recursive: true, force: true });
+  }
+}
