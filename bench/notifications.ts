@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { denoExecutable } from "../supabase/stack/functions/runtime.ts";
+import { denoExecutable } from "../supabase/stack/edge-runtime/runtime.ts";
 import { freePort, projectRoot, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
