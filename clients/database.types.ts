@@ -23,7 +23,75 @@ export type Database = {
           }
         },"public": {
           Tables: {
-            "assessment_attempts": {
+            "appointment_services": {
+                  Row: {
+                    "appointment_id": string,"code": string,"duration_minutes": number,"location_service_id": string,"name": string,"price_amount": number
+                  }
+                  Insert: {
+                    "appointment_id": string,"code": string,"duration_minutes": number,"location_service_id": string,"name": string,"price_amount": number
+                  }
+                  Update: {
+                    "appointment_id"?: string,"code"?: string,"duration_minutes"?: number,"location_service_id"?: string,"name"?: string,"price_amount"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "appointment_services_appointment_id_fkey"
+      columns: ["appointment_id"]
+isOneToOne: false
+      referencedRelation: "appointments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "appointment_services_location_service_id_fkey"
+      columns: ["location_service_id"]
+isOneToOne: false
+      referencedRelation: "location_services"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"appointments": {
+                  Row: {
+                    "bay_id": string,"cancellation_reason": string | null,"cancelled_at": string | null,"cancelled_by": string | null,"created_at": string,"currency": string,"ends_at": string,"id": string,"location_id": string,"notes": string | null,"starts_at": string,"status": Database["public"]['Enums']["appointment_status"],"total_amount": number,"updated_at": string,"user_id": string,"vehicle_id": string
+                  }
+                  Insert: {
+                    "bay_id": string,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"cancelled_by"?: string | null,"created_at"?: string,"currency": string,"ends_at": string,"id"?: string,"location_id": string,"notes"?: string | null,"starts_at": string,"status"?: Database["public"]['Enums']["appointment_status"],"total_amount"?: number,"updated_at"?: string,"user_id": string,"vehicle_id": string
+                  }
+                  Update: {
+                    "bay_id"?: string,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"cancelled_by"?: string | null,"created_at"?: string,"currency"?: string,"ends_at"?: string,"id"?: string,"location_id"?: string,"notes"?: string | null,"starts_at"?: string,"status"?: Database["public"]['Enums']["appointment_status"],"total_amount"?: number,"updated_at"?: string,"user_id"?: string,"vehicle_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "appointments_bay_id_fkey"
+      columns: ["bay_id"]
+isOneToOne: false
+      referencedRelation: "service_bays"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "appointments_cancelled_by_fkey"
+      columns: ["cancelled_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "appointments_location_id_fkey"
+      columns: ["location_id"]
+isOneToOne: false
+      referencedRelation: "service_locations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "appointments_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "appointments_vehicle_id_fkey"
+      columns: ["vehicle_id"]
+isOneToOne: false
+      referencedRelation: "vehicles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"assessment_attempts": {
                   Row: {
                     "answers": NonNullable<Json>,"assessment_id": string,"attempt_number": number,"enrollment_id": string,"id": string,"max_points": number,"organization_id": string | null,"passed": boolean,"score_percent": number,"score_points": number,"submitted_at": string,"user_id": string
                   }
@@ -363,7 +431,6 @@ isOneToOne: false
                   Row: {
                     "attempts": number,"claim_id": string | null,"claimed_until": string | null,"created_at": string,"data": NonNullable<Json>,"digest_id": number | null,"digest_period": string | null,"due_at": string | null,"id": number,"last_error": string | null,"locale": string,"max_attempts": number,"message_id": string | null,"notification_id": string | null,"sent_at": string | null,"status": Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id": string | null
                   }
-                  ComputedFields: never
                   Insert: {
                     "attempts"?: number,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id"?: string | null
                   }
@@ -770,11 +837,29 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"location_services": {
+                  Row: {
+                    "code": string,"created_at": string,"description": string | null,"duration_minutes": number,"id": string,"is_active": boolean,"location_id": string,"name": string,"price_amount": number,"updated_at": string
+                  }
+                  Insert: {
+                    "code": string,"created_at"?: string,"description"?: string | null,"duration_minutes": number,"id"?: string,"is_active"?: boolean,"location_id": string,"name": string,"price_amount": number,"updated_at"?: string
+                  }
+                  Update: {
+                    "code"?: string,"created_at"?: string,"description"?: string | null,"duration_minutes"?: number,"id"?: string,"is_active"?: boolean,"location_id"?: string,"name"?: string,"price_amount"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "location_services_location_id_fkey"
+      columns: ["location_id"]
+isOneToOne: false
+      referencedRelation: "service_locations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"notification_preferences": {
                   Row: {
                     "email": boolean,"in_app": boolean,"type": string,"updated_at": string,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "email": boolean,"in_app": boolean,"type": string,"updated_at"?: string,"user_id": string
                   }
@@ -800,7 +885,6 @@ isOneToOne: false
                   Row: {
                     "email_frequency": Database["public"]['Enums']["email_frequency"],"locale": string,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"time_zone": string,"updated_at": string,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "email_frequency"?: Database["public"]['Enums']["email_frequency"],"locale"?: string,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"time_zone"?: string,"updated_at"?: string,"user_id": string
                   }
@@ -820,7 +904,6 @@ isOneToOne: true
                   Row: {
                     "default_email": boolean,"default_in_app": boolean,"description": string,"essential": boolean,"required_data": (string)[],"type": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "default_email"?: boolean,"default_in_app"?: boolean,"description": string,"essential"?: boolean,"required_data"?: (string)[],"type": string
                   }
@@ -834,7 +917,6 @@ isOneToOne: true
                   Row: {
                     "action_url": string | null,"body": string | null,"created_at": string,"data": NonNullable<Json>,"id": string,"read_at": string | null,"subject_id": string | null,"subject_kind": string | null,"title": string,"type": string,"user_id": string
                   }
-                  ComputedFields: never
                   Insert: {
                     "action_url"?: string | null,"body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"id"?: string,"read_at"?: string | null,"subject_id"?: string | null,"subject_kind"?: string | null,"title": string,"type": string,"user_id": string
                   }
@@ -853,6 +935,31 @@ isOneToOne: false
       columns: ["user_id"]
 isOneToOne: false
       referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"obd_dongles": {
+                  Row: {
+                    "connection_type": Database["public"]['Enums']["dongle_connection_type"],"created_at": string,"id": string,"last_seen_at": string | null,"linked_at": string | null,"owner_id": string,"serial": string,"token_issued_at": string | null,"token_revoked_at": string | null,"updated_at": string,"vehicle_id": string | null
+                  }
+                  Insert: {
+                    "connection_type": Database["public"]['Enums']["dongle_connection_type"],"created_at"?: string,"id"?: string,"last_seen_at"?: string | null,"linked_at"?: string | null,"owner_id": string,"serial": string,"token_issued_at"?: string | null,"token_revoked_at"?: string | null,"updated_at"?: string,"vehicle_id"?: string | null
+                  }
+                  Update: {
+                    "connection_type"?: Database["public"]['Enums']["dongle_connection_type"],"created_at"?: string,"id"?: string,"last_seen_at"?: string | null,"linked_at"?: string | null,"owner_id"?: string,"serial"?: string,"token_issued_at"?: string | null,"token_revoked_at"?: string | null,"updated_at"?: string,"vehicle_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "obd_dongles_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "obd_dongles_vehicle_id_fkey"
+      columns: ["vehicle_id"]
+isOneToOne: true
+      referencedRelation: "vehicles"
       referencedColumns: ["id"]
     }
                   ]
@@ -1091,7 +1198,6 @@ isOneToOne: false
                   Row: {
                     "avatar_url": string | null,"bio": string | null,"city": string | null,"created_at": string,"display_name": string,"headline": string | null,"id": string,"updated_at": string,"verification_status": Database["public"]['Enums']["verification_status"],"verified_at": string | null
                   }
-                  ComputedFields: never
                   Insert: {
                     "avatar_url"?: string | null,"bio"?: string | null,"city"?: string | null,"created_at"?: string,"display_name": string,"headline"?: string | null,"id": string,"updated_at"?: string,"verification_status"?: Database["public"]['Enums']["verification_status"],"verified_at"?: string | null
                   }
@@ -1163,6 +1269,245 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"service_bays": {
+                  Row: {
+                    "created_at": string,"id": string,"is_active": boolean,"location_id": string,"name": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"is_active"?: boolean,"location_id": string,"name": string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"is_active"?: boolean,"location_id"?: string,"name"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "service_bays_location_id_fkey"
+      columns: ["location_id"]
+isOneToOne: false
+      referencedRelation: "service_locations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"service_intervals": {
+                  Row: {
+                    "created_at": string,"distance_unit": Database["public"]['Enums']["odometer_unit"],"every_distance": number | null,"every_months": number | null,"id": string,"make": string | null,"model": string | null,"name": string,"service_code": string,"updated_at": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"distance_unit"?: Database["public"]['Enums']["odometer_unit"],"every_distance"?: number | null,"every_months"?: number | null,"id"?: string,"make"?: string | null,"model"?: string | null,"name": string,"service_code": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"distance_unit"?: Database["public"]['Enums']["odometer_unit"],"every_distance"?: number | null,"every_months"?: number | null,"id"?: string,"make"?: string | null,"model"?: string | null,"name"?: string,"service_code"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"service_location_exceptions": {
+                  Row: {
+                    "closes_at": string | null,"id": string,"location_id": string,"on_date": string,"opens_at": string | null,"reason": string | null
+                  }
+                  Insert: {
+                    "closes_at"?: string | null,"id"?: string,"location_id": string,"on_date": string,"opens_at"?: string | null,"reason"?: string | null
+                  }
+                  Update: {
+                    "closes_at"?: string | null,"id"?: string,"location_id"?: string,"on_date"?: string,"opens_at"?: string | null,"reason"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "service_location_exceptions_location_id_fkey"
+      columns: ["location_id"]
+isOneToOne: false
+      referencedRelation: "service_locations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"service_location_hours": {
+                  Row: {
+                    "closes_at": string,"id": string,"location_id": string,"opens_at": string,"weekday": number
+                  }
+                  Insert: {
+                    "closes_at": string,"id"?: string,"location_id": string,"opens_at": string,"weekday": number
+                  }
+                  Update: {
+                    "closes_at"?: string,"id"?: string,"location_id"?: string,"opens_at"?: string,"weekday"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "service_location_hours_location_id_fkey"
+      columns: ["location_id"]
+isOneToOne: false
+      referencedRelation: "service_locations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"service_locations": {
+                  Row: {
+                    "address_line1": string,"address_line2": string | null,"booking_horizon_days": number,"city": string,"country_code": string,"created_at": string,"currency": string,"id": string,"is_active": boolean,"latitude": number | null,"lead_time_minutes": number,"longitude": number | null,"name": string,"organization_id": string,"phone": string | null,"postal_code": string | null,"region": string | null,"slot_minutes": number,"time_zone": string,"updated_at": string
+                  }
+                  Insert: {
+                    "address_line1": string,"address_line2"?: string | null,"booking_horizon_days"?: number,"city": string,"country_code": string,"created_at"?: string,"currency"?: string,"id"?: string,"is_active"?: boolean,"latitude"?: number | null,"lead_time_minutes"?: number,"longitude"?: number | null,"name": string,"organization_id": string,"phone"?: string | null,"postal_code"?: string | null,"region"?: string | null,"slot_minutes"?: number,"time_zone": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "address_line1"?: string,"address_line2"?: string | null,"booking_horizon_days"?: number,"city"?: string,"country_code"?: string,"created_at"?: string,"currency"?: string,"id"?: string,"is_active"?: boolean,"latitude"?: number | null,"lead_time_minutes"?: number,"longitude"?: number | null,"name"?: string,"organization_id"?: string,"phone"?: string | null,"postal_code"?: string | null,"region"?: string | null,"slot_minutes"?: number,"time_zone"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "service_locations_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"service_record_documents": {
+                  Row: {
+                    "content_type": string | null,"created_at": string,"file_name": string,"id": string,"record_id": string,"storage_path": string
+                  }
+                  Insert: {
+                    "content_type"?: string | null,"created_at"?: string,"file_name": string,"id"?: string,"record_id": string,"storage_path": string
+                  }
+                  Update: {
+                    "content_type"?: string | null,"created_at"?: string,"file_name"?: string,"id"?: string,"record_id"?: string,"storage_path"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "service_record_documents_record_id_fkey"
+      columns: ["record_id"]
+isOneToOne: false
+      referencedRelation: "service_records"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"service_records": {
+                  Row: {
+                    "appointment_id": string | null,"cost_amount": number | null,"created_at": string,"created_by": string | null,"currency": string | null,"description": string,"id": string,"location_id": string | null,"location_name": string | null,"odometer": number | null,"parts": NonNullable<Json>,"performed_on": string,"service_codes": (string)[],"updated_at": string,"vehicle_id": string
+                  }
+                  Insert: {
+                    "appointment_id"?: string | null,"cost_amount"?: number | null,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description": string,"id"?: string,"location_id"?: string | null,"location_name"?: string | null,"odometer"?: number | null,"parts"?: NonNullable<Json>,"performed_on": string,"service_codes"?: (string)[],"updated_at"?: string,"vehicle_id": string
+                  }
+                  Update: {
+                    "appointment_id"?: string | null,"cost_amount"?: number | null,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string,"id"?: string,"location_id"?: string | null,"location_name"?: string | null,"odometer"?: number | null,"parts"?: NonNullable<Json>,"performed_on"?: string,"service_codes"?: (string)[],"updated_at"?: string,"vehicle_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "service_records_appointment_id_fkey"
+      columns: ["appointment_id"]
+isOneToOne: false
+      referencedRelation: "appointments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "service_records_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "service_records_location_id_fkey"
+      columns: ["location_id"]
+isOneToOne: false
+      referencedRelation: "service_locations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "service_records_vehicle_id_fkey"
+      columns: ["vehicle_id"]
+isOneToOne: false
+      referencedRelation: "vehicles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"telemetry_batches": {
+                  Row: {
+                    "dongle_id": string | null,"end_odometer": number | null,"ended_at": string,"id": string,"idempotency_key": string,"max_speed": number | null,"posted_by": string | null,"received_at": string,"sample_count": number,"start_odometer": number | null,"started_at": string,"vehicle_id": string
+                  }
+                  Insert: {
+                    "dongle_id"?: string | null,"end_odometer"?: number | null,"ended_at": string,"id"?: string,"idempotency_key": string,"max_speed"?: number | null,"posted_by"?: string | null,"received_at"?: string,"sample_count": number,"start_odometer"?: number | null,"started_at": string,"vehicle_id": string
+                  }
+                  Update: {
+                    "dongle_id"?: string | null,"end_odometer"?: number | null,"ended_at"?: string,"id"?: string,"idempotency_key"?: string,"max_speed"?: number | null,"posted_by"?: string | null,"received_at"?: string,"sample_count"?: number,"start_odometer"?: number | null,"started_at"?: string,"vehicle_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "telemetry_batches_dongle_id_fkey"
+      columns: ["dongle_id"]
+isOneToOne: false
+      referencedRelation: "obd_dongles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "telemetry_batches_posted_by_fkey"
+      columns: ["posted_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "telemetry_batches_vehicle_id_fkey"
+      columns: ["vehicle_id"]
+isOneToOne: false
+      referencedRelation: "vehicles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"telemetry_samples": {
+                  Row: {
+                    "batch_id": string,"fuel_rate": number,"odometer": number,"recorded_at": string,"speed": number,"vehicle_id": string
+                  }
+                  Insert: {
+                    "batch_id": string,"fuel_rate": number,"odometer": number,"recorded_at": string,"speed": number,"vehicle_id": string
+                  }
+                  Update: {
+                    "batch_id"?: string,"fuel_rate"?: number,"odometer"?: number,"recorded_at"?: string,"speed"?: number,"vehicle_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "telemetry_samples_vehicle_id_fkey"
+      columns: ["vehicle_id"]
+isOneToOne: false
+      referencedRelation: "vehicles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"vehicle_odometer_corrections": {
+                  Row: {
+                    "corrected_by": string | null,"corrected_odometer": number,"created_at": string,"id": string,"previous_odometer": number,"reason": string,"vehicle_id": string
+                  }
+                  Insert: {
+                    "corrected_by"?: string | null,"corrected_odometer": number,"created_at"?: string,"id"?: string,"previous_odometer": number,"reason": string,"vehicle_id": string
+                  }
+                  Update: {
+                    "corrected_by"?: string | null,"corrected_odometer"?: number,"created_at"?: string,"id"?: string,"previous_odometer"?: number,"reason"?: string,"vehicle_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "vehicle_odometer_corrections_corrected_by_fkey"
+      columns: ["corrected_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "vehicle_odometer_corrections_vehicle_id_fkey"
+      columns: ["vehicle_id"]
+isOneToOne: false
+      referencedRelation: "vehicles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"vehicles": {
+                  Row: {
+                    "created_at": string,"fuel_type": Database["public"]['Enums']["fuel_type"],"id": string,"license_plate": string | null,"make": string,"model": string,"odometer": number,"odometer_unit": Database["public"]['Enums']["odometer_unit"],"owner_id": string,"trim": string | null,"updated_at": string,"vin": string,"year": number
+                  }
+                  Insert: {
+                    "created_at"?: string,"fuel_type"?: Database["public"]['Enums']["fuel_type"],"id"?: string,"license_plate"?: string | null,"make": string,"model": string,"odometer"?: number,"odometer_unit"?: Database["public"]['Enums']["odometer_unit"],"owner_id"?: string,"trim"?: string | null,"updated_at"?: string,"vin": string,"year": number
+                  }
+                  Update: {
+                    "created_at"?: string,"fuel_type"?: Database["public"]['Enums']["fuel_type"],"id"?: string,"license_plate"?: string | null,"make"?: string,"model"?: string,"odometer"?: number,"odometer_unit"?: Database["public"]['Enums']["odometer_unit"],"owner_id"?: string,"trim"?: string | null,"updated_at"?: string,"vin"?: string,"year"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "vehicles_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 }
           }
           Views: {
@@ -1226,6 +1571,16 @@ isOneToOne: false
       } },
 "apply_provider_event":
 { Args: { "p_action": Json,"p_event_id": string,"p_event_type": string,"p_payload": Json,"p_provider": Database["public"]['Enums']["payment_provider"] }; Returns: Json
+                           },
+"appointment_availability":
+{ Args: { "p_date": string,"p_location_id": string,"p_service_codes"?: (string)[] }; Returns: {
+              "ends_at": string,"free_bays": number,"starts_at": string
+            }[]
+                           },
+"appointments_for_reminders":
+{ Args: { "p_days_ahead"?: number }; Returns: {
+              "appointment_id": string,"location_id": string,"location_name": string,"starts_at": string,"time_zone": string,"user_id": string,"vehicle_id": string
+            }[]
                            },
 "attach_certificate_pdf":
 { Args: { "p_certificate_id": string,"p_pdf_path": string }; Returns: {
@@ -1325,6 +1680,56 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "invoices"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"book_appointment":
+{ Args: { "p_location_id": string,"p_notes"?: string,"p_service_codes": (string)[],"p_starts_at": string,"p_vehicle_id": string }; Returns: {
+              "bay_id": string,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"cancelled_by": string | null,
+"created_at": string,
+"currency": string,
+"ends_at": string,
+"id": string,
+"location_id": string,
+"notes": string | null,
+"starts_at": string,
+"status": Database["public"]['Enums']["appointment_status"],
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"vehicle_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "appointments"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"cancel_appointment":
+{ Args: { "p_appointment_id": string,"p_reason"?: string }; Returns: {
+              "bay_id": string,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"cancelled_by": string | null,
+"created_at": string,
+"currency": string,
+"ends_at": string,
+"id": string,
+"location_id": string,
+"notes": string | null,
+"starts_at": string,
+"status": Database["public"]['Enums']["appointment_status"],
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"vehicle_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "appointments"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -1719,6 +2124,22 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"correct_vehicle_odometer":
+{ Args: { "p_odometer": number,"p_reason": string,"p_vehicle_id": string }; Returns: {
+              "corrected_by": string | null,
+"corrected_odometer": number,
+"created_at": string,
+"id": string,
+"previous_odometer": number,
+"reason": string,
+"vehicle_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "vehicle_odometer_corrections"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "cpd_credit_totals":
 { Args: { "p_from"?: string,"p_period"?: string,"p_time_zone"?: string,"p_to"?: string }; Returns: {
               "course_credits": number,"credits": number,"entry_count": number,"event_credits": number,"period_start": string,"self_reported_credits": number
@@ -1842,6 +2263,11 @@ isOneToOne: false
 "get_notification_preferences":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
+"ingest_telemetry":
+{ Args: { "p_dongle_token"?: string,"p_ended_at": string,"p_idempotency_key": string,"p_samples": Json,"p_started_at": string,"p_vehicle_id": string }; Returns: {
+              "batch_id": string,"duplicate": boolean,"sample_count": number,"vehicle_odometer": number
+            }[]
+                           },
 "issue_certificate":
 { Args: { "p_cpd_cycle"?: string,"p_enrollment_id"?: string,"p_registration_id"?: string }; Returns: {
               "achieved_at": string,
@@ -1909,6 +2335,11 @@ isOneToOne: false
               "completed_at": string,"course_id": string,"course_title": string,"enrollment_id": string,"enrollment_status": Database["public"]['Enums']["enrollment_status"],"lesson_count": number,"lessons_completed": number,"position": number
             }[]
                            },
+"link_dongle":
+{ Args: { "p_connection_type": Database["public"]['Enums']["dongle_connection_type"],"p_serial": string,"p_vehicle_id": string }; Returns: {
+              "connection_type": Database["public"]['Enums']["dongle_connection_type"],"id": string,"linked_at": string,"serial": string,"token": string,"vehicle_id": string
+            }[]
+                           },
 "mark_email_failed":
 { Args: { "p_claim_id": string,"p_error": string,"p_id": number,"p_permanent"?: boolean }; Returns: Database["public"]['Enums']["email_status"]
                            },
@@ -1947,6 +2378,9 @@ isOneToOne: false
         isSetofReturn: false
       } },
 "process_expired_registrations":
+{ Args: Record<PropertyKey, never>; Returns: number
+                           },
+"purge_old_telemetry":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
 "record_manual_payment":
@@ -2113,6 +2547,31 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"reschedule_appointment":
+{ Args: { "p_appointment_id": string,"p_starts_at": string }; Returns: {
+              "bay_id": string,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"cancelled_by": string | null,
+"created_at": string,
+"currency": string,
+"ends_at": string,
+"id": string,
+"location_id": string,
+"notes": string | null,
+"starts_at": string,
+"status": Database["public"]['Enums']["appointment_status"],
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"vehicle_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "appointments"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "revoke_certificate":
 { Args: { "p_certificate_id": string,"p_reason": string }; Returns: {
               "achieved_at": string,
@@ -2144,8 +2603,33 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"revoke_dongle_token":
+{ Args: { "p_dongle_id": string }; Returns: {
+              "connection_type": Database["public"]['Enums']["dongle_connection_type"],
+"created_at": string,
+"id": string,
+"last_seen_at": string | null,
+"linked_at": string | null,
+"owner_id": string,
+"serial": string,
+"token_issued_at": string | null,
+"token_revoked_at": string | null,
+"updated_at": string,
+"vehicle_id": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "obd_dongles"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "send_system_announcement":
 { Args: { "p_action_url"?: string,"p_body"?: string,"p_title": string }; Returns: number
+                           },
+"service_due":
+{ Args: { "p_vehicle_id"?: string }; Returns: {
+              "due_odometer": number,"due_on": string,"is_due": boolean,"last_odometer": number,"last_performed_on": string,"odometer": number,"odometer_unit": Database["public"]['Enums']["odometer_unit"],"owner_id": string,"service_code": string,"service_name": string,"vehicle_id": string
+            }[]
                            },
 "set_certificate_expiry":
 { Args: { "p_certificate_id": string,"p_expires_at": string }; Returns: {
@@ -2230,6 +2714,11 @@ isOneToOne: false
         isOneToOne: false
         isSetofReturn: true
       } },
+"telemetry_aggregates":
+{ Args: { "p_bucket"?: string,"p_from": string,"p_to": string,"p_vehicle_id": string }; Returns: {
+              "avg_fuel_rate": number,"avg_speed": number,"bucket_start": string,"max_odometer": number,"max_speed": number,"min_odometer": number,"samples": number
+            }[]
+                           },
 "transfer_registration":
 { Args: { "p_recipient_id": string,"p_registration_id": string }; Returns: {
               "attended_at": string | null,
@@ -2265,6 +2754,26 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"unlink_dongle":
+{ Args: { "p_dongle_id": string }; Returns: {
+              "connection_type": Database["public"]['Enums']["dongle_connection_type"],
+"created_at": string,
+"id": string,
+"last_seen_at": string | null,
+"linked_at": string | null,
+"owner_id": string,
+"serial": string,
+"token_issued_at": string | null,
+"token_revoked_at": string | null,
+"updated_at": string,
+"vehicle_id": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "obd_dongles"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "unread_notification_counts":
 { Args: Record<PropertyKey, never>; Returns: {
               "type": string,"unread": number
@@ -2273,10 +2782,38 @@ isOneToOne: false
 "unsubscribe_from_email":
 { Args: { "p_token": string }; Returns: Json
                            },
+"upcoming_appointments":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "bay_id": string,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"cancelled_by": string | null,
+"created_at": string,
+"currency": string,
+"ends_at": string,
+"id": string,
+"location_id": string,
+"notes": string | null,
+"starts_at": string,
+"status": Database["public"]['Enums']["appointment_status"],
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"vehicle_id": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "appointments"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "verify_certificate":
 { Args: { "p_code": string }; Returns: {
               "achieved_at": string,"certificate_number": string,"expires_at": string,"holder_name": string,"issued_at": string,"issuer_name": string,"revoked_at": string,"status": string,"title": string
             }[]
+                           },
+"vin_problem":
+{ Args: { "p_vin": string }; Returns: string
                            },
 "void_invoice":
 { Args: { "p_invoice_id": string }; Returns: {
@@ -2315,7 +2852,7 @@ isOneToOne: false
       } }
           }
           Enums: {
-            "check_in_method": "qr"|"manual"|"offline","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","media_kind": "image"|"video"|"document","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","payment_provider": "stripe"|"faspay"|"manual","provider_event_status": "processed"|"ignored"|"unmatched","question_kind": "single_choice"|"multiple_choice","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","verification_status": "unverified"|"pending"|"verified"|"rejected"
+            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","check_in_method": "qr"|"manual"|"offline","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","media_kind": "image"|"video"|"document","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","payment_provider": "stripe"|"faspay"|"manual","provider_event_status": "processed"|"ignored"|"unmatched","question_kind": "single_choice"|"multiple_choice","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","verification_status": "unverified"|"pending"|"verified"|"rejected"
           }
           CompositeTypes: {
             "check_in_result": {
@@ -2437,7 +2974,7 @@ export const Constants = {
           }
         },"public": {
           Enums: {
-            "check_in_method": ["qr", "manual", "offline"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"media_kind": ["image", "video", "document"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"payment_provider": ["stripe", "faspay", "manual"],"provider_event_status": ["processed", "ignored", "unmatched"],"question_kind": ["single_choice", "multiple_choice"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"verification_status": ["unverified", "pending", "verified", "rejected"]
+            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"check_in_method": ["qr", "manual", "offline"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"media_kind": ["image", "video", "document"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"payment_provider": ["stripe", "faspay", "manual"],"provider_event_status": ["processed", "ignored", "unmatched"],"question_kind": ["single_choice", "multiple_choice"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"verification_status": ["unverified", "pending", "verified", "rejected"]
           }
         }
 } as const

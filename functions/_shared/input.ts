@@ -55,16 +55,16 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
  */
 const DRAIN_BYTES = 16 * 1024 * 1024;
 
-/** The request body as text, refused with 413 past MAX_BODY_BYTES. */
-export async function readText(req: Request): Promise<string> {
+/** The request body as text, refused with 413 past `maxBytes` (MAX_BODY_BYTES unless a function needs more). */
+export async function readText(req: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of req.body ?? []) {
     size += chunk.byteLength;
     if (size > DRAIN_BYTES) break;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    if (size <= maxBytes) chunks.push(chunk);
   }
-  if (size > MAX_BODY_BYTES) throw new HttpError(413, "payload_too_large", `the request body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (size > maxBytes) throw new HttpError(413, "payload_too_large", `the request body must be at most ${maxBytes} bytes`);
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
@@ -74,9 +74,8 @@ export async function readText(req: Request): Promise<string> {
   return new TextDecoder().decode(bytes);
 }
 
-/** The request's JSON body checked against `schema`. */
-export async function readJson<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
-  const body = await readText(req);
+/** `body` as JSON checked against `schema`. */
+export function parseJson<T>(body: string, schema: z.ZodType<T>): T {
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -84,6 +83,11 @@ export async function readJson<T>(req: Request, schema: z.ZodType<T>): Promise<T
     throw new HttpError(400, "invalid_json", "the request body must be JSON");
   }
   return parseInput(schema, value);
+}
+
+/** The request's JSON body checked against `schema`. */
+export async function readJson<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
+  return parseJson(await readText(req), schema);
 }
 
 /** The query string's parameters checked against `schema` (a repeated name keeps its last value). */

@@ -14,7 +14,8 @@
 // @deno-types="npm:@types/nodemailer@6"
 import nodemailer from "nodemailer";
 import { z } from "zod";
-import { errorResponse, HttpError, json, readJson, requireEnv, serve } from "../_shared/http.ts";
+import { errorResponse, HttpError, json, requireEnv, serve } from "../_shared/http.ts";
+import { readJson } from "../_shared/input.ts";
 import { adminClient } from "../_shared/supabase.ts";
 import { MalformedTemplateData, render, type Locale } from "./templates.ts";
 

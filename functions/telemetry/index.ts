@@ -13,10 +13,13 @@
 // INSERT … SELECT and applies the rate limit, the idempotency key and the odometer rule itself.
 import type { PostgrestError } from "@supabase/supabase-js";
 import { z } from "zod";
-import { HttpError, json, readJson, serve } from "../_shared/http.ts";
+import { HttpError, json, serve } from "../_shared/http.ts";
+import { parseJson, readText } from "../_shared/input.ts";
 import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
 
 const MAX_SAMPLES = 5000;
+/** Room for MAX_SAMPLES samples of about 100 bytes each. */
+const MAX_BODY_BYTES = 1024 * 1024;
 /** The longest window one batch may cover. */
 const MAX_WINDOW_MS = 24 * 3600 * 1000;
 /** Clock skew allowed between a device and the server. */
@@ -78,9 +81,10 @@ function checkSamples(batch: z.infer<typeof Batch>): { samples: SampleInput[]; e
 }
 
 async function readBatch(req: Request): Promise<{ batch: z.infer<typeof Batch>; raw: string }> {
-  // The raw text is the default idempotency key; readJson parses the same body.
-  const raw = await req.clone().text();
-  const batch = await readJson(req, Batch);
+  // The raw text is the default idempotency key. A full batch (MAX_SAMPLES) is larger than most
+  // functions accept.
+  const raw = await readText(req, MAX_BODY_BYTES);
+  const batch = parseJson(raw, Batch);
   if (batch.endTimestamp < batch.startTimestamp) throw new HttpError(400, "invalid_request", "endTimestamp is before startTimestamp");
   if (batch.endTimestamp - batch.startTimestamp > MAX_WINDOW_MS) throw new HttpError(400, "invalid_request", "a batch covers at most 24 hours");
   if (batch.endTimestamp > Date.now() + FUTURE_SKEW_MS) throw new HttpError(400, "invalid_request", "endTimestamp is in the future");
@@ -97,10 +101,6 @@ function refusal(error: PostgrestError, status: number): HttpError | Error {
   if (status === 429) {
     const seconds = /retry in (\d+) seconds/.exec(error.hint ?? "")?.[1] ?? "60";
     return new RateLimited(error.message, seconds);
-  }
-  if (error.code?.startsWith("PT") && status >= 400 && status < 500) {
-    const code = { 400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict" }[status] ?? "rejected";
-    return new HttpError(status, code, error.message);
   }
   if (error.code === "42501") return new HttpError(401, "unauthorized", "sign in as the vehicle's owner, or post with the dongle's X-Dongle-Token");
   return fromPostgrest(error);
@@ -141,7 +141,7 @@ serve(async (req) => {
       p_started_at: new Date(batch.startTimestamp).toISOString(),
       p_ended_at: new Date(batch.endTimestamp).toISOString(),
       p_samples: samples,
-      p_dongle_token: dongleToken,
+      p_dongle_token: dongleToken ?? undefined,
     })
     .single<{ batch_id: string; duplicate: boolean; sample_count: number; vehicle_odometer: number }>();
   if (error) {

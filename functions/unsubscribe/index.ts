@@ -4,8 +4,9 @@
 // POST of "List-Unsubscribe=One-Click") turns that type's email off through the
 // unsubscribe_from_email RPC, which checks the token's signature.
 import { createClient } from "@supabase/supabase-js";
-import { requireEnv, serve } from "../_shared/http.ts";
+import { HttpError, requireEnv, serve } from "../_shared/http.ts";
 import { escapeHtml } from "../_shared/html.ts";
+import { type Database, fromPostgrest } from "../_shared/supabase.ts";
 
 function page(status: number, heading: string, body: string): Response {
   return new Response(
@@ -27,13 +28,14 @@ serve(async (req) => {
     );
   }
   if (req.method !== "POST") return page(405, "Use the link in the email", "");
-  const anon = createClient(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_ANON_KEY"), { auth: { persistSession: false, autoRefreshToken: false } });
+  const anon = createClient<Database>(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_ANON_KEY"), { auth: { persistSession: false, autoRefreshToken: false } });
   const { data, error } = await anon.rpc("unsubscribe_from_email", { p_token: token });
   if (error) {
-    // PTxyz and 22023 are the RPC's refusals (PostgREST answers them 4xx): a bad or forged link.
-    const status = /^PT4\d\d$/.test(error.code) ? Number(error.code.slice(2)) : error.code === "22023" ? 400 : 500;
-    if (status === 500) throw new Error(`unsubscribe_from_email: ${error.code} ${error.message}`);
-    return page(status, "This unsubscribe link is not valid", `<p>${escapeHtml(error.message)}. You can change your email settings in the app.</p>`);
+    // The RPC's refusals (4xx) are a bad or forged link; anything else is unexpected.
+    const failure = fromPostgrest(error);
+    if (!(failure instanceof HttpError)) throw failure;
+    return page(failure.status, "This unsubscribe link is not valid", `<p>${escapeHtml(error.message)}. You can change your email settings in the app.</p>`);
   }
-  return page(200, "You are unsubscribed", `<p>You will no longer get emails about: ${escapeHtml(String(data.description))}.</p>`);
+  const { description } = data as { description: string };
+  return page(200, "You are unsubscribed", `<p>You will no longer get emails about: ${escapeHtml(description)}.</p>`);
 });
