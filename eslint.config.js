@@ -33,6 +33,16 @@ export default defineConfig(
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",
       "@typescript-eslint/no-unsafe-return": "off",
+      // String(value) on values from the wire (Phoenix refs and events, JSON fields, row values)
+      // is the intended lenient conversion.
+      "@typescript-eslint/no-base-to-string": "off",
+      // supabase-js documents its subscribe states as the strings they are ("SUBSCRIBED").
+      "@typescript-eslint/no-unsafe-enum-comparison": "off",
+      // As tsc's noUnusedLocals/noUnusedParameters: a leading underscore marks a name as unused.
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
     },
   },
   {
@@ -46,6 +56,6 @@ export default defineConfig(
   },
   {
     files: denoFiles,
-    languageOptions: { globals: { Deno: "readonly" } },
+    languageOptions: { globals: { Deno: "readonly", console: "readonly" } },
   },
 );

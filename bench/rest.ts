@@ -22,7 +22,6 @@ import { neededColumns, planRead } from "../supabase/stack/rest/plan/read.ts";
 import { loadSchemaCache } from "../supabase/stack/rest/schema-cache/load.ts";
 import { qiKey, type SchemaCache } from "../supabase/stack/rest/schema-cache/types.ts";
 import { mutationStatement, readStatement, type Statement } from "../supabase/stack/rest/sql/statements.ts";
-import type { MutationPlan } from "../supabase/stack/rest/plan/types.ts";
 import { spawnStack } from "../tests/helpers/spawn-stack.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
@@ -133,7 +132,7 @@ function insertSql(cache: SchemaCache, id: number): Statement {
     maxRows: undefined,
     aggregatesEnabled: false,
   });
-  return mutationStatement({ ...planned, returning: neededColumns(root) } as MutationPlan, root, { kind: "array", stripNulls: false }, []);
+  return mutationStatement({ ...planned, returning: neededColumns(root) }, root, { kind: "array", stripNulls: false }, []);
 }
 
 export async function benchRest(): Promise<BenchRow[]> {

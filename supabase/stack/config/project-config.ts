@@ -127,13 +127,13 @@ export async function loadProjectConfig(file: string): Promise<ProjectConfig> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new Error(`cannot read the config file ${file}: ${(error as Error).message} (change it with --config)`);
+    throw new Error(`cannot read the config file ${file}: ${(error as Error).message} (change it with --config)`, { cause: error });
   }
   let raw: unknown;
   try {
     raw = parseToml(text);
   } catch (error) {
-    throw new Error(`${file} is not valid TOML: ${(error as Error).message}`);
+    throw new Error(`${file} is not valid TOML: ${(error as Error).message}`, { cause: error });
   }
   const result = configSchema.safeParse(substituteEnv(raw));
   if (!result.success) {

@@ -43,7 +43,7 @@ export async function applyPlatform(client: pg.Client): Promise<PlatformResult> 
       await client.query("commit");
     } catch (error) {
       await client.query("rollback");
-      throw new Error(`platform bootstrap ${file} failed: ${describePgError(error, sql)}`);
+      throw new Error(`platform bootstrap ${file} failed: ${describePgError(error, sql)}`, { cause: error });
     }
     applied.push(file);
   }

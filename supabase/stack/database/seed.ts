@@ -13,7 +13,7 @@ export async function applySeed(client: pg.Client, dir: string): Promise<string[
       await client.query(sql);
     } catch (error) {
       await client.query("rollback");
-      throw new Error(`seed ${path.join(dir, file)} failed at ${describePgError(error, sql)} — no seed data was written`);
+      throw new Error(`seed ${path.join(dir, file)} failed at ${describePgError(error, sql)} — no seed data was written`, { cause: error });
     }
   }
   await client.query("commit");

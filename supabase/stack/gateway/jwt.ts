@@ -108,5 +108,5 @@ async function verifyUncached(token: string, secret: string): Promise<JwtClaims>
   for (const claim of ["exp", "nbf", "iat"] as const) {
     if (payload[claim] !== undefined && typeof payload[claim] !== "number") throw jwtFailure("PGRST303", `The JWT '${claim}' claim must be a number`);
   }
-  return payload as JwtClaims;
+  return payload;
 }

@@ -32,7 +32,7 @@ import { findRoutine } from "../plan/call.ts";
 import { planDelete, planInsert, planPut, planUpdate } from "../plan/mutate.ts";
 import { neededColumns, planRead, type ReadSource } from "../plan/read.ts";
 import { closest } from "../plan/suggest.ts";
-import type { CallArguments, CallPlan, MutationPlan, ReadNode } from "../plan/types.ts";
+import type { CallArguments, CallPlan, ReadNode } from "../plan/types.ts";
 import { RestState } from "../schema-cache/state.ts";
 import { qiKey, type SchemaCache, type Table } from "../schema-cache/types.ts";
 import { callStatement, explainStatement, mutationStatement, plannedCountStatement, readStatement, type BodyShape, type Statement } from "../sql/statements.ts";
@@ -353,7 +353,7 @@ export class RestHandler {
     const isInsert = planned.kind === "insert";
     const locationColumns = isInsert && prefs.return === "headers-only" ? table.primaryKey : [];
     const returning = representation ? neededColumns(root) : locationColumns;
-    const plan = { ...planned, returning } as MutationPlan;
+    const plan = { ...planned, returning };
     const statement = mutationStatement(plan, root, shape, locationColumns);
     if (media.kind === "plan") return this.explain(api, config, cache, identity, statement, media, false);
 
@@ -388,7 +388,7 @@ export class RestHandler {
       if (kind === "insert") status = row.inserted !== null && row.inserted !== undefined && row.inserted <= 0 && prefs.resolution === "merge-duplicates" ? 200 : 201;
       else if (kind === "upsert-put") status = representation ? (row.inserted !== null && row.inserted !== undefined && row.inserted > 0 ? 201 : 200) : 204;
       else status = representation ? 200 : 204;
-      let reply: Reply = representation
+      const reply: Reply = representation
         ? { status, headers: { ...headers, ...bodyHeaders(api, media) }, body: row.body ?? "" }
         : { status, headers, body: "" };
       return applyGucs(reply, row);
