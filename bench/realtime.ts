@@ -97,7 +97,7 @@ class LatencyRun {
       if (due > 0) await sleep(due);
       const { rows } = await db.query(`insert into public.${table} (seq, body) values ($1, $2) returning *`, [seq, body]);
       this.committedAt[seq] = performance.now();
-      afterCommit(rows[0]!);
+      afterCommit(rows[0]);
     }
     await this.deliveries.wait();
     return this.arrivals.map(([seq, at]) => at - this.committedAt[seq]!).sort((a, b) => a - b);

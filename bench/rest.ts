@@ -133,7 +133,7 @@ function insertSql(cache: SchemaCache, id: number): Statement {
     maxRows: undefined,
     aggregatesEnabled: false,
   });
-  return mutationStatement({ ...planned, returning: neededColumns(root) } as MutationPlan, root, { kind: "array", stripNulls: false }, []);
+  return mutationStatement({ ...planned, returning: neededColumns(root) }, root, { kind: "array", stripNulls: false }, []);
 }
 
 export async function benchRest(): Promise<BenchRow[]> {

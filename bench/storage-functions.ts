@@ -67,7 +67,7 @@ async function functionRows(stack: SpawnedStack): Promise<BenchRow[]> {
   const viaGateway = await millisecondsPerCall(`${stack.apiUrl}/functions/v1/open`);
   const port = await freePort();
   const deno = spawn(denoExecutable(), ["run", "--no-config", "--allow-net", "-"], { stdio: ["pipe", "ignore", "ignore"] });
-  deno.stdin!.end(`Deno.serve({ port: ${port}, hostname: "127.0.0.1" }, () => new Response("open to anyone"));`);
+  deno.stdin.end(`Deno.serve({ port: ${port}, hostname: "127.0.0.1" }, () => new Response("open to anyone"));`);
   let direct: number | undefined;
   for (let tries = 0; direct === undefined && tries < 100; tries++) {
     direct = await millisecondsPerCall(`http://127.0.0.1:${port}/`).catch(async () => {

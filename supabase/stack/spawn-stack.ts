@@ -108,8 +108,8 @@ export async function spawnStack(
   });
   running.add(child);
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => {
       running.delete(child);
@@ -119,11 +119,11 @@ export async function spawnStack(
   await new Promise<void>((resolve, reject) => {
     const onData = () => {
       if (/Started in:/.test(output)) {
-        child.stdout!.off("data", onData);
+        child.stdout.off("data", onData);
         resolve();
       }
     };
-    child.stdout!.on("data", onData);
+    child.stdout.on("data", onData);
     void exited.then((code) => reject(new Error(`the stack exited with code ${code} before it was ready:\n${output}`)));
   });
   return {

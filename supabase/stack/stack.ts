@@ -42,7 +42,7 @@ async function connectExternal(url: string): Promise<RunningPostgres> {
     if (version < 150000) throw new Error(`it runs PostgreSQL ${Math.floor(version / 10000)}; the stack needs 15 or later`);
   } catch (error) {
     const where = new URL(url);
-    throw new Error(`cannot use DATABASE_URL (${where.hostname}:${where.port || 5432}${where.pathname}): ${(error as Error).message}`);
+    throw new Error(`cannot use DATABASE_URL (${where.hostname}:${where.port || 5432}${where.pathname}): ${(error as Error).message}`, { cause: error });
   }
   return { url, stop: async () => {} };
 }
@@ -85,14 +85,14 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
         server.closeAllConnections();
         // Upgraded sockets (realtime's websockets) hold server.close() open until their service ends them.
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all(services.map((service) => service.close?.()));
+        await Promise.all(services.map(async (service) => service.close?.()));
         await closed;
         await postgres.stop();
       },
     };
   } catch (error) {
     gateway?.close();
-    await Promise.all(services.map((service) => service.close?.()));
+    await Promise.all(services.map(async (service) => service.close?.()));
     await postgres.stop();
     throw error;
   }

@@ -13,10 +13,10 @@ export interface DomainStack {
 }
 
 /** The run's global stack (built from sql/ and seed/); call in beforeAll and stop() in afterAll. */
-export async function domainStack(): Promise<DomainStack> {
+export function domainStack(): Promise<DomainStack> {
   const { dbUrl } = stack();
   const db = new Db(dbUrl);
-  return { dbUrl, db, stop: () => db.end() };
+  return Promise.resolve({ dbUrl, db, stop: () => db.end() });
 }
 
 export interface User {

@@ -47,7 +47,7 @@ export async function startOidcProvider(): Promise<OidcProvider> {
       .setExpirationTime(Math.floor(Date.now() / 1000) + (options.expiresInSeconds ?? 3600))
       .sign(key);
 
-  const server = http.createServer(async (req, res) => {
+  const answer = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? "/", issuer);
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -81,6 +81,12 @@ export async function startOidcProvider(): Promise<OidcProvider> {
       return json(200, { access_token: `provider-access-${randomUUID()}`, refresh_token: "provider-refresh", token_type: "Bearer", expires_in: 3600, id_token: idToken });
     }
     json(404, { error: "not_found" });
+  };
+  const server = http.createServer((req, res) => {
+    answer(req, res).catch((error: unknown) => {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String(error));
+    });
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
 

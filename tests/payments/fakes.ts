@@ -118,7 +118,7 @@ export class FakeStripe extends FakeServer {
         object: "refund",
         amount: Number(params.amount),
         payment_intent: params.payment_intent,
-        charge: `ch_for_${params.payment_intent}`,
+        charge: `ch_for_${String(params.payment_intent)}`,
         currency: "usd",
         status: "pending",
         metadata: params.metadata ?? {},

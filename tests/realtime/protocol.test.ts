@@ -80,7 +80,7 @@ describe("the websocket handshake", () => {
       ws.once("open", () => reject(new Error("the handshake was accepted")));
       ws.once("unexpected-response", (_req, res) => {
         let body = "";
-        res.on("data", (chunk: Buffer) => (body += chunk));
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) }));
       });
     });

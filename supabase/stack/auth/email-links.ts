@@ -71,7 +71,7 @@ export interface LinkEmail {
  */
 export async function sendLinkEmail(ctx: AuthContext, db: Db, user: UserRow, email: LinkEmail): Promise<void> {
   const address = user.email ?? "";
-  if (email.kind !== "invite") checkFrequency(ctx.settings, user[slots[email.slot].sentAt] as Date | null);
+  if (email.kind !== "invite") checkFrequency(ctx.settings, user[slots[email.slot].sentAt]);
   const { otp, stored } = await issueEmailToken(ctx.settings, db, user.id, email.slot, address, email.flow);
   ctx.inbox.send(authEmail(email.kind, { to: address, otp, confirmationUrl: actionLink(ctx.settings, stored, email.kind, email.redirectTo) }));
 }

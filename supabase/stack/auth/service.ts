@@ -31,7 +31,7 @@ type Handler = (ctx: AuthContext, r: AuthRequest) => Promise<void>;
 const routes: Record<string, Handler> = {
   "GET /health": health,
   "GET /settings": settings,
-  "GET /.well-known/jwks.json": async (_ctx, r) => respond(r, { keys: [] }),
+  "GET /.well-known/jwks.json": (_ctx, r) => Promise.resolve(respond(r, { keys: [] })),
   "POST /signup": signup,
   "POST /token": token,
   "GET /user": getUser,

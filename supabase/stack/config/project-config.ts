@@ -145,13 +145,13 @@ export async function loadProjectConfig(file: string, warn: (line: string) => vo
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new Error(`cannot read the config file ${file}: ${(error as Error).message} (change it with --config)`);
+    throw new Error(`cannot read the config file ${file}: ${(error as Error).message} (change it with --config)`, { cause: error });
   }
   let raw: unknown;
   try {
     raw = parseToml(text);
   } catch (error) {
-    throw new Error(`${file} is not valid TOML: ${(error as Error).message}`);
+    throw new Error(`${file} is not valid TOML: ${(error as Error).message}`, { cause: error });
   }
   warnOfUnsetProviderEnv(raw, warn);
   const result = configSchema.safeParse(substituteEnv(raw));

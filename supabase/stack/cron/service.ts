@@ -160,7 +160,7 @@ export async function createCronService(deps: ServiceDeps): Promise<Service> {
       await ticking;
       // Runs in progress are cancelled (and recorded as failed) rather than holding the stop up.
       while (runs.size > 0) {
-        await Promise.all([...runs.keys()].map((run) => (run.pid ? pool.query("select pg_cancel_backend($1)", [run.pid]).catch(() => undefined) : undefined)));
+        await Promise.all([...runs.keys()].filter((run) => run.pid).map((run) => pool.query("select pg_cancel_backend($1)", [run.pid]).catch(() => undefined)));
         // Again after a moment for a run that was still connecting, and so had no backend to cancel.
         await Promise.race([Promise.all(runs.values()), new Promise((resolve) => setTimeout(resolve, 100))]);
       }

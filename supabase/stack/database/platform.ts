@@ -43,7 +43,7 @@ export async function applyPlatform(client: pg.Client): Promise<PlatformResult> 
         await client.query(`insert into ${stackSchema}.platform_versions (version, name) values ($1, $2)`, [version, file]);
       });
     } catch (error) {
-      throw new Error(`platform bootstrap ${file} failed: ${describePgError(error, sql)}`);
+      throw new Error(`platform bootstrap ${file} failed: ${describePgError(error, sql)}`, { cause: error });
     }
     applied.push(file);
   }

@@ -16,7 +16,7 @@ export async function applySeed(client: pg.Client, dir: string): Promise<string[
       }
     });
   } catch (error) {
-    throw new Error(`seed ${path.join(dir, current.file)} failed at ${describePgError(error, current.sql)} — no seed data was written`);
+    throw new Error(`seed ${path.join(dir, current.file)} failed at ${describePgError(error, current.sql)} — no seed data was written`, { cause: error });
   }
   return files;
 }

@@ -50,15 +50,12 @@ export const singularityError = (rows: number) =>
 export const unsupportedMethod = (method: string) => pgrst(405, "PGRST117", `Unsupported HTTP method: ${method}`);
 export const relatedOrderNotToOne = (origin: string, target: string) =>
   pgrst(400, "PGRST118", `A related order on '${target}' is not possible`, `'${origin}' and '${target}' do not form a many-to-one or one-to-one relationship`);
-export const unacceptableFilter = (target: string) =>
-  pgrst(400, "PGRST120", `Bad operator on the '${target}' embedded resource`, "Only is null or not is null filters are allowed on embedded resources");
 export const invalidPreferences = (prefs: string[]) =>
   pgrst(400, "PGRST122", "Invalid preferences given with handling=strict", `Invalid preferences: ${prefs.join(", ")}`);
 export const aggregatesNotAllowed = () => pgrst(400, "PGRST123", "Use of aggregate functions is not allowed");
 export const maxAffectedViolation = (rows: number) =>
   pgrst(400, "PGRST124", "Query result exceeds max-affected preference constraint", `The query affects ${rows} rows`);
 export const invalidResourcePath = () => pgrst(404, "PGRST125", "Invalid path specified in request URL");
-export const notImplemented = (details: string) => pgrst(400, "PGRST127", "Feature not implemented", details);
 export const maxAffectedRpcViolation = () =>
   pgrst(400, "PGRST128", "Function must return SETOF or TABLE when max-affected preference is used with handling=strict");
 
@@ -166,7 +163,7 @@ export function sqlStateStatus(code: string, message: string, authenticated: boo
   if (code === "22023") return message.startsWith("role") && message.endsWith("does not exist") ? 401 : 400;
   if (code === "42883") return message.startsWith("function xmlagg(") ? 406 : 404;
   if (code === "42501") return authenticated ? 403 : 401;
-  if (exact[code] !== undefined) return exact[code]!;
+  if (exact[code] !== undefined) return exact[code];
   const byClass: [string, number][] = [
     ["08", 503], ["09", 500], ["0L", 403], ["0P", 403], ["25", 500], ["28", 403], ["2D", 500], ["38", 500], ["39", 500],
     ["3B", 500], ["40", 500], ["53", 503], ["54", 500], ["55", 500], ["57", 500], ["58", 500], ["F0", 500], ["HV", 500],
@@ -206,10 +203,10 @@ function raisePgrst(error: DatabaseError): RestError {
   }
   const headers = Object.fromEntries(Object.entries(detail.headers as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
   return new RestError(
-    detail.status as number,
+    detail.status,
     {
-      code: body.code as string,
-      message: body.message as string,
+      code: body.code,
+      message: body.message,
       details: typeof body.details === "string" ? body.details : null,
       hint: typeof body.hint === "string" ? body.hint : null,
     },

@@ -3,17 +3,19 @@ import { anonClient, http, reloadAndWait, sql } from "../context.ts";
 
 const json = { "Content-Type": "application/json" };
 
-/** Sets PostgREST's in-database configuration on the authenticator role and reloads it. */
-async function withConfig(settings: Record<string, string>, work: () => Promise<void>): Promise<void> {
+/**
+ * Sets PostgREST's in-database configuration on the authenticator role, reloads it and waits until
+ * REST answers as `applied` expects of it; afterwards resets it and waits until REST no longer does,
+ * so the next test starts from the default configuration.
+ */
+async function withConfig(settings: Record<string, string>, applied: () => Promise<boolean>, work: () => Promise<void>): Promise<void> {
   for (const [key, value] of Object.entries(settings)) await sql(`alter role authenticator set pgrst.${key} = '${value}'`);
-  await sql("notify pgrst, 'reload config'");
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await reloadAndWait("reload config", applied);
   try {
     await work();
   } finally {
     for (const key of Object.keys(settings)) await sql(`alter role authenticator reset pgrst.${key}`);
-    await sql("notify pgrst, 'reload config'");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await reloadAndWait("reload config", async () => !(await applied()));
   }
 }
 
@@ -28,7 +30,8 @@ describe("rest: schema cache and configuration", () => {
 
   it("honours pgrst.db_aggregates_enabled", async () => {
     expect((await http("/books?select=genre,count()")).json).toEqual({ code: "PGRST123", details: null, hint: null, message: "Use of aggregate functions is not allowed" });
-    await withConfig({ db_aggregates_enabled: "true" }, async () => {
+    const aggregates = async () => (await http("/books?select=genre,count()")).status === 200;
+    await withConfig({ db_aggregates_enabled: "true" }, aggregates, async () => {
       const { data } = await anonClient().from("books").select("genre, count(), price.sum(), published.max()").lt("id", 7).order("genre");
       expect(data).toEqual([
         { genre: "fantasy", count: 1, sum: 8.0, max: 1968 },
@@ -38,7 +41,8 @@ describe("rest: schema cache and configuration", () => {
   });
 
   it("honours pgrst.db_max_rows", async () => {
-    await withConfig({ db_max_rows: "2" }, async () => {
+    const twoRows = async () => ((await http("/books?select=id&id=lte.6")).json as unknown[]).length === 2;
+    await withConfig({ db_max_rows: "2" }, twoRows, async () => {
       const res = await http("/books?select=id&id=lte.6&order=id", { headers: { Prefer: "count=exact" } });
       expect(res.json).toEqual([{ id: 1 }, { id: 2 }]);
       expect(res.headers.get("content-range")).toBe("0-1/6");
@@ -47,7 +51,8 @@ describe("rest: schema cache and configuration", () => {
 
   it("explains the plan when pgrst.db_plan_enabled", async () => {
     expect((await http("/books", { headers: { Accept: "application/vnd.pgrst.plan+json" } })).status).toBe(406);
-    await withConfig({ db_plan_enabled: "true" }, async () => {
+    const plans = async () => (await http("/books", { headers: { Accept: "application/vnd.pgrst.plan+json" } })).status === 200;
+    await withConfig({ db_plan_enabled: "true" }, plans, async () => {
       const res = await http("/books?id=eq.1", { headers: { Accept: "application/vnd.pgrst.plan+json" } });
       expect(res.status).toBe(200);
       expect((res.json as [{ Plan: { "Node Type": string } }])[0].Plan["Node Type"]).toBe("Aggregate");
@@ -60,7 +65,9 @@ describe("rest: schema cache and configuration", () => {
     const ignored = await http("/items", { method: "POST", headers: { ...json, Prefer: "tx=rollback" }, body: JSON.stringify({ id: 170, name: "kept" }) });
     expect(ignored.headers.get("preference-applied")).toBeNull();
     expect(await sql("select id from public.items where id = 170")).toEqual([{ id: 170 }]);
-    await withConfig({ db_tx_end: "commit-allow-override" }, async () => {
+    const rollbackHonoured = async () =>
+      (await http("/books?select=id&id=eq.1", { headers: { Prefer: "tx=rollback" } })).headers.get("preference-applied") === "tx=rollback";
+    await withConfig({ db_tx_end: "commit-allow-override" }, rollbackHonoured, async () => {
       const res = await http("/items", { method: "POST", headers: { ...json, Prefer: "tx=rollback, return=representation" }, body: JSON.stringify({ id: 171, name: "rolled back" }) });
       expect(res.status).toBe(201);
       expect(res.json).toEqual([{ id: 171, name: "rolled back", qty: 1, note: "none", updated_at: null }]);
@@ -70,7 +77,8 @@ describe("rest: schema cache and configuration", () => {
   });
 
   it("runs pgrst.db_pre_request before every request", async () => {
-    await withConfig({ db_pre_request: "public.pre_request" }, async () => {
+    const blocking = async () => (await http("/books?select=id&id=eq.1", { headers: { "x-block": "yes" } })).status === 403;
+    await withConfig({ db_pre_request: "public.pre_request" }, blocking, async () => {
       const blocked = await http("/books?select=id&id=eq.1", { headers: { "x-block": "yes" } });
       expect(blocked.status).toBe(403);
       expect(blocked.json).toEqual({ code: "PT403", details: null, hint: null, message: "blocked by pre-request" });

@@ -91,7 +91,7 @@ export class GoogleProvider {
 
 /** GoTrue's reading of a Google ID token (parseGoogleIDToken): verified when either claim says so. */
 export function googleUser(claims: JWTPayload): ProviderUser {
-  const text = (name: string) => (typeof claims[name] === "string" ? (claims[name] as string) : "");
+  const text = (name: string) => (typeof claims[name] === "string" ? claims[name] : "");
   const email = text("email");
   const emailVerified = claims.email_verified === true || claims.verified_email === true;
   const data: Record<string, unknown> & { sub: string } = {

@@ -93,7 +93,7 @@ export class WalCapture {
       this.canFlush = rows[0]!.version >= 170000;
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw new Error(`realtime: cannot start change capture: ${describePgError(error)}`);
+      throw new Error(`realtime: cannot start change capture: ${describePgError(error)}`, { cause: error });
     }
     this.client = client;
     this.relations.clear();
@@ -102,7 +102,7 @@ export class WalCapture {
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
-      let found = 0;
+      let found: number;
       try {
         if (!this.client) await this.connect();
         found = await this.poll();

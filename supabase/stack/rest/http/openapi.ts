@@ -11,7 +11,7 @@ function jsonType(type: string): { type: string; items?: { type: string } } {
   if (["integer", "bigint", "smallint"].includes(base)) return { type: "integer" };
   if (["numeric", "real", "double precision"].includes(base)) return { type: "number" };
   if (base === "boolean") return { type: "boolean" };
-  if (base === "json" || base === "jsonb") return { type: "any" as string };
+  if (base === "json" || base === "jsonb") return { type: "any" };
   return { type: "string" };
 }
 

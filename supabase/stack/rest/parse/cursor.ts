@@ -39,6 +39,7 @@ export class Cursor {
     const failure = new ParseFailure(this.pos, expected);
     if (!this.furthest || failure.pos > this.furthest.pos) this.furthest = failure;
     else if (failure.pos === this.furthest.pos) this.furthest = new ParseFailure(failure.pos, [...this.furthest.expected, ...expected]);
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a backtracking signal, not an Error: no stack to capture
     throw failure;
   }
 

@@ -37,20 +37,28 @@ function parseCsv(text: string): Record<string, unknown>[] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") record.push(field), (field = "");
-    else if (ch === "\n" || ch === "\r") {
+    else if (ch === ",") {
+      record.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
       record.push(field);
       records.push(record);
-      (record = []), (field = "");
+      record = [];
+      field = "";
     } else field += ch;
   }
   if (quoted) throw invalidBody("parse error (unexpected end of input in a quoted field)");
-  if (field !== "" || record.length > 0) record.push(field), records.push(record);
+  if (field !== "" || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
   const [header, ...lines] = records.filter((r) => !(r.length === 1 && r[0] === ""));
   if (!header) return [];
   return lines.map((line) => {

@@ -49,11 +49,6 @@ export interface ReadNode {
   children: ReadNode[];
 }
 
-export interface ReadPlan {
-  kind: "read";
-  root: ReadNode;
-}
-
 export interface InsertPlan {
   kind: "insert";
   table: QualifiedName;

@@ -280,7 +280,7 @@ function resolveViewColumns(rows: ViewColumnRow[]): ViewSources {
 /** The view columns showing each of `columns` of `table`, or undefined unless the view shows them all. */
 function viewColumnsFor(sources: Map<string, [string, string]>, table: string, columns: string[]): string[] | undefined {
   const found = columns.map((column) => [...sources].find(([, [t, c]]) => t === table && c === column)?.[0]);
-  return found.every((c) => c !== undefined) ? (found as string[]) : undefined;
+  return found.every((c) => c !== undefined) ? found : undefined;
 }
 
 function addViewPrimaryKeys(tables: Map<string, Table>, viewSources: ViewSources): void {
