@@ -12,7 +12,11 @@ async function perSecond(count: number, work: (i: number) => Promise<unknown>): 
   return count / ((performance.now() - started) / 1000);
 }
 
-async function token(stack: SpawnedStack, grant: string, body: unknown): Promise<{ refresh_token: string }> {
+async function token(
+  stack: SpawnedStack,
+  grant: string,
+  body: unknown,
+): Promise<{ refresh_token: string }> {
   const response = await fetch(`${stack.apiUrl}/auth/v1/token?grant_type=${grant}`, {
     method: "POST",
     headers: { apikey: stack.anonKey, "content-type": "application/json" },
@@ -33,22 +37,33 @@ export async function benchAuth(): Promise<BenchRow[]> {
     const password = "bench-password-1";
     const created = await fetch(`${stack.apiUrl}/auth/v1/admin/users`, {
       method: "POST",
-      headers: { apikey: stack.serviceRoleKey, authorization: `Bearer ${stack.serviceRoleKey}`, "content-type": "application/json" },
+      headers: {
+        apikey: stack.serviceRoleKey,
+        authorization: `Bearer ${stack.serviceRoleKey}`,
+        "content-type": "application/json",
+      },
       body: JSON.stringify({ email, password, email_confirm: true }),
     });
     if (!created.ok) throw new Error(`creating the bench user failed: ${await created.text()}`);
 
-    const signInRate = await perSecond(signIns, () => token(stack, "password", { email, password }));
+    const signInRate = await perSecond(signIns, () =>
+      token(stack, "password", { email, password }),
+    );
     const hash = await bcrypt.hash(password, 10);
     const bcryptRate = await perSecond(signIns, () => bcrypt.compare(password, hash));
 
     let refreshToken = (await token(stack, "password", { email, password })).refresh_token;
     const refreshRate = await perSecond(refreshes, async () => {
-      refreshToken = (await token(stack, "refresh_token", { refresh_token: refreshToken })).refresh_token;
+      refreshToken = (await token(stack, "refresh_token", { refresh_token: refreshToken }))
+        .refresh_token;
     });
     const key = new TextEncoder().encode(stack.jwtSecret);
     const signRate = await perSecond(refreshes, () =>
-      new SignJWT({ sub: "00000000-0000-0000-0000-000000000001", role: "authenticated", aud: "authenticated" })
+      new SignJWT({
+        sub: "00000000-0000-0000-0000-000000000001",
+        role: "authenticated",
+        aud: "authenticated",
+      })
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setExpirationTime("1h")
         .sign(key),

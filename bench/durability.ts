@@ -26,11 +26,20 @@ function insert(agent: http.Agent, apiUrl: URL, key: string): Promise<void> {
         port: apiUrl.port,
         method: "POST",
         path: "/rest/v1/notes",
-        headers: { apikey: key, authorization: `Bearer ${key}`, "content-type": "application/json", prefer: "return=minimal" },
+        headers: {
+          apikey: key,
+          authorization: `Bearer ${key}`,
+          "content-type": "application/json",
+          prefer: "return=minimal",
+        },
       },
       (response) => {
         response.resume();
-        response.on("end", () => (response.statusCode === 201 ? resolve() : reject(new Error(`insert answered ${response.statusCode}`))));
+        response.on("end", () =>
+          response.statusCode === 201
+            ? resolve()
+            : reject(new Error(`insert answered ${response.statusCode}`)),
+        );
       },
     );
     request.on("error", reject);
@@ -55,7 +64,12 @@ async function round(clients: number, ms: number, once: () => Promise<void>): Pr
 
 export async function benchDurability(): Promise<BenchRow[]> {
   const stack = await spawnStack({
-    args: ["--migrations", path.join(fixtures, "migrations"), "--seed", path.join(fixtures, "no-seed")],
+    args: [
+      "--migrations",
+      path.join(fixtures, "migrations"),
+      "--seed",
+      path.join(fixtures, "no-seed"),
+    ],
   });
   const admin = new pg.Client({ connectionString: stack.dbUrl });
   await admin.connect();
@@ -81,7 +95,15 @@ export async function benchDurability(): Promise<BenchRow[]> {
         on.push(await round(clients, roundMs, once));
       }
       agent.destroy();
-      rows.push(row(`REST insert, ${clients} client(s), synchronous_commit=on`, median(on), "synchronous_commit=off (before)", median(off), "req/s"));
+      rows.push(
+        row(
+          `REST insert, ${clients} client(s), synchronous_commit=on`,
+          median(on),
+          "synchronous_commit=off (before)",
+          median(off),
+          "req/s",
+        ),
+      );
     }
     return rows;
   } finally {

@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { denoExecutable } from "../supabase/stack/edge-runtime/runtime.ts";
-import { freePort, projectRoot, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
+import {
+  freePort,
+  projectRoot,
+  spawnStack,
+  type SpawnedStack,
+} from "../supabase/stack/spawn-stack.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const people = 10_000;
@@ -36,7 +41,9 @@ async function announcementRows(db: pg.Pool): Promise<BenchRow[]> {
     await clear();
     notify.push(
       await seconds(() =>
-        db.query("select private.notify('system_announcement', array(select id from public.profiles), 'Track closed on Sunday', 'Maintenance', '{}'::jsonb)"),
+        db.query(
+          "select private.notify('system_announcement', array(select id from public.profiles), 'Track closed on Sunday', 'Maintenance', '{}'::jsonb)",
+        ),
       ),
     );
     await clear();
@@ -54,7 +61,15 @@ async function announcementRows(db: pg.Pool): Promise<BenchRow[]> {
   }
   await clear();
   const rowsWritten = 2 * people;
-  return [row("announcement to 10,000 (in-app + email rows)", rowsWritten / median(notify), "bare INSERT … SELECT", rowsWritten / median(bare), "rows/s")];
+  return [
+    row(
+      "announcement to 10,000 (in-app + email rows)",
+      rowsWritten / median(notify),
+      "bare INSERT … SELECT",
+      rowsWritten / median(bare),
+      "rows/s",
+    ),
+  ];
 }
 
 /** A bare SMTP client (nodemailer on Deno, as the function uses it) sending `count` messages to the inbox. */
@@ -68,7 +83,10 @@ async function bareSmtpSeconds(smtpPort: number, count: number): Promise<number>
       text: "Maintenance", html: "<p>Maintenance</p>" })));
     console.log((performance.now() - started) / 1000);
     transport.close();`;
-  const child = spawn(denoExecutable(), ["run", "--no-config", "-A", "-"], { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, DENO_NO_PACKAGE_JSON: "1" } });
+  const child = spawn(denoExecutable(), ["run", "--no-config", "-A", "-"], {
+    stdio: ["pipe", "pipe", "inherit"],
+    env: { ...process.env, DENO_NO_PACKAGE_JSON: "1" },
+  });
   child.stdin!.end(script);
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -77,31 +95,58 @@ async function bareSmtpSeconds(smtpPort: number, count: number): Promise<number>
 }
 
 /** Due emails delivered by the email-delivery function into the inbox, beside a bare SMTP client. */
-async function deliveryRows(stack: SpawnedStack, db: pg.Pool, smtpPort: number): Promise<BenchRow[]> {
-  await db.query("select private.notify('system_announcement', array(select id from public.profiles limit $1), 'Track closed on Sunday', 'Maintenance', '{}'::jsonb)", [emails]);
+async function deliveryRows(
+  stack: SpawnedStack,
+  db: pg.Pool,
+  smtpPort: number,
+): Promise<BenchRow[]> {
+  await db.query(
+    "select private.notify('system_announcement', array(select id from public.profiles limit $1), 'Track closed on Sunday', 'Maintenance', '{}'::jsonb)",
+    [emails],
+  );
   const deliver = async () => {
     const response = await fetch(`${stack.apiUrl}/functions/v1/email-delivery`, {
       method: "POST",
-      headers: { Authorization: `Bearer ${stack.serviceRoleKey}`, "content-type": "application/json" },
+      headers: {
+        Authorization: `Bearer ${stack.serviceRoleKey}`,
+        "content-type": "application/json",
+      },
       body: JSON.stringify({ limit: 500 }),
     });
     return ((await response.json()) as { sent: number }).sent;
   };
   // The worker boots (and nodemailer loads) before the clock starts.
-  await fetch(`${stack.apiUrl}/functions/v1/email-delivery`, { method: "POST", headers: { Authorization: `Bearer ${stack.anonKey}` } });
+  await fetch(`${stack.apiUrl}/functions/v1/email-delivery`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${stack.anonKey}` },
+  });
   const elapsed = await seconds(async () => {
     let sent = 0;
     while (sent < emails) sent += await deliver();
   });
   const bare = await bareSmtpSeconds(smtpPort, emails);
-  return [row(`email delivery, ${emails} messages into the inbox`, emails / elapsed, "bare SMTP client", emails / bare, "msg/s")];
+  return [
+    row(
+      `email delivery, ${emails} messages into the inbox`,
+      emails / elapsed,
+      "bare SMTP client",
+      emails / bare,
+      "msg/s",
+    ),
+  ];
 }
 
 export async function benchNotifications(): Promise<BenchRow[]> {
   const smtpPort = await freePort();
   const functionsDir = await mkdtemp(path.join(tmpdir(), "pitlane-bench-mail-"));
-  await writeFile(path.join(functionsDir, ".env"), `SMTP_HOST=127.0.0.1\nSMTP_PORT=${smtpPort}\nSMTP_SECURE=false\nSMTP_SENDER="Pitlane <no-reply@pitlane.test>"\n`);
-  const stack = await spawnStack({ smtpPort, args: ["--functions", functionsDir, "--seed", path.join(projectRoot, "tests/fixtures/no-seed")] });
+  await writeFile(
+    path.join(functionsDir, ".env"),
+    `SMTP_HOST=127.0.0.1\nSMTP_PORT=${smtpPort}\nSMTP_SECURE=false\nSMTP_SENDER="Pitlane <no-reply@pitlane.test>"\n`,
+  );
+  const stack = await spawnStack({
+    smtpPort,
+    args: ["--functions", functionsDir, "--seed", path.join(projectRoot, "tests/fixtures/no-seed")],
+  });
   const db = new pg.Pool({ connectionString: stack.dbUrl, max: 2 });
   try {
     // Nothing is delivered behind the measurements' backs: no endpoint, no scheduled jobs.

@@ -68,9 +68,15 @@ class Deliveries {
 
   async wait(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.all, new Promise<void>((resolve) => (timer = setTimeout(resolve, deliveryDeadlineMs)))]);
+    await Promise.race([
+      this.all,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, deliveryDeadlineMs))),
+    ]);
     clearTimeout(timer);
-    if (this.count < this.expected) throw new Error(`${this.what}: ${this.count} of ${this.expected} deliveries arrived within ${deliveryDeadlineMs} ms`);
+    if (this.count < this.expected)
+      throw new Error(
+        `${this.what}: ${this.count} of ${this.expected} deliveries arrived within ${deliveryDeadlineMs} ms`,
+      );
   }
 }
 
@@ -90,12 +96,19 @@ class LatencyRun {
   };
 
   /** Inserts the rows at a steady pace; `afterCommit` runs as each COMMIT returns. */
-  async write(db: pg.Client, table: string, afterCommit: (row: Record<string, unknown>) => void = () => {}): Promise<number[]> {
+  async write(
+    db: pg.Client,
+    table: string,
+    afterCommit: (row: Record<string, unknown>) => void = () => {},
+  ): Promise<number[]> {
     const started = performance.now();
     for (let seq = 0; seq < inserts; seq++) {
       const due = started + seq * insertEveryMs - performance.now();
       if (due > 0) await sleep(due);
-      const { rows } = await db.query(`insert into public.${table} (seq, body) values ($1, $2) returning *`, [seq, body]);
+      const { rows } = await db.query(
+        `insert into public.${table} (seq, body) values ($1, $2) returning *`,
+        [seq, body],
+      );
       this.committedAt[seq] = performance.now();
       afterCommit(rows[0]);
     }
@@ -123,7 +136,15 @@ async function startRelay(): Promise<{ url: string; stop(): Promise<number> }> {
 /** A token as Supabase Auth issues it, for a new user each time. */
 function userToken(secret: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sub: randomUUID(), role: "authenticated", aud: "authenticated", aal: "aal1", session_id: randomUUID(), iat: now, exp: now + 3600 })
+  return new SignJWT({
+    sub: randomUUID(),
+    role: "authenticated",
+    aud: "authenticated",
+    aal: "aal1",
+    session_id: randomUUID(),
+    iat: now,
+    exp: now + 3600,
+  })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .sign(new TextEncoder().encode(secret));
 }
@@ -132,7 +153,10 @@ function joined(channel: RealtimeChannel): Promise<RealtimeChannel> {
   return new Promise((resolve, reject) =>
     channel.subscribe((status, error) => {
       if (status === "SUBSCRIBED") resolve(channel);
-      else reject(new Error(`channel ${channel.topic} did not join: ${status} ${error?.message ?? ""}`));
+      else
+        reject(
+          new Error(`channel ${channel.topic} did not join: ${status} ${error?.message ?? ""}`),
+        );
     }),
   );
 }
@@ -145,20 +169,38 @@ interface Sinks {
 
 /** A realtime-js client signed in as `token`, set before any channel joins, as Supabase's docs ask. */
 async function realtimeClient(stack: SpawnedStack, token: string): Promise<RealtimeClient> {
-  const client = new RealtimeClient(`${stack.apiUrl.replace(/^http/, "ws")}/realtime/v1`, { params: { apikey: stack.anonKey }, transport: WebSocket as never });
+  const client = new RealtimeClient(`${stack.apiUrl.replace(/^http/, "ws")}/realtime/v1`, {
+    params: { apikey: stack.anonKey },
+    transport: WebSocket as never,
+  });
   await client.setAuth(token);
   return client;
 }
 
 /** `count` realtime-js subscribers, each a signed-in user listening to inserts and broadcasts. */
-async function pitlaneSubscribers(stack: SpawnedStack, table: string, count: number, sinks: Sinks): Promise<RealtimeClient[]> {
+async function pitlaneSubscribers(
+  stack: SpawnedStack,
+  table: string,
+  count: number,
+  sinks: Sinks,
+): Promise<RealtimeClient[]> {
   const clients: RealtimeClient[] = [];
   for (let first = 0; first < count; first += connectBatch) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(connectBatch, count - first) }, async () => {
         const client = await realtimeClient(stack, await userToken(stack.jwtSecret));
-        await joined(client.channel(`${topic}-changes`).on("postgres_changes", { event: "INSERT", schema: "public", table }, (payload) => sinks.change(payload.new.seq as number)));
-        await joined(client.channel(`${topic}-fanout`).on("broadcast", { event: "m" }, () => sinks.broadcast()));
+        await joined(
+          client
+            .channel(`${topic}-changes`)
+            .on("postgres_changes", { event: "INSERT", schema: "public", table }, (payload) =>
+              sinks.change(payload.new.seq as number),
+            ),
+        );
+        await joined(
+          client
+            .channel(`${topic}-fanout`)
+            .on("broadcast", { event: "m" }, () => sinks.broadcast()),
+        );
         return client;
       }),
     );
@@ -173,7 +215,10 @@ async function relaySubscribers(url: string, count: number, sinks: Sinks): Promi
   for (let i = 0; i < count; i++) {
     const socket = new WebSocket(url);
     socket.on("message", (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as { event: string; payload: { data: { record: { seq: number } } } };
+      const message = JSON.parse(data.toString()) as {
+        event: string;
+        payload: { data: { record: { seq: number } } };
+      };
       if (message.event === "postgres_changes") sinks.change(message.payload.data.record.seq);
       else sinks.broadcast();
     });
@@ -199,15 +244,33 @@ function changeFrame(table: string, record: Record<string, unknown>): string {
     record,
     errors: null,
   };
-  return JSON.stringify({ join_ref: "1", ref: null, topic: `realtime:${topic}-changes`, event: "postgres_changes", payload: { ids: [1], data } });
+  return JSON.stringify({
+    join_ref: "1",
+    ref: null,
+    topic: `realtime:${topic}-changes`,
+    event: "postgres_changes",
+    payload: { ids: [1], data },
+  });
 }
 
 function broadcastFrame(n: number): string {
-  return JSON.stringify({ join_ref: "2", ref: null, topic: `realtime:${topic}-fanout`, event: "broadcast", payload: { type: "broadcast", event: "m", payload: { n } } });
+  return JSON.stringify({
+    join_ref: "2",
+    ref: null,
+    topic: `realtime:${topic}-fanout`,
+    event: "broadcast",
+    payload: { type: "broadcast", event: "m", payload: { n } },
+  });
 }
 
 /** Sends `messages` broadcasts at once and times them until every client has every one. */
-async function fanOut(receivers: number, messages: number, sinks: Sinks, what: string, send: (n: number) => void): Promise<number> {
+async function fanOut(
+  receivers: number,
+  messages: number,
+  sinks: Sinks,
+  what: string,
+  send: (n: number) => void,
+): Promise<number> {
   const deliveries = new Deliveries(messages * receivers, what);
   sinks.broadcast = () => deliveries.arrived();
   const started = performance.now();
@@ -221,7 +284,12 @@ interface Figures {
   perSecond: number;
 }
 
-async function measurePitlane(stack: SpawnedStack, db: pg.Client, count: number, messages: number): Promise<Figures> {
+async function measurePitlane(
+  stack: SpawnedStack,
+  db: pg.Client,
+  count: number,
+  messages: number,
+): Promise<Figures> {
   const sinks: Sinks = { change: () => {}, broadcast: () => {} };
   const clients = await pitlaneSubscribers(stack, "bench_changes", count, sinks);
   const sender = await realtimeClient(stack, stack.anonKey);
@@ -230,7 +298,13 @@ async function measurePitlane(stack: SpawnedStack, db: pg.Client, count: number,
     const run = new LatencyRun(count, `postgres_changes to ${count} subscribers`);
     sinks.change = run.arrived;
     const latencies = await run.write(db, "bench_changes");
-    const perSecond = await fanOut(count, messages, sinks, `broadcast to ${count} subscribers`, (n) => void channel.send({ type: "broadcast", event: "m", payload: { n } }));
+    const perSecond = await fanOut(
+      count,
+      messages,
+      sinks,
+      `broadcast to ${count} subscribers`,
+      (n) => void channel.send({ type: "broadcast", event: "m", payload: { n } }),
+    );
     return { latencies, perSecond };
   } finally {
     await Promise.all([sender, ...clients].map((client) => client.disconnect()));
@@ -246,8 +320,16 @@ async function measureRelay(db: pg.Client, count: number, messages: number): Pro
     await once(sender, "open");
     const run = new LatencyRun(count, `relayed changes to ${count} clients`);
     sinks.change = run.arrived;
-    const latencies = await run.write(db, "bench_relayed", (record) => sender.send(changeFrame("bench_changes", record)));
-    const perSecond = await fanOut(count, messages, sinks, `relayed broadcast to ${count} clients`, (n) => sender.send(broadcastFrame(n)));
+    const latencies = await run.write(db, "bench_relayed", (record) =>
+      sender.send(changeFrame("bench_changes", record)),
+    );
+    const perSecond = await fanOut(
+      count,
+      messages,
+      sinks,
+      `relayed broadcast to ${count} clients`,
+      (n) => sender.send(broadcastFrame(n)),
+    );
     return { latencies, perSecond };
   } finally {
     for (const socket of [sender, ...sockets]) socket.terminate();
@@ -259,7 +341,9 @@ export async function benchRealtime(): Promise<BenchRow[]> {
   // No project migrations or seed: the suite measures Realtime on its own table.
   const project = await newDataDir();
   await Promise.all([mkdir(path.join(project, "migrations")), mkdir(path.join(project, "seed"))]);
-  const stack = await spawnStack({ args: ["--migrations", path.join(project, "migrations"), "--seed", path.join(project, "seed")] });
+  const stack = await spawnStack({
+    args: ["--migrations", path.join(project, "migrations"), "--seed", path.join(project, "seed")],
+  });
   const db = new pg.Client({ connectionString: stack.dbUrl });
   try {
     await db.connect();
@@ -280,9 +364,19 @@ export async function benchRealtime(): Promise<BenchRow[]> {
       const relay = await measureRelay(db, count, messages);
       const who = count === 1 ? "1 subscriber" : `${count} subscribers`;
       for (const p of [50, 95, 99]) {
-        rows.push(row(`postgres_changes commit→delivery p${p}, ${who}`, percentile(pitlane.latencies, p), `ws relay after commit`, percentile(relay.latencies, p), "ms"));
+        rows.push(
+          row(
+            `postgres_changes commit→delivery p${p}, ${who}`,
+            percentile(pitlane.latencies, p),
+            `ws relay after commit`,
+            percentile(relay.latencies, p),
+            "ms",
+          ),
+        );
       }
-      rows.push(row(`broadcast fan-out, ${who}`, pitlane.perSecond, "ws relay", relay.perSecond, "msg/s"));
+      rows.push(
+        row(`broadcast fan-out, ${who}`, pitlane.perSecond, "ws relay", relay.perSecond, "msg/s"),
+      );
     }
     return rows;
   } finally {

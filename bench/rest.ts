@@ -21,8 +21,11 @@ import { planInsert } from "../supabase/stack/rest/plan/mutate.ts";
 import { neededColumns, planRead } from "../supabase/stack/rest/plan/read.ts";
 import { loadSchemaCache } from "../supabase/stack/rest/schema-cache/load.ts";
 import { qiKey, type SchemaCache } from "../supabase/stack/rest/schema-cache/types.ts";
-import { mutationStatement, readStatement, type Statement } from "../supabase/stack/rest/query/statements.ts";
-import type { MutationPlan } from "../supabase/stack/rest/plan/types.ts";
+import {
+  mutationStatement,
+  readStatement,
+  type Statement,
+} from "../supabase/stack/rest/query/statements.ts";
 import { spawnStack } from "../supabase/stack/spawn-stack.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
@@ -55,13 +58,21 @@ interface Scenario {
 function send(agent: http.Agent, base: URL, request: HttpRequest): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { agent, host: base.hostname, port: base.port, method: request.method ?? "GET", path: `${base.pathname}${request.path}`, headers: request.headers },
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: request.method ?? "GET",
+        path: `${base.pathname}${request.path}`,
+        headers: request.headers,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
           const status = res.statusCode ?? 0;
-          if (status >= 300) reject(new Error(`${request.path}: ${status} ${Buffer.concat(chunks).toString()}`));
+          if (status >= 300)
+            reject(new Error(`${request.path}: ${status} ${Buffer.concat(chunks).toString()}`));
           else resolve();
         });
         res.on("error", reject);
@@ -79,7 +90,10 @@ interface Run {
 
 /** The median round's throughput; latencies of every round. */
 function summarise(runs: Run[]): Run {
-  return { perSecond: median(runs.map((r) => r.perSecond)), latencies: runs.flatMap((r) => r.latencies).sort((a, b) => a - b) };
+  return {
+    perSecond: median(runs.map((r) => r.perSecond)),
+    latencies: runs.flatMap((r) => r.latencies).sort((a, b) => a - b),
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -90,7 +104,12 @@ function percentile(sorted: number[], p: number): number {
  * Runs `once` on each prepared input from `clients` loops until the inputs or the time run out;
  * latencies in ms. Inputs are built beforehand so that neither side pays for building them.
  */
-async function load<I>(clients: number, inputs: I[], timeMs: number, once: (input: I) => Promise<void>): Promise<Run> {
+async function load<I>(
+  clients: number,
+  inputs: I[],
+  timeMs: number,
+  once: (input: I) => Promise<void>,
+): Promise<Run> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -111,13 +130,19 @@ async function load<I>(clients: number, inputs: I[], timeMs: number, once: (inpu
 function readSql(cache: SchemaCache, table: string, query: string): Statement {
   const t = cache.tables.get(qiKey("public", table))!;
   const params = parseQueryParams(query, false);
-  const root = planRead(cache, "public", { relation: { schema: "public", name: table }, columns: t.columns, fromSource: false }, params, {
-    rootFilters: true,
-    ranges: true,
-    topLevelRange: params.ranges.find((r) => r.path.length === 0)?.range ?? { offset: 0 },
-    maxRows: 1000,
-    aggregatesEnabled: false,
-  });
+  const root = planRead(
+    cache,
+    "public",
+    { relation: { schema: "public", name: table }, columns: t.columns, fromSource: false },
+    params,
+    {
+      rootFilters: true,
+      ranges: true,
+      topLevelRange: params.ranges.find((r) => r.path.length === 0)?.range ?? { offset: 0 },
+      maxRows: 1000,
+      aggregatesEnabled: false,
+    },
+  );
   return readStatement(root, { kind: "array", stripNulls: false }, false);
 }
 
@@ -125,24 +150,57 @@ function insertSql(cache: SchemaCache, id: number): Statement {
   const t = cache.tables.get(qiKey("public", "items"))!;
   const params = parseQueryParams("", false);
   const body = { id, name: `direct-${id}` };
-  const planned = planInsert(t, params, { kind: "rows", rows: [body], keys: Object.keys(body), isArray: false, raw: JSON.stringify(body) }, { invalid: [] });
-  const root = planRead(cache, "public", { relation: { schema: "public", name: "items" }, columns: t.columns, fromSource: true }, params, {
-    rootFilters: false,
-    ranges: false,
-    topLevelRange: { offset: 0 },
-    maxRows: undefined,
-    aggregatesEnabled: false,
-  });
-  return mutationStatement({ ...planned, returning: neededColumns(root) }, root, { kind: "array", stripNulls: false }, []);
+  const planned = planInsert(
+    t,
+    params,
+    {
+      kind: "rows",
+      rows: [body],
+      keys: Object.keys(body),
+      isArray: false,
+      raw: JSON.stringify(body),
+    },
+    { invalid: [] },
+  );
+  const root = planRead(
+    cache,
+    "public",
+    { relation: { schema: "public", name: "items" }, columns: t.columns, fromSource: true },
+    params,
+    {
+      rootFilters: false,
+      ranges: false,
+      topLevelRange: { offset: 0 },
+      maxRows: undefined,
+      aggregatesEnabled: false,
+    },
+  );
+  return mutationStatement(
+    { ...planned, returning: neededColumns(root) },
+    root,
+    { kind: "array", stripNulls: false },
+    [],
+  );
 }
 
 export async function benchRest(): Promise<BenchRow[]> {
   const stack = await spawnStack({
-    args: ["--migrations", path.join(fixtures, "migrations"), "--seed", path.join(fixtures, "seed"), "--config", path.join(fixtures, "config.toml")],
+    args: [
+      "--migrations",
+      path.join(fixtures, "migrations"),
+      "--seed",
+      path.join(fixtures, "seed"),
+      "--config",
+      path.join(fixtures, "config.toml"),
+    ],
   });
   const admin = new pg.Pool({ connectionString: stack.dbUrl, max: 2 });
   // The statement runs with the privileges a REST request has: the role is set once per connection.
-  const direct = new pg.Pool({ connectionString: urlAs(stack.dbUrl, "authenticator"), max: poolSize, options: "-c role=anon" });
+  const direct = new pg.Pool({
+    connectionString: urlAs(stack.dbUrl, "authenticator"),
+    max: poolSize,
+    options: "-c role=anon",
+  });
   direct.on("error", () => undefined);
   admin.on("error", () => undefined);
   try {
@@ -153,7 +211,8 @@ export async function benchRest(): Promise<BenchRow[]> {
     const cache = await loadSchemaCache(client, ["public", "extra"]);
     client.release();
 
-    const listQuery = "select=id,title,published,author:authors!author_id(name)&genre=eq.bench&published=gte.2005&order=id&limit=20";
+    const listQuery =
+      "select=id,title,published,author:authors!author_id(name)&genre=eq.bench&published=gte.2005&order=id&limit=20";
     const headers = { apikey: stack.anonKey, Authorization: `Bearer ${stack.anonKey}` };
     const listSql = readSql(cache, "books", listQuery);
     const byKeySql = Array.from({ length: 6 }, (_, i) => readSql(cache, "books", `id=eq.${1 + i}`));
@@ -173,7 +232,11 @@ export async function benchRest(): Promise<BenchRow[]> {
         http: (i) => ({
           path: "/items",
           method: "POST",
-          headers: { ...headers, "Content-Type": "application/json", Prefer: "return=representation" },
+          headers: {
+            ...headers,
+            "Content-Type": "application/json",
+            Prefer: "return=representation",
+          },
           body: JSON.stringify({ id: 1_000_000 + i, name: `rest-${i}` }),
         }),
         direct: (i) => insertSql(cache, 5_000_000 + i),
@@ -193,9 +256,22 @@ export async function benchRest(): Promise<BenchRow[]> {
       for (const clients of concurrencies) {
         const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
         const viaHttp = (request: HttpRequest) => send(agent, restUrl, request);
-        const viaSql = (statement: Statement) => direct.query(statement.text, statement.values).then(() => undefined);
-        const restRound = (ms: number) => load(clients, inputs((i) => scenario.http(i)), ms, viaHttp);
-        const directRound = (ms: number) => load(clients, inputs((i) => scenario.direct(i)), ms, viaSql);
+        const viaSql = (statement: Statement) =>
+          direct.query(statement.text, statement.values).then(() => undefined);
+        const restRound = (ms: number) =>
+          load(
+            clients,
+            inputs((i) => scenario.http(i)),
+            ms,
+            viaHttp,
+          );
+        const directRound = (ms: number) =>
+          load(
+            clients,
+            inputs((i) => scenario.direct(i)),
+            ms,
+            viaSql,
+          );
         await restRound(warmUpMs);
         await directRound(warmUpMs);
         const restRuns: Run[] = [];
@@ -207,11 +283,29 @@ export async function benchRest(): Promise<BenchRow[]> {
         agent.destroy();
         const rest = summarise(restRuns);
         const sql = summarise(directRuns);
-        process.stderr.write(`${scenario.name} ×${clients}: rest ${restRuns.map((r) => r.perSecond.toFixed(0)).join("/")} req/s, direct ${directRuns.map((r) => r.perSecond.toFixed(0)).join("/")} req/s\n`);
+        process.stderr.write(
+          `${scenario.name} ×${clients}: rest ${restRuns.map((r) => r.perSecond.toFixed(0)).join("/")} req/s, direct ${directRuns.map((r) => r.perSecond.toFixed(0)).join("/")} req/s\n`,
+        );
         const label = `rest ${scenario.name}, ${clients} client${clients > 1 ? "s" : ""}`;
-        rows.push(row(`${label}: throughput`, rest.perSecond, "same SQL via pg pool", sql.perSecond, "req/s"));
+        rows.push(
+          row(
+            `${label}: throughput`,
+            rest.perSecond,
+            "same SQL via pg pool",
+            sql.perSecond,
+            "req/s",
+          ),
+        );
         for (const p of [50, 95, 99]) {
-          rows.push(row(`${label}: p${p} latency`, percentile(rest.latencies, p), "same SQL via pg pool", percentile(sql.latencies, p), "ms"));
+          rows.push(
+            row(
+              `${label}: p${p} latency`,
+              percentile(rest.latencies, p),
+              "same SQL via pg pool",
+              percentile(sql.latencies, p),
+              "ms",
+            ),
+          );
         }
       }
     }

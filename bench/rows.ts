@@ -10,7 +10,13 @@ export interface BenchRow {
   ratio: number;
 }
 
-export function row(name: string, value: number, baselineName: string, baseline: number, unit: string): BenchRow {
+export function row(
+  name: string,
+  value: number,
+  baselineName: string,
+  baseline: number,
+  unit: string,
+): BenchRow {
   return { name, value, baselineName, baseline, unit, ratio: value / baseline };
 }
 
@@ -27,9 +33,17 @@ function figure(value: number, unit: string): string {
 
 /** One table for the whole run. */
 export function formatTable(rows: BenchRow[]): string {
-  const cells = rows.map((r) => [r.name, figure(r.value, r.unit), `${r.baselineName}: ${figure(r.baseline, r.unit)}`, `${r.ratio.toFixed(2)}×`]);
+  const cells = rows.map((r) => [
+    r.name,
+    figure(r.value, r.unit),
+    `${r.baselineName}: ${figure(r.baseline, r.unit)}`,
+    `${r.ratio.toFixed(2)}×`,
+  ]);
   const header = ["figure", "pitlane", "baseline (same run)", "ratio"];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((cell, i) => (i === 0 || i === 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
+  const line = (c: string[]) =>
+    c
+      .map((cell, i) => (i === 0 || i === 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
 }

@@ -23,12 +23,16 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !suites.some(([suite]) => suite === name));
 if (unknown.length > 0) {
-  console.error(`unknown bench suite ${unknown.join(", ")}; suites: ${suites.map(([name]) => name).join(", ")}`);
+  console.error(
+    `unknown bench suite ${unknown.join(", ")}; suites: ${suites.map(([name]) => name).join(", ")}`,
+  );
   process.exit(2);
 }
 
 const rows: BenchRow[] = [];
-for (const [name, suite] of suites.filter(([suiteName]) => only.length === 0 || only.includes(suiteName))) {
+for (const [name, suite] of suites.filter(
+  ([suiteName]) => only.length === 0 || only.includes(suiteName),
+)) {
   process.stderr.write(`benchmarking ${name}…\n`);
   rows.push(...(await suite()));
 }

@@ -14,11 +14,18 @@ const batches = 20;
 const posters = 4;
 const availabilityCalls = 60;
 
-async function ownerWithVehicles(stack: SpawnedStack, db: Db, count: number): Promise<{ token: string; vehicleIds: string[] }> {
+async function ownerWithVehicles(
+  stack: SpawnedStack,
+  db: Db,
+  count: number,
+): Promise<{ token: string; vehicleIds: string[] }> {
   const user = await db.createUser({ full_name: "Bench Driver" });
   const vehicleIds: string[] = [];
   for (let i = 0; i < count; i++) {
-    const [vehicle] = await db.sql<{ id: string }>(`insert into public.vehicles (owner_id, vin, make, model, year) values ($1, $2, 'Bench', 'Car', 2022) returning id`, [user.id, randomVin()]);
+    const [vehicle] = await db.sql<{ id: string }>(
+      `insert into public.vehicles (owner_id, vin, make, model, year) values ($1, $2, 'Bench', 'Car', 2022) returning id`,
+      [user.id, randomVin()],
+    );
     vehicleIds.push(vehicle!.id);
   }
   const now = Math.floor(Date.now() / 1000);
@@ -34,8 +41,18 @@ function telemetryBatches(vehicleId: string, count = batches) {
   const first = end - count * batchSize * 1000;
   return Array.from({ length: count }, (_, b) => {
     const start = first + b * batchSize * 1000;
-    const samples = Array.from({ length: batchSize }, (_, i) => ({ t: start + i * 1000, speed: 50 + (i % 30), fuelRate: 2.1, odometer: 1000 + (b * batchSize + i) * 0.01 }));
-    return { vehicleId, startTimestamp: start, endTimestamp: start + (batchSize - 1) * 1000, samples };
+    const samples = Array.from({ length: batchSize }, (_, i) => ({
+      t: start + i * 1000,
+      speed: 50 + (i % 30),
+      fuelRate: 2.1,
+      odometer: 1000 + (b * batchSize + i) * 0.01,
+    }));
+    return {
+      vehicleId,
+      startTimestamp: start,
+      endTimestamp: start + (batchSize - 1) * 1000,
+      samples,
+    };
   });
 }
 
@@ -53,17 +70,22 @@ async function telemetryRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-    if (response.status !== 202) throw new Error(`telemetry answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202)
+      throw new Error(`telemetry answered ${response.status}: ${await response.text()}`);
   };
   // One batch first, so the function's worker is up.
   await post(viaCopy, telemetryBatches(viaCopy, 1)[0]);
   await db.sql("delete from public.telemetry_samples where vehicle_id = $1", [viaCopy]);
 
-  const streams = vehicleIds.slice(0, posters).map((vehicleId) => ({ vehicleId, bodies: telemetryBatches(vehicleId, batches / posters) }));
+  const streams = vehicleIds
+    .slice(0, posters)
+    .map((vehicleId) => ({ vehicleId, bodies: telemetryBatches(vehicleId, batches / posters) }));
   const started = performance.now();
-  await Promise.all(streams.map(async ({ vehicleId, bodies }) => {
-    for (const body of bodies) await post(vehicleId, body);
-  }));
+  await Promise.all(
+    streams.map(async ({ vehicleId, bodies }) => {
+      for (const body of bodies) await post(vehicleId, body);
+    }),
+  );
   const functionSeconds = (performance.now() - started) / 1000;
 
   const csv = path.join(tmpdir(), `pitlane-bench-telemetry-${randomUUID()}.csv`);
@@ -71,16 +93,31 @@ async function telemetryRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
   await writeFile(
     csv,
     telemetryBatches(viaCopy)
-      .flatMap((batch) => batch.samples.map((s) => `${viaCopy},${new Date(s.t).toISOString()},${s.speed},${s.fuelRate},${s.odometer},${batchId}`))
+      .flatMap((batch) =>
+        batch.samples.map(
+          (s) =>
+            `${viaCopy},${new Date(s.t).toISOString()},${s.speed},${s.fuelRate},${s.odometer},${batchId}`,
+        ),
+      )
       .join("\n"),
   );
   const copyStarted = performance.now();
-  await db.sql(`copy public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) from '${csv}' with (format csv)`);
+  await db.sql(
+    `copy public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) from '${csv}' with (format csv)`,
+  );
   const copySeconds = (performance.now() - copyStarted) / 1000;
   await rm(csv, { force: true });
 
   const total = batches * batchSize;
-  return [row(`telemetry function, batches of ${batchSize}, ${posters} vehicles at once`, total / functionSeconds, "COPY into the same table", total / copySeconds, "samples/s")];
+  return [
+    row(
+      `telemetry function, batches of ${batchSize}, ${posters} vehicles at once`,
+      total / functionSeconds,
+      "COPY into the same table",
+      total / copySeconds,
+      "samples/s",
+    ),
+  ];
 }
 
 /** The 95th percentile (the value below which 95% of the others are). */
@@ -107,17 +144,31 @@ async function millisecondsEach(calls: number, call: () => Promise<Response>): P
  */
 async function availabilityRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
   const { token, vehicleIds } = await ownerWithVehicles(stack, db, 500);
-  const [org] = await db.sql<{ id: string }>(`insert into public.organizations (slug, display_name, created_by) select 'bench-' || substr(md5(random()::text), 1, 8), 'Bench Garage', owner_id from public.vehicles where id = $1 returning id`, [vehicleIds[0]]);
+  const [org] = await db.sql<{ id: string }>(
+    `insert into public.organizations (slug, display_name, created_by) select 'bench-' || substr(md5(random()::text), 1, 8), 'Bench Garage', owner_id from public.vehicles where id = $1 returning id`,
+    [vehicleIds[0]],
+  );
   const [location] = await db.sql<{ id: string }>(
     `insert into public.service_locations (organization_id, name, address_line1, city, country_code, time_zone, slot_minutes, booking_horizon_days)
      values ($1, 'Bench Garage', '1 Bench St', 'Austin', 'US', 'America/Chicago', 15, 30) returning id`,
     [org!.id],
   );
-  await db.sql(`insert into public.service_location_hours (location_id, weekday, opens_at, closes_at) select $1, d, '06:00', '22:00' from generate_series(1, 7) d`, [location!.id]);
-  await db.sql(`insert into public.service_bays (location_id, name) select $1, 'Bay ' || lpad(n::text, 2, '0') from generate_series(1, 20) n`, [location!.id]);
-  await db.sql(`insert into public.location_services (location_id, code, name, duration_minutes, price_amount) values ($1, 'oil_change', 'Oil change', 30, 4999)`, [location!.id]);
+  await db.sql(
+    `insert into public.service_location_hours (location_id, weekday, opens_at, closes_at) select $1, d, '06:00', '22:00' from generate_series(1, 7) d`,
+    [location!.id],
+  );
+  await db.sql(
+    `insert into public.service_bays (location_id, name) select $1, 'Bay ' || lpad(n::text, 2, '0') from generate_series(1, 20) n`,
+    [location!.id],
+  );
+  await db.sql(
+    `insert into public.location_services (location_id, code, name, duration_minutes, price_amount) values ($1, 'oil_change', 'Oil change', 30, 4999)`,
+    [location!.id],
+  );
   // 25 back-to-back thirty-minute bookings per bay from 07:00 local, three days ahead.
-  const [{ day } = { day: "" }] = await db.sql<{ day: string }>(`select to_char((now() at time zone 'America/Chicago')::date + 3, 'YYYY-MM-DD') as day`);
+  const [{ day } = { day: "" }] = await db.sql<{ day: string }>(
+    `select to_char((now() at time zone 'America/Chicago')::date + 3, 'YYYY-MM-DD') as day`,
+  );
   await db.sql(
     `insert into public.appointments (user_id, vehicle_id, location_id, bay_id, starts_at, ends_at, currency)
      select v.owner_id, v.id, $1, b.id, s.starts_at, s.starts_at + interval '30 minutes', 'USD'
@@ -126,7 +177,11 @@ async function availabilityRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]
      cross join lateral (select (($3::date + time '07:00') at time zone 'America/Chicago') + make_interval(mins => 30 * (v.n / 20)::int) as starts_at) s`,
     [location!.id, vehicleIds, day],
   );
-  const headers = { authorization: `Bearer ${token}`, apikey: stack.anonKey, "content-type": "application/json" };
+  const headers = {
+    authorization: `Bearer ${token}`,
+    apikey: stack.anonKey,
+    "content-type": "application/json",
+  };
   const [{ from, to } = { from: "", to: "" }] = await db.sql<{ from: string; to: string }>(
     `select (($1::date + time '00:00') at time zone 'America/Chicago')::text as from, (($1::date + 1 + time '00:00') at time zone 'America/Chicago')::text as to`,
     [day],
@@ -136,7 +191,11 @@ async function availabilityRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]
     fetch(`${stack.apiUrl}/rest/v1/rpc/appointment_availability`, {
       method: "POST",
       headers,
-      body: JSON.stringify({ p_location_id: location!.id, p_date: day, p_service_codes: ["oil_change"] }),
+      body: JSON.stringify({
+        p_location_id: location!.id,
+        p_date: day,
+        p_service_codes: ["oil_change"],
+      }),
     });
   const plain = () =>
     fetch(
@@ -147,7 +206,15 @@ async function availabilityRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]
   await millisecondsEach(5, plain);
   const rpc = await millisecondsEach(availabilityCalls, availability);
   const select = await millisecondsEach(availabilityCalls, plain);
-  return [row("availability, 20 bays, 500 bookings (p95)", p95(rpc), "indexed select of the day's bookings (p95)", p95(select), "ms")];
+  return [
+    row(
+      "availability, 20 bays, 500 bookings (p95)",
+      p95(rpc),
+      "indexed select of the day's bookings (p95)",
+      p95(select),
+      "ms",
+    ),
+  ];
 }
 
 export async function benchService(): Promise<BenchRow[]> {

@@ -39,7 +39,9 @@ async function barePostgres(): Promise<StartFigures> {
   });
   await server.stop();
   const [, warmMs] = await timed(() => server.start());
-  const pid = Number((await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8")).split("\n")[0]);
+  const pid = Number(
+    (await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8")).split("\n")[0],
+  );
   const memoryBytes = await stackResidentMemory(pid);
   await server.stop();
   await rm(dataDir, { recursive: true, force: true });
@@ -65,10 +67,29 @@ export async function benchStartup(): Promise<BenchRow[]> {
     bare.push(await barePostgres());
     stack.push(await pitlane());
   }
-  const pick = (results: StartFigures[], key: keyof StartFigures) => median(results.map((r) => r[key]));
+  const pick = (results: StartFigures[], key: keyof StartFigures) =>
+    median(results.map((r) => r[key]));
   return [
-    row("cold start to ready (new data folder)", pick(stack, "coldMs"), "bare postgres initdb+start", pick(bare, "coldMs"), "ms"),
-    row("warm start to ready", pick(stack, "warmMs"), "bare postgres start", pick(bare, "warmMs"), "ms"),
-    row("resident memory after start", pick(stack, "memoryBytes") / 2 ** 20, "bare postgres", pick(bare, "memoryBytes") / 2 ** 20, "MB"),
+    row(
+      "cold start to ready (new data folder)",
+      pick(stack, "coldMs"),
+      "bare postgres initdb+start",
+      pick(bare, "coldMs"),
+      "ms",
+    ),
+    row(
+      "warm start to ready",
+      pick(stack, "warmMs"),
+      "bare postgres start",
+      pick(bare, "warmMs"),
+      "ms",
+    ),
+    row(
+      "resident memory after start",
+      pick(stack, "memoryBytes") / 2 ** 20,
+      "bare postgres",
+      pick(bare, "memoryBytes") / 2 ** 20,
+      "MB",
+    ),
   ];
 }

@@ -19,7 +19,9 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const functionsDir = await mkdtemp(path.join(tmpdir(), "pitlane-test-fn-"));
-  const signingKey = JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }));
+  const signingKey = JSON.stringify(
+    generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }),
+  );
   await writeFile(path.join(functionsDir, ".env"), `CERTIFICATES_SIGNING_KEY='${signingKey}'\n`);
   const stack = await spawnStack({ args: ["--functions", functionsDir] });
   const db = new Db(stack.dbUrl);

@@ -1,7 +1,8 @@
 /** Browsers call functions directly; on Supabase the function itself answers CORS. */
 export const corsHeaders: Record<string, string> = {
   "Access-Control-Allow-Origin": "*",
-  "Access-Control-Allow-Headers": "authorization, x-client-info, apikey, content-type, idempotency-key, x-dongle-token",
+  "Access-Control-Allow-Headers":
+    "authorization, x-client-info, apikey, content-type, idempotency-key, x-dongle-token",
   "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
 };
 
@@ -29,7 +30,10 @@ export function requireSecrets<Name extends string>(names: Name[]): Record<Name,
       `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set: add ${missing.length === 1 ? "it" : "them"} to functions/.env locally, or with \`supabase secrets set\` on Supabase`,
     );
   }
-  return Object.fromEntries(names.map((name) => [name, Deno.env.get(name)!])) as Record<Name, string>;
+  return Object.fromEntries(names.map((name) => [name, Deno.env.get(name)!])) as Record<
+    Name,
+    string
+  >;
 }
 
 /** One secret the function cannot work without (see requireSecrets). */

@@ -18,7 +18,9 @@ export function text(max: number, min = 0) {
     .min(min)
     .max(max)
     .refine((value) => !value.includes("\u0000"), { message: "must not contain NUL characters" })
-    .refine((value) => value.isWellFormed(), { message: "must be well-formed Unicode (no lone surrogates)" });
+    .refine((value) => value.isWellFormed(), {
+      message: "must be well-formed Unicode (no lone surrogates)",
+    });
 }
 
 export const uuid = z.uuid({ message: "must be a UUID" });
@@ -64,7 +66,12 @@ export async function readText(req: Request, maxBytes = MAX_BODY_BYTES): Promise
     if (size > DRAIN_BYTES) break;
     if (size <= maxBytes) chunks.push(chunk);
   }
-  if (size > maxBytes) throw new HttpError(413, "payload_too_large", `the request body must be at most ${maxBytes} bytes`);
+  if (size > maxBytes)
+    throw new HttpError(
+      413,
+      "payload_too_large",
+      `the request body must be at most ${maxBytes} bytes`,
+    );
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

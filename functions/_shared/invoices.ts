@@ -15,8 +15,13 @@ export async function callersInvoice<T extends { user_id: string }>(
 ): Promise<{ caller: Client; user: User; invoice: T }> {
   const caller = callerClient(req);
   const user = await requireUser(caller);
-  const { data: invoice, error } = await caller.from("invoices").select(columns).eq("id", invoiceId).maybeSingle<T>();
+  const { data: invoice, error } = await caller
+    .from("invoices")
+    .select(columns)
+    .eq("id", invoiceId)
+    .maybeSingle<T>();
   if (error) throw fromPostgrest(error);
-  if (!invoice || invoice.user_id !== user.id) throw new HttpError(404, "not_found", "invoice not found");
+  if (!invoice || invoice.user_id !== user.id)
+    throw new HttpError(404, "not_found", "invoice not found");
   return { caller, user, invoice };
 }

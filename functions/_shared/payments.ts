@@ -12,7 +12,10 @@ import { type Client, fromPostgrest, type Row } from "./supabase.ts";
  * server than api.stripe.com: the tests' fake Stripe.
  */
 export function stripeClient(): Stripe {
-  const config: Stripe.StripeConfig = { httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 1 };
+  const config: Stripe.StripeConfig = {
+    httpClient: Stripe.createFetchHttpClient(),
+    maxNetworkRetries: 1,
+  };
   const base = Deno.env.get("STRIPE_API_BASE");
   if (base) {
     const url = new URL(base);
@@ -37,7 +40,10 @@ export const ProviderAction = z.object({
   provider_reference: text(255).nullish(),
   provider_payment_id: text(255).nullish(),
   amount: z.number().int().nonnegative().max(MAX_INTEGER).nullish(),
-  currency: z.string().regex(/^[A-Za-z]{3}$/, { message: "must be a three-letter currency code" }).nullish(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, { message: "must be a three-letter currency code" })
+    .nullish(),
   channel: text(100).nullish(),
   channel_desc: text(200).nullish(),
   va_number: text(32).nullish(),
@@ -112,9 +118,16 @@ export type RefundRow = Row<"refunds">;
  * the request stops here (503 naming it) instead of leaving a refund requested that nothing sends.
  * `client` reads the invoice as the caller; one they cannot see is the RPC's to refuse.
  */
-export async function assertRefundSendable(client: Client, invoiceId: string | null | undefined): Promise<void> {
+export async function assertRefundSendable(
+  client: Client,
+  invoiceId: string | null | undefined,
+): Promise<void> {
   if (!invoiceId) return;
-  const { data } = await client.from("invoices").select("provider").eq("id", invoiceId).maybeSingle();
+  const { data } = await client
+    .from("invoices")
+    .select("provider")
+    .eq("id", invoiceId)
+    .maybeSingle();
   if (data?.provider === "stripe") requireEnv("STRIPE_SECRET_KEY");
 }
 
@@ -125,7 +138,11 @@ export async function assertRefundSendable(client: Client, invoiceId: string | n
  */
 export async function submitStripeRefund(admin: Client, refund: RefundRow): Promise<RefundRow> {
   if (refund.provider !== "stripe" || refund.status !== "requested") return refund;
-  const { data: invoice, error } = await admin.from("invoices").select("id, number, provider_payment_id").eq("id", refund.invoice_id).single();
+  const { data: invoice, error } = await admin
+    .from("invoices")
+    .select("id, number, provider_payment_id")
+    .eq("id", refund.invoice_id)
+    .single();
   if (error) throw fromPostgrest(error);
   let providerRefundId: string | null = null;
   let failure: string | null = null;
@@ -152,4 +169,3 @@ export async function submitStripeRefund(admin: Client, refund: RefundRow): Prom
   if (failure) throw new HttpError(502, "provider_error", `Stripe refused the refund: ${failure}`);
   return data;
 }
-

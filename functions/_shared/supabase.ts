@@ -1,4 +1,9 @@
-import { createClient, type PostgrestError, type SupabaseClient, type User } from "@supabase/supabase-js";
+import {
+  createClient,
+  type PostgrestError,
+  type SupabaseClient,
+  type User,
+} from "@supabase/supabase-js";
 import type { Database } from "../../clients/database.types.ts";
 
 export type { Database };
@@ -11,19 +16,25 @@ import { HttpError, requireEnv } from "./http.ts";
 export type Client = SupabaseClient<Database>;
 
 /** A table's row as the schema defines it. */
-export type Row<Table extends keyof Database["public"]["Tables"]> = Database["public"]["Tables"][Table]["Row"];
+export type Row<Table extends keyof Database["public"]["Tables"]> =
+  Database["public"]["Tables"][Table]["Row"];
 
 const noSession = { auth: { persistSession: false, autoRefreshToken: false } };
 
 /** Bypasses RLS: only for work the function has already authorized (webhooks, issuing files). */
 export function adminClient(): Client {
-  return createClient<Database>(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_SERVICE_ROLE_KEY"), noSession);
+  return createClient<Database>(
+    requireEnv("SUPABASE_URL"),
+    requireEnv("SUPABASE_SERVICE_ROLE_KEY"),
+    noSession,
+  );
 }
 
 /** Acts as the caller, so RLS and the RPCs' own checks decide what they may do. */
 export function callerClient(req: Request): Client {
   const authorization = req.headers.get("Authorization");
-  if (!authorization) throw new HttpError(401, "unauthorized", "sign in first: the Authorization header is missing");
+  if (!authorization)
+    throw new HttpError(401, "unauthorized", "sign in first: the Authorization header is missing");
   return createClient<Database>(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_ANON_KEY"), {
     ...noSession,
     global: { headers: { Authorization: authorization } },
@@ -31,7 +42,13 @@ export function callerClient(req: Request): Client {
 }
 
 /** The function's error code for a 4xx status an RPC chose with SQLSTATE PTxyz (sql/README.md, "Errors"). */
-const errorCodes: Record<string, string> = { "400": "rejected", "401": "unauthorized", "403": "forbidden", "404": "not_found", "409": "conflict" };
+const errorCodes: Record<string, string> = {
+  "400": "rejected",
+  "401": "unauthorized",
+  "403": "forbidden",
+  "404": "not_found",
+  "409": "conflict",
+};
 
 /**
  * A PostgREST error as the function's own, with the status PostgREST gives the same SQLSTATE (its
@@ -47,9 +64,17 @@ export function fromPostgrest(error: PostgrestError): HttpError | Error {
   if (chosen) return new HttpError(Number(chosen), errorCodes[chosen] ?? "rejected", error.message);
   if (code.startsWith("PGRST30")) return new HttpError(401, "unauthorized", error.message);
   if (code === "42501") return new HttpError(403, "forbidden", error.message);
-  if (code === "PGRST116" || code === "P0002") return new HttpError(404, "not_found", error.message);
-  if (code === "23505" || code === "23P01" || code === "23503") return new HttpError(409, "conflict", error.message);
-  if (code === "P0001" || code.startsWith("22") || code.startsWith("23") || code.startsWith("PGRST1")) return new HttpError(400, "rejected", error.message);
+  if (code === "PGRST116" || code === "P0002")
+    return new HttpError(404, "not_found", error.message);
+  if (code === "23505" || code === "23P01" || code === "23503")
+    return new HttpError(409, "conflict", error.message);
+  if (
+    code === "P0001" ||
+    code.startsWith("22") ||
+    code.startsWith("23") ||
+    code.startsWith("PGRST1")
+  )
+    return new HttpError(400, "rejected", error.message);
   return new Error(`${code}: ${error.message}`);
 }
 

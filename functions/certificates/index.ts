@@ -24,8 +24,23 @@
 
 import { z } from "zod";
 import { corsHeaders, HttpError, json, serve } from "../_shared/http.ts";
-import { dateTime, parseInput, pathSegments, readJson, readQuery, text, uuid } from "../_shared/input.ts";
-import { adminClient, callerClient, type Client, type Database, fromPostgrest, type Row } from "../_shared/supabase.ts";
+import {
+  dateTime,
+  parseInput,
+  pathSegments,
+  readJson,
+  readQuery,
+  text,
+  uuid,
+} from "../_shared/input.ts";
+import {
+  adminClient,
+  callerClient,
+  type Client,
+  type Database,
+  fromPostgrest,
+  type Row,
+} from "../_shared/supabase.ts";
 import { type CertificateDocument, type CertificateImages, renderCertificatePdf } from "./pdf.ts";
 import { issuerKey, JWKS_PATH, jwks, signCredential } from "./signing.ts";
 
@@ -51,28 +66,39 @@ const cycle = text(40).trim().min(1).optional();
 
 const issueInput = z
   .object({ registration_id: uuid.optional(), enrollment_id: uuid.optional(), cpd_cycle: cycle })
-  .refine((input) => (input.registration_id === undefined) !== (input.enrollment_id === undefined), {
-    message: "pass exactly one of registration_id and enrollment_id",
-  });
+  .refine(
+    (input) => (input.registration_id === undefined) !== (input.enrollment_id === undefined),
+    {
+      message: "pass exactly one of registration_id and enrollment_id",
+    },
+  );
 const issueEventInput = z.object({ event_id: uuid, cpd_cycle: cycle });
 const reissueInput = z.object({ certificate_id: uuid, cpd_cycle: text(40).trim().min(1) });
 const revokeInput = z.object({ certificate_id: uuid, reason: text(500).trim().min(1) });
 const expiryInput = z.object({ certificate_id: uuid, expires_at: dateTime.nullable() });
 const idInput = z.object({ certificate_id: uuid });
 const codeInput = z.object({ code: text(64).trim().min(1) });
-const badgeFormat = z.object({ format: z.enum(["json", "jwt"], { message: 'format must be "json" or "jwt"' }).optional() });
+const badgeFormat = z.object({
+  format: z.enum(["json", "jwt"], { message: 'format must be "json" or "jwt"' }).optional(),
+});
 
 /** The badge's form: ?format= decides, then the Accept header; JSON-LD unless a JWT is asked for. */
 function wantsJwt(req: Request): { jwt: boolean; contentType: string } {
   const { format } = readQuery(req, badgeFormat);
   const accept = (req.headers.get("Accept") ?? "").toLowerCase();
-  const contentType = accept.includes("application/vc+jwt") ? "application/vc+jwt" : "application/jwt";
+  const contentType = accept.includes("application/vc+jwt")
+    ? "application/vc+jwt"
+    : "application/jwt";
   if (format) return { jwt: format === "jwt", contentType };
   return { jwt: /application\/(vc\+)?jwt/.test(accept), contentType };
 }
 
 /** Runs an RPC, turning its refusals into the function's errors. */
-async function rpc<Fn extends keyof Functions>(client: Client, fn: Fn, args: Functions[Fn]["Args"]): Promise<Functions[Fn]["Returns"]> {
+async function rpc<Fn extends keyof Functions>(
+  client: Client,
+  fn: Fn,
+  args: Functions[Fn]["Args"],
+): Promise<Functions[Fn]["Returns"]> {
   // supabase-js cannot resolve its overloads for a name still generic here; the signature above is the check.
   const { data, error } = await client.rpc(fn as keyof Functions, args as never);
   if (error) throw fromPostgrest(error);
@@ -80,7 +106,12 @@ async function rpc<Fn extends keyof Functions>(client: Client, fn: Fn, args: Fun
 }
 
 /** Downloads an object of the template's organization; anything else is not ours to print. */
-async function download(admin: Client, bucket: string, path: string | null, folder: string): Promise<Uint8Array | undefined> {
+async function download(
+  admin: Client,
+  bucket: string,
+  path: string | null,
+  folder: string,
+): Promise<Uint8Array | undefined> {
   if (!path) return undefined;
   if (!path.startsWith(`${folder}/`) || path.includes("..")) {
     console.warn(`certificates: ignored ${bucket}/${path}, which is outside ${folder}/`);
@@ -101,7 +132,9 @@ async function download(admin: Client, bucket: string, path: string | null, fold
 async function ensurePdf(caller: Client, certificate: CertificateRow): Promise<string> {
   if (certificate.pdf_path) return certificate.pdf_path;
   // jsonb, which the generated types leave as Json: its shape is certificate_document()'s.
-  const doc = (await rpc(caller, "certificate_document", { p_certificate_id: certificate.id })) as unknown as CertificateDocument;
+  const doc = (await rpc(caller, "certificate_document", {
+    p_certificate_id: certificate.id,
+  })) as unknown as CertificateDocument;
   const admin = adminClient();
   const folder = doc.issuer.id ?? "platform";
   const [signature, background, logo] = await Promise.all([
@@ -111,12 +144,21 @@ async function ensurePdf(caller: Client, certificate: CertificateRow): Promise<s
   ]);
   const images: CertificateImages = { signature, background, logo };
   const bytes = await renderCertificatePdf(doc, images);
-  const upload = await admin.storage.from(BUCKET).upload(doc.pdf_path, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/pdf" }), {
-    contentType: "application/pdf",
-    upsert: true,
-  });
+  const upload = await admin.storage
+    .from(BUCKET)
+    .upload(
+      doc.pdf_path,
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/pdf" }),
+      {
+        contentType: "application/pdf",
+        upsert: true,
+      },
+    );
   if (upload.error) throw new Error(`storing ${doc.pdf_path}: ${upload.error.message}`);
-  const attached = await rpc(admin, "attach_certificate_pdf", { p_certificate_id: certificate.id, p_pdf_path: doc.pdf_path });
+  const attached = await rpc(admin, "attach_certificate_pdf", {
+    p_certificate_id: certificate.id,
+    p_pdf_path: doc.pdf_path,
+  });
   certificate.pdf_path = attached.pdf_path;
   certificate.pdf_generated_at = attached.pdf_generated_at;
   return doc.pdf_path;
@@ -124,7 +166,9 @@ async function ensurePdf(caller: Client, certificate: CertificateRow): Promise<s
 
 /** A signed URL made as the caller: the bucket's policy (holder or staff) decides once more. */
 async function signedLink(caller: Client, path: string): Promise<PdfLink> {
-  const { data, error } = await caller.storage.from(BUCKET).createSignedUrl(path, SIGNED_URL_SECONDS);
+  const { data, error } = await caller.storage
+    .from(BUCKET)
+    .createSignedUrl(path, SIGNED_URL_SECONDS);
   if (error || !data) throw new Error(`signing ${path}: ${error?.message ?? "no URL"}`);
   return { path, signed_url: data.signedUrl, expires_in: SIGNED_URL_SECONDS };
 }
@@ -135,7 +179,11 @@ async function withPdf(caller: Client, certificate: CertificateRow) {
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -176,7 +224,10 @@ serve(async (req) => {
   // one route that needs no caller (verify_jwt is off for this function; the others check below).
   if (segments.join("/") === JWKS_PATH) {
     requireMethod(req, "GET");
-    return json(jwks(await issuerKey()), 200, { "Content-Type": "application/jwk-set+json", "Cache-Control": "public, max-age=300" });
+    return json(jwks(await issuerKey()), 200, {
+      "Content-Type": "application/jwk-set+json",
+      "Cache-Control": "public, max-age=300",
+    });
   }
 
   const caller = callerClient(req);
@@ -199,7 +250,11 @@ serve(async (req) => {
       p_event_id: body.event_id,
       p_cpd_cycle: body.cpd_cycle,
     });
-    return json({ certificates: await mapLimited(certificates, BULK_CONCURRENCY, (certificate) => withPdf(caller, certificate)) });
+    return json({
+      certificates: await mapLimited(certificates, BULK_CONCURRENCY, (certificate) =>
+        withPdf(caller, certificate),
+      ),
+    });
   }
 
   if (first === "reissue" && segments.length === 1) {
@@ -215,7 +270,10 @@ serve(async (req) => {
   if (first === "revoke" && segments.length === 1) {
     requireMethod(req, "POST");
     const body = await input(req, revokeInput);
-    const certificate = await rpc(caller, "revoke_certificate", { p_certificate_id: body.certificate_id, p_reason: body.reason });
+    const certificate = await rpc(caller, "revoke_certificate", {
+      p_certificate_id: body.certificate_id,
+      p_reason: body.reason,
+    });
     return json({ certificate });
   }
 
@@ -251,7 +309,9 @@ serve(async (req) => {
     const key = jwt ? await issuerKey() : undefined;
     // The OpenBadgeCredential as certificate_open_badge() builds it for the caller (holder or staff).
     // jsonb: the OpenBadgeCredential as certificate_open_badge() builds it.
-    const credential = (await rpc(caller, "certificate_open_badge", { p_certificate_id: certificate_id })) as Record<string, unknown>;
+    const credential = (await rpc(caller, "certificate_open_badge", {
+      p_certificate_id: certificate_id,
+    })) as Record<string, unknown>;
     if (!key) {
       // JSON-LD without an embedded proof: the VC-JWT form below is its proof (an external proof).
       return json(credential, 200, {
@@ -259,9 +319,17 @@ serve(async (req) => {
       });
     }
     return new Response(await signCredential(credential, key), {
-      headers: { ...corsHeaders, "Content-Type": contentType, "Content-Disposition": `inline; filename="certificate-${certificate_id}.jwt"` },
+      headers: {
+        ...corsHeaders,
+        "Content-Type": contentType,
+        "Content-Disposition": `inline; filename="certificate-${certificate_id}.jwt"`,
+      },
     });
   }
 
-  throw new HttpError(404, "not_found", `no route ${req.method} /certificates/${segments.join("/")}`);
+  throw new HttpError(
+    404,
+    "not_found",
+    `no route ${req.method} /certificates/${segments.join("/")}`,
+  );
 });

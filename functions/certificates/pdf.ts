@@ -80,7 +80,8 @@ export function printable(text: string, font: PDFFont): string {
       continue;
     }
     const plain = char.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-    out += [...plain].every((c) => charset.has(c.codePointAt(0)!)) && plain.length > 0 ? plain : "?";
+    out +=
+      [...plain].every((c) => charset.has(c.codePointAt(0)!)) && plain.length > 0 ? plain : "?";
   }
   return out;
 }
@@ -103,23 +104,45 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
 }
 
 /** Shrinks the size until the text fits on one line. */
-function fitSize(text: string, font: PDFFont, size: number, width: number, minimum: number): number {
+function fitSize(
+  text: string,
+  font: PDFFont,
+  size: number,
+  width: number,
+  minimum: number,
+): number {
   while (size > minimum && font.widthOfTextAtSize(text, size) > width) size -= 1;
   return size;
 }
 
-function centered(page: PDFPage, text: string, y: number, font: PDFFont, size: number, color: Color): void {
+function centered(
+  page: PDFPage,
+  text: string,
+  y: number,
+  font: PDFFont,
+  size: number,
+  color: Color,
+): void {
   const width = font.widthOfTextAtSize(text, size);
   page.drawText(text, { x: (PAGE[0] - width) / 2, y, size, font, color });
 }
 
 const formatDate = (iso: string) =>
-  new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  new Date(iso).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 
-async function embedImage(pdf: PDFDocument, bytes: Uint8Array | undefined): Promise<PDFImage | undefined> {
+async function embedImage(
+  pdf: PDFDocument,
+  bytes: Uint8Array | undefined,
+): Promise<PDFImage | undefined> {
   if (!bytes || bytes.length < 4) return undefined;
   try {
-    if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return await pdf.embedPng(bytes);
+    if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47)
+      return await pdf.embedPng(bytes);
     if (bytes[0] === 0xff && bytes[1] === 0xd8) return await pdf.embedJpg(bytes);
   } catch (error) {
     console.warn("certificates: an image of the template could not be embedded", error);
@@ -129,21 +152,34 @@ async function embedImage(pdf: PDFDocument, bytes: Uint8Array | undefined): Prom
 }
 
 /** Draws `url` as a QR code (error correction M) with its bottom-left corner at x, y. */
-function drawQrCode(page: PDFPage, url: string, x: number, y: number, size: number, color: string): void {
+function drawQrCode(
+  page: PDFPage,
+  url: string,
+  x: number,
+  y: number,
+  size: number,
+  color: string,
+): void {
   const qr = encode(url, { ecc: "M", border: 0 });
   const module = size / qr.size;
   const [r, g, b] = componentsOf(color);
   const ops = [pushGraphicsState(), setFillingRgbColor(r, g, b)];
   qr.data.forEach((row, rowIndex) => {
     row.forEach((dark, column) => {
-      if (dark) ops.push(rectangle(x + column * module, y + size - (rowIndex + 1) * module, module, module));
+      if (dark)
+        ops.push(
+          rectangle(x + column * module, y + size - (rowIndex + 1) * module, module, module),
+        );
     });
   });
   ops.push(fill(), popGraphicsState());
   page.pushOperators(...ops);
 }
 
-export async function renderCertificatePdf(doc: CertificateDocument, images: CertificateImages = {}): Promise<Uint8Array> {
+export async function renderCertificatePdf(
+  doc: CertificateDocument,
+  images: CertificateImages = {},
+): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   const issuedAt = new Date(doc.issued_at);
   pdf.setTitle(`${doc.heading}: ${doc.holder_name}`);
@@ -166,8 +202,22 @@ export async function renderCertificatePdf(doc: CertificateDocument, images: Cer
 
   const background = await embedImage(pdf, images.background);
   if (background) page.drawImage(background, { x: 0, y: 0, width, height });
-  page.drawRectangle({ x: 20, y: 20, width: width - 40, height: height - 40, borderColor: accent, borderWidth: 3 });
-  page.drawRectangle({ x: 28, y: 28, width: width - 56, height: height - 56, borderColor: primary, borderWidth: 0.75 });
+  page.drawRectangle({
+    x: 20,
+    y: 20,
+    width: width - 40,
+    height: height - 40,
+    borderColor: accent,
+    borderWidth: 3,
+  });
+  page.drawRectangle({
+    x: 28,
+    y: 28,
+    width: width - 56,
+    height: height - 56,
+    borderColor: primary,
+    borderWidth: 0.75,
+  });
 
   let y = height - MARGIN - 24;
   const logo = await embedImage(pdf, images.logo);
@@ -190,10 +240,18 @@ export async function renderCertificatePdf(doc: CertificateDocument, images: Cer
   y -= holderSize + 44;
   centered(page, holder, y, serif, holderSize, accent);
   const underline = Math.min(serif.widthOfTextAtSize(holder, holderSize) + 40, width - 2 * MARGIN);
-  page.drawLine({ start: { x: (width - underline) / 2, y: y - 8 }, end: { x: (width + underline) / 2, y: y - 8 }, thickness: 0.75, color: primary });
+  page.drawLine({
+    start: { x: (width - underline) / 2, y: y - 8 },
+    end: { x: (width + underline) / 2, y: y - 8 },
+    thickness: 0.75,
+    color: primary,
+  });
 
   y -= 52;
-  for (const line of wrap(printable(doc.body, regular), regular, 14, width - 2 * MARGIN - 80).slice(0, 8)) {
+  for (const line of wrap(printable(doc.body, regular), regular, 14, width - 2 * MARGIN - 80).slice(
+    0,
+    8,
+  )) {
     centered(page, line, y, regular, 14, primary);
     y -= 20;
   }
@@ -203,7 +261,9 @@ export async function renderCertificatePdf(doc: CertificateDocument, images: Cer
     doc.cpd_cycle ? `CPD cycle: ${doc.cpd_cycle}` : undefined,
     `Issued ${formatDate(doc.issued_at)}`,
     doc.expires_at ? `Valid until ${formatDate(doc.expires_at)}` : undefined,
-  ].filter(Boolean).join("   |   ");
+  ]
+    .filter(Boolean)
+    .join("   |   ");
   centered(page, printable(facts, regular), y - 4, regular, 10, muted);
 
   // Signature block, bottom left.
@@ -213,9 +273,20 @@ export async function renderCertificatePdf(doc: CertificateDocument, images: Cer
     const scaled = signature.scaleToFit(180, 56);
     page.drawImage(signature, { x: MARGIN + 20, y: baseline + 4, ...scaled });
   }
-  page.drawLine({ start: { x: MARGIN + 20, y: baseline }, end: { x: MARGIN + 240, y: baseline }, thickness: 0.75, color: primary });
+  page.drawLine({
+    start: { x: MARGIN + 20, y: baseline },
+    end: { x: MARGIN + 240, y: baseline },
+    thickness: 0.75,
+    color: primary,
+  });
   if (doc.template.signatory_name) {
-    page.drawText(printable(doc.template.signatory_name, bold), { x: MARGIN + 20, y: baseline - 15, size: 11, font: bold, color: primary });
+    page.drawText(printable(doc.template.signatory_name, bold), {
+      x: MARGIN + 20,
+      y: baseline - 15,
+      size: 11,
+      font: bold,
+      color: primary,
+    });
   }
   page.drawText(printable(doc.template.signatory_title ?? doc.issuer.name, regular), {
     x: MARGIN + 20,
@@ -241,7 +312,13 @@ export async function renderCertificatePdf(doc: CertificateDocument, images: Cer
   for (const [text, font, size] of lines) {
     const shown = printable(text, font);
     const fitted = fitSize(shown, font, size, 300, 5);
-    page.drawText(shown, { x: right - font.widthOfTextAtSize(shown, fitted), y: lineY, size: fitted, font, color: primary });
+    page.drawText(shown, {
+      x: right - font.widthOfTextAtSize(shown, fitted),
+      y: lineY,
+      size: fitted,
+      font,
+      color: primary,
+    });
     lineY -= 14;
   }
 

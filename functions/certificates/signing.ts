@@ -48,24 +48,40 @@ async function loadKey(source: string): Promise<IssuerKey> {
   try {
     jwk = JSON.parse(source) as JWK;
   } catch {
-    throw notConfigured(`${SIGNING_KEY_ENV} is not JSON: it must be a private JWK (see functions/.env.example)`);
+    throw notConfigured(
+      `${SIGNING_KEY_ENV} is not JSON: it must be a private JWK (see functions/.env.example)`,
+    );
   }
   if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) {
     throw notConfigured(`${SIGNING_KEY_ENV} must be one private JWK object`);
   }
   const alg = algorithmOf(jwk);
-  if (!alg) throw notConfigured(`${SIGNING_KEY_ENV} must be an Ed25519 (OKP), P-256 (EC) or RSA key`);
-  if (jwk.alg !== undefined && jwk.alg !== alg) throw notConfigured(`${SIGNING_KEY_ENV} says alg ${jwk.alg}, but its key type signs with ${alg}`);
-  if (typeof jwk.d !== "string") throw notConfigured(`${SIGNING_KEY_ENV} has no private part ("d"): it must be the private JWK`);
+  if (!alg)
+    throw notConfigured(`${SIGNING_KEY_ENV} must be an Ed25519 (OKP), P-256 (EC) or RSA key`);
+  if (jwk.alg !== undefined && jwk.alg !== alg)
+    throw notConfigured(
+      `${SIGNING_KEY_ENV} says alg ${jwk.alg}, but its key type signs with ${alg}`,
+    );
+  if (typeof jwk.d !== "string")
+    throw notConfigured(`${SIGNING_KEY_ENV} has no private part ("d"): it must be the private JWK`);
   const members = jwk as Record<string, unknown>;
-  const publicJwk = Object.fromEntries(PUBLIC_MEMBERS[jwk.kty!]!.flatMap((name) => (members[name] === undefined ? [] : [[name, members[name]]]))) as JWK;
+  const publicJwk = Object.fromEntries(
+    PUBLIC_MEMBERS[jwk.kty!]!.flatMap((name) =>
+      members[name] === undefined ? [] : [[name, members[name]]],
+    ),
+  ) as JWK;
   let privateKey: IssuerKey["privateKey"];
   try {
     privateKey = await importJWK({ ...jwk, alg }, alg);
   } catch (error) {
-    throw notConfigured(`${SIGNING_KEY_ENV} is not a usable ${alg} key: ${(error as Error).message}`);
+    throw notConfigured(
+      `${SIGNING_KEY_ENV} is not a usable ${alg} key: ${(error as Error).message}`,
+    );
   }
-  const kid = typeof jwk.kid === "string" && jwk.kid !== "" ? jwk.kid : await calculateJwkThumbprint(publicJwk, "sha256");
+  const kid =
+    typeof jwk.kid === "string" && jwk.kid !== ""
+      ? jwk.kid
+      : await calculateJwkThumbprint(publicJwk, "sha256");
   // In the JWKS the key's `kid` is the same URL the JWT header names, so both a verifier that
   // dereferences the URL and a JOSE library matching `kid` against a JWKS find it.
   return { alg, kid, publicJwk: { ...publicJwk, kid: keyUrl(kid), alg, use: "sig" }, privateKey };
@@ -75,7 +91,11 @@ async function loadKey(source: string): Promise<IssuerKey> {
 export function issuerKey(): Promise<IssuerKey> {
   const source = Deno.env.get(SIGNING_KEY_ENV)?.trim();
   if (!source) {
-    return Promise.reject(notConfigured(`Open Badges signing is not configured: set the ${SIGNING_KEY_ENV} secret to a private JWK (see functions/.env.example)`));
+    return Promise.reject(
+      notConfigured(
+        `Open Badges signing is not configured: set the ${SIGNING_KEY_ENV} secret to a private JWK (see functions/.env.example)`,
+      ),
+    );
   }
   if (cached?.source !== source) {
     const key = loadKey(source);
@@ -114,7 +134,8 @@ interface Credential {
 
 function seconds(value: unknown, name: string): number {
   const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(time)) throw new Error(`the credential's ${name} is not a date: ${String(value)}`);
+  if (Number.isNaN(time))
+    throw new Error(`the credential's ${name} is not a date: ${String(value)}`);
   return Math.floor(time / 1000);
 }
 
@@ -139,6 +160,7 @@ export async function signCredential(credential: Credential, key: IssuerKey): Pr
     .setJti(credential.id)
     .setSubject(sub)
     .setNotBefore(seconds(credential.validFrom, "validFrom"));
-  if (credential.validUntil !== undefined && credential.validUntil !== null) jwt.setExpirationTime(seconds(credential.validUntil, "validUntil"));
+  if (credential.validUntil !== undefined && credential.validUntil !== null)
+    jwt.setExpirationTime(seconds(credential.validUntil, "validUntil"));
   return jwt.sign(key.privateKey);
 }

@@ -41,7 +41,13 @@ function smtpSettings() {
   const port = Number(Deno.env.get("SMTP_PORT") ?? "465");
   const secure = (Deno.env.get("SMTP_SECURE") ?? String(port === 465)) === "true";
   const user = Deno.env.get("SMTP_USER");
-  return { host, port, secure, sender, auth: user ? { user, pass: Deno.env.get("SMTP_PASSWORD") ?? "" } : undefined };
+  return {
+    host,
+    port,
+    secure,
+    sender,
+    auth: user ? { user, pass: Deno.env.get("SMTP_PASSWORD") ?? "" } : undefined,
+  };
 }
 
 /** 5xx replies are the server refusing for good (no such mailbox, policy); anything else may pass later. */
@@ -51,27 +57,45 @@ function isPermanent(error: unknown): boolean {
 }
 
 serve(async (req) => {
-  if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "POST to deliver due email");
+  if (req.method !== "POST")
+    throw new HttpError(405, "method_not_allowed", "POST to deliver due email");
   if (req.headers.get("Authorization") !== `Bearer ${requireEnv("SUPABASE_SERVICE_ROLE_KEY")}`) {
     throw new HttpError(403, "forbidden", "only the service role delivers email");
   }
   const input = req.headers.get("content-length") === "0" ? {} : await readJson(req, Input);
   const smtp = smtpSettings();
-  if (!smtp) return errorResponse(503, "not_configured", "set SMTP_HOST and SMTP_SENDER (and SMTP_PORT, SMTP_USER, SMTP_PASSWORD) to send email");
+  if (!smtp)
+    return errorResponse(
+      503,
+      "not_configured",
+      "set SMTP_HOST and SMTP_SENDER (and SMTP_PORT, SMTP_USER, SMTP_PASSWORD) to send email",
+    );
 
   const db = adminClient();
   const site = Deno.env.get("PUBLIC_SITE_URL") ?? "http://localhost:3000";
   const unsubscribeBase = `${requireEnv("SUPABASE_URL")}/functions/v1/unsubscribe`;
-  const transport = nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: smtp.secure, auth: smtp.auth, pool: true, maxConnections: 4 });
+  const transport = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    auth: smtp.auth,
+    pool: true,
+    maxConnections: 4,
+  });
   const outcome = { claimed: 0, sent: 0, retrying: 0, failed: 0 };
   try {
-    const { data: rows, error } = await db.rpc("claim_due_emails", { p_limit: input.limit ?? 50, p_lease_seconds: input.lease_seconds ?? 120 });
+    const { data: rows, error } = await db.rpc("claim_due_emails", {
+      p_limit: input.limit ?? 50,
+      p_lease_seconds: input.lease_seconds ?? 120,
+    });
     if (error) throw new Error(`claim_due_emails: ${error.message}`);
     outcome.claimed = rows.length;
     await Promise.all(
       (rows as OutboxRow[]).map(async (row) => {
         const token = row.data.unsubscribe_token;
-        const unsubscribe = token ? `${unsubscribeBase}?token=${encodeURIComponent(token)}` : undefined;
+        const unsubscribe = token
+          ? `${unsubscribeBase}?token=${encodeURIComponent(token)}`
+          : undefined;
         try {
           const message = render(row.template, row.locale, row.data, { site, unsubscribe });
           const messageId = `<outbox-${row.id}@pitlane>`;
@@ -82,9 +106,18 @@ serve(async (req) => {
             text: message.text,
             html: message.html,
             messageId,
-            headers: unsubscribe ? { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {},
+            headers: unsubscribe
+              ? {
+                  "List-Unsubscribe": `<${unsubscribe}>`,
+                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                }
+              : {},
           });
-          const { error: markError } = await db.rpc("mark_email_sent", { p_id: row.id, p_claim_id: row.claim_id, p_message_id: messageId });
+          const { error: markError } = await db.rpc("mark_email_sent", {
+            p_id: row.id,
+            p_claim_id: row.claim_id,
+            p_message_id: messageId,
+          });
           if (markError) throw new Error(`mark_email_sent: ${markError.message}`);
           outcome.sent += 1;
         } catch (error) {

@@ -21,7 +21,13 @@ export interface Links {
 
 export class MalformedTemplateData extends Error {}
 
-const Base = z.object({ title: z.string().min(1), body: z.string().nullish(), action_url: z.string().nullish() }).passthrough();
+const Base = z
+  .object({
+    title: z.string().min(1),
+    body: z.string().nullish(),
+    action_url: z.string().nullish(),
+  })
+  .passthrough();
 
 /** What each template reads besides title, body and action_url. */
 const schemas: Record<string, z.ZodType<Record<string, unknown>>> = {
@@ -31,17 +37,43 @@ const schemas: Record<string, z.ZodType<Record<string, unknown>>> = {
   registration_offer_expired: Base.extend({ event_title: z.string() }),
   registration_cancelled: Base.extend({ event_title: z.string() }),
   course_completed: Base.extend({ course_title: z.string() }),
-  certificate_issued: Base.extend({ certificate_number: z.string(), title: z.string(), verification_code: z.string() }),
-  certificate_revoked: Base.extend({ certificate_number: z.string(), title: z.string(), reason: z.string() }),
+  certificate_issued: Base.extend({
+    certificate_number: z.string(),
+    title: z.string(),
+    verification_code: z.string(),
+  }),
+  certificate_revoked: Base.extend({
+    certificate_number: z.string(),
+    title: z.string(),
+    reason: z.string(),
+  }),
   invoice_paid: Base.extend({ invoice_number: z.string(), formatted_amount: z.string() }),
   invoice_payment_failed: Base.extend({ invoice_number: z.string() }),
-  invoice_expiring: Base.extend({ invoice_number: z.string(), formatted_amount: z.string(), expires_at: z.string() }),
+  invoice_expiring: Base.extend({
+    invoice_number: z.string(),
+    formatted_amount: z.string(),
+    expires_at: z.string(),
+  }),
   invoice_refunded: Base.extend({ invoice_number: z.string(), formatted_refund: z.string() }),
-  invitation_received: Base.extend({ organization_name: z.string(), code: z.string(), role: z.string(), accept_path: z.string() }),
+  invitation_received: Base.extend({
+    organization_name: z.string(),
+    code: z.string(),
+    role: z.string(),
+    accept_path: z.string(),
+  }),
   digest: z
     .object({
       period: z.string(),
-      items: z.array(z.object({ type: z.string(), title: z.string(), body: z.string().nullish(), action_url: z.string().nullish() })).min(1),
+      items: z
+        .array(
+          z.object({
+            type: z.string(),
+            title: z.string(),
+            body: z.string().nullish(),
+            action_url: z.string().nullish(),
+          }),
+        )
+        .min(1),
     })
     .passthrough(),
 };
@@ -75,15 +107,27 @@ type Data = Record<string, any>;
 const phrases: Record<string, Record<Locale, (d: Data) => [string, string?]>> = {
   registration_confirmed: {
     en: (d) => [`You're registered: ${d.event_title}`, `See you on ${day(d.starts_at, "en")}.`],
-    id: (d) => [`Pendaftaran terkonfirmasi: ${d.event_title}`, `Sampai jumpa pada ${day(d.starts_at, "id")}.`],
+    id: (d) => [
+      `Pendaftaran terkonfirmasi: ${d.event_title}`,
+      `Sampai jumpa pada ${day(d.starts_at, "id")}.`,
+    ],
   },
   registration_waitlisted: {
     en: (d) => [`On the waiting list: ${d.event_title}`, "We'll email you if a seat frees up."],
-    id: (d) => [`Dalam daftar tunggu: ${d.event_title}`, "Kami akan mengabari Anda bila ada kursi kosong."],
+    id: (d) => [
+      `Dalam daftar tunggu: ${d.event_title}`,
+      "Kami akan mengabari Anda bila ada kursi kosong.",
+    ],
   },
   registration_offered: {
-    en: (d) => [`A seat is free for you: ${d.event_title}`, `Claim it before ${day(d.offer_expires_at, "en")}.`],
-    id: (d) => [`Ada kursi untuk Anda: ${d.event_title}`, `Ambil sebelum ${day(d.offer_expires_at, "id")}.`],
+    en: (d) => [
+      `A seat is free for you: ${d.event_title}`,
+      `Claim it before ${day(d.offer_expires_at, "en")}.`,
+    ],
+    id: (d) => [
+      `Ada kursi untuk Anda: ${d.event_title}`,
+      `Ambil sebelum ${day(d.offer_expires_at, "id")}.`,
+    ],
   },
   registration_offer_expired: {
     en: (d) => [`Seat offer expired: ${d.event_title}`],
@@ -98,39 +142,87 @@ const phrases: Record<string, Record<Locale, (d: Data) => [string, string?]>> = 
     id: (d) => [`Anda telah menyelesaikan ${d.course_title}`, "Selamat!"],
   },
   certificate_issued: {
-    en: (d) => [`Your certificate: ${d.title}`, `Certificate ${d.certificate_number}. ${words.en.verify}: ${d.verification_code}`],
-    id: (d) => [`Sertifikat Anda: ${d.title}`, `Sertifikat ${d.certificate_number}. ${words.id.verify}: ${d.verification_code}`],
+    en: (d) => [
+      `Your certificate: ${d.title}`,
+      `Certificate ${d.certificate_number}. ${words.en.verify}: ${d.verification_code}`,
+    ],
+    id: (d) => [
+      `Sertifikat Anda: ${d.title}`,
+      `Sertifikat ${d.certificate_number}. ${words.id.verify}: ${d.verification_code}`,
+    ],
   },
   certificate_revoked: {
-    en: (d) => [`Certificate revoked: ${d.title}`, `Certificate ${d.certificate_number} was revoked: ${d.reason}`],
-    id: (d) => [`Sertifikat dicabut: ${d.title}`, `Sertifikat ${d.certificate_number} dicabut: ${d.reason}`],
+    en: (d) => [
+      `Certificate revoked: ${d.title}`,
+      `Certificate ${d.certificate_number} was revoked: ${d.reason}`,
+    ],
+    id: (d) => [
+      `Sertifikat dicabut: ${d.title}`,
+      `Sertifikat ${d.certificate_number} dicabut: ${d.reason}`,
+    ],
   },
   invoice_paid: {
-    en: (d) => [`Payment received: invoice ${d.invoice_number}`, `We received ${d.formatted_amount}. Thank you.`],
-    id: (d) => [`Pembayaran diterima: tagihan ${d.invoice_number}`, `Kami telah menerima ${d.formatted_amount}. Terima kasih.`],
+    en: (d) => [
+      `Payment received: invoice ${d.invoice_number}`,
+      `We received ${d.formatted_amount}. Thank you.`,
+    ],
+    id: (d) => [
+      `Pembayaran diterima: tagihan ${d.invoice_number}`,
+      `Kami telah menerima ${d.formatted_amount}. Terima kasih.`,
+    ],
   },
   invoice_payment_failed: {
-    en: (d) => [`Payment failed: invoice ${d.invoice_number}`, "The payment did not go through. You can try again before the invoice expires."],
-    id: (d) => [`Pembayaran gagal: tagihan ${d.invoice_number}`, "Pembayaran tidak berhasil. Anda dapat mencoba lagi sebelum tagihan kedaluwarsa."],
+    en: (d) => [
+      `Payment failed: invoice ${d.invoice_number}`,
+      "The payment did not go through. You can try again before the invoice expires.",
+    ],
+    id: (d) => [
+      `Pembayaran gagal: tagihan ${d.invoice_number}`,
+      "Pembayaran tidak berhasil. Anda dapat mencoba lagi sebelum tagihan kedaluwarsa.",
+    ],
   },
   invoice_expiring: {
-    en: (d) => [`Invoice ${d.invoice_number} expires soon`, `Pay ${d.formatted_amount} before ${day(d.expires_at, "en")}.`],
-    id: (d) => [`Tagihan ${d.invoice_number} segera kedaluwarsa`, `Bayar ${d.formatted_amount} sebelum ${day(d.expires_at, "id")}.`],
+    en: (d) => [
+      `Invoice ${d.invoice_number} expires soon`,
+      `Pay ${d.formatted_amount} before ${day(d.expires_at, "en")}.`,
+    ],
+    id: (d) => [
+      `Tagihan ${d.invoice_number} segera kedaluwarsa`,
+      `Bayar ${d.formatted_amount} sebelum ${day(d.expires_at, "id")}.`,
+    ],
   },
   invoice_refunded: {
-    en: (d) => [`Refund for invoice ${d.invoice_number}`, `${d.formatted_refund} has been refunded in total.`],
-    id: (d) => [`Pengembalian dana tagihan ${d.invoice_number}`, `Total ${d.formatted_refund} telah dikembalikan.`],
+    en: (d) => [
+      `Refund for invoice ${d.invoice_number}`,
+      `${d.formatted_refund} has been refunded in total.`,
+    ],
+    id: (d) => [
+      `Pengembalian dana tagihan ${d.invoice_number}`,
+      `Total ${d.formatted_refund} telah dikembalikan.`,
+    ],
   },
   invitation_received: {
-    en: (d) => [`You're invited to join ${d.organization_name}`, `${d.invited_by ?? "Someone"} invited you to join ${d.organization_name} as ${d.role}.`],
-    id: (d) => [`Anda diundang bergabung dengan ${d.organization_name}`, `${d.invited_by ?? "Seseorang"} mengundang Anda bergabung dengan ${d.organization_name} sebagai ${d.role}.`],
+    en: (d) => [
+      `You're invited to join ${d.organization_name}`,
+      `${d.invited_by ?? "Someone"} invited you to join ${d.organization_name} as ${d.role}.`,
+    ],
+    id: (d) => [
+      `Anda diundang bergabung dengan ${d.organization_name}`,
+      `${d.invited_by ?? "Seseorang"} mengundang Anda bergabung dengan ${d.organization_name} sebagai ${d.role}.`,
+    ],
   },
 };
 
 function day(value: unknown, locale: Locale): string {
   const date = new Date(String(value));
   if (Number.isNaN(date.getTime())) return String(value);
-  return new Intl.DateTimeFormat(locale === "id" ? "id-ID" : "en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(date) + " UTC";
+  return (
+    new Intl.DateTimeFormat(locale === "id" ? "id-ID" : "en-GB", {
+      dateStyle: "long",
+      timeStyle: "short",
+      timeZone: "UTC",
+    }).format(date) + " UTC"
+  );
 }
 
 function absolute(url: string | null | undefined, site: string): string | undefined {
@@ -151,7 +243,9 @@ function layout(block: Block, locale: Locale, links: Links): { text: string; htm
     block.heading,
     "",
     ...block.paragraphs.flatMap((p) => [p, ""]),
-    ...(block.items ?? []).flatMap((item) => [`- ${item.title}${item.body ? `: ${item.body}` : ""}${item.href ? ` (${item.href})` : ""}`]),
+    ...(block.items ?? []).flatMap((item) => [
+      `- ${item.title}${item.body ? `: ${item.body}` : ""}${item.href ? ` (${item.href})` : ""}`,
+    ]),
     ...(block.link ? ["", `${block.link.label}: ${block.link.href}`] : []),
     "",
     "--",
@@ -174,7 +268,9 @@ export function render(template: string, locale: Locale, data: unknown, links: L
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new MalformedTemplateData(`malformed template data for ${template}: ${issue.path.join(".") || "data"}: ${issue.message}`);
+    throw new MalformedTemplateData(
+      `malformed template data for ${template}: ${issue.path.join(".") || "data"}: ${issue.message}`,
+    );
   }
   const d = parsed.data as Data;
   const w = words[locale];
@@ -183,16 +279,48 @@ export function render(template: string, locale: Locale, data: unknown, links: L
     const heading = String(d.period).startsWith("W") ? w.digestWeekly : w.digestDaily;
     return {
       subject: `${heading} (${d.items.length})`,
-      ...layout({ heading, paragraphs: [], items: d.items.map((item: Data) => ({ title: item.title, body: item.body, href: absolute(item.action_url, links.site) })) }, locale, links),
+      ...layout(
+        {
+          heading,
+          paragraphs: [],
+          items: d.items.map((item: Data) => ({
+            title: item.title,
+            body: item.body,
+            href: absolute(item.action_url, links.site),
+          })),
+        },
+        locale,
+        links,
+      ),
     };
   }
 
   const [subject, intro] = phrases[template]?.[locale](d) ?? [d.title, undefined];
-  const paragraphs = [intro, d.body].filter((p): p is string => typeof p === "string" && p.length > 0 && p !== subject);
+  const paragraphs = [intro, d.body].filter(
+    (p): p is string => typeof p === "string" && p.length > 0 && p !== subject,
+  );
   if (template === "invitation_received") {
     paragraphs.push(`${w.code}: ${d.code}`);
-    return { subject, ...layout({ heading: subject, paragraphs, link: { label: w.accept, href: absolute(d.accept_path, links.site)! } }, locale, links) };
+    return {
+      subject,
+      ...layout(
+        {
+          heading: subject,
+          paragraphs,
+          link: { label: w.accept, href: absolute(d.accept_path, links.site)! },
+        },
+        locale,
+        links,
+      ),
+    };
   }
   const href = absolute(d.action_url, links.site);
-  return { subject, ...layout({ heading: subject, paragraphs, link: href ? { label: w.open, href } : undefined }, locale, links) };
+  return {
+    subject,
+    ...layout(
+      { heading: subject, paragraphs, link: href ? { label: w.open, href } : undefined },
+      locale,
+      links,
+    ),
+  };
 }

@@ -8,20 +8,32 @@
 import { z } from "zod";
 import { errorResponse, HttpError, json, serve } from "../_shared/http.ts";
 import { MAX_INTEGER, parseInput, readText, text } from "../_shared/input.ts";
-import { faspayConfig, faspayDate, faspaySignature, fromFaspayDate, ProviderAction, sameSignature } from "../_shared/payments.ts";
+import {
+  faspayConfig,
+  faspayDate,
+  faspaySignature,
+  fromFaspayDate,
+  ProviderAction,
+  sameSignature,
+} from "../_shared/payments.ts";
 import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
 
 /** A field Faspay sends as a string or a number, kept as text. */
 const field = (max: number) => z.union([text(max, 1), z.number().finite()]).transform(String);
 /** An amount in rupiah (no minor unit), as Faspay writes it ("150000" or "150000.00"), that fits an integer. */
-const rupiah = field(13).refine((value) => /^\d{1,10}(\.0{1,2})?$/.test(value) && Number(value) <= MAX_INTEGER, {
-  message: "must be an amount in rupiah",
-});
+const rupiah = field(13).refine(
+  (value) => /^\d{1,10}(\.0{1,2})?$/.test(value) && Number(value) <= MAX_INTEGER,
+  {
+    message: "must be an amount in rupiah",
+  },
+);
 
 /** "YYYY-MM-DD HH:MM:SS" naming a real moment: 2026-02-30 or 25:00 do not come back the same. */
 function isCalendarDate(value: string): boolean {
   const date = new Date(`${value.replace(" ", "T")}Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === value.replace(" ", "T");
+  return (
+    !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === value.replace(" ", "T")
+  );
 }
 
 const Notification = z.object({
@@ -50,7 +62,11 @@ type Notification = z.infer<typeof Notification>;
 
 /** Faspay's status codes (0 unprocessed … 9 unknown) as what they mean for the invoice. */
 function actionFor(n: Notification): Record<string, unknown> {
-  const target = { invoice_number: n.bill_no, provider_reference: n.trx_id, status_desc: n.payment_status_desc ?? undefined };
+  const target = {
+    invoice_number: n.bill_no,
+    provider_reference: n.trx_id,
+    status_desc: n.payment_status_desc ?? undefined,
+  };
   const amount = Number(n.payment_total ?? n.bill_total);
   switch (n.payment_status_code) {
     case "2":
@@ -91,8 +107,13 @@ async function readBody(req: Request): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
   const body = await readText(req);
   try {
-    if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
-      return Object.fromEntries((await new Response(body, { headers: { "content-type": type } }).formData()).entries());
+    if (
+      type.includes("application/x-www-form-urlencoded") ||
+      type.includes("multipart/form-data")
+    ) {
+      return Object.fromEntries(
+        (await new Response(body, { headers: { "content-type": type } }).formData()).entries(),
+      );
     }
     return JSON.parse(body);
   } catch {
@@ -101,11 +122,20 @@ async function readBody(req: Request): Promise<unknown> {
 }
 
 serve(async (req) => {
-  if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "Faspay POSTs notifications");
+  if (req.method !== "POST")
+    throw new HttpError(405, "method_not_allowed", "Faspay POSTs notifications");
   const faspay = faspayConfig();
   const notification = parseInput(Notification, await readBody(req));
-  const expected = faspaySignature(faspay.userId, faspay.password, notification.bill_no, notification.payment_status_code);
-  if (!sameSignature(expected, notification.signature) || notification.merchant_id !== faspay.merchantId) {
+  const expected = faspaySignature(
+    faspay.userId,
+    faspay.password,
+    notification.bill_no,
+    notification.payment_status_code,
+  );
+  if (
+    !sameSignature(expected, notification.signature) ||
+    notification.merchant_id !== faspay.merchantId
+  ) {
     return errorResponse(400, "invalid_signature", "the signature does not match");
   }
 
@@ -118,7 +148,10 @@ serve(async (req) => {
   });
   if (error) throw fromPostgrest(error);
   const result = data as { status: string };
-  if (result.status === "unmatched") console.warn(`faspay-webhook: bill ${notification.bill_no} (trx ${notification.trx_id}) matches no invoice`);
+  if (result.status === "unmatched")
+    console.warn(
+      `faspay-webhook: bill ${notification.bill_no} (trx ${notification.trx_id}) matches no invoice`,
+    );
 
   return json({
     response: "Payment Notification",

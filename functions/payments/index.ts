@@ -22,17 +22,28 @@ import {
   stripeClient,
   submitStripeRefund,
 } from "../_shared/payments.ts";
-import { adminClient, callerClient, type Database, fromPostgrest, type Row } from "../_shared/supabase.ts";
+import {
+  adminClient,
+  callerClient,
+  type Database,
+  fromPostgrest,
+  type Row,
+} from "../_shared/supabase.ts";
 
 /** Where a provider sends the payer back: an http(s) URL of a sensible length. */
-const returnTo = text(2048).pipe(z.url({ protocol: /^https?$/, message: "must be an http or https URL" }));
+const returnTo = text(2048).pipe(
+  z.url({ protocol: /^https?$/, message: "must be an http or https URL" }),
+);
 
 const Checkout = z.object({
   invoice_id: uuid,
   provider: z.enum(["stripe", "faspay"]),
   success_url: returnTo.optional(),
   cancel_url: returnTo.optional(),
-  payment_channel: z.string().regex(/^[0-9]{3}$/).optional(),
+  payment_channel: z
+    .string()
+    .regex(/^[0-9]{3}$/)
+    .optional(),
 });
 
 const Refund = z.object({
@@ -55,17 +66,57 @@ const CancelEnrollment = z.object({
 /** The invoice as checkout reads it: the schema's columns, with its items embedded. */
 type Invoice = Pick<
   Row<"invoices">,
-  "id" | "number" | "user_id" | "status" | "currency" | "total_amount" | "description" | "provider" | "provider_reference" | "checkout_url" | "va_number" | "expires_at"
-> & { invoice_items: Array<Pick<Row<"invoice_items">, "description" | "quantity" | "unit_amount" | "amount">> };
+  | "id"
+  | "number"
+  | "user_id"
+  | "status"
+  | "currency"
+  | "total_amount"
+  | "description"
+  | "provider"
+  | "provider_reference"
+  | "checkout_url"
+  | "va_number"
+  | "expires_at"
+> & {
+  invoice_items: Array<
+    Pick<Row<"invoice_items">, "description" | "quantity" | "unit_amount" | "amount">
+  >;
+};
 
 /** What a checkout records on the invoice (attach_invoice_checkout's arguments but the invoice's id). */
-type CheckoutAttachment = Omit<Database["public"]["Functions"]["attach_invoice_checkout"]["Args"], "p_invoice_id">;
+type CheckoutAttachment = Omit<
+  Database["public"]["Functions"]["attach_invoice_checkout"]["Args"],
+  "p_invoice_id"
+>;
 
 const returnUrl = () => Deno.env.get("PAYMENTS_RETURN_URL") || "http://localhost:3000/invoices";
 
-function checkoutView(invoice: Pick<Invoice, "id" | "number" | "provider" | "checkout_url" | "va_number" | "expires_at" | "total_amount" | "currency">) {
-  const { id, number, provider, checkout_url, va_number, expires_at, total_amount, currency } = invoice;
-  return { invoice_id: id, number, provider, checkout_url, va_number, expires_at, total_amount, currency };
+function checkoutView(
+  invoice: Pick<
+    Invoice,
+    | "id"
+    | "number"
+    | "provider"
+    | "checkout_url"
+    | "va_number"
+    | "expires_at"
+    | "total_amount"
+    | "currency"
+  >,
+) {
+  const { id, number, provider, checkout_url, va_number, expires_at, total_amount, currency } =
+    invoice;
+  return {
+    invoice_id: id,
+    number,
+    provider,
+    checkout_url,
+    va_number,
+    expires_at,
+    total_amount,
+    currency,
+  };
 }
 
 async function checkout(req: Request): Promise<Response> {
@@ -75,10 +126,13 @@ async function checkout(req: Request): Promise<Response> {
     input.invoice_id,
     "id, number, user_id, status, currency, total_amount, description, provider, provider_reference, checkout_url, va_number, expires_at, invoice_items(description, quantity, unit_amount, amount)",
   );
-  if (invoice.status !== "open") throw new HttpError(400, "rejected", `this invoice is ${invoice.status}`);
-  if (new Date(invoice.expires_at).getTime() <= Date.now()) throw new HttpError(400, "rejected", "this invoice has expired");
+  if (invoice.status !== "open")
+    throw new HttpError(400, "rejected", `this invoice is ${invoice.status}`);
+  if (new Date(invoice.expires_at).getTime() <= Date.now())
+    throw new HttpError(400, "rejected", "this invoice has expired");
   // Asking again returns the checkout already started with the same provider.
-  if (invoice.provider === input.provider && invoice.provider_reference && invoice.checkout_url) return json(checkoutView(invoice));
+  if (invoice.provider === input.provider && invoice.provider_reference && invoice.checkout_url)
+    return json(checkoutView(invoice));
 
   const admin = adminClient();
   const expiresAt = new Date(invoice.expires_at);
@@ -86,7 +140,10 @@ async function checkout(req: Request): Promise<Response> {
   if (input.provider === "stripe") {
     // Stripe takes 30 minutes to 24 hours: a shorter seat hold still ends the invoice on time, and
     // a payment after that is applied if the seat is still free, refunded otherwise.
-    const sessionExpiry = Math.max(Math.floor(expiresAt.getTime() / 1000), Math.floor(Date.now() / 1000) + 31 * 60);
+    const sessionExpiry = Math.max(
+      Math.floor(expiresAt.getTime() / 1000),
+      Math.floor(Date.now() / 1000) + 31 * 60,
+    );
     const metadata = { invoice_id: invoice.id, invoice_number: invoice.number };
     const session = await stripeClient().checkout.sessions.create({
       mode: "payment",
@@ -94,7 +151,11 @@ async function checkout(req: Request): Promise<Response> {
       customer_email: user.email,
       line_items: invoice.invoice_items.map((item) => ({
         quantity: item.quantity,
-        price_data: { currency: invoice.currency.toLowerCase(), unit_amount: item.unit_amount, product_data: { name: item.description } },
+        price_data: {
+          currency: invoice.currency.toLowerCase(),
+          unit_amount: item.unit_amount,
+          product_data: { name: item.description },
+        },
       })),
       metadata,
       payment_intent_data: { metadata, description: `Invoice ${invoice.number}` },
@@ -102,12 +163,27 @@ async function checkout(req: Request): Promise<Response> {
       success_url: input.success_url ?? `${returnUrl()}/${invoice.id}?paid=1`,
       cancel_url: input.cancel_url ?? `${returnUrl()}/${invoice.id}`,
     });
-    attach = { p_provider: "stripe", p_provider_reference: session.id, p_checkout_url: session.url ?? undefined, p_channel: "card", p_channel_desc: "Stripe Checkout" };
+    attach = {
+      p_provider: "stripe",
+      p_provider_reference: session.id,
+      p_checkout_url: session.url ?? undefined,
+      p_channel: "card",
+      p_channel_desc: "Stripe Checkout",
+    };
   } else {
-    if (invoice.currency !== "IDR") throw new HttpError(400, "rejected", "Faspay takes IDR invoices only");
+    if (invoice.currency !== "IDR")
+      throw new HttpError(400, "rejected", "Faspay takes IDR invoices only");
     const faspay = faspayConfig();
-    const { data: profile } = await admin.from("profiles").select("display_name").eq("id", user.id).maybeSingle();
-    const { data: contact } = await admin.from("profile_contacts").select("phone").eq("profile_id", user.id).maybeSingle();
+    const { data: profile } = await admin
+      .from("profiles")
+      .select("display_name")
+      .eq("id", user.id)
+      .maybeSingle();
+    const { data: contact } = await admin
+      .from("profile_contacts")
+      .select("phone")
+      .eq("profile_id", user.id)
+      .maybeSingle();
     const body = {
       merchant_id: faspay.merchantId,
       bill_no: invoice.number,
@@ -121,8 +197,17 @@ async function checkout(req: Request): Promise<Response> {
       msisdn: (contact?.phone ?? "").replace(/[^0-9]/g, "") || "0",
       email: user.email ?? "",
       ...(input.payment_channel ? { payment_channel: [input.payment_channel] } : {}),
-      item: invoice.invoice_items.map((item) => ({ product: item.description.slice(0, 50), qty: String(item.quantity), amount: String(item.amount) })),
-      signature: faspaySignature(faspay.userId, faspay.password, invoice.number, invoice.total_amount),
+      item: invoice.invoice_items.map((item) => ({
+        product: item.description.slice(0, 50),
+        qty: String(item.quantity),
+        amount: String(item.amount),
+      })),
+      signature: faspaySignature(
+        faspay.userId,
+        faspay.password,
+        invoice.number,
+        invoice.total_amount,
+      ),
     };
     const response = await fetch(`${faspay.apiBase}/v4/post`, {
       method: "POST",
@@ -131,7 +216,11 @@ async function checkout(req: Request): Promise<Response> {
     });
     const answer = (await response.json().catch(() => ({}))) as Record<string, string | undefined>;
     if (!response.ok || answer.response_code !== "00" || !answer.trx_id) {
-      throw new HttpError(502, "provider_error", `Faspay refused the payment: ${answer.response_desc ?? response.status}`);
+      throw new HttpError(
+        502,
+        "provider_error",
+        `Faspay refused the payment: ${answer.response_desc ?? response.status}`,
+      );
     }
     // With a virtual-account channel chosen up front, Faspay's transaction id is the account
     // number the payer transfers to.
@@ -145,7 +234,10 @@ async function checkout(req: Request): Promise<Response> {
       p_va_number: va && /^[0-9]{4,32}$/.test(va) ? va : undefined,
     };
   }
-  const { data: attached, error: attachError } = await admin.rpc("attach_invoice_checkout", { p_invoice_id: invoice.id, ...attach });
+  const { data: attached, error: attachError } = await admin.rpc("attach_invoice_checkout", {
+    p_invoice_id: invoice.id,
+    ...attach,
+  });
   if (attachError) throw fromPostgrest(attachError);
   return json(checkoutView(attached));
 }
@@ -182,18 +274,32 @@ async function cancelForRefund(
 async function cancelRegistration(req: Request): Promise<Response> {
   const input = await readJson(req, CancelRegistration);
   const caller = callerClient(req);
-  const { data: registration } = await caller.from("event_registrations").select("invoice_id").eq("id", input.registration_id).maybeSingle();
+  const { data: registration } = await caller
+    .from("event_registrations")
+    .select("invoice_id")
+    .eq("id", input.registration_id)
+    .maybeSingle();
   return cancelForRefund(caller, registration?.invoice_id, () =>
-    caller.rpc("cancel_paid_registration", { p_registration_id: input.registration_id, p_reason: input.reason }),
+    caller.rpc("cancel_paid_registration", {
+      p_registration_id: input.registration_id,
+      p_reason: input.reason,
+    }),
   );
 }
 
 async function cancelEnrollment(req: Request): Promise<Response> {
   const input = await readJson(req, CancelEnrollment);
   const caller = callerClient(req);
-  const { data: enrollment } = await caller.from("course_enrollments").select("invoice_id").eq("id", input.enrollment_id).maybeSingle();
+  const { data: enrollment } = await caller
+    .from("course_enrollments")
+    .select("invoice_id")
+    .eq("id", input.enrollment_id)
+    .maybeSingle();
   return cancelForRefund(caller, enrollment?.invoice_id, () =>
-    caller.rpc("cancel_paid_course_enrollment", { p_enrollment_id: input.enrollment_id, p_reason: input.reason }),
+    caller.rpc("cancel_paid_course_enrollment", {
+      p_enrollment_id: input.enrollment_id,
+      p_reason: input.reason,
+    }),
   );
 }
 
@@ -209,14 +315,19 @@ function jwtRole(req: Request): string | undefined {
 }
 
 async function expire(req: Request): Promise<Response> {
-  if (jwtRole(req) !== "service_role") throw new HttpError(403, "forbidden", "only the service role expires invoices");
+  if (jwtRole(req) !== "service_role")
+    throw new HttpError(403, "forbidden", "only the service role expires invoices");
   const { data, error } = await adminClient().rpc("expire_due_invoices");
   if (error) throw fromPostgrest(error);
   const expired = data ?? [];
-  const stripeSessions = expired.filter((invoice) => invoice.provider === "stripe" && invoice.provider_reference);
+  const stripeSessions = expired.filter(
+    (invoice) => invoice.provider === "stripe" && invoice.provider_reference,
+  );
   let closed = 0;
   if (stripeSessions.length > 0 && !Deno.env.get("STRIPE_SECRET_KEY")) {
-    console.warn(`STRIPE_SECRET_KEY is not set: ${stripeSessions.length} Stripe checkout sessions of expired invoices stay open`);
+    console.warn(
+      `STRIPE_SECRET_KEY is not set: ${stripeSessions.length} Stripe checkout sessions of expired invoices stay open`,
+    );
   } else if (stripeSessions.length > 0) {
     const stripe = stripeClient();
     for (const invoice of stripeSessions) {
@@ -226,7 +337,9 @@ async function expire(req: Request): Promise<Response> {
         await stripe.checkout.sessions.expire(invoice.provider_reference!);
         closed++;
       } catch (cause) {
-        console.warn(`could not expire Stripe session ${invoice.provider_reference}: ${cause instanceof Error ? cause.message : cause}`);
+        console.warn(
+          `could not expire Stripe session ${invoice.provider_reference}: ${cause instanceof Error ? cause.message : cause}`,
+        );
       }
     }
   }
@@ -248,6 +361,10 @@ serve(async (req) => {
     case "expire":
       return expire(req);
     default:
-      throw new HttpError(404, "not_found", "POST /payments/checkout, /refund, /cancel-registration, /cancel-enrollment or /expire");
+      throw new HttpError(
+        404,
+        "not_found",
+        "POST /payments/checkout, /refund, /cancel-registration, /cancel-enrollment or /expire",
+      );
   }
 });

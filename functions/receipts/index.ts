@@ -8,7 +8,10 @@ import { readJson, uuid } from "../_shared/input.ts";
 import { callersInvoice } from "../_shared/invoices.ts";
 import { adminClient, fromPostgrest, type Row } from "../_shared/supabase.ts";
 
-const Input = z.object({ invoice_id: uuid, expires_in: z.number().int().min(10).max(86400).optional() });
+const Input = z.object({
+  invoice_id: uuid,
+  expires_in: z.number().int().min(10).max(86400).optional(),
+});
 
 /** The invoice as a receipt prints it: the schema's columns, with its items embedded. */
 type Invoice = Pick<
@@ -28,10 +31,18 @@ type Invoice = Pick<
   | "va_number"
   | "paid_at"
   | "receipt_path"
-> & { invoice_items: Array<Pick<Row<"invoice_items">, "description" | "quantity" | "unit_amount" | "amount">> };
+> & {
+  invoice_items: Array<
+    Pick<Row<"invoice_items">, "description" | "quantity" | "unit_amount" | "amount">
+  >;
+};
 
 function money(minor: number, currency: string): string {
-  const format = new Intl.NumberFormat("en-US", { style: "currency", currency, currencyDisplay: "code" });
+  const format = new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency,
+    currencyDisplay: "code",
+  });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minor / 10 ** digits).replace(/\u00a0/g, " ");
 }
@@ -48,7 +59,13 @@ async function receiptPdf(invoice: Invoice, billedTo: string): Promise<Uint8Arra
   const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
   let y = 780;
   const line = (text: string, options: { size?: number; bold?: boolean; x?: number } = {}) => {
-    page.drawText(safe(text), { x: options.x ?? 50, y, size: options.size ?? 11, font: options.bold ? bold : font, color: rgb(0.1, 0.1, 0.1) });
+    page.drawText(safe(text), {
+      x: options.x ?? 50,
+      y,
+      size: options.size ?? 11,
+      font: options.bold ? bold : font,
+      color: rgb(0.1, 0.1, 0.1),
+    });
   };
   line("Pitlane", { size: 20, bold: true });
   y -= 30;
@@ -56,9 +73,13 @@ async function receiptPdf(invoice: Invoice, billedTo: string): Promise<Uint8Arra
   y -= 24;
   line(`Billed to: ${billedTo}`);
   y -= 16;
-  line(`Paid: ${invoice.paid_at ? new Date(invoice.paid_at).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "-"}`);
+  line(
+    `Paid: ${invoice.paid_at ? new Date(invoice.paid_at).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "-"}`,
+  );
   y -= 16;
-  line(`Method: ${[invoice.provider, invoice.channel_desc ?? invoice.channel].filter(Boolean).join(" / ")}${invoice.va_number ? ` (VA ${invoice.va_number})` : ""}`);
+  line(
+    `Method: ${[invoice.provider, invoice.channel_desc ?? invoice.channel].filter(Boolean).join(" / ")}${invoice.va_number ? ` (VA ${invoice.va_number})` : ""}`,
+  );
   y -= 16;
   line(`Payment reference: ${invoice.provider_payment_id ?? "-"}`);
   y -= 30;
@@ -93,21 +114,39 @@ serve(async (req) => {
     "id, number, user_id, status, currency, total_amount, amount_paid, amount_refunded, provider, channel, channel_desc, provider_payment_id, va_number, paid_at, receipt_path, invoice_items(description, quantity, unit_amount, amount)",
   );
   if (!["paid", "partially_refunded", "refunded"].includes(invoice.status)) {
-    throw new HttpError(400, "rejected", `only a paid invoice has a receipt: this one is ${invoice.status}`);
+    throw new HttpError(
+      400,
+      "rejected",
+      `only a paid invoice has a receipt: this one is ${invoice.status}`,
+    );
   }
 
   let path = invoice.receipt_path;
   if (!path) {
     const admin = adminClient();
-    const { data: profile } = await admin.from("profiles").select("display_name").eq("id", invoice.user_id).single();
+    const { data: profile } = await admin
+      .from("profiles")
+      .select("display_name")
+      .eq("id", invoice.user_id)
+      .single();
     path = `${invoice.user_id}/${invoice.id}.pdf`;
-    const pdf = await receiptPdf(invoice, `${profile?.display_name ?? "Member"} <${user.email ?? ""}>`);
-    const { error: uploadError } = await admin.storage.from("receipts").upload(path, pdf, { contentType: "application/pdf", upsert: true });
+    const pdf = await receiptPdf(
+      invoice,
+      `${profile?.display_name ?? "Member"} <${user.email ?? ""}>`,
+    );
+    const { error: uploadError } = await admin.storage
+      .from("receipts")
+      .upload(path, pdf, { contentType: "application/pdf", upsert: true });
     if (uploadError) throw new Error(`storing the receipt failed: ${uploadError.message}`);
-    const { error: attachError } = await admin.rpc("attach_invoice_receipt", { p_invoice_id: invoice.id, p_path: path });
+    const { error: attachError } = await admin.rpc("attach_invoice_receipt", {
+      p_invoice_id: invoice.id,
+      p_path: path,
+    });
     if (attachError) throw fromPostgrest(attachError);
   }
-  const { data: signed, error: signError } = await caller.storage.from("receipts").createSignedUrl(path, input.expires_in ?? 600);
+  const { data: signed, error: signError } = await caller.storage
+    .from("receipts")
+    .createSignedUrl(path, input.expires_in ?? 600);
   if (signError || !signed) throw new Error(`signing the receipt failed: ${signError?.message}`);
   return json({ invoice_id: invoice.id, path, signed_url: signed.signedUrl });
 });

@@ -8,7 +8,12 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { errorResponse, HttpError, json, requireSecrets, serve } from "../_shared/http.ts";
 import { parseInput, readText, text } from "../_shared/input.ts";
-import { ProviderAction, stripeClient, stripeCrypto, submitStripeRefund } from "../_shared/payments.ts";
+import {
+  ProviderAction,
+  stripeClient,
+  stripeCrypto,
+  submitStripeRefund,
+} from "../_shared/payments.ts";
 import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
 
 type Action = Record<string, unknown> & { kind: string };
@@ -22,13 +27,21 @@ const StripeEvent = z.object({
 });
 
 /** Our invoice and refund ids are UUIDs: another reference (an integration sharing the Stripe account) matches none. */
-const ourId = (value: string | null | undefined) => (value && z.uuid().safeParse(value).success ? value : undefined);
+const ourId = (value: string | null | undefined) =>
+  value && z.uuid().safeParse(value).success ? value : undefined;
 
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : value?.id ?? null);
-const at = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000).toISOString() : undefined);
+const idOf = (value: string | { id: string } | null | undefined) =>
+  typeof value === "string" ? value : (value?.id ?? null);
+const at = (seconds: number | null | undefined) =>
+  seconds ? new Date(seconds * 1000).toISOString() : undefined;
 
 function refundEntry(refund: Stripe.Refund) {
-  return { provider_refund_id: refund.id, amount: refund.amount, status: refund.status, refund_id: ourId(refund.metadata?.refund_id) ?? null };
+  return {
+    provider_refund_id: refund.id,
+    amount: refund.amount,
+    status: refund.status,
+    refund_id: ourId(refund.metadata?.refund_id) ?? null,
+  };
 }
 
 /** What an event means for an invoice; anything else is "ignore". */
@@ -37,8 +50,12 @@ async function actionFor(event: Stripe.Event, stripe: Stripe): Promise<Action> {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded": {
       const session = event.data.object;
-      const target = { invoice_id: ourId(session.client_reference_id ?? session.metadata?.invoice_id), provider_reference: session.id };
-      if (session.payment_status !== "paid") return { kind: "pending", ...target, status_desc: `checkout ${session.payment_status}` };
+      const target = {
+        invoice_id: ourId(session.client_reference_id ?? session.metadata?.invoice_id),
+        provider_reference: session.id,
+      };
+      if (session.payment_status !== "paid")
+        return { kind: "pending", ...target, status_desc: `checkout ${session.payment_status}` };
       return {
         kind: "payment",
         ...target,
@@ -52,11 +69,21 @@ async function actionFor(event: Stripe.Event, stripe: Stripe): Promise<Action> {
     }
     case "checkout.session.async_payment_failed": {
       const session = event.data.object;
-      return { kind: "failed", invoice_id: ourId(session.client_reference_id ?? session.metadata?.invoice_id), provider_reference: session.id, status_desc: "payment failed" };
+      return {
+        kind: "failed",
+        invoice_id: ourId(session.client_reference_id ?? session.metadata?.invoice_id),
+        provider_reference: session.id,
+        status_desc: "payment failed",
+      };
     }
     case "checkout.session.expired": {
       const session = event.data.object;
-      return { kind: "expired", invoice_id: ourId(session.client_reference_id ?? session.metadata?.invoice_id), provider_reference: session.id, status_desc: "checkout expired" };
+      return {
+        kind: "expired",
+        invoice_id: ourId(session.client_reference_id ?? session.metadata?.invoice_id),
+        provider_reference: session.id,
+        status_desc: "checkout expired",
+      };
     }
     case "payment_intent.succeeded": {
       const intent = event.data.object;
@@ -72,12 +99,18 @@ async function actionFor(event: Stripe.Event, stripe: Stripe): Promise<Action> {
     }
     case "payment_intent.payment_failed": {
       const intent = event.data.object;
-      return { kind: "failed", invoice_id: ourId(intent.metadata?.invoice_id), provider_payment_id: intent.id, status_desc: intent.last_payment_error?.message ?? "payment failed" };
+      return {
+        kind: "failed",
+        invoice_id: ourId(intent.metadata?.invoice_id),
+        provider_payment_id: intent.id,
+        status_desc: intent.last_payment_error?.message ?? "payment failed",
+      };
     }
     case "charge.refunded": {
       const charge = event.data.object;
       // Since API version 2022-11-15 a charge no longer embeds its refunds: list them.
-      const refunds = charge.refunds?.data ?? (await stripe.refunds.list({ charge: charge.id, limit: 100 })).data;
+      const refunds =
+        charge.refunds?.data ?? (await stripe.refunds.list({ charge: charge.id, limit: 100 })).data;
       return {
         kind: "refund",
         invoice_id: ourId(charge.metadata?.invoice_id),
@@ -104,16 +137,30 @@ async function actionFor(event: Stripe.Event, stripe: Stripe): Promise<Action> {
 serve(async (req) => {
   if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "Stripe POSTs events");
   // Both secrets first: without them no event can be checked or applied (503 naming the missing).
-  const { STRIPE_WEBHOOK_SECRET: webhookSecret } = requireSecrets(["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]);
+  const { STRIPE_WEBHOOK_SECRET: webhookSecret } = requireSecrets([
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+  ]);
   const stripe = stripeClient();
   const signature = req.headers.get("stripe-signature");
   const body = await readText(req);
-  if (!signature) return errorResponse(400, "invalid_signature", "the Stripe-Signature header is missing");
+  if (!signature)
+    return errorResponse(400, "invalid_signature", "the Stripe-Signature header is missing");
   let event: Stripe.Event;
   try {
-    event = await stripe.webhooks.constructEventAsync(body, signature, webhookSecret, undefined, stripeCrypto);
+    event = await stripe.webhooks.constructEventAsync(
+      body,
+      signature,
+      webhookSecret,
+      undefined,
+      stripeCrypto,
+    );
   } catch (cause) {
-    return errorResponse(400, "invalid_signature", cause instanceof Error ? cause.message : "the signature does not match");
+    return errorResponse(
+      400,
+      "invalid_signature",
+      cause instanceof Error ? cause.message : "the signature does not match",
+    );
   }
   // Signed, so Stripe's; its shape is still checked before anything is written.
   parseInput(StripeEvent, event);
@@ -129,14 +176,28 @@ serve(async (req) => {
   });
   // A failure is a 500: nothing was recorded, and Stripe delivers the event again later.
   if (error) throw fromPostgrest(error);
-  const result = data as { status: string; invoice_id?: string; needs_refund?: boolean; refund_id?: string };
-  if (action.kind === "ignore") console.log(`stripe-webhook: acknowledged ${event.type} (${event.id}) without handling it`);
-  if (result.status === "unmatched") console.warn(`stripe-webhook: ${event.type} (${event.id}) matches no invoice yet`);
+  const result = data as {
+    status: string;
+    invoice_id?: string;
+    needs_refund?: boolean;
+    refund_id?: string;
+  };
+  if (action.kind === "ignore")
+    console.log(`stripe-webhook: acknowledged ${event.type} (${event.id}) without handling it`);
+  if (result.status === "unmatched")
+    console.warn(`stripe-webhook: ${event.type} (${event.id}) matches no invoice yet`);
 
   // The money could not be kept (the seat went while the payer was paying): send it back.
   if (result.needs_refund && result.refund_id) {
-    const { data: refund } = await admin.from("refunds").select("*").eq("id", result.refund_id).single();
-    if (refund) await submitStripeRefund(admin, refund).catch((cause) => console.error("stripe-webhook: automatic refund failed", cause));
+    const { data: refund } = await admin
+      .from("refunds")
+      .select("*")
+      .eq("id", result.refund_id)
+      .single();
+    if (refund)
+      await submitStripeRefund(admin, refund).catch((cause) =>
+        console.error("stripe-webhook: automatic refund failed", cause),
+      );
   }
   return json({ received: true, ...result });
 });

@@ -53,25 +53,37 @@ interface SampleError {
  * Checks each sample on its own (shape and ranges) and against the batch: inside its window, in
  * time order, the odometer never decreasing. Answers every problem, by sample index; order is checked against the previous valid sample.
  */
-function checkSamples(batch: z.infer<typeof Batch>): { samples: SampleInput[]; errors: SampleError[] } {
+function checkSamples(batch: z.infer<typeof Batch>): {
+  samples: SampleInput[];
+  errors: SampleError[];
+} {
   const errors: SampleError[] = [];
   const samples: SampleInput[] = [];
   let previous: SampleInput | undefined;
   batch.samples.forEach((raw, index) => {
     const parsed = Sample.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) errors.push({ index, field: issue.path.join(".") || "sample", message: issue.message });
+      for (const issue of parsed.error.issues)
+        errors.push({ index, field: issue.path.join(".") || "sample", message: issue.message });
       return;
     }
     const sample = parsed.data;
     const found = errors.length;
     if (sample.t < batch.startTimestamp || sample.t > batch.endTimestamp) {
-      errors.push({ index, field: "t", message: "outside the batch's startTimestamp..endTimestamp" });
+      errors.push({
+        index,
+        field: "t",
+        message: "outside the batch's startTimestamp..endTimestamp",
+      });
     } else if (previous && sample.t <= previous.t) {
       errors.push({ index, field: "t", message: "not after the previous valid sample's t" });
     }
     if (previous && sample.odometer < previous.odometer) {
-      errors.push({ index, field: "odometer", message: "lower than the previous valid sample's odometer" });
+      errors.push({
+        index,
+        field: "odometer",
+        message: "lower than the previous valid sample's odometer",
+      });
     }
     samples.push(sample);
     // An invalid sample is not the reference for the next one: one mistake is reported once.
@@ -85,9 +97,12 @@ async function readBatch(req: Request): Promise<{ batch: z.infer<typeof Batch>; 
   // functions accept.
   const raw = await readText(req, MAX_BODY_BYTES);
   const batch = parseJson(raw, Batch);
-  if (batch.endTimestamp < batch.startTimestamp) throw new HttpError(400, "invalid_request", "endTimestamp is before startTimestamp");
-  if (batch.endTimestamp - batch.startTimestamp > MAX_WINDOW_MS) throw new HttpError(400, "invalid_request", "a batch covers at most 24 hours");
-  if (batch.endTimestamp > Date.now() + FUTURE_SKEW_MS) throw new HttpError(400, "invalid_request", "endTimestamp is in the future");
+  if (batch.endTimestamp < batch.startTimestamp)
+    throw new HttpError(400, "invalid_request", "endTimestamp is before startTimestamp");
+  if (batch.endTimestamp - batch.startTimestamp > MAX_WINDOW_MS)
+    throw new HttpError(400, "invalid_request", "a batch covers at most 24 hours");
+  if (batch.endTimestamp > Date.now() + FUTURE_SKEW_MS)
+    throw new HttpError(400, "invalid_request", "endTimestamp is in the future");
   return { batch, raw };
 }
 
@@ -102,7 +117,12 @@ function refusal(error: PostgrestError, status: number): HttpError | Error {
     const seconds = /retry in (\d+) seconds/.exec(error.hint ?? "")?.[1] ?? "60";
     return new RateLimited(error.message, seconds);
   }
-  if (error.code === "42501") return new HttpError(401, "unauthorized", "sign in as the vehicle's owner, or post with the dongle's X-Dongle-Token");
+  if (error.code === "42501")
+    return new HttpError(
+      401,
+      "unauthorized",
+      "sign in as the vehicle's owner, or post with the dongle's X-Dongle-Token",
+    );
   return fromPostgrest(error);
 }
 
@@ -116,22 +136,35 @@ class RateLimited extends HttpError {
 }
 
 serve(async (req) => {
-  if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "POST a telemetry batch");
+  if (req.method !== "POST")
+    throw new HttpError(405, "method_not_allowed", "POST a telemetry batch");
   const pathId = new URL(req.url).pathname.split("/").filter(Boolean)[1];
   const dongleToken = req.headers.get("x-dongle-token");
   const { batch, raw } = await readBatch(req);
-  if (pathId !== undefined && pathId !== batch.vehicleId) throw new HttpError(400, "invalid_request", "vehicleId in the body differs from the one in the path");
+  if (pathId !== undefined && pathId !== batch.vehicleId)
+    throw new HttpError(
+      400,
+      "invalid_request",
+      "vehicleId in the body differs from the one in the path",
+    );
 
   const { samples, errors } = checkSamples(batch);
   if (errors.length > 0) {
     return json(
-      { error: { code: "invalid_samples", message: `${errors.length} problem(s) in the samples; nothing was stored`, samples: errors } },
+      {
+        error: {
+          code: "invalid_samples",
+          message: `${errors.length} problem(s) in the samples; nothing was stored`,
+          samples: errors,
+        },
+      },
       400,
     );
   }
 
   const idempotencyKey = req.headers.get("idempotency-key") ?? `sha256:${await sha256Hex(raw)}`;
-  if (idempotencyKey.length < 1 || idempotencyKey.length > 200) throw new HttpError(400, "invalid_request", "Idempotency-Key is 1 to 200 characters");
+  if (idempotencyKey.length < 1 || idempotencyKey.length > 200)
+    throw new HttpError(400, "invalid_request", "Idempotency-Key is 1 to 200 characters");
 
   const client = dongleToken ? adminClient() : callerClient(req);
   const { data, error, status } = await client
@@ -143,16 +176,29 @@ serve(async (req) => {
       p_samples: samples,
       p_dongle_token: dongleToken ?? undefined,
     })
-    .single<{ batch_id: string; duplicate: boolean; sample_count: number; vehicle_odometer: number }>();
+    .single<{
+      batch_id: string;
+      duplicate: boolean;
+      sample_count: number;
+      vehicle_odometer: number;
+    }>();
   if (error) {
     const failure = refusal(error, status);
     if (failure instanceof RateLimited) {
-      return json({ error: { code: failure.code, message: failure.message } }, 429, { "Retry-After": failure.retryAfter });
+      return json({ error: { code: failure.code, message: failure.message } }, 429, {
+        "Retry-After": failure.retryAfter,
+      });
     }
     throw failure;
   }
   return json(
-    { message: "Telemetry batch accepted", batchId: data.batch_id, duplicate: data.duplicate, samples: data.sample_count, odometer: data.vehicle_odometer },
+    {
+      message: "Telemetry batch accepted",
+      batchId: data.batch_id,
+      duplicate: data.duplicate,
+      samples: data.sample_count,
+      odometer: data.vehicle_odometer,
+    },
     202,
   );
 });

@@ -12,7 +12,10 @@ function page(status: number, heading: string, body: string): Response {
   return new Response(
     `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(heading)}</title></head>
 <body style="font-family:sans-serif;max-width:480px;margin:3em auto"><h1 style="font-size:20px">${escapeHtml(heading)}</h1>${body}</body></html>`,
-    { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } },
+    {
+      status,
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+    },
   );
 }
 
@@ -20,7 +23,12 @@ serve(async (req) => {
   const url = new URL(req.url);
   const token = url.searchParams.get("token") ?? "";
   if (req.method === "GET") {
-    if (!token) return page(400, "This unsubscribe link is not valid", "<p>Open the link from the email again.</p>");
+    if (!token)
+      return page(
+        400,
+        "This unsubscribe link is not valid",
+        "<p>Open the link from the email again.</p>",
+      );
     return page(
       200,
       "Unsubscribe from these emails?",
@@ -28,14 +36,24 @@ serve(async (req) => {
     );
   }
   if (req.method !== "POST") return page(405, "Use the link in the email", "");
-  const anon = createClient<Database>(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_ANON_KEY"), { auth: { persistSession: false, autoRefreshToken: false } });
+  const anon = createClient<Database>(requireEnv("SUPABASE_URL"), requireEnv("SUPABASE_ANON_KEY"), {
+    auth: { persistSession: false, autoRefreshToken: false },
+  });
   const { data, error } = await anon.rpc("unsubscribe_from_email", { p_token: token });
   if (error) {
     // The RPC's refusals (4xx) are a bad or forged link; anything else is unexpected.
     const failure = fromPostgrest(error);
     if (!(failure instanceof HttpError)) throw failure;
-    return page(failure.status, "This unsubscribe link is not valid", `<p>${escapeHtml(error.message)}. You can change your email settings in the app.</p>`);
+    return page(
+      failure.status,
+      "This unsubscribe link is not valid",
+      `<p>${escapeHtml(error.message)}. You can change your email settings in the app.</p>`,
+    );
   }
   const { description } = data as { description: string };
-  return page(200, "You are unsubscribed", `<p>You will no longer get emails about: ${escapeHtml(description)}.</p>`);
+  return page(
+    200,
+    "You are unsubscribed",
+    `<p>You will no longer get emails about: ${escapeHtml(description)}.</p>`,
+  );
 });

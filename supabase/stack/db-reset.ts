@@ -1,7 +1,11 @@
 import path from "node:path";
 import { parseOptions, usage, UsageError } from "./cli/options.ts";
 import { superuserUrl, withClient } from "./database/connection.ts";
-import { livePostmaster, startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
+import {
+  livePostmaster,
+  startEmbeddedPostgres,
+  type RunningPostgres,
+} from "./database/embedded-postgres.ts";
 import { loadProjectConfig } from "./config/project-config.ts";
 import { prepareDatabase, resetDatabase } from "./database/prepare.ts";
 
@@ -22,7 +26,11 @@ async function main(): Promise<void> {
     const running = await livePostmaster(path.join(options.data, "postgres"));
     if (running) url = superuserUrl(running.port);
     else {
-      postgres = await startEmbeddedPostgres({ dataDir: options.data, port: options.dbPort, log: console.log });
+      postgres = await startEmbeddedPostgres({
+        dataDir: options.data,
+        port: options.dbPort,
+        log: console.log,
+      });
       url = postgres.url;
     }
   }
@@ -30,7 +38,9 @@ async function main(): Promise<void> {
     await resetDatabase(url);
     const prepared = await prepareDatabase(url, options, config.api.schemas);
     await withClient(url, (client) => client.query("notify pgrst, 'reload schema'"));
-    console.log(`database reset: ${prepared.migrations.length} migrations applied, seed ${prepared.seed.join(", ") || "(none)"}`);
+    console.log(
+      `database reset: ${prepared.migrations.length} migrations applied, seed ${prepared.seed.join(", ") || "(none)"}`,
+    );
   } finally {
     await postgres?.stop();
   }

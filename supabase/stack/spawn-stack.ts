@@ -21,8 +21,30 @@ export interface StackInfo {
 
 /** The plain facts of a stack, which vitest can hand from the global setup to every test file. */
 export function stackInfo(stack: StackInfo): StackInfo {
-  const { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret, dataDir, apiPort, dbPort, inboxPort, smtpPort } = stack;
-  return { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret, dataDir, apiPort, dbPort, inboxPort, smtpPort };
+  const {
+    apiUrl,
+    dbUrl,
+    anonKey,
+    serviceRoleKey,
+    jwtSecret,
+    dataDir,
+    apiPort,
+    dbPort,
+    inboxPort,
+    smtpPort,
+  } = stack;
+  return {
+    apiUrl,
+    dbUrl,
+    anonKey,
+    serviceRoleKey,
+    jwtSecret,
+    dataDir,
+    apiPort,
+    dbPort,
+    inboxPort,
+    smtpPort,
+  };
 }
 
 export interface SpawnedStack extends StackInfo {
@@ -90,12 +112,19 @@ export async function spawnStack(
   const smtpPort = options.smtpPort ?? (await freePort());
   const command = [
     process.execPath,
-    "--import", "tsx", "supabase/stack/main.ts",
-    "--data", dataDir,
-    "--api-port", String(apiPort),
-    "--db-port", String(dbPort),
-    "--inbox-port", String(inboxPort),
-    "--smtp-port", String(smtpPort),
+    "--import",
+    "tsx",
+    "supabase/stack/main.ts",
+    "--data",
+    dataDir,
+    "--api-port",
+    String(apiPort),
+    "--db-port",
+    String(dbPort),
+    "--inbox-port",
+    String(inboxPort),
+    "--smtp-port",
+    String(smtpPort),
     ...(options.args ?? []),
   ];
   if (options.user) command.unshift("runuser", "-u", options.user, "--");
@@ -124,7 +153,9 @@ export async function spawnStack(
       }
     };
     child.stdout.on("data", onData);
-    void exited.then((code) => reject(new Error(`the stack exited with code ${code} before it was ready:\n${output}`)));
+    void exited.then((code) =>
+      reject(new Error(`the stack exited with code ${code} before it was ready:\n${output}`)),
+    );
   });
   return {
     child,
@@ -166,11 +197,15 @@ export async function runStackToExit(
   env: NodeJS.ProcessEnv = {},
   script = "supabase/stack/main.ts",
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...(await withFreePorts(args))], {
-    cwd: projectRoot,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", script, ...(await withFreePorts(args))],
+    {
+      cwd: projectRoot,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

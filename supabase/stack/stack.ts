@@ -31,18 +31,30 @@ export interface Stack {
 export async function assertPortFree(port: number, option: string, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
-    probe.once("error", () => reject(new Error(`port ${port} is in use: ${what} cannot listen on it (change it with ${option})`)));
+    probe.once("error", () =>
+      reject(
+        new Error(`port ${port} is in use: ${what} cannot listen on it (change it with ${option})`),
+      ),
+    );
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
   });
 }
 
 async function connectExternal(url: string): Promise<RunningPostgres> {
   try {
-    const version = await withClient(url, async (client) => Number((await client.query("show server_version_num")).rows[0].server_version_num));
-    if (version < 150000) throw new Error(`it runs PostgreSQL ${Math.floor(version / 10000)}; the stack needs 15 or later`);
+    const version = await withClient(url, async (client) =>
+      Number((await client.query("show server_version_num")).rows[0].server_version_num),
+    );
+    if (version < 150000)
+      throw new Error(
+        `it runs PostgreSQL ${Math.floor(version / 10000)}; the stack needs 15 or later`,
+      );
   } catch (error) {
     const where = new URL(url);
-    throw new Error(`cannot use DATABASE_URL (${where.hostname}:${where.port || 5432}${where.pathname}): ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `cannot use DATABASE_URL (${where.hostname}:${where.port || 5432}${where.pathname}): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   return { url, stop: async () => {} };
 }
@@ -57,7 +69,11 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
 
   const postgres = options.databaseUrl
     ? await connectExternal(options.databaseUrl)
-    : await startEmbeddedPostgres({ dataDir: options.data, port: options.dbPort, log: logger.info });
+    : await startEmbeddedPostgres({
+        dataDir: options.data,
+        port: options.dbPort,
+        log: logger.info,
+      });
   let gateway: http.Server | undefined;
   let services: Service[] = [];
   try {

@@ -24,7 +24,10 @@ export async function stackResidentMemory(root = process.pid): Promise<number> {
 }
 
 /** The same fields `supabase status` prints, so app configuration can be copied from it. */
-export function formatStatus(stack: Stack, figures: { startMs: number; memoryBytes: number; cold: boolean }): string {
+export function formatStatus(
+  stack: Stack,
+  figures: { startMs: number; memoryBytes: number; cold: boolean },
+): string {
   const rows: [string, string][] = [
     ["API URL", stack.apiUrl],
     ["REST URL", `${stack.apiUrl}/rest/v1`],
@@ -37,6 +40,8 @@ export function formatStatus(stack: Stack, figures: { startMs: number; memoryByt
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `${label.padStart(width)}: ${value}`);
   const start = `${(figures.startMs / 1000).toFixed(2)} s (${figures.cold ? "cold: new database" : "warm"})`;
-  lines.push(`${"Started in".padStart(width)}: ${start}, ${(figures.memoryBytes / 2 ** 20).toFixed(0)} MB resident`);
+  lines.push(
+    `${"Started in".padStart(width)}: ${start}, ${(figures.memoryBytes / 2 ** 20).toFixed(0)} MB resident`,
+  );
   return lines.join("\n");
 }

@@ -28,7 +28,10 @@ describe("Google sign-in in the project's supabase/config.toml", () => {
       });
       expect(warnings).toEqual([]);
     } finally {
-      for (const [variable, value] of [[clientIdVariable, saved.id], [secretVariable, saved.secret]] as const) {
+      for (const [variable, value] of [
+        [clientIdVariable, saved.id],
+        [secretVariable, saved.secret],
+      ] as const) {
         if (value === undefined) delete process.env[variable];
         else process.env[variable] = value;
       }
@@ -36,16 +39,30 @@ describe("Google sign-in in the project's supabase/config.toml", () => {
   });
 
   it("starts with a variable unset, warning as the CLI does, and reports Google enabled", async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, [clientIdVariable]: "web-client.apps.googleusercontent.com" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      [clientIdVariable]: "web-client.apps.googleusercontent.com",
+    };
     delete env[secretVariable];
     stack = await spawnStack({
       env,
-      args: ["--migrations", path.join(projectRoot, "tests/fixtures/migrations"), "--seed", path.join(projectRoot, "tests/fixtures/no-seed")],
+      args: [
+        "--migrations",
+        path.join(projectRoot, "tests/fixtures/migrations"),
+        "--seed",
+        path.join(projectRoot, "tests/fixtures/no-seed"),
+      ],
     });
     expect(stack.output()).toContain(`WARN: environment variable is unset: ${secretVariable}`);
-    expect(stack.output()).not.toContain(`WARN: environment variable is unset: ${clientIdVariable}`);
-    const response = await fetch(`${stack.apiUrl}/auth/v1/settings`, { headers: { apikey: stack.anonKey } });
+    expect(stack.output()).not.toContain(
+      `WARN: environment variable is unset: ${clientIdVariable}`,
+    );
+    const response = await fetch(`${stack.apiUrl}/auth/v1/settings`, {
+      headers: { apikey: stack.anonKey },
+    });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { external: Record<string, boolean> }).external.google).toBe(true);
+    expect(((await response.json()) as { external: Record<string, boolean> }).external.google).toBe(
+      true,
+    );
   });
 });

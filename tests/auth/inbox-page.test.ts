@@ -16,13 +16,23 @@ async function sendResetEmail(): Promise<string> {
 }
 
 /** The table row of the message to `address` in the page's HTML. */
-const rowTo = (html: string, address: string) => html.split("\n").find((line) => line.includes(`<td>${address}</td>`));
+const rowTo = (html: string, address: string) =>
+  html.split("\n").find((line) => line.includes(`<td>${address}</td>`));
 
 describe("the inbox's name", () => {
   // `supabase start` and `supabase status` call the local mail UI Mailpit (they used to say Inbucket).
   it("is Mailpit's in the start banner, as the Supabase CLI prints it", () => {
-    const running = { apiUrl: "http://127.0.0.1:54321", dbUrl: "postgresql://db", inboxUrl: "http://127.0.0.1:54324", keys: { jwtSecret: "s", anonKey: "a", serviceRoleKey: "r" } };
-    const banner = formatStatus(running as unknown as Stack, { startMs: 1000, memoryBytes: 2 ** 20, cold: true });
+    const running = {
+      apiUrl: "http://127.0.0.1:54321",
+      dbUrl: "postgresql://db",
+      inboxUrl: "http://127.0.0.1:54324",
+      keys: { jwtSecret: "s", anonKey: "a", serviceRoleKey: "r" },
+    };
+    const banner = formatStatus(running as unknown as Stack, {
+      startMs: 1000,
+      memoryBytes: 2 ** 20,
+      cold: true,
+    });
     expect(banner).toMatch(/^ +Mailpit URL: http:\/\/127\.0\.0\.1:54324$/m);
     expect(banner).not.toMatch(/Inbucket/);
   });
@@ -34,7 +44,9 @@ describe("the inbox page", () => {
     const page = await (await fetch(inbox())).text();
     const row = rowTo(page, address);
     expect(row).toContain(`<td>${sender}</td>`);
-    expect(row).toMatch(/<a href="\/view\/[0-9a-f-]+\.html" target="message">Reset your password<\/a>/);
+    expect(row).toMatch(
+      /<a href="\/view\/[0-9a-f-]+\.html" target="message">Reset your password<\/a>/,
+    );
   });
 
   it("shows new mail without a reload: its script redraws the list from Mailpit's API when mail arrives", async () => {

@@ -1,7 +1,15 @@
 import type { AuthChangeEvent } from "@supabase/supabase-js";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { anonClient, authFetch, latestEmailTo, signedInClient, followLink, fragmentOf, uniqueEmail } from "../helpers/auth.ts";
+import {
+  anonClient,
+  authFetch,
+  latestEmailTo,
+  signedInClient,
+  followLink,
+  fragmentOf,
+  uniqueEmail,
+} from "../helpers/auth.ts";
 import { createUser, sql } from "../helpers/db.ts";
 
 describe("sessions", () => {
@@ -16,10 +24,15 @@ describe("sessions", () => {
     const { data, error } = await client.auth.refreshSession();
     expect(error).toBeNull();
     expect(data.session!.refresh_token).not.toBe(before.refresh_token);
-    expect(decodeJwt(data.session!.access_token).session_id).toBe(decodeJwt(before.access_token).session_id);
+    expect(decodeJwt(data.session!.access_token).session_id).toBe(
+      decodeJwt(before.access_token).session_id,
+    );
     expect(events).toContain("TOKEN_REFRESHED");
 
-    const tokens = await sql(`select token, parent, revoked from auth.refresh_tokens where user_id = $1 order by id`, [user.id]);
+    const tokens = await sql(
+      `select token, parent, revoked from auth.refresh_tokens where user_id = $1 order by id`,
+      [user.id],
+    );
     expect(tokens).toEqual([
       { token: before.refresh_token, parent: null, revoked: true },
       { token: data.session!.refresh_token, parent: before.refresh_token, revoked: false },
@@ -32,7 +45,11 @@ describe("sessions", () => {
     const user = await createUser();
     const client = await signedInClient(user);
     const first = (await client.auth.getSession()).data.session!.refresh_token;
-    const refresh = (token: string) => authFetch("/token?grant_type=refresh_token", { method: "POST", json: { refresh_token: token } });
+    const refresh = (token: string) =>
+      authFetch("/token?grant_type=refresh_token", {
+        method: "POST",
+        json: { refresh_token: token },
+      });
     const a = await refresh(first);
     const b = await refresh(first);
     expect(a.status).toBe(200);
@@ -41,11 +58,25 @@ describe("sessions", () => {
   });
 
   it("refuses refresh tokens that do not exist or are malformed", async () => {
-    const unknown = await authFetch("/token?grant_type=refresh_token", { method: "POST", json: { refresh_token: "abcdefghijkl" } });
+    const unknown = await authFetch("/token?grant_type=refresh_token", {
+      method: "POST",
+      json: { refresh_token: "abcdefghijkl" },
+    });
     expect(unknown.status).toBe(400);
-    expect(unknown.body).toEqual({ code: 400, error_code: "refresh_token_not_found", msg: "Invalid Refresh Token: Refresh Token Not Found" });
-    const malformed = await authFetch("/token?grant_type=refresh_token", { method: "POST", json: { refresh_token: "short" } });
-    expect(malformed.body).toEqual({ code: 400, error_code: "validation_failed", msg: "Refresh token is not valid" });
+    expect(unknown.body).toEqual({
+      code: 400,
+      error_code: "refresh_token_not_found",
+      msg: "Invalid Refresh Token: Refresh Token Not Found",
+    });
+    const malformed = await authFetch("/token?grant_type=refresh_token", {
+      method: "POST",
+      json: { refresh_token: "short" },
+    });
+    expect(malformed.body).toEqual({
+      code: 400,
+      error_code: "validation_failed",
+      msg: "Refresh token is not valid",
+    });
   });
 
   it("GET /user answers for a live session and refuses a missing or forged token", async () => {
@@ -53,12 +84,18 @@ describe("sessions", () => {
     const client = await signedInClient(user);
     const { data, error } = await client.auth.getUser();
     expect(error).toBeNull();
-    expect(data.user).toMatchObject({ id: user.id, email: user.email, user_metadata: { nickname: "ace" } });
+    expect(data.user).toMatchObject({
+      id: user.id,
+      email: user.email,
+      user_metadata: { nickname: "ace" },
+    });
 
     const none = await authFetch("/user");
     expect(none.status).toBe(401);
     expect(none.body.error_code).toBe("no_authorization");
-    const forged = await authFetch("/user", { headers: { authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad" } });
+    const forged = await authFetch("/user", {
+      headers: { authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad" },
+    });
     expect(forged.status).toBe(403);
     expect(forged.body.error_code).toBe("bad_jwt");
   });
@@ -76,22 +113,46 @@ describe("sessions", () => {
     expect(events).toContain("SIGNED_OUT");
     expect(await sql(`select 1 from auth.sessions where user_id = $1`, [user.id])).toHaveLength(0);
 
-    const stale = await authFetch("/user", { headers: { authorization: `Bearer ${laptopSession.access_token}`, "x-supabase-api-version": "2024-01-01" } });
+    const stale = await authFetch("/user", {
+      headers: {
+        authorization: `Bearer ${laptopSession.access_token}`,
+        "x-supabase-api-version": "2024-01-01",
+      },
+    });
     expect(stale.status).toBe(403);
-    expect(stale.body).toEqual({ code: "session_not_found", message: "Session from session_id claim in JWT does not exist" });
-    const refresh = await authFetch("/token?grant_type=refresh_token", { method: "POST", json: { refresh_token: laptopSession.refresh_token } });
+    expect(stale.body).toEqual({
+      code: "session_not_found",
+      message: "Session from session_id claim in JWT does not exist",
+    });
+    const refresh = await authFetch("/token?grant_type=refresh_token", {
+      method: "POST",
+      json: { refresh_token: laptopSession.refresh_token },
+    });
     expect(refresh.body.error_code).toBe("refresh_token_not_found");
   });
 
   it("logout scope local ends only this session, others ends all but this one", async () => {
     const user = await createUser();
-    const [a, b, c] = await Promise.all([signedInClient(user), signedInClient(user), signedInClient(user)]);
-    const sessionOf = async (client: typeof a) => decodeJwt((await client.auth.getSession()).data.session!.access_token).session_id;
+    const [a, b, c] = await Promise.all([
+      signedInClient(user),
+      signedInClient(user),
+      signedInClient(user),
+    ]);
+    const sessionOf = async (client: typeof a) =>
+      decodeJwt((await client.auth.getSession()).data.session!.access_token).session_id;
     const [idA, idB, idC] = [await sessionOf(a), await sessionOf(b), await sessionOf(c)];
     await a.auth.signOut({ scope: "local" });
-    expect((await sql(`select id from auth.sessions where user_id = $1 order by id`, [user.id])).map((row) => row.id).sort()).toEqual([idB, idC].sort());
+    expect(
+      (await sql(`select id from auth.sessions where user_id = $1 order by id`, [user.id]))
+        .map((row) => row.id)
+        .sort(),
+    ).toEqual([idB, idC].sort());
     await b.auth.signOut({ scope: "others" });
-    expect((await sql(`select id from auth.sessions where user_id = $1`, [user.id])).map((row) => row.id)).toEqual([idB]);
+    expect(
+      (await sql(`select id from auth.sessions where user_id = $1`, [user.id])).map(
+        (row) => row.id,
+      ),
+    ).toEqual([idB]);
     expect(idA).not.toBe(idB);
 
     const bad = await authFetch("/logout?scope=everyone", { method: "POST" });
@@ -122,10 +183,16 @@ describe("PUT /user", () => {
     expect(weak.error).toMatchObject({ status: 422, code: "weak_password" });
 
     expect((await client.auth.updateUser({ password: "brand-new-password" })).error).toBeNull();
-    const signIn = await anonClient().auth.signInWithPassword({ email: user.email, password: "brand-new-password" });
+    const signIn = await anonClient().auth.signInWithPassword({
+      email: user.email,
+      password: "brand-new-password",
+    });
     expect(signIn.error).toBeNull();
     expect((await client.auth.getUser()).error).toBeNull();
-    const refresh = await authFetch("/token?grant_type=refresh_token", { method: "POST", json: { refresh_token: otherRefresh } });
+    const refresh = await authFetch("/token?grant_type=refresh_token", {
+      method: "POST",
+      json: { refresh_token: otherRefresh },
+    });
     expect(refresh.body.error_code).toBe("refresh_token_not_found");
   });
 
@@ -133,7 +200,10 @@ describe("PUT /user", () => {
     const user = await createUser();
     const client = await signedInClient(user);
     const newEmail = uniqueEmail("moved");
-    const { data, error } = await client.auth.updateUser({ email: newEmail }, { emailRedirectTo: "http://127.0.0.1:3000/welcome" });
+    const { data, error } = await client.auth.updateUser(
+      { email: newEmail },
+      { emailRedirectTo: "http://127.0.0.1:3000/welcome" },
+    );
     expect(error).toBeNull();
     expect(data.user).toMatchObject({ email: user.email, new_email: newEmail });
 
@@ -148,7 +218,10 @@ describe("PUT /user", () => {
     expect(fragmentOf(location).get("type")).toBe("email_change");
     const [row] = await sql(`select email, email_change from auth.users where id = $1`, [user.id]);
     expect(row).toEqual({ email: newEmail, email_change: "" });
-    const identity = await sql(`select email from auth.identities where user_id = $1 and provider = 'email'`, [user.id]);
+    const identity = await sql(
+      `select email from auth.identities where user_id = $1 and provider = 'email'`,
+      [user.id],
+    );
     expect(identity).toEqual([{ email: newEmail }]);
   });
 
@@ -159,7 +232,9 @@ describe("PUT /user", () => {
     expect(taken.error).toMatchObject({ status: 422, code: "email_exists" });
     const appMetadata = await authFetch("/user", {
       method: "PUT",
-      headers: { authorization: `Bearer ${(await client.auth.getSession()).data.session!.access_token}` },
+      headers: {
+        authorization: `Bearer ${(await client.auth.getSession()).data.session!.access_token}`,
+      },
       json: { app_metadata: { role: "admin" } },
     });
     expect(appMetadata.status).toBe(403);
@@ -179,7 +254,11 @@ describe("the REST API sees the signed-in user", () => {
     `);
     try {
       // The REST API reloads its schema cache on the notification; wait until it knows the table.
-      for (let tries = 0; (await anonClient().from(table).select("id")).error?.code === "PGRST205"; tries++) {
+      for (
+        let tries = 0;
+        (await anonClient().from(table).select("id")).error?.code === "PGRST205";
+        tries++
+      ) {
         if (tries === 100) throw new Error(`REST never saw ${table}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

@@ -8,7 +8,11 @@ import { expect, it } from "vitest";
 import { stack } from "../helpers/db.ts";
 
 /** A plain SMTP conversation: each command gets the server's complete reply. */
-async function smtpSession(): Promise<{ send(line: string): Promise<string>; close(): void; greeting: string }> {
+async function smtpSession(): Promise<{
+  send(line: string): Promise<string>;
+  close(): void;
+  greeting: string;
+}> {
   const socket = net.connect(stack().smtpPort, "127.0.0.1");
   let buffer = "";
   let waiting: ((reply: string) => void) | undefined;
@@ -42,7 +46,9 @@ it("accepts a multipart message and files it in the inbox with decoded subject, 
   const session = await smtpSession();
   try {
     expect(session.greeting).toMatch(/^220 /);
-    expect(await session.send("EHLO test.local")).toMatch(/250-PIPELINING[\s\S]*250 AUTH PLAIN LOGIN/);
+    expect(await session.send("EHLO test.local")).toMatch(
+      /250-PIPELINING[\s\S]*250 AUTH PLAIN LOGIN/,
+    );
     expect(await session.send("AUTH LOGIN")).toBe("334 VXNlcm5hbWU6\r\n");
     expect(await session.send(Buffer.from("user").toString("base64"))).toBe("334 UGFzc3dvcmQ6\r\n");
     expect(await session.send(Buffer.from("secret").toString("base64"))).toMatch(/^235 /);
@@ -81,10 +87,14 @@ it("accepts a multipart message and files it in the inbox with decoded subject, 
     session.close();
   }
 
-  const search = await fetch(`http://127.0.0.1:${stack().inboxPort}/api/v1/search?query=${encodeURIComponent(`to:${to}`)}`);
+  const search = await fetch(
+    `http://127.0.0.1:${stack().inboxPort}/api/v1/search?query=${encodeURIComponent(`to:${to}`)}`,
+  );
   const { messages } = (await search.json()) as { messages: { ID: string }[] };
   expect(messages).toHaveLength(1);
-  const mail = await (await fetch(`http://127.0.0.1:${stack().inboxPort}/api/v1/message/${messages[0]!.ID}`)).json();
+  const mail = await (
+    await fetch(`http://127.0.0.1:${stack().inboxPort}/api/v1/message/${messages[0]!.ID}`)
+  ).json();
   expect(mail).toMatchObject({
     MessageID: "abc-123@pitlane.test",
     From: { Name: "Pitlane", Address: "sender@pitlane.test" },

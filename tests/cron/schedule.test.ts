@@ -77,8 +77,13 @@ describe("cron schedules", () => {
 
   it("accepts exactly what cron.schedule() accepts in the database", async () => {
     const texts = [...valid, ...invalid];
-    const rows = await sql<{ text: string; ok: boolean }>("select t as text, cron.pitlane_schedule_is_valid(t) as ok from unnest($1::text[]) as t", [texts]);
-    expect(rows.map((row) => [row.text, row.ok])).toEqual(texts.map((text) => [text, parseSchedule(text) !== undefined]));
+    const rows = await sql<{ text: string; ok: boolean }>(
+      "select t as text, cron.pitlane_schedule_is_valid(t) as ok from unnest($1::text[]) as t",
+      [texts],
+    );
+    expect(rows.map((row) => [row.text, row.ok])).toEqual(
+      texts.map((text) => [text, parseSchedule(text) !== undefined]),
+    );
   });
 
   it("reads intervals in seconds", () => {
@@ -87,7 +92,8 @@ describe("cron schedules", () => {
     expect(parseSchedule("@reboot")).toEqual({ kind: "reboot" });
   });
 
-  const fires = (text: string, iso: string) => firesAt(parseSchedule(text) as CronFields, new Date(iso));
+  const fires = (text: string, iso: string) =>
+    firesAt(parseSchedule(text) as CronFields, new Date(iso));
 
   it("fires on the minutes a schedule names, in UTC", () => {
     expect(fires("* * * * *", "2025-03-04T10:31:00Z")).toBe(true);

@@ -50,10 +50,17 @@ describe("the catalog of sql/", () => {
        group by p.oid`,
     );
     const faults = executable.flatMap(({ name, grantees, comment }) => {
-      if (grantees.includes("PUBLIC")) return [`${name}: executable by PUBLIC (revoke it, and grant the roles that need it)`];
+      if (grantees.includes("PUBLIC"))
+        return [`${name}: executable by PUBLIC (revoke it, and grant the roles that need it)`];
       const reason = /Granted to ([^.]*?) because \S/.exec(comment ?? "");
-      const unexplained = grantees.filter((role) => !reason?.[1]!.split(/,\s*|\s+and\s+/).includes(role));
-      return unexplained.length === 0 ? [] : [`${name}: executable by ${unexplained.join(", ")} without "Granted to ${unexplained.join(" and ")} because …" in its comment`];
+      const unexplained = grantees.filter(
+        (role) => !reason?.[1]!.split(/,\s*|\s+and\s+/).includes(role),
+      );
+      return unexplained.length === 0
+        ? []
+        : [
+            `${name}: executable by ${unexplained.join(", ")} without "Granted to ${unexplained.join(" and ")} because …" in its comment`,
+          ];
     });
     expect(faults).toEqual([]);
     // The rule is exercised: policy helpers are meant for anon and authenticated.

@@ -5,7 +5,15 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anon, claimsFor, domainStack, pgError, serviceRole, type Db, type DomainStack } from "./helpers.ts";
+import {
+  anon,
+  claimsFor,
+  domainStack,
+  pgError,
+  serviceRole,
+  type Db,
+  type DomainStack,
+} from "./helpers.ts";
 import { domainFixtures } from "./fixtures.ts";
 
 let stack: DomainStack;
@@ -30,32 +38,61 @@ describe("registrations", () => {
     const reg = await register(user, eventId, org.member.id);
     expect(reg.status).toBe("confirmed");
     expect(reg.check_in_token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(await db.sql("select invited_by from public.event_registrations where id = $1", [reg.id])).toEqual([{ invited_by: org.member.id }]);
-    expect(await pgError(register(user, eventId))).toMatchObject({ code: "PT409", message: "you are already registered for this event" });
+    expect(
+      await db.sql("select invited_by from public.event_registrations where id = $1", [reg.id]),
+    ).toEqual([{ invited_by: org.member.id }]);
+    expect(await pgError(register(user, eventId))).toMatchObject({
+      code: "PT409",
+      message: "you are already registered for this event",
+    });
     expect(await pgError(register(user, eventId, user.id))).toMatchObject({ code: "22023" });
 
     const other = await db.createUser();
     const draft = await newEvent(org.id, { status: "draft" });
-    expect(await pgError(register(other, draft))).toMatchObject({ code: "PT404", message: "event not found" });
-    const notYet = await newEvent(org.id, { registration_opens_at: new Date(Date.now() + 864e5).toISOString() });
-    expect(await pgError(register(other, notYet))).toMatchObject({ code: "PT409", message: "registration for this event has not opened yet" });
+    expect(await pgError(register(other, draft))).toMatchObject({
+      code: "PT404",
+      message: "event not found",
+    });
+    const notYet = await newEvent(org.id, {
+      registration_opens_at: new Date(Date.now() + 864e5).toISOString(),
+    });
+    expect(await pgError(register(other, notYet))).toMatchObject({
+      code: "PT409",
+      message: "registration for this event has not opened yet",
+    });
     const over = await newEvent(org.id, {
       registration_opens_at: new Date(Date.now() - 2 * 864e5).toISOString(),
       registration_closes_at: new Date(Date.now() - 864e5).toISOString(),
     });
-    expect(await pgError(register(other, over))).toMatchObject({ code: "PT409", message: "registration for this event has closed" });
+    expect(await pgError(register(other, over))).toMatchObject({
+      code: "PT409",
+      message: "registration for this event has closed",
+    });
     const closed = await newEvent(org.id, { registration_closed: true });
-    expect(await pgError(register(other, closed))).toMatchObject({ code: "PT409", message: "registration for this event is closed" });
+    expect(await pgError(register(other, closed))).toMatchObject({
+      code: "PT409",
+      message: "registration for this event is closed",
+    });
     const membersOnly = await newEvent(org.id, { members_only: true });
     expect(await pgError(register(other, membersOnly))).toMatchObject({ code: "42501" });
     expect((await register(org.member, membersOnly)).status).toBe("confirmed");
-    expect(await pgError(db.rpc(anon, "register_for_event", { p_event_id: eventId }))).toMatchObject({ code: "42501" });
+    expect(
+      await pgError(db.rpc(anon, "register_for_event", { p_event_id: eventId })),
+    ).toMatchObject({ code: "42501" });
     await db.sql("update public.events set status = 'cancelled' where id = $1", [closed]);
-    expect(await pgError(register(other, closed))).toMatchObject({ code: "PT409", message: "this event is cancelled" });
+    expect(await pgError(register(other, closed))).toMatchObject({
+      code: "PT409",
+      message: "this event is cancelled",
+    });
   });
 
   it("paid events hold a seat until it is paid; an unpaid hold expires and frees the seat", async () => {
-    const eventId = await newEvent(null, { price_amount: 150000, currency: "IDR", capacity: 1, payment_hold_minutes: 15 });
+    const eventId = await newEvent(null, {
+      price_amount: 150000,
+      currency: "IDR",
+      capacity: 1,
+      payment_hold_minutes: 15,
+    });
     const [a, b] = [await db.createUser(), await db.createUser()];
     const held = await register(a, eventId);
     expect(held.status).toBe("pending_payment");
@@ -64,40 +101,76 @@ describe("registrations", () => {
     expect(await counters(eventId)).toMatchObject({ held_count: 1, waitlist_count: 1 });
 
     // The hold runs out; the scheduler's sweep expires it and offers the seat to b.
-    await db.sql("update public.event_registrations set hold_expires_at = now() - interval '1 second' where id = $1", [held.id]);
-    expect(await pgError(db.rpc(a.claims, "process_expired_registrations"))).toMatchObject({ code: "42501" });
-    const [{ process_expired_registrations: touched }] = (await db.rpc<{ process_expired_registrations: number }>(serviceRole, "process_expired_registrations")) as [
+    await db.sql(
+      "update public.event_registrations set hold_expires_at = now() - interval '1 second' where id = $1",
+      [held.id],
+    );
+    expect(await pgError(db.rpc(a.claims, "process_expired_registrations"))).toMatchObject({
+      code: "42501",
+    });
+    const [{ process_expired_registrations: touched }] = (await db.rpc<{
+      process_expired_registrations: number;
+    }>(serviceRole, "process_expired_registrations")) as [
       { process_expired_registrations: number },
     ];
     expect(touched).toBe(1);
     expect((await registration(held.id)).status).toBe("expired");
-    const [bReg] = await db.sql<{ id: string; status: string }>("select id, status from public.event_registrations where event_id = $1 and user_id = $2", [
-      eventId,
-      b.id,
-    ]);
+    const [bReg] = await db.sql<{ id: string; status: string }>(
+      "select id, status from public.event_registrations where event_id = $1 and user_id = $2",
+      [eventId, b.id],
+    );
     expect(bReg!.status).toBe("offered");
     // b claims it: pending payment again, then the payment hook confirms (idempotently).
-    const [claimed] = await db.rpc<{ status: string }>(b.claims, "claim_waitlist_offer", { p_registration_id: bReg!.id });
+    const [claimed] = await db.rpc<{ status: string }>(b.claims, "claim_waitlist_offer", {
+      p_registration_id: bReg!.id,
+    });
     expect(claimed!.status).toBe("pending_payment");
-    expect(await pgError(db.rpc(b.claims, "confirm_registration_payment", { p_registration_id: bReg!.id, p_payment_reference: "x" }))).toMatchObject({
+    expect(
+      await pgError(
+        db.rpc(b.claims, "confirm_registration_payment", {
+          p_registration_id: bReg!.id,
+          p_payment_reference: "x",
+        }),
+      ),
+    ).toMatchObject({
       code: "42501",
     });
-    const [paid] = await db.rpc<{ status: string; paid_at: string }>(serviceRole, "confirm_registration_payment", {
+    const [paid] = await db.rpc<{ status: string; paid_at: string }>(
+      serviceRole,
+      "confirm_registration_payment",
+      {
+        p_registration_id: bReg!.id,
+        p_payment_reference: "pi_123",
+      },
+    );
+    expect(paid!.status).toBe("confirmed");
+    const [again] = await db.rpc<{ paid_at: string }>(serviceRole, "confirm_registration_payment", {
       p_registration_id: bReg!.id,
       p_payment_reference: "pi_123",
     });
-    expect(paid!.status).toBe("confirmed");
-    const [again] = await db.rpc<{ paid_at: string }>(serviceRole, "confirm_registration_payment", { p_registration_id: bReg!.id, p_payment_reference: "pi_123" });
     expect(again!.paid_at).toEqual(paid!.paid_at);
     // a paid too late, and the seat is gone: refund.
-    expect(await pgError(db.rpc(serviceRole, "confirm_registration_payment", { p_registration_id: held.id, p_payment_reference: "late" }))).toMatchObject({
+    expect(
+      await pgError(
+        db.rpc(serviceRole, "confirm_registration_payment", {
+          p_registration_id: held.id,
+          p_payment_reference: "late",
+        }),
+      ),
+    ).toMatchObject({
       code: "PT409",
       hint: "the seat was released: refund the payment",
     });
     // The refund hook frees b's seat.
-    const [refunded] = await db.rpc<{ status: string }>(serviceRole, "record_registration_refund", { p_registration_id: bReg!.id });
+    const [refunded] = await db.rpc<{ status: string }>(serviceRole, "record_registration_refund", {
+      p_registration_id: bReg!.id,
+    });
     expect(refunded!.status).toBe("refunded");
-    expect(await counters(eventId)).toMatchObject({ confirmed_count: 0, held_count: 0, waitlist_count: 0 });
+    expect(await counters(eventId)).toMatchObject({
+      confirmed_count: 0,
+      held_count: 0,
+      waitlist_count: 0,
+    });
   });
 
   it("a cancellation offers the seat to the first person waiting, who must claim it in time", async () => {
@@ -107,33 +180,62 @@ describe("registrations", () => {
     const regA = await register(a, eventId);
     const regB = await register(b, eventId);
     const regC = await register(c, eventId);
-    expect([regA.status, regB.status, regC.status]).toEqual(["confirmed", "waitlisted", "waitlisted"]);
-    expect(await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regB.id }))).toMatchObject({ code: "PT409" });
-    expect(await pgError(db.rpc(b.claims, "cancel_registration", { p_registration_id: regA.id }))).toMatchObject({ code: "PT404" });
+    expect([regA.status, regB.status, regC.status]).toEqual([
+      "confirmed",
+      "waitlisted",
+      "waitlisted",
+    ]);
+    expect(
+      await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regB.id })),
+    ).toMatchObject({ code: "PT409" });
+    expect(
+      await pgError(db.rpc(b.claims, "cancel_registration", { p_registration_id: regA.id })),
+    ).toMatchObject({ code: "PT404" });
 
-    const [cancelled] = await db.rpc<{ status: string; cancelled_by: string }>(a.claims, "cancel_registration", { p_registration_id: regA.id, p_reason: "sick" });
+    const [cancelled] = await db.rpc<{ status: string; cancelled_by: string }>(
+      a.claims,
+      "cancel_registration",
+      { p_registration_id: regA.id, p_reason: "sick" },
+    );
     expect(cancelled).toMatchObject({ status: "cancelled", cancelled_by: a.id });
-    expect(await pgError(db.rpc(a.claims, "cancel_registration", { p_registration_id: regA.id }))).toMatchObject({
+    expect(
+      await pgError(db.rpc(a.claims, "cancel_registration", { p_registration_id: regA.id })),
+    ).toMatchObject({
       code: "PT409",
       message: "this registration is already cancelled",
     });
     expect((await registration(regB.id)).status).toBe("offered");
     expect((await registration(regC.id)).status).toBe("waitlisted");
     // b lets the offer lapse: it passes to c.
-    await db.sql("update public.event_registrations set offer_expires_at = now() - interval '1 second' where id = $1", [regB.id]);
-    expect(await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regB.id }))).toMatchObject({ code: "PT409" });
+    await db.sql(
+      "update public.event_registrations set offer_expires_at = now() - interval '1 second' where id = $1",
+      [regB.id],
+    );
+    expect(
+      await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regB.id })),
+    ).toMatchObject({ code: "PT409" });
     await db.rpc(serviceRole, "process_expired_registrations");
     expect((await registration(regB.id)).status).toBe("expired");
     expect((await registration(regC.id)).status).toBe("offered");
-    expect(await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regC.id }))).toMatchObject({ code: "PT404" });
-    const [claimed] = await db.rpc<{ status: string }>(c.claims, "claim_waitlist_offer", { p_registration_id: regC.id });
+    expect(
+      await pgError(db.rpc(b.claims, "claim_waitlist_offer", { p_registration_id: regC.id })),
+    ).toMatchObject({ code: "PT404" });
+    const [claimed] = await db.rpc<{ status: string }>(c.claims, "claim_waitlist_offer", {
+      p_registration_id: regC.id,
+    });
     expect(claimed!.status).toBe("confirmed");
-    expect(await counters(eventId)).toMatchObject({ confirmed_count: 1, held_count: 0, waitlist_count: 0 });
+    expect(await counters(eventId)).toMatchObject({
+      confirmed_count: 1,
+      held_count: 0,
+      waitlist_count: 0,
+    });
     // Staff cancel for anyone; more capacity offers seats at once.
     const d = await db.createUser();
     const regD = await register(d, eventId);
     expect(regD.status).toBe("waitlisted");
-    await db.query(org.staff.claims, "update public.events set capacity = 2 where id = $1", [eventId]);
+    await db.query(org.staff.claims, "update public.events set capacity = 2 where id = $1", [
+      eventId,
+    ]);
     expect((await registration(regD.id)).status).toBe("offered");
     await db.rpc(org.staff.claims, "cancel_registration", { p_registration_id: regD.id });
     expect((await registration(regD.id)).status).toBe("cancelled");
@@ -144,25 +246,59 @@ describe("registrations", () => {
     const eventId = await newEvent(org.id);
     const [a, b] = [await db.createUser(), await db.createUser()];
     const reg = await register(a, eventId);
-    expect(await pgError(db.rpc(a.claims, "transfer_registration", { p_registration_id: reg.id, p_recipient_id: a.id }))).toMatchObject({ code: "22023" });
-    expect(await pgError(db.rpc(b.claims, "transfer_registration", { p_registration_id: reg.id, p_recipient_id: b.id }))).toMatchObject({ code: "PT404" });
-    const [moved] = await db.rpc<{ user_id: string; transferred_from_user_id: string; check_in_token: string }>(a.claims, "transfer_registration", {
+    expect(
+      await pgError(
+        db.rpc(a.claims, "transfer_registration", {
+          p_registration_id: reg.id,
+          p_recipient_id: a.id,
+        }),
+      ),
+    ).toMatchObject({ code: "22023" });
+    expect(
+      await pgError(
+        db.rpc(b.claims, "transfer_registration", {
+          p_registration_id: reg.id,
+          p_recipient_id: b.id,
+        }),
+      ),
+    ).toMatchObject({ code: "PT404" });
+    const [moved] = await db.rpc<{
+      user_id: string;
+      transferred_from_user_id: string;
+      check_in_token: string;
+    }>(a.claims, "transfer_registration", {
       p_registration_id: reg.id,
       p_recipient_id: b.id,
     });
     expect(moved).toMatchObject({ user_id: b.id, transferred_from_user_id: a.id });
     expect(moved!.check_in_token).not.toBe(reg.check_in_token);
-    expect(await db.query(a.claims, "select 1 from public.event_registrations where id = $1", [reg.id])).toHaveLength(0);
+    expect(
+      await db.query(a.claims, "select 1 from public.event_registrations where id = $1", [reg.id]),
+    ).toHaveLength(0);
     // b cannot receive a second one; a registers again fine.
     const c = await db.createUser();
     const regC = await register(c, eventId);
-    expect(await pgError(db.rpc(c.claims, "transfer_registration", { p_registration_id: regC.id, p_recipient_id: b.id }))).toMatchObject({
+    expect(
+      await pgError(
+        db.rpc(c.claims, "transfer_registration", {
+          p_registration_id: regC.id,
+          p_recipient_id: b.id,
+        }),
+      ),
+    ).toMatchObject({
       code: "PT409",
       message: "the recipient is already registered for this event",
     });
     const noTransfers = await newEvent(org.id, { allow_transfers: false });
     const regN = await register(a, noTransfers);
-    expect(await pgError(db.rpc(a.claims, "transfer_registration", { p_registration_id: regN.id, p_recipient_id: b.id }))).toMatchObject({
+    expect(
+      await pgError(
+        db.rpc(a.claims, "transfer_registration", {
+          p_registration_id: regN.id,
+          p_recipient_id: b.id,
+        }),
+      ),
+    ).toMatchObject({
       code: "PT409",
       message: "this event does not allow transfers",
     });
@@ -174,14 +310,43 @@ describe("registrations", () => {
     const [a, b] = [await db.createUser(), await db.createUser()];
     await register(a, eventId);
     await register(b, eventId);
-    expect(await pgError(db.query(org.staff.claims, "update public.events set status = 'draft' where id = $1", [eventId]))).toMatchObject({ code: "PT409" });
-    expect(await pgError(db.query(org.staff.claims, "update public.events set status = 'completed' where id = $1", [eventId]))).toMatchObject({ code: "PT409" });
-    await db.query(org.staff.claims, "update public.events set status = 'cancelled', cancellation_reason = 'venue flooded' where id = $1", [eventId]);
-    expect(await db.sql("select distinct status, cancellation_reason from public.event_registrations where event_id = $1", [eventId])).toEqual([
-      { status: "cancelled", cancellation_reason: "venue flooded" },
-    ]);
-    expect(await counters(eventId)).toMatchObject({ confirmed_count: 0, held_count: 0, waitlist_count: 0 });
-    expect(await pgError(db.query(org.staff.claims, "update public.events set status = 'published' where id = $1", [eventId]))).toMatchObject({
+    expect(
+      await pgError(
+        db.query(org.staff.claims, "update public.events set status = 'draft' where id = $1", [
+          eventId,
+        ]),
+      ),
+    ).toMatchObject({ code: "PT409" });
+    expect(
+      await pgError(
+        db.query(org.staff.claims, "update public.events set status = 'completed' where id = $1", [
+          eventId,
+        ]),
+      ),
+    ).toMatchObject({ code: "PT409" });
+    await db.query(
+      org.staff.claims,
+      "update public.events set status = 'cancelled', cancellation_reason = 'venue flooded' where id = $1",
+      [eventId],
+    );
+    expect(
+      await db.sql(
+        "select distinct status, cancellation_reason from public.event_registrations where event_id = $1",
+        [eventId],
+      ),
+    ).toEqual([{ status: "cancelled", cancellation_reason: "venue flooded" }]);
+    expect(await counters(eventId)).toMatchObject({
+      confirmed_count: 0,
+      held_count: 0,
+      waitlist_count: 0,
+    });
+    expect(
+      await pgError(
+        db.query(org.staff.claims, "update public.events set status = 'published' where id = $1", [
+          eventId,
+        ]),
+      ),
+    ).toMatchObject({
       code: "PT409",
       message: "an event cannot go from cancelled to published",
     });
@@ -207,10 +372,14 @@ describe("registrations", () => {
           const client = await pool.connect();
           try {
             await client.query("begin");
-            await client.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
-              JSON.stringify(claimsFor(id, `crowd-${id}@example.test`)),
-            ]);
-            const { rows } = await client.query<{ status: string }>("select status from public.register_for_event($1)", [eventId]);
+            await client.query(
+              "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
+              [JSON.stringify(claimsFor(id, `crowd-${id}@example.test`))],
+            );
+            const { rows } = await client.query<{ status: string }>(
+              "select status from public.register_for_event($1)",
+              [eventId],
+            );
             await client.query("commit");
             return rows[0]!.status;
           } catch (error) {
@@ -229,8 +398,17 @@ describe("registrations", () => {
     } finally {
       await pool.end();
     }
-    expect(await counters(eventId)).toMatchObject({ confirmed_count: 50, held_count: 0, waitlist_count: 150 });
-    expect(await db.sql("select status, count(*)::int as n from public.event_registrations where event_id = $1 group by 1 order by 1", [eventId])).toEqual([
+    expect(await counters(eventId)).toMatchObject({
+      confirmed_count: 50,
+      held_count: 0,
+      waitlist_count: 150,
+    });
+    expect(
+      await db.sql(
+        "select status, count(*)::int as n from public.event_registrations where event_id = $1 group by 1 order by 1",
+        [eventId],
+      ),
+    ).toEqual([
       { status: "confirmed", n: 50 },
       { status: "waitlisted", n: 150 },
     ]);

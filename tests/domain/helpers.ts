@@ -26,7 +26,9 @@ export interface User {
 }
 
 /** The PostgreSQL error a promise rejects with (fails the test when it resolves). */
-export async function pgError(promise: Promise<unknown>): Promise<{ code: string; message: string; hint?: string }> {
+export async function pgError(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; hint?: string }> {
   try {
     await promise;
   } catch (error) {

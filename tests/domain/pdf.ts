@@ -4,11 +4,20 @@
 // jsQR, as a phone camera would.
 
 import jsQRModule from "jsqr";
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, type PDFPage } from "pdf-lib";
+import {
+  decodePDFRawStream,
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFName,
+  PDFRawStream,
+  type PDFPage,
+} from "pdf-lib";
 
 // jsqr is CommonJS (webpack UMD): under Node's ESM loader its function may sit on `.default`.
 type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
-const jsQR = ((jsQRModule as unknown as { default?: Decode }).default ?? jsQRModule) as unknown as Decode;
+const jsQR = ((jsQRModule as unknown as { default?: Decode }).default ??
+  jsQRModule) as unknown as Decode;
 
 export interface ReadPdf {
   pageCount: number;
@@ -27,17 +36,24 @@ function imagesOf(page: PDFPage): number {
   if (!xObjects) return 0;
   return xObjects.values().filter((ref) => {
     const object = page.doc.context.lookup(ref);
-    return object instanceof PDFRawStream && object.dict.get(PDFName.of("Subtype")) === PDFName.of("Image");
+    return (
+      object instanceof PDFRawStream &&
+      object.dict.get(PDFName.of("Subtype")) === PDFName.of("Image")
+    );
   }).length;
 }
 
 function contentOf(page: PDFPage): string {
   const contents = page.node.Contents();
   if (!contents) return "";
-  const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => page.doc.context.lookup(ref)) : [contents];
+  const streams =
+    contents instanceof PDFArray
+      ? contents.asArray().map((ref) => page.doc.context.lookup(ref))
+      : [contents];
   return streams
     .map((stream) => {
-      if (!(stream instanceof PDFRawStream)) throw new Error(`unexpected content stream ${stream?.constructor.name}`);
+      if (!(stream instanceof PDFRawStream))
+        throw new Error(`unexpected content stream ${stream?.constructor.name}`);
       return Buffer.from(decodePDFRawStream(stream).decode()).toString("latin1");
     })
     .join("\n");
@@ -54,7 +70,9 @@ function decodeQr(content: string): string | undefined {
   const module = squares[0]![2];
   const minX = Math.min(...squares.map(([x]) => x));
   const maxY = Math.max(...squares.map(([, y]) => y));
-  const cells = squares.map(([x, y]) => [Math.round((maxY - y) / module), Math.round((x - minX) / module)] as const);
+  const cells = squares.map(
+    ([x, y]) => [Math.round((maxY - y) / module), Math.round((x - minX) / module)] as const,
+  );
   const size = Math.max(...cells.flat()) + 1;
   const scale = 4;
   const border = 4;
@@ -63,7 +81,8 @@ function decodeQr(content: string): string | undefined {
   for (const [row, column] of cells) {
     for (let dy = 0; dy < scale; dy++) {
       for (let dx = 0; dx < scale; dx++) {
-        const offset = (((row + border) * scale + dy) * pixels + (column + border) * scale + dx) * 4;
+        const offset =
+          (((row + border) * scale + dy) * pixels + (column + border) * scale + dx) * 4;
         rgba[offset] = rgba[offset + 1] = rgba[offset + 2] = 0;
       }
     }
@@ -79,7 +98,9 @@ export async function readPdf(bytes: Uint8Array): Promise<ReadPdf> {
     pageCount: pages.length,
     title: pdf.getTitle(),
     keywords: pdf.getKeywords(),
-    lines: contents.flatMap((content) => [...content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)].map((match) => fromHex(match[1]!))),
+    lines: contents.flatMap((content) =>
+      [...content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)].map((match) => fromHex(match[1]!)),
+    ),
     qr: contents[0] ? decodeQr(contents[0]) : undefined,
     images: pages[0] ? imagesOf(pages[0]) : 0,
   };

@@ -54,7 +54,11 @@ const specs: Spec[] = [
     target: (w) => `id = ${q(w.users.member.id)}`,
     deleteTarget: (w) => `id = ${q(w.users.other2.id)}`,
     select: sets.signedIn,
-    insert: { sql: (w) => `insert into public.profiles (id, display_name) values (${q(w.users.orphan.id)}, 'Orphan')`, allowed: sets.service },
+    insert: {
+      sql: (w) =>
+        `insert into public.profiles (id, display_name) values (${q(w.users.orphan.id)}, 'Orphan')`,
+      allowed: sets.service,
+    },
     update: { set: "display_name = 'Renamed'", allowed: "member platform_admin service_role" },
     delete: sets.service,
   },
@@ -62,7 +66,11 @@ const specs: Spec[] = [
     table: "profile_contacts",
     target: (w) => `profile_id = ${q(w.users.member.id)}`,
     select: "member platform_admin service_role",
-    insert: { sql: (w) => `insert into public.profile_contacts (profile_id, phone) values (${q(w.users.other.id)}, '+62 1234')`, allowed: sets.service },
+    insert: {
+      sql: (w) =>
+        `insert into public.profile_contacts (profile_id, phone) values (${q(w.users.other.id)}, '+62 1234')`,
+      allowed: sets.service,
+    },
     update: { set: "phone = '+62 555 0101'", allowed: "member platform_admin service_role" },
     delete: sets.service,
   },
@@ -72,7 +80,11 @@ const specs: Spec[] = [
     table: "profile_suspensions",
     target: (w) => `profile_id = ${q(w.users.member.id)}`,
     select: "member platform_admin service_role",
-    insert: { sql: (w) => `insert into public.profile_suspensions (profile_id, reason) values (${q(w.users.other.id)}, 'spam')`, allowed: sets.platform },
+    insert: {
+      sql: (w) =>
+        `insert into public.profile_suspensions (profile_id, reason) values (${q(w.users.other.id)}, 'spam')`,
+      allowed: sets.platform,
+    },
     update: { set: "reason = 'changed'", allowed: sets.platform },
     delete: sets.platform,
   },
@@ -81,7 +93,10 @@ const specs: Spec[] = [
     target: (w) => `user_id = ${q(w.users.platformAdmin.id)}`,
     deleteTarget: (w) => `user_id = ${q(w.users.platformAdmin2.id)}`,
     select: sets.platform,
-    insert: { sql: (w) => `insert into public.platform_admins (user_id) values (${q(w.users.other.id)})`, allowed: sets.platform },
+    insert: {
+      sql: (w) => `insert into public.platform_admins (user_id) values (${q(w.users.other.id)})`,
+      allowed: sets.platform,
+    },
     update: { set: "note = 'changed'", allowed: sets.service },
     delete: sets.platform,
   },
@@ -90,7 +105,8 @@ const specs: Spec[] = [
     target: (w) => `id = ${q(w.orgZ)}`,
     select: sets.signedIn,
     insert: {
-      sql: (w) => `insert into public.organizations (slug, display_name, created_by) values ('new-${u()}', 'New', coalesce(auth.uid(), ${q(w.users.owner.id)}))`,
+      sql: (w) =>
+        `insert into public.organizations (slug, display_name, created_by) values ('new-${u()}', 'New', coalesce(auth.uid(), ${q(w.users.owner.id)}))`,
       allowed: sets.signedIn,
     },
     update: { set: "description = 'changed'", allowed: sets.admins },
@@ -100,7 +116,11 @@ const specs: Spec[] = [
     table: "organization_members",
     target: (w) => `organization_id = ${q(w.orgA)} and user_id = ${q(w.users.member.id)}`,
     select: sets.members,
-    insert: { sql: (w) => `insert into public.organization_members (organization_id, user_id) values (${q(w.orgA)}, ${q(w.users.other.id)})`, allowed: sets.platform },
+    insert: {
+      sql: (w) =>
+        `insert into public.organization_members (organization_id, user_id) values (${q(w.orgA)}, ${q(w.users.other.id)})`,
+      allowed: sets.platform,
+    },
     update: { set: "role = 'staff'", allowed: sets.admins },
     delete: "member admin owner platform_admin service_role",
   },
@@ -108,7 +128,11 @@ const specs: Spec[] = [
     table: "organization_invitations",
     target: (w) => `id = ${q(w.codeInvitation)}`,
     select: sets.admins,
-    insert: { sql: (w) => `insert into public.organization_invitations (organization_id, invited_by) values (${q(w.orgA)}, ${q(w.users.admin.id)})`, allowed: sets.service },
+    insert: {
+      sql: (w) =>
+        `insert into public.organization_invitations (organization_id, invited_by) values (${q(w.orgA)}, ${q(w.users.admin.id)})`,
+      allowed: sets.service,
+    },
     update: { set: "message = 'changed'", allowed: sets.service },
     delete: sets.admins,
   },
@@ -128,7 +152,11 @@ const specs: Spec[] = [
     table: "event_join_details",
     target: (w) => `event_id = ${q(w.eventPub)}`,
     select: sets.members,
-    insert: { sql: (w) => `insert into public.event_join_details (event_id, join_url) values (${q(w.eventDraft)}, 'https://meet.example.test/x')`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.event_join_details (event_id, join_url) values (${q(w.eventDraft)}, 'https://meet.example.test/x')`,
+      allowed: sets.staff,
+    },
     update: { set: "passcode = 'secret'", allowed: sets.staff },
     delete: sets.staff,
   },
@@ -137,7 +165,8 @@ const specs: Spec[] = [
     target: (w) => `id = ${q(w.session)}`,
     select: sets.all,
     insert: {
-      sql: (w) => `insert into public.event_sessions (event_id, title, starts_at, ends_at) values (${q(w.eventPub)}, 'Extra', now() + interval '10 days', now() + interval '11 days')`,
+      sql: (w) =>
+        `insert into public.event_sessions (event_id, title, starts_at, ends_at) values (${q(w.eventPub)}, 'Extra', now() + interval '10 days', now() + interval '11 days')`,
       allowed: sets.staff,
     },
     update: { set: "title = 'Renamed session'", allowed: sets.staff },
@@ -147,7 +176,11 @@ const specs: Spec[] = [
     table: "event_references",
     target: (w) => `event_id = ${q(w.eventPub)}`,
     select: sets.all,
-    insert: { sql: (w) => `insert into public.event_references (event_id, title, url) values (${q(w.eventPub)}, 'More', 'https://example.test/more')`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.event_references (event_id, title, url) values (${q(w.eventPub)}, 'More', 'https://example.test/more')`,
+      allowed: sets.staff,
+    },
     update: { set: "title = 'Renamed reference'", allowed: sets.staff },
     delete: sets.staff,
   },
@@ -155,7 +188,11 @@ const specs: Spec[] = [
     table: "event_media",
     target: (w) => `event_id = ${q(w.eventPub)}`,
     select: sets.all,
-    insert: { sql: (w) => `insert into public.event_media (event_id, storage_path) values (${q(w.eventPub)}, '${w.eventPub}/${u()}.jpg')`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.event_media (event_id, storage_path) values (${q(w.eventPub)}, '${w.eventPub}/${u()}.jpg')`,
+      allowed: sets.staff,
+    },
     update: { set: "caption = 'New caption'", allowed: sets.staff },
     delete: sets.staff,
   },
@@ -165,7 +202,8 @@ const specs: Spec[] = [
     deleteTarget: (w) => `id = ${q(w.cancelledRegistration)}`,
     select: sets.members,
     insert: {
-      sql: (w) => `insert into public.event_registrations (event_id, user_id, status, confirmed_at) values (${q(w.eventPub)}, ${q(w.users.unrelated.id)}, 'confirmed', now())`,
+      sql: (w) =>
+        `insert into public.event_registrations (event_id, user_id, status, confirmed_at) values (${q(w.eventPub)}, ${q(w.users.unrelated.id)}, 'confirmed', now())`,
       allowed: sets.service,
     },
     update: { set: "cancellation_reason = 'x'", allowed: sets.service },
@@ -187,7 +225,11 @@ const specs: Spec[] = [
     table: "certificate_templates",
     target: (w) => `id = ${q(w.template)}`,
     select: sets.staff,
-    insert: { sql: (w) => `insert into public.certificate_templates (organization_id, name) values (${q(w.orgA)}, 'Another')`, allowed: sets.admins },
+    insert: {
+      sql: (w) =>
+        `insert into public.certificate_templates (organization_id, name) values (${q(w.orgA)}, 'Another')`,
+      allowed: sets.admins,
+    },
     update: { set: "signatory_name = 'Someone'", allowed: sets.admins },
     delete: sets.admins,
   },
@@ -208,7 +250,11 @@ const specs: Spec[] = [
     table: "courses",
     target: (w) => `id = ${q(w.courseDraft)}`,
     select: sets.staff,
-    insert: { sql: (w) => `insert into public.courses (organization_id, slug, title) values (${q(w.orgA)}, 'course-${u()}', 'New course')`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.courses (organization_id, slug, title) values (${q(w.orgA)}, 'course-${u()}', 'New course')`,
+      allowed: sets.staff,
+    },
     update: { set: "summary = 'changed'", allowed: sets.staff },
     delete: sets.admins,
   },
@@ -216,7 +262,11 @@ const specs: Spec[] = [
     table: "course_modules",
     target: (w) => `id = ${q(w.module)}`,
     select: sets.all,
-    insert: { sql: (w) => `insert into public.course_modules (course_id, title) values (${q(w.courseA)}, 'Another module')`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.course_modules (course_id, title) values (${q(w.courseA)}, 'Another module')`,
+      allowed: sets.staff,
+    },
     update: { set: "title = 'Renamed module'", allowed: sets.staff },
     delete: sets.staff,
   },
@@ -224,7 +274,11 @@ const specs: Spec[] = [
     table: "course_lessons",
     target: (w) => `id = ${q(w.lesson)}`,
     select: sets.members,
-    insert: { sql: (w) => `insert into public.course_lessons (module_id, title) values (${q(w.module)}, 'Another lesson')`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.course_lessons (module_id, title) values (${q(w.module)}, 'Another lesson')`,
+      allowed: sets.staff,
+    },
     update: { set: "content = 'changed'", allowed: sets.staff },
     delete: sets.staff,
   },
@@ -232,7 +286,11 @@ const specs: Spec[] = [
     table: "course_enrollments",
     target: (w) => `id = ${q(w.enrollment)}`,
     select: sets.members,
-    insert: { sql: (w) => `insert into public.course_enrollments (course_id, user_id, status) values (${q(w.courseA)}, ${q(w.users.other.id)}, 'active')`, allowed: sets.service },
+    insert: {
+      sql: (w) =>
+        `insert into public.course_enrollments (course_id, user_id, status) values (${q(w.courseA)}, ${q(w.users.other.id)}, 'active')`,
+      allowed: sets.service,
+    },
     update: { set: "lessons_completed = 5", allowed: sets.service },
     delete: sets.service,
   },
@@ -240,7 +298,11 @@ const specs: Spec[] = [
     table: "lesson_progress",
     target: (w) => `enrollment_id = ${q(w.enrollment)} and lesson_id = ${q(w.lesson)}`,
     select: sets.members,
-    insert: { sql: (w) => `insert into public.lesson_progress (enrollment_id, lesson_id, user_id) values (${q(w.enrollment)}, ${q(w.lesson2)}, ${q(w.users.member.id)})`, allowed: sets.service },
+    insert: {
+      sql: (w) =>
+        `insert into public.lesson_progress (enrollment_id, lesson_id, user_id) values (${q(w.enrollment)}, ${q(w.lesson2)}, ${q(w.users.member.id)})`,
+      allowed: sets.service,
+    },
     update: { set: "completed_at = now() - interval '1 day'", allowed: sets.service },
     delete: sets.service,
   },
@@ -248,7 +310,11 @@ const specs: Spec[] = [
     table: "assessments",
     target: (w) => `id = ${q(w.assessment)}`,
     select: sets.members,
-    insert: { sql: (w) => `insert into public.assessments (course_id, title) values (${q(w.courseA)}, 'Another quiz')`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.assessments (course_id, title) values (${q(w.courseA)}, 'Another quiz')`,
+      allowed: sets.staff,
+    },
     update: { set: "pass_mark_percent = 50", allowed: sets.staff },
     delete: sets.staff,
   },
@@ -256,7 +322,11 @@ const specs: Spec[] = [
     table: "assessment_questions",
     target: (w) => `id = ${q(w.question)}`,
     select: sets.members,
-    insert: { sql: (w) => `insert into public.assessment_questions (assessment_id, prompt) values (${q(w.assessment)}, 'Another?')`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.assessment_questions (assessment_id, prompt) values (${q(w.assessment)}, 'Another?')`,
+      allowed: sets.staff,
+    },
     update: { set: "points = 2", allowed: sets.staff },
     delete: sets.staff,
   },
@@ -264,7 +334,11 @@ const specs: Spec[] = [
     table: "assessment_choices",
     target: (w) => `id = ${q(w.choice)}`,
     select: sets.members,
-    insert: { sql: (w) => `insert into public.assessment_choices (question_id, label) values (${q(w.question)}, 'Maybe')`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.assessment_choices (question_id, label) values (${q(w.question)}, 'Maybe')`,
+      allowed: sets.staff,
+    },
     update: { set: "label = 'Relabelled'", allowed: sets.staff },
     delete: sets.staff,
   },
@@ -273,7 +347,11 @@ const specs: Spec[] = [
     table: "assessment_correct_choices",
     target: (w) => `choice_id = ${q(w.choice)}`,
     select: sets.staff,
-    insert: { sql: (w) => `insert into public.assessment_correct_choices (choice_id) values (${q(w.choice2)})`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.assessment_correct_choices (choice_id) values (${q(w.choice2)})`,
+      allowed: sets.staff,
+    },
     update: { set: "choice_id = choice_id", allowed: sets.staff },
     delete: sets.staff,
   },
@@ -294,7 +372,11 @@ const specs: Spec[] = [
     table: "learning_paths",
     target: (w) => `id = ${q(w.path)}`,
     select: sets.all,
-    insert: { sql: (w) => `insert into public.learning_paths (organization_id, slug, title) values (${q(w.orgA)}, 'path-${u()}', 'New path')`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.learning_paths (organization_id, slug, title) values (${q(w.orgA)}, 'path-${u()}', 'New path')`,
+      allowed: sets.staff,
+    },
     update: { set: "description = 'changed'", allowed: sets.staff },
     delete: sets.admins,
   },
@@ -302,7 +384,11 @@ const specs: Spec[] = [
     table: "learning_path_courses",
     target: (w) => `learning_path_id = ${q(w.path)} and course_id = ${q(w.courseA)}`,
     select: sets.all,
-    insert: { sql: (w) => `insert into public.learning_path_courses (learning_path_id, course_id) values (${q(w.path)}, ${q(w.courseDraft)})`, allowed: sets.staff },
+    insert: {
+      sql: (w) =>
+        `insert into public.learning_path_courses (learning_path_id, course_id) values (${q(w.path)}, ${q(w.courseDraft)})`,
+      allowed: sets.staff,
+    },
     update: { set: "position = 3", allowed: sets.staff },
     delete: sets.staff,
   },
@@ -324,7 +410,10 @@ const specs: Spec[] = [
 const isAllowed = (allowed: Allowed, role: Role) => allowed.split(" ").includes(role);
 
 /** Runs `statement` as `role`; answers how many rows it touched, or the refusal error code. */
-async function attempt(role: Role, statement: string): Promise<{ rows: number } | { code: string; message: string }> {
+async function attempt(
+  role: Role,
+  statement: string,
+): Promise<{ rows: number } | { code: string; message: string }> {
   try {
     return await stack.db.asRole(w.claims[role], async (client) => {
       const result = await client.query(statement);
@@ -340,9 +429,15 @@ for (const spec of specs) {
   describe(`RLS: ${spec.table}`, () => {
     for (const role of roles) {
       it(`${role} ${isAllowed(spec.select, role) ? "reads" : "cannot read"} the row`, async () => {
-        const result = await attempt(role, `select 1 from public.${spec.table} where ${spec.target(w)}`);
+        const result = await attempt(
+          role,
+          `select 1 from public.${spec.table} where ${spec.target(w)}`,
+        );
         if (isAllowed(spec.select, role)) expect(result).toEqual({ rows: 1 });
-        else expect(result).toSatisfy((r: { rows?: number; code?: string }) => r.rows === 0 || r.code === "42501");
+        else
+          expect(result).toSatisfy(
+            (r: { rows?: number; code?: string }) => r.rows === 0 || r.code === "42501",
+          );
       });
 
       it(`${role} ${isAllowed(spec.insert.allowed, role) ? "inserts" : "cannot insert"}`, async () => {
@@ -352,15 +447,27 @@ for (const spec of specs) {
       });
 
       it(`${role} ${isAllowed(spec.update.allowed, role) ? "updates" : "cannot update"} the row`, async () => {
-        const result = await attempt(role, `update public.${spec.table} set ${spec.update.set} where ${spec.target(w)}`);
+        const result = await attempt(
+          role,
+          `update public.${spec.table} set ${spec.update.set} where ${spec.target(w)}`,
+        );
         if (isAllowed(spec.update.allowed, role)) expect(result).toEqual({ rows: 1 });
-        else expect(result).toSatisfy((r: { rows?: number; code?: string }) => r.rows === 0 || r.code === "42501");
+        else
+          expect(result).toSatisfy(
+            (r: { rows?: number; code?: string }) => r.rows === 0 || r.code === "42501",
+          );
       });
 
       it(`${role} ${isAllowed(spec.delete, role) ? "deletes" : "cannot delete"} the row`, async () => {
-        const result = await attempt(role, `delete from public.${spec.table} where ${(spec.deleteTarget ?? spec.target)(w)}`);
+        const result = await attempt(
+          role,
+          `delete from public.${spec.table} where ${(spec.deleteTarget ?? spec.target)(w)}`,
+        );
         if (isAllowed(spec.delete, role)) expect(result).toEqual({ rows: 1 });
-        else expect(result).toSatisfy((r: { rows?: number; code?: string }) => r.rows === 0 || r.code === "42501");
+        else
+          expect(result).toSatisfy(
+            (r: { rows?: number; code?: string }) => r.rows === 0 || r.code === "42501",
+          );
       });
     }
   });
@@ -370,15 +477,33 @@ for (const spec of specs) {
 // column of the member's rows, read by name, as the person, other members, staff, a platform
 // admin, anon and the service role. A row policy cannot hide a column, so private columns live in
 // owner-and-admin tables and `profiles` holds public ones only.
-const publicProfileColumns = ["id", "display_name", "avatar_url", "headline", "bio", "city", "verification_status", "verified_at", "created_at", "updated_at"];
+const publicProfileColumns = [
+  "id",
+  "display_name",
+  "avatar_url",
+  "headline",
+  "bio",
+  "city",
+  "verification_status",
+  "verified_at",
+  "created_at",
+  "updated_at",
+];
 const columnSpecs = [
-  ...publicProfileColumns.map((column) => ({ table: "profiles", key: "id", column, readers: sets.signedIn as string })),
-  ...["phone", "address_line1", "address_line2", "postal_code", "region", "country_code"].map((column) => ({
-    table: "profile_contacts",
-    key: "profile_id",
+  ...publicProfileColumns.map((column) => ({
+    table: "profiles",
+    key: "id",
     column,
-    readers: "member platform_admin service_role",
+    readers: sets.signedIn as string,
   })),
+  ...["phone", "address_line1", "address_line2", "postal_code", "region", "country_code"].map(
+    (column) => ({
+      table: "profile_contacts",
+      key: "profile_id",
+      column,
+      readers: "member platform_admin service_role",
+    }),
+  ),
   ...["suspended_at", "suspended_until", "reason", "suspended_by"].map((column) => ({
     table: "profile_suspensions",
     key: "profile_id",
@@ -386,7 +511,14 @@ const columnSpecs = [
     readers: "member platform_admin service_role",
   })),
 ];
-const columnReaders = ["anon", "unrelated", "staff", "member", "platform_admin", "service_role"] as const;
+const columnReaders = [
+  "anon",
+  "unrelated",
+  "staff",
+  "member",
+  "platform_admin",
+  "service_role",
+] as const;
 
 describe("RLS: who reads which column of a person", () => {
   for (const spec of columnSpecs) {
@@ -396,14 +528,19 @@ describe("RLS: who reads which column of a person", () => {
         const statement = `select ${spec.column} from public.${spec.table} where ${spec.key} = '${w.users.member.id}'`;
         const result = await attempt(role, statement);
         if (allowed) expect(result).toEqual({ rows: 1 });
-        else expect(result).toSatisfy((r: { rows?: number; code?: string }) => r.rows === 0 || r.code === "42501");
+        else
+          expect(result).toSatisfy(
+            (r: { rows?: number; code?: string }) => r.rows === 0 || r.code === "42501",
+          );
       });
     }
   }
 
   it("select * of another person's profile gives exactly the public columns", async () => {
     const columns = await stack.db.asRole(w.claims.unrelated, async (client) => {
-      const result = await client.query(`select * from public.profiles where id = '${w.users.member.id}'`);
+      const result = await client.query(
+        `select * from public.profiles where id = '${w.users.member.id}'`,
+      );
       return result.fields.map((field) => field.name);
     });
     expect(columns.sort()).toEqual([...publicProfileColumns].sort());
@@ -430,18 +567,29 @@ describe("RLS: the rest of each table's rules", () => {
   });
 
   it("lessons of a published course are visible as previews only", async () => {
-    await stack.db.sql(`update public.course_lessons set is_preview = true where id = $1`, [w.lesson2]);
+    await stack.db.sql(`update public.course_lessons set is_preview = true where id = $1`, [
+      w.lesson2,
+    ]);
     try {
       expect(await visible("anon", "course_lessons", `id = '${w.lesson2}'`)).toEqual({ rows: 1 });
-      expect(await visible("unrelated", "course_lessons", `id = '${w.lesson2}'`)).toEqual({ rows: 1 });
-      expect(await visible("unrelated", "course_lessons", `id = '${w.lesson}'`)).toEqual({ rows: 0 });
+      expect(await visible("unrelated", "course_lessons", `id = '${w.lesson2}'`)).toEqual({
+        rows: 1,
+      });
+      expect(await visible("unrelated", "course_lessons", `id = '${w.lesson}'`)).toEqual({
+        rows: 0,
+      });
     } finally {
-      await stack.db.sql(`update public.course_lessons set is_preview = false where id = $1`, [w.lesson2]);
+      await stack.db.sql(`update public.course_lessons set is_preview = false where id = $1`, [
+        w.lesson2,
+      ]);
     }
   });
 
   it("a member cannot edit an earned CPD entry, only self-reported ones", async () => {
-    const result = await attempt("member", `update public.cpd_credit_entries set credits = 99 where id = '${w.earnedEntry}'`);
+    const result = await attempt(
+      "member",
+      `update public.cpd_credit_entries set credits = 99 where id = '${w.earnedEntry}'`,
+    );
     expect(result).toEqual({ rows: 0 });
     const insert = await attempt(
       "member",
@@ -456,56 +604,125 @@ describe("RLS: the rest of each table's rules", () => {
   });
 
   it("guarded profile columns: the owner cannot verify themselves; a platform admin can", async () => {
-    const self = await attempt("member", `update public.profiles set verification_status = 'verified' where id = '${w.users.member.id}'`);
+    const self = await attempt(
+      "member",
+      `update public.profiles set verification_status = 'verified' where id = '${w.users.member.id}'`,
+    );
     expect(self).toMatchObject({ code: "42501" });
-    const admin = await attempt("platform_admin", `update public.profiles set verification_status = 'verified' where id = '${w.users.member.id}'`);
+    const admin = await attempt(
+      "platform_admin",
+      `update public.profiles set verification_status = 'verified' where id = '${w.users.member.id}'`,
+    );
     expect(admin).toEqual({ rows: 1 });
   });
 
   it("guarded counters and ownership of organizations and events", async () => {
-    expect(await attempt("owner", `update public.organizations set member_count = 100 where id = '${w.orgA}'`)).toMatchObject({ code: "42501" });
-    expect(await attempt("owner", `update public.organizations set is_verified = true where id = '${w.orgA}'`)).toMatchObject({ code: "42501" });
-    expect(await attempt("platform_admin", `update public.organizations set is_verified = true where id = '${w.orgA}'`)).toEqual({ rows: 1 });
-    expect(await attempt("staff", `update public.events set confirmed_count = 0 where id = '${w.eventPub}'`)).toMatchObject({ code: "42501" });
-    expect(await attempt("staff", `update public.events set organization_id = '${w.orgZ}' where id = '${w.eventPub}'`)).toMatchObject({ code: "42501" });
+    expect(
+      await attempt(
+        "owner",
+        `update public.organizations set member_count = 100 where id = '${w.orgA}'`,
+      ),
+    ).toMatchObject({ code: "42501" });
+    expect(
+      await attempt(
+        "owner",
+        `update public.organizations set is_verified = true where id = '${w.orgA}'`,
+      ),
+    ).toMatchObject({ code: "42501" });
+    expect(
+      await attempt(
+        "platform_admin",
+        `update public.organizations set is_verified = true where id = '${w.orgA}'`,
+      ),
+    ).toEqual({ rows: 1 });
+    expect(
+      await attempt(
+        "staff",
+        `update public.events set confirmed_count = 0 where id = '${w.eventPub}'`,
+      ),
+    ).toMatchObject({ code: "42501" });
+    expect(
+      await attempt(
+        "staff",
+        `update public.events set organization_id = '${w.orgZ}' where id = '${w.eventPub}'`,
+      ),
+    ).toMatchObject({ code: "42501" });
   });
 
   it("role rules: an admin cannot make an owner or demote one; the last owner cannot leave", async () => {
     expect(
-      await attempt("admin", `update public.organization_members set role = 'owner' where organization_id = '${w.orgA}' and user_id = '${w.users.member.id}'`),
+      await attempt(
+        "admin",
+        `update public.organization_members set role = 'owner' where organization_id = '${w.orgA}' and user_id = '${w.users.member.id}'`,
+      ),
     ).toMatchObject({ code: "42501" });
     expect(
-      await attempt("admin", `update public.organization_members set role = 'admin' where organization_id = '${w.orgA}' and user_id = '${w.users.owner.id}'`),
+      await attempt(
+        "admin",
+        `update public.organization_members set role = 'admin' where organization_id = '${w.orgA}' and user_id = '${w.users.owner.id}'`,
+      ),
     ).toMatchObject({ code: "42501" });
     expect(
-      await attempt("owner", `delete from public.organization_members where organization_id = '${w.orgA}' and user_id = '${w.users.owner.id}'`),
+      await attempt(
+        "owner",
+        `delete from public.organization_members where organization_id = '${w.orgA}' and user_id = '${w.users.owner.id}'`,
+      ),
     ).toMatchObject({ code: "PT409", message: "an organization must keep at least one owner" });
     expect(
-      await attempt("owner", `update public.organization_members set role = 'member' where organization_id = '${w.orgA}' and user_id = '${w.users.owner.id}'`),
+      await attempt(
+        "owner",
+        `update public.organization_members set role = 'member' where organization_id = '${w.orgA}' and user_id = '${w.users.owner.id}'`,
+      ),
     ).toMatchObject({ code: "PT409" });
     // With a second owner, the first may step down.
     const stepDown = await stack.db.asRole(w.claims.owner, async (client) => {
-      await client.query(`update public.organization_members set role = 'owner' where organization_id = '${w.orgA}' and user_id = '${w.users.admin.id}'`);
-      return (await client.query(`update public.organization_members set role = 'admin' where organization_id = '${w.orgA}' and user_id = '${w.users.owner.id}'`)).rowCount;
+      await client.query(
+        `update public.organization_members set role = 'owner' where organization_id = '${w.orgA}' and user_id = '${w.users.admin.id}'`,
+      );
+      return (
+        await client.query(
+          `update public.organization_members set role = 'admin' where organization_id = '${w.orgA}' and user_id = '${w.users.owner.id}'`,
+        )
+      ).rowCount;
     });
     expect(stepDown).toBe(1);
   });
 
   it("storage: admins upload logos for their organization, others cannot; certificate PDFs are for holder and staff", async () => {
     const upload = (role: Role, bucket: string, name: string) =>
-      attempt(role, `insert into storage.objects (bucket_id, name) values ('${bucket}', '${name}')`);
+      attempt(
+        role,
+        `insert into storage.objects (bucket_id, name) values ('${bucket}', '${name}')`,
+      );
     expect(await upload("admin", "organization-logos", `${w.orgA}/logo.png`)).toEqual({ rows: 1 });
-    expect(await upload("staff", "organization-logos", `${w.orgA}/logo.png`)).toMatchObject({ code: "42501" });
-    expect(await upload("unrelated", "organization-logos", `${w.orgA}/logo.png`)).toMatchObject({ code: "42501" });
+    expect(await upload("staff", "organization-logos", `${w.orgA}/logo.png`)).toMatchObject({
+      code: "42501",
+    });
+    expect(await upload("unrelated", "organization-logos", `${w.orgA}/logo.png`)).toMatchObject({
+      code: "42501",
+    });
     expect(await upload("staff", "event-media", `${w.eventPub}/photo.jpg`)).toEqual({ rows: 1 });
-    expect(await upload("member", "event-media", `${w.eventPub}/photo.jpg`)).toMatchObject({ code: "42501" });
-    expect(await upload("admin", "certificates", `${w.orgA}/templates/signature.png`)).toEqual({ rows: 1 });
-    expect(await upload("admin", "certificates", `${w.orgA}/${w.certificate}.pdf`)).toMatchObject({ code: "42501" });
+    expect(await upload("member", "event-media", `${w.eventPub}/photo.jpg`)).toMatchObject({
+      code: "42501",
+    });
+    expect(await upload("admin", "certificates", `${w.orgA}/templates/signature.png`)).toEqual({
+      rows: 1,
+    });
+    expect(await upload("admin", "certificates", `${w.orgA}/${w.certificate}.pdf`)).toMatchObject({
+      code: "42501",
+    });
 
     const pdf = `${w.orgA}/${w.certificate}.pdf`;
-    await stack.db.sql(`insert into storage.objects (bucket_id, name) values ('certificates', $1)`, [pdf]);
+    await stack.db.sql(
+      `insert into storage.objects (bucket_id, name) values ('certificates', $1)`,
+      [pdf],
+    );
     await stack.db.sql(`select public.attach_certificate_pdf($1, $2)`, [w.certificate, pdf]);
-    const read = (role: Role) => attempt(role, `select 1 from storage.objects where bucket_id = 'certificates' and name = '${pdf}'`);
+    const read = (role: Role) =>
+      attempt(
+        role,
+        `select 1 from storage.objects where bucket_id = 'certificates' and name = '${pdf}'`,
+      );
     expect(await read("member")).toEqual({ rows: 1 });
     expect(await read("staff")).toEqual({ rows: 1 });
     expect(await read("unrelated")).toEqual({ rows: 0 });

@@ -27,15 +27,36 @@ describe("seed", () => {
       { slug: "automotive-skills-academy", roles: ["admin", "member", "owner", "staff"], pic: 1 },
       { slug: "nusantara-motor-club", roles: ["admin", "member", "owner", "staff"], pic: 1 },
     ]);
-    const events = await db.sql<{ slug: string; status: string; is_free: boolean; capacity: number; confirmed_count: number; held_count: number; waitlist_count: number; sessions: number }>(
+    const events = await db.sql<{
+      slug: string;
+      status: string;
+      is_free: boolean;
+      capacity: number;
+      confirmed_count: number;
+      held_count: number;
+      waitlist_count: number;
+      sessions: number;
+    }>(
       `select e.slug, e.status, e.is_free, e.capacity, e.confirmed_count, e.held_count, e.waitlist_count, (select count(*)::int from public.event_sessions s where s.event_id = e.id) as sessions
        from public.events e where e.organization_id in (select id from public.organizations where slug in ('nusantara-motor-club', 'automotive-skills-academy'))`,
     );
     const bySlug = Object.fromEntries(events.map((e) => [e.slug, e]));
     expect(bySlug["ev-battery-safety-workshop"]).toMatchObject({ status: "draft" });
-    expect(bySlug["club-meetup-next-month"]).toMatchObject({ status: "published", is_free: true, confirmed_count: 5 });
-    expect(bySlug["hybrid-powertrain-masterclass"]).toMatchObject({ is_free: false, confirmed_count: 1, held_count: 1 });
-    expect(bySlug["track-day-safety-briefing"]).toMatchObject({ capacity: 3, confirmed_count: 3, waitlist_count: 2 });
+    expect(bySlug["club-meetup-next-month"]).toMatchObject({
+      status: "published",
+      is_free: true,
+      confirmed_count: 5,
+    });
+    expect(bySlug["hybrid-powertrain-masterclass"]).toMatchObject({
+      is_free: false,
+      confirmed_count: 1,
+      held_count: 1,
+    });
+    expect(bySlug["track-day-safety-briefing"]).toMatchObject({
+      capacity: 3,
+      confirmed_count: 3,
+      waitlist_count: 2,
+    });
     expect(bySlug["diagnostics-bootcamp"]).toMatchObject({ status: "completed", sessions: 3 });
 
     const [course] = await db.sql<{ questions: number; completed: number }>(
@@ -51,7 +72,10 @@ describe("seed", () => {
     );
     expect(certs.length).toBeGreaterThanOrEqual(5);
     const statuses = new Set<string>();
-    for (const { code } of certs) statuses.add((await db.rpc<{ status: string }>(anon, "verify_certificate", { p_code: code }))[0]!.status);
+    for (const { code } of certs)
+      statuses.add(
+        (await db.rpc<{ status: string }>(anon, "verify_certificate", { p_code: code }))[0]!.status,
+      );
     expect([...statuses].sort()).toEqual(["expired", "revoked", "valid"]);
 
     // The demo accounts can be signed into (bcrypt password) and the platform admin is one.

@@ -6,12 +6,33 @@
 import { randomUUID } from "node:crypto";
 import { anon, serviceRole, type Claims, type Db, type User } from "./helpers.ts";
 
-export const roles = ["anon", "unrelated", "member", "staff", "admin", "owner", "platform_admin", "service_role"] as const;
+export const roles = [
+  "anon",
+  "unrelated",
+  "member",
+  "staff",
+  "admin",
+  "owner",
+  "platform_admin",
+  "service_role",
+] as const;
 export type Role = (typeof roles)[number];
 
 export interface World {
   claims: Record<Role, Claims>;
-  users: Record<"unrelated" | "member" | "staff" | "admin" | "owner" | "platformAdmin" | "platformAdmin2" | "other" | "other2" | "orphan", User>;
+  users: Record<
+    | "unrelated"
+    | "member"
+    | "staff"
+    | "admin"
+    | "owner"
+    | "platformAdmin"
+    | "platformAdmin2"
+    | "other"
+    | "other2"
+    | "orphan",
+    User
+  >;
   orgA: string;
   orgZ: string;
   eventPub: string;
@@ -41,7 +62,18 @@ export interface World {
 }
 
 export async function buildWorld(db: Db): Promise<World> {
-  const names = ["unrelated", "member", "staff", "admin", "owner", "platformAdmin", "platformAdmin2", "other", "other2", "orphan"] as const;
+  const names = [
+    "unrelated",
+    "member",
+    "staff",
+    "admin",
+    "owner",
+    "platformAdmin",
+    "platformAdmin2",
+    "other",
+    "other2",
+    "orphan",
+  ] as const;
   const users = {} as World["users"];
   for (const name of names) users[name] = await db.createUser({ full_name: `World ${name}` });
   // A user whose profile is gone, so the service role can insert one.
@@ -152,9 +184,15 @@ export async function buildWorld(db: Db): Promise<World> {
     [w.registration, w.eventPub, w.session, u.member.id],
   );
   w.checkIn = checkIn!.id;
-  const [certificate] = await db.sql<{ id: string }>(`select id from public.issue_certificate(p_registration_id => $1)`, [w.registration]);
+  const [certificate] = await db.sql<{ id: string }>(
+    `select id from public.issue_certificate(p_registration_id => $1)`,
+    [w.registration],
+  );
   w.certificate = certificate!.id;
-  const [earned] = await db.sql<{ id: string }>(`select id from public.cpd_credit_entries where registration_id = $1`, [w.registration]);
+  const [earned] = await db.sql<{ id: string }>(
+    `select id from public.cpd_credit_entries where registration_id = $1`,
+    [w.registration],
+  );
   w.earnedEntry = earned!.id;
 
   await db.sql(
@@ -178,7 +216,10 @@ export async function buildWorld(db: Db): Promise<World> {
     [w.courseA, u.member.id],
   );
   w.enrollment = enrollment!.id;
-  await db.sql(`insert into public.lesson_progress (enrollment_id, lesson_id, user_id) values ($1, $2, $3)`, [w.enrollment, w.lesson, u.member.id]);
+  await db.sql(
+    `insert into public.lesson_progress (enrollment_id, lesson_id, user_id) values ($1, $2, $3)`,
+    [w.enrollment, w.lesson, u.member.id],
+  );
   const [attempt] = await db.sql<{ id: string }>(
     `insert into public.assessment_attempts (assessment_id, enrollment_id, user_id, attempt_number, answers, score_points, max_points, score_percent, passed)
      values ($1, $2, $3, 1, '{}', 0, 1, 0, false) returning id`,

@@ -17,7 +17,10 @@ let anon: SupabaseClient;
 
 beforeAll(async () => {
   functionsDir = await copyFixture("functions");
-  await writeFile(path.join(functionsDir, ".env"), '# secrets, as in functions/.env\nFIXTURE_SECRET="from .env"\n');
+  await writeFile(
+    path.join(functionsDir, ".env"),
+    '# secrets, as in functions/.env\nFIXTURE_SECRET="from .env"\n',
+  );
   stack = await spawnStack({
     args: ["--functions", functionsDir, "--config", path.join(functionsDir, "config.toml")],
     env: { PITLANE_FUNCTIONS_TIMEOUT_SECONDS: "2" },
@@ -43,7 +46,10 @@ async function eventually<T>(attempt: () => Promise<T>, check: (value: T) => boo
 
 describe("functions.invoke", () => {
   it("passes JSON bodies, sub-paths, methods and headers, and gives Supabase's environment and the secrets", async () => {
-    const { data, error } = await anon.functions.invoke("echo/sub/path?x=1", { body: { hello: "world" }, headers: { "x-custom": "yes" } });
+    const { data, error } = await anon.functions.invoke("echo/sub/path?x=1", {
+      body: { hello: "world" },
+      headers: { "x-custom": "yes" },
+    });
     expect(error).toBeNull();
     expect(data).toMatchObject({
       greeting: "hello",
@@ -69,11 +75,18 @@ describe("functions.invoke", () => {
   });
 
   it("passes text, binary and FormData bodies", async () => {
-    expect((await anon.functions.invoke("echo", { body: "plain text" })).data).toMatchObject({ body: "plain text", contentType: "text/plain" });
+    expect((await anon.functions.invoke("echo", { body: "plain text" })).data).toMatchObject({
+      body: "plain text",
+      contentType: "text/plain",
+    });
 
-    const binary = await anon.functions.invoke("binary", { body: new Uint8Array([1, 2, 3, 250]).buffer });
+    const binary = await anon.functions.invoke("binary", {
+      body: new Uint8Array([1, 2, 3, 250]).buffer,
+    });
     expect(binary.error).toBeNull();
-    expect(new Uint8Array(await (binary.data as Blob).arrayBuffer())).toEqual(new Uint8Array([250, 3, 2, 1]));
+    expect(new Uint8Array(await (binary.data as Blob).arrayBuffer())).toEqual(
+      new Uint8Array([250, 3, 2, 1]),
+    );
 
     const form = new FormData();
     form.append("title", "report");
@@ -85,14 +98,21 @@ describe("functions.invoke", () => {
   });
 
   it("lets a function call the stack back through SUPABASE_URL", async () => {
-    expect((await anon.functions.invoke("callback")).data).toEqual({ status: 200, buckets: expect.any(Array) });
+    expect((await anon.functions.invoke("callback")).data).toEqual({
+      status: 200,
+      buckets: expect.any(Array),
+    });
   });
 
   it("installs npm: dependencies from the function's deno.json", async () => {
-    expect((await anon.functions.invoke("npm-dep", { body: { name: "Ada" } })).data).toEqual({ hello: "Ada" });
+    expect((await anon.functions.invoke("npm-dep", { body: { name: "Ada" } })).data).toEqual({
+      hello: "Ada",
+    });
     const invalid = await anon.functions.invoke("npm-dep", { body: { name: "" } });
     expect(invalid.error).toBeInstanceOf(FunctionsHttpError);
-    expect(await (invalid.error as FunctionsHttpError).context.json()).toMatchObject({ error: { code: "invalid_input" } });
+    expect(await (invalid.error as FunctionsHttpError).context.json()).toMatchObject({
+      error: { code: "invalid_input" },
+    });
   });
 
   it("surfaces error statuses as FunctionsHttpError with the function's response", async () => {
@@ -111,12 +131,16 @@ describe("verify_jwt and routing", () => {
     expect(missing.status).toBe(401);
     expect(await missing.json()).toEqual({ msg: "Error: Missing authorization header" });
 
-    const forged = await fetch(functionsUrl("echo"), { headers: { authorization: "Bearer not.a.jwt" } });
+    const forged = await fetch(functionsUrl("echo"), {
+      headers: { authorization: "Bearer not.a.jwt" },
+    });
     expect(forged.status).toBe(401);
     expect(await forged.json()).toEqual({ msg: "Invalid JWT" });
 
     const user = await createUser();
-    const signedIn = await fetch(functionsUrl("echo"), { headers: { authorization: `Bearer ${await accessTokenFor(user)}` } });
+    const signedIn = await fetch(functionsUrl("echo"), {
+      headers: { authorization: `Bearer ${await accessTokenFor(user)}` },
+    });
     expect(signedIn.status).toBe(200);
 
     const open = await fetch(functionsUrl("open"));
@@ -137,10 +161,16 @@ describe("verify_jwt and routing", () => {
   it("leaves CORS preflight to the function, without a JWT", async () => {
     const response = await fetch(functionsUrl("echo"), {
       method: "OPTIONS",
-      headers: { origin: "http://localhost:3000", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+      headers: {
+        origin: "http://localhost:3000",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+      },
     });
     expect(response.status).toBe(200);
-    expect(response.headers.get("access-control-allow-headers")).toBe("authorization, x-client-info, apikey, content-type");
+    expect(response.headers.get("access-control-allow-headers")).toBe(
+      "authorization, x-client-info, apikey, content-type",
+    );
     expect(await response.text()).toBe("ok");
   });
 
@@ -153,11 +183,19 @@ describe("verify_jwt and routing", () => {
         else controller.close();
       },
     });
-    const response = await fetch(functionsUrl("stream"), { method: "POST", headers: { apikey: stack.anonKey }, body, duplex: "half" } as RequestInit);
+    const response = await fetch(functionsUrl("stream"), {
+      method: "POST",
+      headers: { apikey: stack.anonKey },
+      body,
+      duplex: "half",
+    } as RequestInit);
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     const received: string[] = [];
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) received.push(new TextDecoder().decode(chunk));
-    expect(received.join("")).toBe("data: chunk 1 of 9\n\ndata: chunk 2 of 9\n\ndata: chunk 3 of 9\n\n");
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
+      received.push(new TextDecoder().decode(chunk));
+    expect(received.join("")).toBe(
+      "data: chunk 1 of 9\n\ndata: chunk 2 of 9\n\ndata: chunk 3 of 9\n\n",
+    );
   });
 });
 
@@ -166,22 +204,34 @@ describe("failing functions", () => {
     const thrown = await fetch(functionsUrl("throws"), { headers: { apikey: stack.anonKey } });
     expect(thrown.status).toBe(500);
     expect(await thrown.text()).toBe("Internal Server Error");
-    expect((await fetch(functionsUrl("throws"), { headers: { apikey: stack.anonKey } })).status).toBe(500);
+    expect(
+      (await fetch(functionsUrl("throws"), { headers: { apikey: stack.anonKey } })).status,
+    ).toBe(500);
   });
 
   it("answers WORKER_ERROR when the process dies, and starts a new one for the next request", async () => {
     for (let i = 0; i < 2; i++) {
       const crashed = await fetch(functionsUrl("crash"), { headers: { apikey: stack.anonKey } });
       expect(crashed.status).toBe(500);
-      expect(await crashed.json()).toEqual({ code: "WORKER_ERROR", message: "Function exited due to an error (please check logs)" });
+      expect(await crashed.json()).toEqual({
+        code: "WORKER_ERROR",
+        message: "Function exited due to an error (please check logs)",
+      });
     }
   });
 
   it("answers BOOT_ERROR for a function that fails to load", async () => {
-    const response = await fetch(functionsUrl("boot-error"), { headers: { apikey: stack.anonKey } });
+    const response = await fetch(functionsUrl("boot-error"), {
+      headers: { apikey: stack.anonKey },
+    });
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" });
-    expect(stack.output()).toContain("[functions/boot-error] error: Uncaught (in promise) Error: cannot start");
+    expect(await response.json()).toEqual({
+      code: "BOOT_ERROR",
+      message: "Worker failed to boot (please check logs)",
+    });
+    expect(stack.output()).toContain(
+      "[functions/boot-error] error: Uncaught (in promise) Error: cannot start",
+    );
   });
 
   it("answers 504 after the timeout for a hanging function, while other functions keep serving", async () => {
@@ -192,7 +242,9 @@ describe("failing functions", () => {
     expect(meanwhile.data).toMatchObject({ body: "still here" });
     expect(hung.error).toBeInstanceOf(FunctionsHttpError);
     expect((hung.error as FunctionsHttpError).context.status).toBe(504);
-    expect(await (hung.error as FunctionsHttpError).context.json()).toEqual({ message: "The upstream server is timing out" });
+    expect(await (hung.error as FunctionsHttpError).context.json()).toEqual({
+      message: "The upstream server is timing out",
+    });
   });
 });
 
@@ -200,8 +252,10 @@ describe("hot reload", () => {
   it("serves edited function files and new functions without a restart", async () => {
     const dir = path.join(functionsDir, "reload");
     await mkdir(dir, { recursive: true });
-    const write = (version: string) => writeFile(path.join(dir, "index.ts"), `Deno.serve(() => new Response("${version}"));\n`);
-    const read = async () => (await fetch(functionsUrl("reload"), { headers: { apikey: stack.anonKey } })).text();
+    const write = (version: string) =>
+      writeFile(path.join(dir, "index.ts"), `Deno.serve(() => new Response("${version}"));\n`);
+    const read = async () =>
+      (await fetch(functionsUrl("reload"), { headers: { apikey: stack.anonKey } })).text();
 
     await write("v1");
     expect(await eventually(read, (text) => text === "v1")).toBe("v1");
@@ -210,10 +264,14 @@ describe("hot reload", () => {
   });
 
   it("restarts every function when shared code changes", async () => {
-    const greeting = async () => ((await anon.functions.invoke("echo")).data as { greeting: string }).greeting;
+    const greeting = async () =>
+      ((await anon.functions.invoke("echo")).data as { greeting: string }).greeting;
     expect(await greeting()).toBe("hello");
     const shared = path.join(functionsDir, "_shared", "cors.ts");
-    await writeFile(shared, (await readFile(shared, "utf8")).replace('greeting = "hello"', 'greeting = "hi again"'));
+    await writeFile(
+      shared,
+      (await readFile(shared, "utf8")).replace('greeting = "hello"', 'greeting = "hi again"'),
+    );
     expect(await eventually(greeting, (value) => value === "hi again")).toBe("hi again");
   });
 });

@@ -11,8 +11,15 @@ interface HttpErrorLike extends Error {
 }
 
 // Imported by path at run time: the module is Deno code, which tsc for Node does not check.
-const { fromPostgrest } = (await import(path.join(projectRoot, "functions/_shared/supabase.ts"))) as {
-  fromPostgrest(error: { code: string; message: string; details: string; hint: string }): HttpErrorLike;
+const { fromPostgrest } = (await import(
+  path.join(projectRoot, "functions/_shared/supabase.ts")
+)) as {
+  fromPostgrest(error: {
+    code: string;
+    message: string;
+    details: string;
+    hint: string;
+  }): HttpErrorLike;
 };
 
 const cases: Array<[code: string, status: number | "unexpected", errorCode?: string]> = [
@@ -56,7 +63,11 @@ describe("fromPostgrest", () => {
       expect(error.status).toBeUndefined();
       expect(error.message).toBe(`${code}: message of ${code}`);
     } else {
-      expect({ status: error.status, code: error.code, message: error.message }).toEqual({ status, code: errorCode, message: `message of ${code}` });
+      expect({ status: error.status, code: error.code, message: error.message }).toEqual({
+        status,
+        code: errorCode,
+        message: `message of ${code}`,
+      });
     }
   });
 });

@@ -5,7 +5,12 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { expect } from "vitest";
 import WebSocket from "ws";
 import { createUser, type Db, stack, type TestUser } from "./db.ts";
-import { newDataDir, spawnStack, type SpawnedStack, type StackInfo } from "../../supabase/stack/spawn-stack.ts";
+import {
+  newDataDir,
+  spawnStack,
+  type SpawnedStack,
+  type StackInfo,
+} from "../../supabase/stack/spawn-stack.ts";
 import { signJwt, supabaseClient } from "./supabase.ts";
 
 /** The shared stack, or one a test spawned with its own config. */
@@ -14,23 +19,38 @@ export type AuthTarget = Pick<StackInfo, "apiUrl" | "anonKey" | "serviceRoleKey"
 export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.test`;
 
 /** An app's client: anon key, session kept in memory. */
-export const anonClient = (target: AuthTarget = stack()) => supabaseClient(target.anonKey, { apiUrl: target.apiUrl });
+export const anonClient = (target: AuthTarget = stack()) =>
+  supabaseClient(target.anonKey, { apiUrl: target.apiUrl });
 
 /** A server's client with the service role key, for `auth.admin`. */
-export const adminClient = (target: AuthTarget = stack()) => supabaseClient(target.serviceRoleKey, { apiUrl: target.apiUrl });
+export const adminClient = (target: AuthTarget = stack()) =>
+  supabaseClient(target.serviceRoleKey, { apiUrl: target.apiUrl });
 
 /** An hour's access token for an existing account (a seeded one, say), signed with the stack's secret. */
-export async function accessTokenForEmail(database: Db, email: string, target: Pick<StackInfo, "jwtSecret"> = stack()): Promise<string> {
+export async function accessTokenForEmail(
+  database: Db,
+  email: string,
+  target: Pick<StackInfo, "jwtSecret"> = stack(),
+): Promise<string> {
   const [user] = await database.sql(`select id from auth.users where email = $1`, [email]);
   if (!user) throw new Error(`no account ${email}`);
   const now = Math.floor(Date.now() / 1000);
-  return signJwt({ sub: user.id, email, role: "authenticated", aud: "authenticated", iat: now, exp: now + 3600 }, target.jwtSecret);
+  return signJwt(
+    { sub: user.id, email, role: "authenticated", aud: "authenticated", iat: now, exp: now + 3600 },
+    target.jwtSecret,
+  );
 }
 
 /** A client signed in as `user` through `signInWithPassword`, with a real session. */
-export async function signedInClient(user: Pick<TestUser, "email" | "password">, target: AuthTarget = stack()): Promise<SupabaseClient> {
+export async function signedInClient(
+  user: Pick<TestUser, "email" | "password">,
+  target: AuthTarget = stack(),
+): Promise<SupabaseClient> {
   const client = anonClient(target);
-  const { error } = await client.auth.signInWithPassword({ email: user.email, password: user.password });
+  const { error } = await client.auth.signInWithPassword({
+    email: user.email,
+    password: user.password,
+  });
   if (error) throw error;
   return client;
 }
@@ -62,7 +82,11 @@ export interface RawResponse {
  * A request to /auth/v1 as any HTTP client would send it, with the anon key and no API version
  * header unless given, for exact statuses and bodies.
  */
-export async function authFetch(path: string, init: RequestInit & { json?: unknown } = {}, target: AuthTarget = stack()): Promise<RawResponse> {
+export async function authFetch(
+  path: string,
+  init: RequestInit & { json?: unknown } = {},
+  target: AuthTarget = stack(),
+): Promise<RawResponse> {
   const headers = new Headers(init.headers);
   if (!headers.has("apikey")) headers.set("apikey", target.anonKey);
   if (init.json !== undefined) headers.set("content-type", "application/json");
@@ -96,13 +120,25 @@ export interface Email {
 /** Every email the stack sent to `address`, newest first, read through the inbox's Mailpit API. */
 export async function emailsTo(address: string, target: AuthTarget = stack()): Promise<Email[]> {
   const inbox = `http://127.0.0.1:${target.inboxPort}/api/v1`;
-  const found = await (await fetch(`${inbox}/search?query=${encodeURIComponent(`to:${address}`)}`)).json();
+  const found = await (
+    await fetch(`${inbox}/search?query=${encodeURIComponent(`to:${address}`)}`)
+  ).json();
   return Promise.all(
     found.messages.map(async (summary: { ID: string }) => {
       const message = await (await fetch(`${inbox}/message/${summary.ID}`)).json();
       const link = /href="([^"]+)"/.exec(message.HTML)?.[1]?.replaceAll("&amp;", "&") ?? "";
-      const code = /enter the code: (\d+)/.exec(message.Text)?.[1] ?? /^(\d{6,10})$/m.exec(message.Text)?.[1] ?? "";
-      return { id: message.ID, subject: message.Subject, text: message.Text, html: message.HTML, link, code };
+      const code =
+        /enter the code: (\d+)/.exec(message.Text)?.[1] ??
+        /^(\d{6,10})$/m.exec(message.Text)?.[1] ??
+        "";
+      return {
+        id: message.ID,
+        subject: message.Subject,
+        text: message.Text,
+        html: message.HTML,
+        link,
+        code,
+      };
     }),
   );
 }
@@ -117,7 +153,10 @@ export async function latestEmailTo(address: string, target: AuthTarget = stack(
 /** Follows an email's /verify link like a browser, without following the redirect it answers with. */
 export async function followLink(link: string): Promise<{ status: number; location: URL }> {
   const response = await fetch(link, { redirect: "manual" });
-  return { status: response.status, location: new URL(response.headers.get("location") ?? "about:blank") };
+  return {
+    status: response.status,
+    location: new URL(response.headers.get("location") ?? "about:blank"),
+  };
 }
 
 /** The URL fragment of a redirect, as auth-js reads it. */

@@ -24,7 +24,14 @@ export const serviceRole: Claims = { role: "service_role" };
 
 /** The claims Supabase Auth puts in a signed-in user's access token. */
 export function claimsFor(id: string, email: string): Claims {
-  return { sub: id, role: "authenticated", aud: "authenticated", email, app_metadata: { provider: "email" }, user_metadata: {} };
+  return {
+    sub: id,
+    role: "authenticated",
+    aud: "authenticated",
+    email,
+    app_metadata: { provider: "email" },
+    user_metadata: {},
+  };
 }
 
 /**
@@ -35,12 +42,19 @@ export class Db {
   readonly superuser: pg.Pool;
   readonly authenticator: pg.Pool;
 
-  constructor(readonly dbUrl: string, poolSize = 8) {
+  constructor(
+    readonly dbUrl: string,
+    poolSize = 8,
+  ) {
     const authenticator = new URL(dbUrl);
     authenticator.username = "authenticator";
     authenticator.password = "postgres";
     this.superuser = new pg.Pool({ connectionString: dbUrl, max: poolSize, allowExitOnIdle: true });
-    this.authenticator = new pg.Pool({ connectionString: authenticator.toString(), max: poolSize, allowExitOnIdle: true });
+    this.authenticator = new pg.Pool({
+      connectionString: authenticator.toString(),
+      max: poolSize,
+      allowExitOnIdle: true,
+    });
     // Idle connections are terminated when a stack stops; that is not a test failure.
     this.superuser.on("error", () => undefined);
     this.authenticator.on("error", () => undefined);
@@ -51,7 +65,10 @@ export class Db {
   }
 
   /** SQL as the superuser `postgres`, like a migration or the dashboard. */
-  async sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
+  async sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
     return (await this.superuser.query<T>(text, params)).rows;
   }
 
@@ -59,14 +76,18 @@ export class Db {
    * Runs `work` as PostgREST runs a request: as authenticator, in one transaction that switches
    * to the JWT's role and sets request.jwt.claims. Rolled back unless `commit` is set.
    */
-  async asRole<T>(claims: Claims, work: (client: pg.PoolClient) => Promise<T>, options: { commit?: boolean } = {}): Promise<T> {
+  async asRole<T>(
+    claims: Claims,
+    work: (client: pg.PoolClient) => Promise<T>,
+    options: { commit?: boolean } = {},
+  ): Promise<T> {
     const client = await this.authenticator.connect();
     try {
       await client.query("begin");
-      await client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
-        claims.role,
-        JSON.stringify(claims),
-      ]);
+      await client.query(
+        "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)",
+        [claims.role, JSON.stringify(claims)],
+      );
       const result = await work(client);
       await client.query(options.commit ? "commit" : "rollback");
       return result;
@@ -79,15 +100,29 @@ export class Db {
   }
 
   /** One statement as `claims`, committed. */
-  async query<T extends pg.QueryResultRow = pg.QueryResultRow>(claims: Claims, text: string, params: unknown[] = []): Promise<T[]> {
-    return this.asRole(claims, async (client) => (await client.query<T>(text, params)).rows, { commit: true });
+  async query<T extends pg.QueryResultRow = pg.QueryResultRow>(
+    claims: Claims,
+    text: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
+    return this.asRole(claims, async (client) => (await client.query<T>(text, params)).rows, {
+      commit: true,
+    });
   }
 
   /** Calls an RPC as `claims` (committed) and returns its rows. */
-  async rpc<T extends pg.QueryResultRow = pg.QueryResultRow>(claims: Claims, fn: string, args: Record<string, unknown> = {}): Promise<T[]> {
+  async rpc<T extends pg.QueryResultRow = pg.QueryResultRow>(
+    claims: Claims,
+    fn: string,
+    args: Record<string, unknown> = {},
+  ): Promise<T[]> {
     const names = Object.keys(args);
     const list = names.map((name, i) => `${name} => $${i + 1}`).join(", ");
-    return this.query<T>(claims, `select * from public.${fn}(${list})`, names.map((name) => args[name]));
+    return this.query<T>(
+      claims,
+      `select * from public.${fn}(${list})`,
+      names.map((name) => args[name]),
+    );
   }
 
   /**
@@ -95,7 +130,10 @@ export class Db {
    * Only for suites that need hundreds of users, such as the RLS matrix: everywhere else use
    * createUser(), which goes through the admin API as DESIGN asks.
    */
-  async createUser(metadata: Record<string, unknown> = {}, email = `user-${randomUUID().slice(0, 8)}@example.test`): Promise<{ id: string; email: string; claims: Claims }> {
+  async createUser(
+    metadata: Record<string, unknown> = {},
+    email = `user-${randomUUID().slice(0, 8)}@example.test`,
+  ): Promise<{ id: string; email: string; claims: Claims }> {
     const id = randomUUID();
     await this.sql(
       `insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
@@ -112,12 +150,19 @@ let globalDb: Db | undefined;
 export const db = () => (globalDb ??= new Db(stack().dbUrl));
 
 /** Runs SQL as the superuser `postgres` on the global stack. */
-export function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
+export function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   return db().sql<T>(text, params);
 }
 
 /** Db.asRole on the global stack. */
-export function asRole<T>(claims: Claims, work: (client: pg.PoolClient) => Promise<T>, options: { commit?: boolean } = {}): Promise<T> {
+export function asRole<T>(
+  claims: Claims,
+  work: (client: pg.PoolClient) => Promise<T>,
+  options: { commit?: boolean } = {},
+): Promise<T> {
   return db().asRole(claims, work, options);
 }
 
@@ -139,10 +184,27 @@ export const testPassword = "test-password-1";
 export async function createUser(metadata: Record<string, unknown> = {}): Promise<TestUser> {
   const email = `user-${randomUUID().slice(0, 8)}@example.test`;
   const admin = supabaseClient(stack().serviceRoleKey);
-  const { data, error } = await admin.auth.admin.createUser({ email, password: testPassword, email_confirm: true, user_metadata: metadata });
+  const { data, error } = await admin.auth.admin.createUser({
+    email,
+    password: testPassword,
+    email_confirm: true,
+    user_metadata: metadata,
+  });
   if (error) throw error;
   const { id, app_metadata, user_metadata } = data.user;
-  return { id, email, password: testPassword, claims: { sub: id, role: "authenticated", aud: "authenticated", email, app_metadata, user_metadata } };
+  return {
+    id,
+    email,
+    password: testPassword,
+    claims: {
+      sub: id,
+      role: "authenticated",
+      aud: "authenticated",
+      email,
+      app_metadata,
+      user_metadata,
+    },
+  };
 }
 
 /**
@@ -155,7 +217,10 @@ export async function freshDatabase(migrations?: string): Promise<string> {
   const url = new URL(stack().dbUrl);
   url.pathname = `/${name}`;
   const none = await mkdtemp(path.join(tmpdir(), "pitlane-none-"));
-  await prepareDatabase(url.toString(), { migrations: migrations ?? none, seed: none }, ["public", "graphql_public"]);
+  await prepareDatabase(url.toString(), { migrations: migrations ?? none, seed: none }, [
+    "public",
+    "graphql_public",
+  ]);
   return url.toString();
 }
 
@@ -165,5 +230,7 @@ export async function freshDatabase(migrations?: string): Promise<string> {
  * it and that scheduled jobs run.
  */
 export async function pauseExpiryJob(database: Db): Promise<void> {
-  await database.sql("select cron.alter_job(jobid, active := false) from cron.job where jobname = 'expire-due-invoices'");
+  await database.sql(
+    "select cron.alter_job(jobid, active := false) from cron.job where jobname = 'expire-due-invoices'",
+  );
 }

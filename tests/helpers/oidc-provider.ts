@@ -4,7 +4,13 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } 
 import { freePort } from "../../supabase/stack/spawn-stack.ts";
 
 /** Who signs in at the provider: the claims its ID tokens carry. */
-export type Person = JWTPayload & { sub: string; email?: string; email_verified?: boolean; name?: string; picture?: string };
+export type Person = JWTPayload & {
+  sub: string;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+  picture?: string;
+};
 
 export interface SignOptions {
   /** Sign with a key the provider never published. */
@@ -38,7 +44,11 @@ export async function startOidcProvider(): Promise<OidcProvider> {
   const publicJwk = { ...(await exportJWK(keys.publicKey)), kid, alg: "RS256", use: "sig" };
   const codes = new Map<string, { person: Person; nonce: string | null; redirectUri: string }>();
 
-  const sign = (claims: Person, options: SignOptions = {}, key: CryptoKey = options.foreignKey ? foreign.privateKey : keys.privateKey) =>
+  const sign = (
+    claims: Person,
+    options: SignOptions = {},
+    key: CryptoKey = options.foreignKey ? foreign.privateKey : keys.privateKey,
+  ) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: "RS256", kid })
       .setIssuer(options.issuer ?? issuer)
@@ -54,14 +64,23 @@ export async function startOidcProvider(): Promise<OidcProvider> {
       res.end(JSON.stringify(body));
     };
     if (url.pathname === "/.well-known/openid-configuration") {
-      return json(200, { issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` });
+      return json(200, {
+        issuer,
+        authorization_endpoint: `${issuer}/authorize`,
+        token_endpoint: `${issuer}/token`,
+        jwks_uri: `${issuer}/jwks`,
+      });
     }
     if (url.pathname === "/jwks") return json(200, { keys: [publicJwk] });
     if (url.pathname === "/authorize") {
       provider.lastAuthorize = url.searchParams;
       const code = randomUUID();
       const redirectUri = url.searchParams.get("redirect_uri") ?? "";
-      codes.set(code, { person: provider.nextPerson, nonce: url.searchParams.get("nonce"), redirectUri });
+      codes.set(code, {
+        person: provider.nextPerson,
+        nonce: url.searchParams.get("nonce"),
+        redirectUri,
+      });
       const back = new URL(redirectUri);
       back.searchParams.set("code", code);
       back.searchParams.set("state", url.searchParams.get("state") ?? "");
@@ -74,11 +93,25 @@ export async function startOidcProvider(): Promise<OidcProvider> {
       const form = new URLSearchParams(body);
       const grant = codes.get(form.get("code") ?? "");
       codes.delete(form.get("code") ?? "");
-      if (!grant || form.get("client_id") !== provider.clientId || form.get("client_secret") !== provider.clientSecret || form.get("redirect_uri") !== grant.redirectUri) {
+      if (
+        !grant ||
+        form.get("client_id") !== provider.clientId ||
+        form.get("client_secret") !== provider.clientSecret ||
+        form.get("redirect_uri") !== grant.redirectUri
+      ) {
         return json(400, { error: "invalid_grant" });
       }
-      const idToken = await sign({ ...grant.person, ...(grant.nonce ? { nonce: grant.nonce } : {}) });
-      return json(200, { access_token: `provider-access-${randomUUID()}`, refresh_token: "provider-refresh", token_type: "Bearer", expires_in: 3600, id_token: idToken });
+      const idToken = await sign({
+        ...grant.person,
+        ...(grant.nonce ? { nonce: grant.nonce } : {}),
+      });
+      return json(200, {
+        access_token: `provider-access-${randomUUID()}`,
+        refresh_token: "provider-refresh",
+        token_type: "Bearer",
+        expires_in: 3600,
+        id_token: idToken,
+      });
     }
     json(404, { error: "not_found" });
   };

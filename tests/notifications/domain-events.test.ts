@@ -3,7 +3,14 @@
 // notification and email (0020_domain_notifications).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { domainStack, serviceRole, slug, type Db, type DomainStack, type User } from "../domain/helpers.ts";
+import {
+  domainStack,
+  serviceRole,
+  slug,
+  type Db,
+  type DomainStack,
+  type User,
+} from "../domain/helpers.ts";
 
 let stack: DomainStack;
 let db: Db;
@@ -27,7 +34,10 @@ interface Said {
 }
 
 const notificationsOf = (userId: string) =>
-  db.sql<Said>("select type, title, subject_kind, subject_id, action_url, data from public.notifications where user_id = $1 order by created_at, id", [userId]);
+  db.sql<Said>(
+    "select type, title, subject_kind, subject_id, action_url, data from public.notifications where user_id = $1 order by created_at, id",
+    [userId],
+  );
 const emailsTo = (address: string) =>
   db.sql<{ template: string; user_id: string | null; status: string; data: any }>(
     "select template, user_id, status, data from public.email_outbox where to_email = $1 order by id",
@@ -38,13 +48,18 @@ const templatesTo = async (user: User) => (await emailsTo(user.email)).map((e) =
 
 async function newOrganization(): Promise<{ id: string; owner: User }> {
   const owner = await db.createUser({ full_name: "Owner" });
-  const [org] = await db.query<{ id: string }>(owner.claims, "insert into public.organizations (slug, display_name, city) values ($1, 'Notify Club', 'Jakarta') returning id", [
-    slug("org"),
-  ]);
+  const [org] = await db.query<{ id: string }>(
+    owner.claims,
+    "insert into public.organizations (slug, display_name, city) values ($1, 'Notify Club', 'Jakarta') returning id",
+    [slug("org")],
+  );
   return { id: org!.id, owner };
 }
 
-async function newEvent(organizationId: string, capacity: number): Promise<{ id: string; slug: string }> {
+async function newEvent(
+  organizationId: string,
+  capacity: number,
+): Promise<{ id: string; slug: string }> {
   const eventSlug = slug("event");
   const [event] = await db.sql<{ id: string }>(
     `insert into public.events (organization_id, slug, title, venue_name, starts_at, ends_at, capacity, status)
@@ -55,7 +70,11 @@ async function newEvent(organizationId: string, capacity: number): Promise<{ id:
 }
 
 const register = async (user: User, eventId: string) =>
-  (await db.rpc<{ id: string; status: string }>(user.claims, "register_for_event", { p_event_id: eventId }))[0]!;
+  (
+    await db.rpc<{ id: string; status: string }>(user.claims, "register_for_event", {
+      p_event_id: eventId,
+    })
+  )[0]!;
 
 describe("registrations", () => {
   it("confirmed, waitlisted, offered a seat, offer expired and cancelled: one notification and one email each", async () => {
@@ -73,7 +92,11 @@ describe("registrations", () => {
         subject_kind: "event_registration",
         subject_id: firstReg.id,
         action_url: `/events/${event.slug}`,
-        data: expect.objectContaining({ event_id: event.id, event_title: "Track day", registration_id: firstReg.id }),
+        data: expect.objectContaining({
+          event_id: event.id,
+          event_title: "Track day",
+          registration_id: firstReg.id,
+        }),
       },
     ]);
     expect(await templatesTo(first)).toEqual(["registration_confirmed"]);
@@ -84,7 +107,10 @@ describe("registrations", () => {
     expect(await templatesTo(third)).toEqual(["registration_waitlisted"]);
 
     // The first cancels: they are told, and the seat is offered to the second.
-    await db.rpc(first.claims, "cancel_registration", { p_registration_id: firstReg.id, p_reason: "cannot come" });
+    await db.rpc(first.claims, "cancel_registration", {
+      p_registration_id: firstReg.id,
+      p_reason: "cannot come",
+    });
     expect(await typesOf(first)).toEqual(["registration_confirmed", "registration_cancelled"]);
     expect(await templatesTo(first)).toEqual(["registration_confirmed", "registration_cancelled"]);
     expect(await typesOf(second)).toEqual(["registration_waitlisted", "registration_offered"]);
@@ -92,16 +118,34 @@ describe("registrations", () => {
     expect(offered!.data.offer_expires_at).not.toBeNull();
 
     // The offer runs out (the every-minute job): expired for the second, offered to the third.
-    await db.sql("update public.event_registrations set offer_expires_at = now() - interval '1 second' where user_id = $1 and status = 'offered'", [second.id]);
+    await db.sql(
+      "update public.event_registrations set offer_expires_at = now() - interval '1 second' where user_id = $1 and status = 'offered'",
+      [second.id],
+    );
     await db.rpc(serviceRole, "process_expired_registrations");
-    expect(await typesOf(second)).toEqual(["registration_waitlisted", "registration_offered", "registration_offer_expired"]);
-    expect(await templatesTo(second)).toEqual(["registration_waitlisted", "registration_offered", "registration_offer_expired"]);
+    expect(await typesOf(second)).toEqual([
+      "registration_waitlisted",
+      "registration_offered",
+      "registration_offer_expired",
+    ]);
+    expect(await templatesTo(second)).toEqual([
+      "registration_waitlisted",
+      "registration_offered",
+      "registration_offer_expired",
+    ]);
     expect(await typesOf(third)).toEqual(["registration_waitlisted", "registration_offered"]);
 
     // The third claims it: confirmed.
-    const [thirdReg] = await db.sql<{ id: string }>("select id from public.event_registrations where user_id = $1", [third.id]);
+    const [thirdReg] = await db.sql<{ id: string }>(
+      "select id from public.event_registrations where user_id = $1",
+      [third.id],
+    );
     await db.rpc(third.claims, "claim_waitlist_offer", { p_registration_id: thirdReg!.id });
-    expect(await typesOf(third)).toEqual(["registration_waitlisted", "registration_offered", "registration_confirmed"]);
+    expect(await typesOf(third)).toEqual([
+      "registration_waitlisted",
+      "registration_offered",
+      "registration_confirmed",
+    ]);
   });
 });
 
@@ -115,24 +159,56 @@ describe("learning and certificates", () => {
       "insert into public.courses (organization_id, slug, title, status) values ($1, $2, 'Brake basics', 'published') returning id, slug",
       [org.id, slug("course")],
     );
-    const [enrollment] = await db.rpc<{ id: string }>(learner.claims, "enroll_in_course", { p_course_id: course!.id });
-    await db.sql("update public.course_enrollments set status = 'completed', completed_at = now() where id = $1", [enrollment!.id]);
-    await db.sql("update public.course_enrollments set lessons_completed = 1 where id = $1", [enrollment!.id]);
-    const completed = (await notificationsOf(learner.id)).filter((n) => n.type === "course_completed");
-    expect(completed).toEqual([expect.objectContaining({ title: "You completed Brake basics", subject_id: enrollment!.id, action_url: `/courses/${course!.slug}` })]);
+    const [enrollment] = await db.rpc<{ id: string }>(learner.claims, "enroll_in_course", {
+      p_course_id: course!.id,
+    });
+    await db.sql(
+      "update public.course_enrollments set status = 'completed', completed_at = now() where id = $1",
+      [enrollment!.id],
+    );
+    await db.sql("update public.course_enrollments set lessons_completed = 1 where id = $1", [
+      enrollment!.id,
+    ]);
+    const completed = (await notificationsOf(learner.id)).filter(
+      (n) => n.type === "course_completed",
+    );
+    expect(completed).toEqual([
+      expect.objectContaining({
+        title: "You completed Brake basics",
+        subject_id: enrollment!.id,
+        action_url: `/courses/${course!.slug}`,
+      }),
+    ]);
 
-    await db.sql("update public.event_registrations set attended_at = now() where id = $1", [registration.id]);
-    const [certificate] = await db.query<{ id: string; certificate_number: string }>(org.owner.claims, "select * from public.issue_certificate(p_registration_id => $1)", [
+    await db.sql("update public.event_registrations set attended_at = now() where id = $1", [
       registration.id,
     ]);
-    await db.rpc(org.owner.claims, "revoke_certificate", { p_certificate_id: certificate!.id, p_reason: "issued in error" });
-    const certificates = (await notificationsOf(learner.id)).filter((n) => n.subject_kind === "certificate");
+    const [certificate] = await db.query<{ id: string; certificate_number: string }>(
+      org.owner.claims,
+      "select * from public.issue_certificate(p_registration_id => $1)",
+      [registration.id],
+    );
+    await db.rpc(org.owner.claims, "revoke_certificate", {
+      p_certificate_id: certificate!.id,
+      p_reason: "issued in error",
+    });
+    const certificates = (await notificationsOf(learner.id)).filter(
+      (n) => n.subject_kind === "certificate",
+    );
     expect(certificates.map((n) => [n.type, n.subject_id])).toEqual([
       ["certificate_issued", certificate!.id],
       ["certificate_revoked", certificate!.id],
     ]);
-    expect(certificates[1]!.data).toMatchObject({ certificate_number: certificate!.certificate_number, reason: "issued in error" });
-    expect(await templatesTo(learner)).toEqual(["registration_confirmed", "course_completed", "certificate_issued", "certificate_revoked"]);
+    expect(certificates[1]!.data).toMatchObject({
+      certificate_number: certificate!.certificate_number,
+      reason: "issued in error",
+    });
+    expect(await templatesTo(learner)).toEqual([
+      "registration_confirmed",
+      "course_completed",
+      "certificate_issued",
+      "certificate_revoked",
+    ]);
   });
 });
 
@@ -145,24 +221,51 @@ describe("invoices", () => {
     return invoice!;
   }
   const providerEvent = (action: Record<string, unknown>) =>
-    db.rpc(serviceRole, "apply_provider_event", { p_provider: "manual", p_event_id: slug("evt"), p_event_type: "test", p_payload: {}, p_action: action });
+    db.rpc(serviceRole, "apply_provider_event", {
+      p_provider: "manual",
+      p_event_id: slug("evt"),
+      p_event_type: "test",
+      p_payload: {},
+      p_action: action,
+    });
 
   it("payment failed, paid and refunded: essential emails, in-app as preferred", async () => {
     const payer = await db.createUser();
     // Turning off in-app receipts leaves the (essential) email.
-    await db.rpc(payer.claims, "set_notification_preference", { p_type: "invoice_paid", p_in_app: false });
+    await db.rpc(payer.claims, "set_notification_preference", {
+      p_type: "invoice_paid",
+      p_in_app: false,
+    });
     const invoice = await newInvoice(payer);
     await providerEvent({ kind: "failed", invoice_id: invoice.id, status_desc: "card declined" });
-    await providerEvent({ kind: "payment", invoice_id: invoice.id, amount: 0, currency: "IDR", provider_payment_id: slug("pay") });
+    await providerEvent({
+      kind: "payment",
+      invoice_id: invoice.id,
+      amount: 0,
+      currency: "IDR",
+      provider_payment_id: slug("pay"),
+    });
     // Refunds are recorded by the payments domain; the trigger sees the invoice's new amounts.
-    await db.sql("update public.invoices set amount_paid = 150000, amount_refunded = 50000, status = 'partially_refunded' where id = $1", [invoice.id]);
+    await db.sql(
+      "update public.invoices set amount_paid = 150000, amount_refunded = 50000, status = 'partially_refunded' where id = $1",
+      [invoice.id],
+    );
     expect((await notificationsOf(payer.id)).map((n) => [n.type, n.title])).toEqual([
       ["invoice_payment_failed", `Payment failed for invoice ${invoice.number}`],
       ["invoice_refunded", `Refund for invoice ${invoice.number}`],
     ]);
     const emails = await emailsTo(payer.email);
-    expect(emails.map((e) => e.template)).toEqual(["invoice_payment_failed", "invoice_paid", "invoice_refunded"]);
-    expect(emails[2]!.data).toMatchObject({ invoice_number: invoice.number, amount_refunded: 50000, formatted_refund: "IDR 50,000", unsubscribe_token: null });
+    expect(emails.map((e) => e.template)).toEqual([
+      "invoice_payment_failed",
+      "invoice_paid",
+      "invoice_refunded",
+    ]);
+    expect(emails[2]!.data).toMatchObject({
+      invoice_number: invoice.number,
+      amount_refunded: 50000,
+      formatted_refund: "IDR 50,000",
+      unsubscribe_token: null,
+    });
   });
 
   it("an open invoice about to expire is reminded once", async () => {
@@ -171,7 +274,9 @@ describe("invoices", () => {
     await newInvoice(payer, "20 hours");
     await db.sql("select private.notify_expiring_invoices()");
     await db.sql("select private.notify_expiring_invoices()");
-    expect((await notificationsOf(payer.id)).map((n) => [n.type, n.subject_id])).toEqual([["invoice_expiring", soon.id]]);
+    expect((await notificationsOf(payer.id)).map((n) => [n.type, n.subject_id])).toEqual([
+      ["invoice_expiring", soon.id],
+    ]);
     expect(await templatesTo(payer)).toEqual(["invoice_expiring"]);
   });
 });
@@ -180,11 +285,15 @@ describe("organization invitations", () => {
   it("an invitation by email notifies an existing account and emails the accept link; a new address gets the email only", async () => {
     const org = await newOrganization();
     const invitee = await db.createUser();
-    const [invitation] = await db.rpc<{ id: string; code: string }>(org.owner.claims, "create_organization_invitation", {
-      p_organization_id: org.id,
-      p_email: invitee.email,
-      p_message: "Join the club",
-    });
+    const [invitation] = await db.rpc<{ id: string; code: string }>(
+      org.owner.claims,
+      "create_organization_invitation",
+      {
+        p_organization_id: org.id,
+        p_email: invitee.email,
+        p_message: "Join the club",
+      },
+    );
     expect(await notificationsOf(invitee.id)).toEqual([
       {
         type: "invitation_received",
@@ -192,18 +301,44 @@ describe("organization invitations", () => {
         subject_kind: "organization_invitation",
         subject_id: invitation!.id,
         action_url: `/invitations/accept?code=${invitation!.code}`,
-        data: expect.objectContaining({ organization_name: "Notify Club", code: invitation!.code, role: "member", invited_by: "Owner" }),
+        data: expect.objectContaining({
+          organization_name: "Notify Club",
+          code: invitation!.code,
+          role: "member",
+          invited_by: "Owner",
+        }),
       },
     ]);
-    expect((await emailsTo(invitee.email)).map((e) => [e.template, e.user_id])).toEqual([["invitation_received", invitee.id]]);
+    expect((await emailsTo(invitee.email)).map((e) => [e.template, e.user_id])).toEqual([
+      ["invitation_received", invitee.id],
+    ]);
 
     const stranger = `${slug("stranger")}@example.test`;
-    const [second] = await db.rpc<{ code: string }>(org.owner.claims, "create_organization_invitation", { p_organization_id: org.id, p_email: stranger });
+    const [second] = await db.rpc<{ code: string }>(
+      org.owner.claims,
+      "create_organization_invitation",
+      { p_organization_id: org.id, p_email: stranger },
+    );
     const [email] = await emailsTo(stranger);
-    expect(email).toMatchObject({ template: "invitation_received", user_id: null, status: "pending" });
-    expect(email!.data).toMatchObject({ code: second!.code, accept_path: `/invitations/accept?code=${second!.code}`, organization_name: "Notify Club" });
+    expect(email).toMatchObject({
+      template: "invitation_received",
+      user_id: null,
+      status: "pending",
+    });
+    expect(email!.data).toMatchObject({
+      code: second!.code,
+      accept_path: `/invitations/accept?code=${second!.code}`,
+      organization_name: "Notify Club",
+    });
     // A code-only invitation tells nobody.
     await db.rpc(org.owner.claims, "create_organization_invitation", { p_organization_id: org.id });
-    expect((await db.sql("select count(*)::int as n from public.email_outbox where template = 'invitation_received' and data ->> 'organization_id' = $1", [org.id]))[0]!.n).toBe(2);
+    expect(
+      (
+        await db.sql(
+          "select count(*)::int as n from public.email_outbox where template = 'invitation_received' and data ->> 'organization_id' = $1",
+          [org.id],
+        )
+      )[0]!.n,
+    ).toBe(2);
   });
 });

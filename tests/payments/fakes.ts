@@ -5,7 +5,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 export const stripeSecretKey = "sk_test_pitlane_fake";
 export const stripeWebhookSecret = "whsec_pitlane_fake_secret";
-export const faspay = { merchantId: "31337", merchantName: "Pitlane Test", userId: "bot31337", password: "p@ssw0rd" };
+export const faspay = {
+  merchantId: "31337",
+  merchantName: "Pitlane Test",
+  userId: "bot31337",
+  password: "p@ssw0rd",
+};
 
 const randomId = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
 
@@ -72,11 +77,14 @@ export class FakeStripe extends FakeServer {
   protected async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url!, "http://stripe.local");
     const body = await readBody(req);
-    const params = req.method === "GET" ? Object.fromEntries(url.searchParams) : parseStripeForm(body);
+    const params =
+      req.method === "GET" ? Object.fromEntries(url.searchParams) : parseStripeForm(body);
     const idempotencyKey = req.headers["idempotency-key"] as string | undefined;
     this.requests.push({ method: req.method!, path: url.pathname, params, idempotencyKey });
     if (req.headers.authorization !== `Bearer ${stripeSecretKey}`) {
-      return send(res, 401, { error: { type: "invalid_request_error", message: "Invalid API Key provided" } });
+      return send(res, 401, {
+        error: { type: "invalid_request_error", message: "Invalid API Key provided" },
+      });
     }
     let match: RegExpExecArray | null;
     if (req.method === "POST" && url.pathname === "/v1/checkout/sessions") {
@@ -91,7 +99,10 @@ export class FakeStripe extends FakeServer {
         client_reference_id: params.client_reference_id ?? null,
         customer_email: params.customer_email ?? null,
         currency: (items[0]?.price_data?.currency as string) ?? "usd",
-        amount_total: items.reduce((sum, item) => sum + Number(item.quantity) * Number(item.price_data.unit_amount), 0),
+        amount_total: items.reduce(
+          (sum, item) => sum + Number(item.quantity) * Number(item.price_data.unit_amount),
+          0,
+        ),
         metadata: params.metadata ?? {},
         payment_intent_metadata: (params.payment_intent_data as Obj | undefined)?.metadata ?? {},
         expires_at: Number(params.expires_at),
@@ -102,16 +113,30 @@ export class FakeStripe extends FakeServer {
       this.sessions.set(session.id, session);
       return send(res, 200, session);
     }
-    if (req.method === "POST" && (match = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(url.pathname))) {
+    if (
+      req.method === "POST" &&
+      (match = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(url.pathname))
+    ) {
       const session = this.sessions.get(match[1]!);
-      if (!session) return send(res, 404, { error: { type: "invalid_request_error", message: "No such checkout.session" } });
-      if (session.status !== "open") return send(res, 400, { error: { type: "invalid_request_error", message: `Session is ${session.status}` } });
+      if (!session)
+        return send(res, 404, {
+          error: { type: "invalid_request_error", message: "No such checkout.session" },
+        });
+      if (session.status !== "open")
+        return send(res, 400, {
+          error: { type: "invalid_request_error", message: `Session is ${session.status}` },
+        });
       session.status = "expired";
       return send(res, 200, session);
     }
     if (req.method === "POST" && url.pathname === "/v1/refunds") {
-      if (this.refuseRefunds) return send(res, 400, { error: { type: "invalid_request_error", message: "Charge has already been refunded." } });
-      const existing = [...this.refunds.values()].find((refund) => idempotencyKey && refund.idempotency_key === idempotencyKey);
+      if (this.refuseRefunds)
+        return send(res, 400, {
+          error: { type: "invalid_request_error", message: "Charge has already been refunded." },
+        });
+      const existing = [...this.refunds.values()].find(
+        (refund) => idempotencyKey && refund.idempotency_key === idempotencyKey,
+      );
       if (existing) return send(res, 200, existing);
       const refund = {
         id: randomId("re"),
@@ -131,7 +156,12 @@ export class FakeStripe extends FakeServer {
       const data = [...this.refunds.values()].filter((refund) => refund.charge === params.charge);
       return send(res, 200, { object: "list", data, has_more: false, url: "/v1/refunds" });
     }
-    send(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${url.pathname})` } });
+    send(res, 404, {
+      error: {
+        type: "invalid_request_error",
+        message: `Unrecognized request URL (${req.method}: ${url.pathname})`,
+      },
+    });
   }
 
   /** The customer pays a session: the events Stripe then sends, and the PaymentIntent's id. */
@@ -142,7 +172,10 @@ export class FakeStripe extends FakeServer {
     session.payment_status = "paid";
     session.payment_intent = paymentIntent;
     const amount = overrides.amount ?? session.amount_total;
-    const completed = stripeEvent("checkout.session.completed", { ...session, amount_total: amount });
+    const completed = stripeEvent("checkout.session.completed", {
+      ...session,
+      amount_total: amount,
+    });
     const succeeded = stripeEvent("payment_intent.succeeded", {
       id: paymentIntent,
       object: "payment_intent",
@@ -173,17 +206,31 @@ export class FakeStripe extends FakeServer {
 }
 
 export function stripeEvent(type: string, object: Obj): Obj {
-  return { id: randomId("evt"), object: "event", api_version: "2025-02-24.acacia", created: Math.floor(Date.now() / 1000), type, data: { object }, livemode: false };
+  return {
+    id: randomId("evt"),
+    object: "event",
+    api_version: "2025-02-24.acacia",
+    created: Math.floor(Date.now() / 1000),
+    type,
+    data: { object },
+    livemode: false,
+  };
 }
 
 /** Stripe's signature: `t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<payload>" with the endpoint secret>`. */
-export function stripeSignature(payload: string, secret = stripeWebhookSecret, timestamp = Math.floor(Date.now() / 1000)): string {
+export function stripeSignature(
+  payload: string,
+  secret = stripeWebhookSecret,
+  timestamp = Math.floor(Date.now() / 1000),
+): string {
   const v1 = createHmac("sha256", secret).update(`${timestamp}.${payload}`, "utf8").digest("hex");
   return `t=${timestamp},v1=${v1}`;
 }
 
 export const faspaySignature = (...parts: Array<string | number>) =>
-  createHash("sha1").update(createHash("md5").update(parts.join("")).digest("hex")).digest("hex");
+  createHash("sha1")
+    .update(createHash("md5").update(parts.join("")).digest("hex"))
+    .digest("hex");
 
 /** Faspay Xpress v4's post-data endpoint, checking the request's signature. */
 export class FakeFaspay extends FakeServer {
@@ -192,10 +239,15 @@ export class FakeFaspay extends FakeServer {
   protected async handle(req: IncomingMessage, res: ServerResponse) {
     const body = JSON.parse((await readBody(req)) || "{}") as Obj;
     this.requests.push(body);
-    if (req.method !== "POST" || req.url !== "/v4/post") return send(res, 404, { response_code: "99", response_desc: "not found" });
+    if (req.method !== "POST" || req.url !== "/v4/post")
+      return send(res, 404, { response_code: "99", response_desc: "not found" });
     const expected = faspaySignature(faspay.userId, faspay.password, body.bill_no, body.bill_total);
     if (body.merchant_id !== faspay.merchantId || body.signature !== expected) {
-      return send(res, 200, { response: "Post Data Transaction", response_code: "54", response_desc: "Invalid signature" });
+      return send(res, 200, {
+        response: "Post Data Transaction",
+        response_code: "54",
+        response_desc: "Invalid signature",
+      });
     }
     const trxId = `${faspay.merchantId}${String(Date.now()).slice(-11)}`.slice(0, 16);
     send(res, 200, {
@@ -211,7 +263,13 @@ export class FakeFaspay extends FakeServer {
   }
 
   /** A payment notification as Faspay sends it, signed (or not, with `signature`). */
-  notification(fields: { trx_id: string; bill_no: string; status: string; total: number; signature?: string }) {
+  notification(fields: {
+    trx_id: string;
+    bill_no: string;
+    status: string;
+    total: number;
+    signature?: string;
+  }) {
     return {
       request: "Payment Notification",
       trx_id: fields.trx_id,
@@ -221,12 +279,16 @@ export class FakeFaspay extends FakeServer {
       payment_reff: "123456789",
       payment_date: "2030-01-01 10:00:00",
       payment_status_code: fields.status,
-      payment_status_desc: { "2": "Payment Success", "7": "Payment Expired", "3": "Payment Failed" }[fields.status] ?? "Unknown",
+      payment_status_desc:
+        { "2": "Payment Success", "7": "Payment Expired", "3": "Payment Failed" }[fields.status] ??
+        "Unknown",
       bill_total: String(fields.total),
       payment_total: String(fields.total),
       payment_channel_uid: "402",
       payment_channel: "Permata Virtual Account",
-      signature: fields.signature ?? faspaySignature(faspay.userId, faspay.password, fields.bill_no, fields.status),
+      signature:
+        fields.signature ??
+        faspaySignature(faspay.userId, faspay.password, fields.bill_no, fields.status),
     };
   }
 }

@@ -11,7 +11,14 @@ import { signedInClient } from "../helpers/auth.ts";
 import { Db, pauseExpiryJob, testPassword } from "../helpers/db.ts";
 import { spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 import { supabaseClient } from "../helpers/supabase.ts";
-import { FakeFaspay, FakeStripe, faspay, stripeSecretKey, stripeSignature, stripeWebhookSecret } from "./fakes.ts";
+import {
+  FakeFaspay,
+  FakeStripe,
+  faspay,
+  stripeSecretKey,
+  stripeSignature,
+  stripeWebhookSecret,
+} from "./fakes.ts";
 
 export interface Person {
   id: string;
@@ -31,11 +38,21 @@ export interface PaymentsWorld {
   organization(admin: Person, member?: Person): Promise<string>;
   event(organizationId: string, fields?: Partial<EventFields>): Promise<string>;
   /** An edge function called as `person` through supabase-js: its data, status and error body. */
-  invoke<T = any>(person: Person, name: string, body: object): Promise<{ data: T; status: number; error: any }>;
+  invoke<T = any>(
+    person: Person,
+    name: string,
+    body: object,
+  ): Promise<{ data: T; status: number; error: any }>;
   /** An event POSTed to stripe-webhook, signed as Stripe signs it unless `signature` is given. */
-  stripeWebhook(event: object, options?: { signature?: string }): Promise<{ status: number; body: any }>;
+  stripeWebhook(
+    event: object,
+    options?: { signature?: string },
+  ): Promise<{ status: number; body: any }>;
   /** `person` pays an open invoice with Stripe Checkout (payments function, fake Stripe, webhook). */
-  payWithStripe(person: Person, invoiceId: string): Promise<{ paymentIntent: string; answer: { status: number; body: any } }>;
+  payWithStripe(
+    person: Person,
+    invoiceId: string,
+  ): Promise<{ paymentIntent: string; answer: { status: number; body: any } }>;
   stop(): Promise<void>;
 }
 
@@ -82,7 +99,9 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
   };
   const stripeWebhook: PaymentsWorld["stripeWebhook"] = async (event, options = {}) => {
     const body = JSON.stringify(event);
-    return post(`${stack.apiUrl}/functions/v1/stripe-webhook`, body, { "stripe-signature": options.signature ?? stripeSignature(body) });
+    return post(`${stack.apiUrl}/functions/v1/stripe-webhook`, body, {
+      "stripe-signature": options.signature ?? stripeSignature(body),
+    });
   };
 
   return {
@@ -94,9 +113,18 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
     anon,
     async person(name = "Payer") {
       const email = `pay-${randomUUID().slice(0, 8)}@example.test`;
-      const { data, error } = await service.auth.admin.createUser({ email, password: testPassword, email_confirm: true, user_metadata: { full_name: name } });
+      const { data, error } = await service.auth.admin.createUser({
+        email,
+        password: testPassword,
+        email_confirm: true,
+        user_metadata: { full_name: name },
+      });
       if (error) throw error;
-      return { id: data.user.id, email, client: await signedInClient({ email, password: testPassword }, stack) };
+      return {
+        id: data.user.id,
+        email,
+        client: await signedInClient({ email, password: testPassword }, stack),
+      };
     },
     async organization(admin, member) {
       const id = randomUUID();
@@ -105,25 +133,51 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
         [id, `pay-org-${id.slice(0, 8)}`, admin.id],
       );
       // The trigger on organizations makes its creator the owner (an admin and more).
-      if (member) await db.sql(`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'member')`, [id, member.id]);
+      if (member)
+        await db.sql(
+          `insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'member')`,
+          [id, member.id],
+        );
       return id;
     },
     async event(organizationId, fields = {}) {
       const id = randomUUID();
-      const f: EventFields = { capacity: 10, price_amount: 5000, currency: "USD", refund_cutoff_hours: 24, starts_in_hours: 240, ...fields };
+      const f: EventFields = {
+        capacity: 10,
+        price_amount: 5000,
+        currency: "USD",
+        refund_cutoff_hours: 24,
+        starts_in_hours: 240,
+        ...fields,
+      };
       await db.sql(
         `insert into public.events (id, organization_id, slug, title, venue_name, starts_at, ends_at, capacity, price_amount, currency, refund_cutoff_hours, status)
          values ($1, $2, $3, 'Paid track day', 'Circuit', now() + make_interval(hours => $4), now() + make_interval(hours => $4 + 4), $5, $6, $7, $8, 'published')`,
-        [id, organizationId, `pay-event-${id.slice(0, 8)}`, f.starts_in_hours, f.capacity, f.price_amount, f.currency, f.refund_cutoff_hours],
+        [
+          id,
+          organizationId,
+          `pay-event-${id.slice(0, 8)}`,
+          f.starts_in_hours,
+          f.capacity,
+          f.price_amount,
+          f.currency,
+          f.refund_cutoff_hours,
+        ],
       );
       return id;
     },
     invoke,
     stripeWebhook,
     async payWithStripe(person, invoiceId) {
-      const checkout = await invoke(person, "payments/checkout", { invoice_id: invoiceId, provider: "stripe" });
-      if (checkout.error) throw new Error(`checkout of ${invoiceId}: ${JSON.stringify(checkout.error)}`);
-      const session = [...stripe.sessions.values()].find((s) => s.client_reference_id === invoiceId)!;
+      const checkout = await invoke(person, "payments/checkout", {
+        invoice_id: invoiceId,
+        provider: "stripe",
+      });
+      if (checkout.error)
+        throw new Error(`checkout of ${invoiceId}: ${JSON.stringify(checkout.error)}`);
+      const session = [...stripe.sessions.values()].find(
+        (s) => s.client_reference_id === invoiceId,
+      )!;
       const { paymentIntent, completed } = stripe.pay(session.id);
       return { paymentIntent, answer: await stripeWebhook(completed) };
     },
@@ -138,8 +192,16 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
 }
 
 /** A webhook POSTed as the provider would: raw body and headers, answered with status and JSON. */
-export async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
-  const response = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+export async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...headers },
+  });
   const text = await response.text();
   let parsed: unknown = text;
   try {

@@ -8,23 +8,41 @@ import { projectRoot } from "../../supabase/stack/spawn-stack.ts";
 
 describe("platform bootstrap: roles", () => {
   it("has Supabase's API roles with their attributes", async () => {
-    const roles = await sql<{ rolname: string; rolcanlogin: boolean; rolinherit: boolean; rolbypassrls: boolean; rolsuper: boolean }>(
+    const roles = await sql<{
+      rolname: string;
+      rolcanlogin: boolean;
+      rolinherit: boolean;
+      rolbypassrls: boolean;
+      rolsuper: boolean;
+    }>(
       `select rolname, rolcanlogin, rolinherit, rolbypassrls, rolsuper from pg_roles
        where rolname in ('anon', 'authenticated', 'service_role', 'authenticator', 'supabase_admin') order by rolname`,
     );
     const byName = Object.fromEntries(roles.map((r) => [r.rolname, r]));
-    expect(Object.keys(byName).sort()).toEqual(["anon", "authenticated", "authenticator", "service_role", "supabase_admin"]);
+    expect(Object.keys(byName).sort()).toEqual([
+      "anon",
+      "authenticated",
+      "authenticator",
+      "service_role",
+      "supabase_admin",
+    ]);
     expect(byName.service_role!.rolbypassrls).toBe(true);
     expect(byName.anon!.rolbypassrls).toBe(false);
     expect(byName.authenticated!.rolbypassrls).toBe(false);
     expect(byName.anon!.rolcanlogin).toBe(false);
-    expect(byName.authenticator).toMatchObject({ rolcanlogin: true, rolinherit: false, rolsuper: false });
+    expect(byName.authenticator).toMatchObject({
+      rolcanlogin: true,
+      rolinherit: false,
+      rolsuper: false,
+    });
     expect(byName.supabase_admin!.rolsuper).toBe(true);
     const members = await sql<{ role: string }>(
       `select r.rolname as role from pg_auth_members m join pg_roles r on r.oid = m.roleid
        join pg_roles u on u.oid = m.member where u.rolname = 'authenticator' order by 1`,
     );
-    expect(members.map((m) => m.role)).toEqual(expect.arrayContaining(["anon", "authenticated", "service_role"]));
+    expect(members.map((m) => m.role)).toEqual(
+      expect.arrayContaining(["anon", "authenticated", "service_role"]),
+    );
   });
 
   it("has the platform tables owned by the service admins, as on hosted Supabase", async () => {
@@ -45,11 +63,26 @@ describe("platform bootstrap: roles", () => {
       `select extname, extnamespace::regnamespace::text as schema from pg_extension where extname <> 'plpgsql' order by 1`,
     );
     const installed = Object.fromEntries(rows.map((r) => [r.extname, r.schema]));
-    for (const name of ["btree_gist", "citext", "moddatetime", "pg_trgm", "pgcrypto", "uuid-ossp"]) {
+    for (const name of [
+      "btree_gist",
+      "citext",
+      "moddatetime",
+      "pg_trgm",
+      "pgcrypto",
+      "uuid-ossp",
+    ]) {
       expect(installed[name], name).toBe("extensions");
     }
     // As on Supabase, they resolve unqualified for the API roles through the search path.
-    const [row] = await asRole({ role: "anon" }, async (client) => (await client.query("select extensions.gen_random_uuid() is not null as ok, extensions.uuid_generate_v4() is not null as v4")).rows);
+    const [row] = await asRole(
+      { role: "anon" },
+      async (client) =>
+        (
+          await client.query(
+            "select extensions.gen_random_uuid() is not null as ok, extensions.uuid_generate_v4() is not null as v4",
+          )
+        ).rows,
+    );
     expect(row).toEqual({ ok: true, v4: true });
   });
 });
@@ -57,15 +90,36 @@ describe("platform bootstrap: roles", () => {
 describe("platform bootstrap: auth helpers read the JWT claims as hosted Supabase does", () => {
   it("returns the caller from request.jwt.claims", async () => {
     const sub = randomUUID();
-    const claims = { role: "authenticated", sub, email: "driver@example.test", app_metadata: { provider: "email" } };
-    const row = await asRole(claims, async (client) =>
-      (await client.query("select auth.uid() as uid, auth.role() as role, auth.email() as email, auth.jwt() as jwt, current_user")).rows[0],
+    const claims = {
+      role: "authenticated",
+      sub,
+      email: "driver@example.test",
+      app_metadata: { provider: "email" },
+    };
+    const row = await asRole(
+      claims,
+      async (client) =>
+        (
+          await client.query(
+            "select auth.uid() as uid, auth.role() as role, auth.email() as email, auth.jwt() as jwt, current_user",
+          )
+        ).rows[0],
     );
-    expect(row).toEqual({ uid: sub, role: "authenticated", email: "driver@example.test", jwt: claims, current_user: "authenticated" });
+    expect(row).toEqual({
+      uid: sub,
+      role: "authenticated",
+      email: "driver@example.test",
+      jwt: claims,
+      current_user: "authenticated",
+    });
   });
 
   it("returns null for an anonymous request", async () => {
-    const row = await asRole({ role: "anon" }, async (client) => (await client.query("select auth.uid() as uid, auth.role() as role")).rows[0]);
+    const row = await asRole(
+      { role: "anon" },
+      async (client) =>
+        (await client.query("select auth.uid() as uid, auth.role() as role")).rows[0],
+    );
     expect(row).toEqual({ uid: null, role: "anon" });
   });
 });
@@ -85,11 +139,21 @@ describe("platform bootstrap: row-level security", () => {
   it("lets authenticated users see and add only their own rows", async () => {
     const table = await probeTable();
     const [alice, bob] = [await createUser(), await createUser()];
-    await sql(`insert into public.${table} (owner_id, body) values ($1, 'alice'), ($2, 'bob')`, [alice.id, bob.id]);
-    const seen = await asRole(alice.claims, async (client) => (await client.query(`select body from public.${table}`)).rows);
+    await sql(`insert into public.${table} (owner_id, body) values ($1, 'alice'), ($2, 'bob')`, [
+      alice.id,
+      bob.id,
+    ]);
+    const seen = await asRole(
+      alice.claims,
+      async (client) => (await client.query(`select body from public.${table}`)).rows,
+    );
     expect(seen).toEqual([{ body: "alice" }]);
     await expect(
-      asRole(alice.claims, (client) => client.query(`insert into public.${table} (owner_id, body) values ($1, 'forged')`, [bob.id])),
+      asRole(alice.claims, (client) =>
+        client.query(`insert into public.${table} (owner_id, body) values ($1, 'forged')`, [
+          bob.id,
+        ]),
+      ),
     ).rejects.toThrow(/new row violates row-level security policy/);
   });
 
@@ -97,9 +161,15 @@ describe("platform bootstrap: row-level security", () => {
     const table = await probeTable();
     const user = await createUser();
     await sql(`insert into public.${table} (owner_id, body) values ($1, 'private')`, [user.id]);
-    const anon = await asRole({ role: "anon" }, async (client) => (await client.query(`select * from public.${table}`)).rows);
+    const anon = await asRole(
+      { role: "anon" },
+      async (client) => (await client.query(`select * from public.${table}`)).rows,
+    );
     expect(anon).toEqual([]);
-    const service = await asRole({ role: "service_role" }, async (client) => (await client.query(`select body from public.${table}`)).rows);
+    const service = await asRole(
+      { role: "service_role" },
+      async (client) => (await client.query(`select body from public.${table}`)).rows,
+    );
     expect(service).toEqual([{ body: "private" }]);
   });
 
@@ -121,7 +191,9 @@ describe("platform bootstrap: row-level security", () => {
       `select distinct grantee from information_schema.role_table_grants where table_schema = 'public' and table_name = $1 and privilege_type = 'SELECT' order by 1`,
       [table],
     );
-    expect(grants.map((g) => g.grantee)).toEqual(expect.arrayContaining(["anon", "authenticated", "service_role"]));
+    expect(grants.map((g) => g.grantee)).toEqual(
+      expect.arrayContaining(["anon", "authenticated", "service_role"]),
+    );
   });
 });
 
@@ -141,8 +213,12 @@ describe("platform bootstrap: storage and realtime", () => {
   });
 
   it("has the supabase_realtime publication and realtime.messages under RLS", async () => {
-    expect(await sql("select pubname from pg_publication where pubname = 'supabase_realtime'")).toEqual([{ pubname: "supabase_realtime" }]);
-    const [messages] = await sql("select relrowsecurity from pg_class where oid = 'realtime.messages'::regclass");
+    expect(
+      await sql("select pubname from pg_publication where pubname = 'supabase_realtime'"),
+    ).toEqual([{ pubname: "supabase_realtime" }]);
+    const [messages] = await sql(
+      "select relrowsecurity from pg_class where oid = 'realtime.messages'::regclass",
+    );
     expect(messages).toEqual({ relrowsecurity: true });
   });
 });
@@ -152,7 +228,9 @@ describe("platform bootstrap: versions", () => {
     const dir = path.join(projectRoot, "supabase/stack/database/platform");
     const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
     expect(files.length).toBeGreaterThan(0);
-    const recorded = await sql<{ name: string }>("select name from pitlane_stack.platform_versions order by version");
+    const recorded = await sql<{ name: string }>(
+      "select name from pitlane_stack.platform_versions order by version",
+    );
     expect(recorded.map((r) => r.name)).toEqual(files);
     // Idempotent, so the stack can bootstrap a DATABASE_URL that already has some of it.
     const client = new pg.Client({ connectionString: stack().dbUrl });
@@ -175,7 +253,9 @@ describe("platform bootstrap: versions", () => {
         expect((await client.query("select current_user")).rows[0].current_user).toBe(role);
         await client.query("reset role");
       }
-      await expect(client.query("set role postgres")).rejects.toThrow(/permission denied to set role "postgres"/);
+      await expect(client.query("set role postgres")).rejects.toThrow(
+        /permission denied to set role "postgres"/,
+      );
     } finally {
       await client.end();
     }

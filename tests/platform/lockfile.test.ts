@@ -12,7 +12,11 @@ interface LockedPackage {
  * npm resolves a dependency from the lock by walking up node_modules folders, as Node does:
  * `node_modules/a/node_modules/b`, then `node_modules/b`.
  */
-function resolveInLock(packages: Record<string, LockedPackage>, from: string, name: string): string | undefined {
+function resolveInLock(
+  packages: Record<string, LockedPackage>,
+  from: string,
+  name: string,
+): string | undefined {
   let folder = from;
   for (;;) {
     const candidate = `${folder ? `${folder}/` : ""}node_modules/${name}`;
@@ -28,7 +32,9 @@ describe("package-lock.json", () => {
   // platform's optional binary makes `npm ci` refuse ("Missing: … from lock file") and `npm install`
   // add it, leaving the checkout dirty.
   it("locks every platform's optional binaries of every locked package", async () => {
-    const lock = JSON.parse(await readFile(path.join(projectRoot, "package-lock.json"), "utf8")) as {
+    const lock = JSON.parse(
+      await readFile(path.join(projectRoot, "package-lock.json"), "utf8"),
+    ) as {
       packages: Record<string, LockedPackage>;
     };
     const missing: string[] = [];
@@ -36,7 +42,8 @@ describe("package-lock.json", () => {
     for (const [folder, locked] of Object.entries(lock.packages)) {
       for (const name of Object.keys(locked.optionalDependencies ?? {})) {
         checked++;
-        if (!resolveInLock(lock.packages, folder, name)) missing.push(`${name} (for ${folder || "the project"})`);
+        if (!resolveInLock(lock.packages, folder, name))
+          missing.push(`${name} (for ${folder || "the project"})`);
       }
     }
     expect(checked).toBeGreaterThan(0);

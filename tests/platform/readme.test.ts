@@ -9,7 +9,10 @@ import { projectRoot } from "../../supabase/stack/spawn-stack.ts";
 const run = promisify(execFile);
 
 /** The README's JavaScript examples, in order: every fenced ```js block. */
-const examples = (await readFile(path.join(projectRoot, "README.md"), "utf8")).split(/^```js\n/m).slice(1).map((block) => block.split(/^```$/m)[0]!);
+const examples = (await readFile(path.join(projectRoot, "README.md"), "utf8"))
+  .split(/^```js\n/m)
+  .slice(1)
+  .map((block) => block.split(/^```$/m)[0]!);
 
 // Inside node_modules, so that imports resolve from the project as they would for the reader, and
 // an interrupted run leaves nothing in the working tree.
@@ -26,12 +29,17 @@ describe("the README's examples", () => {
     expect(examples.length).toBeGreaterThanOrEqual(2);
   });
 
-  it.each(examples.map((code, i) => [i + 1, code] as const))("example %i runs as written", async (number, code) => {
-    expect(code).toContain("http://127.0.0.1:54321");
-    await mkdir(scratch, { recursive: true });
-    const file = path.join(scratch, `example-${process.pid}-${number}.mjs`);
-    await writeFile(file, code.replaceAll("http://127.0.0.1:54321", stack().apiUrl));
-    const { stdout } = await run(process.execPath, [file], { cwd: projectRoot, timeout: 30_000 });
-    expect(stdout).toMatch(/signed in as eko@nusantara-club\.test|heard: \{ text: 'hi from the other app' \}/);
-  });
+  it.each(examples.map((code, i) => [i + 1, code] as const))(
+    "example %i runs as written",
+    async (number, code) => {
+      expect(code).toContain("http://127.0.0.1:54321");
+      await mkdir(scratch, { recursive: true });
+      const file = path.join(scratch, `example-${process.pid}-${number}.mjs`);
+      await writeFile(file, code.replaceAll("http://127.0.0.1:54321", stack().apiUrl));
+      const { stdout } = await run(process.execPath, [file], { cwd: projectRoot, timeout: 30_000 });
+      expect(stdout).toMatch(
+        /signed in as eko@nusantara-club\.test|heard: \{ text: 'hi from the other app' \}/,
+      );
+    },
+  );
 });

@@ -22,19 +22,35 @@ describe("nothing lost", () => {
     for (const user of users) {
       for (const vsn of serializers) {
         const client = await realtimeClient({ vsn, token: await accessTokenFor(user) });
-        await joined(client.channel(`bulk-${table}`).on("postgres_changes", { event: "INSERT", schema: "public", table }, inboxes[i++]!.push));
+        await joined(
+          client
+            .channel(`bulk-${table}`)
+            .on(
+              "postgres_changes",
+              { event: "INSERT", schema: "public", table },
+              inboxes[i++]!.push,
+            ),
+        );
       }
     }
     // An anonymous subscriber may not read the table at all and must get none of it.
     const anonymous = new Inbox();
-    await joined((await realtimeClient()).channel(`bulk-${table}`).on("postgres_changes", { event: "INSERT", schema: "public", table }, anonymous.push));
+    await joined(
+      (await realtimeClient())
+        .channel(`bulk-${table}`)
+        .on("postgres_changes", { event: "INSERT", schema: "public", table }, anonymous.push),
+    );
 
     await Promise.all(
       Array.from({ length: WRITERS }, async (_, writer) => {
         const client = new pg.Client({ connectionString: stack().dbUrl });
         await client.connect();
         try {
-          for (let seq = 0; seq < ROWS_PER_WRITER; seq++) await client.query(`insert into public.${table} (writer, seq) values ($1, $2)`, [writer, seq]);
+          for (let seq = 0; seq < ROWS_PER_WRITER; seq++)
+            await client.query(`insert into public.${table} (writer, seq) values ($1, $2)`, [
+              writer,
+              seq,
+            ]);
         } finally {
           await client.end();
         }
@@ -47,7 +63,9 @@ describe("nothing lost", () => {
       expect(new Set(received.map((m) => m.new.id)).size).toBe(TOTAL);
       // Commit order: each writer's rows in the order it committed them.
       for (let writer = 0; writer < WRITERS; writer++) {
-        expect(received.filter((m) => m.new.writer === writer).map((m) => m.new.seq)).toEqual([...Array(ROWS_PER_WRITER).keys()]);
+        expect(received.filter((m) => m.new.writer === writer).map((m) => m.new.seq)).toEqual([
+          ...Array(ROWS_PER_WRITER).keys(),
+        ]);
       }
       // Across writers commit times barely go back: PostgreSQL takes a commit's time before it writes
       // the commit record, so two commits racing may be logged in the other order.

@@ -20,7 +20,9 @@ afterEach(async () => {
  * WebSocket), the serializer under test and, for a signed-in user, their access token, set with
  * `realtime.setAuth()` before any channel joins, as Supabase's docs ask.
  */
-export async function realtimeClient(options: { vsn?: Vsn; token?: string; apiUrl?: string; reconnectAfterMs?: number } = {}): Promise<SupabaseClient> {
+export async function realtimeClient(
+  options: { vsn?: Vsn; token?: string; apiUrl?: string; reconnectAfterMs?: number } = {},
+): Promise<SupabaseClient> {
   const client = createClient(options.apiUrl ?? stack().apiUrl, stack().anonKey, {
     auth: { persistSession: false, autoRefreshToken: false },
     realtime: {
@@ -47,7 +49,8 @@ export function subscribe(channel: RealtimeChannel): Promise<SubscribeResult> {
 /** Subscribes and fails the test unless the channel joins. */
 export async function joined(channel: RealtimeChannel): Promise<RealtimeChannel> {
   const result = await subscribe(channel);
-  if (result.status !== "SUBSCRIBED") throw new Error(`channel did not join: ${result.status} ${result.error?.message ?? ""}`);
+  if (result.status !== "SUBSCRIBED")
+    throw new Error(`channel did not join: ${result.status} ${result.error?.message ?? ""}`);
   return channel;
 }
 
@@ -61,11 +64,18 @@ export class Inbox<T = any> {
     for (const wake of this.waiters.splice(0)) wake();
   };
 
-  async until(done: (items: T[]) => boolean, what = "the expected messages", timeoutMs = 10_000): Promise<T[]> {
+  async until(
+    done: (items: T[]) => boolean,
+    what = "the expected messages",
+    timeoutMs = 10_000,
+  ): Promise<T[]> {
     const deadline = Date.now() + timeoutMs;
     while (!done(this.items)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; received ${JSON.stringify(this.items).slice(0, 2000)}`);
+      if (left <= 0)
+        throw new Error(
+          `timed out waiting for ${what}; received ${JSON.stringify(this.items).slice(0, 2000)}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -83,8 +93,13 @@ export class Inbox<T = any> {
 }
 
 /** A new table in `public`, published for Realtime; its name is unique to the test. */
-export async function publishedTable(columns: string, setup: (table: string) => string = () => ""): Promise<string> {
+export async function publishedTable(
+  columns: string,
+  setup: (table: string) => string = () => "",
+): Promise<string> {
   const table = `rt_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  await sql(`create table public.${table} (${columns}); ${setup(table)} alter publication supabase_realtime add table public.${table};`);
+  await sql(
+    `create table public.${table} (${columns}); ${setup(table)} alter publication supabase_realtime add table public.${table};`,
+  );
   return table;
 }

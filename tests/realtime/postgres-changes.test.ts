@@ -1,11 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { accessTokenFor } from "../helpers/supabase.ts";
 import { createUser, sql } from "../helpers/db.ts";
-import { Inbox, joined, publishedTable, realtimeClient, serializers, subscribe } from "./helpers.ts";
+import {
+  Inbox,
+  joined,
+  publishedTable,
+  realtimeClient,
+  serializers,
+  subscribe,
+} from "./helpers.ts";
 
 describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
   it("delivers INSERT, UPDATE and DELETE with the payload realtime-js expects", async () => {
-    const table = await publishedTable("id bigint generated always as identity primary key, body text not null, tags text[] default '{a,b}', meta jsonb, at timestamptz default '2024-05-01 10:00:00+00'");
+    const table = await publishedTable(
+      "id bigint generated always as identity primary key, body text not null, tags text[] default '{a,b}', meta jsonb, at timestamptz default '2024-05-01 10:00:00+00'",
+    );
     await sql(`grant select on public.${table} to anon`);
     const all = new Inbox();
     const inserts = new Inbox();
@@ -16,8 +25,16 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
       .on("postgres_changes", { event: "INSERT", schema: "public", table }, inserts.push)
       .on("system", {}, system.push);
     await joined(channel);
-    await system.until((items) => items.some((m) => m.extension === "postgres_changes"), "the subscription's system message");
-    expect(system.items).toContainEqual({ extension: "postgres_changes", status: "ok", message: "Subscribed to PostgreSQL", channel: `changes-${table}` });
+    await system.until(
+      (items) => items.some((m) => m.extension === "postgres_changes"),
+      "the subscription's system message",
+    );
+    expect(system.items).toContainEqual({
+      extension: "postgres_changes",
+      status: "ok",
+      message: "Subscribed to PostgreSQL",
+      channel: `changes-${table}`,
+    });
 
     await sql(`insert into public.${table} (body, meta) values ('first', '{"n": 1}')`);
     await sql(`update public.${table} set body = 'second'`);
@@ -28,12 +45,22 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
       schema: "public",
       table,
       eventType: "INSERT",
-      new: { id: 1, body: "first", tags: ["a", "b"], meta: { n: 1 }, at: "2024-05-01T10:00:00+00:00" },
+      new: {
+        id: 1,
+        body: "first",
+        tags: ["a", "b"],
+        meta: { n: 1 },
+        at: "2024-05-01T10:00:00+00:00",
+      },
       old: {},
       errors: null,
     });
     expect(insert.commit_timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(update).toMatchObject({ eventType: "UPDATE", new: { id: 1, body: "second" }, old: { id: 1 } });
+    expect(update).toMatchObject({
+      eventType: "UPDATE",
+      new: { id: 1, body: "second" },
+      old: { id: 1 },
+    });
     expect(remove).toMatchObject({ eventType: "DELETE", new: {}, old: { id: 1 } });
     // Without `replica identity full` only the primary key of the old row is in the WAL.
     expect(Object.keys(remove.old)).toEqual(["id"]);
@@ -42,10 +69,17 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
   });
 
   it("sends the whole old row with replica identity full", async () => {
-    const table = await publishedTable("id int primary key, body text", (t) => `alter table public.${t} replica identity full;`);
+    const table = await publishedTable(
+      "id int primary key, body text",
+      (t) => `alter table public.${t} replica identity full;`,
+    );
     await sql(`grant select on public.${table} to anon`);
     const inbox = new Inbox();
-    await joined((await realtimeClient({ vsn })).channel(`full-${table}`).on("postgres_changes", { event: "*", schema: "public", table }, inbox.push));
+    await joined(
+      (await realtimeClient({ vsn }))
+        .channel(`full-${table}`)
+        .on("postgres_changes", { event: "*", schema: "public", table }, inbox.push),
+    );
     await sql(`insert into public.${table} values (1, 'before')`);
     await sql(`update public.${table} set body = 'after'`);
     await sql(`delete from public.${table}`);
@@ -64,16 +98,30 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
       lte: "n=lte.3",
       gt: "n=gt.3",
       gte: "n=gte.3",
-      in: "label=in.(two,\"four\")",
+      in: 'label=in.(two,"four")',
     } as const;
-    const inboxes = Object.fromEntries(Object.keys(filters).map((op) => [op, new Inbox()])) as Record<keyof typeof filters, Inbox>;
+    const inboxes = Object.fromEntries(
+      Object.keys(filters).map((op) => [op, new Inbox()]),
+    ) as Record<keyof typeof filters, Inbox>;
     const client = await realtimeClient({ vsn });
     for (const [op, filter] of Object.entries(filters) as [keyof typeof filters, string][]) {
-      await joined(client.channel(`filter-${op}-${table}`).on("postgres_changes", { event: "INSERT", schema: "public", table, filter }, inboxes[op].push));
+      await joined(
+        client
+          .channel(`filter-${op}-${table}`)
+          .on(
+            "postgres_changes",
+            { event: "INSERT", schema: "public", table, filter },
+            inboxes[op].push,
+          ),
+      );
     }
     const marker = new Inbox();
-    await joined(client.channel(`filter-marker-${table}`).on("broadcast", { event: "marker" }, marker.push));
-    await sql(`insert into public.${table} select i, i, (array['one','two','three','four','five'])[i] from generate_series(1, 5) i`);
+    await joined(
+      client.channel(`filter-marker-${table}`).on("broadcast", { event: "marker" }, marker.push),
+    );
+    await sql(
+      `insert into public.${table} select i, i, (array['one','two','three','four','five'])[i] from generate_series(1, 5) i`,
+    );
     await sql(`select realtime.send('{}', 'marker', $1, false)`, [`filter-marker-${table}`]);
     // The marker is committed after the rows and one socket carries everything in commit order:
     // once it is here, every filtered channel has had all the changes it will get.
@@ -97,14 +145,30 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
     );
     const [alice, bob] = await Promise.all([createUser(), createUser()]);
     const inboxes = { alice: new Inbox(), bob: new Inbox() };
-    for (const [name, user] of [["alice", alice], ["bob", bob]] as const) {
+    for (const [name, user] of [
+      ["alice", alice],
+      ["bob", bob],
+    ] as const) {
       const client = await realtimeClient({ vsn, token: await accessTokenFor(user) });
-      await joined(client.channel(`rls-${table}`).on("postgres_changes", { event: "INSERT", schema: "public", table }, inboxes[name].push));
+      await joined(
+        client
+          .channel(`rls-${table}`)
+          .on("postgres_changes", { event: "INSERT", schema: "public", table }, inboxes[name].push),
+      );
     }
-    await sql(`insert into public.${table} (owner, body) values ($1, 'alice 1'), ($2, 'bob 1'), ($1, 'alice 2')`, [alice.id, bob.id]);
-    await sql(`insert into public.${table} (owner, body) values ($1, 'alice last'), ($2, 'bob last')`, [alice.id, bob.id]);
+    await sql(
+      `insert into public.${table} (owner, body) values ($1, 'alice 1'), ($2, 'bob 1'), ($1, 'alice 2')`,
+      [alice.id, bob.id],
+    );
+    await sql(
+      `insert into public.${table} (owner, body) values ($1, 'alice last'), ($2, 'bob last')`,
+      [alice.id, bob.id],
+    );
     // Each user's last row is committed after everything else, so once it is here nothing else can follow.
-    const bodies = async (inbox: Inbox) => (await inbox.until((items) => items.some((m) => m.new.body.endsWith("last")))).map((m) => m.new.body);
+    const bodies = async (inbox: Inbox) =>
+      (await inbox.until((items) => items.some((m) => m.new.body.endsWith("last")))).map(
+        (m) => m.new.body,
+      );
     expect(await bodies(inboxes.alice)).toEqual(["alice 1", "alice 2", "alice last"]);
     expect(await bodies(inboxes.bob)).toEqual(["bob 1", "bob last"]);
   });
@@ -122,7 +186,11 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
       .on("system", {}, system.push);
     await joined(channel);
     const [message] = await system.count(1);
-    expect(message).toMatchObject({ extension: "postgres_changes", status: "error", channel: `denied-${table}` });
+    expect(message).toMatchObject({
+      extension: "postgres_changes",
+      status: "error",
+      channel: `denied-${table}`,
+    });
     expect(message.message).toMatch(/^Unauthorized: role "anon" may not SELECT/);
 
     await sql(`insert into public.${table} values (1)`);
@@ -136,7 +204,11 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
     await sql("create table if not exists public.rt_unpublished (id int primary key)");
     const channel = (await realtimeClient({ vsn }))
       .channel("unpublished")
-      .on("postgres_changes", { event: "*", schema: "public", table: "rt_unpublished" }, () => undefined);
+      .on(
+        "postgres_changes",
+        { event: "*", schema: "public", table: "rt_unpublished" },
+        () => undefined,
+      );
     channel.params.config.postgres_changes_options = { wait: true };
     const result = await subscribe(channel);
     expect(result.status).toBe("CHANNEL_ERROR");
@@ -154,7 +226,9 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
     const client = await realtimeClient({ vsn, token: await accessTokenFor(first) });
     const inbox = new Inbox();
     const channel = client.channel(`refresh-${table}`, { config: { broadcast: { ack: true } } });
-    await joined(channel.on("postgres_changes", { event: "INSERT", schema: "public", table }, inbox.push));
+    await joined(
+      channel.on("postgres_changes", { event: "INSERT", schema: "public", table }, inbox.push),
+    );
     await sql(`insert into public.${table} (owner) values ($1)`, [first.id]);
     await inbox.count(1);
     await client.realtime.setAuth(await accessTokenFor(second));

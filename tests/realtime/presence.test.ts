@@ -7,8 +7,12 @@ import { Inbox, joined, realtimeClient, serializers } from "./helpers.ts";
 function watch(channel: RealtimeChannel) {
   const events = new Inbox<{ event: string; key: string; metas: Record<string, unknown>[] }>();
   channel
-    .on("presence", { event: "join" }, ({ key, newPresences }) => events.push({ event: "join", key, metas: newPresences }))
-    .on("presence", { event: "leave" }, ({ key, leftPresences }) => events.push({ event: "leave", key, metas: leftPresences }));
+    .on("presence", { event: "join" }, ({ key, newPresences }) =>
+      events.push({ event: "join", key, metas: newPresences }),
+    )
+    .on("presence", { event: "leave" }, ({ key, leftPresences }) =>
+      events.push({ event: "leave", key, metas: leftPresences }),
+    );
   return events;
 }
 
@@ -21,16 +25,26 @@ describe.each(serializers)("presence over vsn %s", (vsn) => {
     expect(await alice.track({ status: "online" })).toBe("ok");
 
     // Bob joins after Alice tracked: the presence_state of his join already has her.
-    const bob = (await realtimeClient({ vsn })).channel(room, { config: { presence: { key: "bob" } } });
+    const bob = (await realtimeClient({ vsn })).channel(room, {
+      config: { presence: { key: "bob" } },
+    });
     const seen = watch(bob);
     await joined(bob);
     await seen.count(1);
-    expect(seen.items[0]).toMatchObject({ event: "join", key: "alice", metas: [{ status: "online" }] });
-    expect(bob.presenceState().alice).toEqual([expect.objectContaining({ status: "online", presence_ref: expect.any(String) })]);
+    expect(seen.items[0]).toMatchObject({
+      event: "join",
+      key: "alice",
+      metas: [{ status: "online" }],
+    });
+    expect(bob.presenceState().alice).toEqual([
+      expect.objectContaining({ status: "online", presence_ref: expect.any(String) }),
+    ]);
 
     // A second track replaces the meta: a leave of the old one and a join of the new.
     expect(await alice.track({ status: "away" })).toBe("ok");
-    await seen.until((items) => items.some((e) => e.event === "join" && e.metas[0]?.status === "away"));
+    await seen.until((items) =>
+      items.some((e) => e.event === "join" && e.metas[0]?.status === "away"),
+    );
     expect(bob.presenceState<{ status: string }>().alice?.map((m) => m.status)).toEqual(["away"]);
 
     expect(await alice.untrack()).toBe("ok");
@@ -40,7 +54,10 @@ describe.each(serializers)("presence over vsn %s", (vsn) => {
     expect(await alice.track({ status: "back" })).toBe("ok");
     await seen.until((items) => items.some((e) => e.metas[0]?.status === "back"));
     await aliceClient.realtime.disconnect();
-    await seen.until((items) => items.at(-1)?.event === "leave" && items.at(-1)?.metas[0]?.status === "back", "the leave of a dropped socket");
+    await seen.until(
+      (items) => items.at(-1)?.event === "leave" && items.at(-1)?.metas[0]?.status === "back",
+      "the leave of a dropped socket",
+    );
     expect(bob.presenceState()).toEqual({});
   });
 });

@@ -3,7 +3,15 @@ import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createUser, stack } from "../helpers/db.ts";
 import { accessTokenFor, signJwt } from "../helpers/supabase.ts";
-import { Inbox, joined, publishedTable, realtimeClient, serializers, subscribe, type Vsn } from "./helpers.ts";
+import {
+  Inbox,
+  joined,
+  publishedTable,
+  realtimeClient,
+  serializers,
+  subscribe,
+  type Vsn,
+} from "./helpers.ts";
 
 /** A bare websocket, to see the frames themselves. */
 async function rawSocket(vsn: Vsn, apikey = stack().anonKey) {
@@ -12,14 +20,28 @@ async function rawSocket(vsn: Vsn, apikey = stack().anonKey) {
   const frames = new Inbox<unknown>();
   ws.on("message", (data, isBinary) => frames.push(isBinary ? data : JSON.parse(String(data))));
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  const send = (joinRef: string | null, ref: string, topic: string, event: string, payload: unknown) =>
-    ws.send(JSON.stringify(vsn === "2.0.0" ? [joinRef, ref, topic, event, payload] : { join_ref: joinRef, ref, topic, event, payload }));
+  const send = (
+    joinRef: string | null,
+    ref: string,
+    topic: string,
+    event: string,
+    payload: unknown,
+  ) =>
+    ws.send(
+      JSON.stringify(
+        vsn === "2.0.0"
+          ? [joinRef, ref, topic, event, payload]
+          : { join_ref: joinRef, ref, topic, event, payload },
+      ),
+    );
   return { ws, frames, send };
 }
 
 /** The same frame in either serializer's shape, as a V2 array. */
 function asArray(frame: any): unknown[] {
-  return Array.isArray(frame) ? frame : [frame.join_ref, frame.ref, frame.topic, frame.event, frame.payload];
+  return Array.isArray(frame)
+    ? frame
+    : [frame.join_ref, frame.ref, frame.topic, frame.event, frame.payload];
 }
 
 describe.each(serializers)("the Phoenix protocol over vsn %s", (vsn) => {
@@ -29,21 +51,55 @@ describe.each(serializers)("the Phoenix protocol over vsn %s", (vsn) => {
     try {
       send(null, "1", "phoenix", "heartbeat", {});
       send("2", "2", "realtime:wire", "phx_join", {
-        config: { broadcast: { self: false, ack: false }, presence: { key: "", enabled: false }, private: false, postgres_changes: [{ event: "INSERT", schema: "public", table, filter: "id=eq.1" }] },
+        config: {
+          broadcast: { self: false, ack: false },
+          presence: { key: "", enabled: false },
+          private: false,
+          postgres_changes: [{ event: "INSERT", schema: "public", table, filter: "id=eq.1" }],
+        },
       });
-      send(null, "3", "realtime:elsewhere", "broadcast", { type: "broadcast", event: "x", payload: {} });
+      send(null, "3", "realtime:elsewhere", "broadcast", {
+        type: "broadcast",
+        event: "x",
+        payload: {},
+      });
       send("2", "4", "realtime:wire", "phx_leave", {});
       await frames.until((items) => items.some((f) => asArray(f)[3] === "phx_close"), "phx_close");
-      const byRef = (ref: string) => frames.items.map(asArray).find((f) => f[1] === ref && f[3] === "phx_reply");
+      const byRef = (ref: string) =>
+        frames.items.map(asArray).find((f) => f[1] === ref && f[3] === "phx_reply");
 
-      expect(byRef("1")).toEqual([null, "1", "phoenix", "phx_reply", { status: "ok", response: {} }]);
+      expect(byRef("1")).toEqual([
+        null,
+        "1",
+        "phoenix",
+        "phx_reply",
+        { status: "ok", response: {} },
+      ]);
       const join = byRef("2") as [string, string, string, string, any];
       expect(join.slice(0, 4)).toEqual(["2", "2", "realtime:wire", "phx_reply"]);
-      expect(join[4]).toEqual({ status: "ok", response: { postgres_changes: [{ event: "INSERT", schema: "public", table, filter: "id=eq.1", id: expect.any(Number) }] } });
+      expect(join[4]).toEqual({
+        status: "ok",
+        response: {
+          postgres_changes: [
+            { event: "INSERT", schema: "public", table, filter: "id=eq.1", id: expect.any(Number) },
+          ],
+        },
+      });
       expect(byRef("3")?.[4]).toEqual({ status: "error", response: { reason: "unmatched topic" } });
       expect(byRef("4")?.[4]).toEqual({ status: "ok", response: {} });
-      expect(frames.items.map(asArray).find((f) => f[3] === "system")?.[4]).toEqual({ extension: "postgres_changes", status: "ok", message: "Subscribed to PostgreSQL", channel: "wire" });
-      expect(frames.items.map(asArray).at(-1)).toEqual(["2", "2", "realtime:wire", "phx_close", {}]);
+      expect(frames.items.map(asArray).find((f) => f[3] === "system")?.[4]).toEqual({
+        extension: "postgres_changes",
+        status: "ok",
+        message: "Subscribed to PostgreSQL",
+        channel: "wire",
+      });
+      expect(frames.items.map(asArray).at(-1)).toEqual([
+        "2",
+        "2",
+        "realtime:wire",
+        "phx_close",
+        {},
+      ]);
     } finally {
       ws.close();
     }
@@ -54,28 +110,59 @@ describe.each(serializers)("the Phoenix protocol over vsn %s", (vsn) => {
     const client = await realtimeClient({ vsn, token: await accessTokenFor(user, 2) });
     const system = new Inbox();
     const statuses = new Inbox<string>();
-    const channel = client.channel(`expiring-${randomUUID().slice(0, 8)}`).on("system", {}, system.push);
+    const channel = client
+      .channel(`expiring-${randomUUID().slice(0, 8)}`)
+      .on("system", {}, system.push);
     channel.subscribe((status) => statuses.push(status));
     await statuses.until((s) => s.includes("SUBSCRIBED"));
     await statuses.until((s) => s.includes("CLOSED"), "the channel to close", 15_000);
-    expect(system.items).toEqual([{ extension: "system", status: "error", message: expect.stringMatching(/^Token has expired \d+ seconds ago$/), channel: channel.subTopic }]);
+    expect(system.items).toEqual([
+      {
+        extension: "system",
+        status: "error",
+        message: expect.stringMatching(/^Token has expired \d+ seconds ago$/),
+        channel: channel.subTopic,
+      },
+    ]);
   });
 
   it("refuses a join with an expired or forged token, saying which", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const expired = await subscribe((await realtimeClient({ vsn, token: await signJwt({ role: "authenticated", sub: randomUUID(), exp: now - 60 }) })).channel("expired"));
+    const expired = await subscribe(
+      (
+        await realtimeClient({
+          vsn,
+          token: await signJwt({ role: "authenticated", sub: randomUUID(), exp: now - 60 }),
+        })
+      ).channel("expired"),
+    );
     expect(expired.status).toBe("CHANNEL_ERROR");
     expect(expired.error?.message).toMatch(/^InvalidJWTToken: Token has expired \d+ seconds ago$/);
-    const forged = await subscribe((await realtimeClient({ vsn, token: await signJwt({ role: "service_role", exp: now + 60 }, "x".repeat(40)) })).channel("forged"));
+    const forged = await subscribe(
+      (
+        await realtimeClient({
+          vsn,
+          token: await signJwt({ role: "service_role", exp: now + 60 }, "x".repeat(40)),
+        })
+      ).channel("forged"),
+    );
     expect(forged.error?.message).toBe("JwtSignatureError: Failed to validate JWT signature");
-    const incomplete = await subscribe((await realtimeClient({ vsn, token: await signJwt({ role: "authenticated" }) })).channel("incomplete"));
-    expect(incomplete.error?.message).toBe("InvalidJWTToken: Fields `role` and `exp` are required in JWT");
+    const incomplete = await subscribe(
+      (await realtimeClient({ vsn, token: await signJwt({ role: "authenticated" }) })).channel(
+        "incomplete",
+      ),
+    );
+    expect(incomplete.error?.message).toBe(
+      "InvalidJWTToken: Fields `role` and `exp` are required in JWT",
+    );
   });
 });
 
 describe("the websocket handshake", () => {
   async function handshake(query: string): Promise<{ status: number; body: unknown }> {
-    const ws = new WebSocket(`${stack().apiUrl.replace("http", "ws")}/realtime/v1/websocket?${query}`);
+    const ws = new WebSocket(
+      `${stack().apiUrl.replace("http", "ws")}/realtime/v1/websocket?${query}`,
+    );
     return new Promise((resolve, reject) => {
       ws.once("open", () => reject(new Error("the handshake was accepted")));
       ws.once("unexpected-response", (_req, res) => {
@@ -87,13 +174,21 @@ describe("the websocket handshake", () => {
   }
 
   it("needs a valid apikey", async () => {
-    expect(await handshake("vsn=2.0.0")).toEqual({ status: 401, body: { error: "API key is missing" } });
-    expect(await handshake("vsn=2.0.0&apikey=nonsense")).toEqual({ status: 401, body: { error: "The token provided is not a valid JWT" } });
+    expect(await handshake("vsn=2.0.0")).toEqual({
+      status: 401,
+      body: { error: "API key is missing" },
+    });
+    expect(await handshake("vsn=2.0.0&apikey=nonsense")).toEqual({
+      status: 401,
+      body: { error: "The token provided is not a valid JWT" },
+    });
   });
 
   it("lets realtime-js join with the default serializer and no options", async () => {
     const inbox = new Inbox();
-    const channel = (await realtimeClient()).channel(`plain-${randomUUID().slice(0, 8)}`, { config: { broadcast: { self: true } } });
+    const channel = (await realtimeClient()).channel(`plain-${randomUUID().slice(0, 8)}`, {
+      config: { broadcast: { self: true } },
+    });
     await joined(channel.on("broadcast", { event: "hello" }, inbox.push));
     await channel.send({ type: "broadcast", event: "hello", payload: {} });
     expect(await inbox.count(1)).toEqual([{ type: "broadcast", event: "hello", payload: {} }]);

@@ -16,7 +16,14 @@ export const rest: { stack?: SpawnedStack } = {};
 
 export async function startRestStack(): Promise<SpawnedStack> {
   rest.stack = await spawnStack({
-    args: ["--migrations", path.join(fixtures, "migrations"), "--seed", path.join(fixtures, "seed"), "--config", path.join(fixtures, "config.toml")],
+    args: [
+      "--migrations",
+      path.join(fixtures, "migrations"),
+      "--seed",
+      path.join(fixtures, "seed"),
+      "--config",
+      path.join(fixtures, "config.toml"),
+    ],
   });
   return rest.stack;
 }
@@ -36,7 +43,10 @@ export function serviceClient(): SupabaseClient {
   return supabaseClient(stack().serviceRoleKey, { apiUrl: stack().apiUrl });
 }
 
-export async function signToken(claims: Record<string, unknown>, expiresIn: string | number = "1h"): Promise<string> {
+export async function signToken(
+  claims: Record<string, unknown>,
+  expiresIn: string | number = "1h",
+): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuedAt()
@@ -74,7 +84,10 @@ export async function signedInUser(): Promise<User> {
   return { id, token, client };
 }
 
-export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: stack().dbUrl });
   await client.connect();
   try {
@@ -85,7 +98,10 @@ export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text:
 }
 
 /** A raw request to /rest/v1 with the anon key unless headers say otherwise. */
-export async function http(pathAndQuery: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Headers; text: string; json: unknown }> {
+export async function http(
+  pathAndQuery: string,
+  init: RequestInit & { headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; text: string; json: unknown }> {
   const response = await fetch(`${restUrl()}${pathAndQuery}`, {
     ...init,
     headers: { apikey: stack().anonKey, ...init.headers },

@@ -9,7 +9,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { anon, db, serviceRole, type Claims } from "../helpers/db.ts";
 import { randomVin } from "./helpers.ts";
 
-const roles = ["anon", "stranger", "owner", "location_staff", "support_staff", "platform_admin", "service_role"] as const;
+const roles = [
+  "anon",
+  "stranger",
+  "owner",
+  "location_staff",
+  "support_staff",
+  "platform_admin",
+  "service_role",
+] as const;
 type Role = (typeof roles)[number];
 
 const w = {
@@ -21,51 +29,124 @@ const id = (name: string) => `'${w.ids[name]}'`;
 beforeAll(async () => {
   const database = db();
   const [owner, stranger, locationStaff, supportStaff, platformAdmin] = await Promise.all(
-    ["owner", "stranger", "location staff", "support staff", "platform admin"].map((name) => database.createUser({ full_name: `Service RLS ${name}` })),
+    ["owner", "stranger", "location staff", "support staff", "platform admin"].map((name) =>
+      database.createUser({ full_name: `Service RLS ${name}` }),
+    ),
   );
-  w.claims = { anon, stranger: stranger!.claims, owner: owner!.claims, location_staff: locationStaff!.claims, support_staff: supportStaff!.claims, platform_admin: platformAdmin!.claims, service_role: serviceRole };
-  for (const name of ["orgA", "orgB", "locationA", "locationB", "bayA", "vehicle", "appointment", "record"]) w.ids[name] = randomUUID();
+  w.claims = {
+    anon,
+    stranger: stranger!.claims,
+    owner: owner!.claims,
+    location_staff: locationStaff!.claims,
+    support_staff: supportStaff!.claims,
+    platform_admin: platformAdmin!.claims,
+    service_role: serviceRole,
+  };
+  for (const name of [
+    "orgA",
+    "orgB",
+    "locationA",
+    "locationB",
+    "bayA",
+    "vehicle",
+    "appointment",
+    "record",
+  ])
+    w.ids[name] = randomUUID();
   w.ids.owner = owner!.id;
   const sql = (text: string, params: unknown[] = []) => database.sql(text, params);
   const founder = await database.createUser({ full_name: "Service RLS founder" });
   await sql(`insert into public.platform_admins (user_id) values ($1)`, [platformAdmin!.id]);
-  await sql(`insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'RLS Garage A', $5), ($3, $4, 'RLS Garage B', $5)`, [
-    w.ids.orgA,
-    `rls-a-${w.ids.orgA!.slice(0, 8)}`,
-    w.ids.orgB,
-    `rls-b-${w.ids.orgB!.slice(0, 8)}`,
-    founder.id,
-  ]);
-  await sql(`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'staff'), ($3, $4, 'admin')`, [w.ids.orgA, supportStaff!.id, w.ids.orgB, locationStaff!.id]);
+  await sql(
+    `insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'RLS Garage A', $5), ($3, $4, 'RLS Garage B', $5)`,
+    [
+      w.ids.orgA,
+      `rls-a-${w.ids.orgA!.slice(0, 8)}`,
+      w.ids.orgB,
+      `rls-b-${w.ids.orgB!.slice(0, 8)}`,
+      founder.id,
+    ],
+  );
+  await sql(
+    `insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'staff'), ($3, $4, 'admin')`,
+    [w.ids.orgA, supportStaff!.id, w.ids.orgB, locationStaff!.id],
+  );
   await sql(
     `insert into public.service_locations (id, organization_id, name, address_line1, city, country_code, time_zone) values
        ($1, $2, 'A', '1 A St', 'Austin', 'US', 'America/Chicago'), ($3, $4, 'B', '1 B St', 'Boston', 'US', 'America/New_York')`,
     [w.ids.locationA, w.ids.orgA, w.ids.locationB, w.ids.orgB],
   );
-  await sql(`insert into public.service_bays (id, location_id, name) values ($1, $2, 'A1')`, [w.ids.bayA, w.ids.locationA]);
-  await sql(`insert into public.service_bays (location_id, name) values ($1, 'B1')`, [w.ids.locationB]);
-  await sql(`insert into public.service_location_hours (location_id, weekday, opens_at, closes_at) values ($1, 1, '08:00', '17:00')`, [w.ids.locationB]);
-  await sql(`insert into public.service_location_exceptions (location_id, on_date, reason) values ($1, current_date + 30, 'Holiday')`, [w.ids.locationB]);
-  const [serviceA] = await sql(`insert into public.location_services (location_id, code, name, duration_minutes, price_amount) values ($1, 'oil_change', 'Oil', 30, 4999) returning id`, [w.ids.locationA]);
-  await sql(`insert into public.location_services (location_id, code, name, duration_minutes, price_amount) values ($1, 'oil_change', 'Oil', 30, 4999)`, [w.ids.locationB]);
-  await sql(`insert into public.vehicles (id, owner_id, vin, make, model, year, odometer) values ($1, $2, $3, 'Honda', 'Civic', 2020, 1000)`, [w.ids.vehicle, owner!.id, randomVin()]);
-  await sql(`insert into public.obd_dongles (serial, connection_type, owner_id, vehicle_id) values ($1, 'BLE', $2, $3)`, [`rls-${w.ids.vehicle!.slice(0, 8)}`, owner!.id, w.ids.vehicle]);
-  await sql(`insert into public.vehicle_odometer_corrections (vehicle_id, previous_odometer, corrected_odometer, reason, corrected_by) values ($1, 1100, 1000, 'typo in the reading', $2)`, [w.ids.vehicle, platformAdmin!.id]);
+  await sql(`insert into public.service_bays (id, location_id, name) values ($1, $2, 'A1')`, [
+    w.ids.bayA,
+    w.ids.locationA,
+  ]);
+  await sql(`insert into public.service_bays (location_id, name) values ($1, 'B1')`, [
+    w.ids.locationB,
+  ]);
+  await sql(
+    `insert into public.service_location_hours (location_id, weekday, opens_at, closes_at) values ($1, 1, '08:00', '17:00')`,
+    [w.ids.locationB],
+  );
+  await sql(
+    `insert into public.service_location_exceptions (location_id, on_date, reason) values ($1, current_date + 30, 'Holiday')`,
+    [w.ids.locationB],
+  );
+  const [serviceA] = await sql(
+    `insert into public.location_services (location_id, code, name, duration_minutes, price_amount) values ($1, 'oil_change', 'Oil', 30, 4999) returning id`,
+    [w.ids.locationA],
+  );
+  await sql(
+    `insert into public.location_services (location_id, code, name, duration_minutes, price_amount) values ($1, 'oil_change', 'Oil', 30, 4999)`,
+    [w.ids.locationB],
+  );
+  await sql(
+    `insert into public.vehicles (id, owner_id, vin, make, model, year, odometer) values ($1, $2, $3, 'Honda', 'Civic', 2020, 1000)`,
+    [w.ids.vehicle, owner!.id, randomVin()],
+  );
+  await sql(
+    `insert into public.obd_dongles (serial, connection_type, owner_id, vehicle_id) values ($1, 'BLE', $2, $3)`,
+    [`rls-${w.ids.vehicle!.slice(0, 8)}`, owner!.id, w.ids.vehicle],
+  );
+  await sql(
+    `insert into public.vehicle_odometer_corrections (vehicle_id, previous_odometer, corrected_odometer, reason, corrected_by) values ($1, 1100, 1000, 'typo in the reading', $2)`,
+    [w.ids.vehicle, platformAdmin!.id],
+  );
   await sql(
     `insert into public.appointments (id, user_id, vehicle_id, location_id, bay_id, starts_at, ends_at, currency) values ($1, $2, $3, $4, $5, now() + interval '2 days', now() + interval '2 days 30 minutes', 'USD')`,
     [w.ids.appointment, owner!.id, w.ids.vehicle, w.ids.locationA, w.ids.bayA],
   );
-  await sql(`insert into public.appointment_services (appointment_id, location_service_id, code, name, duration_minutes, price_amount) values ($1, $2, 'oil_change', 'Oil', 30, 4999)`, [w.ids.appointment, serviceA!.id]);
-  const [batch] = await sql(`insert into public.telemetry_batches (vehicle_id, idempotency_key, posted_by, started_at, ended_at, sample_count) values ($1, 'k', $2, now() - interval '1 hour', now(), 1) returning id`, [w.ids.vehicle, owner!.id]);
+  await sql(
+    `insert into public.appointment_services (appointment_id, location_service_id, code, name, duration_minutes, price_amount) values ($1, $2, 'oil_change', 'Oil', 30, 4999)`,
+    [w.ids.appointment, serviceA!.id],
+  );
+  const [batch] = await sql(
+    `insert into public.telemetry_batches (vehicle_id, idempotency_key, posted_by, started_at, ended_at, sample_count) values ($1, 'k', $2, now() - interval '1 hour', now(), 1) returning id`,
+    [w.ids.vehicle, owner!.id],
+  );
   w.ids.batch = batch!.id;
-  await sql(`insert into public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) values ($1, now() - interval '30 minutes', 50, 2, 1000, $2)`, [w.ids.vehicle, batch!.id]);
-  await sql(`insert into public.service_records (id, vehicle_id, performed_on, location_id, odometer, description, service_codes) values ($1, $2, current_date, $3, 1000, 'Oil', '{oil_change}')`, [w.ids.record, w.ids.vehicle, w.ids.locationA]);
-  await sql(`insert into public.service_record_documents (record_id, storage_path, file_name) values ($1::uuid, $2::text || '/' || $1::text || '/receipt.pdf', 'receipt.pdf')`, [w.ids.record, owner!.id]);
-  const [interval] = await sql(`insert into public.service_intervals (service_code, name, make, every_months, distance_unit) values ('rls_check', 'RLS check', $1, 12, 'mi') returning id`, [`Rls${randomUUID().slice(0, 6)}`]);
+  await sql(
+    `insert into public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) values ($1, now() - interval '30 minutes', 50, 2, 1000, $2)`,
+    [w.ids.vehicle, batch!.id],
+  );
+  await sql(
+    `insert into public.service_records (id, vehicle_id, performed_on, location_id, odometer, description, service_codes) values ($1, $2, current_date, $3, 1000, 'Oil', '{oil_change}')`,
+    [w.ids.record, w.ids.vehicle, w.ids.locationA],
+  );
+  await sql(
+    `insert into public.service_record_documents (record_id, storage_path, file_name) values ($1::uuid, $2::text || '/' || $1::text || '/receipt.pdf', 'receipt.pdf')`,
+    [w.ids.record, owner!.id],
+  );
+  const [interval] = await sql(
+    `insert into public.service_intervals (service_code, name, make, every_months, distance_unit) values ('rls_check', 'RLS check', $1, 12, 'mi') returning id`,
+    [`Rls${randomUUID().slice(0, 6)}`],
+  );
   w.ids.interval = interval!.id;
 });
 
-async function attempt(role: Role, statement: string): Promise<{ rows: number } | { code: string }> {
+async function attempt(
+  role: Role,
+  statement: string,
+): Promise<{ rows: number } | { code: string }> {
   try {
     const result = await db().asRole(w.claims[role], (client) => client.query(statement));
     return { rows: result.rowCount ?? 0 };
@@ -94,7 +175,11 @@ const specs: Spec[] = [
     table: "vehicles",
     target: () => `id = ${id("vehicle")}`,
     select: bookSide,
-    insert: { sql: () => `insert into public.vehicles (owner_id, vin, make, model, year) values (coalesce(auth.uid(), ${id("owner")}), '${randomVin()}', 'Kia', 'Rio', 2021)`, allowed: signedIn },
+    insert: {
+      sql: () =>
+        `insert into public.vehicles (owner_id, vin, make, model, year) values (coalesce(auth.uid(), ${id("owner")}), '${randomVin()}', 'Kia', 'Rio', 2021)`,
+      allowed: signedIn,
+    },
     update: { set: "trim = 'Sport'", allowed: ownerSide },
     delete: ownerSide,
   },
@@ -102,7 +187,11 @@ const specs: Spec[] = [
     table: "vehicle_odometer_corrections",
     target: () => `vehicle_id = ${id("vehicle")}`,
     select: ownerSide,
-    insert: { sql: () => `insert into public.vehicle_odometer_corrections (vehicle_id, previous_odometer, corrected_odometer, reason) values (${id("vehicle")}, 1, 0, 'forged reason')`, allowed: service },
+    insert: {
+      sql: () =>
+        `insert into public.vehicle_odometer_corrections (vehicle_id, previous_odometer, corrected_odometer, reason) values (${id("vehicle")}, 1, 0, 'forged reason')`,
+      allowed: service,
+    },
     update: { set: "reason = 'changed reason'", allowed: service },
     delete: service,
   },
@@ -110,7 +199,11 @@ const specs: Spec[] = [
     table: "obd_dongles",
     target: () => `vehicle_id = ${id("vehicle")}`,
     select: bookSide,
-    insert: { sql: () => `insert into public.obd_dongles (serial, connection_type, owner_id) values ('rls-new-${randomUUID().slice(0, 6)}', 'BLE', ${id("owner")})`, allowed: service },
+    insert: {
+      sql: () =>
+        `insert into public.obd_dongles (serial, connection_type, owner_id) values ('rls-new-${randomUUID().slice(0, 6)}', 'BLE', ${id("owner")})`,
+      allowed: service,
+    },
     update: { set: "connection_type = 'WIFI'", allowed: service },
     delete: ownerSide,
   },
@@ -118,7 +211,11 @@ const specs: Spec[] = [
     table: "service_locations",
     target: () => `id = ${id("locationB")}`,
     select: signedIn,
-    insert: { sql: () => `insert into public.service_locations (organization_id, name, address_line1, city, country_code, time_zone) values (${id("orgB")}, 'New', '2 B St', 'Boston', 'US', 'America/New_York')`, allowed: locationManagers },
+    insert: {
+      sql: () =>
+        `insert into public.service_locations (organization_id, name, address_line1, city, country_code, time_zone) values (${id("orgB")}, 'New', '2 B St', 'Boston', 'US', 'America/New_York')`,
+      allowed: locationManagers,
+    },
     update: { set: "phone = '+1 617 555 0100'", allowed: locationManagers },
     delete: locationManagers,
   },
@@ -126,7 +223,11 @@ const specs: Spec[] = [
     table: "service_location_hours",
     target: () => `location_id = ${id("locationB")}`,
     select: signedIn,
-    insert: { sql: () => `insert into public.service_location_hours (location_id, weekday, opens_at, closes_at) values (${id("locationB")}, 2, '08:00', '17:00')`, allowed: locationManagers },
+    insert: {
+      sql: () =>
+        `insert into public.service_location_hours (location_id, weekday, opens_at, closes_at) values (${id("locationB")}, 2, '08:00', '17:00')`,
+      allowed: locationManagers,
+    },
     update: { set: "closes_at = '18:00'", allowed: locationManagers },
     delete: locationManagers,
   },
@@ -134,7 +235,11 @@ const specs: Spec[] = [
     table: "service_location_exceptions",
     target: () => `location_id = ${id("locationB")}`,
     select: signedIn,
-    insert: { sql: () => `insert into public.service_location_exceptions (location_id, on_date) values (${id("locationB")}, current_date + 40)`, allowed: locationManagers },
+    insert: {
+      sql: () =>
+        `insert into public.service_location_exceptions (location_id, on_date) values (${id("locationB")}, current_date + 40)`,
+      allowed: locationManagers,
+    },
     update: { set: "reason = 'Moved holiday'", allowed: locationManagers },
     delete: locationManagers,
   },
@@ -142,7 +247,11 @@ const specs: Spec[] = [
     table: "service_bays",
     target: () => `location_id = ${id("locationB")}`,
     select: signedIn,
-    insert: { sql: () => `insert into public.service_bays (location_id, name) values (${id("locationB")}, 'B2')`, allowed: locationManagers },
+    insert: {
+      sql: () =>
+        `insert into public.service_bays (location_id, name) values (${id("locationB")}, 'B2')`,
+      allowed: locationManagers,
+    },
     update: { set: "is_active = false", allowed: locationManagers },
     delete: locationManagers,
   },
@@ -150,7 +259,11 @@ const specs: Spec[] = [
     table: "location_services",
     target: () => `location_id = ${id("locationB")}`,
     select: signedIn,
-    insert: { sql: () => `insert into public.location_services (location_id, code, name, duration_minutes, price_amount) values (${id("locationB")}, 'wash', 'Wash', 15, 900)`, allowed: locationManagers },
+    insert: {
+      sql: () =>
+        `insert into public.location_services (location_id, code, name, duration_minutes, price_amount) values (${id("locationB")}, 'wash', 'Wash', 15, 900)`,
+      allowed: locationManagers,
+    },
     update: { set: "price_amount = 5999", allowed: locationManagers },
     delete: locationManagers,
   },
@@ -182,7 +295,11 @@ const specs: Spec[] = [
     table: "telemetry_batches",
     target: () => `id = ${id("batch")}`,
     select: ownerSide,
-    insert: { sql: () => `insert into public.telemetry_batches (vehicle_id, idempotency_key, started_at, ended_at, sample_count) values (${id("vehicle")}, 'forged', now(), now(), 0)`, allowed: service },
+    insert: {
+      sql: () =>
+        `insert into public.telemetry_batches (vehicle_id, idempotency_key, started_at, ended_at, sample_count) values (${id("vehicle")}, 'forged', now(), now(), 0)`,
+      allowed: service,
+    },
     update: { set: "sample_count = 99", allowed: service },
     delete: service,
   },
@@ -190,7 +307,11 @@ const specs: Spec[] = [
     table: "telemetry_samples",
     target: () => `vehicle_id = ${id("vehicle")}`,
     select: ownerSide,
-    insert: { sql: () => `insert into public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) values (${id("vehicle")}, now(), 1, 1, 1, ${id("batch")})`, allowed: service },
+    insert: {
+      sql: () =>
+        `insert into public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) values (${id("vehicle")}, now(), 1, 1, 1, ${id("batch")})`,
+      allowed: service,
+    },
     update: { set: "speed = 200", allowed: service },
     delete: service,
   },
@@ -198,7 +319,11 @@ const specs: Spec[] = [
     table: "service_intervals",
     target: () => `id = ${id("interval")}`,
     select: signedIn,
-    insert: { sql: () => `insert into public.service_intervals (service_code, name, make, every_months, distance_unit) values ('rls_new', 'New', 'RlsMake${randomUUID().slice(0, 4)}', 6, 'mi')`, allowed: "platform_admin service_role" },
+    insert: {
+      sql: () =>
+        `insert into public.service_intervals (service_code, name, make, every_months, distance_unit) values ('rls_new', 'New', 'RlsMake${randomUUID().slice(0, 4)}', 6, 'mi')`,
+      allowed: "platform_admin service_role",
+    },
     update: { set: "every_months = 24", allowed: "platform_admin service_role" },
     delete: "platform_admin service_role",
   },
@@ -206,7 +331,11 @@ const specs: Spec[] = [
     table: "service_records",
     target: () => `id = ${id("record")}`,
     select: bookSide,
-    insert: { sql: () => `insert into public.service_records (vehicle_id, performed_on, location_id, description) values (${id("vehicle")}, current_date, ${id("locationA")}, 'Check')`, allowed: bookSide },
+    insert: {
+      sql: () =>
+        `insert into public.service_records (vehicle_id, performed_on, location_id, description) values (${id("vehicle")}, current_date, ${id("locationA")}, 'Check')`,
+      allowed: bookSide,
+    },
     update: { set: "description = 'Oil and filter'", allowed: bookSide },
     delete: bookSide,
   },
@@ -214,20 +343,28 @@ const specs: Spec[] = [
     table: "service_record_documents",
     target: () => `record_id = ${id("record")}`,
     select: bookSide,
-    insert: { sql: () => `insert into public.service_record_documents (record_id, storage_path, file_name) values (${id("record")}, ${id("owner")} || '/' || ${id("record")} || '/second.pdf', 'second.pdf')`, allowed: bookSide },
+    insert: {
+      sql: () =>
+        `insert into public.service_record_documents (record_id, storage_path, file_name) values (${id("record")}, ${id("owner")} || '/' || ${id("record")} || '/second.pdf', 'second.pdf')`,
+      allowed: bookSide,
+    },
     update: { set: "file_name = 'renamed.pdf'", allowed: bookSide },
     delete: bookSide,
   },
 ];
 
 const isAllowed = (allowed: string, role: Role) => allowed.split(" ").includes(role);
-const refusedOrEmpty = (result: { rows?: number; code?: string }) => result.rows === 0 || result.code === "42501";
+const refusedOrEmpty = (result: { rows?: number; code?: string }) =>
+  result.rows === 0 || result.code === "42501";
 
 for (const spec of specs) {
   describe(`RLS: ${spec.table}`, () => {
     for (const role of roles) {
       it(`${role} ${isAllowed(spec.select, role) ? "reads" : "cannot read"}`, async () => {
-        const result = await attempt(role, `select 1 from public.${spec.table} where ${spec.target()}`);
+        const result = await attempt(
+          role,
+          `select 1 from public.${spec.table} where ${spec.target()}`,
+        );
         if (isAllowed(spec.select, role)) expect(result).toEqual({ rows: 1 });
         else expect(result).toSatisfy(refusedOrEmpty);
       });
@@ -239,13 +376,19 @@ for (const spec of specs) {
       });
 
       it(`${role} ${isAllowed(spec.update.allowed, role) ? "updates" : "cannot update"}`, async () => {
-        const result = await attempt(role, `update public.${spec.table} set ${spec.update.set} where ${spec.target()}`);
+        const result = await attempt(
+          role,
+          `update public.${spec.table} set ${spec.update.set} where ${spec.target()}`,
+        );
         if (isAllowed(spec.update.allowed, role)) expect(result).toEqual({ rows: 1 });
         else expect(result).toSatisfy(refusedOrEmpty);
       });
 
       it(`${role} ${isAllowed(spec.delete, role) ? "deletes" : "cannot delete"}`, async () => {
-        const result = await attempt(role, `delete from public.${spec.table} where ${spec.target()}`);
+        const result = await attempt(
+          role,
+          `delete from public.${spec.table} where ${spec.target()}`,
+        );
         if (isAllowed(spec.delete, role)) expect(result).toEqual({ rows: 1 });
         else expect(result).toSatisfy(refusedOrEmpty);
       });
@@ -256,14 +399,21 @@ for (const spec of specs) {
 describe("RLS: private tables and storage", () => {
   it("dongle token hashes and rate-limit counters are out of every API role's reach", async () => {
     for (const role of ["anon", "owner", "platform_admin"] as const) {
-      expect(await attempt(role, `select 1 from private.dongle_tokens`)).toMatchObject({ code: "42501" });
-      expect(await attempt(role, `select 1 from private.telemetry_rate_windows`)).toMatchObject({ code: "42501" });
+      expect(await attempt(role, `select 1 from private.dongle_tokens`)).toMatchObject({
+        code: "42501",
+      });
+      expect(await attempt(role, `select 1 from private.telemetry_rate_windows`)).toMatchObject({
+        code: "42501",
+      });
     }
   });
 
   it("service-documents: the owner and support staff upload under the owner's folder; others cannot", async () => {
     const upload = (role: Role, folder: string) =>
-      attempt(role, `insert into storage.objects (bucket_id, name) values ('service-documents', '${folder}/${w.ids.record}/scan.pdf')`);
+      attempt(
+        role,
+        `insert into storage.objects (bucket_id, name) values ('service-documents', '${folder}/${w.ids.record}/scan.pdf')`,
+      );
     expect(await upload("owner", w.ids.owner!)).toEqual({ rows: 1 });
     expect(await upload("support_staff", w.ids.owner!)).toEqual({ rows: 1 });
     expect(await upload("stranger", w.ids.owner!)).toMatchObject({ code: "42501" });

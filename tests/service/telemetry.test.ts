@@ -13,7 +13,10 @@ let other: SignedInPerson;
 let ownerToken: string;
 
 beforeAll(async () => {
-  [owner, other] = await Promise.all([signedInPerson("Telemetry Owner"), signedInPerson("Telemetry Stranger")]);
+  [owner, other] = await Promise.all([
+    signedInPerson("Telemetry Owner"),
+    signedInPerson("Telemetry Stranger"),
+  ]);
   ownerToken = (await owner.client.auth.getSession()).data.session!.access_token;
 });
 
@@ -28,7 +31,12 @@ interface Sample {
 function batchFor(vehicleId: string, count = 10, fromOdometer = 15000.5, endsAgoMs = 60_000) {
   const end = Date.now() - endsAgoMs;
   const start = end - count * 1000;
-  const samples: Sample[] = Array.from({ length: count }, (_, i) => ({ t: start + i * 1000, speed: 40 + i, fuelRate: 2.3, odometer: fromOdometer + i * 0.1 }));
+  const samples: Sample[] = Array.from({ length: count }, (_, i) => ({
+    t: start + i * 1000,
+    speed: 40 + i,
+    fuelRate: 2.3,
+    odometer: fromOdometer + i * 0.1,
+  }));
   return { vehicleId, startTimestamp: start, endTimestamp: end, samples };
 }
 
@@ -38,7 +46,11 @@ interface Answer {
   body: any;
 }
 
-async function post(vehicleId: string, body: unknown, headers: Record<string, string> = { Authorization: `Bearer ${ownerToken}` }): Promise<Answer> {
+async function post(
+  vehicleId: string,
+  body: unknown,
+  headers: Record<string, string> = { Authorization: `Bearer ${ownerToken}` },
+): Promise<Answer> {
   const response = await fetch(`${stack().apiUrl}/functions/v1/telemetry/${vehicleId}`, {
     method: "POST",
     headers: { apikey: stack().anonKey, "content-type": "application/json", ...headers },
@@ -55,12 +67,21 @@ async function post(vehicleId: string, body: unknown, headers: Record<string, st
 }
 
 const stored = async (vehicleId: string) =>
-  (await sql<{ samples: number; batches: number }>(
-    `select (select count(*)::int from public.telemetry_samples where vehicle_id = $1) as samples,
+  (
+    await sql<{ samples: number; batches: number }>(
+      `select (select count(*)::int from public.telemetry_samples where vehicle_id = $1) as samples,
             (select count(*)::int from public.telemetry_batches where vehicle_id = $1) as batches`,
-    [vehicleId],
-  ))[0]!;
-const odometerOf = async (vehicleId: string) => Number((await sql<{ odometer: string }>("select odometer from public.vehicles where id = $1", [vehicleId]))[0]!.odometer);
+      [vehicleId],
+    )
+  )[0]!;
+const odometerOf = async (vehicleId: string) =>
+  Number(
+    (
+      await sql<{ odometer: string }>("select odometer from public.vehicles where id = $1", [
+        vehicleId,
+      ])
+    )[0]!.odometer,
+  );
 
 describe("posting a batch", () => {
   let vehicle: VehicleRow;
@@ -72,7 +93,12 @@ describe("posting a batch", () => {
     const batch = batchFor(vehicle.id, 10);
     const answer = await post(vehicle.id, batch);
     expect(answer.status).toBe(202);
-    expect(answer.body).toMatchObject({ message: "Telemetry batch accepted", duplicate: false, samples: 10, odometer: 15001.4 });
+    expect(answer.body).toMatchObject({
+      message: "Telemetry batch accepted",
+      duplicate: false,
+      samples: 10,
+      odometer: 15001.4,
+    });
     expect(await stored(vehicle.id)).toEqual({ samples: 10, batches: 1 });
     expect(await odometerOf(vehicle.id)).toBe(15001.4);
     // The owner reads the samples through REST in a time range, and the batch as a trip.
@@ -85,20 +111,47 @@ describe("posting a batch", () => {
         .order("recorded_at"),
     );
     expect(rows).toHaveLength(8);
-    expect(rows[0]).toEqual({ recorded_at: expect.any(String), speed: 42, fuel_rate: 2.3, odometer: 15000.7 });
+    expect(rows[0]).toEqual({
+      recorded_at: expect.any(String),
+      speed: 42,
+      fuel_rate: 2.3,
+      odometer: 15000.7,
+    });
     expect(new Date(rows[0]!.recorded_at).getTime()).toBe(batch.samples[2]!.t);
-    expect(ok(await owner.client.from("telemetry_batches").select("sample_count, start_odometer, end_odometer, max_speed").eq("vehicle_id", vehicle.id))).toEqual([
+    expect(
+      ok(
+        await owner.client
+          .from("telemetry_batches")
+          .select("sample_count, start_odometer, end_odometer, max_speed")
+          .eq("vehicle_id", vehicle.id),
+      ),
+    ).toEqual([
       { sample_count: 10, start_odometer: 15000.5, end_odometer: 15001.4, max_speed: 49 },
     ]);
-    expect(ok(await other.client.from("telemetry_samples").select("recorded_at").eq("vehicle_id", vehicle.id))).toEqual([]);
-    expect(ok(await other.client.from("telemetry_batches").select("id").eq("vehicle_id", vehicle.id))).toEqual([]);
+    expect(
+      ok(
+        await other.client
+          .from("telemetry_samples")
+          .select("recorded_at")
+          .eq("vehicle_id", vehicle.id),
+      ),
+    ).toEqual([]);
+    expect(
+      ok(await other.client.from("telemetry_batches").select("id").eq("vehicle_id", vehicle.id)),
+    ).toEqual([]);
   });
 
   it("supabase-js functions.invoke posts as the signed-in owner", async () => {
     const car = await addVehicle(owner.client, { odometer: 10 });
-    const { data, error } = await owner.client.functions.invoke(`telemetry/${car.id}`, { body: batchFor(car.id, 3, 10) });
+    const { data, error } = await owner.client.functions.invoke(`telemetry/${car.id}`, {
+      body: batchFor(car.id, 3, 10),
+    });
     expect(error).toBeNull();
-    expect(data).toMatchObject({ message: "Telemetry batch accepted", duplicate: false, samples: 3 });
+    expect(data).toMatchObject({
+      message: "Telemetry batch accepted",
+      duplicate: false,
+      samples: 3,
+    });
     expect(await stored(car.id)).toEqual({ samples: 3, batches: 1 });
   });
 
@@ -109,16 +162,30 @@ describe("posting a batch", () => {
     const again = await post(car.id, batch);
     expect(first.body.duplicate).toBe(false);
     expect(again.status).toBe(202);
-    expect(again.body).toMatchObject({ message: "Telemetry batch accepted", duplicate: true, batchId: first.body.batchId });
+    expect(again.body).toMatchObject({
+      message: "Telemetry batch accepted",
+      duplicate: true,
+      batchId: first.body.batchId,
+    });
     expect(await stored(car.id)).toEqual({ samples: 5, batches: 1 });
 
     const keyed = batchFor(car.id, 5, 101, 30_000);
-    const answers = await Promise.all(Array.from({ length: 6 }, () => post(car.id, keyed, { Authorization: `Bearer ${ownerToken}`, "Idempotency-Key": "trip-42" })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        post(car.id, keyed, {
+          Authorization: `Bearer ${ownerToken}`,
+          "Idempotency-Key": "trip-42",
+        }),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(6).fill(202));
     expect(answers.filter((a) => a.body.duplicate === false)).toHaveLength(1);
     expect(await stored(car.id)).toEqual({ samples: 10, batches: 2 });
     // The key is what counts: another body under the same key is the same batch.
-    const sameKey = await post(car.id, batchFor(car.id, 3, 102, 20_000), { Authorization: `Bearer ${ownerToken}`, "Idempotency-Key": "trip-42" });
+    const sameKey = await post(car.id, batchFor(car.id, 3, 102, 20_000), {
+      Authorization: `Bearer ${ownerToken}`,
+      "Idempotency-Key": "trip-42",
+    });
     expect(sameKey.body.duplicate).toBe(true);
     expect(await stored(car.id)).toEqual({ samples: 10, batches: 2 });
   });
@@ -135,7 +202,9 @@ describe("posting a batch", () => {
     const answer = await post(vehicle.id, { ...batch, samples });
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe("invalid_samples");
-    expect(answer.body.error.samples.map((e: { index: number; field: string }) => [e.index, e.field])).toEqual([
+    expect(
+      answer.body.error.samples.map((e: { index: number; field: string }) => [e.index, e.field]),
+    ).toEqual([
       [1, "speed"],
       [2, "t"],
       [3, "odometer"],
@@ -151,13 +220,23 @@ describe("posting a batch", () => {
     expect((await post(vehicle.id, "{not json")).body.error.code).toBe("invalid_json");
     expect((await post(vehicle.id, { ...batch, vehicleId: undefined })).status).toBe(400);
     expect((await post(vehicle.id, { ...batch, vehicleId: "vehicle-uuid" })).status).toBe(400);
-    expect((await post(randomUUID(), batch)).body.error.message).toBe("vehicleId in the body differs from the one in the path");
+    expect((await post(randomUUID(), batch)).body.error.message).toBe(
+      "vehicleId in the body differs from the one in the path",
+    );
     expect((await post(vehicle.id, { ...batch, samples: [] })).status).toBe(400);
-    expect((await post(vehicle.id, { ...batch, endTimestamp: batch.startTimestamp - 1 })).body.error.message).toBe("endTimestamp is before startTimestamp");
-    expect((await post(vehicle.id, { ...batch, endTimestamp: Date.now() + 3_600_000 })).body.error.message).toBe("endTimestamp is in the future");
+    expect(
+      (await post(vehicle.id, { ...batch, endTimestamp: batch.startTimestamp - 1 })).body.error
+        .message,
+    ).toBe("endTimestamp is before startTimestamp");
+    expect(
+      (await post(vehicle.id, { ...batch, endTimestamp: Date.now() + 3_600_000 })).body.error
+        .message,
+    ).toBe("endTimestamp is in the future");
     const tooMany = batchFor(vehicle.id, 5001, 17000);
     expect((await post(vehicle.id, tooMany)).status).toBe(400);
-    const get = await fetch(`${stack().apiUrl}/functions/v1/telemetry/${vehicle.id}`, { headers: { Authorization: `Bearer ${ownerToken}` } });
+    const get = await fetch(`${stack().apiUrl}/functions/v1/telemetry/${vehicle.id}`, {
+      headers: { Authorization: `Bearer ${ownerToken}` },
+    });
     expect(get.status).toBe(405);
     expect(await stored(vehicle.id)).toEqual(before);
   });
@@ -174,9 +253,15 @@ describe("posting a batch", () => {
         p_samples: samples,
       });
     const outside = await call(batch.samples, batch.startTimestamp + 1500);
-    expect({ status: outside.status, message: outside.error?.message }).toEqual({ status: 400, message: "every sample's t must lie between startTimestamp and endTimestamp" });
+    expect({ status: outside.status, message: outside.error?.message }).toEqual({
+      status: 400,
+      message: "every sample's t must lie between startTimestamp and endTimestamp",
+    });
     const negative = await call([{ ...batch.samples[0]!, speed: -1 }]);
-    expect({ status: negative.status, message: negative.error?.message }).toEqual({ status: 400, message: "every sample needs t (milliseconds), speed, fuelRate and odometer within range" });
+    expect({ status: negative.status, message: negative.error?.message }).toEqual({
+      status: 400,
+      message: "every sample needs t (milliseconds), speed, fuelRate and odometer within range",
+    });
     expect((await call([])).status).toBe(400);
     expect(await stored(car.id)).toEqual({ samples: 0, batches: 0 });
     const accepted = ok(await call(batch.samples).single()) as { sample_count: number };
@@ -198,22 +283,55 @@ describe("who may post", () => {
   it("not anonymous callers, not another member; a linked dongle with its token, until it is revoked", async () => {
     const car = await addVehicle(owner.client);
     const otherCar = await addVehicle(owner.client);
-    const anonymous = await post(car.id, batchFor(car.id), { Authorization: `Bearer ${stack().anonKey}` });
+    const anonymous = await post(car.id, batchFor(car.id), {
+      Authorization: `Bearer ${stack().anonKey}`,
+    });
     expect(anonymous.status).toBe(401);
-    const stranger = await post(car.id, batchFor(car.id), { Authorization: `Bearer ${(await other.client.auth.getSession()).data.session!.access_token}` });
-    expect({ status: stranger.status, message: stranger.body.error.message }).toEqual({ status: 404, message: "vehicle not found" });
+    const stranger = await post(car.id, batchFor(car.id), {
+      Authorization: `Bearer ${(await other.client.auth.getSession()).data.session!.access_token}`,
+    });
+    expect({ status: stranger.status, message: stranger.body.error.message }).toEqual({
+      status: 404,
+      message: "vehicle not found",
+    });
 
-    const [dongle] = ok(await owner.client.rpc("link_dongle", { p_vehicle_id: car.id, p_serial: `obd-${randomUUID().slice(0, 8)}`, p_connection_type: "CLOUD" }));
-    const asDongle = (token: string) => ({ Authorization: `Bearer ${stack().anonKey}`, "X-Dongle-Token": token });
+    const [dongle] = ok(
+      await owner.client.rpc("link_dongle", {
+        p_vehicle_id: car.id,
+        p_serial: `obd-${randomUUID().slice(0, 8)}`,
+        p_connection_type: "CLOUD",
+      }),
+    );
+    const asDongle = (token: string) => ({
+      Authorization: `Bearer ${stack().anonKey}`,
+      "X-Dongle-Token": token,
+    });
     const posted = await post(car.id, batchFor(car.id, 4), asDongle(dongle.token));
     expect(posted.status).toBe(202);
-    expect(await sql("select dongle_id, posted_by from public.telemetry_batches where id = $1", [posted.body.batchId])).toEqual([{ dongle_id: dongle.id, posted_by: null }]);
-    expect(ok(await owner.client.from("obd_dongles").select("last_seen_at").eq("id", dongle.id).single()).last_seen_at).not.toBeNull();
+    expect(
+      await sql("select dongle_id, posted_by from public.telemetry_batches where id = $1", [
+        posted.body.batchId,
+      ]),
+    ).toEqual([{ dongle_id: dongle.id, posted_by: null }]);
+    expect(
+      ok(await owner.client.from("obd_dongles").select("last_seen_at").eq("id", dongle.id).single())
+        .last_seen_at,
+    ).not.toBeNull();
 
     const wrongVehicle = await post(otherCar.id, batchFor(otherCar.id), asDongle(dongle.token));
-    expect({ status: wrongVehicle.status, message: wrongVehicle.body.error.message }).toEqual({ status: 403, message: "this dongle is not linked to that vehicle" });
-    const forged = await post(car.id, batchFor(car.id, 2, 16000, 10_000), asDongle(`${dongle.id}.forged-secret`));
-    expect({ status: forged.status, message: forged.body.error.message }).toEqual({ status: 401, message: "invalid credentials: unknown or revoked dongle token" });
+    expect({ status: wrongVehicle.status, message: wrongVehicle.body.error.message }).toEqual({
+      status: 403,
+      message: "this dongle is not linked to that vehicle",
+    });
+    const forged = await post(
+      car.id,
+      batchFor(car.id, 2, 16000, 10_000),
+      asDongle(`${dongle.id}.forged-secret`),
+    );
+    expect({ status: forged.status, message: forged.body.error.message }).toEqual({
+      status: 401,
+      message: "invalid credentials: unknown or revoked dongle token",
+    });
 
     ok(await owner.client.rpc("revoke_dongle_token", { p_dongle_id: dongle.id }));
     const revoked = await post(car.id, batchFor(car.id, 2, 16000, 10_000), asDongle(dongle.token));
@@ -227,13 +345,16 @@ describe("the rate limit", () => {
   it("answers 429 with Retry-After past the per-vehicle limit, and other vehicles go on", async () => {
     const car = await addVehicle(owner.client);
     const otherCar = await addVehicle(owner.client);
-    await sql(`update private.app_settings set value = '3' where key = 'telemetry_batches_per_minute'`);
+    await sql(
+      `update private.app_settings set value = '3' where key = 'telemetry_batches_per_minute'`,
+    );
     try {
       // The window is the clock minute: start early in one, so four quick posts share it.
       const second = new Date().getUTCSeconds();
       if (second > 40) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
       const answers: Answer[] = [];
-      for (let i = 0; i < 4; i++) answers.push(await post(car.id, batchFor(car.id, 2, 15000 + i, 60_000 - i * 5000)));
+      for (let i = 0; i < 4; i++)
+        answers.push(await post(car.id, batchFor(car.id, 2, 15000 + i, 60_000 - i * 5000)));
       expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 429]);
       const limited = answers[3]!;
       expect(limited.body.error.code).toBe("rate_limited");
@@ -242,7 +363,9 @@ describe("the rate limit", () => {
       expect(await stored(car.id)).toEqual({ samples: 6, batches: 3 });
       expect((await post(otherCar.id, batchFor(otherCar.id, 2))).status).toBe(202);
     } finally {
-      await sql(`update private.app_settings set value = '60' where key = 'telemetry_batches_per_minute'`);
+      await sql(
+        `update private.app_settings set value = '60' where key = 'telemetry_batches_per_minute'`,
+      );
     }
   });
 });
@@ -252,37 +375,74 @@ describe("reading telemetry", () => {
     const car = await addVehicle(owner.client, { odometer: 0 });
     // 120 samples, one every second for two minutes, starting on a minute boundary.
     const start = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
-    const samples = Array.from({ length: 120 }, (_, i) => ({ t: start + i * 1000, speed: i < 60 ? 30 : 60, fuelRate: i < 60 ? 1 : 3, odometer: 10 + i * 0.1 }));
-    expect((await post(car.id, { vehicleId: car.id, startTimestamp: start, endTimestamp: start + 119_000, samples })).status).toBe(202);
-    const range = { p_vehicle_id: car.id, p_from: new Date(start).toISOString(), p_to: new Date(start + 3_600_000).toISOString() };
-    const minutes = ok(await owner.client.rpc("telemetry_aggregates", { ...range, p_bucket: "minute" })) as any[];
-    expect(minutes.map((m) => ({ samples: m.samples, avg_speed: m.avg_speed, max_speed: m.max_speed, avg_fuel_rate: m.avg_fuel_rate }))).toEqual([
+    const samples = Array.from({ length: 120 }, (_, i) => ({
+      t: start + i * 1000,
+      speed: i < 60 ? 30 : 60,
+      fuelRate: i < 60 ? 1 : 3,
+      odometer: 10 + i * 0.1,
+    }));
+    expect(
+      (
+        await post(car.id, {
+          vehicleId: car.id,
+          startTimestamp: start,
+          endTimestamp: start + 119_000,
+          samples,
+        })
+      ).status,
+    ).toBe(202);
+    const range = {
+      p_vehicle_id: car.id,
+      p_from: new Date(start).toISOString(),
+      p_to: new Date(start + 3_600_000).toISOString(),
+    };
+    const minutes = ok(
+      await owner.client.rpc("telemetry_aggregates", { ...range, p_bucket: "minute" }),
+    ) as any[];
+    expect(
+      minutes.map((m) => ({
+        samples: m.samples,
+        avg_speed: m.avg_speed,
+        max_speed: m.max_speed,
+        avg_fuel_rate: m.avg_fuel_rate,
+      })),
+    ).toEqual([
       { samples: 60, avg_speed: 30, max_speed: 30, avg_fuel_rate: 1 },
       { samples: 60, avg_speed: 60, max_speed: 60, avg_fuel_rate: 3 },
     ]);
     expect(new Date(minutes[1].bucket_start).getTime()).toBe(start + 60_000);
-    const hours = ok(await owner.client.rpc("telemetry_aggregates", { ...range, p_bucket: "hour" })) as any[];
+    const hours = ok(
+      await owner.client.rpc("telemetry_aggregates", { ...range, p_bucket: "hour" }),
+    ) as any[];
     expect(hours.reduce((total, h) => total + h.samples, 0)).toBe(120);
-    expect((await other.client.rpc("telemetry_aggregates", { ...range, p_bucket: "minute" })).status).toBe(404);
-    expect((await owner.client.rpc("telemetry_aggregates", { ...range, p_bucket: "second" })).status).toBe(400);
-    expect((await owner.client.rpc("telemetry_aggregates", { ...range, p_to: range.p_from })).status).toBe(400);
+    expect(
+      (await other.client.rpc("telemetry_aggregates", { ...range, p_bucket: "minute" })).status,
+    ).toBe(404);
+    expect(
+      (await owner.client.rpc("telemetry_aggregates", { ...range, p_bucket: "second" })).status,
+    ).toBe(400);
+    expect(
+      (await owner.client.rpc("telemetry_aggregates", { ...range, p_to: range.p_from })).status,
+    ).toBe(400);
   });
 
   it("retention: the nightly job purges samples and batches older than the retention period", async () => {
     const car = await addVehicle(owner.client);
     const old = new Date(Date.now() - 400 * 86_400_000).toISOString();
     const batchId = randomUUID();
-    await sql(`insert into public.telemetry_batches (id, vehicle_id, idempotency_key, started_at, ended_at, sample_count) values ($1, $2, 'old', $3, $3, 1)`, [
-      batchId,
-      car.id,
-      old,
-    ]);
-    await sql(`insert into public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) values ($1, $2, 1, 1, 1, $3)`, [car.id, old, batchId]);
+    await sql(
+      `insert into public.telemetry_batches (id, vehicle_id, idempotency_key, started_at, ended_at, sample_count) values ($1, $2, 'old', $3, $3, 1)`,
+      [batchId, car.id, old],
+    );
+    await sql(
+      `insert into public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) values ($1, $2, 1, 1, 1, $3)`,
+      [car.id, old, batchId],
+    );
     expect((await post(car.id, batchFor(car.id, 2))).status).toBe(202);
     expect(await stored(car.id)).toEqual({ samples: 3, batches: 2 });
-    expect(await sql(`select schedule, command from cron.job where jobname = 'purge-old-telemetry'`)).toEqual([
-      { schedule: "17 3 * * *", command: "select public.purge_old_telemetry()" },
-    ]);
+    expect(
+      await sql(`select schedule, command from cron.job where jobname = 'purge-old-telemetry'`),
+    ).toEqual([{ schedule: "17 3 * * *", command: "select public.purge_old_telemetry()" }]);
     await sql(`select public.purge_old_telemetry()`);
     expect(await stored(car.id)).toEqual({ samples: 2, batches: 1 });
   });

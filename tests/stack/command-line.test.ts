@@ -20,7 +20,18 @@ describe("the stack's command line", () => {
   it("documents its options with --help", async () => {
     const { code, output } = await runStackToExit(["--help"]);
     expect(code).toBe(0);
-    for (const option of ["--config", "--data", "--migrations", "--seed", "--functions", "--api-port", "--db-port", "--inbox-port", "--smtp-port", "DATABASE_URL"]) {
+    for (const option of [
+      "--config",
+      "--data",
+      "--migrations",
+      "--seed",
+      "--functions",
+      "--api-port",
+      "--db-port",
+      "--inbox-port",
+      "--smtp-port",
+      "DATABASE_URL",
+    ]) {
       expect(output).toContain(option);
     }
   });
@@ -31,28 +42,46 @@ describe("the stack's command line", () => {
     expect(unknown.output).toMatch(/Unknown option '--bogus'/);
     const badPort = await runStackToExit(["--api-port", "70000"]);
     expect(badPort.code).toBe(2);
-    expect(badPort.output).toContain('--api-port must be a port number from 1 to 65535, not "70000"');
+    expect(badPort.output).toContain(
+      '--api-port must be a port number from 1 to 65535, not "70000"',
+    );
   });
 
   it("names the port and the option when the API port is taken", async () => {
     const port = await freePort();
     await occupy(port);
-    const { code, output } = await runStackToExit(["--data", await newDataDir(), "--api-port", String(port)]);
+    const { code, output } = await runStackToExit([
+      "--data",
+      await newDataDir(),
+      "--api-port",
+      String(port),
+    ]);
     expect(code).toBe(1);
-    expect(output).toContain(`port ${port} is in use: the API gateway cannot listen on it (change it with --api-port)`);
+    expect(output).toContain(
+      `port ${port} is in use: the API gateway cannot listen on it (change it with --api-port)`,
+    );
   });
 
   it("names the port and the option when the database port is taken", async () => {
     const port = await freePort();
     await occupy(port);
-    const { code, output } = await runStackToExit(["--data", await newDataDir(), "--db-port", String(port)]);
+    const { code, output } = await runStackToExit([
+      "--data",
+      await newDataDir(),
+      "--db-port",
+      String(port),
+    ]);
     expect(code).toBe(1);
-    expect(output).toContain(`port ${port} is in use: PostgreSQL cannot listen on it (change it with --db-port)`);
+    expect(output).toContain(
+      `port ${port} is in use: PostgreSQL cannot listen on it (change it with --db-port)`,
+    );
   });
 
   it("fails clearly on an unreachable DATABASE_URL", async () => {
     const port = await freePort();
-    const { code, output } = await runStackToExit([], { DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres` });
+    const { code, output } = await runStackToExit([], {
+      DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+    });
     expect(code).toBe(1);
     expect(output).toContain(`cannot use DATABASE_URL (127.0.0.1:${port}/postgres)`);
     expect(output).toMatch(/ECONNREFUSED/);
@@ -62,7 +91,9 @@ describe("the stack's command line", () => {
     const dir = await newDataDir();
     const missing = await runStackToExit(["--config", path.join(dir, "nope.toml")]);
     expect(missing.code).toBe(1);
-    expect(missing.output).toMatch(/cannot read the config file .*nope\.toml.*\(change it with --config\)/);
+    expect(missing.output).toMatch(
+      /cannot read the config file .*nope\.toml.*\(change it with --config\)/,
+    );
     const broken = path.join(dir, "broken.toml");
     await writeFile(broken, "[api\nport = 1\n");
     const invalid = await runStackToExit(["--config", broken]);

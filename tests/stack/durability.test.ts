@@ -25,7 +25,12 @@ async function writeUntil(apiUrl: string, key: string, until: () => boolean): Pr
     try {
       const response = await fetch(`${apiUrl}/rest/v1/notes`, {
         method: "POST",
-        headers: { apikey: key, authorization: `Bearer ${key}`, "content-type": "application/json", prefer: "return=representation" },
+        headers: {
+          apikey: key,
+          authorization: `Bearer ${key}`,
+          "content-type": "application/json",
+          prefer: "return=representation",
+        },
         body: JSON.stringify({ body: "acknowledged" }),
       });
       if (response.status !== 201) return acknowledged;
@@ -46,12 +51,19 @@ describe("durability", () => {
     const migrations = await copyFixture("migrations");
     const dataDir = await newDataDir();
     cleanup.push(migrations, dataDir);
-    const args = ["--migrations", migrations, "--seed", path.join(projectRoot, "tests/fixtures/no-seed")];
+    const args = [
+      "--migrations",
+      migrations,
+      "--seed",
+      path.join(projectRoot, "tests/fixtures/no-seed"),
+    ];
     const first = await spawnStack({ dataDir, args });
     const postgres = await postmasterPid(dataDir);
 
     let killed = false;
-    const writing = Array.from({ length: writers }, () => writeUntil(first.apiUrl, first.serviceRoleKey, () => killed));
+    const writing = Array.from({ length: writers }, () =>
+      writeUntil(first.apiUrl, first.serviceRoleKey, () => killed),
+    );
     await new Promise((resolve) => setTimeout(resolve, writeForMs));
     // Both process groups at once, PostgreSQL's first, while the writers are busy.
     process.kill(-postgres, "SIGKILL");
@@ -70,7 +82,9 @@ describe("durability", () => {
       await client.end();
       const present = new Set(rows.map((row) => Number(row.id)));
       const lost = acknowledged.filter((id) => !present.has(id));
-      expect(lost, `${lost.length} of ${acknowledged.length} acknowledged inserts lost`).toEqual([]);
+      expect(lost, `${lost.length} of ${acknowledged.length} acknowledged inserts lost`).toEqual(
+        [],
+      );
     } finally {
       await second.stop();
     }

@@ -4,9 +4,18 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/files.ts";
-import { newDataDir, projectRoot, runStackToExit, spawnStack } from "../../supabase/stack/spawn-stack.ts";
+import {
+  newDataDir,
+  projectRoot,
+  runStackToExit,
+  spawnStack,
+} from "../../supabase/stack/spawn-stack.ts";
 
-async function query<T extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+async function query<T extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -17,7 +26,9 @@ async function query<T extends pg.QueryResultRow>(url: string, text: string, par
 }
 
 async function postmasterPid(dataDir: string): Promise<number | undefined> {
-  const lock = await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").catch(() => undefined);
+  const lock = await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").catch(
+    () => undefined,
+  );
   return lock ? Number(lock.split("\n")[0]) : undefined;
 }
 
@@ -33,7 +44,11 @@ function isAlive(pid: number): boolean {
 // The fixture migrations are not Pitlane's, so Pitlane's seed cannot run on them.
 const noSeed = ["--seed", path.join(projectRoot, "tests/fixtures/no-seed")];
 /** For tests about the stack itself: a small schema starts faster than Pitlane's domain and seed. */
-const fixtureSchema = ["--migrations", path.join(projectRoot, "tests/fixtures/migrations"), ...noSeed];
+const fixtureSchema = [
+  "--migrations",
+  path.join(projectRoot, "tests/fixtures/migrations"),
+  ...noSeed,
+];
 
 const cleanup: string[] = [];
 afterAll(async () => {
@@ -54,11 +69,17 @@ describe("stack lifecycle", () => {
     expect(await first.stop()).toBe(0);
     expect(isAlive(pid!)).toBe(false);
 
-    const second = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed], dbPort: first.dbPort });
+    const second = await spawnStack({
+      dataDir,
+      args: ["--migrations", migrations, ...noSeed],
+      dbPort: first.dbPort,
+    });
     try {
       expect(second.output()).toMatch(/\(warm\)/);
       expect(second.output()).not.toMatch(/applied migration/);
-      expect(await query(second.dbUrl, "select body from public.notes")).toEqual([{ body: "kept" }]);
+      expect(await query(second.dbUrl, "select body from public.notes")).toEqual([
+        { body: "kept" },
+      ]);
     } finally {
       await second.stop();
     }
@@ -86,10 +107,16 @@ describe("stack lifecycle", () => {
     // The stack's postgres outlives it, still holding the port and the lock file.
     expect(isAlive(orphan!)).toBe(true);
 
-    const second = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed], dbPort: first.dbPort });
+    const second = await spawnStack({
+      dataDir,
+      args: ["--migrations", migrations, ...noSeed],
+      dbPort: first.dbPort,
+    });
     try {
       expect(isAlive(orphan!)).toBe(false);
-      expect(await query(second.dbUrl, "select body from public.notes")).toEqual([{ body: "before the crash" }]);
+      expect(await query(second.dbUrl, "select body from public.notes")).toEqual([
+        { body: "before the crash" },
+      ]);
     } finally {
       await second.stop();
     }
@@ -101,9 +128,22 @@ describe("stack lifecycle", () => {
     cleanup.push(migrations, dataDir);
     const first = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed] });
     await first.stop();
-    await writeFile(path.join(migrations, "0001_notes.sql"), "create table public.notes (id int);\n");
+    await writeFile(
+      path.join(migrations, "0001_notes.sql"),
+      "create table public.notes (id int);\n",
+    );
 
-    const { code, output } = await runStackToExit(["--data", dataDir, "--migrations", migrations, ...noSeed, "--api-port", String(first.apiPort), "--db-port", String(first.dbPort)]);
+    const { code, output } = await runStackToExit([
+      "--data",
+      dataDir,
+      "--migrations",
+      migrations,
+      ...noSeed,
+      "--api-port",
+      String(first.apiPort),
+      "--db-port",
+      String(first.dbPort),
+    ]);
     expect(code).toBe(1);
     expect(output).toMatch(/Hashes don't match for migrations '0001_notes\.sql'/);
     expect(output).toMatch(/new migration/);
@@ -114,11 +154,22 @@ describe("stack lifecycle", () => {
     const dataDir = await newDataDir();
     cleanup.push(migrations, dataDir);
     const broken = path.join(migrations, "0002_broken.sql");
-    await writeFile(broken, "create table public.half_done (id int);\n\ninsert into public.missing_table values (1);\n");
+    await writeFile(
+      broken,
+      "create table public.half_done (id int);\n\ninsert into public.missing_table values (1);\n",
+    );
 
-    const { code, output } = await runStackToExit(["--data", dataDir, "--migrations", migrations, ...noSeed]);
+    const { code, output } = await runStackToExit([
+      "--data",
+      dataDir,
+      "--migrations",
+      migrations,
+      ...noSeed,
+    ]);
     expect(code).toBe(1);
-    expect(output).toContain(`migration ${broken} failed at line 3: relation "public.missing_table" does not exist`);
+    expect(output).toContain(
+      `migration ${broken} failed at line 3: relation "public.missing_table" does not exist`,
+    );
     expect(output).toMatch(/the database stays at 0001_notes\.sql/);
 
     // Fixed, the next start applies it; nothing of the failed attempt is left in between.
@@ -126,7 +177,10 @@ describe("stack lifecycle", () => {
     const stack = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed] });
     try {
       expect(stack.output()).toMatch(/applied migration 0002_broken\.sql/);
-      const tables = await query<{ name: string }>(stack.dbUrl, "select relname as name from pg_class where relname in ('notes', 'half_done') order by 1");
+      const tables = await query<{ name: string }>(
+        stack.dbUrl,
+        "select relname as name from pg_class where relname in ('notes', 'half_done') order by 1",
+      );
       expect(tables.map((t) => t.name)).toEqual(["half_done", "notes"]);
     } finally {
       await stack.stop();
@@ -145,12 +199,23 @@ describe("other databases and resets", () => {
     external.pathname = `/${database}`;
     const dataDir = await newDataDir();
     cleanup.push(dataDir);
-    const stack = await spawnStack({ dataDir, args: ["--migrations", migrations, ...noSeed], env: { DATABASE_URL: external.toString() } });
+    const stack = await spawnStack({
+      dataDir,
+      args: ["--migrations", migrations, ...noSeed],
+      env: { DATABASE_URL: external.toString() },
+    });
     try {
       expect(stack.dbUrl).toBe(external.toString());
       expect(stack.output()).toMatch(/applied migration 0001_notes\.sql/);
-      expect(await query(external.toString(), "select count(*)::int as n from pitlane_stack.platform_versions")).not.toEqual([{ n: 0 }]);
-      expect(await query(external.toString(), "select count(*)::int as n from public.notes")).toEqual([{ n: 0 }]);
+      expect(
+        await query(
+          external.toString(),
+          "select count(*)::int as n from pitlane_stack.platform_versions",
+        ),
+      ).not.toEqual([{ n: 0 }]);
+      expect(
+        await query(external.toString(), "select count(*)::int as n from public.notes"),
+      ).toEqual([{ n: 0 }]);
     } finally {
       expect(await stack.stop()).toBe(0);
     }
@@ -168,18 +233,30 @@ describe("other databases and resets", () => {
     expect(stack.output()).toMatch(/seeded 0001_notes\.sql/);
     await query(stack.dbUrl, "insert into public.notes (body) values ('scratch')");
 
-    const whileRunning = await runStackToExit(["--data", dataDir, ...dirs], {}, "supabase/stack/db-reset.ts");
-    expect(whileRunning.output).toContain("database reset: 1 migrations applied, seed 0001_notes.sql");
+    const whileRunning = await runStackToExit(
+      ["--data", dataDir, ...dirs],
+      {},
+      "supabase/stack/db-reset.ts",
+    );
+    expect(whileRunning.output).toContain(
+      "database reset: 1 migrations applied, seed 0001_notes.sql",
+    );
     expect(whileRunning.code).toBe(0);
     expect(await query(stack.dbUrl, "select body from public.notes")).toEqual([{ body: "seeded" }]);
 
     await query(stack.dbUrl, "insert into public.notes (body) values ('scratch again')");
     expect(await stack.stop()).toBe(0);
-    const whileStopped = await runStackToExit(["--data", dataDir, ...dirs], {}, "supabase/stack/db-reset.ts");
+    const whileStopped = await runStackToExit(
+      ["--data", dataDir, ...dirs],
+      {},
+      "supabase/stack/db-reset.ts",
+    );
     expect(whileStopped.code).toBe(0);
     const restarted = await spawnStack({ dataDir, args: dirs });
     try {
-      expect(await query(restarted.dbUrl, "select body from public.notes")).toEqual([{ body: "seeded" }]);
+      expect(await query(restarted.dbUrl, "select body from public.notes")).toEqual([
+        { body: "seeded" },
+      ]);
     } finally {
       await restarted.stop();
     }
@@ -193,14 +270,25 @@ describe("who runs it", () => {
     const dataDir = await newDataDir();
     cleanup.push(dataDir);
     const asRoot = process.getuid?.() === 0;
-    if (asRoot) await chown(dataDir, Number(execFileSync("id", ["-u", "postgres"]).toString()), Number(execFileSync("id", ["-g", "postgres"]).toString()));
-    const stack = await spawnStack({ dataDir, args: fixtureSchema, user: asRoot ? "postgres" : undefined });
+    if (asRoot)
+      await chown(
+        dataDir,
+        Number(execFileSync("id", ["-u", "postgres"]).toString()),
+        Number(execFileSync("id", ["-g", "postgres"]).toString()),
+      );
+    const stack = await spawnStack({
+      dataDir,
+      args: fixtureSchema,
+      user: asRoot ? "postgres" : undefined,
+    });
     const pid = await postmasterPid(dataDir);
     try {
       const [row] = await query<{ ok: number }>(stack.dbUrl, "select 1 as ok");
       expect(row).toEqual({ ok: 1 });
       const owner = (await stat(path.join(dataDir, "postgres"))).uid;
-      expect(owner).toBe(asRoot ? Number(execFileSync("id", ["-u", "postgres"]).toString()) : process.getuid?.());
+      expect(owner).toBe(
+        asRoot ? Number(execFileSync("id", ["-u", "postgres"]).toString()) : process.getuid?.(),
+      );
     } finally {
       // runuser passes SIGTERM on and then ends by it, so judge the stack by what it did.
       await stack.stop();

@@ -28,7 +28,9 @@ const received: Received[] = [];
 beforeAll(async () => {
   // The fixture functions (echo answers what it received) on a stack of this file's own.
   const functionsDir = await copyFixture("functions");
-  stack = await spawnStack({ args: ["--functions", functionsDir, "--config", path.join(functionsDir, "config.toml")] });
+  stack = await spawnStack({
+    args: ["--functions", functionsDir, "--config", path.join(functionsDir, "config.toml")],
+  });
   db = new Db(stack.dbUrl);
   server = http.createServer((req, res) => {
     let body = "";
@@ -80,16 +82,34 @@ describe("pg_net", () => {
     const client = await db.superuser.connect();
     try {
       await client.query("begin");
-      const { id } = (await client.query<{ id: string }>("select net.http_post($1, '{\"hello\": \"world\"}'::jsonb, '{\"q\": \"a b&c\"}'::jsonb) as id", [`${target}/commit`])).rows[0]!;
+      const { id } = (
+        await client.query<{ id: string }>(
+          'select net.http_post($1, \'{"hello": "world"}\'::jsonb, \'{"q": "a b&c"}\'::jsonb) as id',
+          [`${target}/commit`],
+        )
+      ).rows[0]!;
       // Queued, not sent: a second passes without the request arriving.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(sentTo("/commit")).toEqual([]);
       await client.query("commit");
       const response = await responseTo(id);
-      expect(response).toMatchObject({ status_code: 201, content_type: "application/json", content: '{"ok":true}', timed_out: false, error_msg: null });
-      expect(response.headers).toMatchObject({ "x-answer": "42", "content-type": "application/json" });
+      expect(response).toMatchObject({
+        status_code: 201,
+        content_type: "application/json",
+        content: '{"ok":true}',
+        timed_out: false,
+        error_msg: null,
+      });
+      expect(response.headers).toMatchObject({
+        "x-answer": "42",
+        "content-type": "application/json",
+      });
       const [request] = sentTo("/commit");
-      expect(request).toMatchObject({ method: "POST", url: "/commit?q=a%20b%26c", body: '{"hello": "world"}' });
+      expect(request).toMatchObject({
+        method: "POST",
+        url: "/commit?q=a%20b%26c",
+        body: '{"hello": "world"}',
+      });
       expect(request!.headers["content-type"]).toBe("application/json");
       // Taken off the queue.
       expect(await db.sql("select 1 from net.http_request_queue where id = $1", [id])).toEqual([]);
@@ -102,10 +122,16 @@ describe("pg_net", () => {
     const client = await db.superuser.connect();
     try {
       await client.query("begin");
-      const { id } = (await client.query<{ id: string }>("select net.http_get($1) as id", [`${target}/rolled-back`])).rows[0]!;
+      const { id } = (
+        await client.query<{ id: string }>("select net.http_get($1) as id", [
+          `${target}/rolled-back`,
+        ])
+      ).rows[0]!;
       await client.query("rollback");
       // A committed request queued after it is answered; by then the first would have been too.
-      const [{ later }] = (await db.sql<{ later: string }>("select net.http_get($1) as later", [`${target}/after-rollback`])) as [{ later: string }];
+      const [{ later }] = (await db.sql<{ later: string }>("select net.http_get($1) as later", [
+        `${target}/after-rollback`,
+      ])) as [{ later: string }];
       await responseTo(later);
       expect(sentTo("/rolled-back")).toEqual([]);
       expect(await db.sql("select 1 from net._http_response where id = $1", [id])).toEqual([]);
@@ -116,7 +142,7 @@ describe("pg_net", () => {
 
   it("GET with params and headers, DELETE with a body", async () => {
     const [{ get, del }] = (await db.sql<{ get: string; del: string }>(
-      "select net.http_get($1, '{\"a\": \"1\", \"é\": \"x/y\"}'::jsonb, '{\"x-key\": \"k\"}'::jsonb) as get, net.http_delete($2, body => '{\"gone\": true}'::jsonb) as del",
+      'select net.http_get($1, \'{"a": "1", "é": "x/y"}\'::jsonb, \'{"x-key": "k"}\'::jsonb) as get, net.http_delete($2, body => \'{"gone": true}\'::jsonb) as del',
       [`${target}/get?z=0`, `${target}/delete`],
     )) as [{ get: string; del: string }];
     await responseTo(get);
@@ -132,10 +158,26 @@ describe("pg_net", () => {
       "select net.http_get($1, timeout_milliseconds => 200) as slow, net.http_get('http://127.0.0.1:' || $2 || '/x') as refused",
       [`${target}/slow?delay=2000`, await closedPort()],
     )) as [{ slow: string; refused: string }];
-    expect(await responseTo(slow)).toMatchObject({ status_code: null, timed_out: true, error_msg: expect.stringMatching(/^Timeout of 200 ms reached\. Total time: [\d.]+ ms$/) });
-    expect(await responseTo(refused)).toMatchObject({ status_code: null, timed_out: false, error_msg: "Couldn't connect to server" });
-    expect(await db.sql("select status, message from net._http_collect_response($1)", [refused])).toEqual([{ status: "ERROR", message: "Couldn't connect to server" }]);
-    expect(await pgError(db.sql("select net.http_post($1, headers => '{\"Content-Type\": \"text/plain\"}'::jsonb)", [target]))).toMatchObject({
+    expect(await responseTo(slow)).toMatchObject({
+      status_code: null,
+      timed_out: true,
+      error_msg: expect.stringMatching(/^Timeout of 200 ms reached\. Total time: [\d.]+ ms$/),
+    });
+    expect(await responseTo(refused)).toMatchObject({
+      status_code: null,
+      timed_out: false,
+      error_msg: "Couldn't connect to server",
+    });
+    expect(
+      await db.sql("select status, message from net._http_collect_response($1)", [refused]),
+    ).toEqual([{ status: "ERROR", message: "Couldn't connect to server" }]);
+    expect(
+      await pgError(
+        db.sql('select net.http_post($1, headers => \'{"Content-Type": "text/plain"}\'::jsonb)', [
+          target,
+        ]),
+      ),
+    ).toMatchObject({
       message: 'Content-Type header must be "application/json"',
     });
     // The stack's worker is connected, so pg_net's check passes.
@@ -152,13 +194,30 @@ describe("Database Webhooks", () => {
           '${stack.apiUrl}/functions/v1/echo', 'POST',
           '{"Content-Type": "application/json", "Authorization": "Bearer ${stack.serviceRoleKey}"}', '{}', '5000');`);
     await db.sql("insert into public.webhook_orders values (7, 'brake pads')");
-    const [hook] = await db.sql<{ hook_name: string; hook_table_id: number; request_id: string }>("select * from supabase_functions.hooks order by id desc limit 1");
-    expect(hook).toMatchObject({ hook_name: "order_placed", hook_table_id: (await db.sql<{ oid: number }>("select 'public.webhook_orders'::regclass::oid as oid"))[0]!.oid });
+    const [hook] = await db.sql<{ hook_name: string; hook_table_id: number; request_id: string }>(
+      "select * from supabase_functions.hooks order by id desc limit 1",
+    );
+    expect(hook).toMatchObject({
+      hook_name: "order_placed",
+      hook_table_id: (
+        await db.sql<{ oid: number }>("select 'public.webhook_orders'::regclass::oid as oid")
+      )[0]!.oid,
+    });
     const response = await responseTo(hook!.request_id);
     expect(response.status_code).toBe(200);
     const echoed = JSON.parse(response.content!);
-    expect(echoed).toMatchObject({ method: "POST", path: "/echo", contentType: "application/json" });
-    expect(JSON.parse(echoed.body)).toEqual({ type: "INSERT", table: "webhook_orders", schema: "public", record: { id: 7, item: "brake pads" }, old_record: null });
+    expect(echoed).toMatchObject({
+      method: "POST",
+      path: "/echo",
+      contentType: "application/json",
+    });
+    expect(JSON.parse(echoed.body)).toEqual({
+      type: "INSERT",
+      table: "webhook_orders",
+      schema: "public",
+      record: { id: 7, item: "brake pads" },
+      old_record: null,
+    });
   });
 });
 

@@ -28,7 +28,9 @@ describe("search_path of migrations and seed", () => {
       expect(stack.output()).toMatch(/seeded 0001_accounts\.sql/);
       const client = new pg.Client({ connectionString: stack.dbUrl });
       await client.connect();
-      const { rows } = await client.query<{ body: string }>("select body from public.notes order by id");
+      const { rows } = await client.query<{ body: string }>(
+        "select body from public.notes order by id",
+      );
       await client.end();
       expect(rows.map((row) => row.body)).toEqual([
         expect.stringMatching(/^\$2a\$06\$/),

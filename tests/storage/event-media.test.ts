@@ -29,12 +29,14 @@ beforeAll(async () => {
   const staff = await signedInPerson("Media staff");
   const member = await signedInPerson("Media member");
   const organization = randomUUID();
-  await sql(`insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'Media Org', $3)`, [
-    organization,
-    `media-org-${organization.slice(0, 8)}`,
-    staff.user.id,
-  ]);
-  await sql(`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'member')`, [organization, member.user.id]);
+  await sql(
+    `insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'Media Org', $3)`,
+    [organization, `media-org-${organization.slice(0, 8)}`, staff.user.id],
+  );
+  await sql(
+    `insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'member')`,
+    [organization, member.user.id],
+  );
   clients.anon = supabaseClient(stack().anonKey);
   clients.member = member.client;
   clients.staff = staff.client;
@@ -43,7 +45,9 @@ beforeAll(async () => {
   events.cancelled = await createEvent(organization, "published");
   // The event's staff upload its media, as an app does.
   for (const status of ["draft", "published", "cancelled"] as const) {
-    const { error } = await clients.staff.storage.from(bucket).upload(file(status), tinyPng, { contentType: "image/png" });
+    const { error } = await clients.staff.storage
+      .from(bucket)
+      .upload(file(status), tinyPng, { contentType: "image/png" });
     expect(error).toBeNull();
   }
   await sql(`update public.events set status = 'cancelled' where id = $1`, [events.cancelled]);
@@ -58,7 +62,9 @@ async function reach(role: Role, status: Status) {
   const signedFetch = signed.data ? await fetch(signed.data.signedUrl) : undefined;
   const publicFetch = await fetch(storage.getPublicUrl(file(status)).data.publicUrl);
   return {
-    download: download.data ? Buffer.from(await download.data.arrayBuffer()).equals(tinyPng) : false,
+    download: download.data
+      ? Buffer.from(await download.data.arrayBuffer()).equals(tinyPng)
+      : false,
     list: (listed.data ?? []).map((entry) => entry.name),
     signedUrl: signedFetch?.status === 200,
     publicUrl: publicFetch.status,
@@ -69,20 +75,25 @@ const visible = { download: true, list: ["poster.png"], signedUrl: true };
 const hidden = { download: false, list: [], signedUrl: false };
 
 describe("event media", () => {
-  it.each(["anon", "member"] as const)("are reachable by %s only for a published event", async (role) => {
-    expect(await reach(role, "published")).toMatchObject(visible);
-    expect(await reach(role, "draft")).toMatchObject(hidden);
-    expect(await reach(role, "cancelled")).toMatchObject(hidden);
-  });
+  it.each(["anon", "member"] as const)(
+    "are reachable by %s only for a published event",
+    async (role) => {
+      expect(await reach(role, "published")).toMatchObject(visible);
+      expect(await reach(role, "draft")).toMatchObject(hidden);
+      expect(await reach(role, "cancelled")).toMatchObject(hidden);
+    },
+  );
 
   it("are all reachable by the event's staff", async () => {
-    for (const status of ["published", "draft", "cancelled"] as const) expect(await reach("staff", status)).toMatchObject(visible);
+    for (const status of ["published", "draft", "cancelled"] as const)
+      expect(await reach("staff", status)).toMatchObject(visible);
   });
 
   it("have no public URL, for no event: the bucket is private", async () => {
     const { data } = await supabaseClient(stack().serviceRoleKey).storage.getBucket(bucket);
     expect(data?.public).toBe(false);
-    for (const status of ["published", "draft", "cancelled"] as const) expect((await reach("anon", status)).publicUrl).toBeGreaterThanOrEqual(400);
+    for (const status of ["published", "draft", "cancelled"] as const)
+      expect((await reach("anon", status)).publicUrl).toBeGreaterThanOrEqual(400);
   });
 
   it("are served to anonymous visitors with the anon key (/object/authenticated), one request a file", async () => {

@@ -9,13 +9,14 @@ export function bucketName(label: string): string {
 }
 
 /** Creates a bucket directly in the database, as a migration or the dashboard would. */
-export async function createBucketRow(id: string, options: { public?: boolean; fileSizeLimit?: number; allowedMimeTypes?: string[] } = {}) {
-  await sql("insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types) values ($1, $1, $2, $3, $4)", [
-    id,
-    options.public ?? false,
-    options.fileSizeLimit ?? null,
-    options.allowedMimeTypes ?? null,
-  ]);
+export async function createBucketRow(
+  id: string,
+  options: { public?: boolean; fileSizeLimit?: number; allowedMimeTypes?: string[] } = {},
+) {
+  await sql(
+    "insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types) values ($1, $1, $2, $3, $4)",
+    [id, options.public ?? false, options.fileSizeLimit ?? null, options.allowedMimeTypes ?? null],
+  );
 }
 
 /**
@@ -37,18 +38,28 @@ export async function filesOnDisk(bucket: string): Promise<string[]> {
   const root = path.join(stack().dataDir, "storage", bucket);
   try {
     const entries = await readdir(root, { recursive: true, withFileTypes: true });
-    return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+    return entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
   } catch {
     return [];
   }
 }
 
-export async function objectRows(bucket: string): Promise<{ name: string; owner_id: string | null; metadata: Record<string, unknown> }[]> {
-  return sql("select name, owner_id, metadata from storage.objects where bucket_id = $1 order by name", [bucket]);
+export async function objectRows(
+  bucket: string,
+): Promise<{ name: string; owner_id: string | null; metadata: Record<string, unknown> }[]> {
+  return sql(
+    "select name, owner_id, metadata from storage.objects where bucket_id = $1 order by name",
+    [bucket],
+  );
 }
 
 /** Raw HTTP to /storage/v1, for exact statuses, headers and bodies. */
-export async function storageFetch(pathname: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
+export async function storageFetch(
+  pathname: string,
+  init: RequestInit & { token?: string } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   const token = init.token ?? stack().serviceRoleKey;
   if (token) headers.set("authorization", `Bearer ${token}`);

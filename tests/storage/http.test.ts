@@ -9,19 +9,32 @@ describe("storage-api's wire format", () => {
 
   beforeAll(async () => {
     await createBucketRow(bucket);
-    await supabaseClient(stack().serviceRoleKey).storage.from(bucket).upload("dir/file.txt", "0123456789", { contentType: "text/plain" });
+    await supabaseClient(stack().serviceRoleKey)
+      .storage.from(bucket)
+      .upload("dir/file.txt", "0123456789", { contentType: "text/plain" });
   });
 
   it("answers a missing or bad JWT with AccessDenied", async () => {
     const missing = await storageFetch("/bucket", { token: "" });
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toEqual({ statusCode: "403", code: "AccessDenied", error: "Unauthorized", message: expect.any(String) });
-    const forged = await storageFetch("/bucket", { token: await new SignJWT({ role: "service_role" }).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode("not the secret, but 32+ characters long")) });
+    expect(await missing.json()).toEqual({
+      statusCode: "403",
+      code: "AccessDenied",
+      error: "Unauthorized",
+      message: expect.any(String),
+    });
+    const forged = await storageFetch("/bucket", {
+      token: await new SignJWT({ role: "service_role" })
+        .setProtectedHeader({ alg: "HS256" })
+        .sign(new TextEncoder().encode("not the secret, but 32+ characters long")),
+    });
     expect(await forged.json()).toMatchObject({ statusCode: "403", code: "AccessDenied" });
   });
 
   it("takes the apikey as the bearer token when there is no Authorization, as Supabase's gateway does", async () => {
-    const response = await fetch(`${stack().apiUrl}/storage/v1/bucket/${bucket}`, { headers: { apikey: stack().serviceRoleKey } });
+    const response = await fetch(`${stack().apiUrl}/storage/v1/bucket/${bucket}`, {
+      headers: { apikey: stack().serviceRoleKey },
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ id: bucket });
   });
@@ -29,26 +42,62 @@ describe("storage-api's wire format", () => {
   it("names unknown routes, invalid JSON and missing body properties the way Fastify does", async () => {
     const unknown = await storageFetch("/nothing/here");
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ statusCode: "404", code: "InvalidRequest", error: "Not Found", message: "Route GET:/nothing/here not found" });
+    expect(await unknown.json()).toEqual({
+      statusCode: "404",
+      code: "InvalidRequest",
+      error: "Not Found",
+      message: "Route GET:/nothing/here not found",
+    });
 
-    const badJson = await storageFetch("/bucket", { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const badJson = await storageFetch("/bucket", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(badJson.status).toBe(400);
     expect(await badJson.json()).toMatchObject({ statusCode: "400", code: "InvalidRequest" });
 
-    const noName = await storageFetch("/bucket", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    expect(await noName.json()).toMatchObject({ statusCode: "400", code: "InvalidRequest", message: "body must have required property 'name'" });
+    const noName = await storageFetch("/bucket", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(await noName.json()).toMatchObject({
+      statusCode: "400",
+      code: "InvalidRequest",
+      message: "body must have required property 'name'",
+    });
 
-    const badExpiry = await storageFetch(`/object/sign/${bucket}/dir/file.txt`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"expiresIn":0}' });
-    expect(await badExpiry.json()).toMatchObject({ statusCode: "400", code: "InvalidParameter", message: "Invalid Parameter expiresIn" });
+    const badExpiry = await storageFetch(`/object/sign/${bucket}/dir/file.txt`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"expiresIn":0}',
+    });
+    expect(await badExpiry.json()).toMatchObject({
+      statusCode: "400",
+      code: "InvalidParameter",
+      message: "Invalid Parameter expiresIn",
+    });
   });
 
   it("refuses keys with characters S3 does not allow", async () => {
-    const response = await storageFetch(`/object/${bucket}/bad%7Bkey%7D.txt`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
-    expect(await response.json()).toEqual({ statusCode: "400", code: "InvalidKey", error: "InvalidKey", message: "Invalid key: bad{key}.txt" });
+    const response = await storageFetch(`/object/${bucket}/bad%7Bkey%7D.txt`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "x",
+    });
+    expect(await response.json()).toEqual({
+      statusCode: "400",
+      code: "InvalidKey",
+      error: "InvalidKey",
+      message: "Invalid key: bad{key}.txt",
+    });
   });
 
   it("serves byte ranges, HEAD and conditional requests with storage-api's headers", async () => {
-    const ranged = await storageFetch(`/object/authenticated/${bucket}/dir/file.txt`, { headers: { range: "bytes=2-5" } });
+    const ranged = await storageFetch(`/object/authenticated/${bucket}/dir/file.txt`, {
+      headers: { range: "bytes=2-5" },
+    });
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get("content-range")).toBe("bytes 2-5/10");
     expect(await ranged.text()).toBe("2345");
@@ -60,23 +109,62 @@ describe("storage-api's wire format", () => {
     const etag = head.headers.get("etag")!;
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
 
-    const notModified = await storageFetch(`/object/${bucket}/dir/file.txt`, { headers: { "if-none-match": etag } });
+    const notModified = await storageFetch(`/object/${bucket}/dir/file.txt`, {
+      headers: { "if-none-match": etag },
+    });
     expect(notModified.status).toBe(304);
   });
 
   it("checks signed URL tokens: expiry, path and scope", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const expired = await signJwt({ url: `${bucket}/dir/file.txt`, scope: "download", iat: now - 120, exp: now - 60 });
-    const expiredResponse = await storageFetch(`/object/sign/${bucket}/dir/file.txt?token=${expired}`, { token: "" });
-    expect(await expiredResponse.json()).toEqual({ statusCode: "400", code: "ExpiredToken", error: "ExpiredToken", message: "The provided token has expired." });
+    const expired = await signJwt({
+      url: `${bucket}/dir/file.txt`,
+      scope: "download",
+      iat: now - 120,
+      exp: now - 60,
+    });
+    const expiredResponse = await storageFetch(
+      `/object/sign/${bucket}/dir/file.txt?token=${expired}`,
+      { token: "" },
+    );
+    expect(await expiredResponse.json()).toEqual({
+      statusCode: "400",
+      code: "ExpiredToken",
+      error: "ExpiredToken",
+      message: "The provided token has expired.",
+    });
 
-    const otherPath = await signJwt({ url: `${bucket}/dir/other.txt`, scope: "download", iat: now, exp: now + 60 });
-    expect(await (await storageFetch(`/object/sign/${bucket}/dir/file.txt?token=${otherPath}`, { token: "" })).json()).toMatchObject({ code: "InvalidSignature" });
+    const otherPath = await signJwt({
+      url: `${bucket}/dir/other.txt`,
+      scope: "download",
+      iat: now,
+      exp: now + 60,
+    });
+    expect(
+      await (
+        await storageFetch(`/object/sign/${bucket}/dir/file.txt?token=${otherPath}`, { token: "" })
+      ).json(),
+    ).toMatchObject({ code: "InvalidSignature" });
 
     // A download token cannot be replayed as an upload.
-    const download = await signJwt({ url: `${bucket}/dir/file.txt`, scope: "download", iat: now, exp: now + 60 });
-    const replay = await storageFetch(`/object/upload/sign/${bucket}/dir/file.txt?token=${download}`, { method: "PUT", token: "", body: "overwrite" });
-    expect(await replay.json()).toMatchObject({ code: "InvalidSignature", message: "Token is not scoped for upload" });
-    expect(await (await storageFetch(`/object/sign/${bucket}/dir/file.txt?token=${download}`, { token: "" })).text()).toBe("0123456789");
+    const download = await signJwt({
+      url: `${bucket}/dir/file.txt`,
+      scope: "download",
+      iat: now,
+      exp: now + 60,
+    });
+    const replay = await storageFetch(
+      `/object/upload/sign/${bucket}/dir/file.txt?token=${download}`,
+      { method: "PUT", token: "", body: "overwrite" },
+    );
+    expect(await replay.json()).toMatchObject({
+      code: "InvalidSignature",
+      message: "Token is not scoped for upload",
+    });
+    expect(
+      await (
+        await storageFetch(`/object/sign/${bucket}/dir/file.txt?token=${download}`, { token: "" })
+      ).text(),
+    ).toBe("0123456789");
   });
 });

@@ -26,7 +26,11 @@ export interface EmailSignup {
  * given, so insert triggers see it), the role, the identity, then user metadata replaced by the
  * identity's data (sub, email, email_verified…) and app_metadata.providers from the identities.
  */
-export async function createEmailUser(db: Db, signup: EmailSignup, role = defaultRole): Promise<User> {
+export async function createEmailUser(
+  db: Db,
+  signup: EmailSignup,
+  role = defaultRole,
+): Promise<User> {
   const user = await insertUser(
     db,
     {
@@ -52,12 +56,17 @@ const emailPattern =
 export function validateEmail(email: string): string {
   if (!email) throw badRequest("validation_failed", "An email address is required");
   if (email.length > 255) throw badRequest("validation_failed", "An email address is too long");
-  if (!emailPattern.test(email)) throw badRequest("validation_failed", "Unable to validate email address: invalid format");
+  if (!emailPattern.test(email))
+    throw badRequest("validation_failed", "Unable to validate email address: invalid format");
   return email.toLowerCase();
 }
 
 /** GoTrue's check before an address is given to a user: no other user (than `except`) may hold it. */
 export async function emailTaken(db: Db, email: string, except?: string): Promise<void> {
   const other = await findUserByEmail(db, email, defaultAudience);
-  if (other && other.id !== except) throw unprocessable("email_exists", "A user with this email address has already been registered");
+  if (other && other.id !== except)
+    throw unprocessable(
+      "email_exists",
+      "A user with this email address has already been registered",
+    );
 }

@@ -30,10 +30,19 @@ export interface Actor {
   raw_user_meta_data?: Record<string, unknown> | null;
 }
 
-export const serviceRoleActor: Actor = { id: "00000000-0000-0000-0000-000000000000", email: "service_role" };
+export const serviceRoleActor: Actor = {
+  id: "00000000-0000-0000-0000-000000000000",
+  email: "service_role",
+};
 
 /** Writes one row of auth.audit_log_entries, in the request's transaction. */
-export async function audit(db: Db, actor: Actor, action: AuditAction, ip: string, traits?: Record<string, unknown>): Promise<void> {
+export async function audit(
+  db: Db,
+  actor: Actor,
+  action: AuditAction,
+  ip: string,
+  traits?: Record<string, unknown>,
+): Promise<void> {
   const payload: Record<string, unknown> = {
     actor_id: actor.id,
     actor_via_sso: actor.is_sso_user ?? false,

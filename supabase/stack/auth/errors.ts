@@ -71,24 +71,37 @@ export class OAuthError extends Error {
 export const badRequest = (code: ErrorCode, message: string) => new AuthError(400, code, message);
 export const forbidden = (code: ErrorCode, message: string) => new AuthError(403, code, message);
 export const notFound = (code: ErrorCode, message: string) => new AuthError(404, code, message);
-export const unprocessable = (code: ErrorCode, message: string) => new AuthError(422, code, message);
-export const tooManyRequests = (code: ErrorCode, message: string) => new AuthError(429, code, message);
+export const unprocessable = (code: ErrorCode, message: string) =>
+  new AuthError(422, code, message);
+export const tooManyRequests = (code: ErrorCode, message: string) =>
+  new AuthError(429, code, message);
 
 /** auth-js sends this header; from 2024-01-01 on GoTrue answers `{code, message}` instead of `{code: status, error_code, msg}`. */
 const apiVersionHeader = "x-supabase-api-version";
 
 function usesDatedErrors(req: IncomingMessage): boolean {
   const version = req.headers[apiVersionHeader];
-  return typeof version === "string" && /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= "2024-01-01";
+  return (
+    typeof version === "string" && /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= "2024-01-01"
+  );
 }
 
 /** GoTrue's JSON answers: the gateway's sendJson, with GoTrue's `content-type` (no charset). */
-export function sendAuthJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendAuthJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, body, { "content-type": "application/json", ...headers });
 }
 
 /** Writes an error the way GoTrue does for the API version the client asked for. */
-export function sendError(req: IncomingMessage, res: ServerResponse, error: AuthError | OAuthError): void {
+export function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: AuthError | OAuthError,
+): void {
   if (error instanceof OAuthError) {
     sendAuthJson(res, 400, { error: error.error, error_description: error.description });
     return;
@@ -96,13 +109,31 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Auth
   const headers: Record<string, string> = { "x-sb-error-code": error.code };
   if (usesDatedErrors(req)) {
     headers[apiVersionHeader] = "2024-01-01";
-    sendAuthJson(res, error.status, { code: error.code, message: error.message, ...error.extra }, headers);
+    sendAuthJson(
+      res,
+      error.status,
+      { code: error.code, message: error.message, ...error.extra },
+      headers,
+    );
   } else {
-    sendAuthJson(res, error.status, { code: error.status, error_code: error.code, msg: error.message, ...error.extra }, headers);
+    sendAuthJson(
+      res,
+      error.status,
+      { code: error.status, error_code: error.code, msg: error.message, ...error.extra },
+      headers,
+    );
   }
 }
 
 /** The OAuth2 error name GoTrue pairs with an HTTP status when it sends an error back in a redirect. */
 export function oauthErrorName(status: number): string | undefined {
-  return ({ 400: "invalid_request", 401: "unauthorized_client", 403: "access_denied", 500: "server_error", 503: "temporarily_unavailable" } as Record<number, string>)[status];
+  return (
+    {
+      400: "invalid_request",
+      401: "unauthorized_client",
+      403: "access_denied",
+      500: "server_error",
+      503: "temporarily_unavailable",
+    } as Record<number, string>
+  )[status];
 }

@@ -27,17 +27,26 @@ export interface PkceParams {
 /** GoTrue's checks on code_challenge (RFC 7636 lengths and alphabet) before a flow starts. */
 export function validatePkce({ codeChallenge, codeChallengeMethod }: PkceParams): Flow {
   if (!codeChallenge !== !codeChallengeMethod) {
-    throw badRequest("validation_failed", "PKCE flow requires code_challenge_method and code_challenge");
+    throw badRequest(
+      "validation_failed",
+      "PKCE flow requires code_challenge_method and code_challenge",
+    );
   }
   if (!codeChallenge) return "implicit";
   if (codeChallenge.length < 43 || codeChallenge.length > 128) {
     throw badRequest("validation_failed", "code challenge has to be between 43 and 128 characters");
   }
   if (!/^[a-zA-Z._~0-9-]+$/.test(codeChallenge)) {
-    throw badRequest("validation_failed", "code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes");
+    throw badRequest(
+      "validation_failed",
+      "code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes",
+    );
   }
   if (!["s256", "plain"].includes(codeChallengeMethod.toLowerCase())) {
-    throw badRequest("validation_failed", `unsupported code_challenge method "${codeChallengeMethod}"`);
+    throw badRequest(
+      "validation_failed",
+      `unsupported code_challenge method "${codeChallengeMethod}"`,
+    );
   }
   return "pkce";
 }
@@ -72,19 +81,34 @@ export async function createFlowState(db: Db, flow: NewFlowState): Promise<FlowS
 
 export const isPkceFlow = (flow: FlowStateRow) => !!flow.code_challenge;
 
-export async function findFlowState(db: Db, column: "id" | "auth_code", value: string, lock = false): Promise<FlowStateRow | undefined> {
-  const { rows } = await db.query<FlowStateRow>(`select * from auth.flow_state where ${column} = $1${lock ? " for update" : ""}`, [value]);
+export async function findFlowState(
+  db: Db,
+  column: "id" | "auth_code",
+  value: string,
+  lock = false,
+): Promise<FlowStateRow | undefined> {
+  const { rows } = await db.query<FlowStateRow>(
+    `select * from auth.flow_state where ${column} = $1${lock ? " for update" : ""}`,
+    [value],
+  );
   return rows[0];
 }
 
 /** GoTrue counts a magic link's flow from when its code was issued, every other flow from its start. */
 export function isFlowStateExpired(flow: FlowStateRow, expirySeconds: number): boolean {
-  const from = flow.auth_code_issued_at && flow.authentication_method === "magiclink" ? flow.auth_code_issued_at : flow.created_at;
+  const from =
+    flow.auth_code_issued_at && flow.authentication_method === "magiclink"
+      ? flow.auth_code_issued_at
+      : flow.created_at;
   return Date.now() > from.getTime() + expirySeconds * 1000;
 }
 
 /** After an emailed PKCE link is followed: the code of the user's latest flow of that kind. */
-export async function issueAuthCode(db: Db, userId: string, authenticationMethod: string): Promise<string> {
+export async function issueAuthCode(
+  db: Db,
+  userId: string,
+  authenticationMethod: string,
+): Promise<string> {
   const { rows } = await db.query<FlowStateRow>(
     `update auth.flow_state set auth_code_issued_at = now(), updated_at = now()
       where id = (select id from auth.flow_state where user_id = $1 and authentication_method = $2 order by created_at desc limit 1)
@@ -93,7 +117,11 @@ export async function issueAuthCode(db: Db, userId: string, authenticationMethod
   );
   const flow = rows[0];
   if (!flow) throw unprocessable("flow_state_not_found", "No valid flow state found for user.");
-  if (!flow.auth_code) throw unprocessable("flow_state_not_found", "Flow state does not have an auth code (not a PKCE flow).");
+  if (!flow.auth_code)
+    throw unprocessable(
+      "flow_state_not_found",
+      "Flow state does not have an auth code (not a PKCE flow).",
+    );
   return flow.auth_code;
 }
 

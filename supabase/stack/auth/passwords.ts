@@ -19,7 +19,10 @@ let decoyHash: Promise<string> | undefined;
  * False for users without a password (OAuth, magic link) as well as for a wrong one; always one
  * bcrypt comparison, so the time taken does not tell which addresses exist.
  */
-export async function passwordMatches(password: string, hash: string | null | undefined): Promise<boolean> {
+export async function passwordMatches(
+  password: string,
+  hash: string | null | undefined,
+): Promise<boolean> {
   if (!hash) {
     await bcrypt.compare(password, await (decoyHash ??= bcrypt.hash("no password", bcryptCost)));
     return false;
@@ -30,7 +33,10 @@ export async function passwordMatches(password: string, hash: string | null | un
 /** GoTrue's strength check: a 400 for too long, a 422 `weak_password` listing every reason. */
 export function checkPasswordStrength(password: string, rules: AuthSettings["password"]): void {
   if (password.length > maxPasswordLength) {
-    throw badRequest("validation_failed", `Password cannot be longer than ${maxPasswordLength} characters`);
+    throw badRequest(
+      "validation_failed",
+      `Password cannot be longer than ${maxPasswordLength} characters`,
+    );
   }
   const reasons: string[] = [];
   const messages: string[] = [];
@@ -40,7 +46,9 @@ export function checkPasswordStrength(password: string, rules: AuthSettings["pas
   }
   if (rules.requiredCharacters.some((set) => ![...set].some((char) => password.includes(char)))) {
     reasons.push("characters");
-    messages.push(`Password should contain at least one character of each: ${rules.requiredCharacters.join(", ")}.`);
+    messages.push(
+      `Password should contain at least one character of each: ${rules.requiredCharacters.join(", ")}.`,
+    );
   }
   if (reasons.length > 0) {
     throw new AuthError(422, "weak_password", messages.join(" "), { weak_password: { reasons } });

@@ -29,7 +29,8 @@ export class RateLimiter {
       this.forgetExpired(now);
     }
     window.count++;
-    if (window.count > this.limits[budget]) throw tooManyRequests("over_request_rate_limit", "Request rate limit reached");
+    if (window.count > this.limits[budget])
+      throw tooManyRequests("over_request_rate_limit", "Request rate limit reached");
   }
 
   private forgetExpired(now: number): void {

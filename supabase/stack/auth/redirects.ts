@@ -43,15 +43,27 @@ function isRedirectAllowed(settings: AuthSettings, candidate: string): boolean {
   } catch {
     return false;
   }
-  if (base.hostname === target.hostname && base.protocol === target.protocol && (base.port === target.port || loopbackHosts.has(target.hostname))) {
+  if (
+    base.hostname === target.hostname &&
+    base.protocol === target.protocol &&
+    (base.port === target.port || loopbackHosts.has(target.hostname))
+  ) {
     return true;
   }
-  if (/^\[?[\d.:]+\]?$/.test(target.hostname)) return loopbackHosts.has(target.hostname) || /^127\./.test(target.hostname);
+  if (/^\[?[\d.:]+\]?$/.test(target.hostname))
+    return loopbackHosts.has(target.hostname) || /^127\./.test(target.hostname);
   const withoutFragment = candidate.split("#")[0]!;
   return settings.redirectAllowList.some((pattern) => compiledGlob(pattern).test(withoutFragment));
 }
 
 /** Where to send the user afterwards: the requested URL when allowed, else the site URL (GoTrue's GetReferrer). */
-export function resolveRedirect(settings: AuthSettings, ...candidates: (string | null | undefined)[]): string {
-  return candidates.find((candidate): candidate is string => !!candidate && isRedirectAllowed(settings, candidate)) ?? settings.siteUrl;
+export function resolveRedirect(
+  settings: AuthSettings,
+  ...candidates: (string | null | undefined)[]
+): string {
+  return (
+    candidates.find(
+      (candidate): candidate is string => !!candidate && isRedirectAllowed(settings, candidate),
+    ) ?? settings.siteUrl
+  );
 }

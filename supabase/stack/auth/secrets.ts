@@ -20,7 +20,9 @@ export function newOtp(digits: number): string {
 
 /** What GoTrue stores for an emailed code and puts in links: sha224 of address + code, in hex. */
 export function tokenHash(emailOrPhone: string, otp: string): string {
-  return createHash("sha224").update(emailOrPhone + otp).digest("hex");
+  return createHash("sha224")
+    .update(emailOrPhone + otp)
+    .digest("hex");
 }
 
 /** A password nobody knows, for users created by magic link, invite or admin without one. */
@@ -30,6 +32,7 @@ export function newRandomPassword(): string {
 
 /** RFC 7636: the S256 challenge is base64url(sha256(verifier)); `plain` is the verifier itself. */
 export function pkceChallengeMatches(challenge: string, method: string, verifier: string): boolean {
-  const expected = method === "s256" ? createHash("sha256").update(verifier).digest("base64url") : verifier;
+  const expected =
+    method === "s256" ? createHash("sha256").update(verifier).digest("base64url") : verifier;
   return constantTimeEqual(challenge, expected);
 }

@@ -68,14 +68,22 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
     db,
     settings: settingsValue,
     keys: deps.keys,
-    signer: tokenSigner({ secret: deps.keys.jwtSecret, issuer: settingsValue.jwtIssuer, expirySeconds: settingsValue.jwtExpirySeconds }),
+    signer: tokenSigner({
+      secret: deps.keys.jwtSecret,
+      issuer: settingsValue.jwtIssuer,
+      expirySeconds: settingsValue.jwtExpirySeconds,
+    }),
     inbox,
     limiter: new RateLimiter(settingsValue.rateLimits),
     google: new GoogleProvider(settingsValue.google),
     log: deps.log,
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse, gateway: RequestContext): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    gateway: RequestContext,
+  ): Promise<void> {
     const path = gateway.path.replace(/\/+$/, "") || "/";
     const method = req.method ?? "GET";
     const handler = findHandler(method, path);
@@ -90,12 +98,30 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
     }
     try {
       const body = method === "GET" || method === "HEAD" ? {} : await parseBody(req);
-      const r: AuthRequest = { req, res, method, path, url: gateway.url, client: clientOf(req), rateLimitKey: forwardedFor(req), body };
+      const r: AuthRequest = {
+        req,
+        res,
+        method,
+        path,
+        url: gateway.url,
+        client: clientOf(req),
+        rateLimitKey: forwardedFor(req),
+        body,
+      };
       await handler(ctx, r);
     } catch (error) {
-      if (error instanceof AuthError || error instanceof OAuthError) return sendError(req, res, error);
+      if (error instanceof AuthError || error instanceof OAuthError)
+        return sendError(req, res, error);
       deps.log.error(`auth: ${method} ${path}: ${(error as Error).stack ?? String(error)}`);
-      sendError(req, res, new AuthError(500, "unexpected_failure", "Unexpected failure, please check server logs for more information"));
+      sendError(
+        req,
+        res,
+        new AuthError(
+          500,
+          "unexpected_failure",
+          "Unexpected failure, please check server logs for more information",
+        ),
+      );
     }
   }
 

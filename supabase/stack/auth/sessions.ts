@@ -5,10 +5,26 @@ import type { AuthDb, Db } from "./db.ts";
 import { badRequest } from "./errors.ts";
 import { newRefreshToken } from "./secrets.ts";
 import type { AmrEntry, TokenSigner } from "./tokens.ts";
-import { isBanned, reloadUser, touchLastSignIn, userJson, findUserById, type User } from "./users.ts";
+import {
+  isBanned,
+  reloadUser,
+  touchLastSignIn,
+  userJson,
+  findUserById,
+  type User,
+} from "./users.ts";
 
 /** How a session was started, as GoTrue names it in the `amr` claim. */
-export type AuthMethod = "password" | "otp" | "oauth" | "magiclink" | "recovery" | "invite" | "email/signup" | "email_change" | "anonymous";
+export type AuthMethod =
+  | "password"
+  | "otp"
+  | "oauth"
+  | "magiclink"
+  | "recovery"
+  | "invite"
+  | "email/signup"
+  | "email_change"
+  | "anonymous";
 
 /** Where a request came from, recorded on the session as GoTrue does. */
 export interface Client {
@@ -44,8 +60,18 @@ async function amrOf(db: Db, sessionId: string): Promise<AmrEntry[]> {
   return rows.map((row) => ({ method: row.method, timestamp: Number(row.timestamp) }));
 }
 
-async function tokenResponse(db: Db, signer: TokenSigner, user: User, session: SessionRow, refreshToken: string): Promise<TokenResponse> {
-  const { token, expiresAt } = await signer.sign(user, { id: session.id, aal: session.aal ?? "aal1", amr: await amrOf(db, session.id) });
+async function tokenResponse(
+  db: Db,
+  signer: TokenSigner,
+  user: User,
+  session: SessionRow,
+  refreshToken: string,
+): Promise<TokenResponse> {
+  const { token, expiresAt } = await signer.sign(user, {
+    id: session.id,
+    aal: session.aal ?? "aal1",
+    amr: await amrOf(db, session.id),
+  });
   return {
     access_token: token,
     token_type: "bearer",
@@ -56,7 +82,12 @@ async function tokenResponse(db: Db, signer: TokenSigner, user: User, session: S
   };
 }
 
-async function insertRefreshToken(db: Db, userId: string, sessionId: string, parent: string | null): Promise<string> {
+async function insertRefreshToken(
+  db: Db,
+  userId: string,
+  sessionId: string,
+  parent: string | null,
+): Promise<string> {
   const token = newRefreshToken();
   await db.query(
     `insert into auth.refresh_tokens (instance_id, token, user_id, parent, session_id, revoked, created_at, updated_at)
@@ -68,8 +99,20 @@ async function insertRefreshToken(db: Db, userId: string, sessionId: string, par
 }
 
 /** Starts a session: a row in auth.sessions, its first refresh token, the `amr` entry and an access token. */
-export async function startSession(db: Db, signer: TokenSigner, user: User, method: AuthMethod, client: Client): Promise<TokenResponse> {
-  const session: SessionRow = { id: randomUUID(), user_id: user.id, aal: "aal1", not_after: null, created_at: new Date() };
+export async function startSession(
+  db: Db,
+  signer: TokenSigner,
+  user: User,
+  method: AuthMethod,
+  client: Client,
+): Promise<TokenResponse> {
+  const session: SessionRow = {
+    id: randomUUID(),
+    user_id: user.id,
+    aal: "aal1",
+    not_after: null,
+    created_at: new Date(),
+  };
   await db.query(
     `insert into auth.sessions (id, user_id, aal, user_agent, ip, created_at, updated_at) values ($1, $2, 'aal1', $3, $4, now(), now())`,
     [session.id, user.id, client.userAgent, client.ip || null],
@@ -120,61 +163,98 @@ export async function refreshSession(
   client: Client,
 ): Promise<TokenResponse> {
   return authDb.transaction(async (tx) => {
-    const found = await tx.query<RefreshTokenRow>(`select * from auth.refresh_tokens where token = $1`, [token]);
+    const found = await tx.query<RefreshTokenRow>(
+      `select * from auth.refresh_tokens where token = $1`,
+      [token],
+    );
     const row = found.rows[0];
-    if (!row) throw badRequest("refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
+    if (!row)
+      throw badRequest("refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
     const user = await findUserById(tx, row.user_id);
-    if (!user) throw badRequest("refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
+    if (!user)
+      throw badRequest("refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
     if (isBanned(user)) throw badRequest("user_banned", "Invalid Refresh Token: User Banned");
     // Locks the session so two refreshes of one token are answered one after the other.
     const sessions = row.session_id
-      ? await tx.query<SessionRow>(`select id, user_id, aal, not_after, created_at from auth.sessions where id = $1 for update`, [row.session_id])
+      ? await tx.query<SessionRow>(
+          `select id, user_id, aal, not_after, created_at from auth.sessions where id = $1 for update`,
+          [row.session_id],
+        )
       : { rows: [] as SessionRow[] };
     const session = sessions.rows[0];
     if (!session) {
       await tx.query(`delete from auth.refresh_tokens where id = $1`, [row.id]);
-      throw new CommitThenThrow(badRequest("session_not_found", "Invalid Refresh Token: No Valid Session Found"));
+      throw new CommitThenThrow(
+        badRequest("session_not_found", "Invalid Refresh Token: No Valid Session Found"),
+      );
     }
     if (session.not_after && session.not_after.getTime() < Date.now()) {
       throw badRequest("session_expired", "Invalid Refresh Token: Session Expired");
     }
-    const current = (await tx.query<RefreshTokenRow>(`select * from auth.refresh_tokens where id = $1`, [row.id])).rows[0]!;
+    const current = (
+      await tx.query<RefreshTokenRow>(`select * from auth.refresh_tokens where id = $1`, [row.id])
+    ).rows[0]!;
     let issued: string | undefined;
     if (current.revoked) {
       const active = (
-        await tx.query<RefreshTokenRow>(`select * from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1`, [session.id])
+        await tx.query<RefreshTokenRow>(
+          `select * from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1`,
+          [session.id],
+        )
       ).rows[0];
       if (active && active.parent === current.token) {
         issued = active.token;
       } else if (Date.now() > current.updated_at.getTime() + options.reuseIntervalSeconds * 1000) {
         if (options.rotation) {
-          await tx.query(`update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1 and not revoked`, [session.id]);
+          await tx.query(
+            `update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1 and not revoked`,
+            [session.id],
+          );
         }
-        throw new CommitThenThrow(badRequest("refresh_token_already_used", "Invalid Refresh Token: Already Used"));
+        throw new CommitThenThrow(
+          badRequest("refresh_token_already_used", "Invalid Refresh Token: Already Used"),
+        );
       }
     }
     await audit(tx, user, "token_refreshed", client.ip);
     if (!issued) {
       await audit(tx, user, "token_revoked", client.ip);
-      await tx.query(`update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1`, [current.id]);
+      await tx.query(
+        `update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1`,
+        [current.id],
+      );
       issued = await insertRefreshToken(tx, user.id, session.id, current.token);
     }
-    await tx.query(`update auth.sessions set refreshed_at = now(), user_agent = $2, ip = $3, updated_at = now() where id = $1`, [
-      session.id,
-      client.userAgent,
-      client.ip || null,
-    ]);
+    await tx.query(
+      `update auth.sessions set refreshed_at = now(), user_agent = $2, ip = $3, updated_at = now() where id = $1`,
+      [session.id, client.userAgent, client.ip || null],
+    );
     return tokenResponse(tx, signer, await reloadUser(tx, user), session, issued);
   });
 }
 
 export async function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
-  return (await db.query<SessionRow>(`select id, user_id, aal, not_after, created_at from auth.sessions where id = $1`, [id])).rows[0];
+  return (
+    await db.query<SessionRow>(
+      `select id, user_id, aal, not_after, created_at from auth.sessions where id = $1`,
+      [id],
+    )
+  ).rows[0];
 }
 
 /** Deleting sessions deletes their refresh tokens too (the foreign key cascades), as GoTrue relies on. */
-export async function endSessions(db: Db, userId: string, scope: "global" | "local" | "others", sessionId: string | undefined): Promise<void> {
-  if (scope === "local" && sessionId) await db.query(`delete from auth.sessions where id = $1`, [sessionId]);
-  else if (scope === "others" && sessionId) await db.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [userId, sessionId]);
+export async function endSessions(
+  db: Db,
+  userId: string,
+  scope: "global" | "local" | "others",
+  sessionId: string | undefined,
+): Promise<void> {
+  if (scope === "local" && sessionId)
+    await db.query(`delete from auth.sessions where id = $1`, [sessionId]);
+  else if (scope === "others" && sessionId)
+    await db.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [
+      userId,
+      sessionId,
+    ]);
   else await db.query(`delete from auth.sessions where user_id = $1`, [userId]);
 }

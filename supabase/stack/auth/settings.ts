@@ -4,7 +4,11 @@ import type { ProjectConfig } from "../config/project-config.ts";
 const requiredCharacterSets: Record<ProjectConfig["auth"]["password_requirements"], string[]> = {
   "": [],
   letters_digits: ["abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"],
-  lower_upper_letters_digits: ["abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"],
+  lower_upper_letters_digits: [
+    "abcdefghijklmnopqrstuvwxyz",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "0123456789",
+  ],
   lower_upper_letters_digits_symbols: [
     "abcdefghijklmnopqrstuvwxyz",
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -55,7 +59,15 @@ export interface AuthSettings {
 
 /** Go's duration syntax ("1s", "1m30s", "500ms"), which the Supabase CLI uses for max_frequency. */
 export function parseGoDuration(text: string): number {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const units: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+  };
   const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text.trim()) {
     throw new Error(`auth.email.max_frequency: "${text}" is not a duration such as "1s" or "1m"`);
@@ -78,7 +90,10 @@ export function authSettings(config: ProjectConfig, apiUrl: string): AuthSetting
     signupEnabled: auth.enable_signup,
     anonymousSignInsEnabled: auth.enable_anonymous_sign_ins,
     manualLinkingEnabled: auth.enable_manual_linking,
-    password: { minLength: auth.minimum_password_length, requiredCharacters: requiredCharacterSets[auth.password_requirements] },
+    password: {
+      minLength: auth.minimum_password_length,
+      requiredCharacters: requiredCharacterSets[auth.password_requirements],
+    },
     email: {
       enabled: auth.email.enabled,
       autoconfirm: !auth.email.enable_confirmations,
@@ -91,7 +106,10 @@ export function authSettings(config: ProjectConfig, apiUrl: string): AuthSetting
     rateLimits: auth.rate_limit,
     google: {
       enabled: google?.enabled ?? false,
-      clientIds: (google?.client_id ?? "").split(",").map((id) => id.trim()).filter(Boolean),
+      clientIds: (google?.client_id ?? "")
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
       secret: google?.secret ?? "",
       redirectUri: google?.redirect_uri || `${externalUrl}/callback`,
       // GoTrue ignores `url` for Google; the stack reads it as the issuer so tests can run their own provider.

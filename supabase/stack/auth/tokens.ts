@@ -27,7 +27,10 @@ export interface AccessTokenClaims extends JWTPayload {
 }
 
 export interface TokenSigner {
-  sign(user: User, session: { id: string; aal: string; amr: AmrEntry[] }): Promise<{ token: string; expiresAt: number }>;
+  sign(
+    user: User,
+    session: { id: string; aal: string; amr: AmrEntry[] },
+  ): Promise<{ token: string; expiresAt: number }>;
   /** Verifies an HS256 token signed with the project secret and returns its claims. */
   verify(token: string): Promise<JWTPayload>;
 }
@@ -35,12 +38,18 @@ export interface TokenSigner {
 /** golang-jwt's wording, which GoTrue puts after "invalid JWT: unable to parse or verify signature, ". */
 function describeJwtFailure(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return "token has invalid claims: token is expired";
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return "token signature is invalid: signature is invalid";
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return "token is unverifiable: signing method not allowed";
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return "token signature is invalid: signature is invalid";
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return "token is unverifiable: signing method not allowed";
   return `token is malformed: ${(error as Error).message}`;
 }
 
-export function tokenSigner(options: { secret: string; issuer: string; expirySeconds: number }): TokenSigner {
+export function tokenSigner(options: {
+  secret: string;
+  issuer: string;
+  expirySeconds: number;
+}): TokenSigner {
   const key = new TextEncoder().encode(options.secret);
   return {
     async sign(user, session) {
@@ -62,14 +71,19 @@ export function tokenSigner(options: { secret: string; issuer: string; expirySec
         session_id: session.id,
         is_anonymous: user.is_anonymous,
       };
-      const token = await new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(key);
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .sign(key);
       return { token, expiresAt };
     },
     async verify(token) {
       try {
         return (await jwtVerify(token, key, { algorithms: ["HS256"] })).payload;
       } catch (error) {
-        throw forbidden("bad_jwt", `invalid JWT: unable to parse or verify signature, ${describeJwtFailure(error)}`);
+        throw forbidden(
+          "bad_jwt",
+          `invalid JWT: unable to parse or verify signature, ${describeJwtFailure(error)}`,
+        );
       }
     },
   };

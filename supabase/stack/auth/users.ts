@@ -60,7 +60,8 @@ export interface User extends UserRow {
 const instanceId = "00000000-0000-0000-0000-000000000000";
 
 export const isConfirmed = (user: UserRow) => user.email_confirmed_at !== null;
-export const isBanned = (user: UserRow) => user.banned_until !== null && user.banned_until.getTime() > Date.now();
+export const isBanned = (user: UserRow) =>
+  user.banned_until !== null && user.banned_until.getTime() > Date.now();
 
 async function loadIdentities(db: Db, userId: string): Promise<IdentityRow[]> {
   const { rows } = await db.query<IdentityRow>(
@@ -72,23 +73,43 @@ async function loadIdentities(db: Db, userId: string): Promise<IdentityRow[]> {
 }
 
 /** The first user matching `where` (on auth.users as `u`), with identities; `for update` locks it. */
-async function findUser(db: Db, where: string, params: unknown[], lock = false): Promise<User | undefined> {
-  const { rows } = await db.query<UserRow>(`select u.* from auth.users u where ${where} limit 1${lock ? " for update" : ""}`, params);
+async function findUser(
+  db: Db,
+  where: string,
+  params: unknown[],
+  lock = false,
+): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `select u.* from auth.users u where ${where} limit 1${lock ? " for update" : ""}`,
+    params,
+  );
   const row = rows[0];
   return row && { ...row, identities: await loadIdentities(db, row.id) };
 }
 
-export const findUserById = (db: Db, id: string, lock = false) => findUser(db, "u.id = $1", [id], lock);
+export const findUserById = (db: Db, id: string, lock = false) =>
+  findUser(db, "u.id = $1", [id], lock);
 
 /** Email addresses are matched case-insensitively, and SSO users never by email, as in GoTrue. */
 export const findUserByEmail = (db: Db, email: string, aud: string, lock = false) =>
-  findUser(db, "lower(u.email) = lower($1) and u.aud = $2 and u.is_sso_user = false", [email, aud], lock);
+  findUser(
+    db,
+    "lower(u.email) = lower($1) and u.aud = $2 and u.is_sso_user = false",
+    [email, aud],
+    lock,
+  );
 
-export type TokenColumn = "confirmation_token" | "recovery_token" | "email_change_token_new" | "email_change_token_current";
+export type TokenColumn =
+  "confirmation_token" | "recovery_token" | "email_change_token_new" | "email_change_token_current";
 
 /** The user holding one of `hashes` in one of the token columns; locked, as it is about to be consumed. */
 export const findUserByToken = (db: Db, columns: TokenColumn[], hashes: string[]) =>
-  findUser(db, `(${columns.map((column) => `u.${column} = any($1::text[])`).join(" or ")})`, [hashes], true);
+  findUser(
+    db,
+    `(${columns.map((column) => `u.${column} = any($1::text[])`).join(" or ")})`,
+    [hashes],
+    true,
+  );
 
 export async function reloadUser(db: Db, user: UserRow): Promise<User> {
   const fresh = await findUserById(db, user.id);
@@ -193,11 +214,24 @@ export async function insertUser(db: Db, fields: NewUser, role: string): Promise
 
 /** GoTrue's identity data for an email or phone identity: the subject plus what the user gave. */
 export function basicIdentityData(subject: string, email: string | null, extra: Json = {}): Json {
-  return { ...extra, sub: subject, ...(email ? { email } : {}), email_verified: false, phone_verified: false };
+  return {
+    ...extra,
+    sub: subject,
+    ...(email ? { email } : {}),
+    email_verified: false,
+    phone_verified: false,
+  };
 }
 
-export async function insertIdentity(db: Db, userId: string, provider: string, providerId: string, data: Json): Promise<void> {
-  const normalized = typeof data.email === "string" ? { ...data, email: data.email.toLowerCase() } : data;
+export async function insertIdentity(
+  db: Db,
+  userId: string,
+  provider: string,
+  providerId: string,
+  data: Json,
+): Promise<void> {
+  const normalized =
+    typeof data.email === "string" ? { ...data, email: data.email.toLowerCase() } : data;
   await db.query(
     `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
      values ($1, $2, $3, $4, $5, now(), now(), now())`,
@@ -208,11 +242,10 @@ export async function insertIdentity(db: Db, userId: string, provider: string, p
 /** Merges into identity_data; a null value removes the key. */
 export async function updateIdentityData(db: Db, identityId: string, patch: Json): Promise<void> {
   const { set, remove } = splitPatch(patch);
-  await db.query(`update auth.identities set identity_data = (identity_data || $2::jsonb) - $3::text[], updated_at = now() where id = $1`, [
-    identityId,
-    JSON.stringify(set),
-    remove,
-  ]);
+  await db.query(
+    `update auth.identities set identity_data = (identity_data || $2::jsonb) - $3::text[], updated_at = now() where id = $1`,
+    [identityId, JSON.stringify(set), remove],
+  );
 }
 
 function splitPatch(patch: Json): { set: Json; remove: string[] } {
@@ -224,7 +257,12 @@ function splitPatch(patch: Json): { set: Json; remove: string[] } {
 }
 
 /** GoTrue's metadata update: keys merge in, a null value deletes the key. */
-export async function updateMetadata(db: Db, userId: string, column: "raw_user_meta_data" | "raw_app_meta_data", patch: Json): Promise<void> {
+export async function updateMetadata(
+  db: Db,
+  userId: string,
+  column: "raw_user_meta_data" | "raw_app_meta_data",
+  patch: Json,
+): Promise<void> {
   const { set, remove } = splitPatch(patch);
   await db.query(
     `update auth.users set ${column} = (coalesce(${column}, '{}'::jsonb) || $2::jsonb) - $3::text[], updated_at = now() where id = $1`,
@@ -234,7 +272,10 @@ export async function updateMetadata(db: Db, userId: string, column: "raw_user_m
 
 /** Replaces user metadata outright, as GoTrue does when an unconfirmed user's identity takes over. */
 export async function replaceUserMetadata(db: Db, userId: string, metadata: Json): Promise<void> {
-  await db.query(`update auth.users set raw_user_meta_data = $2, updated_at = now() where id = $1`, [userId, JSON.stringify(metadata)]);
+  await db.query(
+    `update auth.users set raw_user_meta_data = $2, updated_at = now() where id = $1`,
+    [userId, JSON.stringify(metadata)],
+  );
 }
 
 /** Keeps app_metadata.provider and .providers in step with the user's identities. */
@@ -252,18 +293,32 @@ export async function refreshProviders(db: Db, userId: string): Promise<void> {
 }
 
 /** One-time tokens are single use: any confirmation, recovery or change clears them all. */
-export async function clearOneTimeTokens(db: Db, userId: string, tokenType?: string): Promise<void> {
-  if (tokenType) await db.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = $2`, [userId, tokenType]);
+export async function clearOneTimeTokens(
+  db: Db,
+  userId: string,
+  tokenType?: string,
+): Promise<void> {
+  if (tokenType)
+    await db.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = $2`, [
+      userId,
+      tokenType,
+    ]);
   else await db.query(`delete from auth.one_time_tokens where user_id = $1`, [userId]);
 }
 
 /** Marks the email confirmed (GoTrue's User.Confirm). */
 export async function confirmEmail(db: Db, userId: string): Promise<void> {
-  await db.query(`update auth.users set confirmation_token = '', email_confirmed_at = now(), updated_at = now() where id = $1`, [userId]);
+  await db.query(
+    `update auth.users set confirmation_token = '', email_confirmed_at = now(), updated_at = now() where id = $1`,
+    [userId],
+  );
   await updateMetadata(db, userId, "raw_user_meta_data", { email_verified: true });
   await clearOneTimeTokens(db, userId);
 }
 
 export async function touchLastSignIn(db: Db, userId: string): Promise<void> {
-  await db.query(`update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1`, [userId]);
+  await db.query(
+    `update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1`,
+    [userId],
+  );
 }

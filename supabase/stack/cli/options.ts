@@ -57,7 +57,10 @@ function port(value: string, flag: string): number {
 }
 
 /** Parses the stack's command line; relative paths resolve against the working directory. */
-export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): StackOptions & { help: boolean } {
+export function parseOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): StackOptions & { help: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -79,7 +82,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const resolve = (value: string | undefined, fallback: string) => (value ? path.resolve(value) : fallback);
+  const resolve = (value: string | undefined, fallback: string) =>
+    value ? path.resolve(value) : fallback;
   return {
     help: values.help ?? false,
     config: resolve(values.config, defaultOptions.config),
@@ -89,8 +93,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     functions: resolve(values.functions, defaultOptions.functions),
     apiPort: values["api-port"] ? port(values["api-port"], "--api-port") : defaultOptions.apiPort,
     dbPort: values["db-port"] ? port(values["db-port"], "--db-port") : defaultOptions.dbPort,
-    inboxPort: values["inbox-port"] ? port(values["inbox-port"], "--inbox-port") : defaultOptions.inboxPort,
-    smtpPort: values["smtp-port"] ? port(values["smtp-port"], "--smtp-port") : defaultOptions.smtpPort,
+    inboxPort: values["inbox-port"]
+      ? port(values["inbox-port"], "--inbox-port")
+      : defaultOptions.inboxPort,
+    smtpPort: values["smtp-port"]
+      ? port(values["smtp-port"], "--smtp-port")
+      : defaultOptions.smtpPort,
     databaseUrl: env.DATABASE_URL || undefined,
   };
 }

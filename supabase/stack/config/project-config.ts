@@ -37,7 +37,11 @@ const configSchema = z.object({
       max_rows: z.number().int().positive().default(1000),
     })
     .loose()
-    .default({ schemas: ["public", "graphql_public"], extra_search_path: ["public", "extensions"], max_rows: 1000 }),
+    .default({
+      schemas: ["public", "graphql_public"],
+      extra_search_path: ["public", "extensions"],
+      max_rows: 1000,
+    }),
   auth: z
     .object({
       site_url: z.string().default("http://127.0.0.1:3000"),
@@ -54,7 +58,12 @@ const configSchema = z.object({
       enable_manual_linking: z.boolean().default(false),
       minimum_password_length: z.number().int().nonnegative().default(6),
       password_requirements: z
-        .enum(["", "letters_digits", "lower_upper_letters_digits", "lower_upper_letters_digits_symbols"])
+        .enum([
+          "",
+          "letters_digits",
+          "lower_upper_letters_digits",
+          "lower_upper_letters_digits_symbols",
+        ])
         .default(""),
       rate_limit: z
         .object({
@@ -117,7 +126,10 @@ const configSchema = z.object({
         .loose(),
     )
     .default({}),
-  edge_runtime: z.object({ secrets: z.record(z.string(), z.string()).default({}) }).loose().prefault({}),
+  edge_runtime: z
+    .object({ secrets: z.record(z.string(), z.string()).default({}) })
+    .loose()
+    .prefault({}),
   realtime: z.object({}).loose().default({}),
 });
 
@@ -129,23 +141,31 @@ export type ProjectConfig = z.infer<typeof configSchema>;
  * the provider stays enabled and fails at sign-in).
  */
 function warnOfUnsetProviderEnv(raw: unknown, warn: (line: string) => void): void {
-  const external = (raw as { auth?: { external?: Record<string, Record<string, unknown>> } }).auth?.external ?? {};
+  const external =
+    (raw as { auth?: { external?: Record<string, Record<string, unknown>> } }).auth?.external ?? {};
   for (const provider of Object.values(external)) {
     if (provider?.enabled !== true) continue;
     for (const field of ["client_id", "secret", "redirect_uri", "url"]) {
-      const name = typeof provider[field] === "string" ? envReference.exec(provider[field])?.[1] : undefined;
+      const name =
+        typeof provider[field] === "string" ? envReference.exec(provider[field])?.[1] : undefined;
       if (name && !process.env[name]) warn(`WARN: environment variable is unset: ${name}`);
     }
   }
 }
 
 /** Reads the Supabase CLI's config.toml; sections the stack does not use are kept as they are. */
-export async function loadProjectConfig(file: string, warn: (line: string) => void = (line) => console.error(line)): Promise<ProjectConfig> {
+export async function loadProjectConfig(
+  file: string,
+  warn: (line: string) => void = (line) => console.error(line),
+): Promise<ProjectConfig> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new Error(`cannot read the config file ${file}: ${(error as Error).message} (change it with --config)`, { cause: error });
+    throw new Error(
+      `cannot read the config file ${file}: ${(error as Error).message} (change it with --config)`,
+      { cause: error },
+    );
   }
   let raw: unknown;
   try {
@@ -156,7 +176,9 @@ export async function loadProjectConfig(file: string, warn: (line: string) => vo
   warnOfUnsetProviderEnv(raw, warn);
   const result = configSchema.safeParse(substituteEnv(raw));
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
+      .join("; ");
     throw new Error(`${file}: ${problems}`);
   }
   return result.data;

@@ -67,13 +67,10 @@ export function startRun(job: Job, serverUrl: string, bookkeeping: pg.Pool, star
     );
     const runid = rows[0]!.runid;
     const finish = (status: "succeeded" | "failed", message: string) =>
-      bookkeeping.query("update cron.job_run_details set status = $2, return_message = $3, start_time = coalesce(start_time, $4), end_time = $5 where runid = $1", [
-        runid,
-        status,
-        message,
-        startedAt,
-        new Date(),
-      ]);
+      bookkeeping.query(
+        "update cron.job_run_details set status = $2, return_message = $3, start_time = coalesce(start_time, $4), end_time = $5 where runid = $1",
+        [runid, status, message, startedAt, new Date()],
+      );
 
     const url = new URL(serverUrl);
     url.pathname = `/${encodeURIComponent(job.database)}`;
@@ -85,9 +82,10 @@ export function startRun(job: Job, serverUrl: string, bookkeeping: pg.Pool, star
         await client.connect();
         const {
           rows: [role],
-        } = await client.query<{ can_login: boolean; pid: number }>("select rolcanlogin as can_login, pg_backend_pid() as pid from pg_roles where rolname = $1", [
-          job.username,
-        ]);
+        } = await client.query<{ can_login: boolean; pid: number }>(
+          "select rolcanlogin as can_login, pg_backend_pid() as pid from pg_roles where rolname = $1",
+          [job.username],
+        );
         if (!role?.can_login) throw new Error("the job's role cannot log in");
         await client.query(`set session authorization ${client.escapeIdentifier(job.username)}`);
         run.pid = role.pid;
@@ -95,7 +93,10 @@ export function startRun(job: Job, serverUrl: string, bookkeeping: pg.Pool, star
         await finish("failed", "connection failed");
         return;
       }
-      await bookkeeping.query("update cron.job_run_details set status = 'running', job_pid = $2, start_time = $3 where runid = $1", [runid, run.pid, startedAt]);
+      await bookkeeping.query(
+        "update cron.job_run_details set status = 'running', job_pid = $2, start_time = $3 where runid = $1",
+        [runid, run.pid, startedAt],
+      );
       const outcome = watchOutcome(client);
       try {
         await client.query(job.command);

@@ -21,7 +21,20 @@ export interface CronFields {
 
 export type Schedule = CronFields | { kind: "interval"; seconds: number } | { kind: "reboot" };
 
-const monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const monthNames = [
+  "jan",
+  "feb",
+  "mar",
+  "apr",
+  "may",
+  "jun",
+  "jul",
+  "aug",
+  "sep",
+  "oct",
+  "nov",
+  "dec",
+];
 const dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
 interface FieldSpec {
@@ -120,7 +133,13 @@ export function parseSchedule(text: string): Schedule | undefined {
   // Like crontab, anything after the fifth field is ignored (it was the command).
   const tokens = spec.split(/[ \t]+/);
   if (tokens.length < 5) return undefined;
-  const [minuteText, hourText, dayText, monthText, weekdayText] = tokens as [string, string, string, string, string];
+  const [minuteText, hourText, dayText, monthText, weekdayText] = tokens as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const minutes = field(minuteText, minuteSpec);
   const hours = field(hourText, hourSpec);
   const lastDay = dayText === "$";
@@ -132,13 +151,24 @@ export function parseSchedule(text: string): Schedule | undefined {
     weekdays.add(0);
     weekdays.add(7);
   }
-  return { kind: "cron", minutes, hours, days, months, weekdays, lastDay, dayStar: dayText.startsWith("*"), weekdayStar: weekdayText.startsWith("*") };
+  return {
+    kind: "cron",
+    minutes,
+    hours,
+    days,
+    months,
+    weekdays,
+    lastDay,
+    dayStar: dayText.startsWith("*"),
+    weekdayStar: weekdayText.startsWith("*"),
+  };
 }
 
 /** Whether a cron schedule fires in the minute that contains `at`, in UTC (pg_cron's default cron.timezone, GMT). */
 export function firesAt(schedule: CronFields, at: Date): boolean {
   const tomorrow = new Date(at.getTime() + 86_400_000);
-  const day = schedule.days.has(at.getUTCDate()) || (schedule.lastDay && tomorrow.getUTCDate() === 1);
+  const day =
+    schedule.days.has(at.getUTCDate()) || (schedule.lastDay && tomorrow.getUTCDate() === 1);
   const weekday = schedule.weekdays.has(at.getUTCDay());
   const dayMatches = schedule.dayStar || schedule.weekdayStar ? day && weekday : day || weekday;
   return (

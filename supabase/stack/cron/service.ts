@@ -43,7 +43,9 @@ export async function createCronService(deps: ServiceDeps): Promise<Service> {
   const pool = openPool("cron", deps.log, { connectionString: deps.dbUrl, max: 4 });
 
   if (deps.options.databaseUrl) {
-    const { rows } = await pool.query<{ available: boolean }>("select exists (select from pg_catalog.pg_available_extensions where name = 'pg_cron') as available");
+    const { rows } = await pool.query<{ available: boolean }>(
+      "select exists (select from pg_catalog.pg_available_extensions where name = 'pg_cron') as available",
+    );
     if (!rows[0]!.available) {
       log(
         "cron: the DATABASE_URL server has no pg_cron extension, so `create extension pg_cron` (Supabase Cron) fails there; " +
@@ -71,7 +73,9 @@ export async function createCronService(deps: ServiceDeps): Promise<Service> {
     runs.set(
       run,
       run.done
-        .catch((error: unknown) => log(`cron: job ${job.jobid}: could not record its run: ${(error as Error).message}`))
+        .catch((error: unknown) =>
+          log(`cron: job ${job.jobid}: could not record its run: ${(error as Error).message}`),
+        )
         .finally(() => {
           runs.delete(run);
           state.running = undefined;
@@ -82,10 +86,15 @@ export async function createCronService(deps: ServiceDeps): Promise<Service> {
   async function tick(now: number): Promise<void> {
     const found = await extensionIn(pool);
     if (found !== extension) {
-      if (found === "real") log("cron: this database has the real pg_cron, whose own worker runs the jobs; the stack leaves them to it");
+      if (found === "real")
+        log(
+          "cron: this database has the real pg_cron, whose own worker runs the jobs; the stack leaves them to it",
+        );
       // As pg_cron's worker does when it starts: runs cut short by the last stop are marked failed.
       if (found === "ours") {
-        await pool.query("update cron.job_run_details set status = 'failed', return_message = 'server restarted' where status in ('starting', 'running')");
+        await pool.query(
+          "update cron.job_run_details set status = 'failed', return_message = 'server restarted' where status in ('starting', 'running')",
+        );
       }
     }
     const firstLoad = found === "ours" && extension !== "ours";
@@ -98,14 +107,18 @@ export async function createCronService(deps: ServiceDeps): Promise<Service> {
     const minute = Math.floor(now / 60_000);
     const newMinutes: number[] = [];
     if (minute > lastMinute) {
-      for (let m = Math.max(lastMinute + 1, minute - CATCH_UP_MINUTES + 1); m <= minute; m++) newMinutes.push(m);
+      for (let m = Math.max(lastMinute + 1, minute - CATCH_UP_MINUTES + 1); m <= minute; m++)
+        newMinutes.push(m);
     }
     // The clock going back fires nothing until it reaches a new minute again.
     lastMinute = minute;
 
-    const { rows: jobs } = await pool.query<Job>("select jobid, schedule, command, database, username, active from cron.job order by jobid");
+    const { rows: jobs } = await pool.query<Job>(
+      "select jobid, schedule, command, database, username, active from cron.job order by jobid",
+    );
     const present = new Set(jobs.map((job) => job.jobid));
-    for (const [jobid, state] of states) if (!present.has(jobid) && !state.running) states.delete(jobid);
+    for (const [jobid, state] of states)
+      if (!present.has(jobid) && !state.running) states.delete(jobid);
 
     for (const job of jobs) {
       let state = states.get(job.jobid);
@@ -118,7 +131,8 @@ export async function createCronService(deps: ServiceDeps): Promise<Service> {
       }
       if (schedule.kind === "interval") {
         // A run longer than the interval queues one more, then the cadence resumes, as in pg_cron.
-        if (state.pending === 0 && now - state.lastStart >= schedule.seconds * 1000) state.pending += 1;
+        if (state.pending === 0 && now - state.lastStart >= schedule.seconds * 1000)
+          state.pending += 1;
       } else if (schedule.kind === "reboot") {
         if (firstLoad) state.pending += 1;
       } else {
@@ -160,9 +174,18 @@ export async function createCronService(deps: ServiceDeps): Promise<Service> {
       await ticking;
       // Runs in progress are cancelled (and recorded as failed) rather than holding the stop up.
       while (runs.size > 0) {
-        await Promise.all([...runs.keys()].filter((run) => run.pid).map((run) => pool.query("select pg_cancel_backend($1)", [run.pid]).catch(() => undefined)));
+        await Promise.all(
+          [...runs.keys()]
+            .filter((run) => run.pid)
+            .map((run) =>
+              pool.query("select pg_cancel_backend($1)", [run.pid]).catch(() => undefined),
+            ),
+        );
         // Again after a moment for a run that was still connecting, and so had no backend to cancel.
-        await Promise.race([Promise.all(runs.values()), new Promise((resolve) => setTimeout(resolve, 100))]);
+        await Promise.race([
+          Promise.all(runs.values()),
+          new Promise((resolve) => setTimeout(resolve, 100)),
+        ]);
       }
       await pool.end();
     },

@@ -14,7 +14,10 @@ export function urlAs(url: string, role: string): string {
 }
 
 /** Runs `work` on one connection and always closes it. */
-export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  url: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -36,6 +39,7 @@ export function describePgError(error: unknown, sql?: string): string {
   if (e.detail) parts.push(`detail: ${e.detail}`);
   if (e.hint) parts.push(`hint: ${e.hint}`);
   if (e.where) parts.push(`where: ${e.where}`);
-  const location = sql !== undefined && e.position ? `line ${lineAt(sql, Number(e.position))}: ` : "";
+  const location =
+    sql !== undefined && e.position ? `line ${lineAt(sql, Number(e.position))}: ` : "";
   return location + parts.join("; ");
 }

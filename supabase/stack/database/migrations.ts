@@ -23,7 +23,9 @@ export async function applyMigrations(client: pg.Client, dir: string): Promise<s
   try {
     files = (await loadMigrationFiles(dir)).filter((migration) => migration.id > 0);
   } catch (error) {
-    throw new MigrationFailure(`cannot load migrations from ${dir}: ${(error as Error).message} (change it with --migrations)`);
+    throw new MigrationFailure(
+      `cannot load migrations from ${dir}: ${(error as Error).message} (change it with --migrations)`,
+    );
   }
   await client.query(`
     create table if not exists ${stackSchema}.migrations (
@@ -62,11 +64,10 @@ export async function applyMigrations(client: pg.Client, dir: string): Promise<s
       try {
         await transaction(client, async () => {
           await client.query(migration.sql);
-          await client.query(`insert into ${stackSchema}.migrations (id, name, hash) values ($1, $2, $3)`, [
-            migration.id,
-            migration.name,
-            migration.hash,
-          ]);
+          await client.query(
+            `insert into ${stackSchema}.migrations (id, name, hash) values ($1, $2, $3)`,
+            [migration.id, migration.name, migration.hash],
+          );
           const version = migration.fileName.split("_")[0]!;
           await client.query(
             `insert into supabase_migrations.schema_migrations (version, name, statements)
@@ -76,7 +77,9 @@ export async function applyMigrations(client: pg.Client, dir: string): Promise<s
         });
       } catch (error) {
         const state = lastGood ? `the database stays at ${lastGood}` : "no migration is applied";
-        throw new MigrationFailure(`migration ${file} failed at ${describePgError(error, migration.sql)} — nothing of it was applied, ${state}`);
+        throw new MigrationFailure(
+          `migration ${file} failed at ${describePgError(error, migration.sql)} — nothing of it was applied, ${state}`,
+        );
       }
       applied.push(migration.fileName);
       lastGood = migration.fileName;

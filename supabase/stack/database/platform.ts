@@ -29,7 +29,9 @@ export async function applyPlatform(client: pg.Client): Promise<PlatformResult> 
       name text not null,
       applied_at timestamptz not null default now()
     )`);
-  const { rows } = await client.query<{ version: number }>(`select version from ${stackSchema}.platform_versions`);
+  const { rows } = await client.query<{ version: number }>(
+    `select version from ${stackSchema}.platform_versions`,
+  );
   const done = new Set(rows.map((row) => row.version));
   const files = (await readdir(platformDir)).filter((file) => /^\d+_.*\.sql$/.test(file)).sort();
   const applied: string[] = [];
@@ -40,10 +42,15 @@ export async function applyPlatform(client: pg.Client): Promise<PlatformResult> 
     try {
       await transaction(client, async () => {
         await client.query(sql);
-        await client.query(`insert into ${stackSchema}.platform_versions (version, name) values ($1, $2)`, [version, file]);
+        await client.query(
+          `insert into ${stackSchema}.platform_versions (version, name) values ($1, $2)`,
+          [version, file],
+        );
       });
     } catch (error) {
-      throw new Error(`platform bootstrap ${file} failed: ${describePgError(error, sql)}`, { cause: error });
+      throw new Error(`platform bootstrap ${file} failed: ${describePgError(error, sql)}`, {
+        cause: error,
+      });
     }
     applied.push(file);
   }

@@ -24,8 +24,12 @@ export async function prepareDatabase(
   const platform = await withClient(url, async (client) => {
     await client.query("set client_min_messages = warning");
     const applied = await applyPlatform(client);
-    const database = client.escapeIdentifier((await client.query("select current_database() as name")).rows[0].name);
-    await client.query(`alter database ${database} set pgrst.db_schemas = ${client.escapeLiteral(exposedSchemas.join(", "))}`);
+    const database = client.escapeIdentifier(
+      (await client.query("select current_database() as name")).rows[0].name,
+    );
+    await client.query(
+      `alter database ${database} set pgrst.db_schemas = ${client.escapeLiteral(exposedSchemas.join(", "))}`,
+    );
     return applied;
   });
   // A session of their own: the bootstrap sets the roles' search_path (`postgres`: "$user", public,

@@ -6,7 +6,9 @@ import { transaction } from "./session.ts";
 
 /** Runs every `*.sql` in `dir` in name order, all in one transaction: a broken seed leaves nothing. */
 export async function applySeed(client: pg.Client, dir: string): Promise<string[]> {
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((file) => file.endsWith(".sql")).sort();
+  const files = (await readdir(dir).catch(() => [] as string[]))
+    .filter((file) => file.endsWith(".sql"))
+    .sort();
   let current = { file: "", sql: "" };
   try {
     await transaction(client, async () => {
@@ -16,7 +18,10 @@ export async function applySeed(client: pg.Client, dir: string): Promise<string[
       }
     });
   } catch (error) {
-    throw new Error(`seed ${path.join(dir, current.file)} failed at ${describePgError(error, current.sql)} — no seed data was written`, { cause: error });
+    throw new Error(
+      `seed ${path.join(dir, current.file)} failed at ${describePgError(error, current.sql)} — no seed data was written`,
+      { cause: error },
+    );
   }
   return files;
 }

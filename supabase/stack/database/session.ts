@@ -11,9 +11,15 @@ import type { Logger } from "../logger.ts";
  * db:reset dropping the database) must not crash the stack: it is logged, and the next checkout
  * opens a new one.
  */
-export function openPool(service: string, log: Logger, config: pg.PoolConfig & { connectionString: string }): pg.Pool {
+export function openPool(
+  service: string,
+  log: Logger,
+  config: pg.PoolConfig & { connectionString: string },
+): pg.Pool {
   const pool = new pg.Pool(config);
-  pool.on("error", (error) => log.error(`${service}: idle database connection failed: ${error.message}`));
+  pool.on("error", (error) =>
+    log.error(`${service}: idle database connection failed: ${error.message}`),
+  );
   return pool;
 }
 
@@ -75,7 +81,10 @@ export function subjectOf(caller: Caller): string {
  * `request.headers`, `request.cookies`, and whatever the service's upstream adds, such as
  * `realtime.topic` or `storage.operation`), in that order.
  */
-export function callerSettings(caller: Caller, request: Record<string, string> = {}): Record<string, string> {
+export function callerSettings(
+  caller: Caller,
+  request: Record<string, string> = {},
+): Record<string, string> {
   return { role: caller.role, "request.jwt.claims": JSON.stringify(caller.claims), ...request };
 }
 
@@ -93,9 +102,18 @@ export function setConfigList(names: readonly string[], values: readonly string[
 }
 
 /** Switches `client`'s current transaction to a caller, with settings as `callerSettings` builds them. */
-export async function actAs(client: pg.ClientBase, settings: Record<string, string>): Promise<void> {
+export async function actAs(
+  client: pg.ClientBase,
+  settings: Record<string, string>,
+): Promise<void> {
   const names = Object.keys(settings);
-  await client.query(`select ${setConfigList(names, names.map((_, i) => `$${i + 1}`))}`, Object.values(settings));
+  await client.query(
+    `select ${setConfigList(
+      names,
+      names.map((_, i) => `$${i + 1}`),
+    )}`,
+    Object.values(settings),
+  );
 }
 
 /** Any UUID, as PostgreSQL's uuid type and GoTrue's uuid.FromString accept it (no version check). */

@@ -46,11 +46,17 @@ export async function resolveFunction(
   const dir = path.dirname(entrypoint);
   // The CLI takes config.toml's import_map first (a deno.json there is a Deno config), then the
   // function's own deno.json(c), then the shared functions/import_map.json.
-  const configured = settings?.import_map ? path.resolve(paths.configDir, settings.import_map) : undefined;
+  const configured = settings?.import_map
+    ? path.resolve(paths.configDir, settings.import_map)
+    : undefined;
   const denoConfig = configured
-    ? /deno\.jsonc?$/.test(configured) ? configured : undefined
+    ? /deno\.jsonc?$/.test(configured)
+      ? configured
+      : undefined
     : await firstFile([path.join(dir, "deno.json"), path.join(dir, "deno.jsonc")]);
-  const importMap = denoConfig ? undefined : (configured ?? (await firstFile([path.join(paths.functionsDir, "import_map.json")])));
+  const importMap = denoConfig
+    ? undefined
+    : (configured ?? (await firstFile([path.join(paths.functionsDir, "import_map.json")])));
   return { name, entrypoint, denoConfig, importMap, verifyJwt: settings?.verify_jwt ?? true };
 }
 
@@ -58,9 +64,17 @@ export async function resolveFunction(
  * Every function the stack would serve now: the folders of `functions/` and the `[functions.*]`
  * of config.toml, resolved as a request would resolve them.
  */
-export async function listFunctions(config: ProjectConfig, paths: { functionsDir: string; configDir: string }): Promise<FunctionSpec[]> {
+export async function listFunctions(
+  config: ProjectConfig,
+  paths: { functionsDir: string; configDir: string },
+): Promise<FunctionSpec[]> {
   const folders = await readdir(paths.functionsDir, { withFileTypes: true }).catch(() => []);
-  const names = new Set([...folders.filter((entry) => entry.isDirectory()).map((entry) => entry.name), ...Object.keys(config.functions)]);
-  const specs = await Promise.all([...names].sort().map((name) => resolveFunction(name, config, paths)));
+  const names = new Set([
+    ...folders.filter((entry) => entry.isDirectory()).map((entry) => entry.name),
+    ...Object.keys(config.functions),
+  ]);
+  const specs = await Promise.all(
+    [...names].sort().map((name) => resolveFunction(name, config, paths)),
+  );
   return specs.filter((spec) => spec !== undefined);
 }

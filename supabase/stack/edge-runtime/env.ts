@@ -21,7 +21,9 @@ export async function readEnvFile(file: string): Promise<Record<string, string>>
     if (!match) continue;
     let value = match[2]!;
     const quoted = /^(["'`])(.*)\1$/.exec(value);
-    if (quoted) value = quoted[1] === '"' ? quoted[2]!.replace(/\\n/g, "\n").replace(/\\"/g, '"') : quoted[2]!;
+    if (quoted)
+      value =
+        quoted[1] === '"' ? quoted[2]!.replace(/\\n/g, "\n").replace(/\\"/g, '"') : quoted[2]!;
     else value = value.replace(/\s+#.*$/, "");
     env[match[1]!] = value;
   }
@@ -43,7 +45,9 @@ export interface FunctionEnvironment {
  * platform refuses secrets named SUPABASE_*), so they are set last.
  */
 export function functionEnv(environment: FunctionEnvironment): Record<string, string> {
-  const secrets = Object.fromEntries(Object.entries(environment.secrets).filter(([name]) => !name.startsWith("SUPABASE_")));
+  const secrets = Object.fromEntries(
+    Object.entries(environment.secrets).filter(([name]) => !name.startsWith("SUPABASE_")),
+  );
   return {
     ...secrets,
     SUPABASE_URL: environment.apiUrl,
@@ -57,7 +61,10 @@ export function functionEnv(environment: FunctionEnvironment): Record<string, st
  * What each function lacks of the secrets it declares in `secrets.json` beside its entry point
  * (`{ "NAME": "what needs it" }`), given the environment it gets: unset or empty, by function.
  */
-export async function missingSecrets(specs: FunctionSpec[], env: Record<string, string>): Promise<Array<{ name: string; missing: string[] }>> {
+export async function missingSecrets(
+  specs: FunctionSpec[],
+  env: Record<string, string>,
+): Promise<Array<{ name: string; missing: string[] }>> {
   const report = [];
   for (const spec of specs) {
     const file = path.join(path.dirname(spec.entrypoint), "secrets.json");

@@ -4,8 +4,14 @@ import { BootFailure, type FunctionWorker } from "./runtime.ts";
 
 /** The edge runtime's error answers (its main worker's codes and messages). */
 const runtimeErrors = {
-  boot: { status: 503, body: { code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" } },
-  crashed: { status: 500, body: { code: "WORKER_ERROR", message: "Function exited due to an error (please check logs)" } },
+  boot: {
+    status: 503,
+    body: { code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" },
+  },
+  crashed: {
+    status: 500,
+    body: { code: "WORKER_ERROR", message: "Function exited due to an error (please check logs)" },
+  },
   // Supabase's gateway gives up on a function that stays silent this long, with Kong's answer.
   timeout: { status: 504, body: { message: "The upstream server is timing out" } },
 };
@@ -13,7 +19,15 @@ const runtimeErrors = {
 const agent = new http.Agent({ keepAlive: true });
 
 /** Headers that describe one hop, not the request, and are not forwarded. */
-const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+]);
 
 function forwardedHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name)));
@@ -67,7 +81,11 @@ export async function proxyToWorker(
         headers: forwardedHeaders(target.headers),
       });
       upstream.on("response", (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardedHeaders(answer.headers));
+        res.writeHead(
+          answer.statusCode ?? 502,
+          answer.statusMessage,
+          forwardedHeaders(answer.headers),
+        );
         answer.on("data", arm);
         answer.on("error", () => fail(runtimeErrors.crashed));
         answer.pipe(res);

@@ -24,9 +24,22 @@ export class BootFailure extends Error {}
  * registry mirror, and the CA certificates Node is told to trust (Deno reads them as DENO_CERT).
  */
 function denoNetworkEnv(): Record<string, string> {
-  const passed = ["HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "NPM_CONFIG_REGISTRY", "DENO_CERT", "DENO_TLS_CA_STORE"];
-  const env = Object.fromEntries(passed.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
-  if (!env.DENO_CERT && process.env.NODE_EXTRA_CA_CERTS) env.DENO_CERT = process.env.NODE_EXTRA_CA_CERTS;
+  const passed = [
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "NPM_CONFIG_REGISTRY",
+    "DENO_CERT",
+    "DENO_TLS_CA_STORE",
+  ];
+  const env = Object.fromEntries(
+    passed.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+  );
+  if (!env.DENO_CERT && process.env.NODE_EXTRA_CA_CERTS)
+    env.DENO_CERT = process.env.NODE_EXTRA_CA_CERTS;
   return env;
 }
 
@@ -50,14 +63,21 @@ function denoSettings(): Record<string, string> {
 
 /** How Deno resolves a function's imports: the same flags fill the cache and run the function. */
 function resolutionArgs(spec: FunctionSpec): string[] {
-  return ["--no-lock", ...(spec.denoConfig ? ["--config", spec.denoConfig] : ["--no-config"]), ...(spec.importMap ? ["--import-map", spec.importMap] : [])];
+  return [
+    "--no-lock",
+    ...(spec.denoConfig ? ["--config", spec.denoConfig] : ["--no-config"]),
+    ...(spec.importMap ? ["--import-map", spec.importMap] : []),
+  ];
 }
 
 /**
  * Downloads and compiles every module the functions import into functionsDenoDir, one `deno cache`
  * per set of resolution flags. Returns Deno's output when it fails.
  */
-export async function cacheFunctions(deno: string, specs: FunctionSpec[]): Promise<{ ok: boolean; output: string }> {
+export async function cacheFunctions(
+  deno: string,
+  specs: FunctionSpec[],
+): Promise<{ ok: boolean; output: string }> {
   const groups = new Map<string, { args: string[]; entrypoints: string[] }>();
   for (const spec of specs) {
     const args = resolutionArgs(spec);
@@ -67,7 +87,11 @@ export async function cacheFunctions(deno: string, specs: FunctionSpec[]): Promi
   }
   let output = "";
   for (const { args, entrypoints } of groups.values()) {
-    const child = spawn(deno, ["cache", "--quiet", ...args, ...entrypoints], { cwd: projectRoot, env: { ...process.env, ...denoNetworkEnv(), ...denoSettings() }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(deno, ["cache", "--quiet", ...args, ...entrypoints], {
+      cwd: projectRoot,
+      env: { ...process.env, ...denoNetworkEnv(), ...denoSettings() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => {
@@ -139,12 +163,16 @@ export class FunctionWorker {
     });
     this.port = new Promise((resolve, reject) => {
       createInterface({ input: this.child.stdout! }).on("line", (line) => {
-        const ready = line.startsWith(`${nonce} ready `) ? Number(line.slice(nonce.length + 7)) : undefined;
+        const ready = line.startsWith(`${nonce} ready `)
+          ? Number(line.slice(nonce.length + 7))
+          : undefined;
         if (ready) resolve(ready);
         else print(line);
       });
       createInterface({ input: this.child.stderr! }).on("line", print);
-      this.child.once("error", (error) => reject(new BootFailure(`cannot start Deno: ${error.message}`)));
+      this.child.once("error", (error) =>
+        reject(new BootFailure(`cannot start Deno: ${error.message}`)),
+      );
       void this.exited.then(() => reject(new BootFailure(output.join("\n"))));
     });
     // A worker that fails to boot is reported per request; this keeps it from being unhandled.
@@ -211,5 +239,7 @@ export class WorkerPool {
 }
 
 function sameSpec(a: FunctionSpec, b: FunctionSpec): boolean {
-  return a.entrypoint === b.entrypoint && a.denoConfig === b.denoConfig && a.importMap === b.importMap;
+  return (
+    a.entrypoint === b.entrypoint && a.denoConfig === b.denoConfig && a.importMap === b.importMap
+  );
 }

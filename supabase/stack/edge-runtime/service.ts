@@ -17,7 +17,10 @@ import { watchFunctions } from "./watch.ts";
  */
 function functionsTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const seconds = Number(env.PITLANE_FUNCTIONS_TIMEOUT_SECONDS ?? 150);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`PITLANE_FUNCTIONS_TIMEOUT_SECONDS must be a positive number of seconds, not "${env.PITLANE_FUNCTIONS_TIMEOUT_SECONDS}"`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new Error(
+      `PITLANE_FUNCTIONS_TIMEOUT_SECONDS must be a positive number of seconds, not "${env.PITLANE_FUNCTIONS_TIMEOUT_SECONDS}"`,
+    );
   return seconds * 1000;
 }
 
@@ -26,7 +29,10 @@ function functionsTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
  * the edge runtime's main worker does (split on a space, the scheme exactly "Bearer"), after the
  * router has forwarded the apikey as a bearer token.
  */
-async function verifiedRole(headers: IncomingHttpHeaders, jwtSecret: string): Promise<{ role: string } | { error: string }> {
+async function verifiedRole(
+  headers: IncomingHttpHeaders,
+  jwtSecret: string,
+): Promise<{ role: string } | { error: string }> {
   const authorization = headers.authorization;
   if (!authorization) return { error: "Error: Missing authorization header" };
   const [scheme, token] = authorization.split(" ");
@@ -56,11 +62,19 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
       anonKey: keys.anonKey,
       serviceRoleKey: keys.serviceRoleKey,
       dbUrl: deps.dbUrl,
-      secrets: { ...config.edge_runtime.secrets, ...(await readEnvFile(path.join(options.functions, ".env"))) },
+      secrets: {
+        ...config.edge_runtime.secrets,
+        ...(await readEnvFile(path.join(options.functions, ".env"))),
+      },
     });
   let env = loadEnv();
-  for (const { name, missing } of await missingSecrets(await listFunctions(config, paths), await env)) {
-    deps.log.info(`functions/${name} lacks ${missing.join(", ")}: set them in ${path.relative(process.cwd(), path.join(options.functions, ".env"))}; until then what needs them answers 503`);
+  for (const { name, missing } of await missingSecrets(
+    await listFunctions(config, paths),
+    await env,
+  )) {
+    deps.log.info(
+      `functions/${name} lacks ${missing.join(", ")}: set them in ${path.relative(process.cwd(), path.join(options.functions, ".env"))}; until then what needs them answers 503`,
+    );
   }
   const watcher: FSWatcher | undefined = watchFunctions(options.functions, {
     function: (name) => pool.retire([name]),
@@ -91,7 +105,13 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
         ctx.role = verified.role;
       }
       const worker = pool.workerFor(spec, await env);
-      await proxyToWorker(req, res, worker, { path: ctx.path + ctx.url.search, headers: req.headers }, timeoutMs);
+      await proxyToWorker(
+        req,
+        res,
+        worker,
+        { path: ctx.path + ctx.url.search, headers: req.headers },
+        timeoutMs,
+      );
     },
     async close() {
       watcher?.close();

@@ -13,7 +13,10 @@ export interface FunctionChanges {
  * `_shared/`) and files directly in `functions/` (.env, deno.json, import_map.json) affect all.
  * Returns undefined when the folder does not exist (there is nothing to serve or watch).
  */
-export function watchFunctions(functionsDir: string, changes: FunctionChanges): FSWatcher | undefined {
+export function watchFunctions(
+  functionsDir: string,
+  changes: FunctionChanges,
+): FSWatcher | undefined {
   try {
     const watcher = watch(functionsDir, { recursive: true }, (_event, filename) => {
       const [first, ...rest] = (filename ?? "").split(/[\\/]/);

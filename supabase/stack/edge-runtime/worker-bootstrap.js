@@ -22,7 +22,8 @@ let serving = false;
 
 Deno.serve = function (first, second) {
   const options = typeof first === "object" && first !== null ? first : {};
-  const handler = typeof first === "function" ? first : typeof second === "function" ? second : options.handler;
+  const handler =
+    typeof first === "function" ? first : typeof second === "function" ? second : options.handler;
   if (typeof handler !== "function") throw new TypeError("A handler function must be provided.");
   if (serving) throw new Error("Deno.serve was called twice: a function serves one handler");
   serving = true;

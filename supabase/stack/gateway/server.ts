@@ -23,7 +23,8 @@ function claimedRole(req: IncomingMessage, url: URL): string {
   let role = claimedRoles.get(token);
   if (role === undefined) {
     role = decodedRole(token);
-    if (claimedRoles.size >= claimedRolesLimit) claimedRoles.delete(claimedRoles.keys().next().value!);
+    if (claimedRoles.size >= claimedRolesLimit)
+      claimedRoles.delete(claimedRoles.keys().next().value!);
     claimedRoles.set(token, role);
   }
   return role;
@@ -41,7 +42,8 @@ function decodedRole(token: string): string {
 const corsHeaders = {
   "access-control-allow-origin": "*",
   "access-control-allow-credentials": "true",
-  "access-control-expose-headers": "Content-Range, Content-Location, Location, Preference-Applied, X-Client-Info, X-Supabase-Api-Version",
+  "access-control-expose-headers":
+    "Content-Range, Content-Location, Location, Preference-Applied, X-Client-Info, X-Supabase-Api-Version",
 };
 const corsEntries = Object.entries(corsHeaders);
 
@@ -56,7 +58,10 @@ function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
   res.end();
 }
 
-function route(services: Service[], req: IncomingMessage): { service: HttpService; ctx: RequestContext } | undefined {
+function route(
+  services: Service[],
+  req: IncomingMessage,
+): { service: HttpService; ctx: RequestContext } | undefined {
   const url = new URL(req.url ?? "/", "http://localhost");
   for (const service of services) {
     if (service.prefix === undefined) continue;
@@ -70,12 +75,18 @@ function route(services: Service[], req: IncomingMessage): { service: HttpServic
 }
 
 /** One HTTP server with Supabase's paths, as Kong serves them on port 54321. */
-export async function startGateway(options: { port: number; services: Service[]; log: Logger }): Promise<http.Server> {
+export async function startGateway(options: {
+  port: number;
+  services: Service[];
+  log: Logger;
+}): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const startedAt = performance.now();
     const match = route(options.services, req);
     const role = match?.ctx.role ?? claimedRole(req, new URL(req.url ?? "/", "http://localhost"));
-    res.on("finish", () => logRequest(req, res.statusCode, performance.now() - startedAt, match?.ctx.role ?? role));
+    res.on("finish", () =>
+      logRequest(req, res.statusCode, performance.now() - startedAt, match?.ctx.role ?? role),
+    );
     if (!match) {
       sendJson(res, 404, { message: "no Route matched with those values" }, corsHeaders);
       return;
@@ -89,7 +100,11 @@ export async function startGateway(options: { port: number; services: Service[];
     }
     match.service.handle(req, res, match.ctx).catch((error: unknown) => {
       options.log.error(`${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
-      if (!res.headersSent) sendJson(res, 500, { message: "internal error in the local stack", details: String(error) });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          message: "internal error in the local stack",
+          details: String(error),
+        });
       else res.destroy();
     });
   });
@@ -103,7 +118,13 @@ export async function startGateway(options: { port: number; services: Service[];
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
-      reject(error.code === "EADDRINUSE" ? new PortInUseError(`port ${options.port} is in use: the API gateway cannot listen on it (change it with --api-port)`) : error);
+      reject(
+        error.code === "EADDRINUSE"
+          ? new PortInUseError(
+              `port ${options.port} is in use: the API gateway cannot listen on it (change it with --api-port)`,
+            )
+          : error,
+      );
     });
     server.listen(options.port, "127.0.0.1", () => resolve());
   });

@@ -12,7 +12,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
   // A request has a body only with Content-Length or Transfer-Encoding (RFC 9112 6.3); most GETs
   // have neither, and iterating an empty stream is a cost every one of them would pay.
-  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return noBody;
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined)
+    return noBody;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

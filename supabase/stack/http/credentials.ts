@@ -10,7 +10,9 @@ import type { ApiKeys } from "../config/keys.ts";
 /** The `apikey` header, else the `apikey` query parameter (Kong's key-auth reads both). */
 export function apikeyOf(req: IncomingMessage, url: URL): string | undefined {
   const header = req.headers.apikey;
-  return (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("apikey") ?? undefined;
+  return (
+    (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("apikey") ?? undefined
+  );
 }
 
 /**
@@ -46,9 +48,15 @@ export class ApiKeyRejected extends Error {
 export function checkApiKey(req: IncomingMessage, url: URL, keys: ApiKeys): void {
   const apikey = apikeyOf(req, url);
   if (apikey === undefined || apikey === "") {
-    throw new ApiKeyRejected({ message: "No API key found in request", hint: "No `apikey` request header or url param was found." });
+    throw new ApiKeyRejected({
+      message: "No API key found in request",
+      hint: "No `apikey` request header or url param was found.",
+    });
   }
   if (apikey !== keys.anonKey && apikey !== keys.serviceRoleKey) {
-    throw new ApiKeyRejected({ message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." });
+    throw new ApiKeyRejected({
+      message: "Invalid API key",
+      hint: "Double check your Supabase `anon` or `service_role` API key.",
+    });
   }
 }

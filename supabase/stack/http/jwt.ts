@@ -80,16 +80,24 @@ async function verifyUncached(token: string, secret: string): Promise<JwtClaims>
   }
   for (const claim of ["exp", "nbf", "iat"] as const) {
     if (payload[claim] !== undefined && typeof payload[claim] !== "number") {
-      throw new JwtRejected({ reason: "claim-not-number", claim }, `"${claim}" claim must be a number`);
+      throw new JwtRejected(
+        { reason: "claim-not-number", claim },
+        `"${claim}" claim must be a number`,
+      );
     }
   }
   return payload as JwtClaims;
 }
 
 function rejectionOf(error: unknown): JwtRejection {
-  if (error instanceof joseErrors.JWTExpired) return { reason: "expired", exp: Number(error.payload.exp) };
+  if (error instanceof joseErrors.JWTExpired)
+    return { reason: "expired", exp: Number(error.payload.exp) };
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    if (error.reason === "invalid" && (error.claim === "exp" || error.claim === "nbf" || error.claim === "iat")) return { reason: "claim-not-number", claim: error.claim };
+    if (
+      error.reason === "invalid" &&
+      (error.claim === "exp" || error.claim === "nbf" || error.claim === "iat")
+    )
+      return { reason: "claim-not-number", claim: error.claim };
     if (error.claim === "nbf") return { reason: "not-yet-valid" };
     if (error.claim === "iat") return { reason: "issued-in-future" };
     return { reason: "bad-claims" };

@@ -52,18 +52,30 @@ async function perform(request: QueuedRequest): Promise<Outcome> {
   } catch (error) {
     if (signal.aborted) {
       const total = (performance.now() - started).toFixed(3);
-      return { ...failed, timed_out: true, error_msg: `Timeout of ${request.timeout_milliseconds} ms reached. Total time: ${total} ms` };
+      return {
+        ...failed,
+        timed_out: true,
+        error_msg: `Timeout of ${request.timeout_milliseconds} ms reached. Total time: ${total} ms`,
+      };
     }
     return { ...failed, timed_out: false, error_msg: curlMessage(error) };
   }
 }
 
-const failed: Outcome = { status_code: null, content_type: null, headers: null, content: null, timed_out: null, error_msg: null };
+const failed: Outcome = {
+  status_code: null,
+  content_type: null,
+  headers: null,
+  content: null,
+  timed_out: null,
+  error_msg: null,
+};
 
 /** curl_easy_strerror's words for the failures fetch reports, so SQL that matches them carries over. */
 function curlMessage(error: unknown): string {
   const { name, message, cause } = error as Error & { cause?: { code?: string } };
-  if (name === "TypeError" && /url/i.test(message)) return "URL using bad/illegal format or missing URL";
+  if (name === "TypeError" && /url/i.test(message))
+    return "URL using bad/illegal format or missing URL";
   switch (cause?.code) {
     case "ECONNREFUSED":
     case "EHOSTUNREACH":
@@ -85,7 +97,11 @@ function curlMessage(error: unknown): string {
  */
 export async function createNetService(deps: ServiceDeps): Promise<Service> {
   const log = deps.log.info;
-  const pool = openPool("net", deps.log, { connectionString: deps.dbUrl, max: 2, application_name: "pg_net worker" });
+  const pool = openPool("net", deps.log, {
+    connectionString: deps.dbUrl,
+    max: 2,
+    application_name: "pg_net worker",
+  });
   let listener: pg.Client | undefined;
   let stopped = false;
   let draining: Promise<void> | undefined;
@@ -94,7 +110,9 @@ export async function createNetService(deps: ServiceDeps): Promise<Service> {
   const inFlight = new Set<Promise<void>>();
 
   async function hasExtension(): Promise<boolean> {
-    const { rows } = await pool.query("select 1 from pg_catalog.pg_extension where extname = 'pg_net'");
+    const { rows } = await pool.query(
+      "select 1 from pg_catalog.pg_extension where extname = 'pg_net'",
+    );
     return rows.length > 0;
   }
 
@@ -111,12 +129,23 @@ export async function createNetService(deps: ServiceDeps): Promise<Service> {
           pool.query(
             `insert into net._http_response (id, status_code, content_type, headers, content, timed_out, error_msg)
              values ($1, $2, $3, $4, $5, $6, $7)`,
-            [request.id, outcome.status_code, outcome.content_type, outcome.headers, outcome.content, outcome.timed_out, outcome.error_msg],
+            [
+              request.id,
+              outcome.status_code,
+              outcome.content_type,
+              outcome.headers,
+              outcome.content,
+              outcome.timed_out,
+              outcome.error_msg,
+            ],
           ),
         )
         .then(
           () => undefined,
-          (error: unknown) => log(`net: could not record the response to request ${request.id}: ${(error as Error).message}`),
+          (error: unknown) =>
+            log(
+              `net: could not record the response to request ${request.id}: ${(error as Error).message}`,
+            ),
         )
         .finally(() => inFlight.delete(done));
       inFlight.add(done);
@@ -137,7 +166,9 @@ export async function createNetService(deps: ServiceDeps): Promise<Service> {
           if (!(await hasExtension())) return;
           while (!stopped && (await drainOnce()) === BATCH_SIZE);
         } while (again && !stopped);
-        await pool.query(`delete from net._http_response where created < now() - interval '${RESPONSE_TTL}'`);
+        await pool.query(
+          `delete from net._http_response where created < now() - interval '${RESPONSE_TTL}'`,
+        );
         lastError = "";
       } catch (error) {
         const message = (error as Error).message;
@@ -152,7 +183,10 @@ export async function createNetService(deps: ServiceDeps): Promise<Service> {
 
   async function listen(): Promise<void> {
     if (stopped) return;
-    const client = new pg.Client({ connectionString: deps.dbUrl, application_name: "pg_net worker" });
+    const client = new pg.Client({
+      connectionString: deps.dbUrl,
+      application_name: "pg_net worker",
+    });
     client.on("error", () => undefined);
     client.on("notification", () => void drain());
     client.on("end", () => {
@@ -165,7 +199,9 @@ export async function createNetService(deps: ServiceDeps): Promise<Service> {
     listener = client;
   }
 
-  await listen().catch((error: unknown) => log(`net: cannot listen for pg_net requests: ${(error as Error).message}`));
+  await listen().catch((error: unknown) =>
+    log(`net: cannot listen for pg_net requests: ${(error as Error).message}`),
+  );
   const poll = setInterval(() => void drain(), POLL_MS);
   void drain();
 

@@ -1,11 +1,26 @@
 import { randomUUID } from "node:crypto";
-import { PolicyError, readPolicies, writePolicy, type Extension, type Policies } from "./authorization.ts";
+import {
+  PolicyError,
+  readPolicies,
+  writePolicy,
+  type Extension,
+  type Policies,
+} from "./authorization.ts";
 import type { RealtimeContext } from "./context.ts";
 import { Hub } from "./hub.ts";
 import type { Identity } from "./identity.ts";
 import type { ChangeSubscriber } from "./postgres-changes/deliver.ts";
-import { resolveBinding, SubscriptionError, type Binding } from "./postgres-changes/subscriptions.ts";
-import { asObject, type PhoenixMessage, type Serializer, type UserBroadcast } from "./protocol/message.ts";
+import {
+  resolveBinding,
+  SubscriptionError,
+  type Binding,
+} from "./postgres-changes/subscriptions.ts";
+import {
+  asObject,
+  type PhoenixMessage,
+  type Serializer,
+  type UserBroadcast,
+} from "./protocol/message.ts";
 import { checkToken, expiresIn, type Claims } from "./tokens.ts";
 
 /** What a channel needs from the socket it was joined on (Connection). */
@@ -15,7 +30,11 @@ export interface ChannelSocket {
   readonly apiKey: string;
   send(message: PhoenixMessage): void;
   sendFrame(frame: string | Buffer): void;
-  reply(message: { joinRef: string | null; ref: string | null; topic: string }, status: "ok" | "error", response: Record<string, unknown>): void;
+  reply(
+    message: { joinRef: string | null; ref: string | null; topic: string },
+    status: "ok" | "error",
+    response: Record<string, unknown>,
+  ): void;
   /** Called by a channel that ended itself (leave, expired token, revoked access). */
   forget(channel: Channel): void;
 }
@@ -71,22 +90,34 @@ export class Channel {
   }
 
   /** Joins and replies; undefined (after an error reply) when the join is refused. */
-  static async join(connection: ChannelSocket, ctx: RealtimeContext, message: PhoenixMessage): Promise<Channel | undefined> {
+  static async join(
+    connection: ChannelSocket,
+    ctx: RealtimeContext,
+    message: PhoenixMessage,
+  ): Promise<Channel | undefined> {
     const refuse = (reason: string) => {
       connection.reply(message, "error", { reason });
       return undefined;
     };
     if (!message.topic.startsWith("realtime:")) return refuse("unmatched topic");
-    if (message.topic === "realtime:") return refuse("TopicNameRequired: You must provide a topic name");
+    if (message.topic === "realtime:")
+      return refuse("TopicNameRequired: You must provide a topic name");
     const config = asObject(message.payload.config);
-    const channel = new Channel(connection, ctx, message.topic, message.joinRef ?? message.ref, flag(config.private));
+    const channel = new Channel(
+      connection,
+      ctx,
+      message.topic,
+      message.joinRef ?? message.ref,
+      flag(config.private),
+    );
 
     const broadcast = asObject(config.broadcast);
     const presence = asObject(config.presence);
     channel.selfBroadcast = flag(broadcast.self);
     channel.ackBroadcast = flag(broadcast.ack);
     channel.presenceEnabled = flag(presence.enabled);
-    channel.presenceKey = typeof presence.key === "string" && presence.key !== "" ? presence.key : randomUUID();
+    channel.presenceKey =
+      typeof presence.key === "string" && presence.key !== "" ? presence.key : randomUUID();
 
     const token = tokenOf(message.payload, connection.apiKey);
     const check = await checkToken(token, ctx.jwtSecret);
@@ -99,7 +130,9 @@ export class Channel {
       if (denied) return refuse(denied);
     }
 
-    const requests = (Array.isArray(config.postgres_changes) ? config.postgres_changes : []).filter((r): r is Record<string, unknown> => typeof r === "object" && r !== null);
+    const requests = (Array.isArray(config.postgres_changes) ? config.postgres_changes : []).filter(
+      (r): r is Record<string, unknown> => typeof r === "object" && r !== null,
+    );
     const resolved = await Promise.all(
       requests.map((request) =>
         resolveBinding(ctx.pool, channel.identity, request).catch((error: unknown) => {
@@ -110,7 +143,9 @@ export class Channel {
     );
     const failures = resolved.filter((r): r is SubscriptionError => r instanceof SubscriptionError);
     if (failures.length > 0 && flag(asObject(config.postgres_changes_options).wait)) {
-      return refuse(`RealtimeDisabledForConfiguration: ${failures.map((f) => f.message).join("; ")}`);
+      return refuse(
+        `RealtimeDisabledForConfiguration: ${failures.map((f) => f.message).join("; ")}`,
+      );
     }
     channel.bindings = resolved.filter((r): r is Binding => !(r instanceof SubscriptionError));
     channel.updateChangeSubscriber();
@@ -118,14 +153,19 @@ export class Channel {
     ctx.hub.add(channel);
     // realtime-js pairs its listeners with these ids by position, so every request gets one.
     const replyIds = resolved.map((r) => (r instanceof SubscriptionError ? 0 : r.id));
-    connection.reply(message, "ok", { postgres_changes: requests.map((request, i) => ({ ...request, id: replyIds[i] })) });
+    connection.reply(message, "ok", {
+      postgres_changes: requests.map((request, i) => ({ ...request, id: replyIds[i] })),
+    });
 
-    if (channel.receivesPresence) channel.push("presence_state", ctx.hub.presenceState(channel.scope));
+    if (channel.receivesPresence)
+      channel.push("presence_state", ctx.hub.presenceState(channel.scope));
     if (requests.length > 0) {
       for (const failure of failures) channel.system("postgres_changes", "error", failure.message);
-      if (channel.bindings.length > 0) channel.system("postgres_changes", "ok", "Subscribed to PostgreSQL");
+      if (channel.bindings.length > 0)
+        channel.system("postgres_changes", "ok", "Subscribed to PostgreSQL");
     }
-    if (flag(broadcast.replication_ready)) channel.system("system", "ok", "Replication connection established");
+    if (flag(broadcast.replication_ready))
+      channel.system("system", "ok", "Replication connection established");
     channel.scheduleTokenCheck();
     return channel;
   }
@@ -158,7 +198,11 @@ export class Channel {
         return;
       case "broadcast":
         await this.receiveBroadcast(
-          { topic: this.topic, event: String(message.payload.event ?? ""), payload: { encoding: "json", json: message.payload.payload ?? null } },
+          {
+            topic: this.topic,
+            event: String(message.payload.event ?? ""),
+            payload: { encoding: "json", json: message.payload.payload ?? null },
+          },
           refs,
         );
         return;
@@ -173,7 +217,10 @@ export class Channel {
 
   async receiveBroadcast(broadcast: UserBroadcast, refs: Refs): Promise<void> {
     if (this.isPrivate && !(await this.mayWrite("broadcast"))) {
-      if (this.ackBroadcast) this.connection.reply(refs, "error", { reason: `Unauthorized: You do not have permissions to write to this Channel topic: ${this.subTopic}` });
+      if (this.ackBroadcast)
+        this.connection.reply(refs, "error", {
+          reason: `Unauthorized: You do not have permissions to write to this Channel topic: ${this.subTopic}`,
+        });
       return;
     }
     this.ctx.hub.broadcast(this.scope, broadcast, this.selfBroadcast ? undefined : this);
@@ -199,7 +246,9 @@ export class Channel {
     if (this.isPrivate) {
       if (this.policies.presenceRead === undefined) await this.authorizeRead(["presence"]);
       if (!(await this.mayWrite("presence"))) {
-        this.connection.reply(refs, "error", { reason: `Unauthorized: You do not have permissions to track presence on this Channel topic: ${this.subTopic}` });
+        this.connection.reply(refs, "error", {
+          reason: `Unauthorized: You do not have permissions to track presence on this Channel topic: ${this.subTopic}`,
+        });
         return;
       }
     }
@@ -209,10 +258,15 @@ export class Channel {
   }
 
   /** Reads the private topic's SELECT policies; returns the refusal, if any. */
-  private async authorizeRead(extensions: Extension[] = this.presenceEnabled ? ["broadcast", "presence"] : ["broadcast"]): Promise<string | undefined> {
+  private async authorizeRead(
+    extensions: Extension[] = this.presenceEnabled ? ["broadcast", "presence"] : ["broadcast"],
+  ): Promise<string | undefined> {
     const unauthorized = `Unauthorized: You do not have permissions to read from this Channel topic: ${this.subTopic}`;
     try {
-      this.policies = { ...this.policies, ...(await readPolicies(this.ctx.pool, this.identity, this.subTopic, extensions)) };
+      this.policies = {
+        ...this.policies,
+        ...(await readPolicies(this.ctx.pool, this.identity, this.subTopic, extensions)),
+      };
     } catch (error) {
       this.logPolicyError(error);
       return unauthorized;
@@ -224,7 +278,12 @@ export class Channel {
     const key = extension === "broadcast" ? "broadcastWrite" : "presenceWrite";
     if (this.policies[key] === undefined) {
       try {
-        this.policies[key] = await writePolicy(this.ctx.pool, this.identity, this.subTopic, extension);
+        this.policies[key] = await writePolicy(
+          this.ctx.pool,
+          this.identity,
+          this.subTopic,
+          extension,
+        );
       } catch (error) {
         this.logPolicyError(error);
         return false;
@@ -236,7 +295,9 @@ export class Channel {
   /** A policy that failed to run counts as a refusal, logged; any other error goes on up. */
   private logPolicyError(error: unknown): void {
     if (!(error instanceof PolicyError)) throw error;
-    this.ctx.log(`realtime: RLS policy error on realtime.messages for topic ${this.subTopic}: ${error.message}`);
+    this.ctx.log(
+      `realtime: RLS policy error on realtime.messages for topic ${this.subTopic}: ${error.message}`,
+    );
   }
 
   private async refreshToken(token: unknown): Promise<void> {
@@ -252,9 +313,13 @@ export class Channel {
     if (this.isPrivate) {
       this.policies = {};
       const denied = await this.authorizeRead();
-      const revoked = (before.broadcastRead && !this.policies.broadcastRead) || (before.presenceRead && !this.policies.presenceRead);
+      const revoked =
+        (before.broadcastRead && !this.policies.broadcastRead) ||
+        (before.presenceRead && !this.policies.presenceRead);
       if (denied || revoked) {
-        this.shutdown(`You no longer have permission to read from this Channel topic: ${this.subTopic}`);
+        this.shutdown(
+          `You no longer have permission to read from this Channel topic: ${this.subTopic}`,
+        );
         return;
       }
     }
@@ -286,7 +351,9 @@ export class Channel {
       // The change's JSON is shared by every subscriber that gets it; only the ids are this channel's.
       send: (ids, data) => {
         const payload = `{"ids":${JSON.stringify(ids)},"data":${data}}`;
-        this.connection.sendFrame(this.connection.serializer.encodeJson(this.envelope("postgres_changes"), payload));
+        this.connection.sendFrame(
+          this.connection.serializer.encodeJson(this.envelope("postgres_changes"), payload),
+        );
       },
       warn: (message) => this.system("postgres_changes", "error", message),
     };
@@ -305,7 +372,13 @@ export class Channel {
   /** Ends the channel and tells the client with `phx_close`, as Phoenix does when a channel stops. */
   close(): void {
     if (this.closed) return;
-    this.connection.send({ joinRef: this.joinRef, ref: this.joinRef, topic: this.topic, event: "phx_close", payload: {} });
+    this.connection.send({
+      joinRef: this.joinRef,
+      ref: this.joinRef,
+      topic: this.topic,
+      event: "phx_close",
+      payload: {},
+    });
     this.connection.forget(this);
     this.dispose();
   }

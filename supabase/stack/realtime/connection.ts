@@ -2,7 +2,12 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { Channel, type ChannelSocket } from "./channel.ts";
 import type { RealtimeContext } from "./context.ts";
-import { ProtocolError, type Inbound, type PhoenixMessage, type Serializer } from "./protocol/message.ts";
+import {
+  ProtocolError,
+  type Inbound,
+  type PhoenixMessage,
+  type Serializer,
+} from "./protocol/message.ts";
 
 /**
  * One client websocket: decodes frames, answers heartbeats and routes each message to the channel
@@ -24,9 +29,11 @@ export class Connection implements ChannelSocket {
     private readonly socket: Duplex,
   ) {
     ws.on("message", (data: Buffer, isBinary: boolean) => {
-      this.queue = this.queue.then(() => this.receive(data, isBinary)).catch((error: unknown) => {
-        ctx.log(`realtime: ${(error as Error).stack ?? String(error)}`);
-      });
+      this.queue = this.queue
+        .then(() => this.receive(data, isBinary))
+        .catch((error: unknown) => {
+          ctx.log(`realtime: ${(error as Error).stack ?? String(error)}`);
+        });
     });
     ws.on("close", () => {
       this.queue = this.queue.then(() => {
@@ -56,8 +63,18 @@ export class Connection implements ChannelSocket {
     this.ws.send(frame, { binary: typeof frame !== "string" });
   }
 
-  reply(message: { joinRef: string | null; ref: string | null; topic: string }, status: "ok" | "error", response: Record<string, unknown>): void {
-    this.send({ joinRef: message.joinRef, ref: message.ref, topic: message.topic, event: "phx_reply", payload: { status, response } });
+  reply(
+    message: { joinRef: string | null; ref: string | null; topic: string },
+    status: "ok" | "error",
+    response: Record<string, unknown>,
+  ): void {
+    this.send({
+      joinRef: message.joinRef,
+      ref: message.ref,
+      topic: message.topic,
+      event: "phx_reply",
+      payload: { status, response },
+    });
   }
 
   /** Called by a channel that ended itself (leave, expired token, revoked access). */
@@ -71,8 +88,13 @@ export class Connection implements ChannelSocket {
       inbound = this.serializer.decode(data, isBinary);
     } catch (error) {
       // Phoenix drops a socket that sends what it cannot decode.
-      this.ctx.log(`realtime: closing a socket that sent an invalid frame: ${(error as Error).message}`);
-      this.ws.close(1003, error instanceof ProtocolError ? error.message.slice(0, 120) : "invalid frame");
+      this.ctx.log(
+        `realtime: closing a socket that sent an invalid frame: ${(error as Error).message}`,
+      );
+      this.ws.close(
+        1003,
+        error instanceof ProtocolError ? error.message.slice(0, 120) : "invalid frame",
+      );
       return;
     }
     if (inbound.kind === "broadcast") {

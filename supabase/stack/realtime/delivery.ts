@@ -10,7 +10,10 @@ import type { CommittedChange } from "./postgres-changes/capture.ts";
 import { deliverChanges } from "./postgres-changes/deliver.ts";
 
 /** Delivers one poll's changes; the capture waits for it before the next poll. */
-export function walDelivery(pool: pg.Pool, hub: Hub): (changes: CommittedChange[]) => Promise<void> {
+export function walDelivery(
+  pool: pg.Pool,
+  hub: Hub,
+): (changes: CommittedChange[]) => Promise<void> {
   /** A run of row changes, delivered to the subscribers of the moment. */
   async function deliverRun(run: CommittedChange[]): Promise<void> {
     if (run.length === 0) return;
@@ -20,7 +23,8 @@ export function walDelivery(pool: pg.Pool, hub: Hub): (changes: CommittedChange[
     } catch (error) {
       // The database failed under delivery: the subscribers hear it; a lasting failure is
       // reported by the capture, which fails on the same database next.
-      for (const subscriber of subscribers) subscriber.warn(`Realtime could not deliver database changes: ${(error as Error).message}`);
+      for (const subscriber of subscribers)
+        subscriber.warn(`Realtime could not deliver database changes: ${(error as Error).message}`);
     }
   }
 
@@ -37,7 +41,11 @@ export function walDelivery(pool: pg.Pool, hub: Hub): (changes: CommittedChange[
       await deliverRun(run);
       run = [];
       const message = broadcastFromRow(change);
-      if (message) hub.broadcast(Hub.scope(message.subTopic, message.isPrivate), { ...message.broadcast, topic: message.subTopic });
+      if (message)
+        hub.broadcast(Hub.scope(message.subTopic, message.isPrivate), {
+          ...message.broadcast,
+          topic: message.subTopic,
+        });
     }
     await deliverRun(run);
   };

@@ -27,14 +27,21 @@ const batchSchema = z.object({
     .min(1),
 });
 
-async function mayWrite(ctx: RealtimeContext, identity: Identity, topic: string, cache: Map<string, boolean>): Promise<boolean> {
+async function mayWrite(
+  ctx: RealtimeContext,
+  identity: Identity,
+  topic: string,
+  cache: Map<string, boolean>,
+): Promise<boolean> {
   let allowed = cache.get(topic);
   if (allowed === undefined) {
     try {
       allowed = await writePolicy(ctx.pool, identity, topic, "broadcast");
     } catch (error) {
       if (!(error instanceof PolicyError)) throw error;
-      ctx.log(`realtime: RLS policy error on realtime.messages for topic ${topic}: ${error.message}`);
+      ctx.log(
+        `realtime: RLS policy error on realtime.messages for topic ${topic}: ${error.message}`,
+      );
       allowed = false;
     }
     cache.set(topic, allowed);
@@ -48,7 +55,12 @@ async function mayWrite(ctx: RealtimeContext, identity: Identity, topic: string,
  * payload, JSON or bytes (`channel.httpSend()`). Private messages need an INSERT policy on
  * realtime.messages for their topic; the batch skips those it may not send, as Realtime does.
  */
-export async function handleBroadcastApi(ctx: RealtimeContext, req: IncomingMessage, res: ServerResponse, request: RequestContext): Promise<void> {
+export async function handleBroadcastApi(
+  ctx: RealtimeContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: RequestContext,
+): Promise<void> {
   const single = /^\/api\/broadcast\/([^/]+)\/events\/([^/]+)$/.exec(request.path);
   if (req.method !== "POST" || (request.path !== "/api/broadcast" && !single)) {
     sendJson(res, 404, { message: "not found" });
@@ -75,7 +87,8 @@ export async function handleBroadcastApi(ctx: RealtimeContext, req: IncomingMess
     const [topic, event] = [decodeURIComponent(single[1]!), decodeURIComponent(single[2]!)];
     const isPrivate = request.url.searchParams.get("private") === "true";
     let payload: UserBroadcast["payload"];
-    if ((req.headers["content-type"] ?? "").startsWith("application/octet-stream")) payload = { encoding: "binary", bytes: body };
+    if ((req.headers["content-type"] ?? "").startsWith("application/octet-stream"))
+      payload = { encoding: "binary", bytes: body };
     else {
       try {
         payload = { encoding: "json", json: JSON.parse(body.toString("utf8")) };
@@ -97,7 +110,10 @@ export async function handleBroadcastApi(ctx: RealtimeContext, req: IncomingMess
   try {
     parsed = batchSchema.parse(JSON.parse(body.toString("utf8")));
   } catch (error) {
-    const errors = error instanceof z.ZodError ? Object.fromEntries(error.issues.map((issue) => [issue.path.join("."), [issue.message]])) : { body: ["is not valid JSON"] };
+    const errors =
+      error instanceof z.ZodError
+        ? Object.fromEntries(error.issues.map((issue) => [issue.path.join("."), [issue.message]]))
+        : { body: ["is not valid JSON"] };
     sendJson(res, 422, { errors });
     return;
   }

@@ -44,7 +44,8 @@ export class Hub {
     for (const channel of this.scopes.get(scope) ?? []) {
       if (channel === except || !channel.mayReadBroadcast) continue;
       const serializer = channel.connection.serializer;
-      if (!frames.has(serializer)) frames.set(serializer, serializer.encodeBroadcast({ ...broadcast, topic: channel.topic }));
+      if (!frames.has(serializer))
+        frames.set(serializer, serializer.encodeBroadcast({ ...broadcast, topic: channel.topic }));
       const frame = frames.get(serializer);
       if (frame !== undefined) channel.connection.sendFrame(frame);
     }
@@ -69,7 +70,8 @@ export class Hub {
 
   private sendDiff(scope: string, diff: PresenceDiff): void {
     for (const channel of this.scopes.get(scope) ?? []) {
-      if (channel.receivesPresence) channel.push("presence_diff", diff as unknown as Record<string, unknown>);
+      if (channel.receivesPresence)
+        channel.push("presence_diff", diff as unknown as Record<string, unknown>);
     }
   }
 
@@ -77,7 +79,8 @@ export class Hub {
   changeSubscribers(): ChangeSubscriber[] {
     const subscribers: ChangeSubscriber[] = [];
     for (const members of this.scopes.values()) {
-      for (const channel of members) if (channel.changeSubscriber) subscribers.push(channel.changeSubscriber);
+      for (const channel of members)
+        if (channel.changeSubscriber) subscribers.push(channel.changeSubscriber);
     }
     return subscribers;
   }

@@ -11,6 +11,13 @@ export interface Identity extends Caller {
  * `realtime.topic` for RLS on realtime.messages, and empty request headers. The RLS check of
  * postgres_changes (realtime.visible_rows, platform SQL) sets the same for each subscriber.
  */
-export function realtimeSettings(identity: Identity, topic: string | null = null): Record<string, string> {
-  return callerSettings(identity, { ...legacyClaimSettings(identity), "realtime.topic": topic ?? "", "request.headers": "{}" });
+export function realtimeSettings(
+  identity: Identity,
+  topic: string | null = null,
+): Record<string, string> {
+  return callerSettings(identity, {
+    ...legacyClaimSettings(identity),
+    "realtime.topic": topic ?? "",
+    "request.headers": "{}",
+  });
 }

@@ -20,7 +20,9 @@ const IDLE_POLL_MS = 1000;
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string, message: string): void {
   const body = JSON.stringify({ error: message });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -30,7 +32,11 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string, message: 
 export async function createRealtimeService(deps: ServiceDeps): Promise<Service> {
   const log = deps.log.info;
   const adminUrl = urlAs(deps.dbUrl, "supabase_admin");
-  const pool = openPool("realtime", deps.log, { connectionString: adminUrl, max: 8, options: "-c TimeZone=UTC" });
+  const pool = openPool("realtime", deps.log, {
+    connectionString: adminUrl,
+    max: 8,
+    options: "-c TimeZone=UTC",
+  });
   const hub = new Hub();
   const ctx: RealtimeContext = { pool, hub, jwtSecret: deps.keys.jwtSecret, log };
 
@@ -47,7 +53,11 @@ export async function createRealtimeService(deps: ServiceDeps): Promise<Service>
     prefix: "/realtime/v1",
     apikeyAsBearer: true,
 
-    async handle(req: IncomingMessage, res: ServerResponse, request: RequestContext): Promise<void> {
+    async handle(
+      req: IncomingMessage,
+      res: ServerResponse,
+      request: RequestContext,
+    ): Promise<void> {
       if (request.path.startsWith("/api/broadcast")) {
         await handleBroadcastApi(ctx, req, res, request);
         return;
@@ -62,12 +72,18 @@ export async function createRealtimeService(deps: ServiceDeps): Promise<Service>
       }
       const serializer = serializerFor(request.url.searchParams.get("vsn"));
       if (!serializer) {
-        rejectUpgrade(socket, 400, "Bad Request", `unsupported serializer version ${request.url.searchParams.get("vsn")}`);
+        rejectUpgrade(
+          socket,
+          400,
+          "Bad Request",
+          `unsupported serializer version ${request.url.searchParams.get("vsn")}`,
+        );
         return;
       }
       // Realtime reads a socket's token from its own places, not from Authorization: the `apikey`
       // parameter realtime-js puts in the socket URL, or an `x-api-key` header.
-      const apiKey = request.url.searchParams.get("apikey") ?? (req.headers["x-api-key"] as string | undefined);
+      const apiKey =
+        request.url.searchParams.get("apikey") ?? (req.headers["x-api-key"] as string | undefined);
       if (!apiKey) {
         rejectUpgrade(socket, 401, "Unauthorized", "API key is missing");
         return;

@@ -2,12 +2,21 @@ import { JwtRejected, verifyJwt } from "../http/jwt.ts";
 
 export type Claims = Record<string, unknown> & { role: string; exp: number; sub?: string };
 
-export type TokenCheck = { ok: true; claims: Claims } | { ok: false; code: string; message: string };
+export type TokenCheck =
+  { ok: true; claims: Claims } | { ok: false; code: string; message: string };
 
-const malformed = { ok: false, code: "MalformedJWT", message: "The token provided is not a valid JWT" } as const;
+const malformed = {
+  ok: false,
+  code: "MalformedJWT",
+  message: "The token provided is not a valid JWT",
+} as const;
 
 function expired(exp: number): TokenCheck {
-  return { ok: false, code: "InvalidJWTToken", message: `Token has expired ${Math.max(0, Math.round(Date.now() / 1000 - exp))} seconds ago` };
+  return {
+    ok: false,
+    code: "InvalidJWTToken",
+    message: `Token has expired ${Math.max(0, Math.round(Date.now() / 1000 - exp))} seconds ago`,
+  };
 }
 
 /**
@@ -22,11 +31,16 @@ export async function checkToken(token: unknown, secret: string): Promise<TokenC
   } catch (error) {
     if (!(error instanceof JwtRejected)) throw error;
     if (error.rejection.reason === "expired") return expired(error.rejection.exp);
-    if (error.rejection.reason === "signature") return { ok: false, code: "JwtSignatureError", message: "Failed to validate JWT signature" };
+    if (error.rejection.reason === "signature")
+      return { ok: false, code: "JwtSignatureError", message: "Failed to validate JWT signature" };
     return malformed;
   }
   if (typeof claims.role !== "string" || typeof claims.exp !== "number") {
-    return { ok: false, code: "InvalidJWTToken", message: "Fields `role` and `exp` are required in JWT" };
+    return {
+      ok: false,
+      code: "InvalidJWTToken",
+      message: "Fields `role` and `exp` are required in JWT",
+    };
   }
   // The gateway allows PostgREST's 30 s of clock skew; Realtime closes channels at `exp` itself.
   if (expiresIn(claims as Claims) <= 0) return expired(claims.exp);

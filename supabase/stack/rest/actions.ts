@@ -4,9 +4,23 @@
  */
 import type pg from "pg";
 import type { RestConfig } from "./config.ts";
-import { maxAffectedRpcViolation, maxAffectedViolation, RestError, singularityError, tableNotFound } from "./errors.ts";
+import {
+  maxAffectedRpcViolation,
+  maxAffectedViolation,
+  RestError,
+  singularityError,
+  tableNotFound,
+} from "./errors.ts";
 import { openApiDocument } from "./http/openapi.ts";
-import { callReply, explainReply, mutationReply, openApiReply, readReply, type Reply, type ResultRow } from "./http/reply.ts";
+import {
+  callReply,
+  explainReply,
+  mutationReply,
+  openApiReply,
+  readReply,
+  type Reply,
+  type ResultRow,
+} from "./http/reply.ts";
 import type { ApiRequest } from "./http/request.ts";
 import type { MediaType } from "./parse/media.ts";
 import type { Preferences } from "./parse/prefer.ts";
@@ -16,7 +30,14 @@ import { checkStrict, negotiate, negotiateOpenApi, type Negotiated } from "./pla
 import { neededColumns, planRead, type ReadSource } from "./plan/read.ts";
 import { closest } from "./plan/suggest.ts";
 import type { BodyShape, CallPlan, MutationPlan, ReadNode } from "./plan/types.ts";
-import { callStatement, explainStatement, mutationStatement, plannedCountStatement, readStatement, type Statement } from "./query/statements.ts";
+import {
+  callStatement,
+  explainStatement,
+  mutationStatement,
+  plannedCountStatement,
+  readStatement,
+  type Statement,
+} from "./query/statements.ts";
 import { qiKey, type SchemaCache, type Table } from "./schema-cache/types.ts";
 import type { Ending, RequestIdentity, Run } from "./transaction/run.ts";
 
@@ -34,7 +55,11 @@ export interface ActionScope {
   cache: SchemaCache;
   identity: RequestIdentity;
   /** Runs `statement` in the request's transaction and hands its rows to `work`. */
-  transaction<R extends pg.QueryResultRow, T>(ending: TransactionEnding, statement: Statement, work: (rows: R[], run: Run) => Promise<T> | T): Promise<T>;
+  transaction<R extends pg.QueryResultRow, T>(
+    ending: TransactionEnding,
+    statement: Statement,
+    work: (rows: R[], run: Run) => Promise<T> | T,
+  ): Promise<T>;
 }
 
 function findTable(cache: SchemaCache, schema: string, name: string): Table {
@@ -42,7 +67,11 @@ function findTable(cache: SchemaCache, schema: string, name: string): Table {
   if (table) return table;
   const names = [...cache.tables.values()].filter((t) => t.schema === schema).map((t) => t.name);
   const best = closest(name, names, 0.75);
-  throw tableNotFound(schema, name, best === undefined ? null : `Perhaps you meant the table '${schema}.${best}'`);
+  throw tableNotFound(
+    schema,
+    name,
+    best === undefined ? null : `Perhaps you meant the table '${schema}.${best}'`,
+  );
 }
 
 /** How the request's transaction ends: `Prefer: tx` where `db_tx_end` allows it, else `db_tx_end`. */
@@ -53,27 +82,56 @@ function ending(prefs: Preferences, config: RestConfig): Ending {
 }
 
 /** `Accept: application/vnd.pgrst.plan`: the statement's EXPLAIN instead of its result. */
-function explain(scope: ActionScope, statement: Statement, media: Extract<MediaType, { kind: "plan" }>, readOnly: boolean): Promise<Reply> {
+function explain(
+  scope: ActionScope,
+  statement: Statement,
+  media: Extract<MediaType, { kind: "plan" }>,
+  readOnly: boolean,
+): Promise<Reply> {
   // ANALYZE runs the statement: never keep what it changed.
-  return scope.transaction<{ "QUERY PLAN": unknown }, Reply>({ readOnly, end: "rollback", endAfterWork: false }, explainStatement(statement, media), (rows) => explainReply(rows, media));
+  return scope.transaction<{ "QUERY PLAN": unknown }, Reply>(
+    { readOnly, end: "rollback", endAfterWork: false },
+    explainStatement(statement, media),
+    (rows) => explainReply(rows, media),
+  );
 }
 
 /** `Prefer: count=planned|estimated`: the planner's row count, in the same transaction. */
-async function countRows(scope: ActionScope, run: Run, root: ReadNode, row: ResultRow): Promise<void> {
+async function countRows(
+  scope: ActionScope,
+  run: Run,
+  root: ReadNode,
+  row: ResultRow,
+): Promise<void> {
   const count = scope.api.preferences.count;
   if (count !== "planned" && count !== "estimated") return;
   const statement = plannedCountStatement(root);
-  const { rows } = await run<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(statement.text, statement.values);
+  const { rows } = await run<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(
+    statement.text,
+    statement.values,
+  );
   const planned = rows[0]!["QUERY PLAN"][0].Plan["Plan Rows"];
   const { maxRows } = scope.config;
   // estimated: the exact count while it stays within max-rows, the planner's beyond.
-  if (count === "planned" || row.total === null || maxRows === undefined || Number(row.total) > maxRows) row.total = String(planned);
+  if (
+    count === "planned" ||
+    row.total === null ||
+    maxRows === undefined ||
+    Number(row.total) > maxRows
+  )
+    row.total = String(planned);
 }
 
 /** GET / : the OpenAPI document of the schema, listing what the caller may use when so configured. */
 export async function openApi(scope: ActionScope): Promise<Reply> {
   const { api, config, cache } = scope;
-  if (config.openApiMode === "disabled") throw new RestError(404, { code: "PGRST126", details: null, hint: null, message: "Root endpoint metadata is disabled" });
+  if (config.openApiMode === "disabled")
+    throw new RestError(404, {
+      code: "PGRST126",
+      details: null,
+      hint: null,
+      message: "Root endpoint metadata is disabled",
+    });
   negotiateOpenApi(api);
   const privileges =
     config.openApiMode === "follow-privileges"
@@ -94,23 +152,38 @@ export async function openApi(scope: ActionScope): Promise<Reply> {
 export async function read(scope: ActionScope, name: string, headersOnly: boolean): Promise<Reply> {
   const { api, config, cache } = scope;
   const table = findTable(cache, api.schema, name);
-  const root = planRead(cache, api.schema, { relation: { schema: table.schema, name: table.name }, columns: table.columns, fromSource: false }, api.query, {
-    rootFilters: true,
-    ranges: true,
-    topLevelRange: api.topLevelRange,
-    maxRows: config.maxRows,
-    aggregatesEnabled: config.aggregatesEnabled,
-  });
+  const root = planRead(
+    cache,
+    api.schema,
+    {
+      relation: { schema: table.schema, name: table.name },
+      columns: table.columns,
+      fromSource: false,
+    },
+    api.query,
+    {
+      rootFilters: true,
+      ranges: true,
+      topLevelRange: api.topLevelRange,
+      maxRows: config.maxRows,
+      aggregatesEnabled: config.aggregatesEnabled,
+    },
+  );
   const { media, shape } = negotiate(api, config, cache, false);
   checkStrict(api.preferences);
   const count = api.preferences.count;
   const statement = readStatement(root, shape, count === "exact" || count === "estimated");
   if (media.kind === "plan") return explain(scope, statement, media, true);
   const countPlanned = count === "planned" || count === "estimated";
-  const transactionEnding = { readOnly: true, end: ending(api.preferences, config), endAfterWork: shape.kind === "object" || countPlanned };
+  const transactionEnding = {
+    readOnly: true,
+    end: ending(api.preferences, config),
+    endAfterWork: shape.kind === "object" || countPlanned,
+  };
   return scope.transaction<ResultRow, Reply>(transactionEnding, statement, async (rows, run) => {
     const row = rows[0]!;
-    if (shape.kind === "object" && Number(row.page_total) !== 1) throw singularityError(Number(row.page_total));
+    if (shape.kind === "object" && Number(row.page_total) !== 1)
+      throw singularityError(Number(row.page_total));
     if (countPlanned) await countRows(scope, run, root, row);
     return readReply(api, config, name, row, media, headersOnly);
   });
@@ -130,41 +203,84 @@ export async function mutate(scope: ActionScope, name: string): Promise<Reply> {
         : kind === "update"
           ? planUpdate(cache, table, api.query, api.payload, prefs)
           : planDelete(cache, table, api.query);
-  const root = planRead(cache, api.schema, { relation: { schema: table.schema, name: table.name }, columns: table.columns, fromSource: true }, api.query, {
-    rootFilters: false,
-    ranges: false,
-    topLevelRange: { offset: 0 },
-    maxRows: undefined,
-    aggregatesEnabled: config.aggregatesEnabled,
-  });
+  const root = planRead(
+    cache,
+    api.schema,
+    {
+      relation: { schema: table.schema, name: table.name },
+      columns: table.columns,
+      fromSource: true,
+    },
+    api.query,
+    {
+      rootFilters: false,
+      ranges: false,
+      topLevelRange: { offset: 0 },
+      maxRows: undefined,
+      aggregatesEnabled: config.aggregatesEnabled,
+    },
+  );
   checkStrict(prefs);
   const representation = prefs.return === "representation";
-  const { media, shape }: Negotiated = representation ? negotiate(api, config, cache, false) : { media: { kind: "json" }, shape: { kind: "none" } };
-  const locationColumns = planned.kind === "insert" && prefs.return === "headers-only" ? table.primaryKey : [];
+  const { media, shape }: Negotiated = representation
+    ? negotiate(api, config, cache, false)
+    : { media: { kind: "json" }, shape: { kind: "none" } };
+  const locationColumns =
+    planned.kind === "insert" && prefs.return === "headers-only" ? table.primaryKey : [];
   const returning = representation ? neededColumns(root) : locationColumns;
   const plan = { ...planned, returning } as MutationPlan;
   const statement = mutationStatement(plan, root, shape, locationColumns);
   if (media.kind === "plan") return explain(scope, statement, media, false);
 
-  const strictMax = prefs.handling === "strict" && prefs.maxAffected !== undefined && (kind === "update" || kind === "delete");
-  const transactionEnding = { readOnly: false, end: ending(prefs, config), endAfterWork: shape.kind === "object" || strictMax };
+  const strictMax =
+    prefs.handling === "strict" &&
+    prefs.maxAffected !== undefined &&
+    (kind === "update" || kind === "delete");
+  const transactionEnding = {
+    readOnly: false,
+    end: ending(prefs, config),
+    endAfterWork: shape.kind === "object" || strictMax,
+  };
   return scope.transaction<ResultRow, Reply>(transactionEnding, statement, (rows) => {
     const row = rows[0]!;
     const affected = Number(row.affected);
-    if (shape.kind === "object" && Number(row.page_total) !== 1) throw singularityError(Number(row.page_total));
+    if (shape.kind === "object" && Number(row.page_total) !== 1)
+      throw singularityError(Number(row.page_total));
     if (strictMax && affected > prefs.maxAffected!) throw maxAffectedViolation(affected);
     return mutationReply(api, config, table, row, media, { representation, strictMax });
   });
 }
 
 /** GET or POST on /rpc/<fn>. */
-export async function call(scope: ActionScope, fn: string, isRead: boolean, headersOnly: boolean): Promise<Reply> {
+export async function call(
+  scope: ActionScope,
+  fn: string,
+  isRead: boolean,
+  headersOnly: boolean,
+): Promise<Reply> {
   const { api, config, cache } = scope;
-  const routine = findRoutine(cache, api.schema, fn, argumentNames(api, isRead), api.contentType, !isRead);
-  const composite = routine.returnsComposite && cache.tables.get(qiKey(routine.returnsComposite.schema, routine.returnsComposite.name));
+  const routine = findRoutine(
+    cache,
+    api.schema,
+    fn,
+    argumentNames(api, isRead),
+    api.contentType,
+    !isRead,
+  );
+  const composite =
+    routine.returnsComposite &&
+    cache.tables.get(qiKey(routine.returnsComposite.schema, routine.returnsComposite.name));
   const source: ReadSource = composite
-    ? { relation: { schema: composite.schema, name: composite.name }, columns: composite.columns, fromSource: true }
-    : { relation: { schema: routine.schema, name: routine.name }, columns: new Map(routine.resultColumns.map((c) => [c.name, c])), fromSource: true };
+    ? {
+        relation: { schema: composite.schema, name: composite.name },
+        columns: composite.columns,
+        fromSource: true,
+      }
+    : {
+        relation: { schema: routine.schema, name: routine.name },
+        columns: new Map(routine.resultColumns.map((c) => [c.name, c])),
+        fromSource: true,
+      };
   const root = planRead(cache, api.schema, source, api.query, {
     rootFilters: true,
     ranges: true,
@@ -176,7 +292,8 @@ export async function call(scope: ActionScope, fn: string, isRead: boolean, head
   const { media } = negotiated;
   let shape: BodyShape = negotiated.shape;
   if (shape.kind === "scalar") shape = { kind: "scalar", set: routine.returnsSet };
-  else if (shape.kind === "array" && !routine.returnsSet) shape = { kind: "object", stripNulls: shape.stripNulls };
+  else if (shape.kind === "array" && !routine.returnsSet)
+    shape = { kind: "object", stripNulls: shape.stripNulls };
   checkStrict(api.preferences);
   const prefs = api.preferences;
   const strictMax = prefs.handling === "strict" && prefs.maxAffected !== undefined;
@@ -187,11 +304,21 @@ export async function call(scope: ActionScope, fn: string, isRead: boolean, head
   const statement = callStatement(plan, root, shape, count === "exact" || count === "estimated");
   const readOnly = isRead || routine.volatility !== "volatile";
   if (media.kind === "plan") return explain(scope, statement, media, readOnly);
-  const transactionEnding = { readOnly, end: ending(prefs, config), endAfterWork: negotiated.shape.kind === "object" || strictMax };
+  const transactionEnding = {
+    readOnly,
+    end: ending(prefs, config),
+    endAfterWork: negotiated.shape.kind === "object" || strictMax,
+  };
   return scope.transaction<ResultRow, Reply>(transactionEnding, statement, (rows) => {
     const row = rows[0]!;
-    if (negotiated.shape.kind === "object" && Number(row.page_total) !== 1) throw singularityError(Number(row.page_total));
-    if (strictMax && Number(row.affected) > prefs.maxAffected!) throw maxAffectedViolation(Number(row.affected));
-    return callReply(api, config, row, media, { returnsVoid: routine.returnsVoid, strictMax, headersOnly });
+    if (negotiated.shape.kind === "object" && Number(row.page_total) !== 1)
+      throw singularityError(Number(row.page_total));
+    if (strictMax && Number(row.affected) > prefs.maxAffected!)
+      throw maxAffectedViolation(Number(row.affected));
+    return callReply(api, config, row, media, {
+      returnsVoid: routine.returnsVoid,
+      strictMax,
+      headersOnly,
+    });
   });
 }

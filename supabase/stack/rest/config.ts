@@ -41,10 +41,17 @@ export function configFromProject(project: ProjectConfig): RestConfig {
   };
 }
 
-const list = (value: string) => value.split(",").map((s) => s.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** The `pgrst.*` settings of the role the service logs in as (PostgREST's db-config). */
-export async function loadDatabaseConfig(client: pg.ClientBase, base: RestConfig): Promise<RestConfig> {
+export async function loadDatabaseConfig(
+  client: pg.ClientBase,
+  base: RestConfig,
+): Promise<RestConfig> {
   const { rows } = await client.query<{ setting: string }>(`
     select unnest(s.setconfig) as setting
     from pg_db_role_setting s
@@ -75,13 +82,17 @@ export async function loadDatabaseConfig(client: pg.ClientBase, base: RestConfig
         config.planEnabled = value === "true";
         break;
       case "pgrst.db_tx_end":
-        if (["commit", "commit-allow-override", "rollback", "rollback-allow-override"].includes(value)) config.txEnd = value as TxEnd;
+        if (
+          ["commit", "commit-allow-override", "rollback", "rollback-allow-override"].includes(value)
+        )
+          config.txEnd = value as TxEnd;
         break;
       case "pgrst.db_pre_request":
         config.preRequest = value || undefined;
         break;
       case "pgrst.openapi_mode":
-        if (["follow-privileges", "ignore-privileges", "disabled"].includes(value)) config.openApiMode = value as RestConfig["openApiMode"];
+        if (["follow-privileges", "ignore-privileges", "disabled"].includes(value))
+          config.openApiMode = value as RestConfig["openApiMode"];
         break;
     }
   }

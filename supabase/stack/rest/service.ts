@@ -10,7 +10,14 @@ import { BodyTooLargeError, readBody } from "../http/body.ts";
 import { ApiKeyRejected, bearerToken, checkApiKey } from "../http/credentials.ts";
 import { JwtRejected, verifyJwt } from "../http/jwt.ts";
 import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
-import { call, mutate, openApi, read, type ActionScope, type TransactionEnding } from "./actions.ts";
+import {
+  call,
+  mutate,
+  openApi,
+  read,
+  type ActionScope,
+  type TransactionEnding,
+} from "./actions.ts";
 import { errorResponse, jwtRejected, noSchemaCache, RestError } from "./errors.ts";
 import type { Reply } from "./http/reply.ts";
 import { parseApiRequest } from "./http/request.ts";
@@ -18,7 +25,13 @@ import type { Statement } from "./query/statements.ts";
 import { RestState } from "./schema-cache/state.ts";
 import type { SchemaCache } from "./schema-cache/types.ts";
 import { SharedBatches } from "./transaction/batch.ts";
-import { inTransaction, StatementNames, type RequestIdentity, type RestConnections, type Run } from "./transaction/run.ts";
+import {
+  inTransaction,
+  StatementNames,
+  type RequestIdentity,
+  type RestConnections,
+  type Run,
+} from "./transaction/run.ts";
 
 class RestService {
   constructor(
@@ -41,13 +54,23 @@ class RestService {
   }
 
   private errorReply(error: unknown): Reply {
-    if (error instanceof ApiKeyRejected) return { status: error.status, headers: { "Content-Type": "application/json; charset=utf-8" }, body: JSON.stringify(error.body) };
+    if (error instanceof ApiKeyRejected)
+      return {
+        status: error.status,
+        headers: { "Content-Type": "application/json; charset=utf-8" },
+        body: JSON.stringify(error.body),
+      };
     if (error instanceof JwtRejected) return errorResponse(jwtRejected(error));
     if (error instanceof BodyTooLargeError) {
       return {
         status: 413,
         headers: { "Content-Type": "application/json; charset=utf-8" },
-        body: JSON.stringify({ code: "PGRST413", details: null, hint: null, message: "Payload Too Large" }),
+        body: JSON.stringify({
+          code: "PGRST413",
+          details: null,
+          hint: null,
+          message: "Payload Too Large",
+        }),
       };
     }
     if (error instanceof RestError) return errorResponse(error);
@@ -78,9 +101,26 @@ class RestService {
       config,
       cache,
       identity,
-      transaction: <R extends pg.QueryResultRow, T>(ending: TransactionEnding, statement: Statement, work: (rows: R[], run: Run) => Promise<T> | T) => {
-        const settings = { method: api.method, path: api.path, headers: api.headers, cookies: api.cookies, schema: api.schema };
-        return inTransaction(this.connections, this.namesFor(cache), config, { identity, settings, ...ending }, statement, work);
+      transaction: <R extends pg.QueryResultRow, T>(
+        ending: TransactionEnding,
+        statement: Statement,
+        work: (rows: R[], run: Run) => Promise<T> | T,
+      ) => {
+        const settings = {
+          method: api.method,
+          path: api.path,
+          headers: api.headers,
+          cookies: api.cookies,
+          schema: api.schema,
+        };
+        return inTransaction(
+          this.connections,
+          this.namesFor(cache),
+          config,
+          { identity, settings, ...ending },
+          statement,
+          work,
+        );
       },
     };
     switch (api.action.kind) {
@@ -113,11 +153,18 @@ export function createRestService(deps: ServiceDeps): Service {
   const url = urlAs(deps.dbUrl, "authenticator");
   const state = RestState.start(url, deps.config, deps.log.error);
   // A failed first load is reported on each request (PGRST002) rather than crashing the stack.
-  state.catch((error: unknown) => deps.log.error(`rest: cannot start: ${(error as Error).message}`));
+  state.catch((error: unknown) =>
+    deps.log.error(`rest: cannot start: ${(error as Error).message}`),
+  );
   // Pipeline mode lets batches share a connection (see SharedBatches). A connection is retired after
   // maxUses checkouts, which bounds the prepared statements it keeps (see StatementNames) whatever
   // the mix of requests.
-  const pool = openPool("rest", deps.log, { connectionString: url, max: 20, maxUses: 5_000, pipeline: true });
+  const pool = openPool("rest", deps.log, {
+    connectionString: url,
+    max: 20,
+    maxUses: 5_000,
+    pipeline: true,
+  });
   const handler = new RestService(state, { pool, shared: new SharedBatches(pool) }, deps);
   return {
     prefix: "/rest/v1",

@@ -16,16 +16,26 @@ export interface Bucket {
   type?: string;
 }
 
-const bucketColumns = "id, name, owner, public, created_at, updated_at, file_size_limit, allowed_mime_types";
+const bucketColumns =
+  "id, name, owner, public, created_at, updated_at, file_size_limit, allowed_mime_types";
 
 /** bigint comes back from pg as a string; storage-api answers a number. */
 function withNumericLimit(row: Bucket): Bucket {
-  return { ...row, file_size_limit: row.file_size_limit === null ? null : Number(row.file_size_limit) };
+  return {
+    ...row,
+    file_size_limit: row.file_size_limit === null ? null : Number(row.file_size_limit),
+  };
 }
 
 /** A bucket as the storage admin sees it (RLS does not apply), or undefined. */
-export async function findBucketAsAdmin(tx: StorageTransaction, id: string): Promise<Bucket | undefined> {
-  const { rows } = await tx.admin<Bucket>(`select ${bucketColumns} from storage.buckets where id = $1`, [id]);
+export async function findBucketAsAdmin(
+  tx: StorageTransaction,
+  id: string,
+): Promise<Bucket | undefined> {
+  const { rows } = await tx.admin<Bucket>(
+    `select ${bucketColumns} from storage.buckets where id = $1`,
+    [id],
+  );
   return rows[0] && withNumericLimit(rows[0]);
 }
 
@@ -37,24 +47,37 @@ export interface ListBucketsOptions {
   search?: string;
 }
 
-export async function listBuckets(ctx: StorageContext, scope: RequestScope, options: ListBucketsOptions): Promise<Bucket[]> {
+export async function listBuckets(
+  ctx: StorageContext,
+  scope: RequestScope,
+  options: ListBucketsOptions,
+): Promise<Bucket[]> {
   const values: unknown[] = [];
   let where = "";
   if (options.search) {
     values.push(`%${options.search.replace(/[\\%_]/g, "\\$&")}%`);
     where = `where name ilike $${values.length}`;
   }
-  const order = options.sortColumn ? `order by ${options.sortColumn} ${options.sortOrder === "desc" ? "desc" : "asc"}` : "";
+  const order = options.sortColumn
+    ? `order by ${options.sortColumn} ${options.sortOrder === "desc" ? "desc" : "asc"}`
+    : "";
   let page = "";
   if (options.limit !== undefined) page += ` limit ${options.limit}`;
   if (options.offset !== undefined) page += ` offset ${options.offset}`;
   const { rows } = await ctx.db.transaction(scope, (tx) =>
-    tx.caller<Bucket>(`select ${bucketColumns}, type from storage.buckets ${where} ${order} ${page}`, values),
+    tx.caller<Bucket>(
+      `select ${bucketColumns}, type from storage.buckets ${where} ${order} ${page}`,
+      values,
+    ),
   );
   return rows.map(withNumericLimit);
 }
 
-export async function getBucket(ctx: StorageContext, scope: RequestScope, id: string): Promise<Bucket> {
+export async function getBucket(
+  ctx: StorageContext,
+  scope: RequestScope,
+  id: string,
+): Promise<Bucket> {
   mustBeValidBucketName(id);
   const { rows } = await ctx.db.transaction(scope, (tx) =>
     tx.caller<Bucket>(`select ${bucketColumns} from storage.buckets where id = $1`, [id]),
@@ -74,7 +97,10 @@ function bucketColumnsFrom(ctx: StorageContext, settings: BucketSettings): Recor
   const columns: Record<string, unknown> = {};
   if (settings.public !== undefined) columns.public = settings.public;
   if (settings.file_size_limit !== undefined) {
-    const limit = typeof settings.file_size_limit === "string" ? parseFileSizeToBytes(settings.file_size_limit) : settings.file_size_limit;
+    const limit =
+      typeof settings.file_size_limit === "string"
+        ? parseFileSizeToBytes(settings.file_size_limit)
+        : settings.file_size_limit;
     if (limit !== null && limit > ctx.fileSizeLimit) throw errors.entityTooLarge();
     columns.file_size_limit = limit;
   }
@@ -109,32 +135,46 @@ export async function createBucket(
       ),
     );
   } catch (error) {
-    if (error instanceof pg.DatabaseError && error.code === "23505") throw errors.bucketAlreadyExists();
+    if (error instanceof pg.DatabaseError && error.code === "23505")
+      throw errors.bucketAlreadyExists();
     throw error;
   }
 }
 
-export async function updateBucket(ctx: StorageContext, scope: RequestScope, id: string, settings: BucketSettings): Promise<void> {
+export async function updateBucket(
+  ctx: StorageContext,
+  scope: RequestScope,
+  id: string,
+  settings: BucketSettings,
+): Promise<void> {
   mustBeValidBucketName(id);
   const columns = bucketColumnsFrom(ctx, settings);
   const names = Object.keys(columns);
   if (names.length === 0) throw errors.noContentProvided();
   const { rowCount } = await ctx.db.transaction(scope, (tx) =>
-    tx.caller(`update storage.buckets set ${names.map((name, i) => `${name} = $${i + 1}`).join(", ")} where id = $${names.length + 1}`, [
-      ...Object.values(columns),
-      id,
-    ]),
+    tx.caller(
+      `update storage.buckets set ${names.map((name, i) => `${name} = $${i + 1}`).join(", ")} where id = $${names.length + 1}`,
+      [...Object.values(columns), id],
+    ),
   );
   if (!rowCount) throw errors.noSuchBucket();
 }
 
 /** Only an empty bucket is deleted; the caller's RLS decides whether it may be. */
-export async function deleteBucket(ctx: StorageContext, scope: RequestScope, id: string): Promise<void> {
+export async function deleteBucket(
+  ctx: StorageContext,
+  scope: RequestScope,
+  id: string,
+): Promise<void> {
   mustBeValidBucketName(id);
   await ctx.db.transaction(scope, async (tx) => {
-    const { rows } = await tx.admin("select id from storage.buckets where id = $1 for update", [id]);
+    const { rows } = await tx.admin("select id from storage.buckets where id = $1 for update", [
+      id,
+    ]);
     if (!rows[0]) throw errors.noSuchBucket();
-    const objects = await tx.admin("select 1 from storage.objects where bucket_id = $1 limit 1", [id]);
+    const objects = await tx.admin("select 1 from storage.objects where bucket_id = $1 limit 1", [
+      id,
+    ]);
     if (objects.rows.length > 0) throw errors.bucketNotEmpty();
     const { rowCount } = await tx.caller("delete from storage.buckets where id = $1", [id]);
     if (!rowCount) throw errors.noSuchBucket();
@@ -146,13 +186,21 @@ export async function deleteBucket(ctx: StorageContext, scope: RequestScope, id:
  * Deletes every object of a bucket. storage-api queues this (service role only) and answers at
  * once; here it is done before the answer, which keeps the same message.
  */
-export async function emptyBucket(ctx: StorageContext, scope: RequestScope, id: string): Promise<void> {
+export async function emptyBucket(
+  ctx: StorageContext,
+  scope: RequestScope,
+  id: string,
+): Promise<void> {
   mustBeValidBucketName(id);
   const removed = await ctx.db.transaction(scope, async (tx) => {
     const { rows } = await tx.caller("select id from storage.buckets where id = $1", [id]);
     if (!rows[0]) throw errors.noSuchBucket();
-    return (await tx.admin<{ name: string; version: string }>("delete from storage.objects where bucket_id = $1 returning name, version", [id]))
-      .rows;
+    return (
+      await tx.admin<{ name: string; version: string }>(
+        "delete from storage.objects where bucket_id = $1 returning name, version",
+        [id],
+      )
+    ).rows;
   });
   await ctx.disk.removeAll(id, removed);
 }

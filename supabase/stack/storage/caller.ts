@@ -4,7 +4,12 @@ import { JwtRejected, verifyJwt } from "../http/jwt.ts";
 import type { Caller } from "./db.ts";
 import { errors } from "./errors.ts";
 
-const anonymous: Caller = { role: "anon", claims: { role: "anon" }, owner: undefined, isAuthenticated: false };
+const anonymous: Caller = {
+  role: "anon",
+  claims: { role: "anon" },
+  owner: undefined,
+  isAuthenticated: false,
+};
 
 /**
  * The caller of a storage request: the bearer token (the router forwards the apikey as one when
@@ -12,13 +17,22 @@ const anonymous: Caller = { role: "anon", claims: { role: "anon" }, owner: undef
  * AccessDenied and jose's message, except on the routes that also serve public buckets, where the
  * caller falls back to anon.
  */
-export async function callerOf(req: IncomingMessage, jwtSecret: string, options: { allowAnonymous: boolean }): Promise<Caller> {
+export async function callerOf(
+  req: IncomingMessage,
+  jwtSecret: string,
+  options: { allowAnonymous: boolean },
+): Promise<Caller> {
   const token = bearerToken(req) ?? "";
   if (!token && options.allowAnonymous) return anonymous;
   try {
     const claims = await verifyJwt(token, jwtSecret);
     const role = typeof claims.role === "string" && claims.role ? claims.role : "anon";
-    return { role, claims, owner: typeof claims.sub === "string" ? claims.sub : undefined, isAuthenticated: true };
+    return {
+      role,
+      claims,
+      owner: typeof claims.sub === "string" ? claims.sub : undefined,
+      isAuthenticated: true,
+    };
   } catch (error) {
     if (!(error instanceof JwtRejected)) throw error;
     if (options.allowAnonymous) return anonymous;

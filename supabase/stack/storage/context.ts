@@ -13,7 +13,10 @@ export interface StorageContext {
 }
 
 /** Owners are uuids in `owner` (deprecated) and any JWT subject in `owner_id`, as storage-api writes them. */
-export function ownerColumns(owner: string | undefined): { owner: string | null; owner_id: string | null } {
+export function ownerColumns(owner: string | undefined): {
+  owner: string | null;
+  owner_id: string | null;
+} {
   const isUuid = uuidPattern.test(owner ?? "");
   return { owner: isUuid ? owner! : null, owner_id: owner ?? null };
 }

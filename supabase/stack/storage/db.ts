@@ -1,6 +1,12 @@
 import type pg from "pg";
 import { urlAs } from "../database/connection.ts";
-import { actAs, callerSettings, legacyClaimSettings, openPool, transaction } from "../database/session.ts";
+import {
+  actAs,
+  callerSettings,
+  legacyClaimSettings,
+  openPool,
+  transaction,
+} from "../database/session.ts";
 import type { Logger } from "../logger.ts";
 
 /** Who a request acts as, from its verified JWT (or anon when a route allows none). */
@@ -35,7 +41,10 @@ export class StorageTransaction {
     private readonly scope: RequestScope,
   ) {}
 
-  async caller<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+  async caller<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
     if (this.current !== "caller") {
       await this.client.query("select set_config('role', $1, true)", [this.scope.caller.role]);
       this.current = "caller";
@@ -43,7 +52,10 @@ export class StorageTransaction {
     return this.client.query<R>(text, values);
   }
 
-  async admin<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+  async admin<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
     if (this.current !== "admin") {
       await this.client.query("select set_config('role', 'none', true)");
       this.current = "admin";
@@ -87,7 +99,10 @@ export class StorageDb {
 
   constructor(dbUrl: string, log: Logger) {
     // Storage API logs in as supabase_storage_admin, the owner of the storage schema.
-    this.pool = openPool("storage", log, { connectionString: urlAs(dbUrl, "supabase_storage_admin"), max: 10 });
+    this.pool = openPool("storage", log, {
+      connectionString: urlAs(dbUrl, "supabase_storage_admin"),
+      max: 10,
+    });
   }
 
   transaction<T>(scope: RequestScope, work: (tx: StorageTransaction) => Promise<T>): Promise<T> {

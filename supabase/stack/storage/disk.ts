@@ -75,7 +75,11 @@ export class Disk {
     const file = this.fileOf(location);
     await rm(file, { force: true });
     const bucketDir = path.resolve(this.root, location.bucket);
-    for (let dir = path.dirname(file); dir.startsWith(bucketDir + path.sep); dir = path.dirname(dir)) {
+    for (
+      let dir = path.dirname(file);
+      dir.startsWith(bucketDir + path.sep);
+      dir = path.dirname(dir)
+    ) {
       try {
         await rmdir(dir);
       } catch {
@@ -91,6 +95,10 @@ export class Disk {
 
   /** The files of deleted rows; the rows are already gone, so a failure here only leaves garbage. */
   async removeAll(bucket: string, rows: { name: string; version: string | null }[]): Promise<void> {
-    await Promise.all(rows.filter((row) => row.version).map((row) => this.remove({ bucket, name: row.name, version: row.version! })));
+    await Promise.all(
+      rows
+        .filter((row) => row.version)
+        .map((row) => this.remove({ bucket, name: row.name, version: row.version! })),
+    );
   }
 }

@@ -20,7 +20,12 @@ export class StorageError extends Error {
   }
 
   body() {
-    return { statusCode: String(this.statusCode), code: this.code, error: this.error, message: this.message };
+    return {
+      statusCode: String(this.statusCode),
+      code: this.code,
+      error: this.error,
+      message: this.message,
+    };
   }
 }
 
@@ -28,27 +33,55 @@ export class StorageError extends Error {
 export const errors = {
   noSuchBucket: () => new StorageError(404, "NoSuchBucket", "Bucket not found", "Bucket not found"),
   noSuchKey: () => new StorageError(404, "NoSuchKey", "Object not found", "not_found"),
-  invalidBucketName: () => new StorageError(400, "InvalidBucketName", "Bucket name invalid", "Invalid Input"),
+  invalidBucketName: () =>
+    new StorageError(400, "InvalidBucketName", "Bucket name invalid", "Invalid Input"),
   invalidKey: (key: string) => new StorageError(400, "InvalidKey", `Invalid key: ${key}`),
-  bucketAlreadyExists: () => new StorageError(409, "BucketAlreadyExists", "The resource already exists", "Duplicate"),
-  keyAlreadyExists: () => new StorageError(409, "KeyAlreadyExists", "The resource already exists", "Duplicate"),
-  resourceAlreadyExists: () => new StorageError(409, "ResourceAlreadyExists", "The resource already exists", "Duplicate"),
-  bucketNotEmpty: () => new StorageError(409, "ResourceNotEmpty", "The bucket you tried to delete is not empty"),
+  bucketAlreadyExists: () =>
+    new StorageError(409, "BucketAlreadyExists", "The resource already exists", "Duplicate"),
+  keyAlreadyExists: () =>
+    new StorageError(409, "KeyAlreadyExists", "The resource already exists", "Duplicate"),
+  resourceAlreadyExists: () =>
+    new StorageError(409, "ResourceAlreadyExists", "The resource already exists", "Duplicate"),
+  bucketNotEmpty: () =>
+    new StorageError(409, "ResourceNotEmpty", "The bucket you tried to delete is not empty"),
   accessDenied: (message: string, httpStatus?: number) =>
     new StorageError(403, "AccessDenied", message, "Unauthorized", httpStatus),
   invalidMimeType: (mimeType: string) =>
-    new StorageError(415, "InvalidMimeType", `mime type ${mimeType} is not supported`, "invalid_mime_type"),
-  entityTooLarge: () => new StorageError(413, "EntityTooLarge", "The object exceeded the maximum allowed size", "Payload too large"),
+    new StorageError(
+      415,
+      "InvalidMimeType",
+      `mime type ${mimeType} is not supported`,
+      "invalid_mime_type",
+    ),
+  entityTooLarge: () =>
+    new StorageError(
+      413,
+      "EntityTooLarge",
+      "The object exceeded the maximum allowed size",
+      "Payload too large",
+    ),
   invalidFileSizeLimit: () =>
-    new StorageError(400, "InvalidRequest", "Invalid file size format, hint: use 20GB / 20MB / 30KB / 3B"),
+    new StorageError(
+      400,
+      "InvalidRequest",
+      "Invalid file size format, hint: use 20GB / 20MB / 30KB / 3B",
+    ),
   invalidRequest: (message: string) => new StorageError(400, "InvalidRequest", message),
   noContentProvided: () => new StorageError(400, "InvalidRequest", "No content provided"),
-  invalidParameter: (name: string) => new StorageError(400, "InvalidParameter", `Invalid Parameter ${name}`),
+  invalidParameter: (name: string) =>
+    new StorageError(400, "InvalidParameter", `Invalid Parameter ${name}`),
   invalidJwt: (message: string) => new StorageError(400, "InvalidJWT", message),
-  invalidSignature: (message = "Invalid signature") => new StorageError(400, "InvalidSignature", message),
+  invalidSignature: (message = "Invalid signature") =>
+    new StorageError(400, "InvalidSignature", message),
   expiredSignature: () => new StorageError(400, "ExpiredToken", "The provided token has expired."),
-  invalidRange: () => new StorageError(400, "InvalidRange", "invalid range provided", "invalid_range"),
-  featureNotEnabled: (feature: string) => new StorageError(409, "FeatureNotEnabled", `The feature ${feature} is not enabled for this resource`),
+  invalidRange: () =>
+    new StorageError(400, "InvalidRange", "invalid range provided", "invalid_range"),
+  featureNotEnabled: (feature: string) =>
+    new StorageError(
+      409,
+      "FeatureNotEnabled",
+      `The feature ${feature} is not enabled for this resource`,
+    ),
   routeNotFound: (method: string, url: string) =>
     new StorageError(404, "InvalidRequest", `Route ${method}:${url} not found`, "Not Found", 404),
 };
@@ -57,17 +90,31 @@ export const errors = {
 export function fromPgError(error: pg.DatabaseError): StorageError {
   switch (error.code) {
     case "42501":
-      return errors.accessDenied(error.message.includes("row-level security") ? "new row violates row-level security policy" : error.message);
+      return errors.accessDenied(
+        error.message.includes("row-level security")
+          ? "new row violates row-level security policy"
+          : error.message,
+      );
     case "23505":
       return errors.resourceAlreadyExists();
     case "23503":
       return error.detail?.includes("is still referenced from table")
-        ? new StorageError(409, "ResourceReferenced", "The resource could not be updated or removed due to a foreign key constraint")
+        ? new StorageError(
+            409,
+            "ResourceReferenced",
+            "The resource could not be updated or removed due to a foreign key constraint",
+          )
         : new StorageError(404, "InvalidRequest", "The related resource does not exist");
     case "55P03":
       return new StorageError(423, "ResourceLocked", "The resource is locked");
     case "57014":
-      return new StorageError(544, "DatabaseTimeout", "The connection to the database timed out", "DatabaseTimeout", 544);
+      return new StorageError(
+        544,
+        "DatabaseTimeout",
+        "The connection to the database timed out",
+        "DatabaseTimeout",
+        544,
+      );
     case "22P02":
       return new StorageError(400, "InvalidParameter", error.message);
     default:

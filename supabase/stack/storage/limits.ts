@@ -17,14 +17,19 @@ export function parseFileSizeToBytes(value: string): number {
   const match = /^([0-9]+(?:\.[0-9]+)?)(gb|mb|kb|b)$/i.exec(value);
   if (!match) throw errors.invalidFileSizeLimit();
   const amount = Number(Number.parseFloat(match[1]!).toPrecision(3));
-  const unit = { gb: 1e9, mb: 1e6, kb: 1e3, b: 1 }[match[2]!.toLowerCase() as "gb" | "mb" | "kb" | "b"];
+  const unit = { gb: 1e9, mb: 1e6, kb: 1e3, b: 1 }[
+    match[2]!.toLowerCase() as "gb" | "mb" | "kb" | "b"
+  ];
   return amount * unit;
 }
 
 /** A MIME type (or wildcard) a bucket may list in allowed_mime_types, as storage-api validates it. */
 export function mustBeValidMimeTypes(types: string[]): void {
   for (const type of types) {
-    if (type.length > 1000 || !/^([a-zA-Z0-9\-+.]+)\/([a-zA-Z0-9\-+.]+)(;\s*charset=[a-zA-Z0-9-]+)?$|\*$/.test(type)) {
+    if (
+      type.length > 1000 ||
+      !/^([a-zA-Z0-9\-+.]+)\/([a-zA-Z0-9\-+.]+)(;\s*charset=[a-zA-Z0-9-]+)?$|\*$/.test(type)
+    ) {
       throw errors.invalidMimeType(type);
     }
   }
@@ -43,11 +48,16 @@ export function mustBeAllowedMimeType(mimeType: string, allowed: string[]): void
 
 /** storage-api caps signed URL lifetimes so `exp` stays a safe integer. */
 export function mustBeValidExpiry(expiresIn: unknown): number {
-  if (typeof expiresIn !== "number" || !Number.isSafeInteger(Math.floor(expiresIn)) || expiresIn < 1) {
+  if (
+    typeof expiresIn !== "number" ||
+    !Number.isSafeInteger(Math.floor(expiresIn)) ||
+    expiresIn < 1
+  ) {
     throw errors.invalidParameter("expiresIn");
   }
   const seconds = Math.floor(expiresIn);
-  if (seconds > Math.floor(Number.MAX_SAFE_INTEGER / 1000) - Math.floor(Date.now() / 1000)) throw errors.invalidParameter("expiresIn");
+  if (seconds > Math.floor(Number.MAX_SAFE_INTEGER / 1000) - Math.floor(Date.now() / 1000))
+    throw errors.invalidParameter("expiresIn");
   return seconds;
 }
 

@@ -52,7 +52,12 @@ interface NewObjectRow {
  * that replaces metadata, version and owner of an existing row. Absent values are left out, so
  * an upsert keeps what it does not set.
  */
-async function writeObjectRow(tx: StorageTransaction, acting: Acting, row: NewObjectRow, upsert: boolean): Promise<ObjectRow | undefined> {
+async function writeObjectRow(
+  tx: StorageTransaction,
+  acting: Acting,
+  row: NewObjectRow,
+  upsert: boolean,
+): Promise<ObjectRow | undefined> {
   const columns: Record<string, unknown> = {
     bucket_id: row.bucket_id,
     name: row.name,
@@ -61,21 +66,36 @@ async function writeObjectRow(tx: StorageTransaction, acting: Acting, row: NewOb
     metadata: row.metadata,
     user_metadata: row.user_metadata,
   };
-  const names = Object.keys(columns).filter((name) => columns[name] !== undefined && columns[name] !== null);
-  const updates = names.filter((name) => name !== "bucket_id" && name !== "name").map((name) => `${name} = excluded.${name}`);
-  const conflict = upsert ? `on conflict (name, bucket_id) do update set ${updates.join(", ")}` : "";
+  const names = Object.keys(columns).filter(
+    (name) => columns[name] !== undefined && columns[name] !== null,
+  );
+  const updates = names
+    .filter((name) => name !== "bucket_id" && name !== "name")
+    .map((name) => `${name} = excluded.${name}`);
+  const conflict = upsert
+    ? `on conflict (name, bucket_id) do update set ${updates.join(", ")}`
+    : "";
   const sql = `insert into storage.objects (${names.join(", ")}) values (${names.map((_, i) => `$${i + 1}`).join(", ")}) ${conflict} returning *`;
   try {
-    const { rows } = await tx[acting]<ObjectRow>(sql, names.map((name) => columns[name]));
+    const { rows } = await tx[acting]<ObjectRow>(
+      sql,
+      names.map((name) => columns[name]),
+    );
     return rows[0];
   } catch (error) {
-    if (error instanceof pg.DatabaseError && error.code === "23505") throw errors.keyAlreadyExists();
+    if (error instanceof pg.DatabaseError && error.code === "23505")
+      throw errors.keyAlreadyExists();
     throw error;
   }
 }
 
 /** storage-api's canUpload: would RLS let this caller write the row? Tried, then undone. */
-async function mustBeAllowedToWrite(tx: StorageTransaction, acting: Acting, row: Omit<NewObjectRow, "version">, upsert: boolean): Promise<void> {
+async function mustBeAllowedToWrite(
+  tx: StorageTransaction,
+  acting: Acting,
+  row: Omit<NewObjectRow, "version">,
+  upsert: boolean,
+): Promise<void> {
   await tx.dryRun(() => writeObjectRow(tx, acting, { ...row, version: "1" }, upsert));
 }
 
@@ -86,7 +106,10 @@ export async function findObject(
   name: string,
 ): Promise<ObjectRow> {
   mustBeValidKey(name);
-  const { rows } = await tx[acting]<ObjectRow>("select * from storage.objects where bucket_id = $1 and name = $2", [bucket, name]);
+  const { rows } = await tx[acting]<ObjectRow>(
+    "select * from storage.objects where bucket_id = $1 and name = $2",
+    [bucket, name],
+  );
   if (!rows[0]) throw errors.noSuchKey();
   return rows[0];
 }
@@ -100,7 +123,10 @@ async function lockObject(tx: StorageTransaction, bucket: string, name: string):
  * Writes a new version's row over whatever the key held, and returns the replaced version so its
  * file can go once the new row is committed.
  */
-async function commitVersion(tx: StorageTransaction, row: NewObjectRow): Promise<{ object: ObjectRow; replaced: string | undefined }> {
+async function commitVersion(
+  tx: StorageTransaction,
+  row: NewObjectRow,
+): Promise<{ object: ObjectRow; replaced: string | undefined }> {
   await lockObject(tx, row.bucket_id, row.name);
   const { rows } = await tx.admin<{ version: string }>(
     "select version from storage.objects where bucket_id = $1 and name = $2 for update",
@@ -125,7 +151,12 @@ export interface UploadRequest {
  * (tried and undone), then the bytes to a new version's file, then the row. A failure at any step
  * leaves neither a row nor a file.
  */
-export async function uploadObject(ctx: StorageContext, scope: RequestScope, req: IncomingMessage, upload: UploadRequest): Promise<ObjectRow> {
+export async function uploadObject(
+  ctx: StorageContext,
+  scope: RequestScope,
+  req: IncomingMessage,
+  upload: UploadRequest,
+): Promise<ObjectRow> {
   const bucket = await ctx.db.transaction(scope, (tx) => findBucketAsAdmin(tx, upload.bucket));
   if (!bucket) throw errors.noSuchBucket();
   const body = await uploadBodyOf(req, upload.name, {
@@ -133,9 +164,19 @@ export async function uploadObject(ctx: StorageContext, scope: RequestScope, req
     allowedMimeTypes: bucket.allowed_mime_types ?? [],
   });
   mustBeValidKey(upload.name);
-  const row = { bucket_id: upload.bucket, name: upload.name, owner: upload.owner, user_metadata: body.userMetadata };
+  const row = {
+    bucket_id: upload.bucket,
+    name: upload.name,
+    owner: upload.owner,
+    user_metadata: body.userMetadata,
+  };
   await ctx.db.transaction(scope, (tx) =>
-    mustBeAllowedToWrite(tx, upload.acting, { ...row, metadata: { mimetype: body.mimeType, contentLength: body.declaredLength } }, upload.upsert),
+    mustBeAllowedToWrite(
+      tx,
+      upload.acting,
+      { ...row, metadata: { mimetype: body.mimeType, contentLength: body.declaredLength } },
+      upload.upsert,
+    ),
   );
 
   const location = { bucket: upload.bucket, name: upload.name, version: randomUUID() };
@@ -151,7 +192,9 @@ export async function uploadObject(ctx: StorageContext, scope: RequestScope, req
       contentLength: stored.size,
       httpStatusCode: 200,
     };
-    const { object, replaced } = await ctx.db.transaction(scope, (tx) => commitVersion(tx, { ...row, version: location.version, metadata }));
+    const { object, replaced } = await ctx.db.transaction(scope, (tx) =>
+      commitVersion(tx, { ...row, version: location.version, metadata }),
+    );
     if (replaced) await ctx.disk.remove({ ...location, version: replaced });
     return object;
   } catch (error) {
@@ -160,11 +203,22 @@ export async function uploadObject(ctx: StorageContext, scope: RequestScope, req
   }
 }
 
-export async function deleteObject(ctx: StorageContext, scope: RequestScope, bucket: string, name: string): Promise<void> {
+export async function deleteObject(
+  ctx: StorageContext,
+  scope: RequestScope,
+  bucket: string,
+  name: string,
+): Promise<void> {
   const deleted = await ctx.db.transaction(scope, async (tx) => {
-    const { rows } = await tx.admin("select id from storage.objects where bucket_id = $1 and name = $2 for update", [bucket, name]);
+    const { rows } = await tx.admin(
+      "select id from storage.objects where bucket_id = $1 and name = $2 for update",
+      [bucket, name],
+    );
     if (!rows[0]) throw errors.noSuchKey();
-    const result = await tx.caller<{ version: string }>("delete from storage.objects where bucket_id = $1 and name = $2 returning version", [bucket, name]);
+    const result = await tx.caller<{ version: string }>(
+      "delete from storage.objects where bucket_id = $1 and name = $2 returning version",
+      [bucket, name],
+    );
     if (!result.rows[0]) throw errors.accessDenied("Access denied");
     return result.rows[0];
   });
@@ -172,9 +226,17 @@ export async function deleteObject(ctx: StorageContext, scope: RequestScope, buc
 }
 
 /** Deletes what the caller's RLS lets it among `names`; the rest is silently kept, as on Supabase. */
-export async function deleteObjects(ctx: StorageContext, scope: RequestScope, bucket: string, names: string[]): Promise<ObjectRow[]> {
+export async function deleteObjects(
+  ctx: StorageContext,
+  scope: RequestScope,
+  bucket: string,
+  names: string[],
+): Promise<ObjectRow[]> {
   const { rows } = await ctx.db.transaction(scope, (tx) =>
-    tx.caller<ObjectRow>("delete from storage.objects where bucket_id = $1 and name = any($2) returning *", [bucket, names]),
+    tx.caller<ObjectRow>(
+      "delete from storage.objects where bucket_id = $1 and name = any($2) returning *",
+      [bucket, names],
+    ),
   );
   await ctx.disk.removeAll(bucket, rows);
   return rows;
@@ -188,24 +250,48 @@ export interface Transfer {
 }
 
 /** Renames an object (possibly into another bucket) if RLS lets the caller read and update it. */
-export async function moveObject(ctx: StorageContext, scope: RequestScope, move: Transfer): Promise<ObjectRow> {
+export async function moveObject(
+  ctx: StorageContext,
+  scope: RequestScope,
+  move: Transfer,
+): Promise<ObjectRow> {
   mustBeValidKey(move.destinationKey);
-  const target = { bucket: move.destinationBucket, name: move.destinationKey, version: randomUUID() };
+  const target = {
+    bucket: move.destinationBucket,
+    name: move.destinationKey,
+    version: randomUUID(),
+  };
   let source: ObjectRow | undefined;
   try {
     const moved = await ctx.db.transaction(scope, async (tx) => {
       source = await findObject(tx, "caller", move.bucketId, move.sourceKey);
-      if (move.bucketId === move.destinationBucket && move.sourceKey === move.destinationKey) return source;
+      if (move.bucketId === move.destinationBucket && move.sourceKey === move.destinationKey)
+        return source;
       await lockObject(tx, move.destinationBucket, move.destinationKey);
       const { rows } = await tx.caller<ObjectRow>(
         "update storage.objects set bucket_id = $3, name = $4, version = $5, owner = $6, owner_id = $7 where bucket_id = $1 and name = $2 returning *",
-        [move.bucketId, move.sourceKey, target.bucket, target.name, target.version, ...Object.values(ownerColumns(scope.caller.owner))],
+        [
+          move.bucketId,
+          move.sourceKey,
+          target.bucket,
+          target.name,
+          target.version,
+          ...Object.values(ownerColumns(scope.caller.owner)),
+        ],
       );
       if (!rows[0]) throw errors.noSuchKey();
-      await ctx.disk.copy({ bucket: move.bucketId, name: move.sourceKey, version: source.version }, target);
+      await ctx.disk.copy(
+        { bucket: move.bucketId, name: move.sourceKey, version: source.version },
+        target,
+      );
       return rows[0];
     });
-    if (moved !== source) await ctx.disk.remove({ bucket: move.bucketId, name: move.sourceKey, version: source!.version });
+    if (moved !== source)
+      await ctx.disk.remove({
+        bucket: move.bucketId,
+        name: move.sourceKey,
+        version: source!.version,
+      });
     return moved;
   } catch (error) {
     await ctx.disk.remove(target);
@@ -222,15 +308,24 @@ export interface CopyRequest extends Transfer {
 }
 
 /** Copies an object the caller can read to a key RLS lets it write. */
-export async function copyObject(ctx: StorageContext, scope: RequestScope, copy: CopyRequest): Promise<ObjectRow> {
+export async function copyObject(
+  ctx: StorageContext,
+  scope: RequestScope,
+  copy: CopyRequest,
+): Promise<ObjectRow> {
   mustBeValidKey(copy.destinationKey);
-  const target = { bucket: copy.destinationBucket, name: copy.destinationKey, version: randomUUID() };
+  const target = {
+    bucket: copy.destinationBucket,
+    name: copy.destinationKey,
+    version: randomUUID(),
+  };
   try {
     const { object, replaced } = await ctx.db.transaction(scope, async (tx) => {
       const source = await findObject(tx, "caller", copy.bucketId, copy.sourceKey);
       const metadata: Record<string, unknown> = { ...source.metadata };
       if (!copy.copyMetadata) {
-        if (copy.metadata?.cacheControl !== undefined) metadata.cacheControl = copy.metadata.cacheControl;
+        if (copy.metadata?.cacheControl !== undefined)
+          metadata.cacheControl = copy.metadata.cacheControl;
         if (copy.metadata?.mimetype !== undefined) metadata.mimetype = copy.metadata.mimetype;
       }
       const row = {
@@ -241,7 +336,10 @@ export async function copyObject(ctx: StorageContext, scope: RequestScope, copy:
         user_metadata: (copy.copyMetadata ? source.user_metadata : copy.userMetadata) ?? undefined,
       };
       await mustBeAllowedToWrite(tx, "caller", row, copy.upsert);
-      await ctx.disk.copy({ bucket: copy.bucketId, name: copy.sourceKey, version: source.version }, target);
+      await ctx.disk.copy(
+        { bucket: copy.bucketId, name: copy.sourceKey, version: source.version },
+        target,
+      );
       return commitVersion(tx, { ...row, version: target.version });
     });
     if (replaced) await ctx.disk.remove({ ...target, version: replaced });
@@ -261,9 +359,17 @@ export interface SearchOptions {
 }
 
 /** storage-js `list()`: one folder level under a prefix, through storage.search as the caller. */
-export async function searchObjects(ctx: StorageContext, scope: RequestScope, bucket: string, options: SearchOptions): Promise<unknown[]> {
+export async function searchObjects(
+  ctx: StorageContext,
+  scope: RequestScope,
+  bucket: string,
+  options: SearchOptions,
+): Promise<unknown[]> {
   // The prefix is always a folder.
-  const prefix = options.prefix.length > 0 && !options.prefix.endsWith("/") ? `${options.prefix}/` : options.prefix;
+  const prefix =
+    options.prefix.length > 0 && !options.prefix.endsWith("/")
+      ? `${options.prefix}/`
+      : options.prefix;
   const column = options.sortBy?.column ?? "name";
   // storage.search matches by name with plain prefixes; timestamp sorts take LIKE-escaped ones.
   const escape = (text: string) => (column === "name" ? text : text.replace(/[\\%_]/g, "\\$&"));
@@ -324,7 +430,12 @@ interface ListedRow {
 }
 
 /** storage-js `listV2()`: keys under a prefix, one level when `with_delimiter`, paged by cursor. */
-export async function listObjectsV2(ctx: StorageContext, scope: RequestScope, bucket: string, options: ListV2Options) {
+export async function listObjectsV2(
+  ctx: StorageContext,
+  scope: RequestScope,
+  bucket: string,
+  options: ListV2Options,
+) {
   const limit = Math.min(options.limit || 1000, 1000);
   const prefix = options.prefix ?? "";
   const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
@@ -334,16 +445,19 @@ export async function listObjectsV2(ctx: StorageContext, scope: RequestScope, bu
     if (options.withDelimiter) {
       const levels = prefix ? prefix.split("/").length : 1;
       return (
-        await tx.caller<ListedRow>("select name, id, metadata, updated_at, created_at, last_accessed_at from storage.search_v2($1, $2, $3, $4, $5, $6, $7, $8)", [
-          prefix,
-          bucket,
-          limit + 1,
-          levels,
-          cursor?.startAfter ?? "",
-          order,
-          column,
-          cursor?.sortColumnAfter ?? "",
-        ])
+        await tx.caller<ListedRow>(
+          "select name, id, metadata, updated_at, created_at, last_accessed_at from storage.search_v2($1, $2, $3, $4, $5, $6, $7, $8)",
+          [
+            prefix,
+            bucket,
+            limit + 1,
+            levels,
+            cursor?.startAfter ?? "",
+            order,
+            column,
+            cursor?.sortColumnAfter ?? "",
+          ],
+        )
       ).rows;
     }
     const values: unknown[] = [bucket, limit + 1];
@@ -356,7 +470,9 @@ export async function listObjectsV2(ctx: StorageContext, scope: RequestScope, bu
     const after = order === "asc" ? ">" : "<";
     if (cursor && sortColumn && cursor.sortColumnAfter) {
       values.push(cursor.sortColumnAfter, cursor.startAfter);
-      conditions.push(`(date_trunc('milliseconds', ${sortColumn}), name collate "C") ${after} ($${values.length - 1}::timestamptz, $${values.length})`);
+      conditions.push(
+        `(date_trunc('milliseconds', ${sortColumn}), name collate "C") ${after} ($${values.length - 1}::timestamptz, $${values.length})`,
+      );
     } else if (cursor) {
       values.push(cursor.startAfter);
       conditions.push(`name collate "C" ${after} $${values.length}`);
@@ -371,13 +487,21 @@ export async function listObjectsV2(ctx: StorageContext, scope: RequestScope, bu
   });
   const hasNext = rows.length > limit;
   const page = rows.slice(0, limit);
-  const folders = page.filter((row) => row.id === null).map((row) => ({ ...row, name: row.name.endsWith("/") ? row.name : `${row.name}/` }));
+  const folders = page
+    .filter((row) => row.id === null)
+    .map((row) => ({ ...row, name: row.name.endsWith("/") ? row.name : `${row.name}/` }));
   const objects = page.filter((row) => row.id !== null);
   const last = page[page.length - 1];
   const lastSort = last && column !== "name" ? last[column] : null;
   return {
     hasNext,
-    nextCursor: hasNext && last ? encodeCursor({ startAfter: last.name, sortColumnAfter: lastSort ? new Date(lastSort).toISOString() : undefined }) : undefined,
+    nextCursor:
+      hasNext && last
+        ? encodeCursor({
+            startAfter: last.name,
+            sortColumnAfter: lastSort ? new Date(lastSort).toISOString() : undefined,
+          })
+        : undefined,
     nextCursorKey: hasNext ? last?.name : undefined,
     folders,
     objects,
@@ -385,36 +509,71 @@ export async function listObjectsV2(ctx: StorageContext, scope: RequestScope, bu
 }
 
 /** The path of a signed download URL for one object, as storage-api answers it. */
-async function signedDownloadPath(ctx: StorageContext, bucket: string, name: string, expiresIn: number): Promise<string> {
+async function signedDownloadPath(
+  ctx: StorageContext,
+  bucket: string,
+  name: string,
+  expiresIn: number,
+): Promise<string> {
   const token = await ctx.signer.signDownload(`${bucket}/${name}`, expiresIn);
   return `/object/sign/${bucket}/${name}?token=${token}`;
 }
 
-export async function signObjectUrl(ctx: StorageContext, scope: RequestScope, bucket: string, name: string, expiresIn: number): Promise<string> {
+export async function signObjectUrl(
+  ctx: StorageContext,
+  scope: RequestScope,
+  bucket: string,
+  name: string,
+  expiresIn: number,
+): Promise<string> {
   await ctx.db.transaction(scope, (tx) => findObject(tx, "caller", bucket, name));
   return signedDownloadPath(ctx, bucket, name, expiresIn);
 }
 
-export async function signObjectUrls(ctx: StorageContext, scope: RequestScope, bucket: string, paths: string[], expiresIn: number) {
+export async function signObjectUrls(
+  ctx: StorageContext,
+  scope: RequestScope,
+  bucket: string,
+  paths: string[],
+  expiresIn: number,
+) {
   const { rows } = await ctx.db.transaction(scope, (tx) =>
-    tx.caller<{ name: string }>("select name from storage.objects where bucket_id = $1 and name = any($2::text[])", [bucket, paths]),
+    tx.caller<{ name: string }>(
+      "select name from storage.objects where bucket_id = $1 and name = any($2::text[])",
+      [bucket, paths],
+    ),
   );
   const visible = new Set(rows.map((row) => row.name));
   return Promise.all(
     paths.map(async (path) =>
       visible.has(path)
         ? { error: null, path, signedURL: await signedDownloadPath(ctx, bucket, path, expiresIn) }
-        : { error: "Either the object does not exist or you do not have access to it", path, signedURL: null },
+        : {
+            error: "Either the object does not exist or you do not have access to it",
+            path,
+            signedURL: null,
+          },
     ),
   );
 }
 
 /** A token for uploading one key later without a JWT, issued if RLS would let the caller write it now. */
-export async function signUploadUrl(ctx: StorageContext, scope: RequestScope, bucket: string, name: string, upsert: boolean) {
+export async function signUploadUrl(
+  ctx: StorageContext,
+  scope: RequestScope,
+  bucket: string,
+  name: string,
+  upsert: boolean,
+) {
   mustBeValidKey(name);
   const owner = scope.caller.owner;
   await ctx.db.transaction(scope, (tx) =>
-    mustBeAllowedToWrite(tx, "caller", { bucket_id: bucket, name, owner, metadata: undefined, user_metadata: undefined }, upsert),
+    mustBeAllowedToWrite(
+      tx,
+      "caller",
+      { bucket_id: bucket, name, owner, metadata: undefined, user_metadata: undefined },
+      upsert,
+    ),
   );
   const url = `${bucket}/${name}`;
   const token = await ctx.signer.signUpload(url, signedUploadExpirySeconds, owner, upsert);

@@ -33,9 +33,20 @@ export function createStorageService(deps: ServiceDeps): Service {
         const match = matchRoute(routes, method, gatewayCtx.path);
         if (!match) throw errors.routeNotFound(method, gatewayCtx.path + gatewayCtx.url.search);
         const { route, params } = match;
-        const caller = route.auth === "none" ? noCaller : await callerOf(req, deps.keys.jwtSecret, { allowAnonymous: route.auth === "optional" });
+        const caller =
+          route.auth === "none"
+            ? noCaller
+            : await callerOf(req, deps.keys.jwtSecret, {
+                allowAnonymous: route.auth === "optional",
+              });
         if (route.auth !== "none") gatewayCtx.role = caller.role;
-        const scope = { caller, headers: req.headers, method, path: gatewayCtx.path, operation: route.operation };
+        const scope = {
+          caller,
+          headers: req.headers,
+          method,
+          path: gatewayCtx.path,
+          operation: route.operation,
+        };
         await route.handle({ req, res, url: gatewayCtx.url, params, scope });
       } catch (error) {
         sendStorageError(res, error, deps.log);

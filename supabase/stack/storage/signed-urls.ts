@@ -38,7 +38,12 @@ export class UrlSigner {
     return this.sign({ url, scope: "download" }, expiresIn);
   }
 
-  signUpload(url: string, expiresIn: number, owner: string | undefined, upsert: boolean): Promise<string> {
+  signUpload(
+    url: string,
+    expiresIn: number,
+    owner: string | undefined,
+    upsert: boolean,
+  ): Promise<string> {
     return this.sign({ owner, url, upsert, scope: "upload" }, expiresIn);
   }
 
@@ -49,21 +54,33 @@ export class UrlSigner {
 
   async verifyUpload(token: string, url: string): Promise<UploadToken> {
     const payload = await this.verify(token, url, "upload");
-    return { url, exp: payload.exp, owner: typeof payload.owner === "string" ? payload.owner : undefined, upsert: payload.upsert === true };
+    return {
+      url,
+      exp: payload.exp,
+      owner: typeof payload.owner === "string" ? payload.owner : undefined,
+      upsert: payload.upsert === true,
+    };
   }
 
   /** Signature, scope, path, then expiry, in storage-api's order and with its errors. */
-  private async verify(token: string, url: string, scope: Scope): Promise<Record<string, unknown> & { exp: number }> {
+  private async verify(
+    token: string,
+    url: string,
+    scope: Scope,
+  ): Promise<Record<string, unknown> & { exp: number }> {
     let payload: Record<string, unknown>;
     try {
       // Expiry is checked below so an expired token gets storage-api's ExpiredToken error.
-      payload = (await jwtVerify(token, this.key, { algorithms: ["HS256"], currentDate: new Date(0) })).payload;
+      payload = (
+        await jwtVerify(token, this.key, { algorithms: ["HS256"], currentDate: new Date(0) })
+      ).payload;
     } catch (error) {
       throw errors.invalidJwt((error as Error).message);
     }
     if (payload.scope !== scope) throw errors.invalidSignature(`Token is not scoped for ${scope}`);
     if (payload.url !== url) throw errors.invalidSignature();
-    if (typeof payload.exp !== "number" || payload.exp * 1000 < Date.now()) throw errors.expiredSignature();
+    if (typeof payload.exp !== "number" || payload.exp * 1000 < Date.now())
+      throw errors.expiredSignature();
     return { ...payload, exp: payload.exp };
   }
 }

@@ -28,7 +28,9 @@ export interface UploadLimits {
 const maxUserMetadataBytes = 1024 * 1024;
 
 /** The base64 JSON of an `x-metadata` header; unreadable metadata is ignored. */
-export function decodeMetadataHeader(value: string | string[] | undefined): Record<string, unknown> | undefined {
+export function decodeMetadataHeader(
+  value: string | string[] | undefined,
+): Record<string, unknown> | undefined {
   if (typeof value !== "string") return undefined;
   try {
     return JSON.parse(Buffer.from(value, "base64").toString("utf8")) as Record<string, unknown>;
@@ -52,12 +54,17 @@ function parseMetadataField(value: string | undefined): Record<string, unknown> 
  * FormData, with `cacheControl` and `metadata` fields before the file) or any other body as the
  * bytes themselves, typed by Content-Type. Size and MIME type are refused before any byte is stored.
  */
-export async function uploadBodyOf(req: IncomingMessage, objectName: string, limits: UploadLimits): Promise<UploadBody> {
+export async function uploadBodyOf(
+  req: IncomingMessage,
+  objectName: string,
+  limits: UploadLimits,
+): Promise<UploadBody> {
   // An empty-folder placeholder is always allowed, and always empty.
   const placeholder = isEmptyFolderPlaceholder(objectName);
   const maxBytes = placeholder ? 0 : limits.maxBytes;
   const checkMime = (mimeType: string) => {
-    if (!placeholder && limits.allowedMimeTypes.length > 0) mustBeAllowedMimeType(mimeType, limits.allowedMimeTypes);
+    if (!placeholder && limits.allowedMimeTypes.length > 0)
+      mustBeAllowedMimeType(mimeType, limits.allowedMimeTypes);
   };
 
   if ((req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
@@ -78,7 +85,8 @@ export async function uploadBodyOf(req: IncomingMessage, objectName: string, lim
   const mimeType = req.headers["content-type"] || "application/octet-stream";
   checkMime(mimeType);
   const declared = Number(req.headers["content-length"]);
-  const declaredLength = req.headers["content-length"] !== undefined && Number.isFinite(declared) ? declared : undefined;
+  const declaredLength =
+    req.headers["content-length"] !== undefined && Number.isFinite(declared) ? declared : undefined;
   if (declaredLength !== undefined && declaredLength > maxBytes) throw errors.entityTooLarge();
   return {
     stream: req,
@@ -103,7 +111,10 @@ function firstFile(req: IncomingMessage, maxBytes: number): Promise<FormFile> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fileSize: maxBytes } });
+      parser = busboy({
+        headers: req.headers,
+        limits: { files: 1, fields: 10, fileSize: maxBytes },
+      });
     } catch {
       reject(errors.noContentProvided());
       return;

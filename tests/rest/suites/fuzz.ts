@@ -15,10 +15,77 @@ function random(seed: number): () => number {
 }
 
 const pieces = [
-  "id", "label", "fuzz_rows", "*", "(", ")", ",", ".", ":", "::", "->", "->>", "!", "!inner", "...", "\"", "'", "\\", "%", "%00", "%zz", "+", "&", "=",
-  "eq", "neq", "gt", "in", "is", "not", "or", "and", "cs", "fts", "like", "ilike(any)", "eq(all)", "null", "true", "{", "}", "[", "]", "1", "-1",
-  "999999999999999999999", "select", "order", "limit", "offset", "columns", "on_conflict", "asc", "desc", "nullsfirst", "count()", "sum()", "text",
-  "int4", "json", ";", "--", "/*", "drop table fuzz_rows", "é", "\u0000", " ", "\t", "$1", "${x}", "pg_sleep(10)",
+  "id",
+  "label",
+  "fuzz_rows",
+  "*",
+  "(",
+  ")",
+  ",",
+  ".",
+  ":",
+  "::",
+  "->",
+  "->>",
+  "!",
+  "!inner",
+  "...",
+  '"',
+  "'",
+  "\\",
+  "%",
+  "%00",
+  "%zz",
+  "+",
+  "&",
+  "=",
+  "eq",
+  "neq",
+  "gt",
+  "in",
+  "is",
+  "not",
+  "or",
+  "and",
+  "cs",
+  "fts",
+  "like",
+  "ilike(any)",
+  "eq(all)",
+  "null",
+  "true",
+  "{",
+  "}",
+  "[",
+  "]",
+  "1",
+  "-1",
+  "999999999999999999999",
+  "select",
+  "order",
+  "limit",
+  "offset",
+  "columns",
+  "on_conflict",
+  "asc",
+  "desc",
+  "nullsfirst",
+  "count()",
+  "sum()",
+  "text",
+  "int4",
+  "json",
+  ";",
+  "--",
+  "/*",
+  "drop table fuzz_rows",
+  "é",
+  "\u0000",
+  " ",
+  "\t",
+  "$1",
+  "${x}",
+  "pg_sleep(10)",
 ];
 
 function fragment(next: () => number, length: number): string {
@@ -31,13 +98,31 @@ function fragment(next: () => number, length: number): string {
 const headerValue = (text: string) => text.replace(/[^\x21-\x7e ]/g, "").trim() || "x";
 
 function queryString(next: () => number): string {
-  const keys = ["select", "order", "limit", "offset", "id", "label", "or", "and", "not.or", "columns", "on_conflict", "fuzz_rows.id", fragment(next, 2)];
+  const keys = [
+    "select",
+    "order",
+    "limit",
+    "offset",
+    "id",
+    "label",
+    "or",
+    "and",
+    "not.or",
+    "columns",
+    "on_conflict",
+    "fuzz_rows.id",
+    fragment(next, 2),
+  ];
   const parts: string[] = [];
   const count = 1 + Math.floor(next() * 4);
   for (let i = 0; i < count; i++) {
     const key = keys[Math.floor(next() * keys.length)]!;
     const value = fragment(next, 1 + Math.floor(next() * 6));
-    parts.push(next() < 0.5 ? `${encodeURIComponent(key)}=${encodeURIComponent(value)}` : `${key}=${value.replace(/[&#]/g, "")}`);
+    parts.push(
+      next() < 0.5
+        ? `${encodeURIComponent(key)}=${encodeURIComponent(value)}`
+        : `${key}=${value.replace(/[&#]/g, "")}`,
+    );
   }
   return parts.join("&");
 }
@@ -56,8 +141,15 @@ describe("rest: fuzz", () => {
           const path = next() < 0.85 ? "/fuzz_rows" : `/${fragment(next, 2).replace(/[?#]/g, "")}`;
           const query = queryString(next);
           // Writes go where no row can match or the body is malformed, so any change is a bug.
-          const body = method === "PATCH" || method === "POST" ? (next() < 0.5 ? fragment(next, 5) : JSON.stringify({ label: fragment(next, 2) })) : undefined;
-          const headers: Record<string, string> = { "Content-Type": next() < 0.8 ? "application/json" : headerValue(fragment(next, 2)) };
+          const body =
+            method === "PATCH" || method === "POST"
+              ? next() < 0.5
+                ? fragment(next, 5)
+                : JSON.stringify({ label: fragment(next, 2) })
+              : undefined;
+          const headers: Record<string, string> = {
+            "Content-Type": next() < 0.8 ? "application/json" : headerValue(fragment(next, 2)),
+          };
           if (next() < 0.3) headers.Prefer = headerValue(fragment(next, 3));
           if (next() < 0.2) headers.Range = headerValue(fragment(next, 2));
           if (next() < 0.1) headers.Accept = headerValue(fragment(next, 2));
@@ -65,7 +157,8 @@ describe("rest: fuzz", () => {
           const target = `${path}?${query}${guard}`;
           let status: number;
           try {
-            status = (await http(target, { method, headers, ...(body !== undefined && { body }) })).status;
+            status = (await http(target, { method, headers, ...(body !== undefined && { body }) }))
+              .status;
           } catch (error) {
             failures.push(`${method} ${target}: ${(error as Error).message}`);
             return;

@@ -5,42 +5,86 @@ describe("rest: reads with supabase-js", () => {
   it("selects columns, aliases, casts and JSON paths", async () => {
     const { data, error } = await anonClient()
       .from("books")
-      .select("id, name:title, price::text, pages:data->pages, series:data->series->>name, first_tag:tags->0")
+      .select(
+        "id, name:title, price::text, pages:data->pages, series:data->series->>name, first_tag:tags->0",
+      )
       .eq("id", 1)
       .single();
     expect(error).toBeNull();
-    expect(data).toEqual({ id: 1, name: "The Left Hand of Darkness", price: "9.99", pages: 304, series: "Hainish", first_tag: "classic" });
+    expect(data).toEqual({
+      id: 1,
+      name: "The Left Hand of Darkness",
+      price: "9.99",
+      pages: 304,
+      series: "Hainish",
+      first_tag: "classic",
+    });
   });
 
   it("embeds many-to-one, one-to-many, many-to-many, one-to-one and self references", async () => {
     const db = anonClient();
-    const book = await db.from("books").select("title, author:authors!author_id(name), editor:authors!editor_id(name), publishers(name)").eq("id", 1).single();
+    const book = await db
+      .from("books")
+      .select(
+        "title, author:authors!author_id(name), editor:authors!editor_id(name), publishers(name)",
+      )
+      .eq("id", 1)
+      .single();
     expect(book.data).toEqual({
       title: "The Left Hand of Darkness",
       author: { name: "Ursula Le Guin" },
       editor: { name: "Octavia Butler" },
       publishers: [{ name: "Ace" }, { name: "Harper" }],
     });
-    const author = await db.from("authors").select("name, author_stats(followers), books!author_id(title)").eq("id", 2).single();
-    expect(author.data).toEqual({ name: "Octavia Butler", author_stats: { followers: 800 }, books: [{ title: "Kindred" }, { title: "Parable of the Sower" }] });
-    const employee = await db.from("employees").select("name, boss:manager_id(name), reports:employees!manager_id(name)").eq("id", 2).single();
-    expect(employee.data).toEqual({ name: "Brian", boss: { name: "Ada" }, reports: [{ name: "Dana" }] });
+    const author = await db
+      .from("authors")
+      .select("name, author_stats(followers), books!author_id(title)")
+      .eq("id", 2)
+      .single();
+    expect(author.data).toEqual({
+      name: "Octavia Butler",
+      author_stats: { followers: 800 },
+      books: [{ title: "Kindred" }, { title: "Parable of the Sower" }],
+    });
+    const employee = await db
+      .from("employees")
+      .select("name, boss:manager_id(name), reports:employees!manager_id(name)")
+      .eq("id", 2)
+      .single();
+    expect(employee.data).toEqual({
+      name: "Brian",
+      boss: { name: "Ada" },
+      reports: [{ name: "Dana" }],
+    });
   });
 
   it("answers an ambiguous embed with 300 PGRST201 and the hints", async () => {
     const { error, status } = await anonClient().from("books").select("title, authors(name)");
     expect(status).toBe(300);
     expect(error?.code).toBe("PGRST201");
-    expect(error?.hint).toBe("Try changing 'authors' to one of the following: 'authors!books_author_id_fkey', 'authors!books_editor_id_fkey'. Find the desired relationship in the 'details' key.");
+    expect(error?.hint).toBe(
+      "Try changing 'authors' to one of the following: 'authors!books_author_id_fkey', 'authors!books_editor_id_fkey'. Find the desired relationship in the 'details' key.",
+    );
     expect(error?.details).toEqual([
-      { cardinality: "many-to-one", embedding: "books with authors", relationship: "books_author_id_fkey using books(author_id) and authors(id)" },
-      { cardinality: "many-to-one", embedding: "books with authors", relationship: "books_editor_id_fkey using books(editor_id) and authors(id)" },
+      {
+        cardinality: "many-to-one",
+        embedding: "books with authors",
+        relationship: "books_author_id_fkey using books(author_id) and authors(id)",
+      },
+      {
+        cardinality: "many-to-one",
+        embedding: "books with authors",
+        relationship: "books_editor_id_fkey using books(editor_id) and authors(id)",
+      },
     ]);
   });
 
   it("filters parents with !inner and embedded filters, orders and limits embeds", async () => {
     const db = anonClient();
-    const inner = await db.from("books").select("title, author:authors!author_id!inner(name)").eq("author.name", "Iain Banks");
+    const inner = await db
+      .from("books")
+      .select("title, author:authors!author_id!inner(name)")
+      .eq("author.name", "Iain Banks");
     expect(inner.data).toEqual([{ title: "Consider Phlebas", author: { name: "Iain Banks" } }]);
     const nested = await db
       .from("authors")
@@ -53,12 +97,19 @@ describe("rest: reads with supabase-js", () => {
       { name: "Octavia Butler", books: [{ title: "Parable of the Sower" }] },
       { name: "Iain Banks", books: [{ title: "Consider Phlebas" }] },
     ]);
-    const withoutStats = await db.from("authors").select("name, author_stats(followers)").is("author_stats", null);
+    const withoutStats = await db
+      .from("authors")
+      .select("name, author_stats(followers)")
+      .is("author_stats", null);
     expect(withoutStats.data).toEqual([{ name: "Iain Banks", author_stats: null }]);
   });
 
   it("spreads a to-one embed into its parent", async () => {
-    const { data } = await anonClient().from("books").select("title, ...authors!author_id(author:name)").in("id", [4, 6]).order("id");
+    const { data } = await anonClient()
+      .from("books")
+      .select("title, ...authors!author_id(author:name)")
+      .in("id", [4, 6])
+      .order("id");
     expect(data).toEqual([
       { title: "Kindred", author: "Octavia Butler" },
       { title: "Consider Phlebas", author: "Iain Banks" },
@@ -99,15 +150,23 @@ describe("rest: reads with supabase-js", () => {
     expect(await ids(books().is("price", null))).toEqual([5]);
     expect(await ids(books().not("price", "is", null).gt("price", 12))).toEqual([2, 4]);
     expect(await ids(books().contains("tags", ["classic", "gender"]))).toEqual([1]);
-    expect(await ids(books().containedBy("tags", ["classic", "anarchy", "time"]))).toEqual([2, 3, 4]);
+    expect(await ids(books().containedBy("tags", ["classic", "anarchy", "time"]))).toEqual([
+      2, 3, 4,
+    ]);
     expect(await ids(books().overlaps("tags", ["space", "time"]))).toEqual([4, 6]);
     expect(await ids(books().contains("data", { series: { name: "Hainish" } }))).toEqual([1, 2]);
     expect(await ids(books().textSearch("summary", "wizard", { config: "english" }))).toEqual([3]);
     expect(await ids(books().textSearch("summary", "two worlds", { type: "plain" }))).toEqual([2]);
-    expect(await ids(books().textSearch("summary", "time travel", { type: "phrase" }))).toEqual([4]);
-    expect(await ids(books().textSearch("summary", "war -peace", { type: "websearch" }))).toEqual([6]);
+    expect(await ids(books().textSearch("summary", "time travel", { type: "phrase" }))).toEqual([
+      4,
+    ]);
+    expect(await ids(books().textSearch("summary", "war -peace", { type: "websearch" }))).toEqual([
+      6,
+    ]);
     expect(await ids(books().filter("published", "isdistinct", 1969))).toEqual([2, 3, 4, 5, 6]);
-    expect(await ids(books().filter("title", "ilike(any)", "{*wizard*,*kindred*}"))).toEqual([3, 4]);
+    expect(await ids(books().filter("title", "ilike(any)", "{*wizard*,*kindred*}"))).toEqual([
+      3, 4,
+    ]);
     expect(await ids(books().filter("id", "gt(all)", "{1,4}"))).toEqual([5, 6]);
     expect(await ids(books().gt("data->pages", 400))).toEqual([6]);
     expect(await ids(books().eq("data->series->>name", "Culture"))).toEqual([6]);
@@ -115,28 +174,53 @@ describe("rest: reads with supabase-js", () => {
 
   it("combines or/and/not to any depth", async () => {
     const db = anonClient();
-    const { data } = await db.from("books").select("id").or("genre.eq.fantasy,and(published.gt.1990,price.is.null)").order("id");
+    const { data } = await db
+      .from("books")
+      .select("id")
+      .or("genre.eq.fantasy,and(published.gt.1990,price.is.null)")
+      .order("id");
     expect(data).toEqual([{ id: 3 }, { id: 5 }]);
-    const nested = await db.from("books").select("id").or("and(genre.eq.sf,or(id.eq.1,id.eq.6)),id.eq.3").not("id", "eq", 6).order("id");
+    const nested = await db
+      .from("books")
+      .select("id")
+      .or("and(genre.eq.sf,or(id.eq.1,id.eq.6)),id.eq.3")
+      .not("id", "eq", 6)
+      .order("id");
     expect(nested.data).toEqual([{ id: 1 }, { id: 3 }]);
-    const embedded = await db.from("authors").select("id, books!author_id(id)").or("published.lt.1970,id.eq.5", { referencedTable: "books" }).eq("id", 1);
+    const embedded = await db
+      .from("authors")
+      .select("id, books!author_id(id)")
+      .or("published.lt.1970,id.eq.5", { referencedTable: "books" })
+      .eq("id", 1);
     expect(embedded.data).toEqual([{ id: 1, books: [{ id: 1 }, { id: 3 }] }]);
   });
 
   it("orders with nulls first/last, pages with range and counts", async () => {
     const db = anonClient();
-    const ordered = await db.from("books").select("id").order("price", { ascending: false, nullsFirst: true }).limit(2);
+    const ordered = await db
+      .from("books")
+      .select("id")
+      .order("price", { ascending: false, nullsFirst: true })
+      .limit(2);
     expect(ordered.data).toEqual([{ id: 5 }, { id: 4 }]);
     const page = await db.from("books").select("id", { count: "exact" }).order("id").range(2, 3);
     expect(page.data).toEqual([{ id: 3 }, { id: 4 }]);
     expect(page.count).toBe(6);
     expect(page.status).toBe(206);
-    const head = await db.from("books").select("*", { count: "exact", head: true }).eq("genre", "sf");
+    const head = await db
+      .from("books")
+      .select("*", { count: "exact", head: true })
+      .eq("genre", "sf");
     expect(head.count).toBe(5);
     expect(head.data).toBeNull();
     const planned = await db.from("books").select("id", { count: "planned" });
     expect(typeof planned.count).toBe("number");
-    const related = await db.from("books").select("id, authors!author_id(name)").order("authors(name)", { ascending: true }).order("id").limit(2);
+    const related = await db
+      .from("books")
+      .select("id, authors!author_id(name)")
+      .order("authors(name)", { ascending: true })
+      .order("id")
+      .limit(2);
     expect(related.data?.map((r) => r.id)).toEqual([6, 4]);
   });
 
@@ -149,7 +233,11 @@ describe("rest: reads with supabase-js", () => {
     expect(none.error).toBeNull();
     const many = await db.from("authors").select("name").single();
     expect(many.status).toBe(406);
-    expect(many.error).toMatchObject({ code: "PGRST116", message: "Cannot coerce the result to a single JSON object", details: "The result contains 3 rows" });
+    expect(many.error).toMatchObject({
+      code: "PGRST116",
+      message: "Cannot coerce the result to a single JSON object",
+      details: "The result contains 3 rows",
+    });
   });
 
   it("reads csv and another schema by profile", async () => {
@@ -163,7 +251,10 @@ describe("rest: reads with supabase-js", () => {
   it("shows a signed-in user only their rows under RLS, and anon none", async () => {
     const alice = await signedInUser();
     const bob = await signedInUser();
-    await sql("insert into public.todos (user_id, task) values ($1, 'alice 1'), ($1, 'alice 2'), ($2, 'bob 1')", [alice.id, bob.id]);
+    await sql(
+      "insert into public.todos (user_id, task) values ($1, 'alice 1'), ($1, 'alice 2'), ($2, 'bob 1')",
+      [alice.id, bob.id],
+    );
     const mine = await alice.client.from("todos").select("task, user_id").order("task");
     expect(mine.data).toEqual([
       { task: "alice 1", user_id: alice.id },
@@ -173,7 +264,10 @@ describe("rest: reads with supabase-js", () => {
     expect(bobs.data).toEqual([{ task: "bob 1" }]);
     const anon = await anonClient().from("todos").select("task");
     expect(anon.data).toEqual([]);
-    const all = await serviceClient().from("todos").select("task").in("user_id", [alice.id, bob.id]);
+    const all = await serviceClient()
+      .from("todos")
+      .select("task")
+      .in("user_id", [alice.id, bob.id]);
     expect(all.data).toHaveLength(3);
   });
 });

@@ -8,7 +8,13 @@ describe("rest: writes with supabase-js", () => {
     expect(one.status).toBe(201);
     expect(one.data).toEqual({ id: 101, name: "bolt", qty: 1, note: "none", updated_at: null });
     // supabase-js sends columns= for arrays; missing keys become null, or the default with defaultToNull: false.
-    const many = await db.from("items").insert([{ id: 102, name: "nut", note: "n" }, { id: 103, name: "washer" }]).select("id, qty, note");
+    const many = await db
+      .from("items")
+      .insert([
+        { id: 102, name: "nut", note: "n" },
+        { id: 103, name: "washer" },
+      ])
+      .select("id, qty, note");
     expect(many.data).toEqual([
       { id: 102, qty: 1, note: "n" },
       { id: 103, qty: 1, note: null },
@@ -18,7 +24,13 @@ describe("rest: writes with supabase-js", () => {
   it("fills missing columns with defaults when asked", async () => {
     const { data, error } = await anonClient()
       .from("items")
-      .insert([{ id: 104, name: "gear", note: "x" }, { id: 105, name: "cog" }], { defaultToNull: false })
+      .insert(
+        [
+          { id: 104, name: "gear", note: "x" },
+          { id: 105, name: "cog" },
+        ],
+        { defaultToNull: false },
+      )
       .select("id, qty, note");
     expect(error).toBeNull();
     expect(data).toEqual([
@@ -37,12 +49,21 @@ describe("rest: writes with supabase-js", () => {
   it("upserts: merge, ignore, on_conflict", async () => {
     const db = anonClient();
     await db.from("items").insert({ id: 110, name: "spring", qty: 2 });
-    const merged = await db.from("items").upsert({ id: 110, name: "spring", qty: 7 }).select("id, qty");
+    const merged = await db
+      .from("items")
+      .upsert({ id: 110, name: "spring", qty: 7 })
+      .select("id, qty");
     expect(merged.data).toEqual([{ id: 110, qty: 7 }]);
     expect(merged.status).toBe(200);
-    const ignored = await db.from("items").upsert({ id: 110, name: "spring", qty: 99 }, { ignoreDuplicates: true }).select("id, qty");
+    const ignored = await db
+      .from("items")
+      .upsert({ id: 110, name: "spring", qty: 99 }, { ignoreDuplicates: true })
+      .select("id, qty");
     expect(ignored.data).toEqual([]);
-    const byName = await db.from("items").upsert({ id: 111, name: "spring", qty: 3 }, { onConflict: "name" }).select("id, qty");
+    const byName = await db
+      .from("items")
+      .upsert({ id: 111, name: "spring", qty: 3 }, { onConflict: "name" })
+      .select("id, qty");
     // PostgREST updates every column of the body on conflict, the key included.
     expect(byName.data).toEqual([{ id: 111, qty: 3 }]);
     const inserted = await db.from("items").upsert({ id: 112, name: "clip" }).select("id");
@@ -51,15 +72,26 @@ describe("rest: writes with supabase-js", () => {
 
   it("updates and deletes with filters, returning rows", async () => {
     const db = anonClient();
-    await db.from("items").insert([{ id: 120, name: "u1" }, { id: 121, name: "u2" }, { id: 122, name: "u3" }]);
-    const updated = await db.from("items").update({ qty: 42 }).in("id", [120, 121]).select("id, qty").order("id");
+    await db.from("items").insert([
+      { id: 120, name: "u1" },
+      { id: 121, name: "u2" },
+      { id: 122, name: "u3" },
+    ]);
+    const updated = await db
+      .from("items")
+      .update({ qty: 42 })
+      .in("id", [120, 121])
+      .select("id, qty")
+      .order("id");
     expect(updated.data).toEqual([
       { id: 120, qty: 42 },
       { id: 121, qty: 42 },
     ]);
     const deleted = await db.from("items").delete().gte("id", 121).lte("id", 122).select("name");
     expect(deleted.data).toEqual([{ name: "u2" }, { name: "u3" }]);
-    expect(await sql("select id from public.items where id between 120 and 122")).toEqual([{ id: 120 }]);
+    expect(await sql("select id from public.items where id between 120 and 122")).toEqual([
+      { id: 120 },
+    ]);
     const counted = await db.from("items").delete({ count: "exact" }).eq("id", 120);
     expect(counted.count).toBe(1);
     expect(counted.status).toBe(204);
@@ -71,14 +103,24 @@ describe("rest: writes with supabase-js", () => {
       .insert({ title: "The Word for World Is Forest", author_id: 1 })
       .select("title, author:authors!author_id(name)")
       .single();
-    expect(data).toEqual({ title: "The Word for World Is Forest", author: { name: "Ursula Le Guin" } });
+    expect(data).toEqual({
+      title: "The Word for World Is Forest",
+      author: { name: "Ursula Le Guin" },
+    });
   });
 
   it("maps constraint errors to PostgREST's statuses and changes nothing", async () => {
     const db = anonClient();
-    const duplicate = await db.from("items").insert([{ id: 130, name: "dup" }, { id: 131, name: "dup" }]);
+    const duplicate = await db.from("items").insert([
+      { id: 130, name: "dup" },
+      { id: 131, name: "dup" },
+    ]);
     expect(duplicate.status).toBe(409);
-    expect(duplicate.error).toMatchObject({ code: "23505", message: 'duplicate key value violates unique constraint "items_name_key"', details: "Key (name)=(dup) already exists." });
+    expect(duplicate.error).toMatchObject({
+      code: "23505",
+      message: 'duplicate key value violates unique constraint "items_name_key"',
+      details: "Key (name)=(dup) already exists.",
+    });
     expect(await sql("select id from public.items where id in (130, 131)")).toEqual([]);
     const foreign = await db.from("books").insert({ title: "orphan", author_id: 999 });
     expect(foreign.status).toBe(409);
@@ -94,28 +136,45 @@ describe("rest: writes with supabase-js", () => {
     expect(badType.error?.code).toBe("22P02");
     const unknown = await db.from("items").insert({ id: 134, name: "z", colour: "red" });
     expect(unknown.status).toBe(400);
-    expect(unknown.error).toMatchObject({ code: "PGRST204", message: "Could not find the 'colour' column of 'items' in the schema cache" });
+    expect(unknown.error).toMatchObject({
+      code: "PGRST204",
+      message: "Could not find the 'colour' column of 'items' in the schema cache",
+    });
   });
 
   it("enforces RLS and privileges on writes: 403 for a user, 401 for anon", async () => {
     const alice = await signedInUser();
     const bob = await signedInUser();
-    const created = await alice.client.from("todos").insert({ task: "write tests" }).select("task, user_id").single();
+    const created = await alice.client
+      .from("todos")
+      .insert({ task: "write tests" })
+      .select("task, user_id")
+      .single();
     expect(created.data).toEqual({ task: "write tests", user_id: alice.id });
     const forged = await alice.client.from("todos").insert({ task: "as bob", user_id: bob.id });
     expect(forged.status).toBe(403);
     expect(forged.error?.code).toBe("42501");
-    const hidden = await bob.client.from("todos").update({ done: true }).eq("task", "write tests").select();
+    const hidden = await bob.client
+      .from("todos")
+      .update({ done: true })
+      .eq("task", "write tests")
+      .select();
     expect(hidden.data).toEqual([]);
     const removed = await bob.client.from("todos").delete().eq("user_id", alice.id).select();
     expect(removed.data).toEqual([]);
-    expect(await sql("select done from public.todos where user_id = $1", [alice.id])).toEqual([{ done: false }]);
+    expect(await sql("select done from public.todos where user_id = $1", [alice.id])).toEqual([
+      { done: false },
+    ]);
     const anon = await anonClient().from("notices").insert({ id: 9, body: "spam" });
     expect(anon.status).toBe(401);
     expect(anon.error?.code).toBe("42501");
     const user = await alice.client.from("notices").insert({ id: 9, body: "spam" });
     expect(user.status).toBe(403);
-    const service = await serviceClient().from("notices").insert({ id: 9, body: "official" }).select().single();
+    const service = await serviceClient()
+      .from("notices")
+      .insert({ id: 9, body: "official" })
+      .select()
+      .single();
     expect(service.data).toEqual({ id: 9, body: "official" });
   });
 });

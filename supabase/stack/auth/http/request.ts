@@ -28,7 +28,8 @@ async function readText(req: IncomingMessage): Promise<string> {
   try {
     return (await readBody(req, maxBodyBytes)).toString("utf8");
   } catch (error) {
-    if (error instanceof BodyTooLargeError) throw new AuthError(413, "request_entity_too_large", "Request body too large");
+    if (error instanceof BodyTooLargeError)
+      throw new AuthError(413, "request_entity_too_large", "Request body too large");
     throw error;
   }
 }
@@ -38,12 +39,17 @@ export async function parseBody(req: IncomingMessage): Promise<Record<string, un
   const text = await readText(req);
   if (!text.trim()) return {};
   const type = req.headers["content-type"] ?? "";
-  if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));
+  if (type.includes("application/x-www-form-urlencoded"))
+    return Object.fromEntries(new URLSearchParams(text));
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch (error) {
-    throw badRequest("bad_json", `Could not parse request body as JSON: ${(error as Error).message}`);
+    throw badRequest(
+      "bad_json",
+      `Could not parse request body as JSON: ${(error as Error).message}`,
+    );
   }
   throw badRequest("bad_json", "Could not parse request body as JSON: expected an object");
 }
@@ -63,19 +69,29 @@ export function forwardedFor(req: IncomingMessage): string | undefined {
 export function stringField(body: Record<string, unknown>, name: string): string {
   const value = body[name];
   if (value === undefined || value === null) return "";
-  if (typeof value !== "string") throw badRequest("bad_json", `Could not read body: "${name}" must be a string`);
+  if (typeof value !== "string")
+    throw badRequest("bad_json", `Could not read body: "${name}" must be a string`);
   return value;
 }
 
-export function objectField(body: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
+export function objectField(
+  body: Record<string, unknown>,
+  name: string,
+): Record<string, unknown> | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "object" || Array.isArray(value)) throw badRequest("bad_json", `Could not read body: "${name}" must be an object`);
+  if (typeof value !== "object" || Array.isArray(value))
+    throw badRequest("bad_json", `Could not read body: "${name}" must be an object`);
   return value as Record<string, unknown>;
 }
 
 /** `redirect_to` as GoTrue looks for it: a header, then the query string or form body. */
 export function requestedRedirect(r: AuthRequest): string | undefined {
   const header = r.req.headers["redirect_to"];
-  return (typeof header === "string" && header) || r.url.searchParams.get("redirect_to") || stringField(r.body, "redirect_to") || undefined;
+  return (
+    (typeof header === "string" && header) ||
+    r.url.searchParams.get("redirect_to") ||
+    stringField(r.body, "redirect_to") ||
+    undefined
+  );
 }

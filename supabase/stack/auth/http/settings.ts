@@ -4,9 +4,32 @@ import { respond } from "./respond.ts";
 
 /** The external providers GoTrue lists in /settings; only email and Google can be on locally. */
 const providers = [
-  "anonymous_users", "apple", "azure", "bitbucket", "discord", "facebook", "snapchat", "figma", "fly", "github", "gitlab",
-  "google", "keycloak", "kakao", "linkedin", "linkedin_oidc", "notion", "spotify", "slack", "slack_oidc", "workos",
-  "twitch", "twitter", "email", "phone", "zoom",
+  "anonymous_users",
+  "apple",
+  "azure",
+  "bitbucket",
+  "discord",
+  "facebook",
+  "snapchat",
+  "figma",
+  "fly",
+  "github",
+  "gitlab",
+  "google",
+  "keycloak",
+  "kakao",
+  "linkedin",
+  "linkedin_oidc",
+  "notion",
+  "spotify",
+  "slack",
+  "slack_oidc",
+  "workos",
+  "twitch",
+  "twitter",
+  "email",
+  "phone",
+  "zoom",
 ];
 
 /** GET /settings, which clients read to learn which sign-in methods are on. */
@@ -31,6 +54,10 @@ export function settings(ctx: AuthContext, r: AuthRequest): Promise<void> {
 
 /** GET /health, with GoTrue's name and description. */
 export function health(_ctx: AuthContext, r: AuthRequest): Promise<void> {
-  respond(r, { version: "pitlane", name: "GoTrue", description: "GoTrue is a user registration and authentication API" });
+  respond(r, {
+    version: "pitlane",
+    name: "GoTrue",
+    description: "GoTrue is a user registration and authentication API",
+  });
   return Promise.resolve();
 }

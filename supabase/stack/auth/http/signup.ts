@@ -7,16 +7,40 @@ import { badRequest, unprocessable } from "../errors.ts";
 import { createFlowState, validatePkce, type PkceParams } from "../flow-state.ts";
 import { checkPasswordStrength, hashPassword } from "../passwords.ts";
 import { startSession } from "../sessions.ts";
-import { confirmEmail, findUserByEmail, insertUser, isConfirmed, reloadUser, userJson, type User } from "../users.ts";
+import {
+  confirmEmail,
+  findUserByEmail,
+  insertUser,
+  isConfirmed,
+  reloadUser,
+  userJson,
+  type User,
+} from "../users.ts";
 import { objectField, requestedRedirect, stringField, type AuthRequest } from "./request.ts";
 import { respond } from "./respond.ts";
 import { resolveRedirect } from "../redirects.ts";
 
 /** POST /signup without email or phone: an anonymous user, when `enable_anonymous_sign_ins` is on. */
-async function signUpAnonymously(ctx: AuthContext, r: AuthRequest, data: Record<string, unknown>): Promise<void> {
-  if (!ctx.settings.anonymousSignInsEnabled) throw unprocessable("anonymous_provider_disabled", "Anonymous sign-ins are disabled");
+async function signUpAnonymously(
+  ctx: AuthContext,
+  r: AuthRequest,
+  data: Record<string, unknown>,
+): Promise<void> {
+  if (!ctx.settings.anonymousSignInsEnabled)
+    throw unprocessable("anonymous_provider_disabled", "Anonymous sign-ins are disabled");
   const tokens = await ctx.db.transaction(async (tx) => {
-    const user = await insertUser(tx, { aud: defaultAudience, email: null, passwordHash: null, appMetadata: {}, userMetadata: data, isAnonymous: true }, defaultRole);
+    const user = await insertUser(
+      tx,
+      {
+        aud: defaultAudience,
+        email: null,
+        passwordHash: null,
+        appMetadata: {},
+        userMetadata: data,
+        isAnonymous: true,
+      },
+      defaultRole,
+    );
     await audit(tx, user, "user_signedup", r.client.ip, { provider: "anonymous" });
     return startSession(tx, ctx.signer, user, "anonymous", r.client);
   });
@@ -57,22 +81,32 @@ export interface EmailRegistration {
  * GoTrue's sign-up by email, shared with magic links for new addresses: a new user (or the existing
  * unconfirmed one), then either a session (no confirmations) or a confirmation email.
  */
-export async function registerWithEmail(ctx: AuthContext, r: AuthRequest, registration: EmailRegistration): Promise<unknown> {
+export async function registerWithEmail(
+  ctx: AuthContext,
+  r: AuthRequest,
+  registration: EmailRegistration,
+): Promise<unknown> {
   const { settings } = ctx;
-  if (!settings.signupEnabled) throw unprocessable("signup_disabled", "Signups not allowed for this instance");
+  if (!settings.signupEnabled)
+    throw unprocessable("signup_disabled", "Signups not allowed for this instance");
   const flow = validatePkce(registration.pkce);
   const address = registration.email;
   const existing = await findUserByEmail(ctx.db.pool, address, defaultAudience);
   if (existing && isConfirmed(existing)) {
-    await ctx.db.transaction((tx) => audit(tx, existing, "user_repeated_signup", r.client.ip, { provider: "email" }));
-    if (settings.email.autoconfirm) throw unprocessable("user_already_exists", "User already registered");
+    await ctx.db.transaction((tx) =>
+      audit(tx, existing, "user_repeated_signup", r.client.ip, { provider: "email" }),
+    );
+    if (settings.email.autoconfirm)
+      throw unprocessable("user_already_exists", "User already registered");
     return decoyUser(address, registration.data);
   }
   // Hashing is slow, so it happens before the transaction takes its locks.
   const passwordHash = existing ? null : await hashPassword(registration.password);
   return ctx.db.transaction(async (tx) => {
     // An unconfirmed user keeps its password and data: the request has not proved who is asking.
-    let user: User = existing ?? (await createEmailUser(tx, { email: address, passwordHash, data: registration.data }));
+    let user: User =
+      existing ??
+      (await createEmailUser(tx, { email: address, passwordHash, data: registration.data }));
     if (settings.email.autoconfirm) {
       await audit(tx, user, "user_signedup", r.client.ip, { provider: "email" });
       await confirmEmail(tx, user.id);
@@ -82,9 +116,19 @@ export async function registerWithEmail(ctx: AuthContext, r: AuthRequest, regist
     }
     await audit(tx, user, "user_confirmation_requested", r.client.ip, { provider: "email" });
     if (flow === "pkce") {
-      await createFlowState(tx, { providerType: "email", authenticationMethod: "email/signup", pkce: registration.pkce, userId: user.id });
+      await createFlowState(tx, {
+        providerType: "email",
+        authenticationMethod: "email/signup",
+        pkce: registration.pkce,
+        userId: user.id,
+      });
     }
-    await sendLinkEmail(ctx, tx, user, { kind: "signup", slot: "confirmation", flow, redirectTo: registration.redirectTo });
+    await sendLinkEmail(ctx, tx, user, {
+      kind: "signup",
+      slot: "confirmation",
+      flow,
+      redirectTo: registration.redirectTo,
+    });
     return userJson(await reloadUser(tx, user));
   });
 }
@@ -98,7 +142,8 @@ export const pkceParams = (body: Record<string, unknown>): PkceParams => ({
 /** POST /signup: email and password, `data` into user metadata, confirmation email when confirmations are on. */
 export async function signup(ctx: AuthContext, r: AuthRequest): Promise<void> {
   const { settings } = ctx;
-  if (!settings.signupEnabled) throw unprocessable("signup_disabled", "Signups not allowed for this instance");
+  if (!settings.signupEnabled)
+    throw unprocessable("signup_disabled", "Signups not allowed for this instance");
   const email = stringField(r.body, "email");
   const phone = stringField(r.body, "phone");
   const password = stringField(r.body, "password");
@@ -107,11 +152,25 @@ export async function signup(ctx: AuthContext, r: AuthRequest): Promise<void> {
   if (r.rateLimitKey) ctx.limiter.take("sign_in_sign_ups", r.rateLimitKey);
   if (!password) throw badRequest("validation_failed", "Signup requires a valid password");
   checkPasswordStrength(password, settings.password);
-  if (email && phone) throw badRequest("validation_failed", "Only an email address or phone number should be provided on signup.");
+  if (email && phone)
+    throw badRequest(
+      "validation_failed",
+      "Only an email address or phone number should be provided on signup.",
+    );
   const pkce = pkceParams(r.body);
   validatePkce(pkce);
   if (phone) throw badRequest("phone_provider_disabled", "Phone signups are disabled");
-  if (!settings.email.enabled) throw badRequest("email_provider_disabled", "Email signups are disabled");
+  if (!settings.email.enabled)
+    throw badRequest("email_provider_disabled", "Email signups are disabled");
   const redirectTo = resolveRedirect(settings, requestedRedirect(r), r.req.headers.referer);
-  respond(r, await registerWithEmail(ctx, r, { email: validateEmail(email), password, data, pkce, redirectTo }));
+  respond(
+    r,
+    await registerWithEmail(ctx, r, {
+      email: validateEmail(email),
+      password,
+      data,
+      pkce,
+      redirectTo,
+    }),
+  );
 }

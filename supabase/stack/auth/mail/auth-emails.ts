@@ -1,7 +1,8 @@
 import type { OutgoingMail } from "./inbox.ts";
 
 /** The emails Supabase Auth sends, by the `type` their link verifies. */
-export type EmailKind = "signup" | "invite" | "recovery" | "magiclink" | "email_change" | "reauthentication";
+export type EmailKind =
+  "signup" | "invite" | "recovery" | "magiclink" | "email_change" | "reauthentication";
 
 export interface EmailContent {
   to: string;
@@ -13,7 +14,10 @@ export interface EmailContent {
 }
 
 /** GoTrue's default subjects and wording; the code is added to every link email so either way works. */
-const templates: Record<EmailKind, { subject: string; heading: string; text: string; action: string }> = {
+const templates: Record<
+  EmailKind,
+  { subject: string; heading: string; text: string; action: string }
+> = {
   signup: {
     subject: "Confirm your email address",
     heading: "Confirm your email address",
@@ -53,20 +57,37 @@ const templates: Record<EmailKind, { subject: string; heading: string; text: str
 };
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
+  text.replace(
+    /[&<>"']/g,
+    (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!,
+  );
 
 export function authEmail(kind: EmailKind, content: EmailContent): OutgoingMail {
   const template = templates[kind];
-  const fill = (text: string) => text.replace("{new_email}", content.newEmail ?? "").replace("{code}", content.otp);
+  const fill = (text: string) =>
+    text.replace("{new_email}", content.newEmail ?? "").replace("{code}", content.otp);
   const lines = [fill(template.text)];
-  const html = [`<h2>${escapeHtml(template.heading)}</h2>`, `<p>${escapeHtml(fill(template.text))}</p>`];
+  const html = [
+    `<h2>${escapeHtml(template.heading)}</h2>`,
+    `<p>${escapeHtml(fill(template.text))}</p>`,
+  ];
   if (content.confirmationUrl) {
-    html.push(`<p><a href="${escapeHtml(content.confirmationUrl)}">${escapeHtml(template.action)}</a></p>`);
+    html.push(
+      `<p><a href="${escapeHtml(content.confirmationUrl)}">${escapeHtml(template.action)}</a></p>`,
+    );
     html.push(`<p>Alternatively, enter the code: ${content.otp}</p>`);
-    lines.push(`${template.action}: ${content.confirmationUrl}`, `Alternatively, enter the code: ${content.otp}`);
+    lines.push(
+      `${template.action}: ${content.confirmationUrl}`,
+      `Alternatively, enter the code: ${content.otp}`,
+    );
   } else {
     html.push(`<p>${content.otp}</p>`);
     lines.push(content.otp);
   }
-  return { to: content.to, subject: fill(template.subject), html: html.join("\n"), text: lines.join("\n\n") };
+  return {
+    to: content.to,
+    subject: fill(template.subject),
+    html: html.join("\n"),
+    text: lines.join("\n\n"),
+  };
 }

@@ -20,7 +20,9 @@ const renderRowsSource = String.raw`
     .join("\n");
 `;
 
-const renderRows = new Function("messages", renderRowsSource) as (messages: MessageSummary[]) => string;
+const renderRows = new Function("messages", renderRowsSource) as (
+  messages: MessageSummary[],
+) => string;
 
 /** How often the page asks for new mail. */
 export const refreshMs = 2_000;

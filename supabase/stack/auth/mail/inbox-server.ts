@@ -5,14 +5,20 @@ import { inboxPage } from "./inbox-page.ts";
 
 /** Returns true so a route can answer and report that it handled the request in one statement. */
 function send(res: ServerResponse, status: number, body: string, type: string): true {
-  res.writeHead(status, { "content-type": `${type}; charset=utf-8`, "content-length": Buffer.byteLength(body), "access-control-allow-origin": "*" });
+  res.writeHead(status, {
+    "content-type": `${type}; charset=utf-8`,
+    "content-length": Buffer.byteLength(body),
+    "access-control-allow-origin": "*",
+  });
   res.end(body);
   return true;
 }
 
-const sendJson = (res: ServerResponse, status: number, body: unknown) => send(res, status, JSON.stringify(body), "application/json");
+const sendJson = (res: ServerResponse, status: number, body: unknown) =>
+  send(res, status, JSON.stringify(body), "application/json");
 
-const size = (message: Message) => Buffer.byteLength(message.HTML) + Buffer.byteLength(message.Text);
+const size = (message: Message) =>
+  Buffer.byteLength(message.HTML) + Buffer.byteLength(message.Text);
 
 /** Mailpit's message summary, as its list and search endpoints return it. */
 function summary(message: Message) {
@@ -64,10 +70,16 @@ function inbucketHeader(message: Message, mailbox: string) {
   };
 }
 
-const mailboxOf = (message: Message) => message.To.map((address) => address.Address.split("@")[0]!.toLowerCase());
+const mailboxOf = (message: Message) =>
+  message.To.map((address) => address.Address.split("@")[0]!.toLowerCase());
 
 /** Answers one request; false when nothing matched, so the caller sends 404. */
-async function route(inbox: Inbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+async function route(
+  inbox: Inbox,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
   const path = url.pathname.replace(/\/+$/, "") || "/";
   const method = req.method ?? "GET";
   if (method === "GET" && path === "/") return send(res, 200, inboxPage(inbox.list()), "text/html");
@@ -76,9 +88,12 @@ async function route(inbox: Inbox, req: IncomingMessage, res: ServerResponse, ur
     const message = inbox.get(view[1]!);
     if (!message) return false;
     message.Read = true;
-    return view[2] === "html" ? send(res, 200, message.HTML, "text/html") : send(res, 200, message.Text, "text/plain");
+    return view[2] === "html"
+      ? send(res, 200, message.HTML, "text/html")
+      : send(res, 200, message.Text, "text/plain");
   }
-  if (path === "/api/v1/messages" && method === "GET") return sendJson(res, 200, listing(inbox.list(), inbox.list(), url));
+  if (path === "/api/v1/messages" && method === "GET")
+    return sendJson(res, 200, listing(inbox.list(), inbox.list(), url));
   if (path === "/api/v1/messages" && method === "DELETE") {
     const body = (await readBody(req, 1 << 20)).toString("utf8");
     const ids = body ? (JSON.parse(body) as { IDs?: string[] }).IDs : undefined;
@@ -86,7 +101,11 @@ async function route(inbox: Inbox, req: IncomingMessage, res: ServerResponse, ur
     return send(res, 200, "ok", "text/plain");
   }
   if (path === "/api/v1/search" && method === "GET") {
-    return sendJson(res, 200, listing(inbox.list(), inbox.search(url.searchParams.get("query") ?? ""), url));
+    return sendJson(
+      res,
+      200,
+      listing(inbox.list(), inbox.search(url.searchParams.get("query") ?? ""), url),
+    );
   }
   const single = /^\/api\/v1\/message\/([^/]+)$/.exec(path);
   if (single && method === "GET") {
@@ -94,7 +113,18 @@ async function route(inbox: Inbox, req: IncomingMessage, res: ServerResponse, ur
     if (!message) return false;
     message.Read = true;
     const { Created, ...fields } = message;
-    return sendJson(res, 200, { ...fields, Cc: [], Bcc: [], ReplyTo: [], ReturnPath: message.From.Address, Date: Created, Tags: [], Size: size(message), Inline: [], Attachments: [] });
+    return sendJson(res, 200, {
+      ...fields,
+      Cc: [],
+      Bcc: [],
+      ReplyTo: [],
+      ReturnPath: message.From.Address,
+      Date: Created,
+      Tags: [],
+      Size: size(message),
+      Inline: [],
+      Attachments: [],
+    });
   }
   const mailbox = /^\/api\/v1\/mailbox\/([^/]+)(?:\/([^/]+))?$/.exec(path);
   if (mailbox) {
@@ -105,10 +135,20 @@ async function route(inbox: Inbox, req: IncomingMessage, res: ServerResponse, ur
       return send(res, 200, "", "text/plain");
     }
     if (method !== "GET") return false;
-    if (!mailbox[2]) return sendJson(res, 200, messages.reverse().map((message) => inbucketHeader(message, name)));
+    if (!mailbox[2])
+      return sendJson(
+        res,
+        200,
+        messages.reverse().map((message) => inbucketHeader(message, name)),
+      );
     const message = messages.find((candidate) => candidate.ID === mailbox[2]);
     if (!message) return false;
-    return sendJson(res, 200, { ...inbucketHeader(message, name), header: {}, body: { text: message.Text, html: message.HTML }, attachments: [] });
+    return sendJson(res, 200, {
+      ...inbucketHeader(message, name),
+      header: {},
+      body: { text: message.Text, html: message.HTML },
+      attachments: [],
+    });
   }
   return false;
 }

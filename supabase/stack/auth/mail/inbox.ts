@@ -57,7 +57,12 @@ export class Inbox {
 
   /** A message as it arrived (over SMTP, from an edge function or any mail client). */
   store(incoming: IncomingMessage): Message {
-    const message: Message = { ...incoming, ID: randomUUID(), Created: new Date().toISOString(), Read: false };
+    const message: Message = {
+      ...incoming,
+      ID: randomUUID(),
+      Created: new Date().toISOString(),
+      Read: false,
+    };
     this.messages.unshift(message);
     this.messages.length = Math.min(this.messages.length, capacity);
     return message;
@@ -77,17 +82,21 @@ export class Inbox {
    * words, all of which must match (case-insensitive; quotes group words).
    */
   search(query: string): Message[] {
-    const terms = [...query.matchAll(/(?:(to|from|subject):)?(?:"([^"]*)"|(\S+))/gi)].map((match) => ({
-      field: match[1]?.toLowerCase(),
-      value: (match[2] ?? match[3] ?? "").toLowerCase(),
-    }));
+    const terms = [...query.matchAll(/(?:(to|from|subject):)?(?:"([^"]*)"|(\S+))/gi)].map(
+      (match) => ({
+        field: match[1]?.toLowerCase(),
+        value: (match[2] ?? match[3] ?? "").toLowerCase(),
+      }),
+    );
     return this.messages.filter((message) =>
       terms.every(({ field, value }) => {
         const to = message.To.map((address) => address.Address.toLowerCase()).join(" ");
         if (field === "to") return to.includes(value);
         if (field === "from") return message.From.Address.toLowerCase().includes(value);
         if (field === "subject") return message.Subject.toLowerCase().includes(value);
-        return [to, message.Subject, message.Text].some((text) => text.toLowerCase().includes(value));
+        return [to, message.Subject, message.Text].some((text) =>
+          text.toLowerCase().includes(value),
+        );
       }),
     );
   }

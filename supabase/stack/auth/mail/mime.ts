@@ -68,20 +68,24 @@ function quotedPrintable(body: Buffer): Buffer {
 
 function transferDecode(part: Part): Buffer {
   const encoding = (part.headers.get("content-transfer-encoding")?.[0] ?? "7bit").toLowerCase();
-  if (encoding === "base64") return Buffer.from(part.body.toString("latin1").replace(/\s+/g, ""), "base64");
+  if (encoding === "base64")
+    return Buffer.from(part.body.toString("latin1").replace(/\s+/g, ""), "base64");
   if (encoding === "quoted-printable") return quotedPrintable(part.body);
   return part.body;
 }
 
 /** RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`) in a header value. */
 export function decodeWords(value: string): string {
-  return value.replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=(\s+(?==\?))?/g, (_, charset: string, kind: string, data: string) => {
-    const bytes =
-      kind.toUpperCase() === "B"
-        ? Buffer.from(data, "base64")
-        : quotedPrintable(Buffer.from(data.replace(/_/g, " "), "latin1"));
-    return decodeCharset(bytes, charset);
-  });
+  return value.replace(
+    /=\?([^?]+)\?([BbQq])\?([^?]*)\?=(\s+(?==\?))?/g,
+    (_, charset: string, kind: string, data: string) => {
+      const bytes =
+        kind.toUpperCase() === "B"
+          ? Buffer.from(data, "base64")
+          : quotedPrintable(Buffer.from(data.replace(/_/g, " "), "latin1"));
+      return decodeCharset(bytes, charset);
+    },
+  );
 }
 
 function collect(part: Part, into: { text: string; html: string }): void {
@@ -92,12 +96,18 @@ function collect(part: Part, into: { text: string; html: string }): void {
     if (!boundary) return;
     const text = part.body.toString("latin1");
     const delimiter = `--${boundary}`;
-    const pieces = text.split(new RegExp(`\\r?\\n?${delimiter.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:--)?[ \\t]*\\r?\\n?`));
+    const pieces = text.split(
+      new RegExp(
+        `\\r?\\n?${delimiter.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:--)?[ \\t]*\\r?\\n?`,
+      ),
+    );
     // The preamble before the first delimiter and the epilogue after the last are not parts.
-    for (const piece of pieces.slice(1, -1)) collect(splitHeaders(Buffer.from(piece, "latin1")), into);
+    for (const piece of pieces.slice(1, -1))
+      collect(splitHeaders(Buffer.from(piece, "latin1")), into);
     return;
   }
-  if ((part.headers.get("content-disposition")?.[0] ?? "").toLowerCase().startsWith("attachment")) return;
+  if ((part.headers.get("content-disposition")?.[0] ?? "").toLowerCase().startsWith("attachment"))
+    return;
   const content = decodeCharset(transferDecode(part), parameter(type, "charset"));
   if (mediaType === "text/html" && !into.html) into.html = content;
   else if (mediaType === "text/plain" && !into.text) into.text = content;

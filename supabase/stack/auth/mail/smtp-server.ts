@@ -9,7 +9,12 @@ const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 function listUnsubscribe(header: string | undefined, post: string | undefined) {
   if (!header) return undefined;
   const links = [...header.matchAll(/<([^>]+)>/g)].map((match) => match[1]!);
-  return { Header: header, Links: links, Errors: links.length === 0 ? "no <link> in the header" : "", HeaderPost: post ?? "" };
+  return {
+    Header: header,
+    Links: links,
+    Errors: links.length === 0 ? "no <link> in the header" : "",
+    HeaderPost: post ?? "",
+  };
 }
 
 /**
@@ -37,7 +42,13 @@ export async function startSmtpServer(inbox: Inbox, port: number): Promise<net.S
       const mail = parseMail(raw);
       const header = (name: string) => mail.headers.get(name)?.[0];
       const listed = [...parseAddressList(header("to")), ...parseAddressList(header("cc"))];
-      const to = recipients.map((address) => listed.find((entry) => entry.Address.toLowerCase() === address.toLowerCase()) ?? { Name: "", Address: address });
+      const to = recipients.map(
+        (address) =>
+          listed.find((entry) => entry.Address.toLowerCase() === address.toLowerCase()) ?? {
+            Name: "",
+            Address: address,
+          },
+      );
       inbox.store({
         MessageID: (header("message-id") ?? "").replace(/^<|>$/g, ""),
         From: parseAddressList(header("from"))[0] ?? { Name: "", Address: from ?? "" },
@@ -45,7 +56,10 @@ export async function startSmtpServer(inbox: Inbox, port: number): Promise<net.S
         Subject: decodeWords(header("subject") ?? ""),
         Text: mail.text,
         HTML: mail.html,
-        ListUnsubscribe: listUnsubscribe(header("list-unsubscribe"), header("list-unsubscribe-post")),
+        ListUnsubscribe: listUnsubscribe(
+          header("list-unsubscribe"),
+          header("list-unsubscribe-post"),
+        ),
       });
     }
 
@@ -63,7 +77,9 @@ export async function startSmtpServer(inbox: Inbox, port: number): Promise<net.S
       const argument = rest.join(" ");
       switch (verb.toUpperCase()) {
         case "EHLO":
-          return reply(`250-pitlane Hello ${argument}\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-SIZE ${MAX_MESSAGE_BYTES}\r\n250 AUTH PLAIN LOGIN`);
+          return reply(
+            `250-pitlane Hello ${argument}\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-SIZE ${MAX_MESSAGE_BYTES}\r\n250 AUTH PLAIN LOGIN`,
+          );
         case "HELO":
           return reply(`250 pitlane Hello ${argument}`);
         case "AUTH": {
@@ -136,7 +152,10 @@ export async function startSmtpServer(inbox: Inbox, port: number): Promise<net.S
       buffer = Buffer.concat([buffer, chunk]);
       let newline: number;
       while ((newline = buffer.indexOf(0x0a)) >= 0) {
-        const line = buffer.subarray(0, newline > 0 && buffer[newline - 1] === 0x0d ? newline - 1 : newline);
+        const line = buffer.subarray(
+          0,
+          newline > 0 && buffer[newline - 1] === 0x0d ? newline - 1 : newline,
+        );
         buffer = buffer.subarray(newline + 1);
         if (data) dataLine(line);
         else command(line.toString("utf8"));

@@ -26,12 +26,24 @@ import type { ProviderUser } from "./google.ts";
  * otherwise a verified email shared with exactly one user links a new identity to that user;
  * otherwise a new user is created (without the email when it is unverified and already taken).
  */
-async function findOrCreateUser(ctx: AuthContext, tx: Db, provider: string, person: ProviderUser, client: Client): Promise<{ user: User; identityId: string }> {
+async function findOrCreateUser(
+  ctx: AuthContext,
+  tx: Db,
+  provider: string,
+  person: ProviderUser,
+  client: Client,
+): Promise<{ user: User; identityId: string }> {
   const { claims } = person;
-  const known = await tx.query<{ id: string; user_id: string }>(`select id, user_id from auth.identities where provider_id = $1 and provider = $2`, [claims.sub, provider]);
+  const known = await tx.query<{ id: string; user_id: string }>(
+    `select id, user_id from auth.identities where provider_id = $1 and provider = $2`,
+    [claims.sub, provider],
+  );
   if (known.rows[0]) {
     const { id, user_id } = known.rows[0];
-    await tx.query(`update auth.identities set identity_data = $2, last_sign_in_at = now(), updated_at = now() where id = $1`, [id, JSON.stringify(claims)]);
+    await tx.query(
+      `update auth.identities set identity_data = $2, last_sign_in_at = now(), updated_at = now() where id = $1`,
+      [id, JSON.stringify(claims)],
+    );
     await updateMetadata(tx, user_id, "raw_user_meta_data", claims);
     await refreshProviders(tx, user_id);
     return { user: (await findUserById(tx, user_id))!, identityId: id };
@@ -45,27 +57,47 @@ async function findOrCreateUser(ctx: AuthContext, tx: Db, provider: string, pers
        union select id from auth.users where lower(email) = $1 and not is_sso_user`,
       [email],
     );
-    if (owners.rows.length > 1) throw new AuthError(500, "unexpected_failure", "Multiple accounts with the same email address in the same linking domain detected: default");
+    if (owners.rows.length > 1)
+      throw new AuthError(
+        500,
+        "unexpected_failure",
+        "Multiple accounts with the same email address in the same linking domain detected: default",
+      );
     if (owners.rows[0]) {
       const user = (await findUserById(tx, owners.rows[0].user_id))!;
       await insertIdentity(tx, user.id, provider, claims.sub, claims);
       await updateMetadata(tx, user.id, "raw_user_meta_data", claims);
       await refreshProviders(tx, user.id);
       await audit(tx, user, "identity_linked", client.ip, { provider, provider_id: claims.sub });
-      const identity = await tx.query<{ id: string }>(`select id from auth.identities where provider_id = $1 and provider = $2`, [claims.sub, provider]);
+      const identity = await tx.query<{ id: string }>(
+        `select id from auth.identities where provider_id = $1 and provider = $2`,
+        [claims.sub, provider],
+      );
       return { user: await reloadUser(tx, user), identityId: identity.rows[0]!.id };
     }
   }
 
-  if (!ctx.settings.signupEnabled) throw unprocessable("signup_disabled", "Signups not allowed for this instance");
-  const taken = email !== "" && !!(await tx.query(`select 1 from auth.users where lower(email) = $1`, [email])).rowCount;
+  if (!ctx.settings.signupEnabled)
+    throw unprocessable("signup_disabled", "Signups not allowed for this instance");
+  const taken =
+    email !== "" &&
+    !!(await tx.query(`select 1 from auth.users where lower(email) = $1`, [email])).rowCount;
   const user = await insertUser(
     tx,
-    { aud: defaultAudience, email: taken ? null : email || null, passwordHash: null, appMetadata: { provider, providers: [provider] }, userMetadata: claims },
+    {
+      aud: defaultAudience,
+      email: taken ? null : email || null,
+      passwordHash: null,
+      appMetadata: { provider, providers: [provider] },
+      userMetadata: claims,
+    },
     defaultRole,
   );
   await insertIdentity(tx, user.id, provider, claims.sub, claims);
-  const identity = await tx.query<{ id: string }>(`select id from auth.identities where user_id = $1`, [user.id]);
+  const identity = await tx.query<{ id: string }>(
+    `select id from auth.identities where user_id = $1`,
+    [user.id],
+  );
   return { user: await reloadUser(tx, user), identityId: identity.rows[0]!.id };
 }
 
@@ -73,7 +105,13 @@ async function findOrCreateUser(ctx: AuthContext, tx: Db, provider: string, pers
  * Signs a person in from an external provider, in the caller's transaction, and returns the user.
  * An unverified email on an unconfirmed account gets a confirmation email and a 422 instead.
  */
-export async function signInExternally(ctx: AuthContext, tx: Db, provider: string, person: ProviderUser, client: Client): Promise<User> {
+export async function signInExternally(
+  ctx: AuthContext,
+  tx: Db,
+  provider: string,
+  person: ProviderUser,
+  client: Client,
+): Promise<User> {
   const { user, identityId } = await findOrCreateUser(ctx, tx, provider, person, client);
   if (isBanned(user)) throw forbidden("user_banned", "User is banned");
   if (!user.email || isConfirmed(user)) {
@@ -83,17 +121,31 @@ export async function signInExternally(ctx: AuthContext, tx: Db, provider: strin
   // GoTrue's RemoveUnconfirmedIdentities: an unconfirmed account is taken over by the identity that
   // proves the address, so nobody who registered it first keeps a way in.
   const identity = user.identities.find((candidate) => candidate.id === identityId)!;
-  await tx.query(`update auth.users set encrypted_password = null, updated_at = now() where id = $1`, [user.id]);
+  await tx.query(
+    `update auth.users set encrypted_password = null, updated_at = now() where id = $1`,
+    [user.id],
+  );
   await replaceUserMetadata(tx, user.id, identity.identity_data);
-  await tx.query(`delete from auth.identities where user_id = $1 and id <> $2`, [user.id, identityId]);
+  await tx.query(`delete from auth.identities where user_id = $1 and id <> $2`, [
+    user.id,
+    identityId,
+  ]);
   await refreshProviders(tx, user.id);
   if (person.emailVerified || ctx.settings.email.autoconfirm) {
     await audit(tx, user, "user_signedup", client.ip, { provider });
     await confirmEmail(tx, user.id);
     return reloadUser(tx, user);
   }
-  await sendLinkEmail(ctx, tx, user, { kind: "signup", slot: "confirmation", flow: "implicit", redirectTo: ctx.settings.siteUrl });
+  await sendLinkEmail(ctx, tx, user, {
+    kind: "signup",
+    slot: "confirmation",
+    flow: "implicit",
+    redirectTo: ctx.settings.siteUrl,
+  });
   throw new CommitThenThrow(
-    unprocessable("provider_email_needs_verification", `Unverified email with ${provider}. A confirmation email has been sent to your ${provider} email`),
+    unprocessable(
+      "provider_email_needs_verification",
+      `Unverified email with ${provider}. A confirmation email has been sent to your ${provider} email`,
+    ),
   );
 }

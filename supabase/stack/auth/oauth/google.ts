@@ -56,7 +56,10 @@ export class GoogleProvider {
     url.searchParams.set("client_id", this.settings.clientIds[0] ?? "");
     url.searchParams.set("redirect_uri", this.settings.redirectUri);
     url.searchParams.set("response_type", "code");
-    url.searchParams.set("scope", ["email", "profile", ...scopes.split(/[ ,]/).filter(Boolean)].join(" "));
+    url.searchParams.set(
+      "scope",
+      ["email", "profile", ...scopes.split(/[ ,]/).filter(Boolean)].join(" "),
+    );
     url.searchParams.set("state", state);
     return url.toString();
   }
@@ -78,7 +81,11 @@ export class GoogleProvider {
     if (!response.ok || typeof body.id_token !== "string") {
       throw new Error(`the token endpoint answered ${response.status}: ${JSON.stringify(body)}`);
     }
-    return { accessToken: String(body.access_token ?? ""), refreshToken: String(body.refresh_token ?? ""), idToken: body.id_token };
+    return {
+      accessToken: String(body.access_token ?? ""),
+      refreshToken: String(body.refresh_token ?? ""),
+      idToken: body.id_token,
+    };
   }
 
   /** Checks signature (the provider's JWKS), issuer and expiry; the audience and nonce are the caller's to check. */

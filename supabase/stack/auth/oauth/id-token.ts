@@ -18,11 +18,18 @@ export async function idTokenGrant(ctx: AuthContext, r: AuthRequest): Promise<vo
   const issuer = stringField(r.body, "issuer");
   const nonce = stringField(r.body, "nonce");
   if (!idToken) throw new OAuthError("invalid request", "id_token required");
-  if (!provider && (!stringField(r.body, "client_id") || !issuer)) throw new OAuthError("invalid request", "provider or client_id and issuer required");
-  if (r.body.link_identity === true) throw badRequest("validation_failed", "link_identity is not supported by the local stack");
+  if (!provider && (!stringField(r.body, "client_id") || !issuer))
+    throw new OAuthError("invalid request", "provider or client_id and issuer required");
+  if (r.body.link_identity === true)
+    throw badRequest("validation_failed", "link_identity is not supported by the local stack");
   const google = ctx.google.settings;
-  if (provider !== "google" && issuer !== google.issuer) throw badRequest("validation_failed", `Custom OIDC provider "${provider || issuer}" not allowed`);
-  if (!google.enabled) throw badRequest("provider_disabled", `Provider (issuer "${google.issuer}") is not enabled`);
+  if (provider !== "google" && issuer !== google.issuer)
+    throw badRequest(
+      "validation_failed",
+      `Custom OIDC provider "${provider || issuer}" not allowed`,
+    );
+  if (!google.enabled)
+    throw badRequest("provider_disabled", `Provider (issuer "${google.issuer}") is not enabled`);
 
   let claims;
   try {
@@ -33,16 +40,32 @@ export async function idTokenGrant(ctx: AuthContext, r: AuthRequest): Promise<vo
   if (!claims.sub) throw new OAuthError("invalid request", "Missing sub claim in id_token");
   const audiences = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];
   if (!google.clientIds.some((id) => audiences.includes(id))) {
-    throw new OAuthError("invalid request", `Unacceptable audience in id_token: [${audiences.join(" ")}]`);
+    throw new OAuthError(
+      "invalid request",
+      `Unacceptable audience in id_token: [${audiences.join(" ")}]`,
+    );
   }
   if (!google.skipNonceCheck) {
     const tokenNonce = typeof claims.nonce === "string" ? claims.nonce : "";
-    if (!tokenNonce !== !nonce) throw new OAuthError("invalid request", "Passed nonce and nonce in id_token should either both exist or not.");
-    if (nonce && createHash("sha256").update(nonce).digest("hex") !== tokenNonce) throw new OAuthError("invalid nonce", "Nonces mismatch");
+    if (!tokenNonce !== !nonce)
+      throw new OAuthError(
+        "invalid request",
+        "Passed nonce and nonce in id_token should either both exist or not.",
+      );
+    if (nonce && createHash("sha256").update(nonce).digest("hex") !== tokenNonce)
+      throw new OAuthError("invalid nonce", "Nonces mismatch");
   }
   const person = googleUser(claims);
   try {
-    const tokens = await ctx.db.transaction(async (tx) => startSession(tx, ctx.signer, await signInExternally(ctx, tx, "google", person, r.client), "oauth", r.client));
+    const tokens = await ctx.db.transaction(async (tx) =>
+      startSession(
+        tx,
+        ctx.signer,
+        await signInExternally(ctx, tx, "google", person, r.client),
+        "oauth",
+        r.client,
+      ),
+    );
     respond(r, tokens);
   } catch (error) {
     if (error instanceof AuthError) throw error;

@@ -1,6 +1,13 @@
 import type { AuthContext } from "../context.ts";
 import { AuthError, badRequest, OAuthError, oauthErrorName } from "../errors.ts";
-import { createFlowState, findFlowState, isFlowStateExpired, isPkceFlow, validatePkce, type FlowStateRow } from "../flow-state.ts";
+import {
+  createFlowState,
+  findFlowState,
+  isFlowStateExpired,
+  isPkceFlow,
+  validatePkce,
+  type FlowStateRow,
+} from "../flow-state.ts";
 import { uuidPattern } from "../../database/session.ts";
 import { requestedRedirect, type AuthRequest } from "../http/request.ts";
 import { redirect } from "../http/respond.ts";
@@ -11,44 +18,92 @@ import { signInExternally } from "./external-accounts.ts";
 import { googleUser } from "./google.ts";
 
 /** Parameters of /authorize that are GoTrue's own; every other one is passed on to the provider. */
-const ownParameters = new Set(["provider", "scopes", "redirect_to", "code_challenge", "code_challenge_method", "invite_token", "client_id", "redirect_uri", "response_type", "scope", "state"]);
+const ownParameters = new Set([
+  "provider",
+  "scopes",
+  "redirect_to",
+  "code_challenge",
+  "code_challenge_method",
+  "invite_token",
+  "client_id",
+  "redirect_uri",
+  "response_type",
+  "scope",
+  "state",
+]);
 
 /** GET /authorize?provider=google: starts a flow state and sends the browser to the provider. */
 export async function authorize(ctx: AuthContext, r: AuthRequest): Promise<void> {
   const provider = r.url.searchParams.get("provider") ?? "";
-  if (provider.toLowerCase() !== "google") throw badRequest("validation_failed", `Unsupported provider: Provider ${provider} could not be found`);
-  if (!ctx.settings.google.enabled) throw badRequest("validation_failed", "Unsupported provider: provider google is not enabled");
+  if (provider.toLowerCase() !== "google")
+    throw badRequest(
+      "validation_failed",
+      `Unsupported provider: Provider ${provider} could not be found`,
+    );
+  if (!ctx.settings.google.enabled)
+    throw badRequest("validation_failed", "Unsupported provider: provider google is not enabled");
   const redirectTo = resolveRedirect(ctx.settings, requestedRedirect(r), r.req.headers.referer);
-  const pkce = { codeChallenge: r.url.searchParams.get("code_challenge") ?? "", codeChallengeMethod: r.url.searchParams.get("code_challenge_method") ?? "" };
+  const pkce = {
+    codeChallenge: r.url.searchParams.get("code_challenge") ?? "",
+    codeChallengeMethod: r.url.searchParams.get("code_challenge_method") ?? "",
+  };
   validatePkce(pkce);
-  const flow = await createFlowState(ctx.db.pool, { providerType: "google", authenticationMethod: "oauth", pkce, referrer: redirectTo });
-  const extra = new URLSearchParams([...r.url.searchParams].filter(([key]) => !ownParameters.has(key.toLowerCase())));
-  redirect(r, await ctx.google.authorizationUrl(flow.id, r.url.searchParams.get("scopes") ?? "", extra), 302);
+  const flow = await createFlowState(ctx.db.pool, {
+    providerType: "google",
+    authenticationMethod: "oauth",
+    pkce,
+    referrer: redirectTo,
+  });
+  const extra = new URLSearchParams(
+    [...r.url.searchParams].filter(([key]) => !ownParameters.has(key.toLowerCase())),
+  );
+  redirect(
+    r,
+    await ctx.google.authorizationUrl(flow.id, r.url.searchParams.get("scopes") ?? "", extra),
+    302,
+  );
 }
 
 /** The flow named by `state`; problems here go back to the site URL, as the flow's own target is unknown. */
 async function loadFlow(ctx: AuthContext, state: string): Promise<FlowStateRow> {
   if (!state) throw badRequest("bad_oauth_callback", "OAuth state parameter missing");
-  if (!uuidPattern.test(state)) throw badRequest("bad_oauth_state", "OAuth state parameter is invalid");
+  if (!uuidPattern.test(state))
+    throw badRequest("bad_oauth_state", "OAuth state parameter is invalid");
   const flow = await findFlowState(ctx.db.pool, "id", state);
   if (!flow) throw badRequest("bad_oauth_state", "OAuth state not found or expired");
-  if (isFlowStateExpired(flow, ctx.settings.flowStateExpirySeconds)) throw badRequest("bad_oauth_state", "OAuth state has expired");
-  if (isPkceFlow(flow) && flow.user_id) throw badRequest("flow_state_already_used", "State has already been used");
+  if (isFlowStateExpired(flow, ctx.settings.flowStateExpirySeconds))
+    throw badRequest("bad_oauth_state", "OAuth state has expired");
+  if (isPkceFlow(flow) && flow.user_id)
+    throw badRequest("flow_state_already_used", "State has already been used");
   return flow;
 }
 
 /** Exchanges the provider's code, signs the person in, and returns where to send the browser. */
-async function completeSignIn(ctx: AuthContext, r: AuthRequest, flow: FlowStateRow, params: URLSearchParams, target: string): Promise<string> {
+async function completeSignIn(
+  ctx: AuthContext,
+  r: AuthRequest,
+  flow: FlowStateRow,
+  params: URLSearchParams,
+  target: string,
+): Promise<string> {
   const providerError = params.get("error");
   if (providerError) throw new OAuthError(providerError, params.get("error_description") ?? "");
   const code = params.get("code");
-  if (!code) throw badRequest("bad_oauth_callback", "OAuth callback with missing authorization code missing");
+  if (!code)
+    throw badRequest(
+      "bad_oauth_callback",
+      "OAuth callback with missing authorization code missing",
+    );
   let person;
   let tokens;
   try {
     tokens = await ctx.google.exchangeCode(code);
     const claims = await ctx.google.verifyIdToken(tokens.idToken);
-    if (!ctx.settings.google.clientIds.some((id) => (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).includes(id))) {
+    if (
+      !ctx.settings.google.clientIds.some((id) =>
+        (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).includes(id),
+      )
+    ) {
       throw new Error(`the ID token is for ${String(claims.aud)}, not this client`);
     }
     person = googleUser(claims);
@@ -56,12 +111,18 @@ async function completeSignIn(ctx: AuthContext, r: AuthRequest, flow: FlowStateR
     ctx.log.error(`google callback: ${(error as Error).message}`);
     throw new AuthError(500, "unexpected_failure", "Unable to exchange external code");
   }
-  if (!person.email) throw new AuthError(500, "unexpected_failure", "Error getting user email from external provider");
+  if (!person.email)
+    throw new AuthError(
+      500,
+      "unexpected_failure",
+      "Error getting user email from external provider",
+    );
   return ctx.db.transaction(async (tx) => {
     const user = await signInExternally(ctx, tx, "google", person, r.client);
     if (isPkceFlow(flow)) {
       const locked = await findFlowState(tx, "id", flow.id, true);
-      if (!locked || locked.user_id) throw badRequest("flow_state_already_used", "State has already been used");
+      if (!locked || locked.user_id)
+        throw badRequest("flow_state_already_used", "State has already been used");
       await tx.query(
         `update auth.flow_state set user_id = $2, provider_access_token = $3, provider_refresh_token = $4, auth_code_issued_at = now(), updated_at = now() where id = $1`,
         [flow.id, user.id, tokens.accessToken, tokens.refreshToken],
@@ -72,13 +133,17 @@ async function completeSignIn(ctx: AuthContext, r: AuthRequest, flow: FlowStateR
     }
     const session = await startSession(tx, ctx.signer, user, "oauth", r.client);
     await tx.query(`delete from auth.flow_state where id = $1`, [flow.id]);
-    return tokenRedirect(target, session, { provider_token: tokens.accessToken, ...(tokens.refreshToken ? { provider_refresh_token: tokens.refreshToken } : {}) });
+    return tokenRedirect(target, session, {
+      provider_token: tokens.accessToken,
+      ...(tokens.refreshToken ? { provider_refresh_token: tokens.refreshToken } : {}),
+    });
   });
 }
 
 /** The OAuth error name for an error, as GoTrue's getErrorQueryString picks it. */
 function oauthError(error: AuthError): string {
-  if (["signup_disabled", "user_banned", "provider_email_needs_verification"].includes(error.code)) return "access_denied";
+  if (["signup_disabled", "user_banned", "provider_email_needs_verification"].includes(error.code))
+    return "access_denied";
   return oauthErrorName(error.status) ?? "server_error";
 }
 
@@ -98,7 +163,10 @@ function callbackErrorRedirect(target: string, error: AuthError | OAuthError): s
 
 /** GET or POST /callback: where the provider sends the browser back. */
 export async function callback(ctx: AuthContext, r: AuthRequest): Promise<void> {
-  const params = r.method === "POST" ? new URLSearchParams(Object.entries(r.body).map(([key, value]) => [key, String(value)])) : r.url.searchParams;
+  const params =
+    r.method === "POST"
+      ? new URLSearchParams(Object.entries(r.body).map(([key, value]) => [key, String(value)]))
+      : r.url.searchParams;
   let flow: FlowStateRow;
   try {
     flow = await loadFlow(ctx, params.get("state") ?? "");

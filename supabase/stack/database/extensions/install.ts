@@ -10,8 +10,13 @@ const sourceDir = import.meta.dirname;
  * others are written beside and renamed into place, so stacks starting at once from the same
  * node_modules never see half a file.
  */
-export async function installExtensionFiles(extensionDir: string, log: (line: string) => void): Promise<void> {
-  const files = (await readdir(sourceDir)).filter((file) => file.endsWith(".control") || file.endsWith(".sql"));
+export async function installExtensionFiles(
+  extensionDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const files = (await readdir(sourceDir)).filter(
+    (file) => file.endsWith(".control") || file.endsWith(".sql"),
+  );
   for (const file of files) {
     const target = path.join(extensionDir, file);
     const content = await readFile(path.join(sourceDir, file), "utf8");
@@ -22,7 +27,9 @@ export async function installExtensionFiles(extensionDir: string, log: (line: st
       await rename(temporary, target);
     } catch (error) {
       // Not fatal: only a migration that creates this extension needs it, and it then fails naming it.
-      log(`cannot install ${file} into ${extensionDir} (${(error as Error).message}): create extension ${file.split(/--|\./)[0]} will fail`);
+      log(
+        `cannot install ${file} into ${extensionDir} (${(error as Error).message}): create extension ${file.split(/--|\./)[0]} will fail`,
+      );
     }
   }
 }

@@ -24,7 +24,13 @@ const maxMessagesPerPoll = 5000;
 
 export type RowChange =
   | { type: "INSERT"; relation: Relation; newTuple: TupleValue[] }
-  | { type: "UPDATE"; relation: Relation; newTuple: TupleValue[]; oldTuple?: TupleValue[]; oldIsKeyOnly: boolean }
+  | {
+      type: "UPDATE";
+      relation: Relation;
+      newTuple: TupleValue[];
+      oldTuple?: TupleValue[];
+      oldIsKeyOnly: boolean;
+    }
   | { type: "DELETE"; relation: Relation; oldTuple: TupleValue[]; oldIsKeyOnly: boolean };
 
 export interface CommittedChange {
@@ -74,7 +80,10 @@ export class WalCapture {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url, options: "-c TimeZone=UTC" });
+    const client = new pg.Client({
+      connectionString: this.options.url,
+      options: "-c TimeZone=UTC",
+    });
     client.on("error", () => undefined); // A lost connection surfaces as a failed poll, handled there.
     await client.connect();
     try {
@@ -88,12 +97,18 @@ export class WalCapture {
           end if;
         end
         $$`);
-      await client.query("select pg_create_logical_replication_slot($1, 'pgoutput', true)", [this.slot]);
-      const { rows } = await client.query<{ version: number }>("select current_setting('server_version_num')::int as version");
+      await client.query("select pg_create_logical_replication_slot($1, 'pgoutput', true)", [
+        this.slot,
+      ]);
+      const { rows } = await client.query<{ version: number }>(
+        "select current_setting('server_version_num')::int as version",
+      );
       this.canFlush = rows[0]!.version >= 170000;
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw new Error(`realtime: cannot start change capture: ${describePgError(error)}`, { cause: error });
+      throw new Error(`realtime: cannot start change capture: ${describePgError(error)}`, {
+        cause: error,
+      });
     }
     this.client = client;
     this.relations.clear();
@@ -111,7 +126,10 @@ export class WalCapture {
         if (this.stopped) break;
         failures++;
         // One lost connection (a reset, the server stopping with the stack) is retried quietly.
-        if (failures > 1) this.options.log(`realtime: change capture failed (${describePgError(error)}); reconnecting`);
+        if (failures > 1)
+          this.options.log(
+            `realtime: change capture failed (${describePgError(error)}); reconnecting`,
+          );
         await this.client?.end().catch(() => undefined);
         this.client = undefined;
         await this.sleep(Math.min(5000, 100 * 2 ** failures));
@@ -146,13 +164,28 @@ export class WalCapture {
           pending = [];
           break;
         case "insert":
-          pending.push({ type: "INSERT", relation: this.relation(message.relationId), newTuple: message.newTuple });
+          pending.push({
+            type: "INSERT",
+            relation: this.relation(message.relationId),
+            newTuple: message.newTuple,
+          });
           break;
         case "update":
-          pending.push({ type: "UPDATE", relation: this.relation(message.relationId), newTuple: message.newTuple, oldTuple: message.oldTuple, oldIsKeyOnly: message.oldIsKeyOnly });
+          pending.push({
+            type: "UPDATE",
+            relation: this.relation(message.relationId),
+            newTuple: message.newTuple,
+            oldTuple: message.oldTuple,
+            oldIsKeyOnly: message.oldIsKeyOnly,
+          });
           break;
         case "delete":
-          pending.push({ type: "DELETE", relation: this.relation(message.relationId), oldTuple: message.oldTuple, oldIsKeyOnly: message.oldIsKeyOnly });
+          pending.push({
+            type: "DELETE",
+            relation: this.relation(message.relationId),
+            oldTuple: message.oldTuple,
+            oldIsKeyOnly: message.oldIsKeyOnly,
+          });
           break;
         case "commit":
           for (const change of pending) changes.push({ change, commitTime: message.commitTime });
@@ -169,7 +202,8 @@ export class WalCapture {
 
   private relation(id: number): Relation {
     const relation = this.relations.get(id);
-    if (!relation) throw new Error(`pgoutput sent a change for relation ${id} before describing it`);
+    if (!relation)
+      throw new Error(`pgoutput sent a change for relation ${id} before describing it`);
     return relation;
   }
 

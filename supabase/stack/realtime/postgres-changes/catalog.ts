@@ -19,7 +19,13 @@ const JSON_TYPE_OIDS = new Set([114, 3802]);
 
 /** Columns, primary key and RLS flag of each table, read once per batch of changes. */
 export async function loadTables(pool: pg.Pool, relids: number[]): Promise<Map<number, TableInfo>> {
-  const { rows } = await pool.query<{ relid: number; rls: boolean; name: string; type: string; is_pkey: boolean }>(
+  const { rows } = await pool.query<{
+    relid: number;
+    rls: boolean;
+    name: string;
+    type: string;
+    is_pkey: boolean;
+  }>(
     `select c.oid::int as relid, c.relrowsecurity as rls, a.attname as name, t.typname as type,
             coalesce(a.attnum = any(pk.conkey), false) as is_pkey
        from pg_class c
@@ -40,7 +46,11 @@ export async function loadTables(pool: pg.Pool, relids: number[]): Promise<Map<n
 }
 
 /** For each role, the columns of each table it may SELECT (column privileges included). */
-export async function selectableColumns(pool: pg.Pool, roles: string[], relids: number[]): Promise<Map<string, Map<number, Set<string>>>> {
+export async function selectableColumns(
+  pool: pg.Pool,
+  roles: string[],
+  relids: number[],
+): Promise<Map<string, Map<number, Set<string>>>> {
   const { rows } = await pool.query<{ role: string; relid: number; name: string }>(
     `select r.role, a.attrelid::int as relid, a.attname as name
        from unnest($1::text[]) as r(role)
@@ -64,7 +74,11 @@ export async function selectableColumns(pool: pg.Pool, roles: string[], relids: 
  * so numbers, booleans, arrays, JSON and timestamps look as they do in a REST response. Unchanged
  * TOASTed values the WAL left out are absent from the result.
  */
-export async function tuplesToJson(pool: pg.Pool, relation: Relation, tuples: TupleValue[][]): Promise<Record<string, unknown>[]> {
+export async function tuplesToJson(
+  pool: pg.Pool,
+  relation: Relation,
+  tuples: TupleValue[][],
+): Promise<Record<string, unknown>[]> {
   const input = tuples.map((tuple) => {
     const values: Record<string, unknown> = {};
     relation.columns.forEach((column, i) => {

@@ -16,7 +16,13 @@ import { describePgError } from "../../database/connection.ts";
 import { subjectOf, transaction } from "../../database/session.ts";
 import type { Identity } from "../identity.ts";
 import type { CommittedChange, RowChange } from "./capture.ts";
-import { loadTables, selectableColumns, tuplesToJson, type ColumnInfo, type TableInfo } from "./catalog.ts";
+import {
+  loadTables,
+  selectableColumns,
+  tuplesToJson,
+  type ColumnInfo,
+  type TableInfo,
+} from "./catalog.ts";
 import { matches } from "./filters.ts";
 import type { Binding } from "./subscriptions.ts";
 
@@ -64,7 +70,11 @@ class Warnings {
 /** The rows each identity may SELECT, by `${relid}:${identityKey}`. */
 type Verdicts = Map<string, Set<Routed>>;
 
-export async function deliverChanges(pool: pg.Pool, subscribers: ChangeSubscriber[], changes: CommittedChange[]): Promise<void> {
+export async function deliverChanges(
+  pool: pg.Pool,
+  subscribers: ChangeSubscriber[],
+  changes: CommittedChange[],
+): Promise<void> {
   const routed = route(subscribers, changes);
   if (routed.length === 0) return;
   const decoded = await decode(pool, routed);
@@ -88,16 +98,19 @@ function route(subscribers: ChangeSubscriber[], changes: CommittedChange[]): Rou
   for (const { change, commitTime } of changes) {
     const recipients = new Map<ChangeSubscriber, number[]>();
     for (const subscriber of subscribers) {
-      if (subscriber.bindings.some((binding) => bindingWants(binding, change))) recipients.set(subscriber, []);
+      if (subscriber.bindings.some((binding) => bindingWants(binding, change)))
+        recipients.set(subscriber, []);
     }
-    if (recipients.size > 0) routed.push({ change, commitTimestamp: commitTime.toISOString(), recipients });
+    if (recipients.size > 0)
+      routed.push({ change, commitTimestamp: commitTime.toISOString(), recipients });
   }
   return routed;
 }
 
 function keyColumns(change: RowChange, record: Record<string, unknown>): Record<string, unknown> {
   const keys: Record<string, unknown> = {};
-  for (const column of change.relation.columns) if (column.isKey && column.name in record) keys[column.name] = record[column.name];
+  for (const column of change.relation.columns)
+    if (column.isKey && column.name in record) keys[column.name] = record[column.name];
   return keys;
 }
 
@@ -111,18 +124,28 @@ async function convertRecords(pool: pg.Pool, routed: Routed[]): Promise<void> {
   }
   await Promise.all(
     [...byTable.values()].map(async (items) => {
-      const tuples = items.flatMap(({ change }) => [change.type === "DELETE" ? [] : change.newTuple, change.type === "INSERT" ? [] : (change.oldTuple ?? [])]);
+      const tuples = items.flatMap(({ change }) => [
+        change.type === "DELETE" ? [] : change.newTuple,
+        change.type === "INSERT" ? [] : (change.oldTuple ?? []),
+      ]);
       const json = await tuplesToJson(pool, items[0]!.change.relation, tuples);
       items.forEach((item, i) => {
         const [record, old] = [json[2 * i]!, json[2 * i + 1]!];
         const { change } = item;
         if (change.type !== "DELETE") {
           // A TOASTed value the update left unchanged is only in the old tuple, if anywhere.
-          for (const column of change.relation.columns) if (!(column.name in record) && column.name in old) record[column.name] = old[column.name];
+          for (const column of change.relation.columns)
+            if (!(column.name in record) && column.name in old)
+              record[column.name] = old[column.name];
           item.record = record;
         }
-        if (change.type === "UPDATE") item.oldRecord = change.oldTuple && !change.oldIsKeyOnly ? old : keyColumns(change, change.oldTuple ? old : record);
-        if (change.type === "DELETE") item.oldRecord = change.oldIsKeyOnly ? keyColumns(change, old) : old;
+        if (change.type === "UPDATE")
+          item.oldRecord =
+            change.oldTuple && !change.oldIsKeyOnly
+              ? old
+              : keyColumns(change, change.oldTuple ? old : record);
+        if (change.type === "DELETE")
+          item.oldRecord = change.oldIsKeyOnly ? keyColumns(change, old) : old;
       });
     }),
   );
@@ -131,9 +154,17 @@ async function convertRecords(pool: pg.Pool, routed: Routed[]): Promise<void> {
 /** decode: the batch's tables and privileges from the catalog, and its records as JSON. */
 async function decode(pool: pg.Pool, routed: Routed[]): Promise<Decoded> {
   const relids = [...new Set(routed.map((item) => item.change.relation.id))];
-  const roles = [...new Set(routed.flatMap((item) => [...item.recipients.keys()].map((s) => s.identity.role)))];
-  const [tables, selectable] = await Promise.all([loadTables(pool, relids), selectableColumns(pool, roles, relids), convertRecords(pool, routed)]);
-  const primaryKeys = new Map([...tables].map(([relid, table]) => [relid, table.columns.filter((c) => c.isPkey)]));
+  const roles = [
+    ...new Set(routed.flatMap((item) => [...item.recipients.keys()].map((s) => s.identity.role))),
+  ];
+  const [tables, selectable] = await Promise.all([
+    loadTables(pool, relids),
+    selectableColumns(pool, roles, relids),
+    convertRecords(pool, routed),
+  ]);
+  const primaryKeys = new Map(
+    [...tables].map(([relid, table]) => [relid, table.columns.filter((c) => c.isPkey)]),
+  );
   return { tables, selectable, primaryKeys };
 }
 
@@ -141,21 +172,37 @@ async function decode(pool: pg.Pool, routed: Routed[]): Promise<Decoded> {
  * authorize: a subscriber whose role may not SELECT the table (or its primary key) is dropped and
  * told; the others keep the ids of their listeners whose filters the change passes.
  */
-function authorize(routed: Routed[], { selectable, primaryKeys }: Decoded, warnings: Warnings): void {
+function authorize(
+  routed: Routed[],
+  { selectable, primaryKeys }: Decoded,
+  warnings: Warnings,
+): void {
   for (const item of routed) {
     const { change } = item;
     for (const subscriber of [...item.recipients.keys()]) {
       const columns = selectable.get(subscriber.identity.role)?.get(change.relation.id);
-      const keyColumnsVisible = primaryKeys.get(change.relation.id)?.every((c) => columns?.has(c.name));
+      const keyColumnsVisible = primaryKeys
+        .get(change.relation.id)
+        ?.every((c) => columns?.has(c.name));
       if (!columns || columns.size === 0 || keyColumnsVisible === false) {
         item.recipients.delete(subscriber);
-        if (subscriber.bindings.some((b) => b.table === change.relation.name && bindingWants(b, change))) {
-          warnings.once(subscriber, `${subscriber.identityKey}:${change.relation.id}`, `Unauthorized: role "${subscriber.identity.role}" may not SELECT from ${change.relation.schema}.${change.relation.name}; its changes are not sent`);
+        if (
+          subscriber.bindings.some(
+            (b) => b.table === change.relation.name && bindingWants(b, change),
+          )
+        ) {
+          warnings.once(
+            subscriber,
+            `${subscriber.identityKey}:${change.relation.id}`,
+            `Unauthorized: role "${subscriber.identity.role}" may not SELECT from ${change.relation.schema}.${change.relation.name}; its changes are not sent`,
+          );
         }
         continue;
       }
       const filtered = change.type === "DELETE" ? item.oldRecord! : item.record!;
-      const ids = subscriber.bindings.filter((b) => bindingWants(b, change) && matches(b.conditions, filtered)).map((b) => b.id);
+      const ids = subscriber.bindings
+        .filter((b) => bindingWants(b, change) && matches(b.conditions, filtered))
+        .map((b) => b.id);
       if (ids.length === 0) item.recipients.delete(subscriber);
       else item.recipients.set(subscriber, ids);
     }
@@ -169,37 +216,73 @@ type Verdict = Set<Routed> | { failed: string };
  * Which of `items` (INSERTs and UPDATEs of one RLS table) each identity may SELECT, checked in the
  * database as that user by realtime.visible_rows (platform SQL), in a transaction rolled back.
  */
-async function visibleRows(pool: pg.Pool, identities: Map<string, Identity>, primaryKey: ColumnInfo[], items: Routed[]): Promise<Map<string, Verdict>> {
+async function visibleRows(
+  pool: pg.Pool,
+  identities: Map<string, Identity>,
+  primaryKey: ColumnInfo[],
+  items: Routed[],
+): Promise<Map<string, Verdict>> {
   // The WAL's own text of each key value, so the cast back is exact (JSON numbers are not, past 2^53).
   const keys = items.map(({ change }) =>
-    primaryKey.map((key) => (change.type === "DELETE" ? undefined : change.newTuple[change.relation.columns.findIndex((c) => c.name === key.name)]) ?? null),
+    primaryKey.map(
+      (key) =>
+        (change.type === "DELETE"
+          ? undefined
+          : change.newTuple[change.relation.columns.findIndex((c) => c.name === key.name)]) ?? null,
+    ),
   );
-  const callers = [...identities.values()].map((identity) => ({ role: identity.role, claims: JSON.stringify(identity.claims), sub: subjectOf(identity) }));
+  const callers = [...identities.values()].map((identity) => ({
+    role: identity.role,
+    claims: JSON.stringify(identity.claims),
+    sub: subjectOf(identity),
+  }));
   const verdicts = await transaction(
     pool,
     async (client) => {
-      const { rows } = await client.query<{ verdicts: (number[] | string)[] }>("select realtime.visible_rows($1, $2, $3) as verdicts", [
-        items[0]!.change.relation.id,
-        JSON.stringify(keys),
-        JSON.stringify(callers),
-      ]);
+      const { rows } = await client.query<{ verdicts: (number[] | string)[] }>(
+        "select realtime.visible_rows($1, $2, $3) as verdicts",
+        [items[0]!.change.relation.id, JSON.stringify(keys), JSON.stringify(callers)],
+      );
       return rows[0]!.verdicts;
     },
     { end: "rollback" },
   );
   const identityKeys = [...identities.keys()];
-  return new Map(verdicts.map((verdict, i) => [identityKeys[i]!, typeof verdict === "string" ? { failed: verdict } : new Set(verdict.map((n) => items[n - 1]!))]));
+  return new Map(
+    verdicts.map((verdict, i) => [
+      identityKeys[i]!,
+      typeof verdict === "string"
+        ? { failed: verdict }
+        : new Set(verdict.map((n) => items[n - 1]!)),
+    ]),
+  );
 }
 
 /** checkRls: row level security, one check per table for the whole batch, every identity at once. */
-async function checkRls(pool: pg.Pool, routed: Routed[], { tables, primaryKeys }: Decoded, warnings: Warnings): Promise<Verdicts> {
-  const checks = new Map<number, { items: Routed[]; identities: Map<string, Identity>; subscribers: Map<string, Set<ChangeSubscriber>> }>();
+async function checkRls(
+  pool: pg.Pool,
+  routed: Routed[],
+  { tables, primaryKeys }: Decoded,
+  warnings: Warnings,
+): Promise<Verdicts> {
+  const checks = new Map<
+    number,
+    {
+      items: Routed[];
+      identities: Map<string, Identity>;
+      subscribers: Map<string, Set<ChangeSubscriber>>;
+    }
+  >();
   for (const item of routed) {
     const table = tables.get(item.change.relation.id);
     if (!table?.rls || item.change.type === "DELETE") continue;
     for (const subscriber of item.recipients.keys()) {
       let check = checks.get(table.relid);
-      if (!check) checks.set(table.relid, (check = { items: [], identities: new Map(), subscribers: new Map() }));
+      if (!check)
+        checks.set(
+          table.relid,
+          (check = { items: [], identities: new Map(), subscribers: new Map() }),
+        );
       if (check.items.at(-1) !== item) check.items.push(item);
       check.identities.set(subscriber.identityKey, subscriber.identity);
       const sharing = check.subscribers.get(subscriber.identityKey);
@@ -212,19 +295,26 @@ async function checkRls(pool: pg.Pool, routed: Routed[], { tables, primaryKeys }
     [...checks].map(async ([relid, check]) => {
       const relation = check.items[0]!.change.relation;
       const refuse = (identityKey: string, message: string) => {
-        for (const subscriber of check.subscribers.get(identityKey)!) warnings.once(subscriber, `${relid}:${identityKey}`, message);
+        for (const subscriber of check.subscribers.get(identityKey)!)
+          warnings.once(subscriber, `${relid}:${identityKey}`, message);
       };
-      const failed = (reason: string) => `Row level security check on ${relation.schema}.${relation.name} failed: ${reason}; its changes are not sent`;
+      const failed = (reason: string) =>
+        `Row level security check on ${relation.schema}.${relation.name} failed: ${reason}; its changes are not sent`;
       const primaryKey = primaryKeys.get(relid)!;
       if (primaryKey.length === 0) {
-        for (const identityKey of check.identities.keys()) refuse(identityKey, `Row level security on ${relation.schema}.${relation.name} cannot be checked without a primary key; its changes are not sent`);
+        for (const identityKey of check.identities.keys())
+          refuse(
+            identityKey,
+            `Row level security on ${relation.schema}.${relation.name} cannot be checked without a primary key; its changes are not sent`,
+          );
         return;
       }
       let found: Map<string, Verdict>;
       try {
         found = await visibleRows(pool, check.identities, primaryKey, check.items);
       } catch (error) {
-        for (const identityKey of check.identities.keys()) refuse(identityKey, failed(describePgError(error)));
+        for (const identityKey of check.identities.keys())
+          refuse(identityKey, failed(describePgError(error)));
         return;
       }
       for (const [identityKey, verdict] of found) {
@@ -236,28 +326,53 @@ async function checkRls(pool: pg.Pool, routed: Routed[], { tables, primaryKeys }
   return verdicts;
 }
 
-function pick(record: Record<string, unknown>, allowed: (name: string) => boolean): Record<string, unknown> {
+function pick(
+  record: Record<string, unknown>,
+  allowed: (name: string) => boolean,
+): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([name]) => allowed(name)));
 }
 
 /** encode: each change's payload, once per role, to every subscriber the checks let through. */
-function encode(routed: Routed[], { tables, selectable, primaryKeys }: Decoded, verdicts: Verdicts): void {
+function encode(
+  routed: Routed[],
+  { tables, selectable, primaryKeys }: Decoded,
+  verdicts: Verdicts,
+): void {
   for (const item of routed) {
     const { change } = item;
     const table = tables.get(change.relation.id)!;
     const payloads = new Map<string, string>();
     for (const [subscriber, ids] of item.recipients) {
-      if (table.rls && change.type !== "DELETE" && !verdicts.get(`${change.relation.id}:${subscriber.identityKey}`)?.has(item)) continue;
+      if (
+        table.rls &&
+        change.type !== "DELETE" &&
+        !verdicts.get(`${change.relation.id}:${subscriber.identityKey}`)?.has(item)
+      )
+        continue;
       const role = subscriber.identity.role;
       let json = payloads.get(role);
       if (json === undefined) {
         const columns = selectable.get(role)!.get(change.relation.id)!;
-        const data: Record<string, unknown> = { schema: change.relation.schema, table: change.relation.name, commit_timestamp: item.commitTimestamp, type: change.type };
-        data.columns = table.columns.filter((c) => columns.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
+        const data: Record<string, unknown> = {
+          schema: change.relation.schema,
+          table: change.relation.name,
+          commit_timestamp: item.commitTimestamp,
+          type: change.type,
+        };
+        data.columns = table.columns
+          .filter((c) => columns.has(c.name))
+          .map((c) => ({ name: c.name, type: c.type }));
         if (item.record) data.record = pick(item.record, (name) => columns.has(name));
         // Under RLS a deleted row cannot be checked any more, so only its primary key is sent.
         const keyOnly = change.type === "DELETE" && table.rls;
-        if (item.oldRecord) data.old_record = pick(item.oldRecord, (name) => columns.has(name) && (!keyOnly || primaryKeys.get(change.relation.id)!.some((c) => c.name === name)));
+        if (item.oldRecord)
+          data.old_record = pick(
+            item.oldRecord,
+            (name) =>
+              columns.has(name) &&
+              (!keyOnly || primaryKeys.get(change.relation.id)!.some((c) => c.name === name)),
+          );
         data.errors = null;
         json = JSON.stringify(data);
         payloads.set(role, json);

@@ -44,7 +44,9 @@ function splitTopLevel(text: string): string[] {
 }
 
 function unquote(value: string): string {
-  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value;
+  return value.length >= 2 && value.startsWith('"') && value.endsWith('"')
+    ? value.slice(1, -1).replace(/\\(.)/g, "$1")
+    : value;
 }
 
 export function parseFilter(filter: string): ParsedCondition[] {
@@ -53,12 +55,19 @@ export function parseFilter(filter: string): ParsedCondition[] {
     if (!match) throw new FilterError(`invalid filter "${part}": expected column=operator.value`);
     const [, column, op, raw] = match as unknown as [string, string, string, string];
     if (!(filterOperators as readonly string[]).includes(op)) {
-      throw new FilterError(`invalid filter "${part}": operator "${op}" is not one of ${filterOperators.join(", ")}`);
+      throw new FilterError(
+        `invalid filter "${part}": operator "${op}" is not one of ${filterOperators.join(", ")}`,
+      );
     }
     if (op === "in") {
       const list = /^\((.*)\)$/s.exec(raw);
-      if (!list) throw new FilterError(`invalid filter "${part}": in takes a list, such as in.(1,2,3)`);
-      return { column, op, values: list[1] === "" ? [] : splitTopLevel(list[1]!).map((v) => unquote(v.trim())) };
+      if (!list)
+        throw new FilterError(`invalid filter "${part}": in takes a list, such as in.(1,2,3)`);
+      return {
+        column,
+        op,
+        values: list[1] === "" ? [] : splitTopLevel(list[1]!).map((v) => unquote(v.trim())),
+      };
     }
     return { column, op: op as FilterOperator, values: [unquote(raw)] };
   });

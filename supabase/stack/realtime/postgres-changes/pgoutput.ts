@@ -26,7 +26,13 @@ export type PgOutputMessage =
   | { tag: "commit"; commitTime: Date }
   | { tag: "relation"; relation: Relation }
   | { tag: "insert"; relationId: number; newTuple: TupleValue[] }
-  | { tag: "update"; relationId: number; oldTuple?: TupleValue[]; oldIsKeyOnly: boolean; newTuple: TupleValue[] }
+  | {
+      tag: "update";
+      relationId: number;
+      oldTuple?: TupleValue[];
+      oldIsKeyOnly: boolean;
+      newTuple: TupleValue[];
+    }
   | { tag: "delete"; relationId: number; oldTuple: TupleValue[]; oldIsKeyOnly: boolean }
   | { tag: "other" };
 

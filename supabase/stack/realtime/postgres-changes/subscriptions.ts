@@ -30,18 +30,35 @@ function describe(request: Record<string, unknown>): string {
  * `supabase_realtime` publication, the subscriber's role must exist and be allowed to SELECT it, and
  * each filter must name a column and a value of its type.
  */
-export async function resolveBinding(pool: pg.Pool, identity: Identity, request: Record<string, unknown>): Promise<Binding> {
+export async function resolveBinding(
+  pool: pg.Pool,
+  identity: Identity,
+  request: Record<string, unknown>,
+): Promise<Binding> {
   const event = typeof request.event === "string" ? request.event.toUpperCase() : "";
   if (!["*", "INSERT", "UPDATE", "DELETE"].includes(event)) {
-    throw new SubscriptionError(`Invalid event "${String(request.event)}": use *, INSERT, UPDATE or DELETE`);
+    throw new SubscriptionError(
+      `Invalid event "${String(request.event)}": use *, INSERT, UPDATE or DELETE`,
+    );
   }
-  const schema = typeof request.schema === "string" && request.schema !== "" ? request.schema : undefined;
+  const schema =
+    typeof request.schema === "string" && request.schema !== "" ? request.schema : undefined;
   if (!schema) throw new SubscriptionError(`A schema is required: ${describe(request)}`);
-  const table = typeof request.table === "string" && request.table !== "" && request.table !== "*" ? request.table : undefined;
-  const filter = typeof request.filter === "string" && request.filter !== "" ? request.filter : undefined;
+  const table =
+    typeof request.table === "string" && request.table !== "" && request.table !== "*"
+      ? request.table
+      : undefined;
+  const filter =
+    typeof request.filter === "string" && request.filter !== "" ? request.filter : undefined;
 
-  const { rows: roleRows } = await pool.query<{ exists: boolean }>("select to_regrole($1) is not null as exists", [identity.role]);
-  if (!roleRows[0]!.exists) throw new SubscriptionError(`Unauthorized: the role "${identity.role}" in the JWT does not exist`);
+  const { rows: roleRows } = await pool.query<{ exists: boolean }>(
+    "select to_regrole($1) is not null as exists",
+    [identity.role],
+  );
+  if (!roleRows[0]!.exists)
+    throw new SubscriptionError(
+      `Unauthorized: the role "${identity.role}" in the JWT does not exist`,
+    );
 
   const { rows: tables } = await pool.query<{ relid: number; table: string; can_select: boolean }>(
     `select c.oid::int as relid, c.relname as table,
@@ -58,7 +75,9 @@ export async function resolveBinding(pool: pg.Pool, identity: Identity, request:
     );
   }
   if (table && !tables[0]!.can_select) {
-    throw new SubscriptionError(`Unauthorized: role "${identity.role}" may not SELECT from ${schema}.${table}, so it receives no changes from it`);
+    throw new SubscriptionError(
+      `Unauthorized: role "${identity.role}" may not SELECT from ${schema}.${table}, so it receives no changes from it`,
+    );
   }
 
   let conditions: Condition[] = [];
@@ -68,7 +87,9 @@ export async function resolveBinding(pool: pg.Pool, identity: Identity, request:
       conditions = await typedConditions(pool, tables[0]!.relid, filter);
     } catch (error) {
       if (error instanceof FilterError) throw new SubscriptionError(error.message);
-      throw new SubscriptionError(`Invalid filter ${JSON.stringify(filter)}: ${describePgError(error)}`);
+      throw new SubscriptionError(
+        `Invalid filter ${JSON.stringify(filter)}: ${describePgError(error)}`,
+      );
     }
   }
   return { id: nextBindingId++, event: event as ChangeEvent, schema, table, conditions };
@@ -82,7 +103,8 @@ async function typedConditions(pool: pg.Pool, relid: number, filter: string): Pr
       "select format_type(atttypid, atttypmod) as sql_type from pg_attribute where attrelid = $1 and attname = $2 and attnum > 0 and not attisdropped",
       [relid, parsed.column],
     );
-    if (rows.length === 0) throw new FilterError(`invalid filter: column "${parsed.column}" does not exist`);
+    if (rows.length === 0)
+      throw new FilterError(`invalid filter: column "${parsed.column}" does not exist`);
     // sql_type comes from the catalog, so it is safe to splice into the cast.
     const { rows: typed } = await pool.query<{ values: unknown[] }>(
       `select coalesce(jsonb_agg(to_jsonb(v::${rows[0]!.sql_type}) order by n), '[]') as values from unnest($1::text[]) with ordinality as u(v, n)`,

@@ -54,5 +54,7 @@ export function asRef(value: unknown): string | null {
 
 /** A payload or config object; anything else reads as empty, as Realtime treats it. */
 export function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }

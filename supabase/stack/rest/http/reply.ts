@@ -30,7 +30,10 @@ export interface ResultRow {
 }
 
 /** `response.headers` / `response.status` set by the request's functions override ours, as in PostgREST. */
-export function applyGucs(reply: Reply, row: { response_headers: string | null; response_status: string | null }): Reply {
+export function applyGucs(
+  reply: Reply,
+  row: { response_headers: string | null; response_status: string | null },
+): Reply {
   // Most requests set neither; the reply is then the request's own and needs no copy.
   if (row.response_status === null && row.response_headers === null) return reply;
   const result = { ...reply, headers: { ...reply.headers } };
@@ -58,7 +61,10 @@ export function applyGucs(reply: Reply, row: { response_headers: string | null; 
 }
 
 function bodyHeaders(api: ApiRequest, media: MediaType): Record<string, string> {
-  return { "Content-Type": contentTypeOf(media), ...(api.negotiatedByProfile && { "Content-Profile": api.schema }) };
+  return {
+    "Content-Type": contentTypeOf(media),
+    ...(api.negotiatedByProfile && { "Content-Profile": api.schema }),
+  };
 }
 
 /** Preferences every response reports when honoured. */
@@ -72,7 +78,13 @@ export function commonPrefs(prefs: Preferences, config: RestConfig): Partial<Pre
 }
 
 /** A page of rows: 200, 206 or 416 with its Content-Range. */
-export function rangeReply(api: ApiRequest, row: ResultRow, media: MediaType, headers: Record<string, string>, prefs: Partial<Preferences>): Reply {
+export function rangeReply(
+  api: ApiRequest,
+  row: ResultRow,
+  media: MediaType,
+  headers: Record<string, string>,
+  prefs: Partial<Preferences>,
+): Reply {
   const rows = Number(row.page_total);
   const total = row.total === null ? undefined : Number(row.total);
   const lower = api.topLevelRange.offset;
@@ -84,16 +96,34 @@ export function rangeReply(api: ApiRequest, row: ResultRow, media: MediaType, he
     ...(applied && { "Preference-Applied": applied }),
   };
   if (status === 416) {
-    const error = errorResponse(invalidRange(`An offset of ${lower} was requested, but there are only ${total} rows.`));
+    const error = errorResponse(
+      invalidRange(`An offset of ${lower} was requested, but there are only ${total} rows.`),
+    );
     return { ...error, headers: { ...error.headers, "Content-Range": `*/${total}` } };
   }
   return { status, headers: { ...base, ...bodyHeaders(api, media) }, body: row.body ?? "" };
 }
 
 /** A read's reply: its page, with the Content-Location of the request. */
-export function readReply(api: ApiRequest, config: RestConfig, name: string, row: ResultRow, media: MediaType, headersOnly: boolean): Reply {
+export function readReply(
+  api: ApiRequest,
+  config: RestConfig,
+  name: string,
+  row: ResultRow,
+  media: MediaType,
+  headersOnly: boolean,
+): Reply {
   const location = `/${name}${api.query.canonical ? `?${api.query.canonical}` : ""}`;
-  const reply = applyGucs(rangeReply(api, row, media, { "Content-Location": location }, { count: api.preferences.count, ...commonPrefs(api.preferences, config) }), row);
+  const reply = applyGucs(
+    rangeReply(
+      api,
+      row,
+      media,
+      { "Content-Location": location },
+      { count: api.preferences.count, ...commonPrefs(api.preferences, config) },
+    ),
+    row,
+  );
   if (headersOnly) reply.body = "";
   return reply;
 }
@@ -112,7 +142,9 @@ export function mutationReply(
   const isInsert = kind === "insert";
   const affected = Number(row.affected);
   const applied = preferenceApplied({
-    ...(isInsert && (table.primaryKey.length > 0 || api.query.onConflict) && prefs.resolution && { resolution: prefs.resolution }),
+    ...(isInsert &&
+      (table.primaryKey.length > 0 || api.query.onConflict) &&
+      prefs.resolution && { resolution: prefs.resolution }),
     ...((kind === "insert" || kind === "update") && prefs.missing && { missing: prefs.missing }),
     ...(prefs.return && { return: prefs.return }),
     ...(prefs.count && { count: prefs.count }),
@@ -121,21 +153,37 @@ export function mutationReply(
   });
   const counted = prefs.count === "exact" || prefs.count === "estimated" ? affected : undefined;
   const headers: Record<string, string> = {
-    "Content-Range": kind === "update" ? contentRange(0, affected - 1, counted) : contentRange(1, 0, counted),
+    "Content-Range":
+      kind === "update" ? contentRange(0, affected - 1, counted) : contentRange(1, 0, counted),
     ...(applied && { "Preference-Applied": applied }),
   };
   if (row.location) {
     const pairs = row.location;
     const filters: string[] = [];
-    for (let i = 0; i < pairs.length; i += 2) filters.push(`${encodeURIComponent(pairs[i]!)}=eq.${encodeURIComponent(pairs[i + 1] ?? "")}`);
+    for (let i = 0; i < pairs.length; i += 2)
+      filters.push(`${encodeURIComponent(pairs[i]!)}=eq.${encodeURIComponent(pairs[i + 1] ?? "")}`);
     headers.Location = `/${table.name}?${filters.join("&")}`;
   }
   const { representation } = options;
   let status: number;
-  if (kind === "insert") status = row.inserted !== null && row.inserted !== undefined && row.inserted <= 0 && prefs.resolution === "merge-duplicates" ? 200 : 201;
-  else if (kind === "upsert-put") status = representation ? (row.inserted !== null && row.inserted !== undefined && row.inserted > 0 ? 201 : 200) : 204;
+  if (kind === "insert")
+    status =
+      row.inserted !== null &&
+      row.inserted !== undefined &&
+      row.inserted <= 0 &&
+      prefs.resolution === "merge-duplicates"
+        ? 200
+        : 201;
+  else if (kind === "upsert-put")
+    status = representation
+      ? row.inserted !== null && row.inserted !== undefined && row.inserted > 0
+        ? 201
+        : 200
+      : 204;
   else status = representation ? 200 : 204;
-  const reply: Reply = representation ? { status, headers: { ...headers, ...bodyHeaders(api, media) }, body: row.body ?? "" } : { status, headers, body: "" };
+  const reply: Reply = representation
+    ? { status, headers: { ...headers, ...bodyHeaders(api, media) }, body: row.body ?? "" }
+    : { status, headers, body: "" };
   return applyGucs(reply, row);
 }
 
@@ -149,12 +197,24 @@ export function callReply(
 ): Reply {
   const prefs = api.preferences;
   const count = prefs.count;
-  const applied = { ...(count && { count }), ...commonPrefs(prefs, config), ...(options.strictMax && { maxAffected: prefs.maxAffected! }) };
+  const applied = {
+    ...(count && { count }),
+    ...commonPrefs(prefs, config),
+    ...(options.strictMax && { maxAffected: prefs.maxAffected! }),
+  };
   let reply: Reply;
   if (options.returnsVoid) {
     const pa = preferenceApplied(applied);
-    const range = contentRange(api.topLevelRange.offset, api.topLevelRange.offset + Number(row.page_total) - 1, undefined);
-    reply = { status: 204, headers: { "Content-Range": range, ...(pa && { "Preference-Applied": pa }) }, body: "" };
+    const range = contentRange(
+      api.topLevelRange.offset,
+      api.topLevelRange.offset + Number(row.page_total) - 1,
+      undefined,
+    );
+    reply = {
+      status: 204,
+      headers: { "Content-Range": range, ...(pa && { "Preference-Applied": pa }) },
+      body: "",
+    };
   } else {
     reply = rangeReply(api, row, media, {}, applied);
   }
@@ -164,12 +224,25 @@ export function callReply(
 }
 
 /** An explained statement: its plan as JSON or text. */
-export function explainReply(rows: { "QUERY PLAN": unknown }[], media: Extract<MediaType, { kind: "plan" }>): Reply {
-  const body = media.format === "json" ? JSON.stringify(rows[0]!["QUERY PLAN"]) : rows.map((r) => String(r["QUERY PLAN"])).join("\n");
+export function explainReply(
+  rows: { "QUERY PLAN": unknown }[],
+  media: Extract<MediaType, { kind: "plan" }>,
+): Reply {
+  const body =
+    media.format === "json"
+      ? JSON.stringify(rows[0]!["QUERY PLAN"])
+      : rows.map((r) => String(r["QUERY PLAN"])).join("\n");
   return { status: 200, headers: { "Content-Type": contentTypeOf(media) }, body };
 }
 
 /** The root endpoint's OpenAPI document. */
 export function openApiReply(api: ApiRequest, document: unknown): Reply {
-  return { status: 200, headers: { "Content-Type": "application/openapi+json; charset=utf-8", ...(api.negotiatedByProfile && { "Content-Profile": api.schema }) }, body: JSON.stringify(document) };
+  return {
+    status: 200,
+    headers: {
+      "Content-Type": "application/openapi+json; charset=utf-8",
+      ...(api.negotiatedByProfile && { "Content-Profile": api.schema }),
+    },
+    body: JSON.stringify(document),
+  };
 }

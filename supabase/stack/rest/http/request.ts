@@ -5,7 +5,14 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { RestConfig } from "../config.ts";
-import { invalidRange, invalidResourcePath, putLimitNotAllowed, unacceptableSchema, unsupportedMethod, invalidRpcMethod } from "../errors.ts";
+import {
+  invalidRange,
+  invalidResourcePath,
+  putLimitNotAllowed,
+  unacceptableSchema,
+  unsupportedMethod,
+  invalidRpcMethod,
+} from "../errors.ts";
 import { decodeMediaType, parseAccept, type MediaType } from "../parse/media.ts";
 import { parsePayload, type Payload } from "../parse/payload.ts";
 import { parsePreferences, type Preferences } from "../parse/prefer.ts";
@@ -57,12 +64,14 @@ function segment(text: string): string {
 function action(method: string, path: string): Action {
   const segments = path.split("/").slice(1).map(segment);
   if (segments.length === 1 && segments[0] === "") {
-    if (method === "GET" || method === "HEAD") return { kind: "schema", headersOnly: method === "HEAD" };
+    if (method === "GET" || method === "HEAD")
+      return { kind: "schema", headersOnly: method === "HEAD" };
     throw unsupportedMethod(method);
   }
   if (segments.length === 2 && segments[0] === "rpc" && segments[1] !== "") {
     const fn = segments[1]!;
-    if (method === "GET" || method === "HEAD") return { kind: "call", fn, read: true, headersOnly: method === "HEAD" };
+    if (method === "GET" || method === "HEAD")
+      return { kind: "call", fn, read: true, headersOnly: method === "HEAD" };
     if (method === "POST") return { kind: "call", fn, read: false, headersOnly: false };
     throw invalidRpcMethod(method);
   }
@@ -94,37 +103,58 @@ function cookies(text: string | undefined): Record<string, string> {
   return result;
 }
 
-export function parseApiRequest(req: IncomingMessage, path: string, rawQuery: string, body: Buffer, config: RestConfig): ApiRequest {
+export function parseApiRequest(
+  req: IncomingMessage,
+  path: string,
+  rawQuery: string,
+  body: Buffer,
+  config: RestConfig,
+): ApiRequest {
   const method = req.method ?? "GET";
   const act = action(method, path);
 
   const isWrite = ["POST", "PUT", "PATCH", "DELETE"].includes(method);
   const profile = header(req, isWrite ? "content-profile" : "accept-profile");
-  if (profile !== undefined && !config.schemas.includes(profile)) throw unacceptableSchema(profile, config.schemas);
+  if (profile !== undefined && !config.schemas.includes(profile))
+    throw unacceptableSchema(profile, config.schemas);
   const schema = profile ?? config.schemas[0]!;
 
   // The gateway's `apikey` query parameter is the gateway's, not a filter.
   const query = parseQueryParams(rawQuery, act.kind === "call" && act.read, ["apikey"]);
 
   const limitRange = query.ranges.find((r) => r.path.length === 0)?.range ?? { offset: 0 };
-  const headerRange = method === "GET" ? parseRangeHeader(header(req, "range")) : { range: { offset: 0 }, empty: false };
-  if (headerRange.empty) throw invalidRange("The lower boundary must be lower than or equal to the upper boundary in the Range header.");
+  const headerRange =
+    method === "GET"
+      ? parseRangeHeader(header(req, "range"))
+      : { range: { offset: 0 }, empty: false };
+  if (headerRange.empty)
+    throw invalidRange(
+      "The lower boundary must be lower than or equal to the upper boundary in the Range header.",
+    );
   const topLevelRange = intersectRanges(headerRange.range, limitRange);
-  if (method === "PUT" && (topLevelRange.offset !== 0 || topLevelRange.limit !== undefined)) throw putLimitNotAllowed();
+  if (method === "PUT" && (topLevelRange.offset !== 0 || topLevelRange.limit !== undefined))
+    throw putLimitNotAllowed();
 
   const contentType = decodeMediaType(header(req, "content-type") ?? "application/json");
   const preferences = parsePreferences(
     ([] as string[]).concat(req.headers.prefer ?? []),
     config.txEnd === "commit-allow-override" || config.txEnd === "rollback-allow-override",
   );
-  const needsBody = act.kind === "insert" || act.kind === "upsert-put" || act.kind === "update" || (act.kind === "call" && !act.read);
-  const payload = needsBody ? parsePayload(body, contentType, act.kind === "call", query.columns !== undefined) : undefined;
+  const needsBody =
+    act.kind === "insert" ||
+    act.kind === "upsert-put" ||
+    act.kind === "update" ||
+    (act.kind === "call" && !act.read);
+  const payload = needsBody
+    ? parsePayload(body, contentType, act.kind === "call", query.columns !== undefined)
+    : undefined;
 
   const headers: Record<string, string> = {};
   const incoming = req.headers;
   for (const name in incoming) {
     const value = incoming[name];
-    if (name !== "cookie" && value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    if (name !== "cookie" && value !== undefined)
+      headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return {
     method,

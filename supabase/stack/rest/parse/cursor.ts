@@ -38,7 +38,8 @@ export class Cursor {
   fail(...expected: string[]): never {
     const failure = new ParseFailure(this.pos, expected);
     if (!this.furthest || failure.pos > this.furthest.pos) this.furthest = failure;
-    else if (failure.pos === this.furthest.pos) this.furthest = new ParseFailure(failure.pos, [...this.furthest.expected, ...expected]);
+    else if (failure.pos === this.furthest.pos)
+      this.furthest = new ParseFailure(failure.pos, [...this.furthest.expected, ...expected]);
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- a backtracking signal, not an Error: no stack to capture
     throw failure;
   }
@@ -82,10 +83,17 @@ export class Cursor {
   /** The furthest failure as PostgREST words a parse error: position in the message, what went wrong in details. */
   report(label: string): never {
     const failure = this.furthest ?? new ParseFailure(this.pos, []);
-    const found = failure.pos >= this.text.length ? "end of input" : JSON.stringify(this.text[failure.pos]);
+    const found =
+      failure.pos >= this.text.length ? "end of input" : JSON.stringify(this.text[failure.pos]);
     const expected = [...new Set(failure.expected)];
-    const expecting = expected.length === 0 ? "" : ` expecting ${expected.length === 1 ? expected[0] : `${expected.slice(0, -1).join(", ")} or ${expected.at(-1)}`}`;
-    throw queryParamError(`"${label}" (line 1, column ${failure.pos + 1})`, `unexpected ${found}${expecting}`);
+    const expecting =
+      expected.length === 0
+        ? ""
+        : ` expecting ${expected.length === 1 ? expected[0] : `${expected.slice(0, -1).join(", ")} or ${expected.at(-1)}`}`;
+    throw queryParamError(
+      `"${label}" (line 1, column ${failure.pos + 1})`,
+      `unexpected ${found}${expecting}`,
+    );
   }
 }
 
@@ -115,7 +123,10 @@ function deepFreeze<T>(value: T): T {
  * every throw costly, while a client sends the same `select`, `order` and filter strings again and
  * again. Results are frozen, since requests share them; failures are not remembered.
  */
-export function memoized<T extends object>(parse: (text: string) => T, limit = 500): (text: string) => T {
+export function memoized<T extends object>(
+  parse: (text: string) => T,
+  limit = 500,
+): (text: string) => T {
   const results = new Map<string, T>();
   return (text) => {
     const known = results.get(text);

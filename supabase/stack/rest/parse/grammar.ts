@@ -78,11 +78,22 @@ export function jsonPath(c: Cursor): JsonStep[] {
       const sign = c.accept("-") ? "-" : "";
       const digits = c.takeWhile((ch) => ch >= "0" && ch <= "9");
       if (digits === "") c.fail("digit");
-      if (!(c.eof() || c.lookingAt("->") || c.lookingAt("::") || c.lookingAt(".") || c.lookingAt(","))) c.fail("end of index");
+      if (!(
+        c.eof() ||
+        c.lookingAt("->") ||
+        c.lookingAt("::") ||
+        c.lookingAt(".") ||
+        c.lookingAt(",")
+      ))
+        c.fail("end of index");
       return sign + digits;
     });
     if (index !== undefined) steps.push({ arrow, operand: { kind: "index", index } });
-    else steps.push({ arrow, operand: { kind: "key", key: c.peek() === '"' ? quoted(c) : dashed(c, jsonKeyIdentifier) } });
+    else
+      steps.push({
+        arrow,
+        operand: { kind: "key", key: c.peek() === '"' ? quoted(c) : dashed(c, jsonKeyIdentifier) },
+      });
   }
 }
 
@@ -146,7 +157,11 @@ function selectField(c: Cursor): SelectItem {
     const aggregateCast = castName(c);
     c.skipSpaces();
     selectItemEnd(c);
-    return { kind: "count" as const, ...(name !== undefined && { alias: name }), ...(aggregateCast !== undefined && { aggregateCast }) };
+    return {
+      kind: "count" as const,
+      ...(name !== undefined && { alias: name }),
+      ...(aggregateCast !== undefined && { aggregateCast }),
+    };
   });
   if (count) return count;
   const name = alias(c);
@@ -172,20 +187,30 @@ function selectField(c: Cursor): SelectItem {
   };
 }
 
-function relationSelect(c: Cursor, spread: boolean): Omit<Extract<SelectItem, { kind: "relation" }>, "children"> {
+function relationSelect(
+  c: Cursor,
+  spread: boolean,
+): Omit<Extract<SelectItem, { kind: "relation" }>, "children"> {
   c.skipSpaces();
   const name0 = spread ? (c.expect("..."), undefined) : alias(c);
   const name = fieldName(c);
   if (name === "count" && !spread) c.fail("relation");
   const params = embedParams(c);
   if (!c.lookingAt("(")) c.fail('"("');
-  return { kind: "relation", name, spread, ...(name0 !== undefined && { alias: name0 }), ...params };
+  return {
+    kind: "relation",
+    name,
+    spread,
+    ...(name0 !== undefined && { alias: name0 }),
+    ...params,
+  };
 }
 
 function selectForest(c: Cursor): SelectItem[] {
   const items: SelectItem[] = [];
   for (;;) {
-    const relation = c.attempt(() => relationSelect(c, true)) ?? c.attempt(() => relationSelect(c, false));
+    const relation =
+      c.attempt(() => relationSelect(c, true)) ?? c.attempt(() => relationSelect(c, false));
     if (relation) {
       c.expect("(");
       const children = selectForest(c);
@@ -202,11 +227,33 @@ function selectForest(c: Cursor): SelectItem[] {
 }
 
 export const parseSelect = memoized((text: string): SelectItem[] =>
-  parseAll(text, `failed to parse select parameter (${text})`, (c) => (c.eof() ? [] : selectForest(c))),
+  parseAll(text, `failed to parse select parameter (${text})`, (c) =>
+    c.eof() ? [] : selectForest(c),
+  ),
 );
 
-const quantOperators: QuantOperator[] = ["eq", "gte", "gt", "lte", "lt", "like", "ilike", "match", "imatch"];
-const simpleOperators: SimpleOperator[] = ["neq", "cs", "cd", "ov", "sl", "sr", "nxr", "nxl", "adj"];
+const quantOperators: QuantOperator[] = [
+  "eq",
+  "gte",
+  "gt",
+  "lte",
+  "lt",
+  "like",
+  "ilike",
+  "match",
+  "imatch",
+];
+const simpleOperators: SimpleOperator[] = [
+  "neq",
+  "cs",
+  "cd",
+  "ov",
+  "sl",
+  "sr",
+  "nxr",
+  "nxl",
+  "adj",
+];
 const ftsOperators: FtsOperator[] = ["fts", "plfts", "phfts", "wfts"];
 const isValues: IsValue[] = ["null", "not_null", "true", "false", "unknown"];
 
@@ -264,7 +311,12 @@ function operation(c: Cursor, singleValue: (c: Cursor) => string): Operation {
       c.expect(")");
     }
     c.expect(".", "delimiter (.)");
-    return { kind: "fts", operator: fts, value: singleValue(c), ...(language !== undefined && { language }) };
+    return {
+      kind: "fts",
+      operator: fts,
+      value: singleValue(c),
+      ...(language !== undefined && { language }),
+    };
   }
   const simple = simpleOperators.find((op) => op === word);
   if (simple) {
@@ -277,18 +329,27 @@ function operation(c: Cursor, singleValue: (c: Cursor) => string): Operation {
     if (c.accept("(any)")) quantifier = "any";
     else if (c.accept("(all)")) quantifier = "all";
     c.expect(".", "delimiter (.)");
-    return { kind: "quant", operator: quant, value: singleValue(c), ...(quantifier && { quantifier }) };
+    return {
+      kind: "quant",
+      operator: quant,
+      value: singleValue(c),
+      ...(quantifier && { quantifier }),
+    };
   }
   c.pos = start;
   return c.fail("operator (eq, gt, ...)");
 }
 
-function opExpression(c: Cursor, singleValue: (c: Cursor) => string): { negated: boolean; operation: Operation } {
-  const negated = c.attempt(() => {
-    c.expect("not");
-    c.expect(".");
-    return true;
-  }) ?? false;
+function opExpression(
+  c: Cursor,
+  singleValue: (c: Cursor) => string,
+): { negated: boolean; operation: Operation } {
+  const negated =
+    c.attempt(() => {
+      c.expect("not");
+      c.expect(".");
+      return true;
+    }) ?? false;
   return { negated, operation: operation(c, singleValue) };
 }
 
@@ -299,8 +360,9 @@ const restOfInput = (c: Cursor) => {
 };
 
 /** A filter value: `eq.5`, `not.in.(1,2)`, `fts(english).cat`… */
-export const parseFilterValue = memoized((text: string): { negated: boolean; operation: Operation } =>
-  parseAll(text, `failed to parse filter (${text})`, (c) => opExpression(c, restOfInput)),
+export const parseFilterValue = memoized(
+  (text: string): { negated: boolean; operation: Operation } =>
+    parseAll(text, `failed to parse filter (${text})`, (c) => opExpression(c, restOfInput)),
 );
 
 /** `a.b.c` and an optional JSON path: the embed path and the field. */
@@ -348,11 +410,12 @@ function logicTree(c: Cursor): LogicTree {
     return { field: f, ...opExpression(c, logicSingleValue) };
   });
   if (filter) return { kind: "filter", filter };
-  const negated = c.attempt(() => {
-    c.expect("not");
-    c.expect(".");
-    return true;
-  }) ?? false;
+  const negated =
+    c.attempt(() => {
+      c.expect("not");
+      c.expect(".");
+      return true;
+    }) ?? false;
   let operator: "and" | "or";
   if (c.accept("and")) operator = "and";
   else if (c.accept("or")) operator = "or";

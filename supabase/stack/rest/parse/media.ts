@@ -22,7 +22,13 @@ function parameters(text: string): Map<string, string> {
   for (const part of text.split(";").slice(1)) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
-    params.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1"));
+    params.set(
+      part.slice(0, eq).trim().toLowerCase(),
+      part
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, "$1"),
+    );
   }
   return params;
 }
@@ -32,7 +38,11 @@ function planMedia(format: "json" | "text", params: Map<string, string>): MediaT
     kind: "plan",
     format,
     for: decodeMediaType(params.get("for") ?? "application/json"),
-    options: (params.get("options") ?? "").split("|").filter((o): o is PlanOption => ["analyze", "verbose", "settings", "buffers", "wal"].includes(o)),
+    options: (params.get("options") ?? "")
+      .split("|")
+      .filter((o): o is PlanOption =>
+        ["analyze", "verbose", "settings", "buffers", "wal"].includes(o),
+      ),
   };
 }
 
@@ -98,7 +108,9 @@ export function mimeOf(media: MediaType): string {
     case "array-stripped":
       return "application/vnd.pgrst.array+json;nulls=stripped";
     case "object":
-      return media.stripNulls ? "application/vnd.pgrst.object+json;nulls=stripped" : "application/vnd.pgrst.object+json";
+      return media.stripNulls
+        ? "application/vnd.pgrst.object+json;nulls=stripped"
+        : "application/vnd.pgrst.object+json";
     case "plan":
       return `application/vnd.pgrst.plan+${media.format}; for="${mimeOf(media.for)}"${media.options.length > 0 ? `; options=${media.options.join("|")}` : ""}`;
     case "other":

@@ -11,18 +11,22 @@ export type Payload =
   /** Form fields, as text arguments. */
   | { kind: "form"; fields: [string, string][] };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function rowsOf(json: unknown, raw: string, uniform: boolean): Payload {
-  if (isObject(json)) return { kind: "rows", rows: [json], keys: Object.keys(json), isArray: false, raw };
-  if (!Array.isArray(json) || json.length === 0) return { kind: "rows", rows: [], keys: [], isArray: true, raw };
+  if (isObject(json))
+    return { kind: "rows", rows: [json], keys: Object.keys(json), isArray: false, raw };
+  if (!Array.isArray(json) || json.length === 0)
+    return { kind: "rows", rows: [], keys: [], isArray: true, raw };
   const first = json[0];
   if (!isObject(first)) throw invalidBody("All object keys must match");
   const keys = Object.keys(first);
   if (uniform) {
     const canonical = [...keys].sort().join("\u0000");
     for (const row of json) {
-      if (!isObject(row) || Object.keys(row).sort().join("\u0000") !== canonical) throw invalidBody("All object keys must match");
+      if (!isObject(row) || Object.keys(row).sort().join("\u0000") !== canonical)
+        throw invalidBody("All object keys must match");
     }
   } else if (!json.every(isObject)) throw invalidBody("All object keys must match");
   return { kind: "rows", rows: json as Record<string, unknown>[], keys, isArray: true, raw };
@@ -62,7 +66,8 @@ function parseCsv(text: string): Record<string, unknown>[] {
   const [header, ...lines] = records.filter((r) => !(r.length === 1 && r[0] === ""));
   if (!header) return [];
   return lines.map((line) => {
-    if (line.length !== header.length) throw invalidBody("All lines must have same number of fields");
+    if (line.length !== header.length)
+      throw invalidBody("All lines must have same number of fields");
     return Object.fromEntries(header.map((name, i) => [name, line[i] === "NULL" ? null : line[i]]));
   });
 }
@@ -71,11 +76,17 @@ function parseCsv(text: string): Record<string, unknown>[] {
  * `forCall`: the body of POST /rpc (an empty body is `{}`; text, XML and binary bodies are raw).
  * `hasColumns`: `columns=` names the keys, so rows need not all have the same ones.
  */
-export function parsePayload(body: Buffer, contentType: MediaType, forCall: boolean, hasColumns: boolean): Payload {
+export function parsePayload(
+  body: Buffer,
+  contentType: MediaType,
+  forCall: boolean,
+  hasColumns: boolean,
+): Payload {
   const text = body.toString("utf8");
   switch (contentType.kind) {
     case "json": {
-      if (text.trim() === "" && forCall) return { kind: "rows", rows: [{}], keys: [], isArray: false, raw: "{}" };
+      if (text.trim() === "" && forCall)
+        return { kind: "rows", rows: [{}], keys: [], isArray: false, raw: "{}" };
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -86,13 +97,25 @@ export function parsePayload(body: Buffer, contentType: MediaType, forCall: bool
     }
     case "csv": {
       const rows = parseCsv(text);
-      return { kind: "rows", rows, keys: Object.keys(rows[0] ?? {}), isArray: true, raw: JSON.stringify(rows) };
+      return {
+        kind: "rows",
+        rows,
+        keys: Object.keys(rows[0] ?? {}),
+        isArray: true,
+        raw: JSON.stringify(rows),
+      };
     }
     case "urlencoded": {
       const fields = splitQuery(text);
       if (forCall) return { kind: "form", fields };
       const row = Object.fromEntries(fields);
-      return { kind: "rows", rows: [row], keys: Object.keys(row), isArray: false, raw: JSON.stringify(row) };
+      return {
+        kind: "rows",
+        rows: [row],
+        keys: Object.keys(row),
+        isArray: false,
+        raw: JSON.stringify(row),
+      };
     }
     case "text":
     case "xml":

@@ -67,7 +67,9 @@ export function preferenceApplied(prefs: Partial<Preferences>): string | undefin
     prefs.tx && `tx=${prefs.tx}`,
     prefs.handling && `handling=${prefs.handling}`,
     prefs.timezone && `timezone=${prefs.timezone}`,
-    prefs.handling === "strict" && prefs.maxAffected !== undefined && `max-affected=${prefs.maxAffected}`,
+    prefs.handling === "strict" &&
+      prefs.maxAffected !== undefined &&
+      `max-affected=${prefs.maxAffected}`,
   ].filter((v): v is string => typeof v === "string");
   return values.length > 0 ? values.join(", ") : undefined;
 }

@@ -4,7 +4,15 @@
  * (or, on GET /rpc, an argument when it has no operator).
  */
 import { queryParamError } from "../errors.ts";
-import { parseColumnList, parseEmbedPath, parseFilterValue, parseLogic, parseOrder, parseSelect, parseTreePath } from "./grammar.ts";
+import {
+  parseColumnList,
+  parseEmbedPath,
+  parseFilterValue,
+  parseLogic,
+  parseOrder,
+  parseSelect,
+  parseTreePath,
+} from "./grammar.ts";
 import type { QueryParams, RowRange } from "./types.ts";
 
 /** `application/x-www-form-urlencoded` decoding, `+` as space; a bad `%` escape is kept as it is. */
@@ -13,7 +21,9 @@ function decode(text: string): string {
   try {
     return decodeURIComponent(spaced);
   } catch {
-    return spaced.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    return spaced.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    );
   }
 }
 
@@ -34,18 +44,26 @@ const pathOf = (key: string) => (key.includes(".") ? key.slice(0, key.lastIndexO
 
 function nonNegativeInteger(key: string, value: string): number {
   if (!/^\s*\d+\s*$/.test(value)) {
-    throw queryParamError(`"failed to parse ${lastSegment(key)} parameter (${value})" (line 1, column 1)`, `unexpected ${JSON.stringify(value[0] ?? "")} expecting digit`);
+    throw queryParamError(
+      `"failed to parse ${lastSegment(key)} parameter (${value})" (line 1, column 1)`,
+      `unexpected ${JSON.stringify(value[0] ?? "")} expecting digit`,
+    );
   }
   return Number(value);
 }
 
-const valueOf = (pairs: [string, string][], name: string) => pairs.find(([key]) => key === name)?.[1];
+const valueOf = (pairs: [string, string][], name: string) =>
+  pairs.find(([key]) => key === name)?.[1];
 
 /**
  * `isRpcRead`: on GET/HEAD /rpc/fn a parameter whose value is not an operator expression is an
  * argument of the function rather than a filter.
  */
-export function parseQueryParams(query: string, isRpcRead: boolean, reserved: string[] = []): QueryParams {
+export function parseQueryParams(
+  query: string,
+  isRpcRead: boolean,
+  reserved: string[] = [],
+): QueryParams {
   const pairs = splitQuery(query).filter(([key]) => !reserved.includes(key));
   const canonical = [...pairs]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -75,8 +93,10 @@ export function parseQueryParams(query: string, isRpcRead: boolean, reserved: st
     const last = lastSegment(key);
     if (last === "order") {
       result.order.push({ path: parseEmbedPath(pathOf(key)), terms: parseOrder(value) });
-    } else if (last === "limit") limits.set(parseEmbedPath(pathOf(key)).join("\0"), nonNegativeInteger(key, value));
-    else if (last === "offset") offsets.set(parseEmbedPath(pathOf(key)).join("\0"), nonNegativeInteger(key, value));
+    } else if (last === "limit")
+      limits.set(parseEmbedPath(pathOf(key)).join("\0"), nonNegativeInteger(key, value));
+    else if (last === "offset")
+      offsets.set(parseEmbedPath(pathOf(key)).join("\0"), nonNegativeInteger(key, value));
     else if (last === "and" || last === "or") result.logic.push(parseLogic(key, value));
     else {
       const { path, field } = parseTreePath(key);

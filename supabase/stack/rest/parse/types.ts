@@ -36,7 +36,8 @@ export type SelectItem =
       children: SelectItem[];
     };
 
-export type QuantOperator = "eq" | "gte" | "gt" | "lte" | "lt" | "like" | "ilike" | "match" | "imatch";
+export type QuantOperator =
+  "eq" | "gte" | "gt" | "lte" | "lt" | "like" | "ilike" | "match" | "imatch";
 export type SimpleOperator = "neq" | "cs" | "cd" | "ov" | "sl" | "sr" | "nxr" | "nxl" | "adj";
 export type FtsOperator = "fts" | "plfts" | "phfts" | "wfts";
 export type IsValue = "null" | "not_null" | "true" | "false" | "unknown";

@@ -15,20 +15,39 @@ const bodyParamType: Partial<Record<MediaType["kind"], string[]>> = {
 
 function takesWholeBody(routine: Routine, contentType: MediaType, isPost: boolean): boolean {
   const [only] = routine.params;
-  return isPost && routine.params.length === 1 && only!.name === "" && (bodyParamType[contentType.kind] ?? []).includes(only!.type);
+  return (
+    isPost &&
+    routine.params.length === 1 &&
+    only!.name === "" &&
+    (bodyParamType[contentType.kind] ?? []).includes(only!.type)
+  );
 }
 
-function matchesArguments(routine: Routine, keys: Set<string>, contentType: MediaType, isPost: boolean): boolean {
-  if (routine.params.length === 0) return keys.size === 0 && !(isPost && ["octet", "text", "xml"].includes(contentType.kind));
+function matchesArguments(
+  routine: Routine,
+  keys: Set<string>,
+  contentType: MediaType,
+  isPost: boolean,
+): boolean {
+  if (routine.params.length === 0)
+    return keys.size === 0 && !(isPost && ["octet", "text", "xml"].includes(contentType.kind));
   const required = routine.params.filter((p) => p.required).map((p) => p.name);
   const optional = new Set(routine.params.filter((p) => !p.required).map((p) => p.name));
   const given = [...keys].filter((k) => !optional.has(k));
   return given.length === required.length && required.every((name) => keys.has(name));
 }
 
-const signature = (r: Routine) => `${r.schema}.${r.name}(${r.params.map((p) => `${p.name} => ${p.type}`).join(", ")})`;
+const signature = (r: Routine) =>
+  `${r.schema}.${r.name}(${r.params.map((p) => `${p.name} => ${p.type}`).join(", ")})`;
 
-export function findRoutine(cache: SchemaCache, schema: string, name: string, keys: Set<string>, contentType: MediaType, isPost: boolean): Routine {
+export function findRoutine(
+  cache: SchemaCache,
+  schema: string,
+  name: string,
+  keys: Set<string>,
+  contentType: MediaType,
+  isPost: boolean,
+): Routine {
   const overloads = cache.routines.get(qiKey(schema, name)) ?? [];
   const matching = overloads.filter((r) => matchesArguments(r, keys, contentType, isPost));
   if (matching.length === 1) return matching[0]!;
@@ -39,24 +58,39 @@ export function findRoutine(cache: SchemaCache, schema: string, name: string, ke
   throw noRpcError(cache, schema, name, [...keys], contentType, isPost, overloads);
 }
 
-function noRpcError(cache: SchemaCache, schema: string, name: string, keys: string[], contentType: MediaType, isPost: boolean, overloads: Routine[]) {
+function noRpcError(
+  cache: SchemaCache,
+  schema: string,
+  name: string,
+  keys: string[],
+  contentType: MediaType,
+  isPost: boolean,
+  overloads: Routine[],
+) {
   const onlyBody = isPost && ["text", "xml", "octet"].includes(contentType.kind);
   const fn = `${schema}.${name}`;
   const args = keys.length === 0 ? " without parameters" : `(${keys.join(", ")})`;
   const message = `Could not find the function ${fn}${onlyBody ? "" : args} in the schema cache`;
-  const withParams = keys.length === 0 ? " without parameters" : ` with parameter${keys.length > 1 ? "s" : ""} ${keys.join(", ")}`;
+  const withParams =
+    keys.length === 0
+      ? " without parameters"
+      : ` with parameter${keys.length > 1 ? "s" : ""} ${keys.join(", ")}`;
   let details = `Searched for the function ${fn}`;
   if (isPost && contentType.kind === "text") details += " with a single unnamed text parameter";
   else if (isPost && contentType.kind === "xml") details += " with a single unnamed xml parameter";
-  else if (isPost && contentType.kind === "octet") details += " with a single unnamed bytea parameter";
-  else if (isPost && contentType.kind === "json") details += `${withParams} or with a single unnamed json/jsonb parameter`;
+  else if (isPost && contentType.kind === "octet")
+    details += " with a single unnamed bytea parameter";
+  else if (isPost && contentType.kind === "json")
+    details += `${withParams} or with a single unnamed json/jsonb parameter`;
   else details += withParams;
   details += ", but no matches were found in the schema cache.";
 
   let hint: string | null = null;
   if (!onlyBody) {
     if (overloads.length === 0) {
-      const names = [...cache.routines.keys()].filter((k) => k.startsWith(`${schema}\u0000`)).map((k) => k.slice(schema.length + 1));
+      const names = [...cache.routines.keys()]
+        .filter((k) => k.startsWith(`${schema}\u0000`))
+        .map((k) => k.slice(schema.length + 1));
       const best = closest(name, names, 0.75);
       if (best !== undefined) hint = `Perhaps you meant to call the function ${schema}.${best}`;
     } else {
@@ -107,12 +141,15 @@ export function callArguments(api: ApiRequest, routine: Routine): CallArguments 
       }),
     };
   };
-  if (api.action.kind === "call" && api.action.read) return api.query.rpcArguments.length > 0 ? textArgs(api.query.rpcArguments) : { kind: "none" };
+  if (api.action.kind === "call" && api.action.read)
+    return api.query.rpcArguments.length > 0 ? textArgs(api.query.rpcArguments) : { kind: "none" };
   const payload = api.payload!;
   if (payload.kind === "form") return textArgs(payload.fields);
   if (payload.kind !== "rows") throw invalidBody("Empty or invalid json");
   const row = payload.rows[0] ?? {};
   const keys = api.query.columns ?? Object.keys(row);
   const params = keys.map((k) => byName.get(k)!).filter(Boolean);
-  return params.length === 0 ? { kind: "none" } : { kind: "json-object", body: JSON.stringify(row), params };
+  return params.length === 0
+    ? { kind: "none" }
+    : { kind: "json-object", body: JSON.stringify(row), params };
 }

@@ -22,9 +22,18 @@ function rowsOf(payload: Payload | undefined): Extract<Payload, { kind: "rows" }
   return payload;
 }
 
-const source = (table: Table) => ({ relation: { schema: table.schema, name: table.name }, columns: table.columns, fromSource: false });
+const source = (table: Table) => ({
+  relation: { schema: table.schema, name: table.name },
+  columns: table.columns,
+  fromSource: false,
+});
 
-export function planInsert(table: Table, query: QueryParams, payload: Payload | undefined, prefs: Preferences): Planned<InsertPlan> {
+export function planInsert(
+  table: Table,
+  query: QueryParams,
+  payload: Payload | undefined,
+  prefs: Preferences,
+): Planned<InsertPlan> {
   const body = rowsOf(payload);
   const columns = bodyColumns(table, query.columns ?? body.keys);
   const conflictColumns = query.onConflict ?? table.primaryKey;
@@ -34,7 +43,10 @@ export function planInsert(table: Table, query: QueryParams, payload: Payload | 
     columns,
     rows: body.rows,
     applyDefaults: prefs.missing === "default",
-    ...(prefs.resolution && conflictColumns.length > 0 && { onConflict: { columns: conflictColumns, resolution: prefs.resolution } }),
+    ...(prefs.resolution &&
+      conflictColumns.length > 0 && {
+        onConflict: { columns: conflictColumns, resolution: prefs.resolution },
+      }),
   };
 }
 
@@ -42,7 +54,11 @@ export function planInsert(table: Table, query: QueryParams, payload: Payload | 
  * PUT upserts one row by its primary key: the filters must be `eq` on exactly the key's columns
  * and the body must carry the same values.
  */
-export function planPut(table: Table, query: QueryParams, payload: Payload | undefined): Planned<InsertPlan> {
+export function planPut(
+  table: Table,
+  query: QueryParams,
+  payload: Payload | undefined,
+): Planned<InsertPlan> {
   const pk = table.primaryKey;
   const filters = query.filters.filter((f) => f.path.length === 0).map((f) => f.filter);
   const exact =
@@ -50,7 +66,15 @@ export function planPut(table: Table, query: QueryParams, payload: Payload | und
     query.logic.length === 0 &&
     filters.length === pk.length &&
     new Set(filters.map((f) => f.field.name)).size === pk.length &&
-    filters.every((f) => pk.includes(f.field.name) && !f.negated && f.field.jsonPath.length === 0 && f.operation.kind === "quant" && f.operation.operator === "eq" && !f.operation.quantifier);
+    filters.every(
+      (f) =>
+        pk.includes(f.field.name) &&
+        !f.negated &&
+        f.field.jsonPath.length === 0 &&
+        f.operation.kind === "quant" &&
+        f.operation.operator === "eq" &&
+        !f.operation.quantifier,
+    );
   if (!exact) throw invalidFilters();
   const body = rowsOf(payload);
   if (body.rows.length !== 1) throw putMatchingPk();
@@ -70,7 +94,13 @@ export function planPut(table: Table, query: QueryParams, payload: Payload | und
   };
 }
 
-export function planUpdate(cache: SchemaCache, table: Table, query: QueryParams, payload: Payload | undefined, prefs: Preferences): Planned<UpdatePlan> {
+export function planUpdate(
+  cache: SchemaCache,
+  table: Table,
+  query: QueryParams,
+  payload: Payload | undefined,
+  prefs: Preferences,
+): Planned<UpdatePlan> {
   const body = rowsOf(payload);
   const row = body.rows[0] ?? {};
   const named = bodyColumns(table, query.columns ?? body.keys);
@@ -85,7 +115,11 @@ export function planUpdate(cache: SchemaCache, table: Table, query: QueryParams,
   };
 }
 
-export function planDelete(cache: SchemaCache, table: Table, query: QueryParams): Planned<DeletePlan> {
+export function planDelete(
+  cache: SchemaCache,
+  table: Table,
+  query: QueryParams,
+): Planned<DeletePlan> {
   return {
     kind: "delete",
     table: { schema: table.schema, name: table.name },

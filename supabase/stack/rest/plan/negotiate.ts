@@ -11,7 +11,12 @@ import type { Preferences } from "../parse/prefer.ts";
 import type { BodyShape } from "./types.ts";
 import type { SchemaCache } from "../schema-cache/types.ts";
 
-function shapeFor(media: MediaType, config: RestConfig, cache: SchemaCache, scalarResult: boolean): BodyShape | undefined {
+function shapeFor(
+  media: MediaType,
+  config: RestConfig,
+  cache: SchemaCache,
+  scalarResult: boolean,
+): BodyShape | undefined {
   switch (media.kind) {
     case "json":
     case "any":
@@ -37,7 +42,12 @@ export interface Negotiated {
 }
 
 /** What the client accepts, mapped to how the statement shapes its body. */
-export function negotiate(api: ApiRequest, config: RestConfig, cache: SchemaCache, scalarResult: boolean): Negotiated {
+export function negotiate(
+  api: ApiRequest,
+  config: RestConfig,
+  cache: SchemaCache,
+  scalarResult: boolean,
+): Negotiated {
   for (const media of api.accept) {
     const shape = shapeFor(media, config, cache, scalarResult);
     if (shape) return { media: media.kind === "any" ? { kind: "json" } : media, shape };
@@ -47,10 +57,12 @@ export function negotiate(api: ApiRequest, config: RestConfig, cache: SchemaCach
 
 /** The root endpoint's OpenAPI document, in JSON or as OpenAPI's own media type. */
 export function negotiateOpenApi(api: ApiRequest): void {
-  if (!api.accept.some((m) => m.kind === "openapi" || m.kind === "json" || m.kind === "any")) throw mediaTypeError(api.accept.map(mimeOf));
+  if (!api.accept.some((m) => m.kind === "openapi" || m.kind === "json" || m.kind === "any"))
+    throw mediaTypeError(api.accept.map(mimeOf));
 }
 
 /** `Prefer: handling=strict` refuses preferences it does not know, as PostgREST's plans check. */
 export function checkStrict(prefs: Preferences): void {
-  if (prefs.handling === "strict" && prefs.invalid.length > 0) throw invalidPreferences(prefs.invalid);
+  if (prefs.handling === "strict" && prefs.invalid.length > 0)
+    throw invalidPreferences(prefs.invalid);
 }

@@ -10,11 +10,32 @@ import {
   undefinedColumn,
   undefinedType,
 } from "../errors.ts";
-import type { EmbedPath, Field, Filter, LogicTree, QueryParams, RowRange, SelectItem } from "../parse/types.ts";
+import type {
+  EmbedPath,
+  Field,
+  Filter,
+  LogicTree,
+  QueryParams,
+  RowRange,
+  SelectItem,
+} from "../parse/types.ts";
 import { restrictRange } from "../parse/range.ts";
-import { qiKey, type Column, type QualifiedName, type Relationship, type SchemaCache } from "../schema-cache/types.ts";
+import {
+  qiKey,
+  type Column,
+  type QualifiedName,
+  type Relationship,
+  type SchemaCache,
+} from "../schema-cache/types.ts";
 import { findRelationship, isToOne } from "./relationships.ts";
-import type { Condition, FieldRef, OutputItem, PlannedField, PlannedOrder, ReadNode } from "./types.ts";
+import type {
+  Condition,
+  FieldRef,
+  OutputItem,
+  PlannedField,
+  PlannedOrder,
+  ReadNode,
+} from "./types.ts";
 
 export interface ReadSource {
   /** The relation named in errors and whose relationships embeds follow. */
@@ -50,8 +71,16 @@ class Resolver {
     let ref: FieldRef | undefined;
     if (column) ref = { kind: "column", name: column.name, type: column.type };
     else {
-      const computed = this.cache.computedFields.get(qiKey(node.relation.schema, node.relation.name))?.get(field.name);
-      if (computed && !computed.returnsSet) ref = { kind: "computed", name: field.name, type: computed.returnType, function: computed.function };
+      const computed = this.cache.computedFields
+        .get(qiKey(node.relation.schema, node.relation.name))
+        ?.get(field.name);
+      if (computed && !computed.returnsSet)
+        ref = {
+          kind: "computed",
+          name: field.name,
+          type: computed.returnType,
+          function: computed.function,
+        };
     }
     if (!ref) throw undefinedColumn(node.relation.name, field.name);
     return { ref, jsonPath: field.jsonPath };
@@ -77,7 +106,11 @@ class Resolver {
     return field.name;
   }
 
-  node(source: ReadSource, items: SelectItem[], embed?: { item: Extract<SelectItem, { kind: "relation" }>; relationship: Relationship }): ReadNode {
+  node(
+    source: ReadSource,
+    items: SelectItem[],
+    embed?: { item: Extract<SelectItem, { kind: "relation" }>; relationship: Relationship },
+  ): ReadNode {
     const n = this.nextAlias();
     const node: ReadNode = {
       relation: source.relation,
@@ -98,29 +131,57 @@ class Resolver {
     };
     for (const item of items) {
       if (item.kind === "relation") {
-        const rel = findRelationship(this.cache, this.schema, node.relation.name, item.name, item.hint);
+        const rel = findRelationship(
+          this.cache,
+          this.schema,
+          node.relation.name,
+          item.name,
+          item.hint,
+        );
         const table = this.cache.tables.get(qiKey(rel.foreignTable.schema, rel.foreignTable.name))!;
-        const child = this.node({ relation: { schema: table.schema, name: table.name }, columns: table.columns, fromSource: false }, item.children, {
-          item,
-          relationship: rel,
-        });
+        const child = this.node(
+          {
+            relation: { schema: table.schema, name: table.name },
+            columns: table.columns,
+            fromSource: false,
+          },
+          item.children,
+          {
+            item,
+            relationship: rel,
+          },
+        );
         node.children.push(child);
         node.items.push({ kind: "embed", child });
       } else if (item.kind === "count") {
-        node.items.push({ kind: "count", outputName: item.alias ?? "count", ...(item.aggregateCast !== undefined && { aggregateCast: this.cast(item.aggregateCast)! }) });
+        node.items.push({
+          kind: "count",
+          outputName: item.alias ?? "count",
+          ...(item.aggregateCast !== undefined && {
+            aggregateCast: this.cast(item.aggregateCast)!,
+          }),
+        });
       } else if (item.field.name === "*" && item.field.jsonPath.length === 0) {
         for (const column of [...node.columns.values()].sort((a, b) => a.position - b.position)) {
-          node.items.push({ kind: "field", field: { ref: { kind: "column", name: column.name, type: column.type }, jsonPath: [] }, outputName: column.name });
+          node.items.push({
+            kind: "field",
+            field: { ref: { kind: "column", name: column.name, type: column.type }, jsonPath: [] },
+            outputName: column.name,
+          });
         }
       } else {
         const planned: OutputItem = {
           kind: "field",
           field: this.field(node, item.field),
-          outputName: item.aggregate && item.alias === undefined ? item.aggregate : this.outputName(item.field, item.alias),
+          outputName:
+            item.aggregate && item.alias === undefined
+              ? item.aggregate
+              : this.outputName(item.field, item.alias),
         };
         if (item.cast !== undefined) planned.cast = this.cast(item.cast)!;
         if (item.aggregate !== undefined) planned.aggregate = item.aggregate;
-        if (item.aggregateCast !== undefined) planned.aggregateCast = this.cast(item.aggregateCast)!;
+        if (item.aggregateCast !== undefined)
+          planned.aggregateCast = this.cast(item.aggregateCast)!;
         node.items.push(planned);
       }
     }
@@ -128,17 +189,35 @@ class Resolver {
   }
 
   filter(node: ReadNode, filter: Filter): Condition {
-    const child = filter.field.jsonPath.length === 0 ? node.children.find((c) => c.outputName === filter.field.name) : undefined;
-    if (child && !node.columns.has(filter.field.name) && filter.operation.kind === "is" && (filter.operation.value === "null" || filter.operation.value === "not_null")) {
+    const child =
+      filter.field.jsonPath.length === 0
+        ? node.children.find((c) => c.outputName === filter.field.name)
+        : undefined;
+    if (
+      child &&
+      !node.columns.has(filter.field.name) &&
+      filter.operation.kind === "is" &&
+      (filter.operation.value === "null" || filter.operation.value === "not_null")
+    ) {
       const isNull = (filter.operation.value === "null") !== filter.negated;
       return { kind: "embed-null", child, isNull };
     }
-    return { kind: "filter", field: this.field(node, filter.field), negated: filter.negated, operation: filter.operation };
+    return {
+      kind: "filter",
+      field: this.field(node, filter.field),
+      negated: filter.negated,
+      operation: filter.operation,
+    };
   }
 
   logic(node: ReadNode, tree: LogicTree): Condition {
     if (tree.kind === "filter") return this.filter(node, tree.filter);
-    return { kind: "expr", negated: tree.negated, operator: tree.operator, children: tree.children.map((t) => this.logic(node, t)) };
+    return {
+      kind: "expr",
+      negated: tree.negated,
+      operator: tree.operator,
+      children: tree.children.map((t) => this.logic(node, t)),
+    };
   }
 }
 
@@ -157,7 +236,13 @@ function allNodes(root: ReadNode): ReadNode[] {
   return [root, ...root.children.flatMap(allNodes)];
 }
 
-export function planRead(cache: SchemaCache, schema: string, source: ReadSource, params: QueryParams, options: ReadOptions): ReadNode {
+export function planRead(
+  cache: SchemaCache,
+  schema: string,
+  source: ReadSource,
+  params: QueryParams,
+  options: ReadOptions,
+): ReadNode {
   const resolver = new Resolver(cache, schema);
   const root = resolver.node(source, params.select);
 
@@ -174,11 +259,16 @@ export function planRead(cache: SchemaCache, schema: string, source: ReadSource,
   for (const { path, terms } of params.order) {
     const node = nodeAt(root, path);
     node.order = terms.map((term): PlannedOrder => {
-      const base = { ...(term.direction && { direction: term.direction }), ...(term.nulls && { nulls: term.nulls }) };
-      if (term.relation === undefined) return { kind: "field", field: resolver.field(node, term.field), ...base };
+      const base = {
+        ...(term.direction && { direction: term.direction }),
+        ...(term.nulls && { nulls: term.nulls }),
+      };
+      if (term.relation === undefined)
+        return { kind: "field", field: resolver.field(node, term.field), ...base };
       const child = node.children.find((c) => c.outputName === term.relation);
       if (!child) throw notEmbedded(term.relation);
-      if (!isToOne(child.relationship!)) throw relatedOrderNotToOne(node.relation.name, term.relation);
+      if (!isToOne(child.relationship!))
+        throw relatedOrderNotToOne(node.relation.name, term.relation);
       return { kind: "related", child, field: resolver.field(child, term.field), ...base };
     });
   }
@@ -192,18 +282,30 @@ export function planRead(cache: SchemaCache, schema: string, source: ReadSource,
       if (node.range.limit !== 0) node.range = restrictRange(node.range, options.maxRows);
     }
   }
-  if (!options.aggregatesEnabled && allNodes(root).some((n) => n.items.some((i) => (i.kind === "field" && i.aggregate) || i.kind === "count"))) {
+  if (
+    !options.aggregatesEnabled &&
+    allNodes(root).some((n) =>
+      n.items.some((i) => (i.kind === "field" && i.aggregate) || i.kind === "count"),
+    )
+  ) {
     throw aggregatesNotAllowed();
   }
   return root;
 }
 
 /** The root's filters and logic trees alone: the WHERE of an UPDATE or DELETE. */
-export function planRootConditions(cache: SchemaCache, schema: string, source: ReadSource, params: QueryParams): Condition[] {
+export function planRootConditions(
+  cache: SchemaCache,
+  schema: string,
+  source: ReadSource,
+  params: QueryParams,
+): Condition[] {
   const resolver = new Resolver(cache, schema);
   const node = resolver.node(source, []);
   return [
-    ...params.filters.filter((f) => f.path.length === 0).map((f) => resolver.filter(node, f.filter)),
+    ...params.filters
+      .filter((f) => f.path.length === 0)
+      .map((f) => resolver.filter(node, f.filter)),
     ...params.logic.filter((l) => l.path.length === 0).map((l) => resolver.logic(node, l.tree)),
   ];
 }
@@ -223,9 +325,12 @@ export function neededColumns(root: ReadNode): string[] | "*" {
   for (const term of root.order) if (term.kind === "field") add(term.field);
   for (const child of root.children) {
     const rel = child.relationship!;
-    if (rel.cardinality === "many-to-many") rel.junction!.sourceColumns.forEach(([, column]) => names.add(column));
+    if (rel.cardinality === "many-to-many")
+      rel.junction!.sourceColumns.forEach(([, column]) => names.add(column));
     else rel.columns.forEach(([column]) => names.add(column));
-    for (const term of root.order) if (term.kind === "related" && term.child === child) rel.columns.forEach(([column]) => names.add(column));
+    for (const term of root.order)
+      if (term.kind === "related" && term.child === child)
+        rel.columns.forEach(([column]) => names.add(column));
   }
   return wholeRow ? "*" : [...names];
 }

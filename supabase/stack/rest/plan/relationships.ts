@@ -7,13 +7,19 @@ const single = (columns: [string, string][]) => (columns.length === 1 ? columns[
 
 function matches(rel: Relationship, target: string, hint: string | undefined): boolean {
   const pair = rel.cardinality === "many-to-many" ? undefined : single(rel.columns);
-  const isConstraint = (name: string) => rel.cardinality !== "many-to-many" && rel.constraint === name;
+  const isConstraint = (name: string) =>
+    rel.cardinality !== "many-to-many" && rel.constraint === name;
   if (rel.isSelf) {
     // Self references: `children:t(*)` is one-to-many; `parent(*)`, by the FK column, many-to-one.
     if (hint === undefined) {
-      return (target === rel.foreignTable.name && rel.cardinality === "one-to-many") || (pair?.[0] === target && rel.cardinality === "many-to-one");
+      return (
+        (target === rel.foreignTable.name && rel.cardinality === "one-to-many") ||
+        (pair?.[0] === target && rel.cardinality === "many-to-one")
+      );
     }
-    return target === rel.foreignTable.name && rel.cardinality === "one-to-many" && pair?.[1] === hint;
+    return (
+      target === rel.foreignTable.name && rel.cardinality === "one-to-many" && pair?.[1] === hint
+    );
   }
   if (hint === undefined) {
     return (
@@ -24,7 +30,10 @@ function matches(rel: Relationship, target: string, hint: string | undefined): b
   }
   return (
     target === rel.foreignTable.name &&
-    (isConstraint(hint) || pair?.[0] === hint || pair?.[1] === hint || (rel.cardinality === "many-to-many" && rel.junction!.table.name === hint))
+    (isConstraint(hint) ||
+      pair?.[0] === hint ||
+      pair?.[1] === hint ||
+      (rel.cardinality === "many-to-many" && rel.junction!.table.name === hint))
   );
 }
 
@@ -47,21 +56,36 @@ function summary(rel: Relationship): RelationshipSummary {
   };
 }
 
-const hintFor = (rel: Relationship) => `'${rel.foreignTable.name}!${rel.cardinality === "many-to-many" ? rel.junction!.table.name : rel.constraint}'`;
+const hintFor = (rel: Relationship) =>
+  `'${rel.foreignTable.name}!${rel.cardinality === "many-to-many" ? rel.junction!.table.name : rel.constraint}'`;
 
-export function findRelationship(cache: SchemaCache, schema: string, origin: string, target: string, hint: string | undefined): Relationship {
+export function findRelationship(
+  cache: SchemaCache,
+  schema: string,
+  origin: string,
+  target: string,
+  hint: string | undefined,
+): Relationship {
   const rels = cache.relationships.get(qiKey(schema, origin)) ?? [];
-  const found = rels.filter((rel) => rel.foreignTable.schema === schema && matches(rel, target, hint));
+  const found = rels.filter(
+    (rel) => rel.foreignTable.schema === schema && matches(rel, target, hint),
+  );
   if (found.length === 1) return found[0]!;
-  if (found.length > 1) throw ambiguousRelBetween(origin, target, found.map(summary), found.map(hintFor));
+  if (found.length > 1)
+    throw ambiguousRelBetween(origin, target, found.map(summary), found.map(hintFor));
   let suggestion: string | null = null;
   if (rels.length > 0) {
     const child = closest(target, new Set(rels.map((r) => r.foreignTable.name)), 0.33);
-    if (child !== undefined && child !== target) suggestion = `Perhaps you meant '${child}' instead of '${target}'.`;
+    if (child !== undefined && child !== target)
+      suggestion = `Perhaps you meant '${child}' instead of '${target}'.`;
   } else {
-    const parents = [...cache.relationships.values()].flat().filter((r) => r.table.schema === schema).map((r) => r.table.name);
+    const parents = [...cache.relationships.values()]
+      .flat()
+      .filter((r) => r.table.schema === schema)
+      .map((r) => r.table.name);
     const parent = closest(origin, new Set(parents), 0.33);
-    if (parent !== undefined && parent !== origin) suggestion = `Perhaps you meant '${parent}' instead of '${origin}'.`;
+    if (parent !== undefined && parent !== origin)
+      suggestion = `Perhaps you meant '${parent}' instead of '${origin}'.`;
   }
   throw noRelBetween(origin, target, hint, schema, suggestion);
 }

@@ -8,7 +8,11 @@ function levenshtein(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -23,7 +27,11 @@ export function similarity(a: string, b: string): number {
 }
 
 /** The candidate most like `name` with at least `minScore` similarity (PostgREST: 0.75 for tables and functions). */
-export function closest(name: string, candidates: Iterable<string>, minScore: number): string | undefined {
+export function closest(
+  name: string,
+  candidates: Iterable<string>,
+  minScore: number,
+): string | undefined {
   let best: string | undefined;
   let bestScore = minScore;
   for (const candidate of candidates) {

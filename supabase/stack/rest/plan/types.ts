@@ -13,7 +13,14 @@ export interface PlannedField {
 }
 
 export type OutputItem =
-  | { kind: "field"; field: PlannedField; outputName: string; cast?: string; aggregate?: AggregateFunction; aggregateCast?: string }
+  | {
+      kind: "field";
+      field: PlannedField;
+      outputName: string;
+      cast?: string;
+      aggregate?: AggregateFunction;
+      aggregateCast?: string;
+    }
   | { kind: "count"; outputName: string; aggregateCast?: string }
   | { kind: "embed"; child: ReadNode };
 
@@ -26,7 +33,13 @@ export type Condition =
 export type PlannedOrder =
   | { kind: "field"; field: PlannedField; direction?: "asc" | "desc"; nulls?: "first" | "last" }
   /** Order by a column of an embedded to-one resource. */
-  | { kind: "related"; child: ReadNode; field: PlannedField; direction?: "asc" | "desc"; nulls?: "first" | "last" };
+  | {
+      kind: "related";
+      child: ReadNode;
+      field: PlannedField;
+      direction?: "asc" | "desc";
+      nulls?: "first" | "last";
+    };
 
 export interface ReadNode {
   /** The relation read, named in errors; for a mutation or RPC root the rows come from its CTE. */

@@ -17,7 +17,10 @@ function jsonPathSql(base: string, type: string, path: JsonStep[], params: Param
   if (path.length === 0) return base;
   let expr = isJson(type) ? base : `to_jsonb(${base})`;
   for (const step of path) {
-    const operand = step.operand.kind === "key" ? `${params.add(step.operand.key)}::text` : `${params.add(step.operand.index)}::int`;
+    const operand =
+      step.operand.kind === "key"
+        ? `${params.add(step.operand.key)}::text`
+        : `${params.add(step.operand.index)}::int`;
     expr = `${expr}${step.arrow}${operand}`;
   }
   return expr;
@@ -33,30 +36,72 @@ export function fieldSql(node: ReadNode, field: PlannedField, params: Params): s
   return jsonPathSql(base, ref.type, field.jsonPath, params);
 }
 
-const quantSql = { eq: "=", gte: ">=", gt: ">", lte: "<=", lt: "<", like: "LIKE", ilike: "ILIKE", match: "~", imatch: "~*" } as const;
-const simpleSql = { neq: "<>", cs: "@>", cd: "<@", ov: "&&", sl: "<<", sr: ">>", nxr: "&<", nxl: "&>", adj: "-|-" } as const;
-const ftsSql = { fts: "to_tsquery", plfts: "plainto_tsquery", phfts: "phraseto_tsquery", wfts: "websearch_to_tsquery" } as const;
-const isSql = { null: "NULL", not_null: "NOT NULL", true: "TRUE", false: "FALSE", unknown: "UNKNOWN" } as const;
+const quantSql = {
+  eq: "=",
+  gte: ">=",
+  gt: ">",
+  lte: "<=",
+  lt: "<",
+  like: "LIKE",
+  ilike: "ILIKE",
+  match: "~",
+  imatch: "~*",
+} as const;
+const simpleSql = {
+  neq: "<>",
+  cs: "@>",
+  cd: "<@",
+  ov: "&&",
+  sl: "<<",
+  sr: ">>",
+  nxr: "&<",
+  nxl: "&>",
+  adj: "-|-",
+} as const;
+const ftsSql = {
+  fts: "to_tsquery",
+  plfts: "plainto_tsquery",
+  phfts: "phraseto_tsquery",
+  wfts: "websearch_to_tsquery",
+} as const;
+const isSql = {
+  null: "NULL",
+  not_null: "NOT NULL",
+  true: "TRUE",
+  false: "FALSE",
+  unknown: "UNKNOWN",
+} as const;
 
 function operationSql(expr: string, field: PlannedField, op: Operation, params: Params): string {
   switch (op.kind) {
     case "quant": {
-      const value = op.operator === "like" || op.operator === "ilike" ? op.value.replace(/\*/g, "%") : op.value;
+      const value =
+        op.operator === "like" || op.operator === "ilike" ? op.value.replace(/\*/g, "%") : op.value;
       const operand = params.add(value);
-      const quantified = op.quantifier === "any" ? `ANY(${operand})` : op.quantifier === "all" ? `ALL(${operand})` : operand;
+      const quantified =
+        op.quantifier === "any"
+          ? `ANY(${operand})`
+          : op.quantifier === "all"
+            ? `ALL(${operand})`
+            : operand;
       return `${expr} ${quantSql[op.operator]} ${quantified}`;
     }
     case "simple":
       return `${expr} ${simpleSql[op.operator]} ${params.add(op.value)}`;
     case "in":
-      return op.values.length === 1 && op.values[0] === "" ? `${expr} = ANY('{}')` : `${expr} = ANY(${params.add(arrayLiteral(op.values))})`;
+      return op.values.length === 1 && op.values[0] === ""
+        ? `${expr} = ANY('{}')`
+        : `${expr} = ANY(${params.add(arrayLiteral(op.values))})`;
     case "is":
       return `${expr} IS ${isSql[op.value]}`;
     case "isdistinct":
       return `${expr} IS DISTINCT FROM ${params.add(op.value)}`;
     case "fts": {
       const language = op.language === undefined ? "" : `${params.add(op.language)}::regconfig, `;
-      const vector = field.ref.type === "tsvector" && field.jsonPath.length === 0 ? expr : `to_tsvector(${language}${expr})`;
+      const vector =
+        field.ref.type === "tsvector" && field.jsonPath.length === 0
+          ? expr
+          : `to_tsvector(${language}${expr})`;
       return `${vector} @@ ${ftsSql[op.operator]}(${language}${params.add(op.value)})`;
     }
   }
@@ -64,19 +109,30 @@ function operationSql(expr: string, field: PlannedField, op: Operation, params: 
 
 /** Whether an embedded node has a row, as seen from its parent's query. */
 function embedPresent(child: ReadNode): string {
-  return isToOne(child.relationship!) ? `row_to_json(${ident(child.joinAlias)}.*) IS NOT NULL` : `${ident(child.joinAlias)}."pgrst_body" IS NOT NULL`;
+  return isToOne(child.relationship!)
+    ? `row_to_json(${ident(child.joinAlias)}.*) IS NOT NULL`
+    : `${ident(child.joinAlias)}."pgrst_body" IS NOT NULL`;
 }
 
 export function conditionSql(node: ReadNode, condition: Condition, params: Params): string {
   switch (condition.kind) {
     case "filter": {
-      const sql = operationSql(fieldSql(node, condition.field, params), condition.field, condition.operation, params);
+      const sql = operationSql(
+        fieldSql(node, condition.field, params),
+        condition.field,
+        condition.operation,
+        params,
+      );
       return condition.negated ? `NOT (${sql})` : sql;
     }
     case "embed-null":
-      return condition.isNull ? `NOT (${embedPresent(condition.child)})` : embedPresent(condition.child);
+      return condition.isNull
+        ? `NOT (${embedPresent(condition.child)})`
+        : embedPresent(condition.child);
     case "expr": {
-      const joined = condition.children.map((c) => `(${conditionSql(node, c, params)})`).join(condition.operator === "and" ? " AND " : " OR ");
+      const joined = condition.children
+        .map((c) => `(${conditionSql(node, c, params)})`)
+        .join(condition.operator === "and" ? " AND " : " OR ");
       return condition.negated ? `NOT (${joined})` : `(${joined})`;
     }
   }
@@ -97,11 +153,16 @@ function fromSql(node: ReadNode, parent: ReadNode | undefined): { from: string; 
       from: `${from}, ${qualified(j.table)} AS ${junction}`,
       joins: [
         ...j.targetColumns.map(([jc, fc]) => `${junction}.${ident(jc)} = ${self}.${ident(fc)}`),
-        ...j.sourceColumns.map(([jc, tc]) => `${junction}.${ident(jc)} = ${parentAlias}.${ident(tc)}`),
+        ...j.sourceColumns.map(
+          ([jc, tc]) => `${junction}.${ident(jc)} = ${parentAlias}.${ident(tc)}`,
+        ),
       ],
     };
   }
-  return { from, joins: rel.columns.map(([c, fc]) => `${self}.${ident(fc)} = ${parentAlias}.${ident(c)}`) };
+  return {
+    from,
+    joins: rel.columns.map(([c, fc]) => `${self}.${ident(fc)} = ${parentAlias}.${ident(c)}`),
+  };
 }
 
 function lateralSql(child: ReadNode, parent: ReadNode, params: Params): string {
@@ -111,20 +172,31 @@ function lateralSql(child: ReadNode, parent: ReadNode, params: Params): string {
     return `${child.joinType === "inner" ? "INNER" : "LEFT"} JOIN LATERAL (${sub}) AS ${alias} ON TRUE`;
   }
   const columns = child.spread
-    ? [`count(*) AS "pgrst_rows"`, ...outputNames(child).map((name) => `json_agg("_e".${ident(name)}) AS ${ident(name)}`)]
+    ? [
+        `count(*) AS "pgrst_rows"`,
+        ...outputNames(child).map((name) => `json_agg("_e".${ident(name)}) AS ${ident(name)}`),
+      ]
     : [`json_agg("_e") AS "pgrst_body"`];
   return `LEFT JOIN LATERAL (SELECT ${columns.join(", ")} FROM (${sub}) AS "_e") AS ${alias} ON TRUE`;
 }
 
 /** The keys a node puts in its JSON object (spread children's keys included). */
 export function outputNames(node: ReadNode): string[] {
-  return node.items.flatMap((item) => (item.kind === "embed" ? (item.child.spread ? outputNames(item.child) : [item.child.outputName]) : [item.outputName]));
+  return node.items.flatMap((item) =>
+    item.kind === "embed"
+      ? item.child.spread
+        ? outputNames(item.child)
+        : [item.child.outputName]
+      : [item.outputName],
+  );
 }
 
 function itemSql(node: ReadNode, item: OutputItem, params: Params, grouped: boolean): string[] {
   if (item.kind === "count") {
     const count = "count(*)";
-    return [`${item.aggregateCast ? `CAST(${count} AS ${item.aggregateCast})` : count} AS ${ident(item.outputName)}`];
+    return [
+      `${item.aggregateCast ? `CAST(${count} AS ${item.aggregateCast})` : count} AS ${ident(item.outputName)}`,
+    ];
   }
   if (item.kind === "field") {
     let expr = fieldSql(node, item.field, params);
@@ -138,10 +210,13 @@ function itemSql(node: ReadNode, item: OutputItem, params: Params, grouped: bool
   // json has no equality, so grouped queries carry embeds as jsonb.
   const asJsonType = grouped ? "::jsonb" : "";
   if (child.spread) {
-    const empty = isToOne(child.relationship!) ? (name: string) => `${alias}.${ident(name)}` : (name: string) => `coalesce(${alias}.${ident(name)}, '[]')`;
+    const empty = isToOne(child.relationship!)
+      ? (name: string) => `${alias}.${ident(name)}`
+      : (name: string) => `coalesce(${alias}.${ident(name)}, '[]')`;
     return outputNames(child).map((name) => `${empty(name)}${asJsonType} AS ${ident(name)}`);
   }
-  if (isToOne(child.relationship!)) return [`row_to_json(${alias}.*)${asJsonType} AS ${ident(child.outputName)}`];
+  if (isToOne(child.relationship!))
+    return [`row_to_json(${alias}.*)${asJsonType} AS ${ident(child.outputName)}`];
   return [`coalesce(${alias}."pgrst_body", '[]')${asJsonType} AS ${ident(child.outputName)}`];
 }
 
@@ -151,11 +226,15 @@ function orderSql(node: ReadNode, term: PlannedOrder, params: Params): string {
   else {
     // A to-one child's column, read again by a scalar subquery with the child's own filters.
     const { from, joins } = fromSql(term.child, node);
-    const conditions = [...joins, ...term.child.where.map((c) => conditionSql(term.child, c, params))];
+    const conditions = [
+      ...joins,
+      ...term.child.where.map((c) => conditionSql(term.child, c, params)),
+    ];
     expr = `(SELECT ${fieldSql(term.child, term.field, params)} FROM ${from}${conditions.length ? ` WHERE ${conditions.join(" AND ")}` : ""} LIMIT 1)`;
   }
   const direction = term.direction === "desc" ? " DESC" : term.direction === "asc" ? " ASC" : "";
-  const nulls = term.nulls === "first" ? " NULLS FIRST" : term.nulls === "last" ? " NULLS LAST" : "";
+  const nulls =
+    term.nulls === "first" ? " NULLS FIRST" : term.nulls === "last" ? " NULLS LAST" : "";
   return `${expr}${direction}${nulls}`;
 }
 
@@ -164,14 +243,20 @@ function isAggregate(item: OutputItem): boolean {
 }
 
 /** Conditions of a node's WHERE: join to the parent, filters, and `!inner` children being there. */
-export function whereConditions(node: ReadNode, parent: ReadNode | undefined, params: Params): { from: string; conditions: string[] } {
+export function whereConditions(
+  node: ReadNode,
+  parent: ReadNode | undefined,
+  params: Params,
+): { from: string; conditions: string[] } {
   const { from, joins } = fromSql(node, parent);
   return {
     from,
     conditions: [
       ...joins,
       ...node.where.map((c) => conditionSql(node, c, params)),
-      ...node.children.filter((c) => c.joinType === "inner" && !isToOne(c.relationship!)).map(embedPresent),
+      ...node.children
+        .filter((c) => c.joinType === "inner" && !isToOne(c.relationship!))
+        .map(embedPresent),
     ],
   };
 }
@@ -197,7 +282,8 @@ export function nodeQuery(node: ReadNode, parent: ReadNode | undefined, params: 
     }
     if (groupBy.length > 0) sql += ` GROUP BY ${groupBy.join(", ")}`;
   }
-  if (node.order.length > 0) sql += ` ORDER BY ${node.order.map((t) => orderSql(node, t, params)).join(", ")}`;
+  if (node.order.length > 0)
+    sql += ` ORDER BY ${node.order.map((t) => orderSql(node, t, params)).join(", ")}`;
   if (node.range.limit !== undefined) sql += ` LIMIT ${params.add(node.range.limit)}::bigint`;
   if (node.range.offset > 0) sql += ` OFFSET ${params.add(node.range.offset)}::bigint`;
   return sql;
@@ -211,7 +297,9 @@ export function countQuery(node: ReadNode, params: Params): string {
     if (condition.kind === "expr") condition.children.forEach(visit);
   };
   node.where.forEach(visit);
-  const laterals = node.children.filter((c) => needed.has(c)).map((child) => lateralSql(child, node, params));
+  const laterals = node.children
+    .filter((c) => needed.has(c))
+    .map((child) => lateralSql(child, node, params));
   const { from, conditions } = whereConditions(node, undefined, params);
   let sql = `SELECT 1 FROM ${from}`;
   if (laterals.length > 0) sql += ` ${laterals.join(" ")}`;

@@ -5,7 +5,14 @@
  * were changed and inserted. Reads, writes and calls share this shape, as in PostgREST.
  */
 import type { MediaType } from "../parse/media.ts";
-import type { BodyShape, CallPlan, Condition, InsertPlan, MutationPlan, ReadNode } from "../plan/types.ts";
+import type {
+  BodyShape,
+  CallPlan,
+  Condition,
+  InsertPlan,
+  MutationPlan,
+  ReadNode,
+} from "../plan/types.ts";
 import { ident, qualified } from "../../database/identifiers.ts";
 import { arrayLiteral, Params } from "./fragments.ts";
 import { conditionSql, countQuery, nodeQuery, sourceCte } from "./read.ts";
@@ -24,7 +31,9 @@ function bodySql(shape: BodyShape): string {
     case "object":
       return `coalesce(${strip('json_agg("_t")->0', shape.stripNulls)}, 'null')::text`;
     case "scalar":
-      return shape.set ? `coalesce(json_agg("_t"."pgrst_scalar"), '[]')::text` : `coalesce(json_agg("_t"."pgrst_scalar")->0, 'null')::text`;
+      return shape.set
+        ? `coalesce(json_agg("_t"."pgrst_scalar"), '[]')::text`
+        : `coalesce(json_agg("_t"."pgrst_scalar")->0, 'null')::text`;
     case "csv":
       // A header of the column names, then each row's record text without its parentheses.
       return `(SELECT coalesce(string_agg(k, ','), '') FROM (SELECT json_object_keys(r)::text AS k FROM (SELECT row_to_json(h) AS r FROM (SELECT * FROM "_t" LIMIT 1) h) s) a)
@@ -49,7 +58,9 @@ function wrap(rowsQuery: string, prelude: string, shape: BodyShape, extra: strin
 export function readStatement(root: ReadNode, shape: BodyShape, exactCount: boolean): Statement {
   const params = new Params();
   const rows = nodeQuery(root, undefined, params);
-  const total = exactCount ? `(SELECT count(*) FROM (${countQuery(root, params)}) AS "_c")` : "NULL::bigint";
+  const total = exactCount
+    ? `(SELECT count(*) FROM (${countQuery(root, params)}) AS "_c")`
+    : "NULL::bigint";
   return { text: wrap(rows, "", shape, `${total} AS total`), values: params.values };
 }
 
@@ -98,7 +109,9 @@ function insertSql(plan: InsertPlan, params: Params): string {
   // jsonb_to_record converts each value with the column's type, arrays and composites included.
   const values = plan.columns.map((c) => {
     const value = `"pgrst_body".${ident(c.name)}`;
-    return plan.applyDefaults && c.default !== undefined ? `CASE WHEN "pgrst_elem" ? ${params.add(c.name)} THEN ${value} ELSE ${c.default} END` : value;
+    return plan.applyDefaults && c.default !== undefined
+      ? `CASE WHEN "pgrst_elem" ? ${params.add(c.name)} THEN ${value} ELSE ${c.default} END`
+      : value;
   });
   const source =
     plan.columns.length > 0
@@ -124,14 +137,20 @@ function returningSql(plan: MutationPlan): string {
 
 function mutationSql(plan: MutationPlan, params: Params): string {
   const node = tableNode(plan);
-  const where = (conditions: Condition[]) => (conditions.length > 0 ? ` WHERE ${conditionsSql(node, conditions, params)}` : "");
+  const where = (conditions: Condition[]) =>
+    conditions.length > 0 ? ` WHERE ${conditionsSql(node, conditions, params)}` : "";
   switch (plan.kind) {
     case "insert":
       return `${insertSql(plan, params)} ${returningSql(plan)}`;
     case "update": {
       if (plan.columns.length === 0 && plan.defaults.length === 0) {
         // Nothing to set: PostgREST changes no row and returns none.
-        const columns = plan.returning === "*" ? `"t".*` : plan.returning.length === 0 ? "1" : plan.returning.map((c) => `"t".${ident(c)}`).join(", ");
+        const columns =
+          plan.returning === "*"
+            ? `"t".*`
+            : plan.returning.length === 0
+              ? "1"
+              : plan.returning.map((c) => `"t".${ident(c)}`).join(", ");
         return `SELECT ${columns} FROM ${qualified(plan.table)} AS "t" WHERE false`;
       }
       const sets = [
@@ -150,12 +169,20 @@ function mutationSql(plan: MutationPlan, params: Params): string {
 }
 
 /** A write and its representation, read back from the CTE of changed rows. */
-export function mutationStatement(plan: MutationPlan, root: ReadNode, shape: BodyShape, locationColumns: string[]): Statement {
+export function mutationStatement(
+  plan: MutationPlan,
+  root: ReadNode,
+  shape: BodyShape,
+  locationColumns: string[],
+): Statement {
   const params = new Params();
   const change = mutationSql(plan, params);
-  const rows = shape.kind === "none" ? `SELECT 1 FROM ${sourceCte}` : nodeQuery(root, undefined, params);
+  const rows =
+    shape.kind === "none" ? `SELECT 1 FROM ${sourceCte}` : nodeQuery(root, undefined, params);
   const upsert = plan.kind === "insert" && plan.onConflict !== undefined;
-  const inserted = upsert ? `nullif(current_setting('pgrst.inserted', true), '')::int` : "NULL::int";
+  const inserted = upsert
+    ? `nullif(current_setting('pgrst.inserted', true), '')::int`
+    : "NULL::int";
   // Location of a single inserted row: its primary key as filters.
   const location =
     locationColumns.length > 0
@@ -188,27 +215,52 @@ function callSql(call: CallPlan, params: Params): string {
       break;
     case "json-object":
       argsFrom = `jsonb_to_record(${params.add(call.args.body)}::jsonb) AS "pgrst_args"(${call.args.params.map((p) => `${ident(p.name)} ${p.type}`).join(", ")})`;
-      args = call.args.params.map((p) => `${p.variadic ? "VARIADIC " : ""}${ident(p.name)} := "pgrst_args".${ident(p.name)}`).join(", ");
+      args = call.args.params
+        .map(
+          (p) =>
+            `${p.variadic ? "VARIADIC " : ""}${ident(p.name)} := "pgrst_args".${ident(p.name)}`,
+        )
+        .join(", ");
       break;
   }
   const invocation = `${fn}(${args})`;
-  const fromCall = (alias: string) => `FROM ${argsFrom ? `${argsFrom}, LATERAL ` : ""}${invocation} AS ${alias}`;
-  if (call.routine.returnsScalar && !call.routine.returnsSet) return `SELECT ${invocation} AS "pgrst_scalar"${argsFrom ? ` FROM ${argsFrom}` : ""}`;
+  const fromCall = (alias: string) =>
+    `FROM ${argsFrom ? `${argsFrom}, LATERAL ` : ""}${invocation} AS ${alias}`;
+  if (call.routine.returnsScalar && !call.routine.returnsSet)
+    return `SELECT ${invocation} AS "pgrst_scalar"${argsFrom ? ` FROM ${argsFrom}` : ""}`;
   if (call.routine.returnsScalar) return `SELECT "pgrst_scalar" ${fromCall(`"pgrst_scalar"`)}`;
   return `SELECT "pgrst_call".* ${fromCall(`"pgrst_call"`)}`;
 }
 
-export function callStatement(call: CallPlan, root: ReadNode, shape: BodyShape, exactCount: boolean): Statement {
+export function callStatement(
+  call: CallPlan,
+  root: ReadNode,
+  shape: BodyShape,
+  exactCount: boolean,
+): Statement {
   const params = new Params();
   const invocation = callSql(call, params);
-  const rows = call.routine.returnsScalar ? `SELECT * FROM ${sourceCte}` : nodeQuery(root, undefined, params);
-  const total = exactCount ? `(SELECT count(*) FROM (${call.routine.returnsScalar ? `SELECT 1 FROM ${sourceCte}` : countQuery(root, params)}) AS "_c")` : "NULL::bigint";
+  const rows = call.routine.returnsScalar
+    ? `SELECT * FROM ${sourceCte}`
+    : nodeQuery(root, undefined, params);
+  const total = exactCount
+    ? `(SELECT count(*) FROM (${call.routine.returnsScalar ? `SELECT 1 FROM ${sourceCte}` : countQuery(root, params)}) AS "_c")`
+    : "NULL::bigint";
   const extra = `${total} AS total, (SELECT count(*) FROM ${sourceCte}) AS affected`;
-  return { text: wrap(rows, `${sourceCte} AS (${invocation})`, shape, extra), values: params.values };
+  return {
+    text: wrap(rows, `${sourceCte} AS (${invocation})`, shape, extra),
+    values: params.values,
+  };
 }
 
 /** `application/vnd.pgrst.plan`: EXPLAIN of the statement instead of running it for its rows. */
-export function explainStatement(statement: Statement, media: Extract<MediaType, { kind: "plan" }>): Statement {
-  const options = [`FORMAT ${media.format === "json" ? "JSON" : "TEXT"}`, ...media.options.map((o) => `${o.toUpperCase()} TRUE`)];
+export function explainStatement(
+  statement: Statement,
+  media: Extract<MediaType, { kind: "plan" }>,
+): Statement {
+  const options = [
+    `FORMAT ${media.format === "json" ? "JSON" : "TEXT"}`,
+    ...media.options.map((o) => `${o.toUpperCase()} TRUE`),
+  ];
   return { text: `EXPLAIN (${options.join(", ")}) ${statement.text}`, values: statement.values };
 }

@@ -4,7 +4,16 @@
  * computed fields of the exposed schemas. The facts follow PostgREST's SchemaCache queries.
  */
 import type pg from "pg";
-import { qiKey, type Column, type ComputedField, type QualifiedName, type Relationship, type Routine, type SchemaCache, type Table } from "./types.ts";
+import {
+  qiKey,
+  type Column,
+  type ComputedField,
+  type QualifiedName,
+  type Relationship,
+  type Routine,
+  type SchemaCache,
+  type Table,
+} from "./types.ts";
 
 interface ColumnRow {
   name: string;
@@ -177,9 +186,25 @@ const typeNamesQuery = `
     and (ns.nspname = any ($1) or ns.nspname in ('pg_catalog', 'extensions'))`;
 
 /** SQL's spellings that no catalog row carries. */
-const sqlTypeAliases = ["int", "integer", "dec", "decimal", "float", "double precision", "character", "char", "varchar", "bool", "timestamptz", "timetz"];
+const sqlTypeAliases = [
+  "int",
+  "integer",
+  "dec",
+  "decimal",
+  "float",
+  "double precision",
+  "character",
+  "char",
+  "varchar",
+  "bool",
+  "timestamptz",
+  "timetz",
+];
 
-export async function loadSchemaCache(client: pg.ClientBase, schemas: string[]): Promise<SchemaCache> {
+export async function loadSchemaCache(
+  client: pg.ClientBase,
+  schemas: string[],
+): Promise<SchemaCache> {
   await client.query("begin read only");
   try {
     const [tableRows, fkRows, viewRows, routineRows, computedRows, typeRows] = [
@@ -211,7 +236,9 @@ export async function loadSchemaCache(client: pg.ClientBase, schemas: string[]):
     const routines = new Map<string, Routine[]>();
     for (const row of routineRows) {
       if (!isCallable(row.params)) continue;
-      const composite: QualifiedName | undefined = row.composite_schema ? { schema: row.composite_schema, name: row.composite_name } : undefined;
+      const composite: QualifiedName | undefined = row.composite_schema
+        ? { schema: row.composite_schema, name: row.composite_name }
+        : undefined;
       const routine: Routine = {
         schema: row.schema,
         name: row.name,
@@ -234,10 +261,17 @@ export async function loadSchemaCache(client: pg.ClientBase, schemas: string[]):
     for (const row of computedRows) {
       const key = qiKey(row.table_schema, row.table_name);
       const fields = computedFields.get(key) ?? new Map<string, ComputedField>();
-      fields.set(row.name, { function: { schema: row.schema, name: row.name }, returnType: row.return_type, returnsSet: row.returns_set });
+      fields.set(row.name, {
+        function: { schema: row.schema, name: row.name },
+        returnType: row.return_type,
+        returnsSet: row.returns_set,
+      });
       computedFields.set(key, fields);
     }
-    const typeNames = new Set<string>([...typeRows.map((row) => row.name as string), ...sqlTypeAliases]);
+    const typeNames = new Set<string>([
+      ...typeRows.map((row) => row.name as string),
+      ...sqlTypeAliases,
+    ]);
     return { tables, relationships, routines, computedFields, typeNames };
   } finally {
     await client.query("rollback");
@@ -261,7 +295,10 @@ function resolveViewColumns(rows: ViewColumnRow[]): ViewSources {
   for (const row of rows) {
     const view = qiKey(row.view_schema, row.view_name);
     const columns = direct.get(view) ?? new Map<string, [string, string][]>();
-    columns.set(row.view_column, [...(columns.get(row.view_column) ?? []), [qiKey(row.table_schema, row.table_name), row.table_column]]);
+    columns.set(row.view_column, [
+      ...(columns.get(row.view_column) ?? []),
+      [qiKey(row.table_schema, row.table_name), row.table_column],
+    ]);
     direct.set(view, columns);
   }
   const resolve = (source: [string, string], depth: number): [string, string] => {
@@ -271,15 +308,22 @@ function resolveViewColumns(rows: ViewColumnRow[]): ViewSources {
   const result: ViewSources = new Map();
   for (const [view, columns] of direct) {
     const map = new Map<string, [string, string]>();
-    for (const [column, sources] of columns) if (sources.length === 1) map.set(column, resolve(sources[0]!, 0));
+    for (const [column, sources] of columns)
+      if (sources.length === 1) map.set(column, resolve(sources[0]!, 0));
     result.set(view, map);
   }
   return result;
 }
 
 /** The view columns showing each of `columns` of `table`, or undefined unless the view shows them all. */
-function viewColumnsFor(sources: Map<string, [string, string]>, table: string, columns: string[]): string[] | undefined {
-  const found = columns.map((column) => [...sources].find(([, [t, c]]) => t === table && c === column)?.[0]);
+function viewColumnsFor(
+  sources: Map<string, [string, string]>,
+  table: string,
+  columns: string[],
+): string[] | undefined {
+  const found = columns.map(
+    (column) => [...sources].find(([, [t, c]]) => t === table && c === column)?.[0],
+  );
   return found.every((c) => c !== undefined) ? found : undefined;
 }
 
@@ -310,7 +354,11 @@ interface ForeignKeyRow {
   one_to_one: boolean;
 }
 
-function buildRelationships(tables: Map<string, Table>, fkRows: ForeignKeyRow[], viewSources: ViewSources): Map<string, Relationship[]> {
+function buildRelationships(
+  tables: Map<string, Table>,
+  fkRows: ForeignKeyRow[],
+  viewSources: ViewSources,
+): Map<string, Relationship[]> {
   const isView = (q: QualifiedName) => tables.get(qiKey(q.schema, q.name))?.isView ?? false;
   /** The table itself and every view that shows all of `columns` of it. */
   const endpoints = (q: QualifiedName, columns: string[]): [QualifiedName, string[]][] => {
@@ -326,8 +374,14 @@ function buildRelationships(tables: Map<string, Table>, fkRows: ForeignKeyRow[],
 
   const manyToOne: Relationship[] = [];
   for (const fk of fkRows) {
-    const from = endpoints({ schema: fk.schema, name: fk.name }, fk.columns.map(([c]) => c));
-    const to = endpoints({ schema: fk.foreign_schema, name: fk.foreign_name }, fk.columns.map(([, f]) => f));
+    const from = endpoints(
+      { schema: fk.schema, name: fk.name },
+      fk.columns.map(([c]) => c),
+    );
+    const to = endpoints(
+      { schema: fk.foreign_schema, name: fk.foreign_name },
+      fk.columns.map(([, f]) => f),
+    );
     for (const [table, cols] of from) {
       for (const [foreignTable, fcols] of to) {
         manyToOne.push({
@@ -372,7 +426,9 @@ function buildRelationships(tables: Map<string, Table>, fkRows: ForeignKeyRow[],
         all.push({
           table: a.foreignTable,
           foreignTable: b.foreignTable,
-          isSelf: a.foreignTable.schema === b.foreignTable.schema && a.foreignTable.name === b.foreignTable.name,
+          isSelf:
+            a.foreignTable.schema === b.foreignTable.schema &&
+            a.foreignTable.name === b.foreignTable.name,
           cardinality: "many-to-many",
           constraint: b.constraint,
           columns: [],

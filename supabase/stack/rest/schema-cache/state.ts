@@ -26,7 +26,11 @@ export class RestState {
     this.config = base;
   }
 
-  static async start(url: string, project: Parameters<typeof configFromProject>[0], log: (line: string) => void): Promise<RestState> {
+  static async start(
+    url: string,
+    project: Parameters<typeof configFromProject>[0],
+    log: (line: string) => void,
+  ): Promise<RestState> {
     const state = new RestState(url, configFromProject(project), log);
     await state.listen();
     return state;

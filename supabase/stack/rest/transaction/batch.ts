@@ -43,14 +43,20 @@ function preparedOn(connection: Connection): Map<string, NameState> {
 
 /** Values in PostgreSQL's text format: every value bound here is text or a number. */
 function textValue(value: unknown): string | null {
-  return value === null || value === undefined ? null : typeof value === "string" ? value : String(value);
+  return value === null || value === undefined
+    ? null
+    : typeof value === "string"
+      ? value
+      : String(value);
 }
 
 type Parser = (text: string) => unknown;
 
 /** An error PostgreSQL answered with, as opposed to a connection that broke. */
 export function isDatabaseError(error: unknown): error is DatabaseError {
-  return (error as DatabaseError).code !== undefined && (error as DatabaseError).severity !== undefined;
+  return (
+    (error as DatabaseError).code !== undefined && (error as DatabaseError).severity !== undefined
+  );
 }
 
 /**
@@ -98,7 +104,9 @@ export class Batch extends pg.Query {
           this.parsing.set(index, name);
         }
       }
-      messages.push(serialize.bind({ statement: name, values: (statement.values ?? []).map(textValue) }));
+      messages.push(
+        serialize.bind({ statement: name, values: (statement.values ?? []).map(textValue) }),
+      );
       if (statement.rows) messages.push(serialize.describe({ type: "P", name: "" }));
       messages.push(serialize.execute({ portal: "" }));
     });
@@ -107,7 +115,10 @@ export class Batch extends pg.Query {
   };
 
   handleRowDescription(message: RowDescriptionMessage): void {
-    this.columns = message.fields.map((field) => ({ name: field.name, parse: pg.types.getTypeParser(field.dataTypeID, "text") as Parser }));
+    this.columns = message.fields.map((field) => ({
+      name: field.name,
+      parse: pg.types.getTypeParser(field.dataTypeID, "text") as Parser,
+    }));
   }
 
   handleDataRow(message: DataRowMessage): void {

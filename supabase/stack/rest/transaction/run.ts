@@ -25,7 +25,10 @@ export interface RequestSettings {
 }
 
 /** Runs a further statement in the request's transaction. */
-export type Run = <R extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<{ rows: R[] }>;
+export type Run = <R extends pg.QueryResultRow>(
+  text: string,
+  values: unknown[],
+) => Promise<{ rows: R[] }>;
 
 /**
  * Names for the statements requests send again and again, so that each pooled connection parses
@@ -60,14 +63,28 @@ export class StatementNames {
 }
 
 /** What `callerSettings` sets, with the search path, in PostgREST's order, every value bound. */
-const settingNames = ["role", "search_path", "request.jwt.claims", "request.method", "request.path", "request.headers", "request.cookies"];
-const settingSql = setConfigList(settingNames, settingNames.map((_, i) => `$${i + 1}`));
+const settingNames = [
+  "role",
+  "search_path",
+  "request.jwt.claims",
+  "request.method",
+  "request.path",
+  "request.headers",
+  "request.cookies",
+];
+const settingSql = setConfigList(
+  settingNames,
+  settingNames.map((_, i) => `$${i + 1}`),
+);
 
 /** The request's settings. */
 const settingsStatement = { name: "pgrst_request_settings", text: `SELECT ${settingSql}` };
 
 /** The same for a request without BEGIN READ ONLY: its transaction is made read-only here. */
-const readOnlySettingsStatement = { name: "pgrst_request_settings_read_only", text: `SELECT ${settingSql}, set_config('transaction_read_only', 'on', true)` };
+const readOnlySettingsStatement = {
+  name: "pgrst_request_settings_read_only",
+  text: `SELECT ${settingSql}, set_config('transaction_read_only', 'on', true)`,
+};
 
 /** `search_path` for each configuration and schema: the same few texts serve every request. */
 const searchPaths = new WeakMap<RestConfig, Map<string, string>>();
@@ -117,7 +134,11 @@ export interface TransactionPlan {
   endAfterWork: boolean;
 }
 
-function statementOf(names: StatementNames, text: string, values: readonly unknown[]): BatchStatement {
+function statementOf(
+  names: StatementNames,
+  text: string,
+  values: readonly unknown[],
+): BatchStatement {
   return { text, values, name: names.nameOf(text), rows: true };
 }
 
@@ -135,7 +156,8 @@ function requestError(error: unknown, identity: RequestIdentity): Error {
 }
 
 /** `work`'s `run` once the transaction has ended with the batch. */
-const noMoreStatements: Run = () => Promise.reject(new Error("a statement after the transaction ended: its plan needs endAfterWork"));
+const noMoreStatements: Run = () =>
+  Promise.reject(new Error("a statement after the transaction ended: its plan needs endAfterWork"));
 
 /** The REST service's connections: its pool, and the batches that share them. */
 export interface RestConnections {
@@ -174,7 +196,9 @@ export async function inTransaction<R extends pg.QueryResultRow, T>(
     ? [{ text: plan.readOnly ? "BEGIN READ ONLY" : "BEGIN" }, { ...settingsStatement, values }]
     : [{ ...(plan.readOnly ? readOnlySettingsStatement : settingsStatement), values }];
   if (config.preRequest) {
-    const [schema, name] = config.preRequest.includes(".") ? config.preRequest.split(".", 2) : [settings.schema, config.preRequest];
+    const [schema, name] = config.preRequest.includes(".")
+      ? config.preRequest.split(".", 2)
+      : [settings.schema, config.preRequest];
     statements.push({ text: `SELECT ${ident(schema!)}.${ident(name!)}()` });
   }
   const main = statements.length;
@@ -217,7 +241,9 @@ export async function inTransaction<R extends pg.QueryResultRow, T>(
       rows,
       ended
         ? noMoreStatements
-        : async <Q extends pg.QueryResultRow>(text: string, values: unknown[]) => ({ rows: (await send(client, [statementOf(names, text, values)]).results)[0]! as Q[] }),
+        : async <Q extends pg.QueryResultRow>(text: string, values: unknown[]) => ({
+            rows: (await send(client, [statementOf(names, text, values)]).results)[0]! as Q[],
+          }),
     );
     if (!ended) {
       ended = true;

@@ -7,7 +7,10 @@ import { errors } from "../errors.ts";
 const maxJsonBytes = 1024 * 1024;
 
 /** A JSON body, validated; an empty body is `{}` (storage-js sends none on some DELETEs). */
-export async function jsonBody<T extends z.ZodType>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
+export async function jsonBody<T extends z.ZodType>(
+  req: IncomingMessage,
+  schema: T,
+): Promise<z.infer<T>> {
   let text: string;
   try {
     text = (await readBody(req, maxJsonBytes)).toString("utf8");
@@ -20,7 +23,9 @@ export async function jsonBody<T extends z.ZodType>(req: IncomingMessage, schema
     try {
       value = JSON.parse(text);
     } catch {
-      throw errors.invalidRequest(`Body is not valid JSON but content-type is set to '${req.headers["content-type"] ?? ""}'`);
+      throw errors.invalidRequest(
+        `Body is not valid JSON but content-type is set to '${req.headers["content-type"] ?? ""}'`,
+      );
     }
   }
   const result = schema.safeParse(value);
@@ -32,7 +37,10 @@ export async function jsonBody<T extends z.ZodType>(req: IncomingMessage, schema
 function validationMessage(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String);
   if (issue.code === "invalid_type" && issue.input === undefined) {
-    return `body${path.slice(0, -1).map((part) => `/${part}`).join("")} must have required property '${path[path.length - 1]}'`;
+    return `body${path
+      .slice(0, -1)
+      .map((part) => `/${part}`)
+      .join("")} must have required property '${path[path.length - 1]}'`;
   }
   return `body${path.map((part) => `/${part}`).join("")} ${issue.message}`;
 }

@@ -22,19 +22,26 @@ function objectHeaders(row: ObjectRow, options: RenderOptions): OutgoingHttpHead
     "content-type": metadata?.mimetype?.includes("text/html") ? "text/plain" : metadata?.mimetype,
     etag: metadata?.eTag,
     "x-robots-tag": "none",
-    "last-modified": metadata?.lastModified ? new Date(metadata.lastModified).toUTCString() : undefined,
+    "last-modified": metadata?.lastModified
+      ? new Date(metadata.lastModified).toUTCString()
+      : undefined,
   };
   if (options.expires) headers.expires = options.expires.toUTCString();
   else if (metadata?.cacheControl) headers["cache-control"] = metadata.cacheControl;
   if (options.download !== null) {
     const name = encodeURIComponent(options.download);
-    headers["content-disposition"] = name ? `attachment; filename=${name}; filename*=UTF-8''${name}` : "attachment;";
+    headers["content-disposition"] = name
+      ? `attachment; filename=${name}; filename*=UTF-8''${name}`
+      : "attachment;";
   }
   return Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined));
 }
 
 /** One `bytes=` range of a file of `size` bytes, or undefined for the whole file. */
-function byteRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+function byteRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | undefined {
   if (!header) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === "" && match[2] === "")) throw errors.invalidRange();
@@ -53,11 +60,27 @@ function byteRange(header: string | undefined, size: number): { start: number; e
 
 /** What storage-api's renderer answers when the row exists but its bytes do not. */
 function sendMissingFile(res: ServerResponse): void {
-  sendJson(res, 400, { error: "Not found", message: "The resource was not found", statusCode: "404", code: "NoSuchKey" }, { "cache-control": "no-store" });
+  sendJson(
+    res,
+    400,
+    {
+      error: "Not found",
+      message: "The resource was not found",
+      statusCode: "404",
+      code: "NoSuchKey",
+    },
+    { "cache-control": "no-store" },
+  );
 }
 
 /** GET: the bytes, with ranges and If-None-Match; HEAD: the same headers without them. */
-export async function sendObject(req: IncomingMessage, res: ServerResponse, disk: Disk, row: ObjectRow, options: RenderOptions): Promise<void> {
+export async function sendObject(
+  req: IncomingMessage,
+  res: ServerResponse,
+  disk: Disk,
+  row: ObjectRow,
+  options: RenderOptions,
+): Promise<void> {
   const headers = objectHeaders(row, options);
   const size = row.metadata?.size ?? 0;
   if (req.headers["if-none-match"] && req.headers["if-none-match"] === row.metadata?.eTag) {
@@ -91,7 +114,8 @@ export function sendObjectInfo(res: ServerResponse, row: ObjectRow): void {
   const headers: OutgoingHttpHeaders = {};
   if (metadata?.eTag) headers.etag = metadata.eTag;
   if (metadata?.cacheControl) headers["cache-control"] = metadata.cacheControl;
-  if (metadata?.lastModified) headers["last-modified"] = new Date(metadata.lastModified).toUTCString();
+  if (metadata?.lastModified)
+    headers["last-modified"] = new Date(metadata.lastModified).toUTCString();
   sendJson(
     res,
     200,

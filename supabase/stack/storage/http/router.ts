@@ -36,7 +36,11 @@ export interface Route {
  * The first route whose method and path match, as Fastify picks them: literal segments are
  * listed before parameters, so `/object/public/...` never reads as a bucket named "public".
  */
-export function matchRoute(routes: Route[], method: string, pathname: string): { route: Route; params: Params } | undefined {
+export function matchRoute(
+  routes: Route[],
+  method: string,
+  pathname: string,
+): { route: Route; params: Params } | undefined {
   const segments = pathname.split("/").filter((segment, index) => index > 0 || segment !== "");
   for (const route of routes) {
     if (route.method !== method) continue;

@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { sendJson } from "../../http/json.ts";
-import { createBucket, deleteBucket, emptyBucket, getBucket, listBuckets, findBucketAsAdmin, updateBucket } from "../buckets.ts";
+import {
+  createBucket,
+  deleteBucket,
+  emptyBucket,
+  getBucket,
+  listBuckets,
+  findBucketAsAdmin,
+  updateBucket,
+} from "../buckets.ts";
 import type { StorageContext } from "../context.ts";
 import { errors } from "../errors.ts";
 import { mustBeValidBucketName, mustBeValidExpiry } from "../limits.ts";
@@ -24,20 +32,38 @@ import { jsonBody } from "./body.ts";
 import { sendObject, sendObjectInfo } from "./download.ts";
 import type { Call, Route } from "./router.ts";
 
-const fileSizeLimit = z.union([z.number().int().min(0), z.string().regex(/^[0-9]+(?:\.[0-9]+)?(?:[gG][bB]|[mM][bB]|[kK][bB]|[bB])$/), z.null()]);
+const fileSizeLimit = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^[0-9]+(?:\.[0-9]+)?(?:[gG][bB]|[mM][bB]|[kK][bB]|[bB])$/),
+  z.null(),
+]);
 const bucketSettings = {
   public: z.boolean().optional(),
   file_size_limit: fileSizeLimit.optional(),
   allowed_mime_types: z.array(z.string()).nullable().optional(),
 };
-const createBucketBody = z.object({ name: z.string(), id: z.string().optional(), type: z.enum(["STANDARD", "ANALYTICS"]).optional(), ...bucketSettings }).loose();
+const createBucketBody = z
+  .object({
+    name: z.string(),
+    id: z.string().optional(),
+    type: z.enum(["STANDARD", "ANALYTICS"]).optional(),
+    ...bucketSettings,
+  })
+  .loose();
 const updateBucketBody = z.object(bucketSettings).loose();
 const transferBody = z
-  .object({ bucketId: z.string(), sourceKey: z.string(), destinationKey: z.string(), destinationBucket: z.string().optional() })
+  .object({
+    bucketId: z.string(),
+    sourceKey: z.string(),
+    destinationKey: z.string(),
+    destinationBucket: z.string().optional(),
+  })
   .loose();
 const copyBody = transferBody.extend({
   copyMetadata: z.boolean().optional(),
-  metadata: z.object({ cacheControl: z.string().optional(), mimetype: z.string().optional() }).optional(),
+  metadata: z
+    .object({ cacheControl: z.string().optional(), mimetype: z.string().optional() })
+    .optional(),
 });
 const sortBy = <T extends readonly [string, ...string[]]>(columns: T) =>
   z.object({ column: z.enum(columns), order: z.enum(["asc", "desc"]).optional() }).optional();
@@ -60,7 +86,9 @@ const listV2Body = z
   })
   .loose();
 const signBody = z.object({ expiresIn: z.number() }).loose();
-const signManyBody = z.object({ expiresIn: z.number(), paths: z.array(z.string()).min(1).max(1000) }).loose();
+const signManyBody = z
+  .object({ expiresIn: z.number(), paths: z.array(z.string()).min(1).max(1000) })
+  .loose();
 const removeBody = z.object({ prefixes: z.array(z.string()).min(1).max(1000) }).loose();
 const listBucketsQuery = z.object({
   limit: z.coerce.number().int().min(1).optional(),
@@ -79,12 +107,17 @@ function downloadParam(url: URL): string | null {
  * storage-api's authenticated download and info: a bucket the caller may not see reads as
  * missing; objects of public buckets need no policy, others are read through the caller's RLS.
  */
-async function readableObject(ctx: StorageContext, call: Call, options: { publicRoute: boolean }): Promise<ObjectRow> {
+async function readableObject(
+  ctx: StorageContext,
+  call: Call,
+  options: { publicRoute: boolean },
+): Promise<ObjectRow> {
   const { bucket, name } = call.params;
   mustBeValidBucketName(bucket);
   return ctx.db.transaction(call.scope, async (tx) => {
     const found = await findBucketAsAdmin(tx, bucket);
-    if (!found || (!call.scope.caller.isAuthenticated && !found.public)) throw errors.noSuchBucket();
+    if (!found || (!call.scope.caller.isAuthenticated && !found.public))
+      throw errors.noSuchBucket();
     if (options.publicRoute && !found.public) throw errors.noSuchBucket();
     const acting: Acting = found.public ? "admin" : "caller";
     return findObject(tx, acting, bucket, name);
@@ -94,8 +127,11 @@ async function readableObject(ctx: StorageContext, call: Call, options: { public
 /** Every route of /storage/v1 that storage-js calls, in Fastify's matching order. */
 export function storageRoutes(ctx: StorageContext): Route[] {
   const download = (publicRoute: boolean) => async (call: Call) =>
-    sendObject(call.req, call.res, ctx.disk, await readableObject(ctx, call, { publicRoute }), { download: downloadParam(call.url) });
-  const info = (publicRoute: boolean) => async (call: Call) => sendObjectInfo(call.res, await readableObject(ctx, call, { publicRoute }));
+    sendObject(call.req, call.res, ctx.disk, await readableObject(ctx, call, { publicRoute }), {
+      download: downloadParam(call.url),
+    });
+  const info = (publicRoute: boolean) => async (call: Call) =>
+    sendObjectInfo(call.res, await readableObject(ctx, call, { publicRoute }));
   const upload = (upsert: (call: Call) => boolean) => async (call: Call) => {
     mustBeValidBucketName(call.params.bucket);
     const row = await uploadObject(ctx, call.scope, call.req, {
@@ -117,7 +153,10 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       operation: "storage.bucket.list",
       async handle(call) {
         const query = listBucketsQuery.safeParse(Object.fromEntries(call.url.searchParams));
-        if (!query.success) throw errors.invalidRequest(`querystring/${query.error.issues[0]!.path.join("/")} ${query.error.issues[0]!.message}`);
+        if (!query.success)
+          throw errors.invalidRequest(
+            `querystring/${query.error.issues[0]!.path.join("/")} ${query.error.issues[0]!.message}`,
+          );
         sendJson(call.res, 200, await listBuckets(ctx, call.scope, query.data));
       },
     },
@@ -137,7 +176,8 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       operation: "storage.bucket.create",
       async handle(call) {
         const body = await jsonBody(call.req, createBucketBody);
-        if (body.type === "ANALYTICS") throw errors.featureNotEnabled("Iceberg buckets are not enabled for this tenant");
+        if (body.type === "ANALYTICS")
+          throw errors.featureNotEnabled("Iceberg buckets are not enabled for this tenant");
         await createBucket(ctx, call.scope, body);
         sendJson(call.res, 200, { name: body.name });
       },
@@ -148,7 +188,12 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       auth: "jwt",
       operation: "storage.bucket.update",
       async handle(call) {
-        await updateBucket(ctx, call.scope, call.params.bucket, await jsonBody(call.req, updateBucketBody));
+        await updateBucket(
+          ctx,
+          call.scope,
+          call.params.bucket,
+          await jsonBody(call.req, updateBucketBody),
+        );
         sendJson(call.res, 200, { message: "Successfully updated" });
       },
     },
@@ -168,9 +213,12 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       auth: "jwt",
       operation: "storage.bucket.empty",
       async handle(call) {
-        if (call.scope.caller.role !== "service_role") throw errors.accessDenied("Access denied: Invalid role", 403);
+        if (call.scope.caller.role !== "service_role")
+          throw errors.accessDenied("Access denied: Invalid role", 403);
         await emptyBucket(ctx, call.scope, call.params.bucket);
-        sendJson(call.res, 200, { message: "Empty bucket has been queued. Completion may take up to an hour." });
+        sendJson(call.res, 200, {
+          message: "Empty bucket has been queued. Completion may take up to an hour.",
+        });
       },
     },
 
@@ -182,7 +230,10 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       operation: "storage.object.move",
       async handle(call) {
         const body = await jsonBody(call.req, transferBody);
-        const moved = await moveObject(ctx, call.scope, { ...body, destinationBucket: body.destinationBucket || body.bucketId });
+        const moved = await moveObject(ctx, call.scope, {
+          ...body,
+          destinationBucket: body.destinationBucket || body.bucketId,
+        });
         sendJson(call.res, 200, { message: "Successfully moved", Id: moved.id, Key: moved.name });
       },
     },
@@ -202,7 +253,11 @@ export function storageRoutes(ctx: StorageContext): Route[] {
           metadata: body.metadata,
           userMetadata: decodeMetadataHeader(call.req.headers["x-metadata"]),
         });
-        sendJson(call.res, 200, { Id: copied.id, Key: `${destinationBucket}/${body.destinationKey}`, ...copied });
+        sendJson(call.res, 200, {
+          Id: copied.id,
+          Key: `${destinationBucket}/${body.destinationKey}`,
+          ...copied,
+        });
       },
     },
     {
@@ -212,7 +267,16 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       operation: "storage.object.list",
       async handle(call) {
         mustBeValidBucketName(call.params.bucket);
-        sendJson(call.res, 200, await searchObjects(ctx, call.scope, call.params.bucket, await jsonBody(call.req, listBody)));
+        sendJson(
+          call.res,
+          200,
+          await searchObjects(
+            ctx,
+            call.scope,
+            call.params.bucket,
+            await jsonBody(call.req, listBody),
+          ),
+        );
       },
     },
     {
@@ -223,7 +287,14 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       async handle(call) {
         mustBeValidBucketName(call.params.bucket);
         const body = await jsonBody(call.req, listV2Body);
-        sendJson(call.res, 200, await listObjectsV2(ctx, call.scope, call.params.bucket, { ...body, withDelimiter: body.with_delimiter }));
+        sendJson(
+          call.res,
+          200,
+          await listObjectsV2(ctx, call.scope, call.params.bucket, {
+            ...body,
+            withDelimiter: body.with_delimiter,
+          }),
+        );
       },
     },
     {
@@ -234,7 +305,17 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       async handle(call) {
         mustBeValidBucketName(call.params.bucket);
         const body = await jsonBody(call.req, signManyBody);
-        sendJson(call.res, 200, await signObjectUrls(ctx, call.scope, call.params.bucket, body.paths, mustBeValidExpiry(body.expiresIn)));
+        sendJson(
+          call.res,
+          200,
+          await signObjectUrls(
+            ctx,
+            call.scope,
+            call.params.bucket,
+            body.paths,
+            mustBeValidExpiry(body.expiresIn),
+          ),
+        );
       },
     },
     {
@@ -245,7 +326,13 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       async handle(call) {
         mustBeValidBucketName(call.params.bucket);
         const body = await jsonBody(call.req, signBody);
-        const signedURL = await signObjectUrl(ctx, call.scope, call.params.bucket, call.params.name, mustBeValidExpiry(body.expiresIn));
+        const signedURL = await signObjectUrl(
+          ctx,
+          call.scope,
+          call.params.bucket,
+          call.params.name,
+          mustBeValidExpiry(body.expiresIn),
+        );
         sendJson(call.res, 200, { signedURL });
       },
     },
@@ -256,9 +343,17 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       operation: "storage.object.get_signed",
       async handle(call) {
         const { bucket, name } = call.params;
-        const token = await ctx.signer.verifyDownload(call.url.searchParams.get("token") ?? "", `${bucket}/${name}`);
-        const row = await ctx.db.transaction(call.scope, (tx) => findObject(tx, "admin", bucket, name));
-        await sendObject(call.req, call.res, ctx.disk, row, { download: downloadParam(call.url), expires: new Date(token.exp * 1000) });
+        const token = await ctx.signer.verifyDownload(
+          call.url.searchParams.get("token") ?? "",
+          `${bucket}/${name}`,
+        );
+        const row = await ctx.db.transaction(call.scope, (tx) =>
+          findObject(tx, "admin", bucket, name),
+        );
+        await sendObject(call.req, call.res, ctx.disk, row, {
+          download: downloadParam(call.url),
+          expires: new Date(token.exp * 1000),
+        });
       },
     },
     {
@@ -268,7 +363,17 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       operation: "storage.object.sign_upload_url",
       async handle(call) {
         mustBeValidBucketName(call.params.bucket);
-        sendJson(call.res, 200, await signUploadUrl(ctx, call.scope, call.params.bucket, call.params.name, call.req.headers["x-upsert"] === "true"));
+        sendJson(
+          call.res,
+          200,
+          await signUploadUrl(
+            ctx,
+            call.scope,
+            call.params.bucket,
+            call.params.name,
+            call.req.headers["x-upsert"] === "true",
+          ),
+        );
       },
     },
     {
@@ -279,24 +384,99 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       async handle(call) {
         const { bucket, name } = call.params;
         mustBeValidBucketName(bucket);
-        const token = await ctx.signer.verifyUpload(call.url.searchParams.get("token") ?? "", `${bucket}/${name}`);
-        const row = await uploadObject(ctx, call.scope, call.req, { bucket, name, upsert: token.upsert, owner: token.owner, acting: "admin" });
+        const token = await ctx.signer.verifyUpload(
+          call.url.searchParams.get("token") ?? "",
+          `${bucket}/${name}`,
+        );
+        const row = await uploadObject(ctx, call.scope, call.req, {
+          bucket,
+          name,
+          upsert: token.upsert,
+          owner: token.owner,
+          acting: "admin",
+        });
         sendJson(call.res, 200, { Key: `${row.bucket_id}/${row.name}` });
       },
     },
-    { method: "GET", path: "/object/public/:bucket/*", auth: "none", operation: "storage.object.get_public", handle: download(true) },
-    { method: "HEAD", path: "/object/public/:bucket/*", auth: "none", operation: "storage.object.info_public", handle: download(true) },
-    { method: "GET", path: "/object/info/public/:bucket/*", auth: "none", operation: "storage.object.info_public", handle: info(true) },
-    { method: "GET", path: "/object/info/authenticated/:bucket/*", auth: "jwt", operation: "object.get_authenticated_info", handle: info(false) },
-    { method: "GET", path: "/object/info/:bucket/*", auth: "optional", operation: "object.get_authenticated_info", handle: info(false) },
-    { method: "GET", path: "/object/authenticated/:bucket/*", auth: "jwt", operation: "storage.object.get_authenticated", handle: download(false) },
-    { method: "HEAD", path: "/object/authenticated/:bucket/*", auth: "jwt", operation: "object.head_authenticated_info", handle: download(false) },
+    {
+      method: "GET",
+      path: "/object/public/:bucket/*",
+      auth: "none",
+      operation: "storage.object.get_public",
+      handle: download(true),
+    },
+    {
+      method: "HEAD",
+      path: "/object/public/:bucket/*",
+      auth: "none",
+      operation: "storage.object.info_public",
+      handle: download(true),
+    },
+    {
+      method: "GET",
+      path: "/object/info/public/:bucket/*",
+      auth: "none",
+      operation: "storage.object.info_public",
+      handle: info(true),
+    },
+    {
+      method: "GET",
+      path: "/object/info/authenticated/:bucket/*",
+      auth: "jwt",
+      operation: "object.get_authenticated_info",
+      handle: info(false),
+    },
+    {
+      method: "GET",
+      path: "/object/info/:bucket/*",
+      auth: "optional",
+      operation: "object.get_authenticated_info",
+      handle: info(false),
+    },
+    {
+      method: "GET",
+      path: "/object/authenticated/:bucket/*",
+      auth: "jwt",
+      operation: "storage.object.get_authenticated",
+      handle: download(false),
+    },
+    {
+      method: "HEAD",
+      path: "/object/authenticated/:bucket/*",
+      auth: "jwt",
+      operation: "object.head_authenticated_info",
+      handle: download(false),
+    },
 
     // Objects by bucket and name
-    { method: "GET", path: "/object/:bucket/*", auth: "optional", operation: "storage.object.get_authenticated", handle: download(false) },
-    { method: "HEAD", path: "/object/:bucket/*", auth: "optional", operation: "object.head_authenticated_info", handle: download(false) },
-    { method: "POST", path: "/object/:bucket/*", auth: "jwt", operation: "storage.object.upload", handle: upload((call) => call.req.headers["x-upsert"] === "true") },
-    { method: "PUT", path: "/object/:bucket/*", auth: "jwt", operation: "storage.object.upload_update", handle: upload(() => true) },
+    {
+      method: "GET",
+      path: "/object/:bucket/*",
+      auth: "optional",
+      operation: "storage.object.get_authenticated",
+      handle: download(false),
+    },
+    {
+      method: "HEAD",
+      path: "/object/:bucket/*",
+      auth: "optional",
+      operation: "object.head_authenticated_info",
+      handle: download(false),
+    },
+    {
+      method: "POST",
+      path: "/object/:bucket/*",
+      auth: "jwt",
+      operation: "storage.object.upload",
+      handle: upload((call) => call.req.headers["x-upsert"] === "true"),
+    },
+    {
+      method: "PUT",
+      path: "/object/:bucket/*",
+      auth: "jwt",
+      operation: "storage.object.upload_update",
+      handle: upload(() => true),
+    },
     {
       method: "DELETE",
       path: "/object/:bucket/*",
@@ -316,7 +496,11 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       async handle(call) {
         mustBeValidBucketName(call.params.bucket);
         const body = await jsonBody(call.req, removeBody);
-        sendJson(call.res, 200, await deleteObjects(ctx, call.scope, call.params.bucket, body.prefixes));
+        sendJson(
+          call.res,
+          200,
+          await deleteObjects(ctx, call.scope, call.params.bucket, body.prefixes),
+        );
       },
     },
   ];
