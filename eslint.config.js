@@ -14,7 +14,7 @@ import tseslint from "typescript-eslint";
 const denoFiles = [
   "functions/**",
   "tests/fixtures/functions/**",
-  "supabase/stack/functions/worker-bootstrap.js",
+  "supabase/stack/edge-runtime/worker-bootstrap.js",
 ];
 
 export default defineConfig(

@@ -87,9 +87,9 @@ async function bareSmtpSeconds(smtpPort: number, count: number): Promise<number>
     stdio: ["pipe", "pipe", "inherit"],
     env: { ...process.env, DENO_NO_PACKAGE_JSON: "1" },
   });
-  child.stdin!.end(script);
+  child.stdin.end(script);
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   await new Promise((resolve) => child.once("exit", resolve));
   return Number(output.trim());
 }

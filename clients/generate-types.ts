@@ -23,7 +23,7 @@ export async function generateDatabaseTypes(url: string): Promise<string> {
     const metadata = await introspect(pool, { includedSchemas: exposedSchemas });
     return await generateTypescript(sortGeneratorMetadata(metadata), {
       detectOneToOneRelationships: true,
-      format: async (code: string) => code,
+      format: (code: string) => Promise.resolve(code),
     });
   } finally {
     await pool.end();

@@ -128,7 +128,8 @@ serve(async (req) => {
             p_error: (error as Error).message,
             p_permanent: permanent,
           });
-          if (markError) throw new Error(`mark_email_failed: ${markError.message}`);
+          if (markError)
+            throw new Error(`mark_email_failed: ${markError.message}`, { cause: error });
           if (status === "failed") outcome.failed += 1;
           else outcome.retrying += 1;
         }

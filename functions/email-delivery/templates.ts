@@ -101,6 +101,8 @@ const words = {
   },
 } as const;
 
+// Each template reads the fields its type carries; render() checks them against a schema first.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Data = Record<string, any>;
 
 /** Subject and first paragraph per type and language; types without one use the row's title and body. */

@@ -494,7 +494,7 @@ const columnSpecs = [
     table: "profiles",
     key: "id",
     column,
-    readers: sets.signedIn as string,
+    readers: sets.signedIn,
   })),
   ...["phone", "address_line1", "address_line2", "postal_code", "region", "country_code"].map(
     (column) => ({

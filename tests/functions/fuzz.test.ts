@@ -555,7 +555,7 @@ async function send(request: FuzzRequest): Promise<Answer> {
     });
     return { request, status: response.status, body: (await response.text()).slice(0, 300) };
   } catch (error) {
-    return { request, status: 0, body: `no answer: ${(error as Error).cause ?? error}` };
+    return { request, status: 0, body: `no answer: ${String((error as Error).cause ?? error)}` };
   }
 }
 

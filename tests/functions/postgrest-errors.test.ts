@@ -14,12 +14,12 @@ interface HttpErrorLike extends Error {
 const { fromPostgrest } = (await import(
   path.join(projectRoot, "functions/_shared/supabase.ts")
 )) as {
-  fromPostgrest(error: {
+  fromPostgrest: (error: {
     code: string;
     message: string;
     details: string;
     hint: string;
-  }): HttpErrorLike;
+  }) => HttpErrorLike;
 };
 
 const cases: Array<[code: string, status: number | "unexpected", errorCode?: string]> = [

@@ -73,7 +73,7 @@ describe("stock reserved at checkout", () => {
     expect(lost[0]!.status).toBe(409);
     expect(lost[0]!.error).toMatchObject({ code: "PT409", message: "Numbered print is sold out" });
     expect(await shelf(productId)).toEqual({ stock: 1, reserved: 1, stock_available: 0 });
-    const loser = answers[0]!.error ? a : b;
+    const loser = answers[0].error ? a : b;
     const winner = loser === a ? b : a;
     expect(await w.db.sql(`select 1 from public.invoices where user_id = $1`, [loser.id])).toEqual(
       [],

@@ -62,6 +62,6 @@ export async function addVehicle(
         ...fields,
       })
       .select()
-      .single(),
-  ) as VehicleRow;
+      .single<VehicleRow>(),
+  );
 }

@@ -264,7 +264,7 @@ describe("posting a batch", () => {
     });
     expect((await call([])).status).toBe(400);
     expect(await stored(car.id)).toEqual({ samples: 0, batches: 0 });
-    const accepted = ok(await call(batch.samples).single()) as { sample_count: number };
+    const accepted = ok(await call(batch.samples).single<{ sample_count: number }>());
     expect(accepted.sample_count).toBe(3);
   });
 

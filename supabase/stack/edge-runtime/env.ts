@@ -73,7 +73,9 @@ export async function missingSecrets(
       declared = JSON.parse(await readFile(file, "utf8"));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
-      throw new Error(`${file} is not a JSON object of secret names: ${(error as Error).message}`);
+      throw new Error(`${file} is not a JSON object of secret names: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     const missing = Object.keys(declared).filter((name) => !env[name]);
     if (missing.length > 0) report.push({ name: spec.name, missing });

@@ -86,7 +86,7 @@ async function verifyUncached(token: string, secret: string): Promise<JwtClaims>
       );
     }
   }
-  return payload as JwtClaims;
+  return payload;
 }
 
 function rejectionOf(error: unknown): JwtRejection {

@@ -29,7 +29,7 @@ import { planDelete, planInsert, planPut, planUpdate } from "./plan/mutate.ts";
 import { checkStrict, negotiate, negotiateOpenApi, type Negotiated } from "./plan/negotiate.ts";
 import { neededColumns, planRead, type ReadSource } from "./plan/read.ts";
 import { closest } from "./plan/suggest.ts";
-import type { BodyShape, CallPlan, MutationPlan, ReadNode } from "./plan/types.ts";
+import type { BodyShape, CallPlan, ReadNode } from "./plan/types.ts";
 import {
   callStatement,
   explainStatement,
@@ -228,7 +228,7 @@ export async function mutate(scope: ActionScope, name: string): Promise<Reply> {
   const locationColumns =
     planned.kind === "insert" && prefs.return === "headers-only" ? table.primaryKey : [];
   const returning = representation ? neededColumns(root) : locationColumns;
-  const plan = { ...planned, returning } as MutationPlan;
+  const plan = { ...planned, returning };
   const statement = mutationStatement(plan, root, shape, locationColumns);
   if (media.kind === "plan") return explain(scope, statement, media, false);
 
