@@ -93,10 +93,10 @@ describe("learning", () => {
       { p_enrollment_id: b!.id, p_payment_reference: "pi_1" },
     );
     expect(active!.status).toBe("active");
-    const [cancelled] = await db.rpc<{ status: string }>(user.claims, "cancel_course_enrollment", {
-      p_enrollment_id: b!.id,
-    });
-    expect(cancelled!.status).toBe("cancelled");
+    // Paid: only its refund path cancels it (tests/payments/paid-cancellations.test.ts).
+    expect(
+      await pgError(db.rpc(user.claims, "cancel_course_enrollment", { p_enrollment_id: b!.id })),
+    ).toMatchObject({ code: "PT409" });
     const draftId = randomUUID();
     await db.sql(
       "insert into public.courses (id, organization_id, slug, title) values ($1, $2, $3, 'Draft')",
