@@ -130,7 +130,8 @@ export async function spawnStack(
   if (options.user) command.unshift("runuser", "-u", options.user, "--");
   const child = spawn(command[0]!, command.slice(1), {
     cwd: projectRoot,
-    env: { ...process.env, ...options.env },
+    // Functions boot on their first call unless a test asks: a test stack seldom calls them all.
+    env: { PITLANE_FUNCTIONS_PREWARM: "off", ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, as a terminal gives it, so interrupt() can reach every process in it.
     detached: true,

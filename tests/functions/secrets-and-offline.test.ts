@@ -2,7 +2,7 @@
 // and with the network off: remote fetches are impossible (the proxy variables, which Deno obeys,
 // point at a closed port). Functions start from the Deno cache `npm install` filled; what needs a
 // missing secret answers 503 naming it and writes nothing; the start says which secrets are missing.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +32,8 @@ beforeAll(async () => {
       https_proxy: closed,
       NO_PROXY: "127.0.0.1,localhost",
       no_proxy: "127.0.0.1,localhost",
+      // As `npm start` does: every function boots right after start.
+      PITLANE_FUNCTIONS_PREWARM: "on",
     },
   });
   db = new Db(stack.dbUrl);
@@ -186,5 +188,42 @@ describe("with the network off", () => {
       body: { error: { code: "not_configured" } },
     });
     expect(stack.output()).not.toMatch(/Download|BOOT_ERROR|error sending request/i);
+  });
+});
+
+/** The stack's Deno workers: its child processes running the worker bootstrap. */
+async function denoWorkers(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const [stat, cmdline] = await Promise.all([
+      readFile(`/proc/${entry}/stat`, "utf8").catch(() => ""),
+      readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => ""),
+    ]);
+    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (parent === stack.child.pid && cmdline.includes("worker-bootstrap.js"))
+      pids.push(Number(entry));
+  }
+  return pids.sort();
+}
+
+describe("at start", () => {
+  it("boots every function before its first call, which then finds its worker running", async () => {
+    await expect
+      .poll(() => /functions: (.*) started ahead of their first call/.exec(stack.output())?.[1], {
+        timeout: 60_000,
+        interval: 200,
+      })
+      .toBeTruthy();
+    const names = /functions: (.*) started ahead of their first call/
+      .exec(stack.output())![1]!
+      .split(", ");
+    expect(names).toEqual(expect.arrayContaining(["certificates", "payments", "receipts"]));
+    const booted = await denoWorkers();
+    expect(booted).toHaveLength(names.length);
+    expect(await call("certificates/verify/AAAA-BBBB-CCCC", { method: "GET" })).toMatchObject({
+      status: 404,
+    });
+    expect(await denoWorkers()).toEqual(booted);
   });
 });

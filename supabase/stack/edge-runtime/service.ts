@@ -76,6 +76,8 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
       `functions/${name} lacks ${missing.join(", ")}: set them in ${path.relative(process.cwd(), path.join(options.functions, ".env"))}; until then what needs them answers 503`,
     );
   }
+  let closed = false;
+  if (process.env.PITLANE_FUNCTIONS_PREWARM !== "off") void prewarm();
   const watcher: FSWatcher | undefined = watchFunctions(options.functions, {
     function: (name) => pool.retire([name]),
     everything: () => {
@@ -83,6 +85,22 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
       pool.retire();
     },
   });
+
+  /**
+   * Boots every function's worker after start, one at a time, so that a function's first call
+   * costs no more than its second (a Deno process takes about a second to boot).
+   */
+  async function prewarm(): Promise<void> {
+    const specs = await listFunctions(config, paths);
+    for (const spec of specs) {
+      const functionEnv = await env;
+      if (closed) return;
+      await pool.workerFor(spec, functionEnv).port.catch(() => undefined);
+    }
+    deps.log.info(
+      `functions: ${specs.map((spec) => spec.name).join(", ")} started ahead of their first call`,
+    );
+  }
 
   return {
     prefix: "/functions/v1",
@@ -114,6 +132,7 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
       );
     },
     async close() {
+      closed = true;
       watcher?.close();
       await pool.close();
     },
