@@ -48,3 +48,61 @@ comment on function private.service_record_owner(uuid) is
 comment on function private.can_read_record_document(uuid) is
   'Whether the caller may read the documents of a service record: whoever reads its service book. Granted to authenticated because the service_record_documents RLS policy and the service-documents storage read policy call it.';
 
+
+
+-- Bad calls answered with the convention's status (tests/domain/rpc-errors.test.ts).
+
+-- book_appointment answered 403 for any vehicle not the caller's, which told a member that another
+-- member's vehicle id exists: now 404 unless the caller may see that vehicle (RLS on vehicles).
+create or replace function public.book_appointment(
+  p_vehicle_id uuid,
+  p_location_id uuid,
+  p_starts_at timestamptz,
+  p_service_codes text[],
+  p_notes text default null
+)
+returns public.appointments
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_active_user();
+  v_owner_id uuid;
+  v_location public.service_locations;
+  v_fields public.appointments;
+  v_duration integer;
+  v_appointment public.appointments;
+begin
+  -- The vehicle row is locked so one vehicle's bookings queue instead of racing.
+  select owner_id into v_owner_id from public.vehicles where id = p_vehicle_id for no key update;
+  if not found then
+    raise exception using errcode = 'PT404', message = 'vehicle not found';
+  end if;
+  -- Someone else's vehicle is not found for whoever may not see it (its existence is not revealed);
+  -- platform admins and staff serving its owner see it, and are told why they cannot book it.
+  if v_owner_id <> v_user_id and not (private.is_platform_admin() or private.serves_member(v_owner_id)) then
+    raise exception using errcode = 'PT404', message = 'vehicle not found';
+  end if;
+  if v_owner_id <> v_user_id then
+    raise exception using errcode = 'PT403', message = 'you can only book appointments for your own vehicles';
+  end if;
+  v_location := private.open_location(p_location_id);
+  if coalesce(pg_catalog.cardinality(p_service_codes), 0) = 0 then
+    raise exception using errcode = 'PT400', message = 'choose at least one service';
+  end if;
+  select sum(duration_minutes)::integer, sum(price_amount)::integer into v_duration, v_fields.total_amount
+  from private.chosen_services(p_location_id, p_service_codes);
+  perform private.check_appointment_time(v_location, p_starts_at, p_starts_at + pg_catalog.make_interval(mins => v_duration));
+
+  v_fields.user_id := v_user_id;
+  v_fields.vehicle_id := p_vehicle_id;
+  v_fields.currency := v_location.currency;
+  v_fields.notes := p_notes;
+  v_appointment := private.place_in_bay(v_location, p_starts_at, p_starts_at + pg_catalog.make_interval(mins => v_duration), v_fields);
+  insert into public.appointment_services (appointment_id, location_service_id, code, name, duration_minutes, price_amount)
+  select v_appointment.id, s.id, s.code, s.name, s.duration_minutes, s.price_amount
+  from private.chosen_services(p_location_id, p_service_codes) s;
+  return v_appointment;
+end;
+$$;
