@@ -101,6 +101,8 @@ comment on function private.notify_service_due(uuid) is
 -- A higher odometer reading may bring a service due, whatever moved it. Deferred to the commit:
 -- a service record moves the odometer from its BEFORE trigger, and the service it records must be
 -- in the book before what is due is worked out (else recording an oil change would announce one).
+-- A service is due by odometer only once it was recorded with a reading, so a vehicle without such
+-- a record is skipped with one index probe: telemetry batches of most vehicles pay nothing more.
 create function private.notify_service_due_on_odometer()
 returns trigger
 language plpgsql
@@ -108,7 +110,9 @@ security definer
 set search_path = ''
 as $$
 begin
-  perform private.notify_service_due(new.id);
+  if exists (select 1 from public.service_records r where r.vehicle_id = new.id and r.odometer is not null) then
+    perform private.notify_service_due(new.id);
+  end if;
   return null;
 end;
 $$;
