@@ -11,6 +11,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stack as stackInfo } from "../helpers/db.ts";
 import { signJwt, supabaseClient } from "../helpers/supabase.ts";
+import { randomVin } from "../service/helpers.ts";
 import { domainStack, type DomainStack } from "./helpers.ts";
 import { buildWorld, roles, type Role, type World } from "./world.ts";
 
@@ -23,6 +24,16 @@ interface Extra {
   ticketOfCancelled: string;
   openInvoice: string;
   paidInvoice: string;
+  /** The member's car with a linked dongle, and the unrelated person's car. */
+  vehicle: string;
+  otherVehicle: string;
+  dongle: string;
+  dongleSerial: string;
+  /** A service location of organization A (one bay), the member's booked and cancelled appointments. */
+  location: string;
+  appointment: string;
+  appointmentStart: string;
+  cancelledAppointment: string;
 }
 let x: Extra;
 const clients = {} as Record<Role, SupabaseClient>;
@@ -77,7 +88,69 @@ beforeAll(async () => {
     p_reference: "bank transfer 1",
   });
 
+  // Service membership: a car each for the member and the unrelated person, a dongle on the
+  // member's car, a one-bay location of organization A open every day, an appointment the day
+  // after tomorrow and a cancelled one.
+  const vehicleOf = async (ownerId: string) => {
+    const [vehicle] = await db.sql<{ id: string }>(
+      `insert into public.vehicles (owner_id, vin, make, model, year, odometer)
+       values ($1, $2, 'Honda', 'Civic', 2020, 1000) returning id`,
+      [ownerId, randomVin()],
+    );
+    return vehicle!.id;
+  };
+  const vehicle = await vehicleOf(w.users.member.id);
+  const otherVehicle = await vehicleOf(w.users.unrelated.id);
+  const dongleSerial = `ERR-${randomUUID().slice(0, 8)}`;
+  const [dongle] = await db.rpc<{ id: string }>(w.claims.member, "link_dongle", {
+    p_vehicle_id: vehicle,
+    p_serial: dongleSerial,
+    p_connection_type: "BLE",
+  });
+  const [location] = await db.sql<{ id: string }>(
+    `insert into public.service_locations (organization_id, name, address_line1, city, country_code, time_zone, currency, lead_time_minutes, booking_horizon_days)
+     values ($1, 'Errors Garage', '1 Main St', 'Springfield', 'US', 'UTC', 'USD', 60, 60) returning id`,
+    [w.orgA],
+  );
+  await db.sql(
+    `insert into public.service_location_hours (location_id, weekday, opens_at, closes_at)
+     select $1, d, '08:00', '18:00' from generate_series(1, 7) d`,
+    [location!.id],
+  );
+  await db.sql("insert into public.service_bays (location_id, name) values ($1, 'Bay 1')", [
+    location!.id,
+  ]);
+  await db.sql(
+    `insert into public.location_services (location_id, code, name, duration_minutes, price_amount)
+     values ($1, 'oil_change', 'Oil change', 30, 4999)`,
+    [location!.id],
+  );
+  const [times] = await db.sql<{ booked: Date; cancelled: Date }>(
+    `select current_date + 2 + time '10:00' at time zone 'UTC' as booked,
+            current_date + 2 + time '14:00' at time zone 'UTC' as cancelled`,
+  );
+  const book = async (startsAt: Date) => {
+    const [appointment] = await db.rpc<{ id: string }>(w.claims.member, "book_appointment", {
+      p_vehicle_id: vehicle,
+      p_location_id: location!.id,
+      p_starts_at: startsAt,
+      p_service_codes: ["oil_change"],
+    });
+    return appointment!.id;
+  };
+  const appointment = await book(times!.booked);
+  const cancelledAppointment = await book(times!.cancelled);
+  await db.rpc(w.claims.member, "cancel_appointment", { p_appointment_id: cancelledAppointment });
+
   x = {
+    vehicle,
+    otherVehicle,
+    dongle: dongle!.id,
+    dongleSerial,
+    location: location!.id,
+    appointment,
+    appointmentStart: times!.booked.toISOString(),
+    cancelledAppointment,
     invitationCode: invitation!.code,
     ticketOfOther: ticket(w.registration2),
     ticketOfCancelled: ticket(w.cancelledRegistration),
@@ -107,6 +180,15 @@ const badArgument = { status: 400, code: "22023" } as const;
 const signInFirst = { status: 401, code: "42501" } as const;
 const forbidden = { status: 403, code: "42501" } as const;
 const none = () => ({});
+
+/** A valid telemetry batch of one sample for a vehicle: each bad call spoils one part. */
+const telemetryBatch = (vehicleId: string) => ({
+  p_vehicle_id: vehicleId,
+  p_idempotency_key: "errors-batch",
+  p_started_at: "2026-01-01T00:00:00Z",
+  p_ended_at: "2026-01-01T00:10:00Z",
+  p_samples: [{ t: Date.parse("2026-01-01T00:05:00Z"), speed: 50, fuelRate: 5, odometer: 1001 }],
+});
 
 /** Every public RPC with the bad calls it must refuse. */
 const table: Record<string, BadCall[]> = {
@@ -799,6 +881,28 @@ const table: Record<string, BadCall[]> = {
       ...conflict,
     },
   ],
+  // 0018 paid cancellations
+  cancel_paid_course_enrollment: [
+    {
+      case: "unknown enrollment",
+      as: "member",
+      args: () => ({ p_enrollment_id: unknown }),
+      ...notFound,
+    },
+    {
+      case: "someone else's",
+      as: "unrelated",
+      args: (w) => ({ p_enrollment_id: w.enrollment }),
+      ...notFound,
+    },
+    {
+      case: "a free enrollment",
+      as: "member",
+      args: (w) => ({ p_enrollment_id: w.enrollment }),
+      ...conflict,
+    },
+    { case: "anon", as: "anon", args: (w) => ({ p_enrollment_id: w.enrollment }), ...signInFirst },
+  ],
   record_manual_payment: [
     {
       case: "not a platform admin",
@@ -918,6 +1022,489 @@ const table: Record<string, BadCall[]> = {
       ...forbidden,
     },
   ],
+  // 0019 notifications
+  mark_notifications_read: [
+    { case: "unknown notification", as: "member", args: () => ({ p_ids: [unknown] }), ...notFound },
+    {
+      case: "not uuids",
+      as: "member",
+      args: () => ({ p_ids: ["first"] }),
+      status: 400,
+      code: "22P02",
+    },
+    { case: "anon", as: "anon", args: none, ...signInFirst },
+  ],
+  unread_notification_counts: [{ case: "anon", as: "anon", args: none, ...signInFirst }],
+  get_notification_preferences: [{ case: "anon", as: "anon", args: none, ...signInFirst }],
+  set_notification_settings: [
+    {
+      case: "unknown time zone",
+      as: "member",
+      args: () => ({ p_time_zone: "Mars/Olympus" }),
+      ...badArgument,
+    },
+    {
+      case: "quiet hours without an end",
+      as: "member",
+      args: () => ({ p_quiet_hours_start: "22:00" }),
+      ...badArgument,
+    },
+    {
+      case: "unsupported language",
+      as: "member",
+      args: () => ({ p_locale: "fr" }),
+      ...badArgument,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_locale: "en" }), ...signInFirst },
+  ],
+  set_notification_preference: [
+    { case: "unknown type", as: "member", args: () => ({ p_type: "gossip" }), ...badArgument },
+    {
+      case: "an essential type's email off",
+      as: "member",
+      args: () => ({ p_type: "account_alert", p_email: false }),
+      ...badArgument,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_type: "forum_reply" }), ...signInFirst },
+  ],
+  unsubscribe_from_email: [
+    { case: "not a link's token", as: "anon", args: () => ({ p_token: "x" }), ...badArgument },
+    {
+      case: "a forged signature",
+      as: "anon",
+      args: (w) => ({ p_token: `${w.users.member.id}.forum_reply.forged` }),
+      status: 403,
+      code: "PT403",
+    },
+  ],
+  send_system_announcement: [
+    {
+      case: "not a platform admin",
+      as: "owner",
+      args: () => ({ p_title: "Hello" }),
+      status: 403,
+      code: "PT403",
+    },
+    { case: "anon", as: "anon", args: () => ({ p_title: "Hello" }), ...signInFirst },
+  ],
+  claim_due_emails: [
+    { case: "more than 500", as: "service_role", args: () => ({ p_limit: 501 }), ...badArgument },
+    { case: "an app", as: "platform_admin", args: none, ...forbidden },
+    { case: "anon", as: "anon", args: none, ...signInFirst },
+  ],
+  mark_email_sent: [
+    {
+      case: "an app",
+      as: "member",
+      args: () => ({ p_id: 1, p_claim_id: unknown, p_message_id: "m" }),
+      ...forbidden,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_id: 1, p_claim_id: unknown, p_message_id: "m" }),
+      ...signInFirst,
+    },
+  ],
+  mark_email_failed: [
+    {
+      case: "an app",
+      as: "member",
+      args: () => ({ p_id: 1, p_claim_id: unknown, p_error: "e" }),
+      ...forbidden,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_id: 1, p_claim_id: unknown, p_error: "e" }),
+      ...signInFirst,
+    },
+  ],
+  // 0022-0025 service membership
+  vin_problem: [
+    // It answers every text with the VIN's problem (or null); only a call without a VIN is refused.
+    { case: "no VIN", as: "anon", args: none, status: 404, code: "PGRST202" },
+  ],
+  correct_vehicle_odometer: [
+    {
+      case: "the owner",
+      as: "member",
+      args: (_, x) => ({ p_vehicle_id: x.vehicle, p_odometer: 10, p_reason: "a typo" }),
+      status: 403,
+      code: "PT403",
+    },
+    {
+      case: "unknown vehicle",
+      as: "platform_admin",
+      args: () => ({ p_vehicle_id: unknown, p_odometer: 10, p_reason: "a typo" }),
+      ...notFound,
+    },
+    {
+      case: "a negative reading",
+      as: "platform_admin",
+      args: (_, x) => ({ p_vehicle_id: x.vehicle, p_odometer: -1, p_reason: "a typo" }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "no reason",
+      as: "platform_admin",
+      args: (_, x) => ({ p_vehicle_id: x.vehicle, p_odometer: 10, p_reason: " " }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: (_, x) => ({ p_vehicle_id: x.vehicle, p_odometer: 10, p_reason: "a typo" }),
+      ...signInFirst,
+    },
+  ],
+  link_dongle: [
+    {
+      case: "unknown vehicle",
+      as: "member",
+      args: () => ({ p_vehicle_id: unknown, p_serial: "D-1", p_connection_type: "BLE" }),
+      ...notFound,
+    },
+    {
+      case: "someone else's vehicle",
+      as: "unrelated",
+      args: (_, x) => ({ p_vehicle_id: x.vehicle, p_serial: "D-1", p_connection_type: "BLE" }),
+      ...notFound,
+    },
+    {
+      case: "a malformed serial",
+      as: "member",
+      args: (_, x) => ({
+        p_vehicle_id: x.vehicle,
+        p_serial: "no spaces",
+        p_connection_type: "BLE",
+      }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "an unknown connection type",
+      as: "member",
+      args: (_, x) => ({ p_vehicle_id: x.vehicle, p_serial: "D-1", p_connection_type: "USB" }),
+      status: 400,
+      code: "22P02",
+    },
+    {
+      case: "a dongle on another member's vehicle",
+      as: "unrelated",
+      args: (_, x) => ({
+        p_vehicle_id: x.otherVehicle,
+        p_serial: x.dongleSerial,
+        p_connection_type: "BLE",
+      }),
+      ...conflict,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: (_, x) => ({ p_vehicle_id: x.vehicle, p_serial: "D-1", p_connection_type: "BLE" }),
+      ...signInFirst,
+    },
+  ],
+  unlink_dongle: [
+    { case: "unknown dongle", as: "member", args: () => ({ p_dongle_id: unknown }), ...notFound },
+    {
+      case: "someone else's",
+      as: "unrelated",
+      args: (_, x) => ({ p_dongle_id: x.dongle }),
+      ...notFound,
+    },
+    { case: "anon", as: "anon", args: (_, x) => ({ p_dongle_id: x.dongle }), ...signInFirst },
+  ],
+  revoke_dongle_token: [
+    { case: "unknown dongle", as: "member", args: () => ({ p_dongle_id: unknown }), ...notFound },
+    {
+      case: "someone else's",
+      as: "unrelated",
+      args: (_, x) => ({ p_dongle_id: x.dongle }),
+      ...notFound,
+    },
+    { case: "anon", as: "anon", args: (_, x) => ({ p_dongle_id: x.dongle }), ...signInFirst },
+  ],
+  appointment_availability: [
+    {
+      case: "unknown location",
+      as: "member",
+      args: () => ({ p_location_id: unknown, p_date: "2030-01-01" }),
+      ...notFound,
+    },
+    {
+      case: "a date that has passed",
+      as: "member",
+      args: (_, x) => ({ p_location_id: x.location, p_date: "2000-01-01" }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "not a date",
+      as: "member",
+      args: (_, x) => ({ p_location_id: x.location, p_date: "someday" }),
+      status: 400,
+      code: "22007",
+    },
+    {
+      case: "a service the location does not offer",
+      as: "member",
+      args: (_, x) => ({
+        p_location_id: x.location,
+        p_date: x.appointmentStart.slice(0, 10),
+        p_service_codes: ["valet"],
+      }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: (_, x) => ({ p_location_id: x.location, p_date: "2030-01-01" }),
+      ...signInFirst,
+    },
+  ],
+  book_appointment: [
+    {
+      case: "unknown vehicle",
+      as: "member",
+      args: (_, x) => ({
+        p_vehicle_id: unknown,
+        p_location_id: x.location,
+        p_starts_at: x.appointmentStart,
+        p_service_codes: ["oil_change"],
+      }),
+      ...notFound,
+    },
+    {
+      case: "someone else's vehicle",
+      as: "unrelated",
+      args: (_, x) => ({
+        p_vehicle_id: x.vehicle,
+        p_location_id: x.location,
+        p_starts_at: x.appointmentStart,
+        p_service_codes: ["oil_change"],
+      }),
+      ...notFound,
+    },
+    {
+      case: "a member's vehicle, by the staff serving them",
+      as: "staff",
+      args: (_, x) => ({
+        p_vehicle_id: x.vehicle,
+        p_location_id: x.location,
+        p_starts_at: x.appointmentStart,
+        p_service_codes: ["oil_change"],
+      }),
+      status: 403,
+      code: "PT403",
+    },
+    {
+      case: "no service",
+      as: "member",
+      args: (_, x) => ({
+        p_vehicle_id: x.vehicle,
+        p_location_id: x.location,
+        p_starts_at: x.appointmentStart,
+        p_service_codes: [],
+      }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "in the past",
+      as: "member",
+      args: (_, x) => ({
+        p_vehicle_id: x.vehicle,
+        p_location_id: x.location,
+        p_starts_at: "2000-01-01T10:00:00Z",
+        p_service_codes: ["oil_change"],
+      }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "the only bay is taken",
+      as: "member",
+      args: (_, x) => ({
+        p_vehicle_id: x.vehicle,
+        p_location_id: x.location,
+        p_starts_at: x.appointmentStart,
+        p_service_codes: ["oil_change"],
+      }),
+      ...conflict,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: (_, x) => ({
+        p_vehicle_id: x.vehicle,
+        p_location_id: x.location,
+        p_starts_at: x.appointmentStart,
+        p_service_codes: ["oil_change"],
+      }),
+      ...signInFirst,
+    },
+  ],
+  reschedule_appointment: [
+    {
+      case: "unknown appointment",
+      as: "member",
+      args: (_, x) => ({ p_appointment_id: unknown, p_starts_at: x.appointmentStart }),
+      ...notFound,
+    },
+    {
+      case: "someone else's",
+      as: "unrelated",
+      args: (_, x) => ({ p_appointment_id: x.appointment, p_starts_at: x.appointmentStart }),
+      ...notFound,
+    },
+    {
+      case: "a cancelled appointment",
+      as: "member",
+      args: (_, x) => ({
+        p_appointment_id: x.cancelledAppointment,
+        p_starts_at: x.appointmentStart,
+      }),
+      ...conflict,
+    },
+    {
+      case: "into the past",
+      as: "member",
+      args: (_, x) => ({ p_appointment_id: x.appointment, p_starts_at: "2000-01-01T10:00:00Z" }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: (_, x) => ({ p_appointment_id: x.appointment, p_starts_at: x.appointmentStart }),
+      ...signInFirst,
+    },
+  ],
+  cancel_appointment: [
+    {
+      case: "unknown appointment",
+      as: "member",
+      args: () => ({ p_appointment_id: unknown }),
+      ...notFound,
+    },
+    {
+      case: "someone else's",
+      as: "unrelated",
+      args: (_, x) => ({ p_appointment_id: x.appointment }),
+      ...notFound,
+    },
+    {
+      case: "already cancelled",
+      as: "member",
+      args: (_, x) => ({ p_appointment_id: x.cancelledAppointment }),
+      ...conflict,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: (_, x) => ({ p_appointment_id: x.appointment }),
+      ...signInFirst,
+    },
+  ],
+  upcoming_appointments: [{ case: "anon", as: "anon", args: none, ...signInFirst }],
+  appointments_for_reminders: [
+    { case: "an app", as: "staff", args: none, ...forbidden },
+    { case: "anon", as: "anon", args: none, ...signInFirst },
+  ],
+  ingest_telemetry: [
+    {
+      case: "someone else's vehicle",
+      as: "unrelated",
+      args: (_, x) => telemetryBatch(x.vehicle),
+      ...notFound,
+    },
+    {
+      case: "an unknown dongle token",
+      as: "service_role",
+      args: (_, x) => ({ ...telemetryBatch(x.vehicle), p_dongle_token: `${unknown}.forged` }),
+      status: 401,
+      code: "PT401",
+    },
+    {
+      case: "no idempotency key",
+      as: "member",
+      args: (_, x) => ({ ...telemetryBatch(x.vehicle), p_idempotency_key: "" }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "samples not an array",
+      as: "member",
+      args: (_, x) => ({ ...telemetryBatch(x.vehicle), p_samples: { t: 0 } }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "a sample outside the batch's window",
+      as: "member",
+      args: (_, x) => ({
+        ...telemetryBatch(x.vehicle),
+        p_samples: [
+          { t: Date.parse("2026-01-01T01:00:00Z"), speed: 50, fuelRate: 5, odometer: 1001 },
+        ],
+      }),
+      status: 400,
+      code: "PT400",
+    },
+    { case: "anon", as: "anon", args: (_, x) => telemetryBatch(x.vehicle), ...signInFirst },
+  ],
+  telemetry_aggregates: [
+    {
+      case: "someone else's vehicle",
+      as: "unrelated",
+      args: (_, x) => ({ p_vehicle_id: x.vehicle, p_from: "2026-01-01", p_to: "2026-01-02" }),
+      ...notFound,
+    },
+    {
+      case: "a bucket of a day",
+      as: "member",
+      args: (_, x) => ({
+        p_vehicle_id: x.vehicle,
+        p_from: "2026-01-01",
+        p_to: "2026-01-02",
+        p_bucket: "day",
+      }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "a range that ends before it starts",
+      as: "member",
+      args: (_, x) => ({ p_vehicle_id: x.vehicle, p_from: "2026-01-02", p_to: "2026-01-01" }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: (_, x) => ({ p_vehicle_id: x.vehicle, p_from: "2026-01-01", p_to: "2026-01-02" }),
+      ...signInFirst,
+    },
+  ],
+  purge_old_telemetry: [
+    { case: "an app", as: "platform_admin", args: none, ...forbidden },
+    { case: "anon", as: "anon", args: none, ...signInFirst },
+  ],
+  service_due: [
+    {
+      case: "not a uuid",
+      as: "member",
+      args: () => ({ p_vehicle_id: "car" }),
+      status: 400,
+      code: "22P02",
+    },
+    { case: "anon", as: "anon", args: none, ...signInFirst },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>
@@ -983,5 +1570,30 @@ describe("RPC refusals answer 4xx with PostgREST's status for their SQLSTATE", (
     expect(
       await stack.db.sql("select 1 from public.refunds where invoice_id = $1", [x.paidInvoice]),
     ).toEqual([]);
+
+    // Service membership: the appointments, the dongle, the car and its telemetry as they were.
+    const appointments = await stack.db.sql<{ id: string; status: string; starts_at: Date }>(
+      "select id, status, starts_at from public.appointments where vehicle_id = $1",
+      [x.vehicle],
+    );
+    expect(
+      Object.fromEntries(appointments.map((a) => [a.id, [a.status, a.starts_at.toISOString()]])),
+    ).toEqual({
+      [x.appointment]: ["booked", x.appointmentStart],
+      [x.cancelledAppointment]: ["cancelled", expect.any(String)],
+    });
+    const [dongle] = await stack.db.sql<{ vehicle_id: string; token_revoked_at: Date | null }>(
+      "select vehicle_id, token_revoked_at from public.obd_dongles where id = $1",
+      [x.dongle],
+    );
+    expect(dongle).toEqual({ vehicle_id: x.vehicle, token_revoked_at: null });
+    const [car] = await stack.db.sql<{ odometer: string; batches: string; corrections: string }>(
+      `select v.odometer::text,
+              (select count(*) from public.telemetry_batches b where b.vehicle_id = v.id)::text as batches,
+              (select count(*) from public.vehicle_odometer_corrections c where c.vehicle_id = v.id)::text as corrections
+       from public.vehicles v where v.id = $1`,
+      [x.vehicle],
+    );
+    expect(car).toEqual({ odometer: "1000.0", batches: "0", corrections: "0" });
   });
 });

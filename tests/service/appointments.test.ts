@@ -454,9 +454,10 @@ describe("booking", () => {
       status: 404,
       message: "service location not found",
     });
+    // Another member's vehicle is not found: its existence is not theirs to learn.
     expect(await book({}, other.client)).toEqual({
-      status: 403,
-      message: "you can only book appointments for your own vehicles",
+      status: 404,
+      message: "vehicle not found",
     });
     expect((await book({}, anonClient())).status).toBe(401);
     expect(await appointmentCount(car.id)).toBe(0);

@@ -190,6 +190,39 @@ describe("posting a batch", () => {
     expect(await stored(car.id)).toEqual({ samples: 10, batches: 2 });
   });
 
+  it("instants already stored are skipped under another key: only the new ones count", async () => {
+    const car = await addVehicle(owner.client, { odometer: 100 });
+    const batch = batchFor(car.id, 5, 100);
+    expect((await post(car.id, batch)).body).toMatchObject({ samples: 5, odometer: 100.4 });
+    // The same instants again under another key (higher readings): nothing is stored, nothing moves.
+    const replay = {
+      ...batch,
+      samples: batch.samples.map((sample) => ({ ...sample, odometer: sample.odometer + 50 })),
+    };
+    const again = await post(car.id, replay, {
+      Authorization: `Bearer ${ownerToken}`,
+      "Idempotency-Key": "replayed-trip",
+    });
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ duplicate: false, samples: 0, odometer: 100.4 });
+    // Overlapping by two instants: the three new ones are stored and move the odometer.
+    const last = batch.samples[4]!;
+    const later = [1, 2, 3].map((n) => ({
+      ...last,
+      t: last.t + n * 1000,
+      odometer: last.odometer + n * 0.1,
+    }));
+    const overlapping = {
+      vehicleId: car.id,
+      startTimestamp: batch.samples[3]!.t,
+      endTimestamp: later[2]!.t,
+      samples: [batch.samples[3]!, last, ...later],
+    };
+    const answer = await post(car.id, overlapping);
+    expect(answer.body).toMatchObject({ duplicate: false, samples: 3, odometer: 100.7 });
+    expect(await stored(car.id)).toEqual({ samples: 8, batches: 3 });
+  });
+
   it("invalid samples are answered one by one, and nothing is stored", async () => {
     const batch = batchFor(vehicle.id, 6, 16000);
     const samples: unknown[] = [...batch.samples];
