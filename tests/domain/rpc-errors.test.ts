@@ -918,6 +918,42 @@ const table: Record<string, BadCall[]> = {
       ...forbidden,
     },
   ],
+  // 0030 memberships
+  checkout_membership: [
+    { case: "unknown plan", as: "member", args: () => ({ p_plan_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_plan_id: unknown }), ...signInFirst },
+  ],
+  grant_membership: [
+    {
+      case: "not a platform admin",
+      as: "owner",
+      args: (w) => ({ p_user_id: w.users.member.id, p_plan_id: unknown, p_reason: "gift" }),
+      ...forbidden,
+    },
+    {
+      case: "no reason",
+      as: "platform_admin",
+      args: (w) => ({ p_user_id: w.users.member.id, p_plan_id: unknown, p_reason: " " }),
+      ...badArgument,
+    },
+    {
+      case: "unknown person",
+      as: "platform_admin",
+      args: () => ({ p_user_id: unknown, p_plan_id: unknown, p_reason: "gift" }),
+      ...notFound,
+    },
+  ],
+  my_membership: [{ case: "anon", as: "anon", args: none, ...signInFirst }],
+  // 0031 offers
+  available_offers: [
+    { case: "lat without lng", as: "member", args: () => ({ p_lat: 40 }), ...badArgument },
+    { case: "unknown vehicle", as: "member", args: () => ({ p_vehicle_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: none, ...signInFirst },
+  ],
+  redeem_offer: [
+    { case: "unknown offer", as: "member", args: () => ({ p_offer_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_offer_id: unknown }), ...signInFirst },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>
