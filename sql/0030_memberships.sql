@@ -121,7 +121,7 @@ create table public.reward_entries (
 );
 
 comment on table public.reward_entries is
-  'The rewards ledger: points earned (referrals), spent on invoices and reversed. Append-only, written by the database; the person and platform admins read.';
+  'The rewards ledger: points earned (referrals), spent on invoices and reversed. Written by the database; an entry is never changed (a correction is a new entry). The person and platform admins read.';
 comment on column public.reward_entries.points is 'Positive when earned, negative when spent or reversed. One point pays one minor unit of an invoice''s currency.';
 comment on column public.reward_entries.reverses_entry_id is 'The entry this one cancels (a referral reward reversed by a refund); each entry is reversed at most once.';
 
@@ -146,9 +146,15 @@ security definer
 set search_path = ''
 as $$
 begin
-  insert into public.reward_balances (user_id, balance) values (new.user_id, new.points)
-  on conflict (user_id) do update
-  set balance = public.reward_balances.balance + excluded.balance, updated_at = now();
+  -- Update first: an insert's proposed row is checked before ON CONFLICT, so a spend (negative)
+  -- would fail the check even when the balance covers it.
+  update public.reward_balances set balance = balance + new.points, updated_at = now()
+  where user_id = new.user_id;
+  if not found then
+    insert into public.reward_balances (user_id, balance) values (new.user_id, new.points)
+    on conflict (user_id) do update
+    set balance = public.reward_balances.balance + excluded.balance, updated_at = now();
+  end if;
   return null;
 exception
   when check_violation then
