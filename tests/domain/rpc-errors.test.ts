@@ -954,6 +954,22 @@ const table: Record<string, BadCall[]> = {
     { case: "unknown offer", as: "member", args: () => ({ p_offer_id: unknown }), ...notFound },
     { case: "anon", as: "anon", args: () => ({ p_offer_id: unknown }), ...signInFirst },
   ],
+  // 0032 referrals
+  apply_referral_code: [
+    { case: "unknown code", as: "member", args: () => ({ p_code: "REF-ZZZZZZ" }), ...notFound },
+    { case: "no code", as: "member", args: () => ({ p_code: " " }), ...badArgument },
+    { case: "anon", as: "anon", args: () => ({ p_code: "REF-ZZZZZZ" }), ...signInFirst },
+  ],
+  my_referrals: [{ case: "anon", as: "anon", args: none, ...signInFirst }],
+  credit_referral: [
+    {
+      case: "unknown referral",
+      as: "service_role",
+      args: () => ({ p_referral_id: unknown }),
+      ...notFound,
+    },
+    { case: "an app", as: "member", args: () => ({ p_referral_id: unknown }), ...forbidden },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

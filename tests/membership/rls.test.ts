@@ -1,4 +1,4 @@
-// The RLS matrix of the membership and offer tables (sql/0030, 0031) × anon, another member, the
+// The RLS matrix of the membership, offer and referral tables (sql/0030-0032) × anon, another member, the
 // member, an admin of the offering organization, a platform admin and the service role × select,
 // insert, update and delete. Each cell runs as PostgREST runs a request (authenticator → role +
 // JWT claims) in a transaction that is rolled back.
@@ -53,6 +53,7 @@ beforeAll(async () => {
     w.ids[name] = randomUUID();
   w.ids.member = member!.id;
   w.ids.stranger = stranger!.id;
+  w.ids.founder = founder!.id;
   await sql(`insert into public.platform_admins (user_id) values ($1)`, [platformAdmin!.id]);
   await sql(
     `insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'RLS Offers', $5), ($3, $4, 'RLS Others', $5)`,
@@ -95,6 +96,12 @@ beforeAll(async () => {
     w.ids.offer,
     w.ids.location,
   ]);
+  // The founder has no code yet, so that the service role's insert of one is a fresh row.
+  await sql(`delete from public.referral_codes where user_id = $1`, [founder!.id]);
+  await sql(
+    `insert into public.referrals (referrer_id, referred_id, code) select $1, $2, code from public.referral_codes where user_id = $1`,
+    [member!.id, stranger!.id],
+  );
   await sql(
     `insert into public.offer_redemptions (id, offer_id, user_id, redeem_once) values ($1, $2, $3, false)`,
     [w.ids.redemption, w.ids.offer, member!.id],
@@ -215,6 +222,34 @@ const specs: Spec[] = [
     delete: service,
   },
 ];
+
+specs.push(
+  {
+    table: "referral_codes",
+    target: () => `user_id = ${id("member")}`,
+    select: memberSide,
+    insert: {
+      sql: () =>
+        `insert into public.referral_codes (user_id, code) select id, 'REF-ZZZZZ2' from public.profiles where id = ${id("founder")}`,
+      allowed: service,
+    },
+    update: { set: "code = 'REF-ZZZZZ3'", allowed: service },
+    delete: service,
+  },
+  {
+    // The member referred the stranger: both read it.
+    table: "referrals",
+    target: () => `referred_id = ${id("stranger")}`,
+    select: "stranger member platform_admin service_role",
+    insert: {
+      sql: () =>
+        `insert into public.referrals (referrer_id, referred_id, code) values (${id("member")}, ${id("founder")}, 'REF-ZZZZZ4')`,
+      allowed: service,
+    },
+    update: { set: "status = 'qualified', qualified_at = now()", allowed: service },
+    delete: service,
+  },
+);
 
 const isAllowed = (allowed: string, role: Role) => allowed.split(" ").includes(role);
 const refusedOrEmpty = (result: { rows?: number; code?: string }) =>
