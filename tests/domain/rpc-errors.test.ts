@@ -970,6 +970,28 @@ const table: Record<string, BadCall[]> = {
     },
     { case: "an app", as: "member", args: () => ({ p_referral_id: unknown }), ...forbidden },
   ],
+  // 0033 push devices
+  register_push_device: [
+    {
+      case: "no device id",
+      as: "member",
+      args: () => ({ p_device_id: " ", p_platform: "ios", p_push_token: "t" }),
+      ...badArgument,
+    },
+    {
+      case: "unknown platform",
+      as: "member",
+      args: () => ({ p_device_id: "d", p_platform: "symbian", p_push_token: "t" }),
+      status: 400,
+      code: "22P02",
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_device_id: "d", p_platform: "ios", p_push_token: "t" }),
+      ...signInFirst,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>
