@@ -970,6 +970,26 @@ const table: Record<string, BadCall[]> = {
     },
     { case: "an app", as: "member", args: () => ({ p_referral_id: unknown }), ...forbidden },
   ],
+  // 0034 support chat
+  start_chat_thread: [
+    { case: "no subject", as: "member", args: () => ({ p_subject: " " }), ...badArgument },
+    {
+      case: "unknown organization",
+      as: "member",
+      args: () => ({ p_subject: "Help", p_organization_id: unknown }),
+      ...notFound,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_subject: "Help" }), ...signInFirst },
+  ],
+  assign_chat_thread: [
+    { case: "unknown thread", as: "staff", args: () => ({ p_thread_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_thread_id: unknown }), ...signInFirst },
+  ],
+  mark_chat_read: [
+    { case: "unknown thread", as: "member", args: () => ({ p_thread_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_thread_id: unknown }), ...signInFirst },
+  ],
+  my_chat_threads: [{ case: "anon", as: "anon", args: none, ...signInFirst }],
   // 0033 push devices
   register_push_device: [
     {

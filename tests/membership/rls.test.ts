@@ -1,4 +1,4 @@
-// The RLS matrix of the membership, offer and referral tables (sql/0030-0032) × anon, another member, the
+// The RLS matrix of the membership, offer, referral, push device and chat tables (sql/0030-0034) × anon, another member, the
 // member, an admin of the offering organization, a platform admin and the service role × select,
 // insert, update and delete. Each cell runs as PostgREST runs a request (authenticator → role +
 // JWT claims) in a transaction that is rolled back.
@@ -46,6 +46,7 @@ beforeAll(async () => {
     "otherLocation",
     "plan",
     "plan2",
+    "thread",
     "term",
     "offer",
     "redemption",
@@ -96,6 +97,22 @@ beforeAll(async () => {
     w.ids.offer,
     w.ids.location,
   ]);
+  await sql(
+    `insert into public.chat_threads (id, member_id, organization_id, subject, assigned_to) values ($1, $2, $3, 'RLS chat', $4)`,
+    [w.ids.thread, member!.id, w.ids.org, orgAdmin!.id],
+  );
+  await sql(
+    `insert into public.chat_participants (thread_id, user_id, role) values ($1, $2, 'member'), ($1, $3, 'staff')`,
+    [w.ids.thread, member!.id, orgAdmin!.id],
+  );
+  await sql(
+    `insert into public.chat_messages (thread_id, sender_id, body) values ($1, $2, 'hello')`,
+    [w.ids.thread, member!.id],
+  );
+  await sql(
+    `insert into public.push_devices (user_id, device_id, platform, push_token) values ($1, 'rls-phone', 'ios', $2)`,
+    [member!.id, `rls-token-${w.ids.thread}`],
+  );
   // The founder has no code yet, so that the service role's insert of one is a fresh row.
   await sql(`delete from public.referral_codes where user_id = $1`, [founder!.id]);
   await sql(
@@ -248,6 +265,60 @@ specs.push(
     },
     update: { set: "status = 'qualified', qualified_at = now()", allowed: service },
     delete: service,
+  },
+);
+
+// The member's thread with the organization, answered by its admin: participants only for
+// messages; the organization's staff (its admin here) and platform admins also see the thread.
+const participants = "member org_admin service_role";
+specs.push(
+  {
+    table: "chat_threads",
+    target: () => `id = ${id("thread")}`,
+    select: "member org_admin platform_admin service_role",
+    insert: {
+      sql: () =>
+        `insert into public.chat_threads (member_id, subject) values (coalesce(auth.uid(), ${id("member")}), 'Direct')`,
+      allowed: service,
+    },
+    update: { set: "status = 'closed'", allowed: service },
+    delete: service,
+  },
+  {
+    table: "chat_participants",
+    target: () => `thread_id = ${id("thread")} and role = 'member'`,
+    select: participants,
+    insert: {
+      sql: () =>
+        `insert into public.chat_participants (thread_id, user_id, role) values (${id("thread")}, ${id("stranger")}, 'staff')`,
+      allowed: service,
+    },
+    update: { set: "last_read_at = now()", allowed: service },
+    delete: service,
+  },
+  {
+    table: "chat_messages",
+    target: () => `thread_id = ${id("thread")}`,
+    select: participants,
+    insert: {
+      sql: () =>
+        `insert into public.chat_messages (thread_id, sender_id, body) values (${id("thread")}, coalesce(auth.uid(), ${id("member")}), 'more')`,
+      allowed: participants,
+    },
+    update: { set: "body = 'edited'", allowed: service },
+    delete: service,
+  },
+  {
+    table: "push_devices",
+    target: () => `user_id = ${id("member")}`,
+    select: "member service_role",
+    insert: {
+      sql: () =>
+        `insert into public.push_devices (user_id, device_id, platform, push_token) values (coalesce(auth.uid(), ${id("member")}), 'new', 'web', 'tok-${randomUUID()}')`,
+      allowed: service,
+    },
+    update: { set: "push_token = 'replaced'", allowed: service },
+    delete: "member service_role",
   },
 );
 
