@@ -990,7 +990,25 @@ const table: Record<string, BadCall[]> = {
     { case: "anon", as: "anon", args: () => ({ p_thread_id: unknown }), ...signInFirst },
   ],
   my_chat_threads: [{ case: "anon", as: "anon", args: none, ...signInFirst }],
-  // 0033 push devices
+  // 0033 member devices and files
+  presign_member_file: [
+    {
+      case: "a type the bucket refuses",
+      as: "member",
+      args: () => ({
+        p_file_name: "a.exe",
+        p_content_type: "application/x-msdownload",
+        p_size_bytes: 1,
+      }),
+      ...badArgument,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_file_name: "a.pdf", p_content_type: "application/pdf", p_size_bytes: 1 }),
+      ...signInFirst,
+    },
+  ],
   register_push_device: [
     {
       case: "no device id",

@@ -1,4 +1,4 @@
-// The RLS matrix of the membership, offer, referral, push device and chat tables (sql/0030-0034) × anon, another member, the
+// The RLS matrix of the membership, offer, referral, push device, member file and chat tables (sql/0030-0034) × anon, another member, the
 // member, an admin of the offering organization, a platform admin and the service role × select,
 // insert, update and delete. Each cell runs as PostgREST runs a request (authenticator → role +
 // JWT claims) in a transaction that is rolled back.
@@ -47,6 +47,8 @@ beforeAll(async () => {
     "plan",
     "plan2",
     "thread",
+    "file",
+    "file2",
     "term",
     "offer",
     "redemption",
@@ -108,6 +110,10 @@ beforeAll(async () => {
   await sql(
     `insert into public.chat_messages (thread_id, sender_id, body) values ($1, $2, 'hello')`,
     [w.ids.thread, member!.id],
+  );
+  await sql(
+    `insert into public.member_files (id, user_id, file_name, content_type, size_bytes, storage_path) values ($1::uuid, $2::uuid, 'a.pdf', 'application/pdf', 1, $2::text || '/' || $1::text || '/a.pdf')`,
+    [w.ids.file, member!.id],
   );
   await sql(
     `insert into public.push_devices (user_id, device_id, platform, push_token) values ($1, 'rls-phone', 'ios', $2)`,
@@ -307,6 +313,18 @@ specs.push(
     },
     update: { set: "body = 'edited'", allowed: service },
     delete: service,
+  },
+  {
+    table: "member_files",
+    target: () => `user_id = ${id("member")}`,
+    select: "member service_role",
+    insert: {
+      sql: () =>
+        `insert into public.member_files (id, user_id, file_name, content_type, size_bytes, storage_path) values (${id("file2")}, ${id("member")}, 'b.pdf', 'application/pdf', 1, ${id("member")} || '/' || ${id("file2")} || '/b.pdf')`,
+      allowed: service,
+    },
+    update: { set: "size_bytes = 2", allowed: service },
+    delete: "member service_role",
   },
   {
     table: "push_devices",
