@@ -152,7 +152,9 @@ as $$
 declare
   v_path text;
 begin
-  new.created_at := now();
+  -- The statement's own time, not the transaction's: messages written in one transaction (a seed,
+  -- a batch) keep their order and fall after the read marker their sender's earlier one set.
+  new.created_at := pg_catalog.clock_timestamp();
   foreach v_path in array new.attachments loop
     if v_path is null or v_path not like new.thread_id::text || '/_%' or v_path like '%..%' then
       raise exception using errcode = '22023', message = 'attachments are files of this thread''s folder',
@@ -170,7 +172,7 @@ revoke all on function private.guard_chat_message() from public;
 grant execute on function private.guard_chat_message() to authenticated, service_role;
 
 comment on function private.guard_chat_message() is
-  'Trigger: stamps the time, keeps attachments inside the thread''s folder and refuses closed threads. Granted to authenticated because it runs on their own inserts.';
+  'Trigger: stamps the statement's time (clock_timestamp), keeps attachments inside the thread''s folder and refuses closed threads. Granted to authenticated because it runs on their own inserts.';
 
 create trigger chat_messages_guard
   before insert on public.chat_messages
