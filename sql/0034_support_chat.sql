@@ -172,7 +172,7 @@ revoke all on function private.guard_chat_message() from public;
 grant execute on function private.guard_chat_message() to authenticated, service_role;
 
 comment on function private.guard_chat_message() is
-  'Trigger: stamps the statement's time (clock_timestamp), keeps attachments inside the thread''s folder and refuses closed threads. Granted to authenticated because it runs on their own inserts.';
+  'Trigger: stamps the statement''s time (clock_timestamp), keeps attachments inside the thread''s folder and refuses closed threads. Granted to authenticated because it runs on their own inserts.';
 
 create trigger chat_messages_guard
   before insert on public.chat_messages
