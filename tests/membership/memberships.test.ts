@@ -291,8 +291,10 @@ describe("the membership schedule", () => {
     await sql(`update public.memberships set ends_at = now() - interval '1 minute' where id = $1`, [
       term.id,
     ]);
-    const [{ process_memberships: result }] = await sql(`select private.process_memberships()`);
-    expect(result.lapsed).toBeGreaterThanOrEqual(1);
+    const [run] = await sql<{ result: { lapsed: number } }>(
+      `select private.process_memberships() as result`,
+    );
+    expect(run!.result.lapsed).toBeGreaterThanOrEqual(1);
     const [lapsed] = ok(await member.client.from("memberships").select("status").eq("id", term.id));
     expect(lapsed!.status).toBe("expired");
     expect(await myMembership(member.client)).toMatchObject({ membership_id: null, tier: null });

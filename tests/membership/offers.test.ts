@@ -250,7 +250,7 @@ describe("redeem_offer", () => {
     expect(await redeem("far plus offer", { p_vehicle_id: randomUUID() })).toMatchObject({
       status: 404,
     });
-    const [{ count }] = await sql(
+    const [redemptions] = await sql<{ count: number }>(
       `select count(*)::integer as count from public.offer_redemptions where offer_id = any($1)`,
       [
         ["premium only", "far plus offer", "Toyota owners", "expired", "inactive"].map(
@@ -258,6 +258,6 @@ describe("redeem_offer", () => {
         ),
       ],
     );
-    expect(count).toBe(0);
+    expect(redemptions!.count).toBe(0);
   });
 });

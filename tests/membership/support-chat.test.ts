@@ -58,9 +58,9 @@ const send = (client: SupabaseClient, threadId: string, body: string, attachment
   client.from("chat_messages").insert({ thread_id: threadId, body, attachments }).select().single();
 
 beforeAll(async () => {
-  [w.member, w.staff, w.colleague, w.outsider] = await Promise.all(
+  [w.member, w.staff, w.colleague, w.outsider] = (await Promise.all(
     ["member", "staff", "colleague", "outsider"].map(personIn),
-  );
+  )) as [Person, Person, Person, Person];
   const founder = await createUser({ name: "Chat garage founder" });
   const [organization] = await sql<{ id: string }>(
     `insert into public.organizations (slug, display_name, created_by) values ($1, 'Chat Garage', $2) returning id`,
