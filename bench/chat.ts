@@ -100,18 +100,16 @@ export async function benchChat(): Promise<BenchRow[]> {
       const socket = await client(stack, await token(stack, member.claims));
       sockets.push(socket);
       await joined(
-        socket
-          .channel(`messages-${thread!.id}`)
-          .on(
-            "postgres_changes",
-            {
-              event: "INSERT",
-              schema: "public",
-              table: "chat_messages",
-              filter: `thread_id=eq.${thread!.id}`,
-            },
-            (payload) => changeAt.set(payload.new.id as string, performance.now()),
-          ),
+        socket.channel(`messages-${thread!.id}`).on(
+          "postgres_changes",
+          {
+            event: "INSERT",
+            schema: "public",
+            table: "chat_messages",
+            filter: `thread_id=eq.${thread!.id}`,
+          },
+          (payload) => changeAt.set(payload.new.id as string, performance.now()),
+        ),
       );
       await joined(
         socket
