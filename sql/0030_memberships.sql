@@ -448,7 +448,7 @@ select cron.schedule('membership-jobs', '7 * * * *', $$select private.process_me
 
 -- The open invoice for a term of the plan: the caller's unpaid term of that plan with its open
 -- invoice, or a new invoice at the plan's current price.
-create function public.checkout_membership(p_plan_id uuid)
+create function public.checkout_membership(p_plan_id uuid, p_reward_points integer default 0)
 returns public.invoices
 language plpgsql
 security definer
@@ -467,6 +467,10 @@ begin
   if v_plan.price_amount = 0 then
     raise exception using errcode = 'PT409', message = 'this plan is free: there is nothing to pay';
   end if;
+  if p_reward_points is null or p_reward_points < 0 or p_reward_points >= v_plan.price_amount then
+    raise exception using errcode = '22023', message = 'reward points pay part of the price: from 0 to less than the price',
+      hint = format('the price is %s minor units', v_plan.price_amount);
+  end if;
   insert into public.memberships (user_id, plan_id) values (v_user_id, p_plan_id)
   on conflict (user_id, plan_id) where status = 'pending_payment' do nothing;
   select * into v_membership from public.memberships
@@ -481,15 +485,50 @@ begin
   returning * into v_invoice;
   insert into public.invoice_items (invoice_id, user_id, kind, membership_id, description, unit_amount, currency)
   values (v_invoice.id, v_user_id, 'membership', v_membership.id,
-    pg_catalog.left(v_plan.name || ' membership, ' || v_plan.period_months || ' months', 250), v_plan.price_amount, v_plan.currency);
+    pg_catalog.left(v_plan.name || ' membership, ' || v_plan.period_months || ' months'
+      || case when p_reward_points > 0 then format(' (%s reward points applied)', p_reward_points) else '' end, 250),
+    v_plan.price_amount - p_reward_points, v_plan.currency);
+  -- The points are spent now (409 when the balance is short) and come back if the invoice ends
+  -- unpaid or is refunded.
+  if p_reward_points > 0 then
+    insert into public.reward_entries (user_id, points, reason, invoice_id, detail)
+    values (v_user_id, -p_reward_points, 'invoice_payment', v_invoice.id, pg_catalog.jsonb_build_object('plan_id', p_plan_id));
+  end if;
   update public.memberships set invoice_id = v_invoice.id where id = v_membership.id;
   select * into v_invoice from public.invoices where id = v_invoice.id;
   return v_invoice;
 end;
 $$;
 
-comment on function public.checkout_membership(uuid) is
-  'Buy a term of a membership plan: the open invoice for it (reused while open), priced from the plan. Paying it activates the term, after the current one if there is one.';
+comment on function public.checkout_membership(uuid, integer) is
+  'Buy a term of a membership plan: the open invoice for it (reused while open, with the points it was made with), priced from the plan less p_reward_points (spent at once, less than the price). Paying it activates the term, after the current one if there is one.';
+
+-- Points spent on an invoice come back when it ends unpaid (expired, void) or is refunded whole.
+create function private.return_invoice_reward_points()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  insert into public.reward_entries (user_id, points, reason, invoice_id, reverses_entry_id, detail)
+  select e.user_id, -e.points, 'invoice_payment_returned', e.invoice_id, e.id, pg_catalog.jsonb_build_object('invoice_status', new.status)
+  from public.reward_entries e
+  where e.invoice_id = new.id and e.reason = 'invoice_payment'
+    and not exists (select 1 from public.reward_entries r where r.reverses_entry_id = e.id);
+  return null;
+end;
+$$;
+
+revoke all on function private.return_invoice_reward_points() from public;
+
+comment on function private.return_invoice_reward_points() is
+  'Trigger on invoices: reward points spent on an invoice return when it expires, is voided or is refunded whole.';
+
+create trigger invoices_return_reward_points
+  after update of status on public.invoices
+  for each row when (new.status in ('expired', 'void', 'refunded') and old.status is distinct from new.status)
+  execute function private.return_invoice_reward_points();
 
 -- A platform admin gives a person a term without payment.
 create function public.grant_membership(p_user_id uuid, p_plan_id uuid, p_reason text, p_months integer default null)
@@ -564,10 +603,10 @@ $$;
 comment on function public.my_membership() is
   'The caller''s current membership (membership_id, tier, plan, status, starts_at, ends_at, paid_through including renewals) and rewards_balance; membership_id and tier are null without a current term.';
 
-revoke all on function public.checkout_membership(uuid) from public, anon;
+revoke all on function public.checkout_membership(uuid, integer) from public, anon;
 revoke all on function public.grant_membership(uuid, uuid, text, integer) from public, anon;
 revoke all on function public.my_membership() from public, anon;
-grant execute on function public.checkout_membership(uuid) to authenticated, service_role;
+grant execute on function public.checkout_membership(uuid, integer) to authenticated, service_role;
 grant execute on function public.grant_membership(uuid, uuid, text, integer) to authenticated, service_role;
 grant execute on function public.my_membership() to authenticated, service_role;
 

@@ -12,6 +12,7 @@ import {
   notificationsOf,
   person,
   plan,
+  type Invoice,
 } from "./helpers.ts";
 
 const monthsLater = (iso: string, months: number) => {
@@ -174,6 +175,52 @@ describe("buying a membership", () => {
     });
     expect(ok(await member.client.from("memberships").select("id"))).toEqual([]);
     expect(ok(await member.client.from("invoices").select("id"))).toEqual([]);
+  });
+});
+
+describe("paying with reward points", () => {
+  it("points pay part of the price, are spent at checkout and come back when the invoice ends unpaid or is refunded", async () => {
+    const member = await person("points payer");
+    const plus = await plan("plus", { price_amount: 9900 });
+    const premium = await plan("premium", { price_amount: 19900 });
+    await sql(
+      `insert into public.reward_entries (user_id, points, reason) values ($1, 2000, 'adjustment')`,
+      [member.user.id],
+    );
+    const balance = async () => (await myMembership(member.client)).rewards_balance;
+
+    const withPoints = (planId: string, points: number) =>
+      member.client.rpc("checkout_membership", { p_plan_id: planId, p_reward_points: points });
+    const first = ok(await withPoints(plus.id, 1500).single<Invoice>());
+    expect(first.total_amount).toBe(8400);
+    expect(await balance()).toBe(500);
+
+    // More than is left, or the whole price: refused, nothing written.
+    expect(await withPoints(premium.id, 600)).toMatchObject({
+      status: 409,
+      error: { code: "PT409" },
+    });
+    expect(await withPoints(premium.id, 19900)).toMatchObject({
+      status: 400,
+      error: { code: "22023" },
+    });
+    expect(await withPoints(premium.id, -1)).toMatchObject({ status: 400 });
+    expect(ok(await member.client.from("invoices").select("id"))).toEqual([{ id: first.id }]);
+    expect(await balance()).toBe(500);
+
+    // Abandoned: the points return.
+    ok(await member.client.rpc("void_invoice", { p_invoice_id: first.id }));
+    expect(await balance()).toBe(2000);
+
+    const second = ok(await withPoints(plus.id, 1000).single<Invoice>());
+    expect(second.total_amount).toBe(8900);
+    await deliverPayment(second);
+    expect(await myMembership(member.client)).toMatchObject({
+      tier: plus.code,
+      rewards_balance: 1000,
+    });
+    await deliverRefund(second);
+    expect(await myMembership(member.client)).toMatchObject({ tier: null, rewards_balance: 2000 });
   });
 });
 
