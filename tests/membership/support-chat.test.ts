@@ -133,6 +133,37 @@ describe("threads, assignment and messages", () => {
     );
   });
 
+  it("platform support threads are answered by platform admins, not by an organization's staff", async () => {
+    const supportUser = await createUser({ name: "Chat platform support" });
+    await sql(`insert into public.platform_admins (user_id) values ($1)`, [supportUser.id]);
+    const support = await signedInClient(supportUser);
+    const thread = ok(
+      await w.member.client
+        .rpc("start_chat_thread", {
+          p_subject: "Billing question",
+          p_body: "Why was I charged twice?",
+        })
+        .single<Thread & { organization_id: string | null }>(),
+    );
+    expect(thread.organization_id).toBeNull();
+    expect(
+      await w.staff.client.rpc("assign_chat_thread", { p_thread_id: thread.id }),
+    ).toMatchObject({ status: 404 });
+    expect(ok(await w.staff.client.from("chat_threads").select("id").eq("id", thread.id))).toEqual(
+      [],
+    );
+    expect(
+      await support.rpc("assign_chat_thread", {
+        p_thread_id: thread.id,
+        p_staff_id: w.staff.user.id,
+      }),
+    ).toMatchObject({ status: 400 });
+    ok(await support.rpc("assign_chat_thread", { p_thread_id: thread.id }));
+    expect(
+      ok(await support.from("chat_messages").select("body").eq("thread_id", thread.id)),
+    ).toEqual([{ body: "Why was I charged twice?" }]);
+  });
+
   it("pages with since, and keeps outsiders out", async () => {
     const thread = await openThread("first");
     const [first] = ok(
