@@ -2,7 +2,8 @@
 -- MESSAGE and TYPING frames).
 --
 -- - chat_threads: a member's conversation with support — an organization's staff, or platform
---   support (platform admins) when organization_id is null — with the staff member assigned.
+--   support (platform admins) when organization_id is null — with the staff member assigned;
+--   open until the member or support closes it.
 -- - chat_participants: who is in a thread (the member, the assigned staff member) with each one's
 --   read marker; unread counts are the messages after it (my_chat_threads).
 -- - chat_messages: text and attachments (paths in the private chat-attachments bucket, one folder
@@ -34,7 +35,7 @@ create table public.chat_threads (
 );
 
 comment on table public.chat_threads is
-  'Support conversations: a member with an organization''s staff, or with platform support when organization_id is null. Opened with start_chat_thread, assigned with assign_chat_thread. Participants, the organization''s staff (their queue) and platform admins read; no direct writes.';
+  'Support conversations: a member with an organization''s staff, or with platform support when organization_id is null. Opened with start_chat_thread, assigned with assign_chat_thread, closed with close_chat_thread. Participants, the organization''s staff (their queue) and platform admins read; no direct writes.';
 comment on column public.chat_threads.organization_id is 'The organization whose staff answer; null: platform support (platform admins).';
 comment on column public.chat_threads.assigned_to is 'The staff member answering (a participant).';
 comment on column public.chat_threads.last_message_at is 'When the latest message was sent, kept by the database (for ordering the inbox).';
@@ -299,6 +300,32 @@ $$;
 comment on function public.assign_chat_thread(uuid, uuid) is
   'Support staff assign a conversation to themselves (no p_staff_id) or to a colleague who may answer it; the previous assignee leaves the thread.';
 
+-- The member or support closes a conversation: no more messages (a new one starts another thread).
+create function public.close_chat_thread(p_thread_id uuid)
+returns public.chat_threads
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_active_user();
+  v_thread public.chat_threads;
+begin
+  select * into v_thread from public.chat_threads where id = p_thread_id for update;
+  if not found or not (private.is_chat_participant(p_thread_id) or private.can_answer_chat(v_thread, v_user_id)) then
+    raise exception using errcode = 'PT404', message = 'conversation not found';
+  end if;
+  if v_thread.status = 'closed' then
+    raise exception using errcode = 'PT409', message = 'this conversation is already closed';
+  end if;
+  update public.chat_threads set status = 'closed' where id = p_thread_id returning * into v_thread;
+  return v_thread;
+end;
+$$;
+
+comment on function public.close_chat_thread(uuid) is
+  'The member, a participant or support staff close a conversation; messages to it are then refused (409).';
+
 create function public.mark_chat_read(p_thread_id uuid)
 returns public.chat_participants
 language plpgsql
@@ -366,10 +393,12 @@ comment on function public.my_chat_threads() is
 
 revoke all on function public.start_chat_thread(text, uuid, text) from public, anon;
 revoke all on function public.assign_chat_thread(uuid, uuid) from public, anon;
+revoke all on function public.close_chat_thread(uuid) from public, anon;
 revoke all on function public.mark_chat_read(uuid) from public, anon;
 revoke all on function public.my_chat_threads() from public, anon;
 grant execute on function public.start_chat_thread(text, uuid, text) to authenticated, service_role;
 grant execute on function public.assign_chat_thread(uuid, uuid) to authenticated, service_role;
+grant execute on function public.close_chat_thread(uuid) to authenticated, service_role;
 grant execute on function public.mark_chat_read(uuid) to authenticated, service_role;
 grant execute on function public.my_chat_threads() to authenticated, service_role;
 

@@ -985,6 +985,10 @@ const table: Record<string, BadCall[]> = {
     { case: "unknown thread", as: "staff", args: () => ({ p_thread_id: unknown }), ...notFound },
     { case: "anon", as: "anon", args: () => ({ p_thread_id: unknown }), ...signInFirst },
   ],
+  close_chat_thread: [
+    { case: "unknown thread", as: "member", args: () => ({ p_thread_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_thread_id: unknown }), ...signInFirst },
+  ],
   mark_chat_read: [
     { case: "unknown thread", as: "member", args: () => ({ p_thread_id: unknown }), ...notFound },
     { case: "anon", as: "anon", args: () => ({ p_thread_id: unknown }), ...signInFirst },

@@ -227,6 +227,18 @@ describe("threads, assignment and messages", () => {
     expect(
       await send(w.member.client, thread.id, "see file", [`${randomUUID()}/x.png`]),
     ).toMatchObject({ status: 400 });
+    // Closed, it takes no more messages.
+    ok(await rpc(w.member.client, "close_chat_thread", { p_thread_id: thread.id }));
+    expect(
+      await rpc(w.member.client, "close_chat_thread", { p_thread_id: thread.id }),
+    ).toMatchObject({ status: 409 });
+    expect(
+      await rpc(w.outsider.client, "close_chat_thread", { p_thread_id: thread.id }),
+    ).toMatchObject({ status: 404 });
+    expect(await send(w.member.client, thread.id, "one more thing")).toMatchObject({
+      status: 409,
+      error: { code: "PT409" },
+    });
     const [row] = await sql(
       `select assigned_to, (select count(*)::integer from public.chat_messages where thread_id = $1) as messages from public.chat_threads where id = $1`,
       [thread.id],
