@@ -1505,6 +1505,122 @@ const table: Record<string, BadCall[]> = {
     },
     { case: "anon", as: "anon", args: none, ...signInFirst },
   ],
+  // 0029 memberships
+  checkout_membership: [
+    { case: "unknown plan", as: "member", args: () => ({ p_plan_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_plan_id: unknown }), ...signInFirst },
+  ],
+  grant_membership: [
+    {
+      case: "not a platform admin",
+      as: "owner",
+      args: (w) => ({ p_user_id: w.users.member.id, p_plan_id: unknown, p_reason: "gift" }),
+      ...forbidden,
+    },
+    {
+      case: "no reason",
+      as: "platform_admin",
+      args: (w) => ({ p_user_id: w.users.member.id, p_plan_id: unknown, p_reason: " " }),
+      ...badArgument,
+    },
+    {
+      case: "unknown person",
+      as: "platform_admin",
+      args: () => ({ p_user_id: unknown, p_plan_id: unknown, p_reason: "gift" }),
+      ...notFound,
+    },
+  ],
+  my_membership: [{ case: "anon", as: "anon", args: none, ...signInFirst }],
+  // 0030 offers
+  available_offers: [
+    { case: "lat without lng", as: "member", args: () => ({ p_lat: 40 }), ...badArgument },
+    { case: "unknown vehicle", as: "member", args: () => ({ p_vehicle_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: none, ...signInFirst },
+  ],
+  redeem_offer: [
+    { case: "unknown offer", as: "member", args: () => ({ p_offer_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_offer_id: unknown }), ...signInFirst },
+  ],
+  // 0031 referrals
+  apply_referral_code: [
+    { case: "unknown code", as: "member", args: () => ({ p_code: "REF-ZZZZZZ" }), ...notFound },
+    { case: "no code", as: "member", args: () => ({ p_code: " " }), ...badArgument },
+    { case: "anon", as: "anon", args: () => ({ p_code: "REF-ZZZZZZ" }), ...signInFirst },
+  ],
+  my_referrals: [{ case: "anon", as: "anon", args: none, ...signInFirst }],
+  credit_referral: [
+    {
+      case: "unknown referral",
+      as: "service_role",
+      args: () => ({ p_referral_id: unknown }),
+      ...notFound,
+    },
+    { case: "an app", as: "member", args: () => ({ p_referral_id: unknown }), ...forbidden },
+  ],
+  // 0033 support chat
+  start_chat_thread: [
+    { case: "no subject", as: "member", args: () => ({ p_subject: " " }), ...badArgument },
+    {
+      case: "unknown organization",
+      as: "member",
+      args: () => ({ p_subject: "Help", p_organization_id: unknown }),
+      ...notFound,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_subject: "Help" }), ...signInFirst },
+  ],
+  assign_chat_thread: [
+    { case: "unknown thread", as: "staff", args: () => ({ p_thread_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_thread_id: unknown }), ...signInFirst },
+  ],
+  close_chat_thread: [
+    { case: "unknown thread", as: "member", args: () => ({ p_thread_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_thread_id: unknown }), ...signInFirst },
+  ],
+  mark_chat_read: [
+    { case: "unknown thread", as: "member", args: () => ({ p_thread_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_thread_id: unknown }), ...signInFirst },
+  ],
+  my_chat_threads: [{ case: "anon", as: "anon", args: none, ...signInFirst }],
+  // 0032 member devices and files
+  presign_member_file: [
+    {
+      case: "a type the bucket refuses",
+      as: "member",
+      args: () => ({
+        p_file_name: "a.exe",
+        p_content_type: "application/x-msdownload",
+        p_size_bytes: 1,
+      }),
+      ...badArgument,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_file_name: "a.pdf", p_content_type: "application/pdf", p_size_bytes: 1 }),
+      ...signInFirst,
+    },
+  ],
+  register_push_device: [
+    {
+      case: "no device id",
+      as: "member",
+      args: () => ({ p_device_id: " ", p_platform: "ios", p_push_token: "t" }),
+      ...badArgument,
+    },
+    {
+      case: "unknown platform",
+      as: "member",
+      args: () => ({ p_device_id: "d", p_platform: "symbian", p_push_token: "t" }),
+      status: 400,
+      code: "22P02",
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_device_id: "d", p_platform: "ios", p_push_token: "t" }),
+      ...signInFirst,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>
