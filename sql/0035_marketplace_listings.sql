@@ -911,14 +911,14 @@ set public = excluded.public,
   file_size_limit = excluded.file_size_limit,
   allowed_mime_types = excluded.allowed_mime_types;
 
-create policy "listing-images: everyone reads images of active and sold listings"
+create policy "listing-images: anyone reads images of active and sold listings"
   on storage.objects for select to anon
   using (
     bucket_id = 'listing-images'
     and private.is_listing_public(private.try_uuid((storage.foldername(name))[1]))
   );
 
-create policy "listing-images: signed-in users read public listings' images, managers all"
+create policy "listing-images: members read public listings' images, managers all"
   on storage.objects for select to authenticated
   using (
     bucket_id = 'listing-images'

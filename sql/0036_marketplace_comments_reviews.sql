@@ -627,7 +627,7 @@ alter table public.seller_reviews enable row level security;
 alter table public.seller_review_votes enable row level security;
 alter table public.seller_ratings enable row level security;
 
-create policy "listing_comments: readers of the listing read; hidden: author, admins"
+create policy "listing_comments: listing readers read; hidden: author, admins"
   on public.listing_comments for select to anon, authenticated
   using (
     (select private.is_platform_admin())
