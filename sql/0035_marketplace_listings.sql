@@ -918,7 +918,7 @@ create policy "listing-images: anyone reads images of active and sold listings"
     and private.is_listing_public(private.try_uuid((storage.foldername(name))[1]))
   );
 
-create policy "listing-images: members read public listings' images, managers all"
+create policy "listing-images: members read public listings' images, managers"
   on storage.objects for select to authenticated
   using (
     bucket_id = 'listing-images'
