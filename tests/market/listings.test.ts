@@ -259,23 +259,19 @@ describe("sellers", () => {
     const owner = await signedInPerson("Store Owner");
     const storeId = randomUUID();
     ok(
-      await owner.client
-        .from("organizations")
-        .insert({
-          id: storeId,
-          kind: "store",
-          slug: `store-${storeId.slice(0, 8)}`,
-          display_name: "Parts Store",
-        }),
+      await owner.client.from("organizations").insert({
+        id: storeId,
+        kind: "store",
+        slug: `store-${storeId.slice(0, 8)}`,
+        display_name: "Parts Store",
+      }),
     );
     ok(
-      await owner.client
-        .from("store_profiles")
-        .insert({
-          organization_id: storeId,
-          tagline: "Parts for every car",
-          banner_path: `${storeId}/banner.png`,
-        }),
+      await owner.client.from("store_profiles").insert({
+        organization_id: storeId,
+        tagline: "Parts for every car",
+        banner_path: `${storeId}/banner.png`,
+      }),
     );
     await sql(
       "insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'staff')",
@@ -316,14 +312,12 @@ describe("sellers", () => {
 
     const companyId = randomUUID();
     ok(
-      await owner.client
-        .from("organizations")
-        .insert({
-          id: companyId,
-          kind: "company",
-          slug: `co-${companyId.slice(0, 8)}`,
-          display_name: "Not a store",
-        }),
+      await owner.client.from("organizations").insert({
+        id: companyId,
+        kind: "company",
+        slug: `co-${companyId.slice(0, 8)}`,
+        display_name: "Not a store",
+      }),
     );
     const notStore = await owner.client.from("car_listings").insert({
       title: "x",
