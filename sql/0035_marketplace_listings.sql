@@ -132,6 +132,8 @@ create index car_listings_seller_status_idx on public.car_listings (seller_id, s
 create index car_listings_store_status_idx on public.car_listings (store_id, status);
 create index car_listings_make_model_year_idx on public.car_listings (status, lower(make), lower(model), year);
 create index car_listings_price_idx on public.car_listings (status, price_amount, id);
+-- REST's case-sensitive make filter with a price sort (the common search): make, then price order.
+create index car_listings_make_price_idx on public.car_listings (status, make, price_amount, id);
 create index car_listings_city_idx on public.car_listings (status, lower(city));
 create index car_listings_created_at_idx on public.car_listings (status, created_at desc, id);
 create index car_listings_location_idx on public.car_listings (latitude, longitude) where status = 'active';

@@ -92,15 +92,13 @@ describe("wishlists and price alerts", () => {
   it("a car search alert (make, model, maximum price) fires when a match is published or drops under the maximum", async () => {
     const make = `Alertmake${randomUUID().slice(0, 6)}`;
     ok(
-      await watcher.client
-        .from("price_alerts")
-        .insert({
-          kind: "car_search",
-          make,
-          model: "Civic",
-          max_price_amount: 1_000_000,
-          currency: "USD",
-        }),
+      await watcher.client.from("price_alerts").insert({
+        kind: "car_search",
+        make,
+        model: "Civic",
+        max_price_amount: 1_000_000,
+        currency: "USD",
+      }),
     );
     const cheap = await listCar(seller.client, { make, model: "civic", price_amount: 900_000 });
     const dear = await listCar(seller.client, { make, model: "Civic", price_amount: 1_200_000 });
@@ -138,14 +136,12 @@ describe("wishlists and price alerts", () => {
     const root = await partCategory();
     const child = await partCategory(root);
     ok(
-      await watcher.client
-        .from("price_alerts")
-        .insert({
-          kind: "part_search",
-          category_id: root,
-          max_price_amount: 6000,
-          currency: "USD",
-        }),
+      await watcher.client.from("price_alerts").insert({
+        kind: "part_search",
+        category_id: root,
+        max_price_amount: 6000,
+        currency: "USD",
+      }),
     );
     const part = await listPart(seller.client, child, { quantity: 0 });
     await approve(moderator.client, "part_listings", part.id);
@@ -371,15 +367,13 @@ describe("search", () => {
     });
     for (const part of [a, b]) await approve(moderator.client, "part_listings", part.id);
     ok(
-      await seller.client
-        .from("part_compatibilities")
-        .insert({
-          part_listing_id: a.id,
-          make: "Honda",
-          model: "Civic",
-          year_from: 2016,
-          year_to: 2021,
-        }),
+      await seller.client.from("part_compatibilities").insert({
+        part_listing_id: a.id,
+        make: "Honda",
+        model: "Civic",
+        year_from: 2016,
+        year_to: 2021,
+      }),
     );
     const titles = async (args: Record<string, unknown>) =>
       (

@@ -570,9 +570,11 @@ describe("parts that fit my car", () => {
       ]),
     );
     const titles = async (args: Record<string, unknown>, client = anonClient()) =>
-      ok(await client.rpc("parts_that_fit", args).select("title").order("title")).map(
-        (r: { title: string }) => r.title,
-      );
+      (
+        ok(await client.rpc("parts_that_fit", args).select("title").order("title")) as {
+          title: string;
+        }[]
+      ).map((r) => r.title);
 
     expect(await titles({ p_make: make.toLowerCase(), p_model: "corolla", p_year: 2016 })).toEqual([
       "Corolla filter",
