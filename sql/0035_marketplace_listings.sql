@@ -136,6 +136,10 @@ create index car_listings_price_idx on public.car_listings (status, price_amount
 create index car_listings_make_price_idx on public.car_listings (status, make, price_amount, id);
 create index car_listings_city_idx on public.car_listings (status, lower(city));
 create index car_listings_created_at_idx on public.car_listings (status, created_at desc, id);
+-- The other search filters, each on its own index (combined with the others by bitmap scans).
+create index car_listings_year_idx on public.car_listings (status, year);
+create index car_listings_mileage_idx on public.car_listings (status, mileage_km);
+create index car_listings_fuel_transmission_idx on public.car_listings (status, fuel_type, transmission);
 create index car_listings_location_idx on public.car_listings (latitude, longitude) where status = 'active';
 create index car_listings_featured_idx on public.car_listings (featured_until) where featured_until is not null;
 create index car_listings_search_idx on public.car_listings using gin (search_vector);
@@ -268,6 +272,7 @@ create index part_listings_store_status_idx on public.part_listings (store_id, s
 create index part_listings_category_idx on public.part_listings (category_id, status, price_amount);
 create index part_listings_brand_idx on public.part_listings (status, lower(brand));
 create index part_listings_price_idx on public.part_listings (status, price_amount, id);
+create index part_listings_condition_idx on public.part_listings (status, condition);
 create index part_listings_created_at_idx on public.part_listings (status, created_at desc, id);
 create index part_listings_search_idx on public.part_listings using gin (search_vector);
 
@@ -657,10 +662,19 @@ begin
     raise exception using errcode = '22023', message = 'an image stays with its listing',
       hint = 'upload the image to the other listing instead';
   end if;
-  -- Changes to one listing's images queue on the listing's row, so each sees the one before it.
-  select status into v_status from public.car_listings where id = v_listing_id for update;
-  if not found then
-    select status into v_status from public.part_listings where id = v_listing_id for update;
+  -- Promotions of one listing's images queue on the listing's row, so each sees the one before it
+  -- and demotes it. Nothing else takes that lock: the row being updated or deleted is already
+  -- locked by its statement, and a promotion waiting to demote it would deadlock with it.
+  if tg_op <> 'DELETE' and new.is_primary and (tg_op = 'INSERT' or not old.is_primary) or tg_op = 'INSERT' then
+    select status into v_status from public.car_listings where id = v_listing_id for update;
+    if not found then
+      select status into v_status from public.part_listings where id = v_listing_id for update;
+    end if;
+  else
+    select status into v_status from public.car_listings where id = v_listing_id;
+    if not found then
+      select status into v_status from public.part_listings where id = v_listing_id;
+    end if;
   end if;
   if v_status = 'sold' and current_setting('role', true) in ('anon', 'authenticated') then
     raise exception using errcode = 'PT409', message = 'a sold listing cannot change';

@@ -3,6 +3,7 @@
 // purchases from paid invoices, the seller's one response, helpful votes, and the seller_ratings
 // aggregate kept exact under 100 concurrent reviews, edits and deletions; the notifications they
 // send. supabase-js against the run's stack; the RLS matrix is in rls.test.ts.
+import { randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { anonClient, ok, signedInPerson, type SignedInPerson } from "../helpers/auth.ts";
@@ -169,6 +170,17 @@ describe("comments, replies and likes", () => {
       .from("listing_comments")
       .insert({ car_listing_id: car.id, body: "hello" });
     expect(refused).toMatchObject({ status: 403, error: { code: "42501" } });
+    const review = await suspended.client
+      .from("seller_reviews")
+      .insert({ seller_id: seller.user.id, rating: 1 });
+    expect(review).toMatchObject({ status: 403, error: { code: "42501" } });
+    const like = await suspended.client
+      .from("listing_comment_likes")
+      .insert({ comment_id: comment.id });
+    expect(like).toMatchObject({ status: 403, error: { code: "42501" } });
+    expect(
+      await sql("select 1 from public.seller_reviews where reviewer_id = $1", [suspended.user.id]),
+    ).toEqual([]);
   });
 });
 
@@ -182,7 +194,7 @@ async function purchase(person: SignedInPerson, productId: string): Promise<stri
   ok(
     await moderator.client.rpc("record_manual_payment", {
       p_invoice_id: invoice.id,
-      p_reference: "cash",
+      p_reference: `cash ${randomUUID()}`,
     }),
   );
   const [item] = await sql<{ id: string }>(
