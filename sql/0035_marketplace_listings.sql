@@ -619,6 +619,25 @@ create trigger part_listings_sync_product
   before insert or update on public.part_listings
   for each row execute function private.sync_part_product();
 
+-- A deleted part listing's product stops being sold; it stays for the invoices that name it.
+create function private.retire_part_product()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update public.products set is_active = false where id = old.product_id and is_active;
+  return null;
+end;
+$$;
+
+revoke all on function private.retire_part_product() from public;
+
+create trigger part_listings_retire_product
+  after delete on public.part_listings
+  for each row execute function private.retire_part_product();
+
 -- A sale (or a refund) moves the product's stock: the listing's quantity follows.
 create function private.sync_part_quantity()
 returns trigger

@@ -542,6 +542,16 @@ describe("parts: inventory through the existing checkout", () => {
     expect(
       await sql("select stock, price_amount from public.products where id = $1", [part.product_id]),
     ).toEqual([{ stock: 5, price_amount: 4500 }]);
+
+    // Deleted while on sale, the listing's product is no longer for sale; the paid invoice keeps it.
+    ok(await seller.client.from("part_listings").delete().eq("id", part.id));
+    expect(
+      await sql("select is_active from public.products where id = $1", [part.product_id]),
+    ).toEqual([{ is_active: false }]);
+    const gone = await buyer.client.rpc("checkout_products", {
+      p_items: [{ product_id: part.product_id, quantity: 1 }],
+    });
+    expect(gone).toMatchObject({ status: 404 });
   });
 });
 
