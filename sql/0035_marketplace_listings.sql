@@ -237,6 +237,9 @@ create table public.part_listings (
   sold_at timestamptz,
   archived_at timestamptz,
   comment_count integer not null default 0,
+  review_count integer not null default 0,
+  rating_sum integer not null default 0,
+  average_rating numeric(3, 2) generated always as (case when review_count > 0 then round(rating_sum::numeric / review_count, 2) end) stored,
   search_vector tsvector generated always as (
     setweight(to_tsvector('english'::regconfig, title || ' ' || brand || ' ' || coalesce(part_number, '')), 'A')
     || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B')
@@ -253,7 +256,8 @@ create table public.part_listings (
   constraint part_listings_warranty check (warranty_months between 0 and 240),
   constraint part_listings_city_length check (char_length(city) <= 120),
   constraint part_listings_description_length check (char_length(description) <= 20000),
-  constraint part_listings_comment_count check (comment_count >= 0)
+  constraint part_listings_comment_count check (comment_count >= 0),
+  constraint part_listings_reviews check (review_count >= 0 and rating_sum between review_count and 5 * review_count)
 );
 
 comment on table public.part_listings is
@@ -265,6 +269,9 @@ comment on column public.part_listings.featured_until is 'Featured until then; s
 comment on column public.part_listings.published_at is 'When the listing first became active; set by the database.';
 comment on column public.part_listings.sold_at is 'When it was marked sold; a sold listing is frozen.';
 comment on column public.part_listings.comment_count is 'Comments (not replies) on the listing; kept by the database.';
+comment on column public.part_listings.review_count is 'Reviews of purchases of this part (seller_reviews.part_listing_id); kept by the database.';
+comment on column public.part_listings.rating_sum is 'Sum of those reviews'' stars, so that average_rating stays exact; kept by the database.';
+comment on column public.part_listings.average_rating is 'rating_sum / review_count to two places; null without reviews.';
 comment on column public.part_listings.search_vector is 'Full-text document of title, brand, part number (weight A) and description (B), for search_part_listings().';
 
 create index part_listings_seller_status_idx on public.part_listings (seller_id, status);
@@ -415,6 +422,8 @@ begin
       end if;
       new.status := 'pending';
       new.comment_count := 0;
+      -- Review counts of a part listing (keys a car listing does not have are ignored).
+      new := pg_catalog.jsonb_populate_record(new, '{"review_count": 0, "rating_sum": 0}'::jsonb);
       new.published_at := null;
       new.sold_at := null;
       new.archived_at := null;
@@ -440,6 +449,12 @@ begin
     end if;
     if new.seller_id <> old.seller_id or new.store_id is distinct from old.store_id then
       raise exception using errcode = '22023', message = 'a listing stays with its seller and store';
+    end if;
+    if tg_table_name = 'part_listings' then
+      if (pg_catalog.to_jsonb(new) ->> 'review_count', pg_catalog.to_jsonb(new) ->> 'rating_sum')
+        is distinct from (pg_catalog.to_jsonb(old) ->> 'review_count', pg_catalog.to_jsonb(old) ->> 'rating_sum') then
+        raise exception using errcode = '42501', message = 'review counts are kept by the database';
+      end if;
     end if;
     if new.comment_count <> old.comment_count or new.published_at is distinct from old.published_at
       or new.sold_at is distinct from old.sold_at or new.archived_at is distinct from old.archived_at then

@@ -499,12 +499,17 @@ as $$
     shipping_count = shipping_count + p_sign * (p_review.shipping_rating is not null)::integer,
     updated_at = now()
   where subject_id = coalesce(p_review.store_id, p_review.seller_id);
+
+  update public.part_listings set
+    review_count = review_count + p_sign,
+    rating_sum = rating_sum + p_sign * p_review.rating
+  where id = p_review.part_listing_id;
 $$;
 
 revoke all on function private.add_to_seller_rating(public.seller_reviews, integer) from public;
 
 comment on function private.add_to_seller_rating(public.seller_reviews, integer) is
-  'Adds a review to its seller''s aggregate in seller_ratings (p_sign 1) or takes it out (-1), by increments under the aggregate''s row lock.';
+  'Adds a review to its seller''s aggregate in seller_ratings and to its part listing''s review_count and rating_sum (p_sign 1), or takes it out (-1), by increments under the rows'' locks.';
 
 create function private.keep_seller_rating()
 returns trigger

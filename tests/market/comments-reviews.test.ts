@@ -324,6 +324,18 @@ describe("reviews", () => {
       ]),
     ).toEqual([{ helpful_count: 2, unhelpful_count: 0 }]);
 
+    expect(
+      await sql(
+        "select review_count, average_rating::text from public.part_listings where id = $1",
+        [part.id],
+      ),
+    ).toEqual([{ review_count: 1, average_rating: "4.00" }]);
+    const forged = await seller.client
+      .from("part_listings")
+      .update({ review_count: 50, rating_sum: 250 })
+      .eq("id", part.id);
+    expect(forged).toMatchObject({ status: 403 });
+
     const [rating] = ok(
       await anonClient().from("seller_ratings").select("*").eq("seller_id", seller.user.id),
     );
