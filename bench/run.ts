@@ -1,6 +1,7 @@
 import { benchAuth } from "./auth.ts";
 import { benchChat } from "./chat.ts";
 import { benchDurability } from "./durability.ts";
+import { benchMarket } from "./market.ts";
 import { benchNotifications } from "./notifications.ts";
 import { benchRest } from "./rest.ts";
 import { benchRealtime } from "./realtime.ts";
@@ -20,6 +21,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["notifications and email", benchNotifications],
   ["service membership", benchService],
   ["chat", benchChat],
+  ["marketplace", benchMarket],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);

@@ -1621,6 +1621,48 @@ const table: Record<string, BadCall[]> = {
       ...signInFirst,
     },
   ],
+  // 0034-0036 marketplace
+  parts_that_fit: [
+    { case: "no car given", as: "anon", args: none, ...badArgument },
+    {
+      case: "a year before cars",
+      as: "member",
+      args: () => ({ p_make: "Toyota", p_year: 1500 }),
+      ...badArgument,
+    },
+    {
+      case: "unknown vehicle",
+      as: "member",
+      args: () => ({ p_vehicle_id: unknown }),
+      ...notFound,
+    },
+  ],
+  search_car_listings: [
+    { case: "unknown sort", as: "anon", args: () => ({ p_sort: "cheapest" }), ...badArgument },
+    { case: "a page of 0", as: "member", args: () => ({ p_limit: 0 }), ...badArgument },
+    {
+      case: "an empty year range",
+      as: "anon",
+      args: () => ({ p_year_min: 2020, p_year_max: 2010 }),
+      ...badArgument,
+    },
+    {
+      case: "distance without a point",
+      as: "anon",
+      args: () => ({ p_sort: "distance" }),
+      ...badArgument,
+    },
+  ],
+  search_part_listings: [
+    { case: "unknown sort", as: "anon", args: () => ({ p_sort: "cheapest" }), ...badArgument },
+    {
+      case: "a fit without a year",
+      as: "member",
+      args: () => ({ p_fits_make: "Honda" }),
+      ...badArgument,
+    },
+    { case: "a negative price", as: "anon", args: () => ({ p_price_min: -1 }), ...badArgument },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>
