@@ -1,5 +1,6 @@
 import { benchAuth } from "./auth.ts";
 import { benchDurability } from "./durability.ts";
+import { benchForum } from "./forum.ts";
 import { benchNotifications } from "./notifications.ts";
 import { benchRest } from "./rest.ts";
 import { benchRealtime } from "./realtime.ts";
@@ -18,6 +19,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["durability", benchDurability],
   ["notifications and email", benchNotifications],
   ["service membership", benchService],
+  ["forum", benchForum],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);
