@@ -111,6 +111,7 @@ comment on column public.forum_categories.sort_order is 'Ascending display order
 comment on column public.forum_categories.is_active is 'Inactive categories are hidden from members and take no new threads.';
 
 create index forum_categories_sort_idx on public.forum_categories (sort_order, name);
+create index forum_categories_active_idx on public.forum_categories (sort_order) where is_active;
 
 create trigger forum_categories_updated_at
   before update on public.forum_categories
@@ -200,6 +201,8 @@ create index forum_threads_status_idx on public.forum_threads (status, last_acti
 create index forum_threads_car_idx on public.forum_threads (car_make, car_model, car_year);
 create index forum_threads_featured_idx on public.forum_threads (last_activity_at desc) where is_featured;
 create index forum_threads_search_idx on public.forum_threads using gin (search);
+-- The few hidden and removed threads, for the policies' and moderators' look-ups.
+create index forum_threads_moderation_idx on public.forum_threads (moderation_state) where moderation_state <> 'visible';
 
 -- Title, body and car context as the author wrote them; edited_at and updated_at by the database.
 create function private.forum_thread_edited()
@@ -413,6 +416,7 @@ comment on column public.forum_responses.moderation_state is 'Set by the moderat
 create index forum_responses_thread_order_idx on public.forum_responses (thread_id, is_accepted desc, is_expert desc, helpful_count desc, created_at);
 create index forum_responses_author_idx on public.forum_responses (author_id, created_at desc);
 create index forum_responses_accepted_by_idx on public.forum_responses (accepted_by);
+create index forum_responses_moderation_idx on public.forum_responses (moderation_state) where moderation_state <> 'visible';
 
 -- Before a response is written: the thread takes responses, the body is sensible, and the expert
 -- mark comes from forum_experts whoever inserts.
