@@ -560,6 +560,18 @@ describe("votes", () => {
     ok(await author.client.from("forum_response_votes").delete().eq("response_id", r.id));
     expect(await counts()).toEqual({ helpful_count: 0, unhelpful_count: 1 });
     expect(await received()).toBe(0);
+
+    // Deleting a response takes its votes out of the expert's metric, once.
+    ok(
+      await member.client
+        .from("forum_response_votes")
+        .update({ is_helpful: true })
+        .eq("response_id", r.id),
+    );
+    ok(await vote(mod.client, true));
+    expect(await received()).toBe(2);
+    ok(await subaru.client.from("forum_responses").delete().eq("id", r.id));
+    expect(await received()).toBe(0);
   });
 
   it("counts stay exact under 100 concurrent votes and changes", async () => {
