@@ -142,6 +142,9 @@ create policy "moderation_actions: the member concerned or a moderator reads"
 alter policy "profile_suspensions: the person or a platform admin reads"
   on public.profile_suspensions
   using (profile_id = (select auth.uid()) or (select private.is_moderator()));
+alter policy "profile_suspensions: the person or a platform admin reads"
+  on public.profile_suspensions
+  rename to "profile_suspensions: the person or staff (platform admins, moderators) read";
 
 -- ---------------------------------------------------------------------------------------------
 -- Helpers
@@ -299,6 +302,7 @@ declare
   v_item public.moderation_items;
   v_reason text := nullif(pg_catalog.btrim(p_reason), '');
   v_label text;
+  v_flaggers uuid[];
 begin
   if p_action is null or p_action not in ('approve', 'remove', 'dismiss') then
     raise exception using errcode = '22023', message = 'the action is approve, remove or dismiss';
@@ -330,10 +334,14 @@ begin
       hint = 'approve it to show it again';
   end if;
 
-  update public.content_flags
-  set resolved_at = now(), resolved_by = v_user_id,
-    resolution = case when p_action = 'remove' then 'upheld' else 'declined' end::public.content_flag_resolution
-  where target_kind = p_target_kind and target_id = p_target_id and resolved_at is null;
+  with resolved as (
+    update public.content_flags
+    set resolved_at = now(), resolved_by = v_user_id,
+      resolution = case when p_action = 'remove' then 'upheld' else 'declined' end::public.content_flag_resolution
+    where target_kind = p_target_kind and target_id = p_target_id and resolved_at is null
+    returning flagged_by
+  )
+  select pg_catalog.array_agg(flagged_by) into v_flaggers from resolved;
 
   update public.moderation_items
   set state = case p_action when 'remove' then 'removed' when 'approve' then 'visible' else state end::public.forum_moderation_state,
@@ -346,8 +354,18 @@ begin
   values (case p_action when 'approve' then 'approved' when 'remove' then 'removed' else 'flags_dismissed' end::public.moderation_action_kind,
     p_target_kind, p_target_id, v_target.author_id, v_user_id, v_reason);
 
+  select label into v_label from private.moderation_targets where kind = p_target_kind;
+  -- The flaggers hear how their flags were settled (not why: the reason is for the author).
+  if v_flaggers is not null then
+    perform private.notify(
+      'moderation_decision', v_flaggers,
+      case p_action when 'remove' then pg_catalog.format('Thanks for your flag: the %s was removed', v_label)
+        else pg_catalog.format('A moderator reviewed the %s you flagged and left it up', v_label) end,
+      null,
+      pg_catalog.jsonb_build_object('action', p_action, 'target_kind', p_target_kind, 'target_id', p_target_id, 'as', 'flagger'),
+      p_target_kind, p_target_id, null);
+  end if;
   if p_action in ('approve', 'remove') and v_target.author_id is not null and v_target.author_id <> v_user_id then
-    select label into v_label from private.moderation_targets where kind = p_target_kind;
     perform private.notify(
       'moderation_decision', array[v_target.author_id],
       case p_action when 'remove' then pg_catalog.format('A moderator removed your %s', v_label)
@@ -363,7 +381,7 @@ $$;
 revoke all on function public.moderate_content(text, uuid, text, text) from public;
 grant execute on function public.moderate_content(text, uuid, text, text) to authenticated, service_role;
 comment on function public.moderate_content(text, uuid, text, text) is
-  'Moderators decide an item: approve (shown again, flags declined), remove (with a reason, flags upheld) or dismiss (the open flags of a visible item declined). Logged in moderation_actions; the author is notified of approvals and removals.';
+  'Moderators decide an item: approve (shown again, flags declined), remove (with a reason, flags upheld) or dismiss (the open flags of a visible item declined). Logged in moderation_actions; the author is notified of approvals and removals (with the reason), the flaggers of how their flags were settled.';
 
 -- Suspends an account, for a period or until lifted.
 create function public.suspend_account(p_user_id uuid, p_reason text, p_until timestamptz default null)

@@ -210,6 +210,14 @@ describe("flags", () => {
     );
     expect(decisions.map((n) => n.data.action)).toEqual(["auto_hidden", "approve", "remove"]);
     expect(decisions[2]!.body).toBe("Sells counterfeit parts.");
+    // Flaggers hear how their flags were settled, without the reason meant for the author.
+    const toFlagger = async (person: SignedInPerson) =>
+      (await notificationsOf(person.user.id, "moderation_decision")).map((n) => [
+        n.data.action,
+        n.body,
+      ]);
+    expect(await toFlagger(a!)).toEqual([["approve", null]]);
+    expect(await toFlagger(d!)).toEqual([["dismiss", null]]);
   });
 });
 
