@@ -226,14 +226,30 @@ create trigger forum_threads_edited
   before update on public.forum_threads
   for each row execute function private.forum_thread_edited();
 
--- New threads go into active categories only (a clear 409 rather than an RLS refusal).
-create function private.forum_thread_check_category()
+-- What a member writes, checked with messages an app can show (the constraints stay as the
+-- backstop), and new threads go into active categories only (409 rather than an RLS refusal).
+create function private.forum_thread_check()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
 begin
+  if new.title is null or pg_catalog.char_length(pg_catalog.btrim(new.title)) not between 3 and 200 then
+    raise exception using errcode = '22023', message = 'a thread title needs 3 to 200 characters';
+  end if;
+  if new.body is null or pg_catalog.btrim(new.body) = '' then
+    raise exception using errcode = '22023', message = 'a thread needs some text';
+  end if;
+  if pg_catalog.char_length(pg_catalog.btrim(new.body)) > 20000 then
+    raise exception using errcode = '22023', message = 'a thread can be at most 20,000 characters';
+  end if;
+  if new.car_year is not null and new.car_year not between 1886 and 2100 then
+    raise exception using errcode = '22023', message = 'the car''s year must be between 1886 and 2100';
+  end if;
+  if new.car_model is not null and new.car_make is null then
+    raise exception using errcode = '22023', message = 'give the car''s make with its model';
+  end if;
   if (tg_op = 'INSERT' or new.category_id is distinct from old.category_id)
     and not private.is_system_caller()
     and not exists (select 1 from public.forum_categories where id = new.category_id and is_active) then
@@ -244,12 +260,13 @@ begin
 end;
 $$;
 
-revoke all on function private.forum_thread_check_category() from public;
-comment on function private.forum_thread_check_category() is 'BEFORE INSERT OR UPDATE trigger of forum_threads: a thread moves only into an active category.';
+revoke all on function private.forum_thread_check() from public;
+comment on function private.forum_thread_check() is
+  'BEFORE INSERT OR UPDATE trigger of forum_threads: title, body and car context in words an app can show (400), and a thread moves only into an active category (409).';
 
-create trigger forum_threads_check_category
-  before insert or update of category_id on public.forum_threads
-  for each row execute function private.forum_thread_check_category();
+create trigger forum_threads_check
+  before insert or update of category_id, title, body, car_make, car_model, car_year on public.forum_threads
+  for each row execute function private.forum_thread_check();
 
 alter table public.forum_threads enable row level security;
 revoke all on public.forum_threads from anon, authenticated;

@@ -318,10 +318,42 @@ describe("responses", () => {
       code: "PT409",
       message: "this thread is closed",
     });
-    const emptyThread = await member.client
-      .from("forum_threads")
-      .insert({ category_id: brakes.id, title: "Hi", body: "" });
-    expect(emptyThread.status).toBe(400);
+    const badThreads = [
+      [{ title: "Hi", body: "Body" }, "a thread title needs 3 to 200 characters"],
+      [{ title: "Empty body", body: " " }, "a thread needs some text"],
+      [
+        { title: "Huge body", body: "x".repeat(20001) },
+        "a thread can be at most 20,000 characters",
+      ],
+      [
+        { title: "Old car", body: "Body", car_make: "Benz", car_year: 1800 },
+        "the car's year must be between 1886 and 2100",
+      ],
+      [
+        { title: "Model only", body: "Body", car_model: "Civic" },
+        "give the car's make with its model",
+      ],
+    ] as const;
+    for (const [fields, message] of badThreads) {
+      const refused = await member.client
+        .from("forum_threads")
+        .insert({ category_id: brakes.id, ...fields });
+      expect({
+        status: refused.status,
+        code: refused.error?.code,
+        message: refused.error?.message,
+      }).toEqual({
+        status: 400,
+        code: "22023",
+        message,
+      });
+    }
+    expect(
+      await sql("select 1 from public.forum_threads where author_id = $1 and title = any ($2)", [
+        member.user.id,
+        ["Hi", ...badThreads.map(([fields]) => fields.title)],
+      ]),
+    ).toEqual([]);
     expect((await threadRow(t.id)).response_count).toBe(0);
     expect(await sql("select 1 from public.forum_responses where thread_id = $1", [t.id])).toEqual(
       [],
