@@ -67,6 +67,8 @@ create table public.content_flags (
 
 comment on table public.content_flags is
   'Flags on content (a thread, response, comment, reply or review), one per member and item, made with flag_content. The flagger and moderators read them; the author of the content does not see who flagged it.';
+comment on column public.content_flags.target_kind is
+  'What is flagged: a kind registered in private.moderation_targets. The check constraint names the kinds of the marketplace seed (forum_thread, forum_response, comment, comment_reply, review); a further kind needs it widened too.';
 comment on column public.content_flags.weight is 'The flagger''s standing when they flagged: 1, plus 1 for a verified expert, plus 0.5 for an account older than a year.';
 comment on column public.content_flags.resolution is 'Set when a moderator decides the item: upheld or declined.';
 
