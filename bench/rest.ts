@@ -39,7 +39,7 @@ const inputsPerRound = 30_000;
 /** The REST service's pool size; the baseline pool gets the same. */
 const poolSize = 20;
 
-interface HttpRequest {
+export interface HttpRequest {
   path: string;
   method?: string;
   headers: Record<string, string>;
@@ -55,7 +55,7 @@ interface Scenario {
 }
 
 /** Sends one request on a kept-alive socket; rejects unless the status is below 300. */
-function send(agent: http.Agent, base: URL, request: HttpRequest): Promise<void> {
+export function send(agent: http.Agent, base: URL, request: HttpRequest): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -83,13 +83,13 @@ function send(agent: http.Agent, base: URL, request: HttpRequest): Promise<void>
   });
 }
 
-interface Run {
+export interface Run {
   perSecond: number;
   latencies: number[];
 }
 
 /** The median round's throughput; latencies of every round. */
-function summarise(runs: Run[]): Run {
+export function summarise(runs: Run[]): Run {
   return {
     perSecond: median(runs.map((r) => r.perSecond)),
     latencies: runs.flatMap((r) => r.latencies).sort((a, b) => a - b),
@@ -104,7 +104,7 @@ function percentile(sorted: number[], p: number): number {
  * Runs `once` on each prepared input from `clients` loops until the inputs or the time run out;
  * latencies in ms. Inputs are built beforehand so that neither side pays for building them.
  */
-async function load<I>(
+export async function load<I>(
   clients: number,
   inputs: I[],
   timeMs: number,
@@ -127,7 +127,7 @@ async function load<I>(
   return { perSecond: latencies.length / elapsed, latencies: latencies.sort((a, b) => a - b) };
 }
 
-function readSql(cache: SchemaCache, table: string, query: string): Statement {
+export function readSql(cache: SchemaCache, table: string, query: string): Statement {
   const t = cache.tables.get(qiKey("public", table))!;
   const params = parseQueryParams(query, false);
   const root = planRead(

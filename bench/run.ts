@@ -1,6 +1,7 @@
 import { benchAuth } from "./auth.ts";
 import { benchChat } from "./chat.ts";
 import { benchDurability } from "./durability.ts";
+import { benchForum } from "./forum.ts";
 import { benchMarket } from "./market.ts";
 import { benchNotifications } from "./notifications.ts";
 import { benchRest } from "./rest.ts";
@@ -22,6 +23,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["service membership", benchService],
   ["chat", benchChat],
   ["marketplace", benchMarket],
+  ["forum", benchForum],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);

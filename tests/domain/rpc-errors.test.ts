@@ -34,6 +34,11 @@ interface Extra {
   appointment: string;
   appointmentStart: string;
   cancelledAppointment: string;
+  /** The forum's: the member's open thread and response, a closed thread's response, the staff member's approved expert application. */
+  forumThread: string;
+  forumResponse: string;
+  closedThreadResponse: string;
+  approvedApplication: string;
 }
 let x: Extra;
 const clients = {} as Record<Role, SupabaseClient>;
@@ -142,7 +147,10 @@ beforeAll(async () => {
   const cancelledAppointment = await book(times!.cancelled);
   await db.rpc(w.claims.member, "cancel_appointment", { p_appointment_id: cancelledAppointment });
 
+  const forum = await forumFixtures(db, w);
+
   x = {
+    ...forum,
     vehicle,
     otherVehicle,
     dongle: dongle!.id,
@@ -162,6 +170,43 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
+
+/** A category, the member's open thread with their response, a closed thread, an approved expert (staff) and a flag by the unrelated person. */
+async function forumFixtures(db: DomainStack["db"], w: World) {
+  const [category] = await db.sql<{ id: string }>(
+    `insert into public.forum_categories (name, slug) values ('Errors', $1) returning id`,
+    [`errors-${randomUUID().slice(0, 8)}`],
+  );
+  const [open, closed] = await db.sql<{ id: string }>(
+    `insert into public.forum_threads (category_id, author_id, title, body, status) values ($1, $2, 'Open thread', 'Body', 'open'), ($1, $2, 'Closed thread', 'Body', 'closed') returning id`,
+    [category!.id, w.users.member.id],
+  );
+  const [response] = await db.sql<{ id: string }>(
+    `insert into public.forum_responses (thread_id, author_id, body) values ($1, $2, 'An answer') returning id`,
+    [open!.id, w.users.member.id],
+  );
+  // Responses to closed threads exist from before they were closed.
+  await db.sql(`update public.forum_threads set status = 'open' where id = $1`, [closed!.id]);
+  const [late] = await db.sql<{ id: string }>(
+    `insert into public.forum_responses (thread_id, author_id, body) values ($1, $2, 'Before closing') returning id`,
+    [closed!.id, w.users.other.id],
+  );
+  await db.sql(`update public.forum_threads set status = 'closed' where id = $1`, [closed!.id]);
+  const [application] = await db.sql<{ id: string }>(
+    `insert into public.expert_verifications (user_id, expertise_areas, years_of_experience, status) values ($1, '{errors}', 3, 'approved') returning id`,
+    [w.users.staff.id],
+  );
+  await db.sql(
+    `insert into public.content_flags (target_kind, target_id, flagged_by, reason, weight) values ('forum_thread', $1, $2, 'spam', 1)`,
+    [open!.id, w.users.unrelated.id],
+  );
+  return {
+    forumThread: open!.id,
+    forumResponse: response!.id,
+    closedThreadResponse: late!.id,
+    approvedApplication: application!.id,
+  };
+}
 
 interface BadCall {
   /** What is wrong, in words. */
@@ -1663,6 +1708,325 @@ const table: Record<string, BadCall[]> = {
     },
     { case: "a negative price", as: "anon", args: () => ({ p_price_min: -1 }), ...badArgument },
   ],
+  // 0037 forum, 0038 moderation
+  record_thread_view: [
+    { case: "unknown thread", as: "anon", args: () => ({ p_thread_id: unknown }), ...notFound },
+  ],
+  set_thread_status: [
+    {
+      case: "anon",
+      as: "anon",
+      args: (_, x) => ({ p_thread_id: x.forumThread, p_status: "resolved" }),
+      ...signInFirst,
+    },
+    {
+      case: "unknown thread",
+      as: "member",
+      args: () => ({ p_thread_id: unknown, p_status: "resolved" }),
+      ...notFound,
+    },
+    {
+      case: "not the author",
+      as: "unrelated",
+      args: (_, x) => ({ p_thread_id: x.forumThread, p_status: "resolved" }),
+      ...forbidden,
+    },
+    {
+      case: "the author closes",
+      as: "member",
+      args: (_, x) => ({ p_thread_id: x.forumThread, p_status: "closed" }),
+      ...forbidden,
+    },
+    {
+      case: "already open",
+      as: "member",
+      args: (_, x) => ({ p_thread_id: x.forumThread, p_status: "open" }),
+      ...conflict,
+    },
+    {
+      case: "no status",
+      as: "member",
+      args: (_, x) => ({ p_thread_id: x.forumThread, p_status: null }),
+      ...badArgument,
+    },
+    {
+      case: "unknown status",
+      as: "member",
+      args: (_, x) => ({ p_thread_id: x.forumThread, p_status: "archived" }),
+      status: 400,
+      code: "22P02",
+    },
+  ],
+  set_thread_highlights: [
+    {
+      case: "not a moderator",
+      as: "member",
+      args: (_, x) => ({ p_thread_id: x.forumThread, p_is_pinned: true }),
+      ...forbidden,
+    },
+    {
+      case: "unknown thread",
+      as: "platform_admin",
+      args: () => ({ p_thread_id: unknown, p_is_pinned: true }),
+      ...notFound,
+    },
+    {
+      case: "nothing to change",
+      as: "platform_admin",
+      args: (_, x) => ({ p_thread_id: x.forumThread }),
+      ...badArgument,
+    },
+  ],
+  accept_response: [
+    {
+      case: "unknown response",
+      as: "member",
+      args: () => ({ p_response_id: unknown }),
+      ...notFound,
+    },
+    {
+      case: "not the thread's author",
+      as: "unrelated",
+      args: (_, x) => ({ p_response_id: x.forumResponse }),
+      ...forbidden,
+    },
+    {
+      case: "a closed thread",
+      as: "member",
+      args: (_, x) => ({ p_response_id: x.closedThreadResponse }),
+      ...conflict,
+    },
+    {
+      case: "withdraw what is not accepted",
+      as: "member",
+      args: (_, x) => ({ p_response_id: x.forumResponse, p_accepted: false }),
+      ...conflict,
+    },
+  ],
+  apply_for_expert_verification: [
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_expertise_areas: ["bmw"], p_years_of_experience: 3 }),
+      ...signInFirst,
+    },
+    {
+      case: "no areas",
+      as: "member",
+      args: () => ({ p_expertise_areas: [" "], p_years_of_experience: 3 }),
+      ...badArgument,
+    },
+    {
+      case: "100 years",
+      as: "member",
+      args: () => ({ p_expertise_areas: ["bmw"], p_years_of_experience: 100 }),
+      ...badArgument,
+    },
+    {
+      case: "someone else's document",
+      as: "member",
+      args: (w) => ({
+        p_expertise_areas: ["bmw"],
+        p_years_of_experience: 3,
+        p_document_paths: [`${w.users.other.id}/x.pdf`],
+      }),
+      ...badArgument,
+    },
+    {
+      case: "already an expert",
+      as: "staff",
+      args: () => ({ p_expertise_areas: ["bmw"], p_years_of_experience: 3 }),
+      ...conflict,
+    },
+  ],
+  decide_expert_verification: [
+    {
+      case: "not a moderator",
+      as: "member",
+      args: (_, x) => ({
+        p_verification_id: x.approvedApplication,
+        p_approve: false,
+        p_reason: "x",
+      }),
+      ...forbidden,
+    },
+    {
+      case: "unknown application",
+      as: "platform_admin",
+      args: () => ({ p_verification_id: unknown, p_approve: true }),
+      ...notFound,
+    },
+    {
+      case: "a rejection without a reason",
+      as: "platform_admin",
+      args: (_, x) => ({ p_verification_id: x.approvedApplication, p_approve: false }),
+      ...badArgument,
+    },
+    {
+      case: "already approved",
+      as: "platform_admin",
+      args: (_, x) => ({ p_verification_id: x.approvedApplication, p_approve: true }),
+      ...conflict,
+    },
+  ],
+  flag_content: [
+    {
+      case: "anon",
+      as: "anon",
+      args: (_, x) => ({
+        p_target_kind: "forum_thread",
+        p_target_id: x.forumThread,
+        p_reason: "spam",
+      }),
+      ...signInFirst,
+    },
+    {
+      case: "a kind that cannot be flagged",
+      as: "staff",
+      args: (_, x) => ({ p_target_kind: "invoice", p_target_id: x.forumThread, p_reason: "spam" }),
+      ...badArgument,
+    },
+    {
+      case: "unknown thread",
+      as: "staff",
+      args: () => ({ p_target_kind: "forum_thread", p_target_id: unknown, p_reason: "spam" }),
+      ...notFound,
+    },
+    {
+      case: "one's own thread",
+      as: "member",
+      args: (_, x) => ({
+        p_target_kind: "forum_thread",
+        p_target_id: x.forumThread,
+        p_reason: "spam",
+      }),
+      ...badArgument,
+    },
+    {
+      case: "other without details",
+      as: "staff",
+      args: (_, x) => ({
+        p_target_kind: "forum_thread",
+        p_target_id: x.forumThread,
+        p_reason: "other",
+      }),
+      ...badArgument,
+    },
+    {
+      case: "flagged twice",
+      as: "unrelated",
+      args: (_, x) => ({
+        p_target_kind: "forum_thread",
+        p_target_id: x.forumThread,
+        p_reason: "spam",
+      }),
+      ...conflict,
+    },
+  ],
+  moderate_content: [
+    {
+      case: "not a moderator",
+      as: "member",
+      args: (_, x) => ({
+        p_target_kind: "forum_thread",
+        p_target_id: x.forumThread,
+        p_action: "approve",
+      }),
+      ...forbidden,
+    },
+    {
+      case: "unknown item",
+      as: "platform_admin",
+      args: () => ({ p_target_kind: "forum_thread", p_target_id: unknown, p_action: "approve" }),
+      ...notFound,
+    },
+    {
+      case: "unknown action",
+      as: "platform_admin",
+      args: (_, x) => ({
+        p_target_kind: "forum_thread",
+        p_target_id: x.forumThread,
+        p_action: "ban",
+      }),
+      ...badArgument,
+    },
+    {
+      case: "removal without a reason",
+      as: "platform_admin",
+      args: (_, x) => ({
+        p_target_kind: "forum_thread",
+        p_target_id: x.forumThread,
+        p_action: "remove",
+      }),
+      ...badArgument,
+    },
+    {
+      case: "dismiss without flags",
+      as: "platform_admin",
+      args: (_, x) => ({
+        p_target_kind: "forum_response",
+        p_target_id: x.forumResponse,
+        p_action: "dismiss",
+      }),
+      ...conflict,
+    },
+  ],
+  suspend_account: [
+    {
+      case: "not a moderator",
+      as: "member",
+      args: (w) => ({ p_user_id: w.users.other.id, p_reason: "x" }),
+      ...forbidden,
+    },
+    {
+      case: "unknown member",
+      as: "platform_admin",
+      args: () => ({ p_user_id: unknown, p_reason: "x" }),
+      ...notFound,
+    },
+    {
+      case: "no reason",
+      as: "platform_admin",
+      args: (w) => ({ p_user_id: w.users.other.id, p_reason: " " }),
+      ...badArgument,
+    },
+    {
+      case: "oneself",
+      as: "platform_admin",
+      args: (w) => ({ p_user_id: w.users.platformAdmin.id, p_reason: "x" }),
+      ...badArgument,
+    },
+    {
+      case: "an end in the past",
+      as: "platform_admin",
+      args: (w) => ({
+        p_user_id: w.users.other.id,
+        p_reason: "x",
+        p_until: "2001-01-01T00:00:00Z",
+      }),
+      ...badArgument,
+    },
+  ],
+  lift_suspension: [
+    {
+      case: "not a moderator",
+      as: "member",
+      args: (w) => ({ p_user_id: w.users.other.id }),
+      ...forbidden,
+    },
+    {
+      case: "unknown member",
+      as: "platform_admin",
+      args: () => ({ p_user_id: unknown }),
+      ...notFound,
+    },
+    {
+      case: "not suspended",
+      as: "platform_admin",
+      args: (w) => ({ p_user_id: w.users.other.id }),
+      ...conflict,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>
@@ -1700,6 +2064,36 @@ describe("RPC refusals answer 4xx with PostgREST's status for their SQLSTATE", (
     expect(
       Object.keys(table).filter((name) => !names.includes(name)),
       "rows for functions that do not exist",
+    ).toEqual([]);
+  });
+
+  it("none of the forum's refusals wrote anything: threads, flags, applications and suspensions are as they were", async () => {
+    expect(
+      await stack.db.sql(
+        "select status, is_pinned, accepted_count from public.forum_threads where id = $1",
+        [x.forumThread],
+      ),
+    ).toEqual([{ status: "open", is_pinned: false, accepted_count: 0 }]);
+    expect(
+      await stack.db.sql("select flagged_by from public.content_flags where target_id = $1", [
+        x.forumThread,
+      ]),
+    ).toEqual([{ flagged_by: w.users.unrelated.id }]);
+    expect(
+      await stack.db.sql(
+        "select status from public.expert_verifications where user_id in ($1, $2)",
+        [w.users.staff.id, w.users.member.id],
+      ),
+    ).toEqual([{ status: "approved" }]);
+    expect(
+      await stack.db.sql("select 1 from public.profile_suspensions where profile_id = $1", [
+        w.users.other.id,
+      ]),
+    ).toEqual([]);
+    expect(
+      await stack.db.sql("select 1 from public.moderation_items where target_id = $1", [
+        x.forumThread,
+      ]),
     ).toEqual([]);
   });
 
