@@ -198,6 +198,50 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"car_listings": {
+                  Row: {
+                    "archived_at": string | null,"city": string,"comment_count": number,"condition": Database["public"]['Enums']["car_condition"],"country_code": string | null,"created_at": string,"currency": string,"description": string | null,"featured_until": string | null,"fuel_type": Database["public"]['Enums']["fuel_type"],"id": string,"latitude": number | null,"longitude": number | null,"make": string,"mileage_km": number,"model": string,"price_amount": number,"published_at": string | null,"search_vector": unknown,"seller_id": string,"sold_at": string | null,"status": Database["public"]['Enums']["listing_status"],"store_id": string | null,"title": string,"transmission": Database["public"]['Enums']["car_transmission"],"updated_at": string,"year": number
+                  }
+                  Insert: {
+                    "archived_at"?: string | null,"city": string,"comment_count"?: number,"condition"?: Database["public"]['Enums']["car_condition"],"country_code"?: string | null,"created_at"?: string,"currency": string,"description"?: string | null,"featured_until"?: string | null,"fuel_type": Database["public"]['Enums']["fuel_type"],"id"?: string,"latitude"?: number | null,"longitude"?: number | null,"make": string,"mileage_km"?: number,"model": string,"price_amount": number,"published_at"?: string | null,"search_vector"?: never,"seller_id"?: string,"sold_at"?: string | null,"status"?: Database["public"]['Enums']["listing_status"],"store_id"?: string | null,"title": string,"transmission": Database["public"]['Enums']["car_transmission"],"updated_at"?: string,"year": number
+                  }
+                  Update: {
+                    "archived_at"?: string | null,"city"?: string,"comment_count"?: number,"condition"?: Database["public"]['Enums']["car_condition"],"country_code"?: string | null,"created_at"?: string,"currency"?: string,"description"?: string | null,"featured_until"?: string | null,"fuel_type"?: Database["public"]['Enums']["fuel_type"],"id"?: string,"latitude"?: number | null,"longitude"?: number | null,"make"?: string,"mileage_km"?: number,"model"?: string,"price_amount"?: number,"published_at"?: string | null,"search_vector"?: never,"seller_id"?: string,"sold_at"?: string | null,"status"?: Database["public"]['Enums']["listing_status"],"store_id"?: string | null,"title"?: string,"transmission"?: Database["public"]['Enums']["car_transmission"],"updated_at"?: string,"year"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "car_listings_seller_id_fkey"
+      columns: ["seller_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "car_listings_store_id_fkey"
+      columns: ["store_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"car_specifications": {
+                  Row: {
+                    "acceleration_0_100_s": number | null,"car_listing_id": string,"co2_g_km": number | null,"curb_weight_kg": number | null,"doors": number | null,"electric_range_km": number | null,"fuel_consumption_l_100km": number | null,"has_full_service_history": boolean | null,"height_mm": number | null,"horsepower": number | null,"length_mm": number | null,"previous_owners": number | null,"seats": number | null,"service_history": string | null,"top_speed_kmh": number | null,"torque_nm": number | null,"updated_at": string,"warranty_description": string | null,"warranty_months": number | null,"wheelbase_mm": number | null,"width_mm": number | null
+                  }
+                  Insert: {
+                    "acceleration_0_100_s"?: number | null,"car_listing_id": string,"co2_g_km"?: number | null,"curb_weight_kg"?: number | null,"doors"?: number | null,"electric_range_km"?: number | null,"fuel_consumption_l_100km"?: number | null,"has_full_service_history"?: boolean | null,"height_mm"?: number | null,"horsepower"?: number | null,"length_mm"?: number | null,"previous_owners"?: number | null,"seats"?: number | null,"service_history"?: string | null,"top_speed_kmh"?: number | null,"torque_nm"?: number | null,"updated_at"?: string,"warranty_description"?: string | null,"warranty_months"?: number | null,"wheelbase_mm"?: number | null,"width_mm"?: number | null
+                  }
+                  Update: {
+                    "acceleration_0_100_s"?: number | null,"car_listing_id"?: string,"co2_g_km"?: number | null,"curb_weight_kg"?: number | null,"doors"?: number | null,"electric_range_km"?: number | null,"fuel_consumption_l_100km"?: number | null,"has_full_service_history"?: boolean | null,"height_mm"?: number | null,"horsepower"?: number | null,"length_mm"?: number | null,"previous_owners"?: number | null,"seats"?: number | null,"service_history"?: string | null,"top_speed_kmh"?: number | null,"torque_nm"?: number | null,"updated_at"?: string,"warranty_description"?: string | null,"warranty_months"?: number | null,"wheelbase_mm"?: number | null,"width_mm"?: number | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "car_specifications_car_listing_id_fkey"
+      columns: ["car_listing_id"]
+isOneToOne: true
+      referencedRelation: "car_listings"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"certificate_templates": {
                   Row: {
                     "accent_color": string,"background_path": string | null,"body": string,"created_at": string,"created_by": string | null,"id": string,"is_default": boolean,"name": string,"organization_id": string | null,"primary_color": string,"signatory_name": string | null,"signatory_title": string | null,"signature_image_path": string | null,"title": string,"updated_at": string,"validity_months": number | null
@@ -281,6 +325,112 @@ isOneToOne: false
       columns: ["template_id"]
 isOneToOne: false
       referencedRelation: "certificate_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"chat_messages": {
+                  Row: {
+                    "attachments": (string)[],"body": string,"created_at": string,"id": string,"sender_id": string,"thread_id": string
+                  }
+                  Insert: {
+                    "attachments"?: (string)[],"body"?: string,"created_at"?: string,"id"?: string,"sender_id"?: string,"thread_id": string
+                  }
+                  Update: {
+                    "attachments"?: (string)[],"body"?: string,"created_at"?: string,"id"?: string,"sender_id"?: string,"thread_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "chat_messages_sender_id_fkey"
+      columns: ["sender_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "chat_messages_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "chat_threads"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"chat_participants": {
+                  Row: {
+                    "joined_at": string,"last_read_at": string,"role": Database["public"]['Enums']["chat_participant_role"],"thread_id": string,"user_id": string
+                  }
+                  Insert: {
+                    "joined_at"?: string,"last_read_at"?: string,"role": Database["public"]['Enums']["chat_participant_role"],"thread_id": string,"user_id": string
+                  }
+                  Update: {
+                    "joined_at"?: string,"last_read_at"?: string,"role"?: Database["public"]['Enums']["chat_participant_role"],"thread_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "chat_participants_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "chat_threads"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "chat_participants_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"chat_threads": {
+                  Row: {
+                    "assigned_to": string | null,"created_at": string,"id": string,"last_message_at": string | null,"member_id": string,"organization_id": string | null,"status": Database["public"]['Enums']["chat_thread_status"],"subject": string,"updated_at": string
+                  }
+                  Insert: {
+                    "assigned_to"?: string | null,"created_at"?: string,"id"?: string,"last_message_at"?: string | null,"member_id": string,"organization_id"?: string | null,"status"?: Database["public"]['Enums']["chat_thread_status"],"subject": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "assigned_to"?: string | null,"created_at"?: string,"id"?: string,"last_message_at"?: string | null,"member_id"?: string,"organization_id"?: string | null,"status"?: Database["public"]['Enums']["chat_thread_status"],"subject"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "chat_threads_assigned_to_fkey"
+      columns: ["assigned_to"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "chat_threads_member_id_fkey"
+      columns: ["member_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "chat_threads_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"content_flags": {
+                  Row: {
+                    "created_at": string,"details": string | null,"flagged_by": string,"id": string,"reason": Database["public"]['Enums']["content_flag_reason"],"resolution": Database["public"]['Enums']["content_flag_resolution"] | null,"resolved_at": string | null,"resolved_by": string | null,"target_id": string,"target_kind": string,"weight": number
+                  }
+                  Insert: {
+                    "created_at"?: string,"details"?: string | null,"flagged_by": string,"id"?: string,"reason": Database["public"]['Enums']["content_flag_reason"],"resolution"?: Database["public"]['Enums']["content_flag_resolution"] | null,"resolved_at"?: string | null,"resolved_by"?: string | null,"target_id": string,"target_kind": string,"weight": number
+                  }
+                  Update: {
+                    "created_at"?: string,"details"?: string | null,"flagged_by"?: string,"id"?: string,"reason"?: Database["public"]['Enums']["content_flag_reason"],"resolution"?: Database["public"]['Enums']["content_flag_resolution"] | null,"resolved_at"?: string | null,"resolved_by"?: string | null,"target_id"?: string,"target_kind"?: string,"weight"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "content_flags_flagged_by_fkey"
+      columns: ["flagged_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "content_flags_resolved_by_fkey"
+      columns: ["resolved_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
                   ]
@@ -663,6 +813,200 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"expert_verifications": {
+                  Row: {
+                    "created_at": string,"decided_at": string | null,"decided_by": string | null,"decision_reason": string | null,"document_paths": (string)[],"expertise_areas": (string)[],"id": string,"statement": string | null,"status": Database["public"]['Enums']["expert_verification_status"],"updated_at": string,"user_id": string,"years_of_experience": number
+                  }
+                  Insert: {
+                    "created_at"?: string,"decided_at"?: string | null,"decided_by"?: string | null,"decision_reason"?: string | null,"document_paths"?: (string)[],"expertise_areas": (string)[],"id"?: string,"statement"?: string | null,"status"?: Database["public"]['Enums']["expert_verification_status"],"updated_at"?: string,"user_id": string,"years_of_experience": number
+                  }
+                  Update: {
+                    "created_at"?: string,"decided_at"?: string | null,"decided_by"?: string | null,"decision_reason"?: string | null,"document_paths"?: (string)[],"expertise_areas"?: (string)[],"id"?: string,"statement"?: string | null,"status"?: Database["public"]['Enums']["expert_verification_status"],"updated_at"?: string,"user_id"?: string,"years_of_experience"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "expert_verifications_decided_by_fkey"
+      columns: ["decided_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "expert_verifications_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"forum_categories": {
+                  Row: {
+                    "created_at": string,"description": string | null,"icon": string | null,"id": string,"is_active": boolean,"name": string,"slug": string,"sort_order": number,"updated_at": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"description"?: string | null,"icon"?: string | null,"id"?: string,"is_active"?: boolean,"name": string,"slug": string,"sort_order"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string | null,"icon"?: string | null,"id"?: string,"is_active"?: boolean,"name"?: string,"slug"?: string,"sort_order"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"forum_experts": {
+                  Row: {
+                    "accepted_answers": number,"expertise_areas": (string)[],"helpful_votes_received": number,"user_id": string,"verification_id": string,"verified_at": string,"years_of_experience": number
+                  }
+                  Insert: {
+                    "accepted_answers"?: number,"expertise_areas": (string)[],"helpful_votes_received"?: number,"user_id": string,"verification_id": string,"verified_at"?: string,"years_of_experience": number
+                  }
+                  Update: {
+                    "accepted_answers"?: number,"expertise_areas"?: (string)[],"helpful_votes_received"?: number,"user_id"?: string,"verification_id"?: string,"verified_at"?: string,"years_of_experience"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "forum_experts_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "forum_experts_verification_id_fkey"
+      columns: ["verification_id"]
+isOneToOne: true
+      referencedRelation: "expert_verifications"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"forum_moderators": {
+                  Row: {
+                    "granted_at": string,"granted_by": string | null,"user_id": string
+                  }
+                  Insert: {
+                    "granted_at"?: string,"granted_by"?: string | null,"user_id": string
+                  }
+                  Update: {
+                    "granted_at"?: string,"granted_by"?: string | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "forum_moderators_granted_by_fkey"
+      columns: ["granted_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "forum_moderators_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"forum_response_votes": {
+                  Row: {
+                    "created_at": string,"is_helpful": boolean,"response_id": string,"updated_at": string,"user_id": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"is_helpful": boolean,"response_id": string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"is_helpful"?: boolean,"response_id"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "forum_response_votes_response_id_fkey"
+      columns: ["response_id"]
+isOneToOne: false
+      referencedRelation: "forum_responses"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "forum_response_votes_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"forum_responses": {
+                  Row: {
+                    "accepted_at": string | null,"accepted_by": string | null,"ai_generated": boolean,"author_id": string | null,"body": string,"created_at": string,"edited_at": string | null,"helpful_count": number,"id": string,"is_accepted": boolean,"is_expert": boolean,"moderation_state": Database["public"]['Enums']["forum_moderation_state"],"thread_id": string,"unhelpful_count": number,"updated_at": string
+                  }
+                  Insert: {
+                    "accepted_at"?: string | null,"accepted_by"?: string | null,"ai_generated"?: boolean,"author_id"?: string | null,"body": string,"created_at"?: string,"edited_at"?: string | null,"helpful_count"?: number,"id"?: string,"is_accepted"?: boolean,"is_expert"?: boolean,"moderation_state"?: Database["public"]['Enums']["forum_moderation_state"],"thread_id": string,"unhelpful_count"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "accepted_at"?: string | null,"accepted_by"?: string | null,"ai_generated"?: boolean,"author_id"?: string | null,"body"?: string,"created_at"?: string,"edited_at"?: string | null,"helpful_count"?: number,"id"?: string,"is_accepted"?: boolean,"is_expert"?: boolean,"moderation_state"?: Database["public"]['Enums']["forum_moderation_state"],"thread_id"?: string,"unhelpful_count"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "forum_responses_accepted_by_fkey"
+      columns: ["accepted_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "forum_responses_author_id_fkey"
+      columns: ["author_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "forum_responses_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "forum_threads"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"forum_thread_follows": {
+                  Row: {
+                    "created_at": string,"thread_id": string,"user_id": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"thread_id": string,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"thread_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "forum_thread_follows_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "forum_threads"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "forum_thread_follows_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"forum_threads": {
+                  Row: {
+                    "accepted_count": number,"author_id": string,"body": string,"car_make": string | null,"car_model": string | null,"car_year": number | null,"category_id": string,"closed_at": string | null,"created_at": string,"edited_at": string | null,"id": string,"is_featured": boolean,"is_pinned": boolean,"last_activity_at": string,"moderation_state": Database["public"]['Enums']["forum_moderation_state"],"resolved_at": string | null,"response_count": number,"search": unknown,"status": Database["public"]['Enums']["forum_thread_status"],"title": string,"updated_at": string,"view_count": number
+                  }
+                  Insert: {
+                    "accepted_count"?: number,"author_id"?: string,"body": string,"car_make"?: string | null,"car_model"?: string | null,"car_year"?: number | null,"category_id": string,"closed_at"?: string | null,"created_at"?: string,"edited_at"?: string | null,"id"?: string,"is_featured"?: boolean,"is_pinned"?: boolean,"last_activity_at"?: string,"moderation_state"?: Database["public"]['Enums']["forum_moderation_state"],"resolved_at"?: string | null,"response_count"?: number,"search"?: never,"status"?: Database["public"]['Enums']["forum_thread_status"],"title": string,"updated_at"?: string,"view_count"?: number
+                  }
+                  Update: {
+                    "accepted_count"?: number,"author_id"?: string,"body"?: string,"car_make"?: string | null,"car_model"?: string | null,"car_year"?: number | null,"category_id"?: string,"closed_at"?: string | null,"created_at"?: string,"edited_at"?: string | null,"id"?: string,"is_featured"?: boolean,"is_pinned"?: boolean,"last_activity_at"?: string,"moderation_state"?: Database["public"]['Enums']["forum_moderation_state"],"resolved_at"?: string | null,"response_count"?: number,"search"?: never,"status"?: Database["public"]['Enums']["forum_thread_status"],"title"?: string,"updated_at"?: string,"view_count"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "forum_threads_author_id_fkey"
+      columns: ["author_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "forum_threads_category_id_fkey"
+      columns: ["category_id"]
+isOneToOne: false
+      referencedRelation: "forum_categories"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"invoice_events": {
                   Row: {
                     "created_at": string,"detail": NonNullable<Json>,"id": number,"invoice_id": string,"kind": string,"organization_id": string | null,"user_id": string
@@ -723,6 +1067,12 @@ isOneToOne: false
 isOneToOne: false
       referencedRelation: "reconciliation_payments_without_provider_event"
       referencedColumns: ["invoice_id"]
+    },{
+      foreignKeyName: "invoice_items_membership_id_fkey"
+      columns: ["membership_id"]
+isOneToOne: false
+      referencedRelation: "memberships"
+      referencedColumns: ["id"]
     },{
       foreignKeyName: "invoice_items_product_id_fkey"
       columns: ["product_id"]
@@ -837,6 +1187,118 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"listing_comment_flags": {
+                  Row: {
+                    "comment_id": string,"created_at": string,"reason": string,"user_id": string
+                  }
+                  Insert: {
+                    "comment_id": string,"created_at"?: string,"reason": string,"user_id"?: string
+                  }
+                  Update: {
+                    "comment_id"?: string,"created_at"?: string,"reason"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "listing_comment_flags_comment_id_fkey"
+      columns: ["comment_id"]
+isOneToOne: false
+      referencedRelation: "listing_comments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "listing_comment_flags_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"listing_comment_likes": {
+                  Row: {
+                    "comment_id": string,"created_at": string,"user_id": string
+                  }
+                  Insert: {
+                    "comment_id": string,"created_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "comment_id"?: string,"created_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "listing_comment_likes_comment_id_fkey"
+      columns: ["comment_id"]
+isOneToOne: false
+      referencedRelation: "listing_comments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "listing_comment_likes_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"listing_comments": {
+                  Row: {
+                    "author_id": string,"body": string,"car_listing_id": string | null,"created_at": string,"edited_at": string | null,"flag_count": number,"id": string,"is_hidden": boolean,"like_count": number,"listing_id": string | null,"parent_id": string | null,"part_listing_id": string | null,"reply_count": number
+                  }
+                  Insert: {
+                    "author_id"?: string,"body": string,"car_listing_id"?: string | null,"created_at"?: string,"edited_at"?: string | null,"flag_count"?: number,"id"?: string,"is_hidden"?: boolean,"like_count"?: number,"listing_id"?: never,"parent_id"?: string | null,"part_listing_id"?: string | null,"reply_count"?: number
+                  }
+                  Update: {
+                    "author_id"?: string,"body"?: string,"car_listing_id"?: string | null,"created_at"?: string,"edited_at"?: string | null,"flag_count"?: number,"id"?: string,"is_hidden"?: boolean,"like_count"?: number,"listing_id"?: never,"parent_id"?: string | null,"part_listing_id"?: string | null,"reply_count"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "listing_comments_author_id_fkey"
+      columns: ["author_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "listing_comments_car_listing_id_fkey"
+      columns: ["car_listing_id"]
+isOneToOne: false
+      referencedRelation: "car_listings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "listing_comments_parent_id_fkey"
+      columns: ["parent_id"]
+isOneToOne: false
+      referencedRelation: "listing_comments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "listing_comments_part_listing_id_fkey"
+      columns: ["part_listing_id"]
+isOneToOne: false
+      referencedRelation: "part_listings"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"listing_images": {
+                  Row: {
+                    "alt_text": string | null,"car_listing_id": string | null,"created_at": string,"id": string,"is_primary": boolean,"listing_id": string | null,"part_listing_id": string | null,"position": number,"storage_path": string
+                  }
+                  Insert: {
+                    "alt_text"?: string | null,"car_listing_id"?: string | null,"created_at"?: string,"id"?: string,"is_primary"?: boolean,"listing_id"?: never,"part_listing_id"?: string | null,"position"?: number,"storage_path": string
+                  }
+                  Update: {
+                    "alt_text"?: string | null,"car_listing_id"?: string | null,"created_at"?: string,"id"?: string,"is_primary"?: boolean,"listing_id"?: never,"part_listing_id"?: string | null,"position"?: number,"storage_path"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "listing_images_car_listing_id_fkey"
+      columns: ["car_listing_id"]
+isOneToOne: false
+      referencedRelation: "car_listings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "listing_images_part_listing_id_fkey"
+      columns: ["part_listing_id"]
+isOneToOne: false
+      referencedRelation: "part_listings"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"location_services": {
                   Row: {
                     "code": string,"created_at": string,"description": string | null,"duration_minutes": number,"id": string,"is_active": boolean,"location_id": string,"name": string,"price_amount": number,"updated_at": string
@@ -853,6 +1315,131 @@ isOneToOne: false
       columns: ["location_id"]
 isOneToOne: false
       referencedRelation: "service_locations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"member_files": {
+                  Row: {
+                    "content_type": string,"created_at": string,"file_name": string,"id": string,"purpose": Database["public"]['Enums']["member_file_purpose"],"size_bytes": number,"storage_path": string,"user_id": string
+                  }
+                  Insert: {
+                    "content_type": string,"created_at"?: string,"file_name": string,"id"?: string,"purpose"?: Database["public"]['Enums']["member_file_purpose"],"size_bytes": number,"storage_path": string,"user_id": string
+                  }
+                  Update: {
+                    "content_type"?: string,"created_at"?: string,"file_name"?: string,"id"?: string,"purpose"?: Database["public"]['Enums']["member_file_purpose"],"size_bytes"?: number,"storage_path"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "member_files_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"membership_plans": {
+                  Row: {
+                    "benefits": (string)[],"code": string,"created_at": string,"currency": string,"description": string | null,"id": string,"is_active": boolean,"name": string,"period_months": number,"price_amount": number,"referee_reward_points": number,"referral_refund_window_days": number,"referrer_reward_points": number,"tier_rank": number,"updated_at": string
+                  }
+                  Insert: {
+                    "benefits"?: (string)[],"code": string,"created_at"?: string,"currency"?: string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"name": string,"period_months"?: number,"price_amount": number,"referee_reward_points"?: number,"referral_refund_window_days"?: number,"referrer_reward_points"?: number,"tier_rank"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "benefits"?: (string)[],"code"?: string,"created_at"?: string,"currency"?: string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"name"?: string,"period_months"?: number,"price_amount"?: number,"referee_reward_points"?: number,"referral_refund_window_days"?: number,"referrer_reward_points"?: number,"tier_rank"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"memberships": {
+                  Row: {
+                    "created_at": string,"ended_at": string | null,"ends_at": string | null,"grant_reason": string | null,"granted_by": string | null,"id": string,"invoice_id": string | null,"plan_id": string,"starts_at": string | null,"status": Database["public"]['Enums']["membership_status"],"updated_at": string,"user_id": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"ended_at"?: string | null,"ends_at"?: string | null,"grant_reason"?: string | null,"granted_by"?: string | null,"id"?: string,"invoice_id"?: string | null,"plan_id": string,"starts_at"?: string | null,"status"?: Database["public"]['Enums']["membership_status"],"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"ended_at"?: string | null,"ends_at"?: string | null,"grant_reason"?: string | null,"granted_by"?: string | null,"id"?: string,"invoice_id"?: string | null,"plan_id"?: string,"starts_at"?: string | null,"status"?: Database["public"]['Enums']["membership_status"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "memberships_granted_by_fkey"
+      columns: ["granted_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "memberships_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "invoices"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "memberships_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_payments_without_provider_event"
+      referencedColumns: ["invoice_id"]
+    },{
+      foreignKeyName: "memberships_plan_id_fkey"
+      columns: ["plan_id"]
+isOneToOne: false
+      referencedRelation: "membership_plans"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "memberships_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"moderation_actions": {
+                  Row: {
+                    "action": Database["public"]['Enums']["moderation_action_kind"],"actor_id": string | null,"created_at": string,"details": NonNullable<Json>,"id": string,"reason": string | null,"subject_user_id": string | null,"target_id": string | null,"target_kind": string | null
+                  }
+                  Insert: {
+                    "action": Database["public"]['Enums']["moderation_action_kind"],"actor_id"?: string | null,"created_at"?: string,"details"?: NonNullable<Json>,"id"?: string,"reason"?: string | null,"subject_user_id"?: string | null,"target_id"?: string | null,"target_kind"?: string | null
+                  }
+                  Update: {
+                    "action"?: Database["public"]['Enums']["moderation_action_kind"],"actor_id"?: string | null,"created_at"?: string,"details"?: NonNullable<Json>,"id"?: string,"reason"?: string | null,"subject_user_id"?: string | null,"target_id"?: string | null,"target_kind"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "moderation_actions_actor_id_fkey"
+      columns: ["actor_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "moderation_actions_subject_user_id_fkey"
+      columns: ["subject_user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"moderation_items": {
+                  Row: {
+                    "author_id": string | null,"decided_at": string | null,"decided_by": string | null,"decision_reason": string | null,"first_flagged_at": string | null,"last_flagged_at": string | null,"open_flags": number,"open_weight": number,"state": Database["public"]['Enums']["forum_moderation_state"],"target_id": string,"target_kind": string
+                  }
+                  Insert: {
+                    "author_id"?: string | null,"decided_at"?: string | null,"decided_by"?: string | null,"decision_reason"?: string | null,"first_flagged_at"?: string | null,"last_flagged_at"?: string | null,"open_flags"?: number,"open_weight"?: number,"state"?: Database["public"]['Enums']["forum_moderation_state"],"target_id": string,"target_kind": string
+                  }
+                  Update: {
+                    "author_id"?: string | null,"decided_at"?: string | null,"decided_by"?: string | null,"decision_reason"?: string | null,"first_flagged_at"?: string | null,"last_flagged_at"?: string | null,"open_flags"?: number,"open_weight"?: number,"state"?: Database["public"]['Enums']["forum_moderation_state"],"target_id"?: string,"target_kind"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "moderation_items_author_id_fkey"
+      columns: ["author_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "moderation_items_decided_by_fkey"
+      columns: ["decided_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
                   ]
@@ -963,6 +1550,93 @@ isOneToOne: true
       referencedColumns: ["id"]
     }
                   ]
+                },"offer_locations": {
+                  Row: {
+                    "created_at": string,"location_id": string,"offer_id": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"location_id": string,"offer_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"location_id"?: string,"offer_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "offer_locations_location_id_fkey"
+      columns: ["location_id"]
+isOneToOne: false
+      referencedRelation: "service_locations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "offer_locations_offer_id_fkey"
+      columns: ["offer_id"]
+isOneToOne: false
+      referencedRelation: "offers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"offer_redemptions": {
+                  Row: {
+                    "id": string,"location_id": string | null,"offer_id": string,"redeem_once": boolean,"redeemed_at": string,"user_id": string,"vehicle_id": string | null
+                  }
+                  Insert: {
+                    "id"?: string,"location_id"?: string | null,"offer_id": string,"redeem_once": boolean,"redeemed_at"?: string,"user_id": string,"vehicle_id"?: string | null
+                  }
+                  Update: {
+                    "id"?: string,"location_id"?: string | null,"offer_id"?: string,"redeem_once"?: boolean,"redeemed_at"?: string,"user_id"?: string,"vehicle_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "offer_redemptions_location_id_fkey"
+      columns: ["location_id"]
+isOneToOne: false
+      referencedRelation: "service_locations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "offer_redemptions_offer_id_fkey"
+      columns: ["offer_id"]
+isOneToOne: false
+      referencedRelation: "offers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "offer_redemptions_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "offer_redemptions_vehicle_id_fkey"
+      columns: ["vehicle_id"]
+isOneToOne: false
+      referencedRelation: "vehicles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"offers": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"description": string | null,"eligible_tiers": (string)[],"expires_at": string,"id": string,"is_active": boolean,"organization_id": string | null,"redeem_once": boolean,"starts_at": string,"terms": string | null,"title": string,"updated_at": string,"vehicle_fuel_types": (Database["public"]['Enums']["fuel_type"])[],"vehicle_make": string | null,"vehicle_model": string | null,"vehicle_year_from": number | null,"vehicle_year_to": number | null
+                  }
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"eligible_tiers"?: (string)[],"expires_at": string,"id"?: string,"is_active"?: boolean,"organization_id"?: string | null,"redeem_once"?: boolean,"starts_at"?: string,"terms"?: string | null,"title": string,"updated_at"?: string,"vehicle_fuel_types"?: (Database["public"]['Enums']["fuel_type"])[],"vehicle_make"?: string | null,"vehicle_model"?: string | null,"vehicle_year_from"?: number | null,"vehicle_year_to"?: number | null
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"eligible_tiers"?: (string)[],"expires_at"?: string,"id"?: string,"is_active"?: boolean,"organization_id"?: string | null,"redeem_once"?: boolean,"starts_at"?: string,"terms"?: string | null,"title"?: string,"updated_at"?: string,"vehicle_fuel_types"?: (Database["public"]['Enums']["fuel_type"])[],"vehicle_make"?: string | null,"vehicle_model"?: string | null,"vehicle_year_from"?: number | null,"vehicle_year_to"?: number | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "offers_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "offers_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"organization_invitations": {
                   Row: {
                     "code": string,"created_at": string,"email": string | null,"expires_at": string,"id": string,"invited_by": string | null,"is_person_in_charge": boolean,"message": string | null,"organization_id": string,"responded_at": string | null,"responded_by": string | null,"role": Database["public"]['Enums']["organization_role"],"status": Database["public"]['Enums']["invitation_status"]
@@ -1044,6 +1718,81 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"part_categories": {
+                  Row: {
+                    "created_at": string,"description": string | null,"icon": string | null,"id": string,"name": string,"parent_id": string | null,"position": number,"slug": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"description"?: string | null,"icon"?: string | null,"id"?: string,"name": string,"parent_id"?: string | null,"position"?: number,"slug": string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string | null,"icon"?: string | null,"id"?: string,"name"?: string,"parent_id"?: string | null,"position"?: number,"slug"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "part_categories_parent_id_fkey"
+      columns: ["parent_id"]
+isOneToOne: false
+      referencedRelation: "part_categories"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"part_compatibilities": {
+                  Row: {
+                    "created_at": string,"id": string,"make": string,"model": string | null,"notes": string | null,"part_listing_id": string,"year_from": number,"year_to": number
+                  }
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"make": string,"model"?: string | null,"notes"?: string | null,"part_listing_id": string,"year_from": number,"year_to": number
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"make"?: string,"model"?: string | null,"notes"?: string | null,"part_listing_id"?: string,"year_from"?: number,"year_to"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "part_compatibilities_part_listing_id_fkey"
+      columns: ["part_listing_id"]
+isOneToOne: false
+      referencedRelation: "part_listings"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"part_listings": {
+                  Row: {
+                    "archived_at": string | null,"average_rating": number | null,"brand": string,"category_id": string,"city": string | null,"comment_count": number,"condition": Database["public"]['Enums']["part_condition"],"created_at": string,"currency": string,"description": string | null,"featured_until": string | null,"id": string,"part_number": string | null,"price_amount": number,"product_id": string | null,"published_at": string | null,"quantity": number,"rating_sum": number,"review_count": number,"search_vector": unknown,"seller_id": string,"sold_at": string | null,"status": Database["public"]['Enums']["listing_status"],"store_id": string | null,"title": string,"updated_at": string,"warranty_months": number
+                  }
+                  Insert: {
+                    "archived_at"?: string | null,"average_rating"?: never,"brand": string,"category_id": string,"city"?: string | null,"comment_count"?: number,"condition": Database["public"]['Enums']["part_condition"],"created_at"?: string,"currency": string,"description"?: string | null,"featured_until"?: string | null,"id"?: string,"part_number"?: string | null,"price_amount": number,"product_id"?: string | null,"published_at"?: string | null,"quantity"?: number,"rating_sum"?: number,"review_count"?: number,"search_vector"?: never,"seller_id"?: string,"sold_at"?: string | null,"status"?: Database["public"]['Enums']["listing_status"],"store_id"?: string | null,"title": string,"updated_at"?: string,"warranty_months"?: number
+                  }
+                  Update: {
+                    "archived_at"?: string | null,"average_rating"?: never,"brand"?: string,"category_id"?: string,"city"?: string | null,"comment_count"?: number,"condition"?: Database["public"]['Enums']["part_condition"],"created_at"?: string,"currency"?: string,"description"?: string | null,"featured_until"?: string | null,"id"?: string,"part_number"?: string | null,"price_amount"?: number,"product_id"?: string | null,"published_at"?: string | null,"quantity"?: number,"rating_sum"?: number,"review_count"?: number,"search_vector"?: never,"seller_id"?: string,"sold_at"?: string | null,"status"?: Database["public"]['Enums']["listing_status"],"store_id"?: string | null,"title"?: string,"updated_at"?: string,"warranty_months"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "part_listings_category_id_fkey"
+      columns: ["category_id"]
+isOneToOne: false
+      referencedRelation: "part_categories"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "part_listings_product_id_fkey"
+      columns: ["product_id"]
+isOneToOne: true
+      referencedRelation: "products"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "part_listings_seller_id_fkey"
+      columns: ["seller_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "part_listings_store_id_fkey"
+      columns: ["store_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"payments": {
                   Row: {
                     "amount": number,"channel": string | null,"created_at": string,"currency": string,"id": string,"invoice_id": string,"organization_id": string | null,"paid_at": string,"provider": Database["public"]['Enums']["payment_provider"],"provider_event_id": string | null,"provider_payment_id": string,"recorded_by": string | null,"user_id": string
@@ -1108,6 +1857,43 @@ isOneToOne: false
       foreignKeyName: "platform_admins_user_id_fkey"
       columns: ["user_id"]
 isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"price_alerts": {
+                  Row: {
+                    "brand": string | null,"car_listing_id": string | null,"category_id": string | null,"created_at": string,"currency": string | null,"id": string,"is_active": boolean,"kind": Database["public"]['Enums']["price_alert_kind"],"last_notified_at": string | null,"make": string | null,"max_price_amount": number | null,"model": string | null,"part_listing_id": string | null,"target_price_amount": number | null,"user_id": string
+                  }
+                  Insert: {
+                    "brand"?: string | null,"car_listing_id"?: string | null,"category_id"?: string | null,"created_at"?: string,"currency"?: string | null,"id"?: string,"is_active"?: boolean,"kind": Database["public"]['Enums']["price_alert_kind"],"last_notified_at"?: string | null,"make"?: string | null,"max_price_amount"?: number | null,"model"?: string | null,"part_listing_id"?: string | null,"target_price_amount"?: number | null,"user_id"?: string
+                  }
+                  Update: {
+                    "brand"?: string | null,"car_listing_id"?: string | null,"category_id"?: string | null,"created_at"?: string,"currency"?: string | null,"id"?: string,"is_active"?: boolean,"kind"?: Database["public"]['Enums']["price_alert_kind"],"last_notified_at"?: string | null,"make"?: string | null,"max_price_amount"?: number | null,"model"?: string | null,"part_listing_id"?: string | null,"target_price_amount"?: number | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "price_alerts_car_listing_id_fkey"
+      columns: ["car_listing_id"]
+isOneToOne: false
+      referencedRelation: "car_listings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "price_alerts_category_id_fkey"
+      columns: ["category_id"]
+isOneToOne: false
+      referencedRelation: "part_categories"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "price_alerts_part_listing_id_fkey"
+      columns: ["part_listing_id"]
+isOneToOne: false
+      referencedRelation: "part_listings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "price_alerts_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
       referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
@@ -1232,6 +2018,81 @@ isOneToOne: false
       referencedColumns: ["invoice_id"]
     }
                   ]
+                },"push_devices": {
+                  Row: {
+                    "app_version": string | null,"created_at": string,"device_id": string,"id": string,"platform": Database["public"]['Enums']["push_platform"],"push_token": string,"session_id": string | null,"updated_at": string,"user_id": string
+                  }
+                  Insert: {
+                    "app_version"?: string | null,"created_at"?: string,"device_id": string,"id"?: string,"platform": Database["public"]['Enums']["push_platform"],"push_token": string,"session_id"?: string | null,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "app_version"?: string | null,"created_at"?: string,"device_id"?: string,"id"?: string,"platform"?: Database["public"]['Enums']["push_platform"],"push_token"?: string,"session_id"?: string | null,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "push_devices_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"referral_codes": {
+                  Row: {
+                    "code": string,"created_at": string,"user_id": string
+                  }
+                  Insert: {
+                    "code": string,"created_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "code"?: string,"created_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "referral_codes_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"referrals": {
+                  Row: {
+                    "code": string,"created_at": string,"credited_at": string | null,"id": string,"invoice_id": string | null,"qualified_at": string | null,"referee_points": number,"referred_id": string,"referrer_id": string,"referrer_points": number,"reversed_at": string | null,"status": Database["public"]['Enums']["referral_status"]
+                  }
+                  Insert: {
+                    "code": string,"created_at"?: string,"credited_at"?: string | null,"id"?: string,"invoice_id"?: string | null,"qualified_at"?: string | null,"referee_points"?: number,"referred_id": string,"referrer_id": string,"referrer_points"?: number,"reversed_at"?: string | null,"status"?: Database["public"]['Enums']["referral_status"]
+                  }
+                  Update: {
+                    "code"?: string,"created_at"?: string,"credited_at"?: string | null,"id"?: string,"invoice_id"?: string | null,"qualified_at"?: string | null,"referee_points"?: number,"referred_id"?: string,"referrer_id"?: string,"referrer_points"?: number,"reversed_at"?: string | null,"status"?: Database["public"]['Enums']["referral_status"]
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "referrals_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "invoices"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "referrals_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_payments_without_provider_event"
+      referencedColumns: ["invoice_id"]
+    },{
+      foreignKeyName: "referrals_referred_id_fkey"
+      columns: ["referred_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "referrals_referrer_id_fkey"
+      columns: ["referrer_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"refunds": {
                   Row: {
                     "amount": number,"applied_at": string | null,"created_at": string,"currency": string,"failed_at": string | null,"failure_reason": string | null,"id": string,"invoice_id": string,"invoice_item_id": string | null,"organization_id": string | null,"provider": Database["public"]['Enums']["payment_provider"],"provider_refund_id": string | null,"reason": string | null,"requested_at": string,"requested_by": string | null,"status": Database["public"]['Enums']["refund_status"],"succeeded_at": string | null,"updated_at": string,"user_id": string
@@ -1266,6 +2127,161 @@ isOneToOne: false
       columns: ["requested_by"]
 isOneToOne: false
       referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"reward_balances": {
+                  Row: {
+                    "balance": number,"updated_at": string,"user_id": string
+                  }
+                  Insert: {
+                    "balance"?: number,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "balance"?: number,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "reward_balances_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"reward_entries": {
+                  Row: {
+                    "created_at": string,"detail": NonNullable<Json>,"id": number,"invoice_id": string | null,"points": number,"reason": string,"reverses_entry_id": number | null,"user_id": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"invoice_id"?: string | null,"points": number,"reason": string,"reverses_entry_id"?: number | null,"user_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"invoice_id"?: string | null,"points"?: number,"reason"?: string,"reverses_entry_id"?: number | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "reward_entries_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "invoices"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "reward_entries_invoice_id_fkey"
+      columns: ["invoice_id"]
+isOneToOne: false
+      referencedRelation: "reconciliation_payments_without_provider_event"
+      referencedColumns: ["invoice_id"]
+    },{
+      foreignKeyName: "reward_entries_reverses_entry_id_fkey"
+      columns: ["reverses_entry_id"]
+isOneToOne: true
+      referencedRelation: "reward_entries"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "reward_entries_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"seller_ratings": {
+                  Row: {
+                    "accuracy_count": number,"accuracy_sum": number,"average_accuracy": number | null,"average_communication": number | null,"average_rating": number | null,"average_shipping": number | null,"communication_count": number,"communication_sum": number,"rating_1_count": number,"rating_2_count": number,"rating_3_count": number,"rating_4_count": number,"rating_5_count": number,"rating_sum": number,"review_count": number,"seller_id": string | null,"shipping_count": number,"shipping_sum": number,"store_id": string | null,"subject_id": string,"updated_at": string
+                  }
+                  Insert: {
+                    "accuracy_count"?: number,"accuracy_sum"?: number,"average_accuracy"?: never,"average_communication"?: never,"average_rating"?: never,"average_shipping"?: never,"communication_count"?: number,"communication_sum"?: number,"rating_1_count"?: number,"rating_2_count"?: number,"rating_3_count"?: number,"rating_4_count"?: number,"rating_5_count"?: number,"rating_sum"?: number,"review_count"?: number,"seller_id"?: string | null,"shipping_count"?: number,"shipping_sum"?: number,"store_id"?: string | null,"subject_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "accuracy_count"?: number,"accuracy_sum"?: number,"average_accuracy"?: never,"average_communication"?: never,"average_rating"?: never,"average_shipping"?: never,"communication_count"?: number,"communication_sum"?: number,"rating_1_count"?: number,"rating_2_count"?: number,"rating_3_count"?: number,"rating_4_count"?: number,"rating_5_count"?: number,"rating_sum"?: number,"review_count"?: number,"seller_id"?: string | null,"shipping_count"?: number,"shipping_sum"?: number,"store_id"?: string | null,"subject_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "seller_ratings_seller_id_fkey"
+      columns: ["seller_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "seller_ratings_store_id_fkey"
+      columns: ["store_id"]
+isOneToOne: true
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"seller_review_votes": {
+                  Row: {
+                    "created_at": string,"is_helpful": boolean,"review_id": string,"user_id": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"is_helpful": boolean,"review_id": string,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"is_helpful"?: boolean,"review_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "seller_review_votes_review_id_fkey"
+      columns: ["review_id"]
+isOneToOne: false
+      referencedRelation: "seller_reviews"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "seller_review_votes_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"seller_reviews": {
+                  Row: {
+                    "accuracy_rating": number | null,"body": string | null,"communication_rating": number | null,"created_at": string,"helpful_count": number,"id": string,"invoice_item_id": string | null,"part_listing_id": string | null,"rating": number,"responded_at": string | null,"responded_by": string | null,"reviewer_id": string,"seller_id": string,"seller_response": string | null,"shipping_rating": number | null,"store_id": string | null,"title": string | null,"unhelpful_count": number,"updated_at": string,"verified_purchase": boolean
+                  }
+                  Insert: {
+                    "accuracy_rating"?: number | null,"body"?: string | null,"communication_rating"?: number | null,"created_at"?: string,"helpful_count"?: number,"id"?: string,"invoice_item_id"?: string | null,"part_listing_id"?: string | null,"rating": number,"responded_at"?: string | null,"responded_by"?: string | null,"reviewer_id"?: string,"seller_id": string,"seller_response"?: string | null,"shipping_rating"?: number | null,"store_id"?: string | null,"title"?: string | null,"unhelpful_count"?: number,"updated_at"?: string,"verified_purchase"?: boolean
+                  }
+                  Update: {
+                    "accuracy_rating"?: number | null,"body"?: string | null,"communication_rating"?: number | null,"created_at"?: string,"helpful_count"?: number,"id"?: string,"invoice_item_id"?: string | null,"part_listing_id"?: string | null,"rating"?: number,"responded_at"?: string | null,"responded_by"?: string | null,"reviewer_id"?: string,"seller_id"?: string,"seller_response"?: string | null,"shipping_rating"?: number | null,"store_id"?: string | null,"title"?: string | null,"unhelpful_count"?: number,"updated_at"?: string,"verified_purchase"?: boolean
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "seller_reviews_invoice_item_id_fkey"
+      columns: ["invoice_item_id"]
+isOneToOne: true
+      referencedRelation: "invoice_items"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "seller_reviews_part_listing_id_fkey"
+      columns: ["part_listing_id"]
+isOneToOne: false
+      referencedRelation: "part_listings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "seller_reviews_responded_by_fkey"
+      columns: ["responded_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "seller_reviews_reviewer_id_fkey"
+      columns: ["reviewer_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "seller_reviews_seller_id_fkey"
+      columns: ["seller_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "seller_reviews_store_id_fkey"
+      columns: ["store_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
       referencedColumns: ["id"]
     }
                   ]
@@ -1414,6 +2430,25 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"store_profiles": {
+                  Row: {
+                    "banner_path": string | null,"city": string | null,"contact_email": string | null,"contact_phone": string | null,"country_code": string | null,"created_at": string,"latitude": number | null,"longitude": number | null,"organization_id": string,"tagline": string | null,"updated_at": string
+                  }
+                  Insert: {
+                    "banner_path"?: string | null,"city"?: string | null,"contact_email"?: string | null,"contact_phone"?: string | null,"country_code"?: string | null,"created_at"?: string,"latitude"?: number | null,"longitude"?: number | null,"organization_id": string,"tagline"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "banner_path"?: string | null,"city"?: string | null,"contact_email"?: string | null,"contact_phone"?: string | null,"country_code"?: string | null,"created_at"?: string,"latitude"?: number | null,"longitude"?: number | null,"organization_id"?: string,"tagline"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "store_profiles_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: true
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"telemetry_batches": {
                   Row: {
                     "dongle_id": string | null,"end_odometer": number | null,"ended_at": string,"id": string,"idempotency_key": string,"max_speed": number | null,"posted_by": string | null,"received_at": string,"sample_count": number,"start_odometer": number | null,"started_at": string,"vehicle_id": string
@@ -1508,6 +2543,37 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"wishlist_items": {
+                  Row: {
+                    "car_listing_id": string | null,"created_at": string,"id": string,"listing_id": string | null,"note": string | null,"part_listing_id": string | null,"user_id": string
+                  }
+                  Insert: {
+                    "car_listing_id"?: string | null,"created_at"?: string,"id"?: string,"listing_id"?: never,"note"?: string | null,"part_listing_id"?: string | null,"user_id"?: string
+                  }
+                  Update: {
+                    "car_listing_id"?: string | null,"created_at"?: string,"id"?: string,"listing_id"?: never,"note"?: string | null,"part_listing_id"?: string | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "wishlist_items_car_listing_id_fkey"
+      columns: ["car_listing_id"]
+isOneToOne: false
+      referencedRelation: "car_listings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "wishlist_items_part_listing_id_fkey"
+      columns: ["part_listing_id"]
+isOneToOne: false
+      referencedRelation: "part_listings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "wishlist_items_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 }
           }
           Views: {
@@ -1569,9 +2635,75 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"accept_response":
+{ Args: { "p_accepted"?: boolean,"p_response_id": string }; Returns: {
+              "accepted_at": string | null,
+"accepted_by": string | null,
+"ai_generated": boolean,
+"author_id": string | null,
+"body": string,
+"created_at": string,
+"edited_at": string | null,
+"helpful_count": number,
+"id": string,
+"is_accepted": boolean,
+"is_expert": boolean,
+"moderation_state": Database["public"]['Enums']["forum_moderation_state"],
+"thread_id": string,
+"unhelpful_count": number,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "forum_responses"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"apply_for_expert_verification":
+{ Args: { "p_document_paths"?: (string)[],"p_expertise_areas": (string)[],"p_statement"?: string,"p_years_of_experience": number }; Returns: {
+              "created_at": string,
+"decided_at": string | null,
+"decided_by": string | null,
+"decision_reason": string | null,
+"document_paths": (string)[],
+"expertise_areas": (string)[],
+"id": string,
+"statement": string | null,
+"status": Database["public"]['Enums']["expert_verification_status"],
+"updated_at": string,
+"user_id": string,
+"years_of_experience": number
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "expert_verifications"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "apply_provider_event":
 { Args: { "p_action": Json,"p_event_id": string,"p_event_type": string,"p_payload": Json,"p_provider": Database["public"]['Enums']["payment_provider"] }; Returns: Json
                            },
+"apply_referral_code":
+{ Args: { "p_code": string }; Returns: {
+              "code": string,
+"created_at": string,
+"credited_at": string | null,
+"id": string,
+"invoice_id": string | null,
+"qualified_at": string | null,
+"referee_points": number,
+"referred_id": string,
+"referrer_id": string,
+"referrer_points": number,
+"reversed_at": string | null,
+"status": Database["public"]['Enums']["referral_status"]
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "referrals"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "appointment_availability":
 { Args: { "p_date": string,"p_location_id": string,"p_service_codes"?: (string)[] }; Returns: {
               "ends_at": string,"free_bays": number,"starts_at": string
@@ -1582,6 +2714,24 @@ isOneToOne: false
               "appointment_id": string,"location_id": string,"location_name": string,"starts_at": string,"time_zone": string,"user_id": string,"vehicle_id": string
             }[]
                            },
+"assign_chat_thread":
+{ Args: { "p_staff_id"?: string,"p_thread_id": string }; Returns: {
+              "assigned_to": string | null,
+"created_at": string,
+"id": string,
+"last_message_at": string | null,
+"member_id": string,
+"organization_id": string | null,
+"status": Database["public"]['Enums']["chat_thread_status"],
+"subject": string,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "chat_threads"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "attach_certificate_pdf":
 { Args: { "p_certificate_id": string,"p_pdf_path": string }; Returns: {
               "achieved_at": string,
@@ -1683,6 +2833,11 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"available_offers":
+{ Args: { "p_lat"?: number,"p_lng"?: number,"p_vehicle_id"?: string }; Returns: {
+              "created_at": string,"description": string,"distance_km": number,"eligible_tiers": (string)[],"expires_at": string,"id": string,"location_ids": (string)[],"nearest_location_id": string,"organization_id": string,"redeem_once": boolean,"redeemed": boolean,"terms": string,"title": string
+            }[]
+                           },
 "book_appointment":
 { Args: { "p_location_id": string,"p_notes"?: string,"p_service_codes": (string)[],"p_starts_at": string,"p_vehicle_id": string }; Returns: {
               "bay_id": string,
@@ -1941,6 +3096,41 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"checkout_membership":
+{ Args: { "p_plan_id": string,"p_reward_points"?: number }; Returns: {
+              "amount_paid": number,
+"amount_refunded": number,
+"channel": string | null,
+"channel_desc": string | null,
+"checkout_url": string | null,
+"created_at": string,
+"currency": string,
+"description": string | null,
+"expired_at": string | null,
+"expires_at": string,
+"id": string,
+"number": string,
+"organization_id": string | null,
+"paid_at": string | null,
+"provider": Database["public"]['Enums']["payment_provider"] | null,
+"provider_payment_id": string | null,
+"provider_reference": string | null,
+"receipt_path": string | null,
+"refunded_at": string | null,
+"status": Database["public"]['Enums']["invoice_status"],
+"status_desc": string | null,
+"total_amount": number,
+"updated_at": string,
+"user_id": string,
+"va_number": string | null,
+"voided_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "invoices"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "checkout_products":
 { Args: { "p_items": Json }; Returns: {
               "amount_paid": number,
@@ -2036,6 +3226,24 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "event_registrations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"close_chat_thread":
+{ Args: { "p_thread_id": string }; Returns: {
+              "assigned_to": string | null,
+"created_at": string,
+"id": string,
+"last_message_at": string | null,
+"member_id": string,
+"organization_id": string | null,
+"status": Database["public"]['Enums']["chat_thread_status"],
+"subject": string,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "chat_threads"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -2167,6 +3375,30 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"credit_referral":
+{ Args: { "p_referral_id": string }; Returns: Json
+                           },
+"decide_expert_verification":
+{ Args: { "p_approve": boolean,"p_reason"?: string,"p_verification_id": string }; Returns: {
+              "created_at": string,
+"decided_at": string | null,
+"decided_by": string | null,
+"decision_reason": string | null,
+"document_paths": (string)[],
+"expertise_areas": (string)[],
+"id": string,
+"statement": string | null,
+"status": Database["public"]['Enums']["expert_verification_status"],
+"updated_at": string,
+"user_id": string,
+"years_of_experience": number
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "expert_verifications"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "decline_organization_invitation":
 { Args: { "p_code": string }; Returns: {
               "code": string,
@@ -2260,9 +3492,50 @@ isOneToOne: false
 "export_organization_cpd_credits_csv":
 { Args: { "p_from"?: string,"p_organization_id": string,"p_to"?: string }; Returns: string
                            },
+"flag_content":
+{ Args: { "p_details"?: string,"p_reason": Database["public"]['Enums']["content_flag_reason"],"p_target_id": string,"p_target_kind": string }; Returns: {
+              "created_at": string,
+"details": string | null,
+"flagged_by": string,
+"id": string,
+"reason": Database["public"]['Enums']["content_flag_reason"],
+"resolution": Database["public"]['Enums']["content_flag_resolution"] | null,
+"resolved_at": string | null,
+"resolved_by": string | null,
+"target_id": string,
+"target_kind": string,
+"weight": number
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "content_flags"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "get_notification_preferences":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
+"grant_membership":
+{ Args: { "p_months"?: number,"p_plan_id": string,"p_reason": string,"p_user_id": string }; Returns: {
+              "created_at": string,
+"ended_at": string | null,
+"ends_at": string | null,
+"grant_reason": string | null,
+"granted_by": string | null,
+"id": string,
+"invoice_id": string | null,
+"plan_id": string,
+"starts_at": string | null,
+"status": Database["public"]['Enums']["membership_status"],
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "memberships"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "ingest_telemetry":
 { Args: { "p_dongle_token"?: string,"p_ended_at": string,"p_idempotency_key": string,"p_samples": Json,"p_started_at": string,"p_vehicle_id": string }; Returns: {
               "batch_id": string,"duplicate": boolean,"sample_count": number,"vehicle_odometer": number
@@ -2335,11 +3608,28 @@ isOneToOne: false
               "completed_at": string,"course_id": string,"course_title": string,"enrollment_id": string,"enrollment_status": Database["public"]['Enums']["enrollment_status"],"lesson_count": number,"lessons_completed": number,"position": number
             }[]
                            },
+"lift_suspension":
+{ Args: { "p_reason"?: string,"p_user_id": string }; Returns: boolean
+                           },
 "link_dongle":
 { Args: { "p_connection_type": Database["public"]['Enums']["dongle_connection_type"],"p_serial": string,"p_vehicle_id": string }; Returns: {
               "connection_type": Database["public"]['Enums']["dongle_connection_type"],"id": string,"linked_at": string,"serial": string,"token": string,"vehicle_id": string
             }[]
                            },
+"mark_chat_read":
+{ Args: { "p_thread_id": string }; Returns: {
+              "joined_at": string,
+"last_read_at": string,
+"role": Database["public"]['Enums']["chat_participant_role"],
+"thread_id": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "chat_participants"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "mark_email_failed":
 { Args: { "p_claim_id": string,"p_error": string,"p_id": number,"p_permanent"?: boolean }; Returns: Database["public"]['Enums']["email_status"]
                            },
@@ -2374,6 +3664,90 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "refunds"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"moderate_content":
+{ Args: { "p_action": string,"p_reason"?: string,"p_target_id": string,"p_target_kind": string }; Returns: {
+              "author_id": string | null,
+"decided_at": string | null,
+"decided_by": string | null,
+"decision_reason": string | null,
+"first_flagged_at": string | null,
+"last_flagged_at": string | null,
+"open_flags": number,
+"open_weight": number,
+"state": Database["public"]['Enums']["forum_moderation_state"],
+"target_id": string,
+"target_kind": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "moderation_items"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"my_chat_threads":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "assigned_to": string,"created_at": string,"id": string,"last_message": string,"last_message_at": string,"member_id": string,"organization_id": string,"status": Database["public"]['Enums']["chat_thread_status"],"subject": string,"unread_count": number
+            }[]
+                           },
+"my_membership":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"my_referrals":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"parts_that_fit":
+{ Args: { "p_category_id"?: string,"p_make"?: string,"p_model"?: string,"p_vehicle_id"?: string,"p_year"?: number }; Returns: {
+              "archived_at": string | null,
+"average_rating": number | null,
+"brand": string,
+"category_id": string,
+"city": string | null,
+"comment_count": number,
+"condition": Database["public"]['Enums']["part_condition"],
+"created_at": string,
+"currency": string,
+"description": string | null,
+"featured_until": string | null,
+"id": string,
+"part_number": string | null,
+"price_amount": number,
+"product_id": string | null,
+"published_at": string | null,
+"quantity": number,
+"rating_sum": number,
+"review_count": number,
+"search_vector": unknown,
+"seller_id": string,
+"sold_at": string | null,
+"status": Database["public"]['Enums']["listing_status"],
+"store_id": string | null,
+"title": string,
+"updated_at": string,
+"warranty_months": number
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "part_listings"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"presign_member_file":
+{ Args: { "p_content_type": string,"p_file_name": string,"p_purpose"?: Database["public"]['Enums']["member_file_purpose"],"p_size_bytes": number }; Returns: {
+              "content_type": string,
+"created_at": string,
+"file_name": string,
+"id": string,
+"purpose": Database["public"]['Enums']["member_file_purpose"],
+"size_bytes": number,
+"storage_path": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "member_files"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -2453,6 +3827,25 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"record_thread_view":
+{ Args: { "p_thread_id": string }; Returns: number
+                           },
+"redeem_offer":
+{ Args: { "p_location_id"?: string,"p_offer_id": string,"p_vehicle_id"?: string }; Returns: {
+              "id": string,
+"location_id": string | null,
+"offer_id": string,
+"redeem_once": boolean,
+"redeemed_at": string,
+"user_id": string,
+"vehicle_id": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "offer_redemptions"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "register_for_event":
 { Args: { "p_event_id": string,"p_invited_by"?: string }; Returns: {
               "attended_at": string | null,
@@ -2485,6 +3878,24 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "event_registrations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"register_push_device":
+{ Args: { "p_app_version"?: string,"p_device_id": string,"p_platform": Database["public"]['Enums']["push_platform"],"p_push_token": string }; Returns: {
+              "app_version": string | null,
+"created_at": string,
+"device_id": string,
+"id": string,
+"platform": Database["public"]['Enums']["push_platform"],
+"push_token": string,
+"session_id": string | null,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "push_devices"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -2623,6 +4034,16 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"search_car_listings":
+{ Args: { "p_after_featured"?: boolean,"p_after_id"?: string,"p_after_sort_key"?: number,"p_city"?: string,"p_currency"?: string,"p_fuel_type"?: Database["public"]['Enums']["fuel_type"],"p_limit"?: number,"p_make"?: string,"p_mileage_max"?: number,"p_model"?: string,"p_near_latitude"?: number,"p_near_longitude"?: number,"p_price_max"?: number,"p_price_min"?: number,"p_query"?: string,"p_sort"?: string,"p_transmission"?: Database["public"]['Enums']["car_transmission"],"p_within_km"?: number,"p_year_max"?: number,"p_year_min"?: number }; Returns: {
+              "distance_km": number,"is_featured": boolean,"listing": Database["public"]['Tables']["car_listings"]['Row'],"rank": number,"sort_key": number
+            }[]
+                           },
+"search_part_listings":
+{ Args: { "p_after_featured"?: boolean,"p_after_id"?: string,"p_after_sort_key"?: number,"p_brand"?: string,"p_category_id"?: string,"p_condition"?: Database["public"]['Enums']["part_condition"],"p_currency"?: string,"p_fits_make"?: string,"p_fits_model"?: string,"p_fits_year"?: number,"p_limit"?: number,"p_price_max"?: number,"p_price_min"?: number,"p_query"?: string,"p_sort"?: string }; Returns: {
+              "is_featured": boolean,"listing": Database["public"]['Tables']["part_listings"]['Row'],"rank": number,"sort_key": number
+            }[]
+                           },
 "send_system_announcement":
 { Args: { "p_action_url"?: string,"p_body"?: string,"p_title": string }; Returns: number
                            },
@@ -2685,6 +4106,86 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"set_thread_highlights":
+{ Args: { "p_is_featured"?: boolean,"p_is_pinned"?: boolean,"p_thread_id": string }; Returns: {
+              "accepted_count": number,
+"author_id": string,
+"body": string,
+"car_make": string | null,
+"car_model": string | null,
+"car_year": number | null,
+"category_id": string,
+"closed_at": string | null,
+"created_at": string,
+"edited_at": string | null,
+"id": string,
+"is_featured": boolean,
+"is_pinned": boolean,
+"last_activity_at": string,
+"moderation_state": Database["public"]['Enums']["forum_moderation_state"],
+"resolved_at": string | null,
+"response_count": number,
+"search": unknown,
+"status": Database["public"]['Enums']["forum_thread_status"],
+"title": string,
+"updated_at": string,
+"view_count": number
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "forum_threads"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"set_thread_status":
+{ Args: { "p_status": Database["public"]['Enums']["forum_thread_status"],"p_thread_id": string }; Returns: {
+              "accepted_count": number,
+"author_id": string,
+"body": string,
+"car_make": string | null,
+"car_model": string | null,
+"car_year": number | null,
+"category_id": string,
+"closed_at": string | null,
+"created_at": string,
+"edited_at": string | null,
+"id": string,
+"is_featured": boolean,
+"is_pinned": boolean,
+"last_activity_at": string,
+"moderation_state": Database["public"]['Enums']["forum_moderation_state"],
+"resolved_at": string | null,
+"response_count": number,
+"search": unknown,
+"status": Database["public"]['Enums']["forum_thread_status"],
+"title": string,
+"updated_at": string,
+"view_count": number
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "forum_threads"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"start_chat_thread":
+{ Args: { "p_body"?: string,"p_organization_id"?: string,"p_subject": string }; Returns: {
+              "assigned_to": string | null,
+"created_at": string,
+"id": string,
+"last_message_at": string | null,
+"member_id": string,
+"organization_id": string | null,
+"status": Database["public"]['Enums']["chat_thread_status"],
+"subject": string,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "chat_threads"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "submit_assessment_attempt":
 { Args: { "p_answers": Json,"p_assessment_id": string }; Returns: {
               "answers": NonNullable<Json>,
@@ -2703,6 +4204,21 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "assessment_attempts"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"suspend_account":
+{ Args: { "p_reason": string,"p_until"?: string,"p_user_id": string }; Returns: {
+              "profile_id": string,
+"reason": string | null,
+"suspended_at": string,
+"suspended_by": string | null,
+"suspended_until": string | null,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "profile_suspensions"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -2852,7 +4368,7 @@ isOneToOne: false
       } }
           }
           Enums: {
-            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","check_in_method": "qr"|"manual"|"offline","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","media_kind": "image"|"video"|"document","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","payment_provider": "stripe"|"faspay"|"manual","provider_event_status": "processed"|"ignored"|"unmatched","question_kind": "single_choice"|"multiple_choice","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","verification_status": "unverified"|"pending"|"verified"|"rejected"
+            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","car_condition": "new"|"used"|"certified_pre_owned"|"damaged","car_transmission": "manual"|"automatic"|"semi_automatic"|"cvt"|"dual_clutch","chat_participant_role": "member"|"staff","chat_thread_status": "open"|"closed","check_in_method": "qr"|"manual"|"offline","content_flag_reason": "spam"|"harassment"|"hate"|"misinformation"|"off_topic"|"inappropriate"|"other","content_flag_resolution": "upheld"|"declined","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","expert_verification_status": "pending"|"approved"|"rejected","forum_moderation_state": "visible"|"hidden"|"removed","forum_thread_status": "open"|"resolved"|"closed","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","listing_status": "pending"|"active"|"sold"|"archived","media_kind": "image"|"video"|"document","member_file_purpose": "receipt"|"photo"|"document"|"other","membership_status": "pending_payment"|"active"|"expired"|"refunded"|"cancelled","moderation_action_kind": "auto_hidden"|"approved"|"removed"|"flags_dismissed"|"suspended"|"suspension_lifted","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","part_condition": "new"|"refurbished"|"used","payment_provider": "stripe"|"faspay"|"manual","price_alert_kind": "listing"|"car_search"|"part_search","provider_event_status": "processed"|"ignored"|"unmatched","push_platform": "ios"|"android"|"web","question_kind": "single_choice"|"multiple_choice","referral_status": "pending"|"qualified"|"credited"|"reversed","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","verification_status": "unverified"|"pending"|"verified"|"rejected"
           }
           CompositeTypes: {
             "check_in_result": {
@@ -2974,7 +4490,7 @@ export const Constants = {
           }
         },"public": {
           Enums: {
-            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"check_in_method": ["qr", "manual", "offline"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"media_kind": ["image", "video", "document"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"payment_provider": ["stripe", "faspay", "manual"],"provider_event_status": ["processed", "ignored", "unmatched"],"question_kind": ["single_choice", "multiple_choice"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"verification_status": ["unverified", "pending", "verified", "rejected"]
+            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"car_condition": ["new", "used", "certified_pre_owned", "damaged"],"car_transmission": ["manual", "automatic", "semi_automatic", "cvt", "dual_clutch"],"chat_participant_role": ["member", "staff"],"chat_thread_status": ["open", "closed"],"check_in_method": ["qr", "manual", "offline"],"content_flag_reason": ["spam", "harassment", "hate", "misinformation", "off_topic", "inappropriate", "other"],"content_flag_resolution": ["upheld", "declined"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"expert_verification_status": ["pending", "approved", "rejected"],"forum_moderation_state": ["visible", "hidden", "removed"],"forum_thread_status": ["open", "resolved", "closed"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"listing_status": ["pending", "active", "sold", "archived"],"media_kind": ["image", "video", "document"],"member_file_purpose": ["receipt", "photo", "document", "other"],"membership_status": ["pending_payment", "active", "expired", "refunded", "cancelled"],"moderation_action_kind": ["auto_hidden", "approved", "removed", "flags_dismissed", "suspended", "suspension_lifted"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"part_condition": ["new", "refurbished", "used"],"payment_provider": ["stripe", "faspay", "manual"],"price_alert_kind": ["listing", "car_search", "part_search"],"provider_event_status": ["processed", "ignored", "unmatched"],"push_platform": ["ios", "android", "web"],"question_kind": ["single_choice", "multiple_choice"],"referral_status": ["pending", "qualified", "credited", "reversed"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"verification_status": ["unverified", "pending", "verified", "rejected"]
           }
         }
 } as const
