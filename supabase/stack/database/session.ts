@@ -8,8 +8,8 @@ import type { Logger } from "../logger.ts";
 
 /**
  * A pool as a service opens one. An idle connection that breaks (the server stopping first, a
- * db:reset dropping the database) must not crash the stack: it is logged, and the next checkout
- * opens a new one.
+ * db:reset dropping the database) must not crash the stack: it is logged (unless the server is
+ * simply shutting down), and the next checkout opens a new one.
  */
 export function openPool(
   service: string,
@@ -17,9 +17,12 @@ export function openPool(
   config: pg.PoolConfig & { connectionString: string },
 ): pg.Pool {
   const pool = new pg.Pool(config);
-  pool.on("error", (error) =>
-    log.error(`${service}: idle database connection failed: ${error.message}`),
-  );
+  pool.on("error", (error) => {
+    // 57P01: PostgreSQL is shutting down (Ctrl-C reaches it with the stack, db:reset stops it);
+    // the stack says so itself, and the next checkout finds out whether it is back.
+    if ((error as Error & { code?: string }).code === "57P01") return;
+    log.error(`${service}: idle database connection failed: ${error.message}`);
+  });
   return pool;
 }
 
