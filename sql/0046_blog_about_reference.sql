@@ -305,21 +305,28 @@ comment on function private.can_manage_blog_post(uuid) is
 
 create function public.resolve_blog_slug(p_slug text)
 returns table (post_id uuid, slug text, redirected boolean)
-language sql
+language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-  select p.id, p.slug, false from public.blog_posts p where p.slug = p_slug
-  union all
-  select p.id, p.slug, true
-  from public.blog_post_slugs s join public.blog_posts p on p.id = s.post_id
-  where s.slug = p_slug
-  limit 1
+begin
+  return query
+    select p.id, p.slug, false from public.blog_posts p where p.slug = p_slug;
+  if not found then
+    return query
+      select p.id, p.slug, true
+      from public.blog_post_slugs s join public.blog_posts p on p.id = s.post_id
+      where s.slug = p_slug;
+  end if;
+  if not found then
+    raise exception using errcode = 'PT404', message = 'post not found';
+  end if;
+end;
 $$;
 
 comment on function public.resolve_blog_slug(text) is
-  'The post a slug leads to, for a /blog/<slug> page: its current slug and whether the page should redirect (an old slug). Empty when no visible post has it.';
+  'The post a slug leads to, for a /blog/<slug> page: its current slug and whether the page should redirect (an old slug). 404 when no post the caller may see has it.';
 
 create function public.related_blog_posts(p_post_id uuid, p_limit integer default 5)
 returns setof public.blog_posts

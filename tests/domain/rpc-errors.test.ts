@@ -981,6 +981,19 @@ const table: Record<string, BadCall[]> = {
     { case: "unknown survey", as: "staff", args: () => ({ p_survey_id: unknown }), ...notFound },
     { case: "anon", as: "anon", args: () => ({ p_survey_id: unknown }), ...signInFirst },
   ],
+  // 0046 blog, about pages and reference data
+  resolve_blog_slug: [
+    { case: "unknown slug", as: "anon", args: () => ({ p_slug: "no-such-post" }), ...notFound },
+  ],
+  related_blog_posts: [
+    { case: "unknown post", as: "anon", args: () => ({ p_post_id: unknown }), ...notFound },
+    {
+      case: "limit out of range",
+      as: "member",
+      args: () => ({ p_post_id: unknown, p_limit: 500 }),
+      ...badArgument,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>
