@@ -1,4 +1,12 @@
--- Demo content and feedback (sql/0045_surveys.sql): the Diagnostics Bootcamp's feedback survey
+-- Demo content and feedback.
+--
+-- Content (sql/0046_blog_about_reference.sql): blog categories; the club's welcome post (by the
+-- platform admin), the Nusantara club's video post, the academy's post with a three-image album,
+-- a scheduled post (public in three days) and a draft; the club's and the Nusantara club's about
+-- pages; reference data (levels, regions, categories, event references). Image paths name
+-- objects in blog-media that the demo does not upload.
+--
+-- Surveys (sql/0045_surveys.sql): the Diagnostics Bootcamp's feedback survey
 -- (Automotive Skills Academy), attached to the event as its feedback survey, with the answers of
 -- three of its four attendees submitted through submit_survey_response as each of them (the
 -- fourth, member02, is offered the survey by the survey-feedback-offers job).
@@ -66,3 +74,69 @@ begin
   perform set_config('request.jwt.claims', '', true);
 end;
 $$;
+
+-- Content ---------------------------------------------------------------------------------------
+
+insert into public.blog_categories (id, slug, name, description, position)
+values
+  ('e9000000-0000-4000-8000-000000000001', 'news', 'News', 'Club and platform news.', 0),
+  ('e9000000-0000-4000-8000-000000000002', 'technical', 'Technical', 'Know-how for technicians and engineers.', 1),
+  ('e9000000-0000-4000-8000-000000000003', 'community', 'Community', 'Meetups, members and stories.', 2);
+
+insert into public.blog_posts (id, organization_id, author_id, category_id, title, summary, content, youtube_id, tags, status, publish_at, main_image_path)
+values
+  ('e9100000-0000-4000-8000-000000000001', null, 'a0000000-0000-4000-8000-000000000001', 'e9000000-0000-4000-8000-000000000001',
+   'Welcome to Pitlane', 'One home for the club, its events, courses and marketplace.',
+   E'Pitlane brings the **club**, the academy''s courses and the marketplace together.\n\n- Register for events\n- Earn CPD credits\n- Tell us what you think in our surveys',
+   null, '{announcement,platform}', 'published', now() - interval '20 days', null),
+  ('e9100000-0000-4000-8000-000000000002', 'e0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000003', 'e9000000-0000-4000-8000-000000000003',
+   'Plant visit: the Sunter assembly line', 'A video tour of our members'' visit to the assembly line.',
+   E'Forty members toured the line last month. Watch the highlights below, then see the [events page](/events) for the next visit.',
+   'M7lc1UVf-VE', '{plant-visit,manufacturing,community}', 'published', now() - interval '10 days',
+   'e9100000-0000-4000-8000-000000000002/cover.jpg'),
+  ('e9100000-0000-4000-8000-000000000003', 'e0000000-0000-4000-8000-000000000002', 'c0000000-0000-4000-8000-000000000003', 'e9000000-0000-4000-8000-000000000002',
+   'Diagnostics Bootcamp in pictures', 'Scan tools, live data and wiring faults: three days in the workshop.',
+   E'Our bootcamp ran for three days. A few moments from the workshop:\n\n1. Reading live data\n2. Tracing a wiring fault\n3. The graduation',
+   null, '{diagnostics,training,manufacturing}', 'published', now() - interval '5 days',
+   'e9100000-0000-4000-8000-000000000003/bay.jpg'),
+  ('e9100000-0000-4000-8000-000000000004', 'e0000000-0000-4000-8000-000000000002', 'c0000000-0000-4000-8000-000000000003', 'e9000000-0000-4000-8000-000000000002',
+   'EV battery safety: what changes in our workshops', 'Ahead of the EV Battery Safety Workshop.',
+   'High-voltage packs need isolation checks before any work. Details in the workshop.',
+   null, '{ev,safety,training}', 'scheduled', now() + interval '3 days', null),
+  ('e9100000-0000-4000-8000-000000000005', 'e0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000003', null,
+   'Annual meeting agenda (draft)', null, 'To be completed.', null, '{}', 'draft', null, null);
+
+insert into public.blog_post_images (post_id, storage_path, caption, position)
+values
+  ('e9100000-0000-4000-8000-000000000003', 'e9100000-0000-4000-8000-000000000003/live-data.jpg', 'Reading fuel trims on live data', 1),
+  ('e9100000-0000-4000-8000-000000000003', 'e9100000-0000-4000-8000-000000000003/wiring.jpg', 'Tracing a wiring fault with the scope', 2),
+  ('e9100000-0000-4000-8000-000000000003', 'e9100000-0000-4000-8000-000000000003/graduation.jpg', 'Graduation day', 3);
+
+insert into public.about_pages (id, organization_id, slug, title, position, is_published)
+values
+  ('e9200000-0000-4000-8000-000000000001', null, 'about-pitlane', 'About Pitlane', 0, true),
+  ('e9200000-0000-4000-8000-000000000002', 'e0000000-0000-4000-8000-000000000001', 'about-us', 'About the Nusantara Motor Manufacturers Club', 0, true),
+  ('e9200000-0000-4000-8000-000000000003', 'e0000000-0000-4000-8000-000000000001', 'board', 'Our board', 1, false);
+
+insert into public.about_sections (page_id, heading, body, image_path, position)
+values
+  ('e9200000-0000-4000-8000-000000000001', 'What we do', 'Events, courses and a marketplace for the automotive community.', null, 0),
+  ('e9200000-0000-4000-8000-000000000001', 'Contact', 'Write to **hello@pitlane.test**.', null, 1),
+  ('e9200000-0000-4000-8000-000000000002', 'Our story', 'Founded by manufacturers in Sunter to share know-how across the industry.', 'about/e0000000-0000-4000-8000-000000000001/story.jpg', 0),
+  ('e9200000-0000-4000-8000-000000000002', 'Membership', 'Companies join the club; their people join through an invitation.', null, 1),
+  ('e9200000-0000-4000-8000-000000000003', 'Chair', 'Budi Santoso', null, 0);
+
+insert into public.reference_items (kind, code, label, description, url, position)
+values
+  ('level', 'all_levels', 'All levels', null, null, 0),
+  ('level', 'beginner', 'Beginner', null, null, 1),
+  ('level', 'intermediate', 'Intermediate', null, null, 2),
+  ('level', 'advanced', 'Advanced', null, null, 3),
+  ('region', 'jakarta', 'DKI Jakarta', null, null, 0),
+  ('region', 'west-java', 'West Java', null, null, 1),
+  ('region', 'east-java', 'East Java', null, null, 2),
+  ('category', 'technical', 'Technical', 'Hands-on technical training.', null, 0),
+  ('category', 'management', 'Management', 'Running a workshop or a plant.', null, 1),
+  ('category', 'safety', 'Safety', 'Workshop and high-voltage safety.', null, 2),
+  ('event_reference', 'obd-ii', 'OBD-II diagnostics overview', 'Background reading for diagnostics events.', 'https://en.wikipedia.org/wiki/On-board_diagnostics', 0),
+  ('event_reference', 'ev-safety', 'High-voltage safety basics', 'Background reading for EV workshops.', 'https://en.wikipedia.org/wiki/Electric_vehicle_battery', 1);
