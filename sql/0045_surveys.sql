@@ -1278,7 +1278,9 @@ begin
     question_text := v_question.text;
     responses := pg_catalog.cardinality(v_ids);
     select pg_catalog.count(*)::integer into answered
-    from public.survey_responses r where r.id = any (v_ids) and r.answers ? v_question.key;
+    from public.survey_responses r
+    join pg_catalog.unnest(v_ids) as f (id) on f.id = r.id
+    where r.answers ? v_question.key;
     summary := private.survey_question_summary(v_question, v_ids, answered);
     return next;
   end loop;
@@ -1298,38 +1300,51 @@ as $$
 declare
   v_key text := p_question.key;
 begin
+  -- Each branch reads the question's answers of the chosen responses in one pass (joined to
+  -- their ids), so a summary costs one scan whatever the number of options or rows.
   case
     when p_question.question_type in ('single_choice', 'dropdown', 'multiple_choice') then
-      return pg_catalog.jsonb_build_object(
-        'options', (
-          select coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-            'value', o.value, 'label', o.label, 'count', c.n,
-            'percent', case when p_answered > 0 then pg_catalog.round(100.0 * c.n / p_answered, 1) else 0 end
-          ) order by o.position, o.value), '[]')
-          from public.survey_question_options o
-          cross join lateral (
-            select pg_catalog.count(*)::integer as n from public.survey_responses r
-            where r.id = any (p_ids)
-              and (r.answers -> v_key = pg_catalog.to_jsonb(o.value) or r.answers -> v_key @> pg_catalog.jsonb_build_array(o.value))
-          ) as c
-          where o.question_id = p_question.id and o.axis = 'choice'),
-        'other', (
-          select pg_catalog.jsonb_build_object('count', pg_catalog.count(*), 'texts', coalesce(pg_catalog.jsonb_agg(t order by t), '[]'))
+      return (
+        with chosen as (
+          select e as choice
           from public.survey_responses r
-          cross join lateral (
-            select coalesce(r.answers -> v_key ->> 'other', e ->> 'other') as t
-            from pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(r.answers -> v_key) = 'array' then r.answers -> v_key else pg_catalog.jsonb_build_array(r.answers -> v_key) end) as e
-          ) as x
-          where r.id = any (p_ids) and x.t is not null));
+          join pg_catalog.unnest(p_ids) as f (id) on f.id = r.id
+          cross join lateral pg_catalog.jsonb_array_elements(
+            case when pg_catalog.jsonb_typeof(r.answers -> v_key) = 'array' then r.answers -> v_key
+                 else pg_catalog.jsonb_build_array(r.answers -> v_key) end) as e
+          where r.answers ? v_key
+        ),
+        counts as (
+          select choice #>> '{}' as value, pg_catalog.count(*)::integer as n
+          from chosen where pg_catalog.jsonb_typeof(choice) = 'string' group by 1
+        )
+        select pg_catalog.jsonb_build_object(
+          'options', (
+            select coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+              'value', o.value, 'label', o.label, 'count', coalesce(c.n, 0),
+              'percent', case when p_answered > 0 then pg_catalog.round(100.0 * coalesce(c.n, 0) / p_answered, 1) else 0 end
+            ) order by o.position, o.value), '[]')
+            from public.survey_question_options o
+            left join counts c on c.value = o.value
+            where o.question_id = p_question.id and o.axis = 'choice'),
+          'other', (
+            select pg_catalog.jsonb_build_object('count', pg_catalog.count(*),
+              'texts', coalesce(pg_catalog.jsonb_agg(choice ->> 'other' order by choice ->> 'other'), '[]'))
+            from chosen where pg_catalog.jsonb_typeof(choice) = 'object')));
     when p_question.question_type in ('rating', 'nps', 'number') then
       return (
+        with answered as (
+          select (r.answers ->> v_key)::numeric as v
+          from public.survey_responses r
+          join pg_catalog.unnest(p_ids) as f (id) on f.id = r.id
+          where r.answers ? v_key
+        )
         select pg_catalog.jsonb_build_object(
           'average', pg_catalog.round(pg_catalog.avg(v), 2),
           'min', pg_catalog.min(v), 'max', pg_catalog.max(v),
           'distribution', coalesce((
             select pg_catalog.jsonb_object_agg(d.v, d.n order by d.v)
-            from (select (r.answers ->> v_key)::numeric as v, pg_catalog.count(*) as n
-                  from public.survey_responses r where r.id = any (p_ids) and r.answers ? v_key group by 1) as d), '{}')
+            from (select v, pg_catalog.count(*) as n from answered group by 1) as d), '{}')
         ) || case when p_question.question_type = 'nps' then pg_catalog.jsonb_build_object(
           'promoters', pg_catalog.count(*) filter (where v >= 9),
           'passives', pg_catalog.count(*) filter (where v between 7 and 8),
@@ -1337,8 +1352,7 @@ begin
           'nps', case when pg_catalog.count(*) > 0 then pg_catalog.round(
             100.0 * (pg_catalog.count(*) filter (where v >= 9) - pg_catalog.count(*) filter (where v <= 6)) / pg_catalog.count(*)) end)
           else '{}'::jsonb end
-        from (select (r.answers ->> v_key)::numeric as v from public.survey_responses r
-              where r.id = any (p_ids) and r.answers ? v_key) as a);
+        from answered);
     when p_question.question_type = 'yes_no' then
       return (
         select pg_catalog.jsonb_build_object(
@@ -1346,22 +1360,34 @@ begin
           'no', pg_catalog.count(*) filter (where not (r.answers -> v_key)::text::boolean),
           'yes_percent', case when pg_catalog.count(*) > 0 then pg_catalog.round(
             100.0 * pg_catalog.count(*) filter (where (r.answers -> v_key)::text::boolean) / pg_catalog.count(*), 1) else 0 end)
-        from public.survey_responses r where r.id = any (p_ids) and r.answers ? v_key);
+        from public.survey_responses r
+        join pg_catalog.unnest(p_ids) as f (id) on f.id = r.id
+        where r.answers ? v_key);
     when p_question.question_type = 'matrix' then
-      return pg_catalog.jsonb_build_object('rows', (
-        select coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+      return (
+        with cells as (
+          select e.key as row_value, e.value #>> '{}' as column_value, pg_catalog.count(*)::integer as n
+          from public.survey_responses r
+          join pg_catalog.unnest(p_ids) as f (id) on f.id = r.id
+          cross join lateral pg_catalog.jsonb_each(r.answers -> v_key) as e
+          where pg_catalog.jsonb_typeof(r.answers -> v_key) = 'object'
+          group by 1, 2
+        )
+        select pg_catalog.jsonb_build_object('rows', coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
           'value', rw.value, 'label', rw.label,
           'columns', (
-            select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('value', col.value, 'label', col.label, 'count', (
-              select pg_catalog.count(*) from public.survey_responses r
-              where r.id = any (p_ids) and r.answers -> v_key ->> rw.value = col.value)) order by col.position, col.value)
+            select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('value', col.value, 'label', col.label,
+              'count', coalesce((select c.n from cells c where c.row_value = rw.value and c.column_value = col.value), 0))
+              order by col.position, col.value)
             from public.survey_question_options col where col.question_id = p_question.id and col.axis = 'choice')
-        ) order by rw.position, rw.value), '[]')
-        from public.survey_question_options rw where rw.question_id = p_question.id and rw.axis = 'row'));
+        ) order by rw.position, rw.value), '[]'))
+        from public.survey_question_options rw where rw.question_id = p_question.id and rw.axis = 'row');
     else
       return pg_catalog.jsonb_build_object('answers', (
         select coalesce(pg_catalog.jsonb_agg(r.answers ->> v_key order by r.submitted_at, r.id), '[]')
-        from public.survey_responses r where r.id = any (p_ids) and r.answers ? v_key));
+        from public.survey_responses r
+        join pg_catalog.unnest(p_ids) as f (id) on f.id = r.id
+        where r.answers ? v_key));
   end case;
 end;
 $$;
