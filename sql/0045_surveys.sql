@@ -925,8 +925,10 @@ grant execute on function private.can_manage_survey(uuid) to authenticated, serv
 comment on function private.can_manage_survey(uuid) is
   'Whether the caller manages the survey. Granted to authenticated because the survey-uploads storage policies call it.';
 
--- The survey a respondent may answer now, locked against concurrent changes of its status.
--- Drafts and unknown ids are not found; a survey outside its window or closed is a conflict.
+-- The survey a respondent may answer now. Drafts and unknown ids are not found; a survey outside
+-- its window or closed is a conflict. No row lock: the response counter's update at the end of a
+-- submission locks the row, and taking a share lock first would deadlock concurrent submissions;
+-- a response racing a close is simply one submitted before the close committed.
 create function private.open_survey_for_response(p_survey_id uuid)
 returns public.surveys
 language plpgsql
@@ -936,7 +938,7 @@ as $$
 declare
   v_survey public.surveys;
 begin
-  select * into v_survey from public.surveys where id = p_survey_id for share;
+  select * into v_survey from public.surveys where id = p_survey_id;
   if not found or (v_survey.status = 'draft' and not private.can_manage(v_survey.organization_id)) then
     raise exception using errcode = 'PT404', message = 'survey not found';
   end if;
@@ -1249,9 +1251,6 @@ set search_path = ''
 as $$
 declare
   v_problem text;
-  v_row record;
-  v_question public.survey_questions;
-  v_ids uuid[];
 begin
   perform private.require_survey_manager(p_survey_id);
   if p_where is not null then
@@ -1261,138 +1260,130 @@ begin
       raise exception using errcode = '22023', message = 'filter: ' || v_problem;
     end if;
   end if;
-  select pg_catalog.array_agg(r.id) into v_ids
-  from public.survey_responses r
-  where r.survey_id = p_survey_id
-    and (p_object_kind is null or r.object_kind = p_object_kind)
-    and (p_object_id is null or r.object_id = p_object_id)
-    and (p_from is null or r.submitted_at >= p_from)
-    and (p_to is null or r.submitted_at < p_to)
-    and (p_where is null or private.survey_condition_met(p_where, r.answers));
-  v_ids := coalesce(v_ids, '{}');
-
-  for v_row in select * from private.ordered_survey_questions(p_survey_id) loop
-    v_question := v_row.question;
-    question_key := v_question.key;
-    question_type := v_question.question_type;
-    question_text := v_question.text;
-    responses := pg_catalog.cardinality(v_ids);
-    select pg_catalog.count(*)::integer into answered
-    from public.survey_responses r
-    join pg_catalog.unnest(v_ids) as f (id) on f.id = r.id
-    where r.answers ? v_question.key;
-    summary := private.survey_question_summary(v_question, v_ids, answered);
-    return next;
-  end loop;
+  -- Two passes over the chosen responses whatever the number of questions: answers counted per
+  -- question, and answer tokens (an option, a number, true/false, row=column, an "other" text)
+  -- counted per question; each summary is then built from its few tokens. Free-text answers are
+  -- listed newest first, the latest 100.
+  return query
+    with chosen as materialized (
+      select r.answers, r.submitted_at
+      from public.survey_responses r
+      where r.survey_id = p_survey_id
+        and (p_object_kind is null or r.object_kind = p_object_kind)
+        and (p_object_id is null or r.object_id = p_object_id)
+        and (p_from is null or r.submitted_at >= p_from)
+        and (p_to is null or r.submitted_at < p_to)
+        and (p_where is null or private.survey_condition_met(p_where, r.answers))
+    ),
+    answered_per_key as (
+      select e.key, pg_catalog.count(*)::integer as n
+      from chosen cross join lateral pg_catalog.jsonb_each(chosen.answers) as e
+      group by e.key
+    ),
+    counted_keys as (
+      select q.key from public.survey_questions q
+      where q.survey_id = p_survey_id and q.question_type not in ('short_text', 'long_text', 'date', 'file_upload')
+    ),
+    tokens as (
+      select e.key, t.token, t.is_other, pg_catalog.count(*)::integer as n
+      from chosen
+      cross join lateral pg_catalog.jsonb_each(chosen.answers) as e
+      cross join lateral (
+        select coalesce(x ->> 'other', x #>> '{}') as token, pg_catalog.jsonb_typeof(x) = 'object' as is_other
+        from pg_catalog.jsonb_array_elements(case when pg_catalog.jsonb_typeof(e.value) = 'array' then e.value else '[]' end) as x
+        union all
+        select m.key || '=' || (m.value #>> '{}'), false
+        from pg_catalog.jsonb_each(case when pg_catalog.jsonb_typeof(e.value) = 'object' and not e.value ? 'other' then e.value else '{}' end) as m
+        union all
+        select e.value ->> 'other', true where pg_catalog.jsonb_typeof(e.value) = 'object' and e.value ? 'other'
+        union all
+        select e.value #>> '{}', false where pg_catalog.jsonb_typeof(e.value) not in ('array', 'object')
+      ) as t
+      where e.key in (select key from counted_keys)
+      group by 1, 2, 3
+    )
+    select (o.question).key, (o.question).question_type, (o.question).text,
+      (select pg_catalog.count(*)::integer from chosen),
+      coalesce(a.n, 0),
+      private.survey_question_summary(o.question, coalesce(a.n, 0),
+        coalesce((select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(t.token, t.is_other, t.n)) from tokens t where t.key = (o.question).key), '[]'),
+        case when (o.question).question_type in ('short_text', 'long_text', 'date', 'file_upload') then coalesce((
+          select pg_catalog.jsonb_agg(x.answer order by x.submitted_at desc)
+          from (select c.answers ->> (o.question).key as answer, c.submitted_at from chosen c
+                where c.answers ? (o.question).key order by c.submitted_at desc limit 100) as x), '[]') end)
+    from private.ordered_survey_questions(p_survey_id) as o
+    left join answered_per_key a on a.key = (o.question).key
+    order by o.ordinal;
 end;
 $$;
 
 comment on function public.survey_question_summaries(uuid, text, uuid, timestamptz, timestamptz, jsonb) is
-  'Per question of a survey, over its responses filtered by object, submission time [p_from, p_to) and a condition on answers (p_where, the branching grammar: a cross-tab): counts and percentages per option, average and distribution of scales, the NPS score, text answers. Managers only.';
+  'Per question of a survey, over its responses filtered by object, submission time [p_from, p_to) and a condition on answers (p_where, the branching grammar: a cross-tab): counts and percentages per option, average and distribution of scales, the NPS score, the latest 100 text answers. Managers only.';
 
-create function private.survey_question_summary(p_question public.survey_questions, p_ids uuid[], p_answered integer)
+-- One question's summary from its answer tokens ([token, is_other, count] …) and, for free-text
+-- types, its latest answers.
+create function private.survey_question_summary(p_question public.survey_questions, p_answered integer, p_tokens jsonb, p_texts jsonb)
 returns jsonb
-language plpgsql
+language sql
 stable
 security definer
 set search_path = ''
 as $$
-declare
-  v_key text := p_question.key;
-begin
-  -- Each branch reads the question's answers of the chosen responses in one pass (joined to
-  -- their ids), so a summary costs one scan whatever the number of options or rows.
-  case
-    when p_question.question_type in ('single_choice', 'dropdown', 'multiple_choice') then
-      return (
-        with chosen as (
-          select e as choice
-          from public.survey_responses r
-          join pg_catalog.unnest(p_ids) as f (id) on f.id = r.id
-          cross join lateral pg_catalog.jsonb_array_elements(
-            case when pg_catalog.jsonb_typeof(r.answers -> v_key) = 'array' then r.answers -> v_key
-                 else pg_catalog.jsonb_build_array(r.answers -> v_key) end) as e
-          where r.answers ? v_key
-        ),
-        counts as (
-          select choice #>> '{}' as value, pg_catalog.count(*)::integer as n
-          from chosen where pg_catalog.jsonb_typeof(choice) = 'string' group by 1
-        )
-        select pg_catalog.jsonb_build_object(
-          'options', (
-            select coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-              'value', o.value, 'label', o.label, 'count', coalesce(c.n, 0),
-              'percent', case when p_answered > 0 then pg_catalog.round(100.0 * coalesce(c.n, 0) / p_answered, 1) else 0 end
-            ) order by o.position, o.value), '[]')
-            from public.survey_question_options o
-            left join counts c on c.value = o.value
-            where o.question_id = p_question.id and o.axis = 'choice'),
-          'other', (
-            select pg_catalog.jsonb_build_object('count', pg_catalog.count(*),
-              'texts', coalesce(pg_catalog.jsonb_agg(choice ->> 'other' order by choice ->> 'other'), '[]'))
-            from chosen where pg_catalog.jsonb_typeof(choice) = 'object')));
-    when p_question.question_type in ('rating', 'nps', 'number') then
-      return (
-        with answered as (
-          select (r.answers ->> v_key)::numeric as v
-          from public.survey_responses r
-          join pg_catalog.unnest(p_ids) as f (id) on f.id = r.id
-          where r.answers ? v_key
-        )
-        select pg_catalog.jsonb_build_object(
-          'average', pg_catalog.round(pg_catalog.avg(v), 2),
-          'min', pg_catalog.min(v), 'max', pg_catalog.max(v),
-          'distribution', coalesce((
-            select pg_catalog.jsonb_object_agg(d.v, d.n order by d.v)
-            from (select v, pg_catalog.count(*) as n from answered group by 1) as d), '{}')
-        ) || case when p_question.question_type = 'nps' then pg_catalog.jsonb_build_object(
-          'promoters', pg_catalog.count(*) filter (where v >= 9),
-          'passives', pg_catalog.count(*) filter (where v between 7 and 8),
-          'detractors', pg_catalog.count(*) filter (where v <= 6),
-          'nps', case when pg_catalog.count(*) > 0 then pg_catalog.round(
-            100.0 * (pg_catalog.count(*) filter (where v >= 9) - pg_catalog.count(*) filter (where v <= 6)) / pg_catalog.count(*)) end)
+  with t as (
+    select x ->> 0 as token, (x -> 1)::text::boolean as is_other, (x ->> 2)::integer as n
+    from pg_catalog.jsonb_array_elements(p_tokens) as x
+  ),
+  numbers as (
+    select token::numeric as v, n from t where p_question.question_type in ('rating', 'nps', 'number')
+  )
+  select case
+    when p_question.question_type in ('single_choice', 'dropdown', 'multiple_choice') then pg_catalog.jsonb_build_object(
+      'options', (
+        select coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+          'value', o.value, 'label', o.label, 'count', coalesce(c.n, 0),
+          'percent', case when p_answered > 0 then pg_catalog.round(100.0 * coalesce(c.n, 0) / p_answered, 1) else 0 end
+        ) order by o.position, o.value), '[]')
+        from public.survey_question_options o
+        left join t as c on c.token = o.value and not c.is_other
+        where o.question_id = p_question.id and o.axis = 'choice'),
+      'other', (
+        select pg_catalog.jsonb_build_object('count', coalesce(pg_catalog.sum(n), 0),
+          'texts', coalesce(pg_catalog.jsonb_agg(token order by token) filter (where rank <= 100), '[]'))
+        from (select token, n, pg_catalog.row_number() over (order by n desc, token) as rank from t where is_other) as others))
+    when p_question.question_type in ('rating', 'nps', 'number') then (
+      select pg_catalog.jsonb_build_object(
+        'average', pg_catalog.round(pg_catalog.sum(v * n) / nullif(pg_catalog.sum(n), 0), 2),
+        'min', pg_catalog.min(v), 'max', pg_catalog.max(v),
+        'distribution', coalesce(pg_catalog.jsonb_object_agg(v, n order by v), '{}'))
+        || case when p_question.question_type = 'nps' then pg_catalog.jsonb_build_object(
+          'promoters', coalesce(pg_catalog.sum(n) filter (where v >= 9), 0),
+          'passives', coalesce(pg_catalog.sum(n) filter (where v between 7 and 8), 0),
+          'detractors', coalesce(pg_catalog.sum(n) filter (where v <= 6), 0),
+          'nps', pg_catalog.round(100.0 * (coalesce(pg_catalog.sum(n) filter (where v >= 9), 0) - coalesce(pg_catalog.sum(n) filter (where v <= 6), 0))
+            / nullif(pg_catalog.sum(n), 0)))
           else '{}'::jsonb end
-        from answered);
-    when p_question.question_type = 'yes_no' then
-      return (
-        select pg_catalog.jsonb_build_object(
-          'yes', pg_catalog.count(*) filter (where (r.answers -> v_key)::text::boolean),
-          'no', pg_catalog.count(*) filter (where not (r.answers -> v_key)::text::boolean),
-          'yes_percent', case when pg_catalog.count(*) > 0 then pg_catalog.round(
-            100.0 * pg_catalog.count(*) filter (where (r.answers -> v_key)::text::boolean) / pg_catalog.count(*), 1) else 0 end)
-        from public.survey_responses r
-        join pg_catalog.unnest(p_ids) as f (id) on f.id = r.id
-        where r.answers ? v_key);
-    when p_question.question_type = 'matrix' then
-      return (
-        with cells as (
-          select e.key as row_value, e.value #>> '{}' as column_value, pg_catalog.count(*)::integer as n
-          from public.survey_responses r
-          join pg_catalog.unnest(p_ids) as f (id) on f.id = r.id
-          cross join lateral pg_catalog.jsonb_each(r.answers -> v_key) as e
-          where pg_catalog.jsonb_typeof(r.answers -> v_key) = 'object'
-          group by 1, 2
-        )
-        select pg_catalog.jsonb_build_object('rows', coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-          'value', rw.value, 'label', rw.label,
-          'columns', (
-            select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('value', col.value, 'label', col.label,
-              'count', coalesce((select c.n from cells c where c.row_value = rw.value and c.column_value = col.value), 0))
-              order by col.position, col.value)
-            from public.survey_question_options col where col.question_id = p_question.id and col.axis = 'choice')
-        ) order by rw.position, rw.value), '[]'))
-        from public.survey_question_options rw where rw.question_id = p_question.id and rw.axis = 'row');
-    else
-      return pg_catalog.jsonb_build_object('answers', (
-        select coalesce(pg_catalog.jsonb_agg(r.answers ->> v_key order by r.submitted_at, r.id), '[]')
-        from public.survey_responses r
-        join pg_catalog.unnest(p_ids) as f (id) on f.id = r.id
-        where r.answers ? v_key));
-  end case;
-end;
+      from numbers)
+    when p_question.question_type = 'yes_no' then (
+      select pg_catalog.jsonb_build_object(
+        'yes', coalesce(pg_catalog.sum(n) filter (where token = 'true'), 0),
+        'no', coalesce(pg_catalog.sum(n) filter (where token = 'false'), 0),
+        'yes_percent', coalesce(pg_catalog.round(100.0 * pg_catalog.sum(n) filter (where token = 'true') / nullif(pg_catalog.sum(n), 0), 1), 0))
+      from t)
+    when p_question.question_type = 'matrix' then pg_catalog.jsonb_build_object('rows', (
+      select coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        'value', rw.value, 'label', rw.label,
+        'columns', (
+          select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('value', col.value, 'label', col.label,
+            'count', coalesce((select c.n from t c where c.token = rw.value || '=' || col.value), 0))
+            order by col.position, col.value)
+          from public.survey_question_options col where col.question_id = p_question.id and col.axis = 'choice')
+      ) order by rw.position, rw.value), '[]')
+      from public.survey_question_options rw where rw.question_id = p_question.id and rw.axis = 'row'))
+    else pg_catalog.jsonb_build_object('answers', p_texts)
+  end
 $$;
 
-revoke all on function private.survey_question_summary(public.survey_questions, uuid[], integer) from public;
+revoke all on function private.survey_question_summary(public.survey_questions, integer, jsonb, jsonb) from public;
 
 -- An answer in one CSV cell: values as stored (stable for analysis), a list joined by "; ",
 -- "other: text", a matrix as "row=column; …".

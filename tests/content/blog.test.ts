@@ -82,19 +82,30 @@ describe("slugs", () => {
         .update({ slug: `launch-day-${unique}` })
         .eq("id", post.id),
     );
-    const resolved = ok(await anonClient().rpc("resolve_blog_slug", { p_slug: `launch-${unique}` }));
-    expect(resolved).toEqual([{ post_id: post.id, slug: `launch-day-${unique}`, redirected: true }]);
+    const resolved = ok(
+      await anonClient().rpc("resolve_blog_slug", { p_slug: `launch-${unique}` }),
+    );
+    expect(resolved).toEqual([
+      { post_id: post.id, slug: `launch-day-${unique}`, redirected: true },
+    ]);
     const current = ok(
       await anonClient().rpc("resolve_blog_slug", { p_slug: `launch-day-${unique}` }),
     );
-    expect(current).toEqual([{ post_id: post.id, slug: `launch-day-${unique}`, redirected: false }]);
+    expect(current).toEqual([
+      { post_id: post.id, slug: `launch-day-${unique}`, redirected: false },
+    ]);
     // The old slug keeps leading to this post: another post cannot take it.
     const taken = await org.staff.client
       .from("blog_posts")
       .insert({ organization_id: org.id, title: "Other", slug: `launch-${unique}` });
     expect([taken.status, taken.error?.code]).toEqual([409, "PT409"]);
     // The post itself may take it back.
-    ok(await org.staff.client.from("blog_posts").update({ slug: `launch-${unique}` }).eq("id", post.id));
+    ok(
+      await org.staff.client
+        .from("blog_posts")
+        .update({ slug: `launch-${unique}` })
+        .eq("id", post.id),
+    );
     expect(
       ok(await anonClient().rpc("resolve_blog_slug", { p_slug: `launch-day-${unique}` })),
     ).toEqual([{ post_id: post.id, slug: `launch-${unique}`, redirected: true }]);
@@ -149,7 +160,10 @@ describe("visibility and scheduling", () => {
     expect(post.status).toBe("scheduled");
     const now = await write(org.staff.client, { title: `Now ${unique}`, status: "published" });
     expect(await visibleTo(anonClient(), now.id)).toBe(true);
-    const back = await org.staff.client.from("blog_posts").update({ status: "draft" }).eq("id", now.id);
+    const back = await org.staff.client
+      .from("blog_posts")
+      .update({ status: "draft" })
+      .eq("id", now.id);
     expect(back.status).toBe(409);
     ok(await org.staff.client.from("blog_posts").update({ status: "archived" }).eq("id", now.id));
     expect(await visibleTo(anonClient(), now.id)).toBe(false);
@@ -203,13 +217,23 @@ describe("content", () => {
       status: "published",
       tags: [tag, "engines"],
     });
-    const c = await write(org.staff.client, { title: `Tyres ${unique}`, status: "published", tags: [tag] });
-    await write(org.staff.client, { title: `Turbocharger draft ${unique}`, tags: [tag, "engines"] });
+    const c = await write(org.staff.client, {
+      title: `Tyres ${unique}`,
+      status: "published",
+      tags: [tag],
+    });
+    await write(org.staff.client, {
+      title: `Turbocharger draft ${unique}`,
+      tags: [tag, "engines"],
+    });
     const found = ok(
       await anonClient()
         .from("blog_posts")
         .select("id")
-        .textSearch("search_vector", `turbocharger ${unique}`, { type: "websearch", config: "simple" }),
+        .textSearch("search_vector", `turbocharger ${unique}`, {
+          type: "websearch",
+          config: "simple",
+        }),
     );
     expect(found).toEqual([{ id: a.id }]);
     const related = ok(await anonClient().rpc("related_blog_posts", { p_post_id: a.id })) as Post[];
@@ -248,7 +272,9 @@ describe("albums", () => {
         .eq("post_id", post.id)
         .order("position");
     expect(ok(await album())).toEqual([]);
-    expect((await anonClient().storage.from("blog-media").download(`${post.id}/one.png`)).data).toBeNull();
+    expect(
+      (await anonClient().storage.from("blog-media").download(`${post.id}/one.png`)).data,
+    ).toBeNull();
 
     ok(await org.staff.client.from("blog_posts").update({ status: "published" }).eq("id", post.id));
     expect(ok(await album())).toEqual([
@@ -265,7 +291,12 @@ describe("about pages and reference data", () => {
     const page = ok(
       await org.staff.client
         .from("about_pages")
-        .insert({ organization_id: org.id, slug: "history", title: "Our history", is_published: true })
+        .insert({
+          organization_id: org.id,
+          slug: "history",
+          title: "Our history",
+          is_published: true,
+        })
         .select("id")
         .single<{ id: string }>(),
     );
@@ -289,8 +320,12 @@ describe("about pages and reference data", () => {
         .eq("organization_id", org.id)
         .order("position", { referencedTable: "about_sections" }),
     );
-    expect(read).toEqual([{ slug: "history", about_sections: [{ heading: "1998" }, { heading: "Today" }] }]);
-    expect(ok(await org.member.client.from("about_pages").select("id").eq("id", hidden.id))).toEqual([]);
+    expect(read).toEqual([
+      { slug: "history", about_sections: [{ heading: "1998" }, { heading: "Today" }] },
+    ]);
+    expect(
+      ok(await org.member.client.from("about_pages").select("id").eq("id", hidden.id)),
+    ).toEqual([]);
     const duplicate = await org.staff.client
       .from("about_pages")
       .insert({ organization_id: org.id, slug: "history", title: "Again" });
@@ -307,10 +342,14 @@ describe("about pages and reference data", () => {
       .from("reference_items")
       .insert({ kind: "region", code, label: "West Java" });
     expect(refused.error?.code).toBe("42501");
-    ok(await admin.client.from("reference_items").insert({ kind: "region", code, label: "West Java" }));
-    expect(
-      ok(await anonClient().from("reference_items").select("label").eq("code", code)),
-    ).toEqual([{ label: "West Java" }]);
+    ok(
+      await admin.client
+        .from("reference_items")
+        .insert({ kind: "region", code, label: "West Java" }),
+    );
+    expect(ok(await anonClient().from("reference_items").select("label").eq("code", code))).toEqual(
+      [{ label: "West Java" }],
+    );
     const badKind = await admin.client
       .from("reference_items")
       .insert({ kind: "planet", code: `x-${unique}`, label: "Mars" });

@@ -23,7 +23,10 @@ describe("seed: demo content", () => {
       await anonClient()
         .from("blog_posts")
         .select("slug, youtube_embed_url, blog_post_images(caption)")
-        .in("id", [1, 2, 3, 4, 5].map((n) => `e9100000-0000-4000-8000-00000000000${n}`))
+        .in(
+          "id",
+          [1, 2, 3, 4, 5].map((n) => `e9100000-0000-4000-8000-00000000000${n}`),
+        )
         .order("publish_at")
         .order("position", { referencedTable: "blog_post_images" }),
     );
@@ -58,12 +61,24 @@ describe("seed: demo content", () => {
         .order("position", { referencedTable: "about_sections" }),
     );
     expect(pages).toEqual([
-      { slug: "about-pitlane", about_sections: [{ heading: "What we do" }, { heading: "Contact" }] },
+      {
+        slug: "about-pitlane",
+        about_sections: [{ heading: "What we do" }, { heading: "Contact" }],
+      },
       { slug: "about-us", about_sections: [{ heading: "Our story" }, { heading: "Membership" }] },
     ]);
     const levels = ok(
-      await anonClient().from("reference_items").select("code").eq("kind", "level").order("position"),
+      await anonClient()
+        .from("reference_items")
+        .select("code")
+        .eq("kind", "level")
+        .order("position"),
     );
-    expect(levels.map((l) => l.code)).toEqual(["all_levels", "beginner", "intermediate", "advanced"]);
+    expect(levels.map((l) => l.code)).toEqual([
+      "all_levels",
+      "beginner",
+      "intermediate",
+      "advanced",
+    ]);
   });
 });

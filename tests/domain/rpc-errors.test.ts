@@ -961,7 +961,12 @@ const table: Record<string, BadCall[]> = {
       args: () => ({ p_survey_id: unknown, p_format: "xlsx" }),
       ...badArgument,
     },
-    { case: "unknown survey", as: "platform_admin", args: () => ({ p_survey_id: unknown }), ...notFound },
+    {
+      case: "unknown survey",
+      as: "platform_admin",
+      args: () => ({ p_survey_id: unknown }),
+      ...notFound,
+    },
   ],
   invite_to_survey: [
     {

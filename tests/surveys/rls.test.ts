@@ -64,11 +64,13 @@ beforeAll(async () => {
     [ids.draft, ids.question],
     [ids.open, ids.openQuestion],
   ]) {
-    await sql("insert into public.surveys (id, organization_id, title) values ($1, $2, 'RLS survey')", [
+    await sql(
+      "insert into public.surveys (id, organization_id, title) values ($1, $2, 'RLS survey')",
+      [survey, ids.org],
+    );
+    await sql("insert into public.survey_sections (survey_id, title) values ($1, 'Page')", [
       survey,
-      ids.org,
     ]);
-    await sql("insert into public.survey_sections (survey_id, title) values ($1, 'Page')", [survey]);
     await sql(
       "insert into public.survey_questions (id, survey_id, key, question_type, text) values ($1, $2, 'pick', 'single_choice', 'Pick')",
       [question, survey],
@@ -97,7 +99,10 @@ afterAll(async () => {
   await db?.end();
 });
 
-async function attempt(role: Role, statement: string): Promise<{ rows: number } | { code: string }> {
+async function attempt(
+  role: Role,
+  statement: string,
+): Promise<{ rows: number } | { code: string }> {
   try {
     const result = await db.asRole(claims[role], (client) => client.query(statement));
     return { rows: result.rowCount ?? 0 };
@@ -125,7 +130,8 @@ const specs: Spec[] = [
     target: () => `id = ${id("draft")}`,
     select: managers,
     insert: {
-      sql: () => `insert into public.surveys (organization_id, title) values (${id("org")}, 'New survey')`,
+      sql: () =>
+        `insert into public.surveys (organization_id, title) values (${id("org")}, 'New survey')`,
       allowed: managers,
     },
     update: { set: "title = 'Renamed'", allowed: managers },
@@ -136,7 +142,8 @@ const specs: Spec[] = [
     target: () => `survey_id = ${id("draft")}`,
     select: managers,
     insert: {
-      sql: () => `insert into public.survey_sections (survey_id, title, position) values (${id("draft")}, 'Two', 1)`,
+      sql: () =>
+        `insert into public.survey_sections (survey_id, title, position) values (${id("draft")}, 'Two', 1)`,
       allowed: managers,
     },
     update: { set: "title = 'Page one'", allowed: managers },
@@ -224,7 +231,10 @@ for (const spec of specs) {
   describe(`RLS: ${spec.table}`, () => {
     for (const role of roles) {
       it(`${role} ${isAllowed(spec.select, role) ? "reads" : "cannot read"}`, async () => {
-        const result = await attempt(role, `select 1 from public.${spec.table} where ${spec.target()}`);
+        const result = await attempt(
+          role,
+          `select 1 from public.${spec.table} where ${spec.target()}`,
+        );
         if (isAllowed(spec.select, role)) expect(result).toEqual({ rows: 1 });
         else expect(result).toSatisfy(refusedOrEmpty);
       });
@@ -236,13 +246,19 @@ for (const spec of specs) {
       });
 
       it(`${role} ${isAllowed(spec.update.allowed, role) ? "updates" : "cannot update"}`, async () => {
-        const result = await attempt(role, `update public.${spec.table} set ${spec.update.set} where ${spec.target()}`);
+        const result = await attempt(
+          role,
+          `update public.${spec.table} set ${spec.update.set} where ${spec.target()}`,
+        );
         if (isAllowed(spec.update.allowed, role)) expect(result).toEqual({ rows: 1 });
         else expect(result).toSatisfy(refusedOrEmpty);
       });
 
       it(`${role} ${isAllowed(spec.delete, role) ? "deletes" : "cannot delete"}`, async () => {
-        const result = await attempt(role, `delete from public.${spec.table} where ${spec.target()}`);
+        const result = await attempt(
+          role,
+          `delete from public.${spec.table} where ${spec.target()}`,
+        );
         if (isAllowed(spec.delete, role)) expect(result).toEqual({ rows: 1 });
         else expect(result).toSatisfy(refusedOrEmpty);
       });
@@ -259,7 +275,9 @@ describe("RLS: an open survey", () => {
       ["survey_question_options", "survey_id"],
       ["survey_links", "survey_id"],
     ])
-      expect(await attempt(role, `select 1 from public.${table} where ${column} = ${id("open")}`)).toEqual({
+      expect(
+        await attempt(role, `select 1 from public.${table} where ${column} = ${id("open")}`),
+      ).toEqual({
         rows: 1,
       });
   });
@@ -275,15 +293,23 @@ describe("RLS: an open survey", () => {
 
   it("the staff cannot delete an opened survey, the platform admin neither", async () => {
     for (const role of ["staff", "platform_admin"] as const)
-      expect(await attempt(role, `delete from public.surveys where id = ${id("open")}`)).toEqual({ rows: 0 });
+      expect(await attempt(role, `delete from public.surveys where id = ${id("open")}`)).toEqual({
+        rows: 0,
+      });
   });
 
   it("nobody may set a survey's counters or publication through the API", async () => {
     expect(
-      await attempt("staff", `update public.surveys set response_count = 99 where id = ${id("open")}`),
+      await attempt(
+        "staff",
+        `update public.surveys set response_count = 99 where id = ${id("open")}`,
+      ),
     ).toMatchObject({ code: "42501" });
     expect(
-      await attempt("staff", `update public.surveys set published_at = null where id = ${id("open")}`),
+      await attempt(
+        "staff",
+        `update public.surveys set published_at = null where id = ${id("open")}`,
+      ),
     ).toMatchObject({ code: "42501" });
   });
 });

@@ -35,9 +35,16 @@ describe("seed: the bootcamp feedback survey", () => {
       { p_survey_id: survey, p_object_kind: "event", p_object_id: bootcamp },
     );
     const by = Object.fromEntries(rows.map((r) => [r.question_key, r]));
-    expect(by.recommend!.summary).toMatchObject({ promoters: 2, passives: 0, detractors: 1, nps: 33 });
+    expect(by.recommend!.summary).toMatchObject({
+      promoters: 2,
+      passives: 0,
+      detractors: 1,
+      nps: 33,
+    });
     expect(Number(by.instructor!.summary.average)).toBe(4);
-    expect(by.most_useful!.summary.options.map((o: { count: number }) => o.count)).toEqual([0, 1, 1]);
+    expect(by.most_useful!.summary.options.map((o: { count: number }) => o.count)).toEqual([
+      0, 1, 1,
+    ]);
     expect(by.most_useful!.summary.other).toEqual({ count: 1, texts: ["the coffee"] });
     // Only the detractor saw the "Help us improve" section.
     expect(by.improve).toMatchObject({ answered: 1, summary: { answers: ["Too fast for me."] } });

@@ -48,7 +48,12 @@ describe("the survey builder", () => {
       title: "Draft survey",
       open: false,
       questions: [
-        { key: "later", type: "short_text", text: "Later", show_if: { question: "after", equals: "x" } },
+        {
+          key: "later",
+          type: "short_text",
+          text: "Later",
+          show_if: { question: "after", equals: "x" },
+        },
         { key: "after", type: "short_text", text: "After" },
       ],
     });
@@ -83,7 +88,9 @@ describe("the survey builder", () => {
   it("lets an opened survey be reworded but not restructured", async () => {
     const id = await buildSurvey(org.staff.client, {
       organization_id: org.id,
-      questions: [{ key: "pick", type: "single_choice", text: "Pick", options: { a: "A", b: "B" } }],
+      questions: [
+        { key: "pick", type: "single_choice", text: "Pick", options: { a: "A", b: "B" } },
+      ],
     });
     const reworded = await org.staff.client
       .from("survey_questions")
@@ -124,7 +131,10 @@ describe("the survey builder", () => {
       .insert({ survey_id: id, key: "extra", question_type: "short_text", text: "Extra" });
     expect(another.status).toBe(409);
     expect(
-      await db.sql("select value from public.survey_question_options where survey_id = $1 order by 1", [id]),
+      await db.sql(
+        "select value from public.survey_question_options where survey_id = $1 order by 1",
+        [id],
+      ),
     ).toEqual([{ value: "a" }, { value: "b" }]);
     // Opened surveys cannot go back to draft or be deleted.
     const back = await org.staff.client.from("surveys").update({ status: "draft" }).eq("id", id);
@@ -291,10 +301,26 @@ describe("validation of each question type", () => {
       organization_id: org.id,
       title: "Every type",
       questions: [
-        { key: "name", type: "short_text", text: "Your name", required: true, rules: { max_length: 10 } },
+        {
+          key: "name",
+          type: "short_text",
+          text: "Your name",
+          required: true,
+          rules: { max_length: 10 },
+        },
         { key: "story", type: "long_text", text: "Your story", rules: { min_length: 20 } },
-        { key: "plate", type: "short_text", text: "Your plate", rules: { pattern: "^[A-Z]{1,2} [0-9]{1,4} [A-Z]{1,3}$" } },
-        { key: "colour", type: "single_choice", text: "Colour", options: { red: "Red", blue: "Blue" } },
+        {
+          key: "plate",
+          type: "short_text",
+          text: "Your plate",
+          rules: { pattern: "^[A-Z]{1,2} [0-9]{1,4} [A-Z]{1,3}$" },
+        },
+        {
+          key: "colour",
+          type: "single_choice",
+          text: "Colour",
+          options: { red: "Red", blue: "Blue" },
+        },
         {
           key: "extras",
           type: "multiple_choice",
@@ -303,11 +329,21 @@ describe("validation of each question type", () => {
           rules: { max_choices: 2 },
           options: { cap: "Cap", shirt: "Shirt" },
         },
-        { key: "model", type: "dropdown", text: "Model", options: { yaris: "Yaris", supra: "Supra" } },
+        {
+          key: "model",
+          type: "dropdown",
+          text: "Model",
+          options: { yaris: "Yaris", supra: "Supra" },
+        },
         { key: "stars", type: "rating", text: "Stars", rules: { min: 1, max: 5 } },
         { key: "nps", type: "nps", text: "Recommend us?" },
         { key: "laps", type: "number", text: "Laps", rules: { min: 0, max: 50, integer: true } },
-        { key: "born", type: "date", text: "Born", rules: { min: "1900-01-01", max: "2020-12-31" } },
+        {
+          key: "born",
+          type: "date",
+          text: "Born",
+          rules: { min: "1900-01-01", max: "2020-12-31" },
+        },
         { key: "again", type: "yes_no", text: "Again?" },
         {
           key: "grid",
@@ -374,9 +410,10 @@ describe("validation of each question type", () => {
     expect(missing.error?.message).toBe('"Your name" needs an answer');
     expect(await responseCount(surveyId)).toBe(0);
     expect(
-      await db.sql("select 1 from public.survey_participants where survey_id = $1 and submitted_count > 0", [
-        surveyId,
-      ]),
+      await db.sql(
+        "select 1 from public.survey_participants where survey_id = $1 and submitted_count > 0",
+        [surveyId],
+      ),
     ).toEqual([]);
   });
 
@@ -411,7 +448,10 @@ describe("responding", () => {
       closes_at: new Date(Date.now() + 1000).toISOString(),
       questions: oneQuestion,
     });
-    await db.sql("update public.surveys set closes_at = now() - interval '1 minute' where id = $1", [past]);
+    await db.sql(
+      "update public.surveys set closes_at = now() - interval '1 minute' where id = $1",
+      [past],
+    );
     const future = await buildSurvey(org.staff.client, {
       organization_id: org.id,
       opens_at: new Date(Date.now() + 864e5).toISOString(),
@@ -426,7 +466,10 @@ describe("responding", () => {
         p_survey_id: id,
         p_answers: { mood: 3 },
       });
-      expect([response.status, response.error?.message]).toEqual([409, `this survey is ${message}`]);
+      expect([response.status, response.error?.message]).toEqual([
+        409,
+        `this survey is ${message}`,
+      ]);
       expect(await responseCount(id)).toBe(0);
     }
     const anonymous = await anonClient().rpc("submit_survey_response", {
@@ -444,19 +487,25 @@ describe("responding", () => {
       questions: oneQuestion,
     });
     const response = ok(
-      await respondent.client.rpc("submit_survey_response", { p_survey_id: id, p_answers: { mood: 2 } }),
+      await respondent.client.rpc("submit_survey_response", {
+        p_survey_id: id,
+        p_answers: { mood: 2 },
+      }),
     );
     expect(response.respondent_id).toBeNull();
-    expect(await db.sql("select respondent_id from public.survey_responses where survey_id = $1", [id])).toEqual(
-      [{ respondent_id: null }],
-    );
+    expect(
+      await db.sql("select respondent_id from public.survey_responses where survey_id = $1", [id]),
+    ).toEqual([{ respondent_id: null }]);
     const again = await respondent.client.rpc("submit_survey_response", {
       p_survey_id: id,
       p_answers: { mood: 2 },
     });
     expect(again.status).toBe(409);
     // The respondent cannot find their anonymous response either.
-    const { data } = await respondent.client.from("survey_responses").select("id").eq("survey_id", id);
+    const { data } = await respondent.client
+      .from("survey_responses")
+      .select("id")
+      .eq("survey_id", id);
     expect(data).toEqual([]);
   });
 
@@ -468,25 +517,47 @@ describe("responding", () => {
       questions: oneQuestion,
     });
     for (const mood of [1, 2, 3])
-      ok(await respondent.client.rpc("submit_survey_response", { p_survey_id: id, p_answers: { mood } }));
+      ok(
+        await respondent.client.rpc("submit_survey_response", {
+          p_survey_id: id,
+          p_answers: { mood },
+        }),
+      );
     expect(await responseCount(id)).toBe(3);
-    const { data } = await respondent.client.from("survey_responses").select("answers").eq("survey_id", id);
+    const { data } = await respondent.client
+      .from("survey_responses")
+      .select("answers")
+      .eq("survey_id", id);
     expect(data).toHaveLength(3);
   });
 
   it("saves partial answers, resumes them and removes the draft on submit", async () => {
     const respondent = await person(db, "Resumer");
-    const id = await buildSurvey(org.staff.client, { organization_id: org.id, questions: oneQuestion });
+    const id = await buildSurvey(org.staff.client, {
+      organization_id: org.id,
+      questions: oneQuestion,
+    });
     // Required answers wait for the submit; types do not.
-    ok(await respondent.client.rpc("save_survey_progress", { p_survey_id: id, p_answers: { note: "half" } }));
+    ok(
+      await respondent.client.rpc("save_survey_progress", {
+        p_survey_id: id,
+        p_answers: { note: "half" },
+      }),
+    );
     const wrongType = await respondent.client.rpc("save_survey_progress", {
       p_survey_id: id,
       p_answers: { mood: "high" },
     });
     expect(wrongType.status).toBe(400);
-    const { data: draft } = await respondent.client.from("survey_drafts").select("answers").eq("survey_id", id);
+    const { data: draft } = await respondent.client
+      .from("survey_drafts")
+      .select("answers")
+      .eq("survey_id", id);
     expect(draft).toEqual([{ answers: { note: "half" } }]);
-    const { data: others } = await outsider.client.from("survey_drafts").select("answers").eq("survey_id", id);
+    const { data: others } = await outsider.client
+      .from("survey_drafts")
+      .select("answers")
+      .eq("survey_id", id);
     expect(others).toEqual([]);
     const form = ok(await respondent.client.rpc("survey_form", { p_survey_id: id })) as {
       answers: Record<string, unknown>;
@@ -499,7 +570,10 @@ describe("responding", () => {
         p_answers: { ...form.answers, mood: 4 },
       }),
     );
-    const { data: after } = await respondent.client.from("survey_drafts").select("id").eq("survey_id", id);
+    const { data: after } = await respondent.client
+      .from("survey_drafts")
+      .select("id")
+      .eq("survey_id", id);
     expect(after).toEqual([]);
   });
 
@@ -526,7 +600,12 @@ describe("responding", () => {
       p_answers: { receipt: `${id}/${respondent.id}/missing.txt` },
     });
     expect(notUploaded.status).toBe(400);
-    ok(await respondent.client.rpc("submit_survey_response", { p_survey_id: id, p_answers: { receipt: path } }));
+    ok(
+      await respondent.client.rpc("submit_survey_response", {
+        p_survey_id: id,
+        p_answers: { receipt: path },
+      }),
+    );
     // The survey's staff read the file; another member does not.
     const staffRead = await org.staff.client.storage.from("survey-uploads").download(path);
     expect(await staffRead.data?.text()).toBe("paid");
@@ -555,17 +634,41 @@ describe("invitations, reminders and feedback offers", () => {
     });
     expect(notInvited.status).toBe(403);
 
-    expect(ok(await org.staff.client.rpc("invite_to_survey", { p_survey_id: id, p_organization_id: org.id }))).toBe(3);
-    expect(ok(await org.staff.client.rpc("invite_to_survey", { p_survey_id: id, p_organization_id: org.id }))).toBe(0);
+    expect(
+      ok(
+        await org.staff.client.rpc("invite_to_survey", {
+          p_survey_id: id,
+          p_organization_id: org.id,
+        }),
+      ),
+    ).toBe(3);
+    expect(
+      ok(
+        await org.staff.client.rpc("invite_to_survey", {
+          p_survey_id: id,
+          p_organization_id: org.id,
+        }),
+      ),
+    ).toBe(0);
     expect(await notifications(org.member.id, "survey_invitation")).toEqual([
       expect.objectContaining({ title: "Please answer: Members' poll" }),
     ]);
-    ok(await org.member.client.rpc("submit_survey_response", { p_survey_id: id, p_answers: { ok: true } }));
+    ok(
+      await org.member.client.rpc("submit_survey_response", {
+        p_survey_id: id,
+        p_answers: { ok: true },
+      }),
+    );
 
     // Not yet due: invited just now.
     expect(ok(await org.staff.client.rpc("remind_survey_invitees", { p_survey_id: id }))).toBe(0);
     expect(
-      ok(await org.staff.client.rpc("remind_survey_invitees", { p_survey_id: id, p_min_interval: "0 seconds" })),
+      ok(
+        await org.staff.client.rpc("remind_survey_invitees", {
+          p_survey_id: id,
+          p_min_interval: "0 seconds",
+        }),
+      ),
     ).toBe(2);
     expect(await notifications(org.member.id, "survey_reminder")).toEqual([]);
     expect(await notifications(org.owner.id, "survey_reminder")).toHaveLength(1);
@@ -591,7 +694,9 @@ describe("invitations, reminders and feedback offers", () => {
     const id = await buildSurvey(org.staff.client, {
       organization_id: org.id,
       title: "Track day feedback",
-      questions: [{ key: "nps", type: "nps", text: "Would you recommend {{object.title}}?", required: true }],
+      questions: [
+        { key: "nps", type: "nps", text: "Would you recommend {{object.title}}?", required: true },
+      ],
     });
     ok(
       await org.staff.client
@@ -608,7 +713,11 @@ describe("invitations, reminders and feedback offers", () => {
     ]);
     expect(await notifications(absent.id, "survey_invitation")).toEqual([]);
     const form = ok(
-      await attendee.client.rpc("survey_form", { p_survey_id: id, p_object_kind: "event", p_object_id: ended }),
+      await attendee.client.rpc("survey_form", {
+        p_survey_id: id,
+        p_object_kind: "event",
+        p_object_id: ended,
+      }),
     ) as { questions: { text: string }[] };
     expect(form.questions[0]!.text).toBe("Would you recommend Spring Track Day?");
     ok(
@@ -629,12 +738,33 @@ describe("analytics and export", () => {
   const people: Person[] = [];
   // Six known responses: three about event A, three about event B.
   const answers = [
-    { colour: "red", tags: ["fast", "loud"], score: 10, stars: 5, again: true, comment: "Great, \"really\"" },
+    {
+      colour: "red",
+      tags: ["fast", "loud"],
+      score: 10,
+      stars: 5,
+      again: true,
+      comment: 'Great, "really"',
+    },
     { colour: "red", tags: ["fast"], score: 9, stars: 4, again: true, comment: "=SUM(A1)" },
     { colour: "blue", tags: [{ other: "cheap" }], score: 7, stars: 3, again: false },
-    { colour: "blue", tags: ["loud"], score: 3, stars: 2, again: false, comment: "Too loud,\nsorry" },
+    {
+      colour: "blue",
+      tags: ["loud"],
+      score: 3,
+      stars: 2,
+      again: false,
+      comment: "Too loud,\nsorry",
+    },
     { colour: { other: "green" }, score: 6, stars: 1, again: false },
-    { colour: "red", tags: ["fast", "loud"], score: 10, stars: 5, again: true, grid: { a: "y", b: "n" } },
+    {
+      colour: "red",
+      tags: ["fast", "loud"],
+      score: 10,
+      stars: 5,
+      again: true,
+      grid: { a: "y", b: "n" },
+    },
   ];
 
   beforeAll(async () => {
@@ -644,13 +774,31 @@ describe("analytics and export", () => {
       organization_id: org.id,
       allow_multiple_responses: true,
       questions: [
-        { key: "colour", type: "single_choice", text: "Colour", allow_other: true, options: { red: "Red", blue: "Blue" } },
-        { key: "tags", type: "multiple_choice", text: "Tags", allow_other: true, options: { fast: "Fast", loud: "Loud" } },
+        {
+          key: "colour",
+          type: "single_choice",
+          text: "Colour",
+          allow_other: true,
+          options: { red: "Red", blue: "Blue" },
+        },
+        {
+          key: "tags",
+          type: "multiple_choice",
+          text: "Tags",
+          allow_other: true,
+          options: { fast: "Fast", loud: "Loud" },
+        },
         { key: "score", type: "nps", text: "NPS" },
         { key: "stars", type: "rating", text: "Stars" },
         { key: "again", type: "yes_no", text: "Again?" },
         { key: "comment", type: "long_text", text: "Comment" },
-        { key: "grid", type: "matrix", text: "Grid", options: { y: "Yes", n: "No" }, rows: { a: "A", b: "B" } },
+        {
+          key: "grid",
+          type: "matrix",
+          text: "Grid",
+          options: { y: "Yes", n: "No" },
+          rows: { a: "A", b: "B" },
+        },
       ],
     });
     for (const eventId of [eventA, eventB])
@@ -681,9 +829,14 @@ describe("analytics and export", () => {
   type Summary = { question_key: string; responses: number; answered: number; summary: any };
   const summaries = async (args: Record<string, unknown> = {}) =>
     Object.fromEntries(
-      (ok(await org.staff.client.rpc("survey_question_summaries", { p_survey_id: surveyId, ...args })) as Summary[]).map(
-        (s) => [s.question_key, s],
-      ),
+      (
+        ok(
+          await org.staff.client.rpc("survey_question_summaries", {
+            p_survey_id: surveyId,
+            ...args,
+          }),
+        ) as Summary[]
+      ).map((s) => [s.question_key, s]),
     );
 
   it("counts options with percentages, averages scales and scores NPS", async () => {
@@ -713,7 +866,10 @@ describe("analytics and export", () => {
       max: 10,
       distribution: { "3": 1, "6": 1, "7": 1, "9": 1, "10": 2 },
     });
-    expect(all.stars!.summary).toMatchObject({ average: 3.33, distribution: { "1": 1, "2": 1, "3": 1, "4": 1, "5": 2 } });
+    expect(all.stars!.summary).toMatchObject({
+      average: 3.33,
+      distribution: { "1": 1, "2": 1, "3": 1, "4": 1, "5": 2 },
+    });
     expect(all.again!.summary).toEqual({ yes: 3, no: 3, yes_percent: 50 });
     expect(all.comment!.summary.answers).toHaveLength(3);
     expect(all.grid!.summary.rows[0]).toEqual({
@@ -743,7 +899,9 @@ describe("analytics and export", () => {
   });
 
   it("exports one row per response and one stable column per question, as CSV and JSON", async () => {
-    const csv = ok(await org.staff.client.rpc("export_survey_responses", { p_survey_id: surveyId })) as string;
+    const csv = ok(
+      await org.staff.client.rpc("export_survey_responses", { p_survey_id: surveyId }),
+    ) as string;
     const rows = parseCsv(csv);
     const columns = ["response_id", "submitted_at", "respondent_id", "object_kind", "object_id"];
     const keys = ["colour", "tags", "score", "stars", "again", "comment", "grid"];
@@ -775,7 +933,12 @@ describe("analytics and export", () => {
     }
 
     const json = JSON.parse(
-      ok(await org.staff.client.rpc("export_survey_responses", { p_survey_id: surveyId, p_format: "json" })) as string,
+      ok(
+        await org.staff.client.rpc("export_survey_responses", {
+          p_survey_id: surveyId,
+          p_format: "json",
+        }),
+      ) as string,
     ) as Record<string, unknown>[];
     expect(json).toHaveLength(6);
     for (const [i, answer] of answers.entries()) {
@@ -794,7 +957,10 @@ describe("analytics and export", () => {
       const exported = await client.rpc("export_survey_responses", { p_survey_id: surveyId });
       expect(exported.status).toBe(403);
     }
-    const { data } = await org.member.client.from("survey_responses").select("id").eq("survey_id", surveyId);
+    const { data } = await org.member.client
+      .from("survey_responses")
+      .select("id")
+      .eq("survey_id", surveyId);
     expect(data).toEqual([]);
   });
 });
