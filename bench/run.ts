@@ -1,4 +1,5 @@
 import { benchAuth } from "./auth.ts";
+import { benchContent } from "./content.ts";
 import { benchDurability } from "./durability.ts";
 import { benchNotifications } from "./notifications.ts";
 import { benchRest } from "./rest.ts";
@@ -18,6 +19,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["durability", benchDurability],
   ["notifications and email", benchNotifications],
   ["service membership", benchService],
+  ["content and surveys", benchContent],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);
