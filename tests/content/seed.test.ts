@@ -72,6 +72,7 @@ describe("seed: demo content", () => {
         .from("reference_items")
         .select("code")
         .eq("kind", "level")
+        .in("code", ["advanced", "all_levels", "beginner", "intermediate"])
         .order("position"),
     );
     expect(levels.map((l) => l.code)).toEqual([
