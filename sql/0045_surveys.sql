@@ -178,7 +178,7 @@ create table public.survey_links (
 
 comment on table public.survey_links is
   'A survey attached to an event or a course (the seed''s EventModel.surveys). Its responses carry the object; only the event''s confirmed registrants or the course''s enrolled people answer it.';
-comment on column public.survey_links.is_feedback is 'Offered by notification to the event''s attendees once it has ended, once per attendee.';
+comment on column public.survey_links.is_feedback is 'Offered by notification, once per person, to the event''s attendees once it has ended, or to the people who complete the course.';
 
 create index survey_links_object_idx on public.survey_links (object_kind, object_id);
 create index survey_links_organization_id_idx on public.survey_links (organization_id);
@@ -1503,7 +1503,10 @@ begin
   if v_invited is null then
     return 0;
   end if;
-  v_object_title := case p_object_kind when 'event' then (select title from public.events where id = p_object_id) end;
+  v_object_title := case p_object_kind
+    when 'event' then (select title from public.events where id = p_object_id)
+    when 'course' then (select title from public.courses where id = p_object_id)
+  end;
   perform private.notify(
     'survey_invitation', v_invited,
     pg_catalog.left(case when v_object_title is not null then 'How was ' || v_object_title || '? ' else '' end || 'Please answer: ' || p_survey.title, 200),
@@ -1610,9 +1613,9 @@ $$;
 comment on function public.remind_survey_invitees(uuid, interval) is
   'Reminds invited people who have not answered an open survey and were not invited or reminded within p_min_interval. Returns how many were reminded. Managers (or a scheduled job).';
 
--- Feedback surveys of events that have ended, offered once to each attendee (checked in:
--- attended_at). Run every minute by the job survey-feedback-offers; the unique participant row
--- makes a second run offer nothing.
+-- Feedback surveys offered once to each attendee of an event that has ended (checked in:
+-- attended_at) and to each person who completed a course. Run every minute by the job
+-- survey-feedback-offers; the unique participant row makes a second run offer nothing.
 create function private.offer_feedback_surveys()
 returns integer
 language plpgsql
@@ -1642,6 +1645,24 @@ begin
           and p.object_kind = 'event' and p.object_id = v_link.event_id and p.invited_at is not null);
     if v_user_ids is not null then
       v_count := v_count + private.invite_survey_participants(v_link.survey, v_user_ids, 'event', v_link.event_id);
+    end if;
+  end loop;
+  for v_link in
+    select l.object_id as course_id, s as survey
+    from public.survey_links l
+    join public.surveys s on s.id = l.survey_id
+    where l.is_feedback and l.object_kind = 'course' and s.status = 'open'
+      and (s.closes_at is null or s.closes_at > now())
+  loop
+    select pg_catalog.array_agg(en.user_id) into v_user_ids
+    from public.course_enrollments en
+    where en.course_id = v_link.course_id and en.status = 'completed'
+      and not exists (
+        select 1 from public.survey_participants p
+        where p.survey_id = (v_link.survey).id and p.user_id = en.user_id
+          and p.object_kind = 'course' and p.object_id = v_link.course_id and p.invited_at is not null);
+    if v_user_ids is not null then
+      v_count := v_count + private.invite_survey_participants(v_link.survey, v_user_ids, 'course', v_link.course_id);
     end if;
   end loop;
   return v_count;

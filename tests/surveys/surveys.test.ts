@@ -729,6 +729,44 @@ describe("invitations, reminders and feedback offers", () => {
       }),
     );
   });
+  it("offers a course's feedback survey to the people who completed it, once each", async () => {
+    const course = randomUUID();
+    await db.sql(
+      "insert into public.courses (id, organization_id, slug, title, status) values ($1, $2, $3, 'Wiring Basics', 'published')",
+      [course, org.id, `survey-course-${course.slice(0, 8)}`],
+    );
+    const graduate = await person(db, "Graduate");
+    const learner = await person(db, "Still learning");
+    await db.sql(
+      `insert into public.course_enrollments (course_id, user_id, status, completed_at)
+       values ($1, $2, 'completed', now()), ($1, $3, 'active', null)`,
+      [course, graduate.id, learner.id],
+    );
+    const id = await buildSurvey(org.staff.client, {
+      organization_id: org.id,
+      title: "Course feedback",
+      questions: [{ key: "stars", type: "rating", text: "Rate {{object.title}}", required: true }],
+    });
+    ok(
+      await org.staff.client
+        .from("survey_links")
+        .insert({ survey_id: id, object_kind: "course", object_id: course, is_feedback: true }),
+    );
+    await db.sql("select private.offer_feedback_surveys()");
+    await db.sql("select private.offer_feedback_surveys()");
+    expect(await notifications(graduate.id, "survey_invitation")).toEqual([
+      expect.objectContaining({ title: "How was Wiring Basics? Please answer: Course feedback" }),
+    ]);
+    expect(await notifications(learner.id, "survey_invitation")).toEqual([]);
+    ok(
+      await graduate.client.rpc("submit_survey_response", {
+        p_survey_id: id,
+        p_answers: { stars: 5 },
+        p_object_kind: "course",
+        p_object_id: course,
+      }),
+    );
+  });
 });
 
 describe("analytics and export", () => {
