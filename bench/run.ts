@@ -1,5 +1,6 @@
 import { benchAuth } from "./auth.ts";
 import { benchChat } from "./chat.ts";
+import { benchContent } from "./content.ts";
 import { benchDurability } from "./durability.ts";
 import { benchForum } from "./forum.ts";
 import { benchMarket } from "./market.ts";
@@ -24,6 +25,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["chat", benchChat],
   ["marketplace", benchMarket],
   ["forum", benchForum],
+  ["content and surveys", benchContent],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);

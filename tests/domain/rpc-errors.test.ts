@@ -2027,6 +2027,87 @@ const table: Record<string, BadCall[]> = {
       ...conflict,
     },
   ],
+  // 0039 surveys (tests/surveys holds the refusals that need a survey: closed, answered, invalid)
+  submit_survey_response: [
+    {
+      case: "unknown survey",
+      as: "member",
+      args: () => ({ p_survey_id: unknown, p_answers: {} }),
+      ...notFound,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_survey_id: unknown, p_answers: {} }),
+      ...signInFirst,
+    },
+  ],
+  save_survey_progress: [
+    {
+      case: "unknown survey",
+      as: "member",
+      args: () => ({ p_survey_id: unknown, p_answers: {} }),
+      ...notFound,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_survey_id: unknown, p_answers: {} }),
+      ...signInFirst,
+    },
+  ],
+  survey_form: [
+    { case: "unknown survey", as: "anon", args: () => ({ p_survey_id: unknown }), ...notFound },
+  ],
+  survey_question_summaries: [
+    { case: "unknown survey", as: "staff", args: () => ({ p_survey_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_survey_id: unknown }), ...signInFirst },
+  ],
+  export_survey_responses: [
+    {
+      case: "unknown format",
+      as: "platform_admin",
+      args: () => ({ p_survey_id: unknown, p_format: "xlsx" }),
+      ...badArgument,
+    },
+    {
+      case: "unknown survey",
+      as: "platform_admin",
+      args: () => ({ p_survey_id: unknown }),
+      ...notFound,
+    },
+  ],
+  invite_to_survey: [
+    {
+      case: "unknown survey",
+      as: "staff",
+      args: () => ({ p_survey_id: unknown, p_user_ids: [unknown] }),
+      ...notFound,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_survey_id: unknown, p_user_ids: [unknown] }),
+      ...signInFirst,
+    },
+  ],
+  remind_survey_invitees: [
+    { case: "unknown survey", as: "staff", args: () => ({ p_survey_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_survey_id: unknown }), ...signInFirst },
+  ],
+  // 0040 blog, about pages and reference data
+  resolve_blog_slug: [
+    { case: "unknown slug", as: "anon", args: () => ({ p_slug: "no-such-post" }), ...notFound },
+  ],
+  related_blog_posts: [
+    { case: "unknown post", as: "anon", args: () => ({ p_post_id: unknown }), ...notFound },
+    {
+      case: "limit out of range",
+      as: "member",
+      args: () => ({ p_post_id: unknown, p_limit: 500 }),
+      ...badArgument,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>
