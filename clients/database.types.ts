@@ -23,7 +23,45 @@ export type Database = {
           }
         },"public": {
           Tables: {
-            "appointment_services": {
+            "about_pages": {
+                  Row: {
+                    "created_at": string,"id": string,"is_published": boolean,"organization_id": string | null,"position": number,"slug": string,"title": string,"updated_at": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"is_published"?: boolean,"organization_id"?: string | null,"position"?: number,"slug": string,"title": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"is_published"?: boolean,"organization_id"?: string | null,"position"?: number,"slug"?: string,"title"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "about_pages_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"about_sections": {
+                  Row: {
+                    "body": string,"heading": string | null,"id": string,"image_path": string | null,"organization_id": string | null,"page_id": string,"position": number
+                  }
+                  Insert: {
+                    "body"?: string,"heading"?: string | null,"id"?: string,"image_path"?: string | null,"organization_id"?: string | null,"page_id": string,"position"?: number
+                  }
+                  Update: {
+                    "body"?: string,"heading"?: string | null,"id"?: string,"image_path"?: string | null,"organization_id"?: string | null,"page_id"?: string,"position"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "about_sections_page_id_fkey"
+      columns: ["page_id"]
+isOneToOne: false
+      referencedRelation: "about_pages"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"appointment_services": {
                   Row: {
                     "appointment_id": string,"code": string,"duration_minutes": number,"location_service_id": string,"name": string,"price_amount": number
                   }
@@ -195,6 +233,88 @@ isOneToOne: false
       columns: ["course_id"]
 isOneToOne: false
       referencedRelation: "courses"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"blog_categories": {
+                  Row: {
+                    "description": string | null,"id": string,"name": string,"position": number,"slug": string
+                  }
+                  Insert: {
+                    "description"?: string | null,"id"?: string,"name": string,"position"?: number,"slug": string
+                  }
+                  Update: {
+                    "description"?: string | null,"id"?: string,"name"?: string,"position"?: number,"slug"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"blog_post_images": {
+                  Row: {
+                    "caption": string | null,"created_at": string,"id": string,"organization_id": string | null,"position": number,"post_id": string,"storage_path": string
+                  }
+                  Insert: {
+                    "caption"?: string | null,"created_at"?: string,"id"?: string,"organization_id"?: string | null,"position"?: number,"post_id": string,"storage_path": string
+                  }
+                  Update: {
+                    "caption"?: string | null,"created_at"?: string,"id"?: string,"organization_id"?: string | null,"position"?: number,"post_id"?: string,"storage_path"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "blog_post_images_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "blog_posts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"blog_post_slugs": {
+                  Row: {
+                    "organization_id": string | null,"post_id": string,"retired_at": string,"slug": string
+                  }
+                  Insert: {
+                    "organization_id"?: string | null,"post_id": string,"retired_at"?: string,"slug": string
+                  }
+                  Update: {
+                    "organization_id"?: string | null,"post_id"?: string,"retired_at"?: string,"slug"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "blog_post_slugs_post_id_fkey"
+      columns: ["post_id"]
+isOneToOne: false
+      referencedRelation: "blog_posts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"blog_posts": {
+                  Row: {
+                    "archived_at": string | null,"author_id": string | null,"category_id": string | null,"content": string,"created_at": string,"id": string,"main_image_path": string | null,"organization_id": string | null,"publish_at": string | null,"search_vector": unknown,"slug": string,"status": Database["public"]['Enums']["blog_post_status"],"summary": string | null,"tags": (string)[],"title": string,"updated_at": string,"youtube_embed_url": string | null,"youtube_id": string | null
+                  }
+                  Insert: {
+                    "archived_at"?: string | null,"author_id"?: string | null,"category_id"?: string | null,"content"?: string,"created_at"?: string,"id"?: string,"main_image_path"?: string | null,"organization_id"?: string | null,"publish_at"?: string | null,"search_vector"?: never,"slug": string,"status"?: Database["public"]['Enums']["blog_post_status"],"summary"?: string | null,"tags"?: (string)[],"title": string,"updated_at"?: string,"youtube_embed_url"?: never,"youtube_id"?: string | null
+                  }
+                  Update: {
+                    "archived_at"?: string | null,"author_id"?: string | null,"category_id"?: string | null,"content"?: string,"created_at"?: string,"id"?: string,"main_image_path"?: string | null,"organization_id"?: string | null,"publish_at"?: string | null,"search_vector"?: never,"slug"?: string,"status"?: Database["public"]['Enums']["blog_post_status"],"summary"?: string | null,"tags"?: (string)[],"title"?: string,"updated_at"?: string,"youtube_embed_url"?: never,"youtube_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "blog_posts_author_id_fkey"
+      columns: ["author_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "blog_posts_category_id_fkey"
+      columns: ["category_id"]
+isOneToOne: false
+      referencedRelation: "blog_categories"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "blog_posts_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
       referencedColumns: ["id"]
     }
                   ]
@@ -2037,6 +2157,19 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"reference_items": {
+                  Row: {
+                    "code": string,"description": string | null,"id": string,"is_active": boolean,"kind": string,"label": string,"position": number,"url": string | null
+                  }
+                  Insert: {
+                    "code": string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"kind": string,"label": string,"position"?: number,"url"?: string | null
+                  }
+                  Update: {
+                    "code"?: string,"description"?: string | null,"id"?: string,"is_active"?: boolean,"kind"?: string,"label"?: string,"position"?: number,"url"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"referral_codes": {
                   Row: {
                     "code": string,"created_at": string,"user_id": string
@@ -2445,6 +2578,188 @@ isOneToOne: false
       foreignKeyName: "store_profiles_organization_id_fkey"
       columns: ["organization_id"]
 isOneToOne: true
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"survey_drafts": {
+                  Row: {
+                    "answers": NonNullable<Json>,"id": string,"object_id": string | null,"object_kind": string | null,"survey_id": string,"updated_at": string,"user_id": string
+                  }
+                  Insert: {
+                    "answers"?: NonNullable<Json>,"id"?: string,"object_id"?: string | null,"object_kind"?: string | null,"survey_id": string,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "answers"?: NonNullable<Json>,"id"?: string,"object_id"?: string | null,"object_kind"?: string | null,"survey_id"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "survey_drafts_survey_id_fkey"
+      columns: ["survey_id"]
+isOneToOne: false
+      referencedRelation: "surveys"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "survey_drafts_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"survey_links": {
+                  Row: {
+                    "created_at": string,"id": string,"is_feedback": boolean,"object_id": string,"object_kind": string,"organization_id": string | null,"survey_id": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"is_feedback"?: boolean,"object_id": string,"object_kind": string,"organization_id"?: string | null,"survey_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"is_feedback"?: boolean,"object_id"?: string,"object_kind"?: string,"organization_id"?: string | null,"survey_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "survey_links_survey_id_fkey"
+      columns: ["survey_id"]
+isOneToOne: false
+      referencedRelation: "surveys"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"survey_participants": {
+                  Row: {
+                    "id": string,"invited_at": string | null,"last_submitted_at": string | null,"object_id": string | null,"object_kind": string | null,"organization_id": string | null,"reminded_at": string | null,"reminder_count": number,"submitted_count": number,"survey_id": string,"user_id": string
+                  }
+                  Insert: {
+                    "id"?: string,"invited_at"?: string | null,"last_submitted_at"?: string | null,"object_id"?: string | null,"object_kind"?: string | null,"organization_id"?: string | null,"reminded_at"?: string | null,"reminder_count"?: number,"submitted_count"?: number,"survey_id": string,"user_id": string
+                  }
+                  Update: {
+                    "id"?: string,"invited_at"?: string | null,"last_submitted_at"?: string | null,"object_id"?: string | null,"object_kind"?: string | null,"organization_id"?: string | null,"reminded_at"?: string | null,"reminder_count"?: number,"submitted_count"?: number,"survey_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "survey_participants_survey_id_fkey"
+      columns: ["survey_id"]
+isOneToOne: false
+      referencedRelation: "surveys"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "survey_participants_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"survey_question_options": {
+                  Row: {
+                    "axis": string,"id": string,"label": string,"organization_id": string | null,"position": number,"question_id": string,"survey_id": string | null,"value": string
+                  }
+                  Insert: {
+                    "axis"?: string,"id"?: string,"label": string,"organization_id"?: string | null,"position"?: number,"question_id": string,"survey_id"?: string | null,"value": string
+                  }
+                  Update: {
+                    "axis"?: string,"id"?: string,"label"?: string,"organization_id"?: string | null,"position"?: number,"question_id"?: string,"survey_id"?: string | null,"value"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "survey_question_options_question_id_fkey"
+      columns: ["question_id"]
+isOneToOne: false
+      referencedRelation: "survey_questions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"survey_questions": {
+                  Row: {
+                    "allow_other": boolean,"description": string | null,"id": string,"is_required": boolean,"key": string,"organization_id": string | null,"position": number,"question_type": Database["public"]['Enums']["survey_question_type"],"rules": NonNullable<Json>,"section_id": string | null,"show_if": Json | null,"survey_id": string,"text": string
+                  }
+                  Insert: {
+                    "allow_other"?: boolean,"description"?: string | null,"id"?: string,"is_required"?: boolean,"key": string,"organization_id"?: string | null,"position"?: number,"question_type": Database["public"]['Enums']["survey_question_type"],"rules"?: NonNullable<Json>,"section_id"?: string | null,"show_if"?: Json | null,"survey_id": string,"text": string
+                  }
+                  Update: {
+                    "allow_other"?: boolean,"description"?: string | null,"id"?: string,"is_required"?: boolean,"key"?: string,"organization_id"?: string | null,"position"?: number,"question_type"?: Database["public"]['Enums']["survey_question_type"],"rules"?: NonNullable<Json>,"section_id"?: string | null,"show_if"?: Json | null,"survey_id"?: string,"text"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "survey_questions_section_id_fkey"
+      columns: ["section_id"]
+isOneToOne: false
+      referencedRelation: "survey_sections"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "survey_questions_survey_id_fkey"
+      columns: ["survey_id"]
+isOneToOne: false
+      referencedRelation: "surveys"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"survey_responses": {
+                  Row: {
+                    "answers": NonNullable<Json>,"id": string,"object_id": string | null,"object_kind": string | null,"organization_id": string | null,"respondent_id": string | null,"submitted_at": string,"survey_id": string
+                  }
+                  Insert: {
+                    "answers": NonNullable<Json>,"id"?: string,"object_id"?: string | null,"object_kind"?: string | null,"organization_id"?: string | null,"respondent_id"?: string | null,"submitted_at"?: string,"survey_id": string
+                  }
+                  Update: {
+                    "answers"?: NonNullable<Json>,"id"?: string,"object_id"?: string | null,"object_kind"?: string | null,"organization_id"?: string | null,"respondent_id"?: string | null,"submitted_at"?: string,"survey_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "survey_responses_respondent_id_fkey"
+      columns: ["respondent_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "survey_responses_survey_id_fkey"
+      columns: ["survey_id"]
+isOneToOne: false
+      referencedRelation: "surveys"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"survey_sections": {
+                  Row: {
+                    "description": string | null,"id": string,"organization_id": string | null,"position": number,"show_if": Json | null,"survey_id": string,"title": string | null
+                  }
+                  Insert: {
+                    "description"?: string | null,"id"?: string,"organization_id"?: string | null,"position"?: number,"show_if"?: Json | null,"survey_id": string,"title"?: string | null
+                  }
+                  Update: {
+                    "description"?: string | null,"id"?: string,"organization_id"?: string | null,"position"?: number,"show_if"?: Json | null,"survey_id"?: string,"title"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "survey_sections_survey_id_fkey"
+      columns: ["survey_id"]
+isOneToOne: false
+      referencedRelation: "surveys"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"surveys": {
+                  Row: {
+                    "allow_multiple_responses": boolean,"closes_at": string | null,"created_at": string,"created_by": string | null,"description": string | null,"id": string,"invited_only": boolean,"is_anonymous": boolean,"opens_at": string | null,"organization_id": string | null,"published_at": string | null,"response_count": number,"status": Database["public"]['Enums']["survey_status"],"title": string,"updated_at": string
+                  }
+                  Insert: {
+                    "allow_multiple_responses"?: boolean,"closes_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"invited_only"?: boolean,"is_anonymous"?: boolean,"opens_at"?: string | null,"organization_id"?: string | null,"published_at"?: string | null,"response_count"?: number,"status"?: Database["public"]['Enums']["survey_status"],"title": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "allow_multiple_responses"?: boolean,"closes_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"invited_only"?: boolean,"is_anonymous"?: boolean,"opens_at"?: string | null,"organization_id"?: string | null,"published_at"?: string | null,"response_count"?: number,"status"?: Database["public"]['Enums']["survey_status"],"title"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "surveys_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "surveys_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
       referencedRelation: "organizations"
       referencedColumns: ["id"]
     }
@@ -3492,6 +3807,9 @@ isOneToOne: false
 "export_organization_cpd_credits_csv":
 { Args: { "p_from"?: string,"p_organization_id": string,"p_to"?: string }; Returns: string
                            },
+"export_survey_responses":
+{ Args: { "p_format"?: string,"p_survey_id": string }; Returns: string
+                           },
 "flag_content":
 { Args: { "p_details"?: string,"p_reason": Database["public"]['Enums']["content_flag_reason"],"p_target_id": string,"p_target_kind": string }; Returns: {
               "created_at": string,
@@ -3540,6 +3858,9 @@ isOneToOne: false
 { Args: { "p_dongle_token"?: string,"p_ended_at": string,"p_idempotency_key": string,"p_samples": Json,"p_started_at": string,"p_vehicle_id": string }; Returns: {
               "batch_id": string,"duplicate": boolean,"sample_count": number,"vehicle_odometer": number
             }[]
+                           },
+"invite_to_survey":
+{ Args: { "p_event_id"?: string,"p_organization_id"?: string,"p_survey_id": string,"p_user_ids"?: (string)[] }; Returns: number
                            },
 "issue_certificate":
 { Args: { "p_cpd_cycle"?: string,"p_enrollment_id"?: string,"p_registration_id"?: string }; Returns: {
@@ -3930,6 +4251,36 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"related_blog_posts":
+{ Args: { "p_limit"?: number,"p_post_id": string }; Returns: {
+              "archived_at": string | null,
+"author_id": string | null,
+"category_id": string | null,
+"content": string,
+"created_at": string,
+"id": string,
+"main_image_path": string | null,
+"organization_id": string | null,
+"publish_at": string | null,
+"search_vector": unknown,
+"slug": string,
+"status": Database["public"]['Enums']["blog_post_status"],
+"summary": string | null,
+"tags": (string)[],
+"title": string,
+"updated_at": string,
+"youtube_embed_url": string | null,
+"youtube_id": string | null
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "blog_posts"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"remind_survey_invitees":
+{ Args: { "p_min_interval"?: string,"p_survey_id": string }; Returns: number
+                           },
 "request_refund":
 { Args: { "p_amount"?: number,"p_invoice_id": string,"p_invoice_item_id"?: string,"p_reason"?: string }; Returns: {
               "amount": number,
@@ -3983,6 +4334,11 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"resolve_blog_slug":
+{ Args: { "p_slug": string }; Returns: {
+              "post_id": string,"redirected": boolean,"slug": string
+            }[]
+                           },
 "revoke_certificate":
 { Args: { "p_certificate_id": string,"p_reason": string }; Returns: {
               "achieved_at": string,
@@ -4031,6 +4387,22 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "obd_dongles"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"save_survey_progress":
+{ Args: { "p_answers": Json,"p_object_id"?: string,"p_object_kind"?: string,"p_survey_id": string }; Returns: {
+              "answers": NonNullable<Json>,
+"id": string,
+"object_id": string | null,
+"object_kind": string | null,
+"survey_id": string,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "survey_drafts"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -4207,6 +4579,31 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"submit_survey_response":
+{ Args: { "p_answers": Json,"p_object_id"?: string,"p_object_kind"?: string,"p_survey_id": string }; Returns: {
+              "answers": NonNullable<Json>,
+"id": string,
+"object_id": string | null,
+"object_kind": string | null,
+"organization_id": string | null,
+"respondent_id": string | null,
+"submitted_at": string,
+"survey_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "survey_responses"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"survey_form":
+{ Args: { "p_answers"?: Json,"p_object_id"?: string,"p_object_kind"?: string,"p_survey_id": string }; Returns: Json
+                           },
+"survey_question_summaries":
+{ Args: { "p_from"?: string,"p_object_id"?: string,"p_object_kind"?: string,"p_survey_id": string,"p_to"?: string,"p_where"?: Json }; Returns: {
+              "answered": number,"question_key": string,"question_text": string,"question_type": Database["public"]['Enums']["survey_question_type"],"responses": number,"summary": Json
+            }[]
+                           },
 "suspend_account":
 { Args: { "p_reason": string,"p_until"?: string,"p_user_id": string }; Returns: {
               "profile_id": string,
@@ -4368,7 +4765,7 @@ isOneToOne: false
       } }
           }
           Enums: {
-            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","car_condition": "new"|"used"|"certified_pre_owned"|"damaged","car_transmission": "manual"|"automatic"|"semi_automatic"|"cvt"|"dual_clutch","chat_participant_role": "member"|"staff","chat_thread_status": "open"|"closed","check_in_method": "qr"|"manual"|"offline","content_flag_reason": "spam"|"harassment"|"hate"|"misinformation"|"off_topic"|"inappropriate"|"other","content_flag_resolution": "upheld"|"declined","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","expert_verification_status": "pending"|"approved"|"rejected","forum_moderation_state": "visible"|"hidden"|"removed","forum_thread_status": "open"|"resolved"|"closed","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","listing_status": "pending"|"active"|"sold"|"archived","media_kind": "image"|"video"|"document","member_file_purpose": "receipt"|"photo"|"document"|"other","membership_status": "pending_payment"|"active"|"expired"|"refunded"|"cancelled","moderation_action_kind": "auto_hidden"|"approved"|"removed"|"flags_dismissed"|"suspended"|"suspension_lifted","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","part_condition": "new"|"refurbished"|"used","payment_provider": "stripe"|"faspay"|"manual","price_alert_kind": "listing"|"car_search"|"part_search","provider_event_status": "processed"|"ignored"|"unmatched","push_platform": "ios"|"android"|"web","question_kind": "single_choice"|"multiple_choice","referral_status": "pending"|"qualified"|"credited"|"reversed","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","verification_status": "unverified"|"pending"|"verified"|"rejected"
+            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","blog_post_status": "draft"|"scheduled"|"published"|"archived","car_condition": "new"|"used"|"certified_pre_owned"|"damaged","car_transmission": "manual"|"automatic"|"semi_automatic"|"cvt"|"dual_clutch","chat_participant_role": "member"|"staff","chat_thread_status": "open"|"closed","check_in_method": "qr"|"manual"|"offline","content_flag_reason": "spam"|"harassment"|"hate"|"misinformation"|"off_topic"|"inappropriate"|"other","content_flag_resolution": "upheld"|"declined","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","expert_verification_status": "pending"|"approved"|"rejected","forum_moderation_state": "visible"|"hidden"|"removed","forum_thread_status": "open"|"resolved"|"closed","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","listing_status": "pending"|"active"|"sold"|"archived","media_kind": "image"|"video"|"document","member_file_purpose": "receipt"|"photo"|"document"|"other","membership_status": "pending_payment"|"active"|"expired"|"refunded"|"cancelled","moderation_action_kind": "auto_hidden"|"approved"|"removed"|"flags_dismissed"|"suspended"|"suspension_lifted","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","part_condition": "new"|"refurbished"|"used","payment_provider": "stripe"|"faspay"|"manual","price_alert_kind": "listing"|"car_search"|"part_search","provider_event_status": "processed"|"ignored"|"unmatched","push_platform": "ios"|"android"|"web","question_kind": "single_choice"|"multiple_choice","referral_status": "pending"|"qualified"|"credited"|"reversed","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","survey_question_type": "short_text"|"long_text"|"single_choice"|"multiple_choice"|"dropdown"|"rating"|"nps"|"number"|"date"|"yes_no"|"matrix"|"file_upload","survey_status": "draft"|"open"|"closed","verification_status": "unverified"|"pending"|"verified"|"rejected"
           }
           CompositeTypes: {
             "check_in_result": {
@@ -4490,7 +4887,7 @@ export const Constants = {
           }
         },"public": {
           Enums: {
-            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"car_condition": ["new", "used", "certified_pre_owned", "damaged"],"car_transmission": ["manual", "automatic", "semi_automatic", "cvt", "dual_clutch"],"chat_participant_role": ["member", "staff"],"chat_thread_status": ["open", "closed"],"check_in_method": ["qr", "manual", "offline"],"content_flag_reason": ["spam", "harassment", "hate", "misinformation", "off_topic", "inappropriate", "other"],"content_flag_resolution": ["upheld", "declined"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"expert_verification_status": ["pending", "approved", "rejected"],"forum_moderation_state": ["visible", "hidden", "removed"],"forum_thread_status": ["open", "resolved", "closed"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"listing_status": ["pending", "active", "sold", "archived"],"media_kind": ["image", "video", "document"],"member_file_purpose": ["receipt", "photo", "document", "other"],"membership_status": ["pending_payment", "active", "expired", "refunded", "cancelled"],"moderation_action_kind": ["auto_hidden", "approved", "removed", "flags_dismissed", "suspended", "suspension_lifted"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"part_condition": ["new", "refurbished", "used"],"payment_provider": ["stripe", "faspay", "manual"],"price_alert_kind": ["listing", "car_search", "part_search"],"provider_event_status": ["processed", "ignored", "unmatched"],"push_platform": ["ios", "android", "web"],"question_kind": ["single_choice", "multiple_choice"],"referral_status": ["pending", "qualified", "credited", "reversed"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"verification_status": ["unverified", "pending", "verified", "rejected"]
+            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"blog_post_status": ["draft", "scheduled", "published", "archived"],"car_condition": ["new", "used", "certified_pre_owned", "damaged"],"car_transmission": ["manual", "automatic", "semi_automatic", "cvt", "dual_clutch"],"chat_participant_role": ["member", "staff"],"chat_thread_status": ["open", "closed"],"check_in_method": ["qr", "manual", "offline"],"content_flag_reason": ["spam", "harassment", "hate", "misinformation", "off_topic", "inappropriate", "other"],"content_flag_resolution": ["upheld", "declined"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"expert_verification_status": ["pending", "approved", "rejected"],"forum_moderation_state": ["visible", "hidden", "removed"],"forum_thread_status": ["open", "resolved", "closed"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"listing_status": ["pending", "active", "sold", "archived"],"media_kind": ["image", "video", "document"],"member_file_purpose": ["receipt", "photo", "document", "other"],"membership_status": ["pending_payment", "active", "expired", "refunded", "cancelled"],"moderation_action_kind": ["auto_hidden", "approved", "removed", "flags_dismissed", "suspended", "suspension_lifted"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"part_condition": ["new", "refurbished", "used"],"payment_provider": ["stripe", "faspay", "manual"],"price_alert_kind": ["listing", "car_search", "part_search"],"provider_event_status": ["processed", "ignored", "unmatched"],"push_platform": ["ios", "android", "web"],"question_kind": ["single_choice", "multiple_choice"],"referral_status": ["pending", "qualified", "credited", "reversed"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"survey_question_type": ["short_text", "long_text", "single_choice", "multiple_choice", "dropdown", "rating", "nps", "number", "date", "yes_no", "matrix", "file_upload"],"survey_status": ["draft", "open", "closed"],"verification_status": ["unverified", "pending", "verified", "rejected"]
           }
         }
 } as const
