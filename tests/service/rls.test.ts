@@ -6,6 +6,7 @@
 // (authenticator → role + JWT claims) in a transaction that is rolled back.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { attemptAs, describeRlsMatrix, type TableMatrix } from "../helpers/rls-matrix.ts";
 import { anon, db, serviceRole, type Claims } from "../helpers/db.ts";
 import { randomVin } from "./helpers.ts";
 
@@ -143,17 +144,7 @@ beforeAll(async () => {
   w.ids.interval = interval!.id;
 });
 
-async function attempt(
-  role: Role,
-  statement: string,
-): Promise<{ rows: number } | { code: string }> {
-  try {
-    const result = await db().asRole(w.claims[role], (client) => client.query(statement));
-    return { rows: result.rowCount ?? 0 };
-  } catch (error) {
-    return { code: (error as { code: string }).code };
-  }
-}
+const attempt = (role: Role, statement: string) => attemptAs(db(), w.claims[role], statement);
 
 const signedIn = "stranger owner location_staff support_staff platform_admin service_role";
 const locationManagers = "location_staff platform_admin service_role";
@@ -161,16 +152,7 @@ const ownerSide = "owner platform_admin service_role";
 const bookSide = "owner support_staff platform_admin service_role";
 const service = "service_role";
 
-interface Spec {
-  table: string;
-  target: () => string;
-  select: string;
-  insert: { sql: () => string; allowed: string };
-  update: { set: string; allowed: string };
-  delete: string;
-}
-
-const specs: Spec[] = [
+const specs: TableMatrix<Role>[] = [
   {
     table: "vehicles",
     target: () => `id = ${id("vehicle")}`,
@@ -353,48 +335,7 @@ const specs: Spec[] = [
   },
 ];
 
-const isAllowed = (allowed: string, role: Role) => allowed.split(" ").includes(role);
-const refusedOrEmpty = (result: { rows?: number; code?: string }) =>
-  result.rows === 0 || result.code === "42501";
-
-for (const spec of specs) {
-  describe(`RLS: ${spec.table}`, () => {
-    for (const role of roles) {
-      it(`${role} ${isAllowed(spec.select, role) ? "reads" : "cannot read"}`, async () => {
-        const result = await attempt(
-          role,
-          `select 1 from public.${spec.table} where ${spec.target()}`,
-        );
-        if (isAllowed(spec.select, role)) expect(result).toEqual({ rows: 1 });
-        else expect(result).toSatisfy(refusedOrEmpty);
-      });
-
-      it(`${role} ${isAllowed(spec.insert.allowed, role) ? "inserts" : "cannot insert"}`, async () => {
-        const result = await attempt(role, spec.insert.sql());
-        if (isAllowed(spec.insert.allowed, role)) expect(result).toEqual({ rows: 1 });
-        else expect(result).toMatchObject({ code: "42501" });
-      });
-
-      it(`${role} ${isAllowed(spec.update.allowed, role) ? "updates" : "cannot update"}`, async () => {
-        const result = await attempt(
-          role,
-          `update public.${spec.table} set ${spec.update.set} where ${spec.target()}`,
-        );
-        if (isAllowed(spec.update.allowed, role)) expect(result).toEqual({ rows: 1 });
-        else expect(result).toSatisfy(refusedOrEmpty);
-      });
-
-      it(`${role} ${isAllowed(spec.delete, role) ? "deletes" : "cannot delete"}`, async () => {
-        const result = await attempt(
-          role,
-          `delete from public.${spec.table} where ${spec.target()}`,
-        );
-        if (isAllowed(spec.delete, role)) expect(result).toEqual({ rows: 1 });
-        else expect(result).toSatisfy(refusedOrEmpty);
-      });
-    }
-  });
-}
+describeRlsMatrix(specs, roles, attempt);
 
 describe("RLS: private tables and storage", () => {
   it("dongle token hashes and rate-limit counters are out of every API role's reach", async () => {
