@@ -9,7 +9,8 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ok } from "../helpers/auth.ts";
 import { Db, stack } from "../helpers/db.ts";
-import { anonClient, organization, person, type Person } from "../surveys/helpers.ts";
+import { anonClient } from "../helpers/auth.ts";
+import { organization, person, type Person } from "../surveys/helpers.ts";
 
 let db: Db;
 let org: Awaited<ReturnType<typeof organization>>;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ok } from "../helpers/auth.ts";
 import { Db, stack } from "../helpers/db.ts";
-import { anonClient } from "../surveys/helpers.ts";
+import { anonClient } from "../helpers/auth.ts";
 
 let db: Db;
 

@@ -31,7 +31,10 @@ export function signJwt(
 }
 
 /** An access token with Supabase Auth's claims for `user`, signed with the stack's secret. */
-export async function accessTokenFor(user: TestUser, expiresInSeconds = 3600): Promise<string> {
+export async function accessTokenFor(
+  user: Pick<TestUser, "claims">,
+  expiresInSeconds = 3600,
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return signJwt({ ...user.claims, iat: now, exp: now + expiresInSeconds });
 }

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { ok } from "../helpers/auth.ts";
 import { stack, type Db } from "../helpers/db.ts";
-import { signJwt, supabaseClient } from "../helpers/supabase.ts";
+import { accessTokenFor, supabaseClient } from "../helpers/supabase.ts";
 import type { User } from "../domain/helpers.ts";
 
 export interface Person extends User {
@@ -16,12 +16,9 @@ export interface Person extends User {
 /** A user (inserted as Supabase Auth does) with a client carrying their access token. */
 export async function person(db: Db, name: string): Promise<Person> {
   const user = await db.createUser({ full_name: name });
-  const now = Math.floor(Date.now() / 1000);
-  const token = await signJwt({ ...user.claims, iat: now, exp: now + 3600 });
+  const token = await accessTokenFor(user);
   return { ...user, client: supabaseClient(stack().anonKey, { accessToken: token }) };
 }
-
-export const anonClient = () => supabaseClient(stack().anonKey);
 
 /** An organization with a staff member and a plain member, owned by a third person. */
 export async function organization(db: Db) {

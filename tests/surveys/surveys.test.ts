@@ -7,10 +7,9 @@
 
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ok } from "../helpers/auth.ts";
+import { anonClient, ok } from "../helpers/auth.ts";
 import { Db, stack } from "../helpers/db.ts";
 import {
-  anonClient,
   buildSurvey,
   event,
   organization,
