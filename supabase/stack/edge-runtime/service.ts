@@ -4,7 +4,7 @@ import path from "node:path";
 import { sendJson } from "../http/json.ts";
 import { JwtRejected, verifyJwt } from "../http/jwt.ts";
 import type { Service, ServiceDeps } from "../http/service.ts";
-import { listFunctions, resolveFunction } from "./catalog.ts";
+import { type FunctionSpec, listFunctions, resolveFunction } from "./catalog.ts";
 import { functionEnv, missingSecrets, readEnvFile } from "./env.ts";
 import { proxyToWorker } from "./proxy.ts";
 import { denoExecutable, WorkerPool } from "./runtime.ts";
@@ -68,16 +68,14 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
       },
     });
   let env = loadEnv();
-  for (const { name, missing } of await missingSecrets(
-    await listFunctions(config, paths),
-    await env,
-  )) {
+  const functionsAtStart = await listFunctions(config, paths);
+  for (const { name, missing } of await missingSecrets(functionsAtStart, await env)) {
     deps.log.info(
       `functions/${name} lacks ${missing.join(", ")}: set them in ${path.relative(process.cwd(), path.join(options.functions, ".env"))}; until then what needs them answers 503`,
     );
   }
   let closed = false;
-  if (process.env.PITLANE_FUNCTIONS_PREWARM !== "off") void prewarm();
+  if (process.env.PITLANE_FUNCTIONS_PREWARM !== "off") void prewarm(functionsAtStart);
   const watcher: FSWatcher | undefined = watchFunctions(options.functions, {
     function: (name) => pool.retire([name]),
     everything: () => {
@@ -90,8 +88,7 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
    * Boots every function's worker after start, one at a time, so that a function's first call
    * costs no more than its second (a Deno process takes about a second to boot).
    */
-  async function prewarm(): Promise<void> {
-    const specs = await listFunctions(config, paths);
+  async function prewarm(specs: FunctionSpec[]): Promise<void> {
     for (const spec of specs) {
       const functionEnv = await env;
       if (closed) return;
