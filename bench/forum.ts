@@ -117,6 +117,18 @@ export async function benchForum(): Promise<BenchRow[]> {
     const statements = Array.from({ length: pages }, (_, page) =>
       readSql(cache, "forum_threads", query(page)),
     );
+    // Where the time goes: the REST statement's plan as the member runs it (RLS applied), for the
+    // first and the last page.
+    for (const page of [0, pages - 1]) {
+      const statement = statements[page]!;
+      const plan = (
+        await pool.query<{ "QUERY PLAN": string }>(
+          `explain (analyze, buffers) ${statement.text}`,
+          statement.values,
+        )
+      ).rows.map((r) => r["QUERY PLAN"]);
+      process.stderr.write(`thread list plan, page ${page + 1}:\n  ${plan.join("\n  ")}\n`);
+    }
     const restUrl = new URL(`${stack.apiUrl}/rest/v1`);
     const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
     const requests = Array.from({ length: inputsPerRound }, (_, i): HttpRequest => ({

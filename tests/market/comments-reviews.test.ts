@@ -1,8 +1,8 @@
 // Marketplace comments and seller reviews (issue 17, items 5, 6, 9 and 10; sql/0035): comments and
-// replies on listings with likes, flags and counts kept by the database; reviews with verified
-// purchases from paid invoices, the seller's one response, helpful votes, and the seller_ratings
-// aggregate kept exact under 100 concurrent reviews, edits and deletions; the notifications they
-// send. supabase-js against the run's stack; the RLS matrix is in rls.test.ts.
+// replies on listings with likes, flags (the moderation queue's, since sql/0041) and counts kept
+// by the database; reviews with verified purchases from paid invoices, the seller's one response,
+// helpful votes, and the seller_ratings aggregate kept exact under 100 concurrent reviews, edits
+// and deletions; the notifications they send. supabase-js against the run's stack; the RLS matrix is in rls.test.ts.
 import { randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -36,7 +36,7 @@ beforeAll(async () => {
 const commentRow = async (id: string) =>
   (
     await sql(
-      "select reply_count, like_count, flag_count, is_hidden, body from public.listing_comments where id = $1",
+      "select reply_count, like_count, moderation_state, body from public.listing_comments where id = $1",
       [id],
     )
   )[0];
@@ -125,7 +125,7 @@ describe("comments, replies and likes", () => {
     );
   });
 
-  it("flags reach the moderators, who hide a comment; a pending listing cannot be commented by others; suspended accounts cannot comment", async () => {
+  it("flags reach the moderation queue, whose moderators remove a comment; a pending listing cannot be commented by others; suspended accounts cannot comment", async () => {
     const car = await listCar(seller.client);
     const hidden = await other.client
       .from("listing_comments")
@@ -140,25 +140,38 @@ describe("comments, replies and likes", () => {
         .single<{ id: string }>(),
     );
     ok(
-      await buyer.client
-        .from("listing_comment_flags")
-        .insert({ comment_id: comment.id, reason: "spam" }),
-    );
-    expect(await commentRow(comment.id)).toMatchObject({ flag_count: 1 });
-    const selfHide = await other.client
-      .from("listing_comments")
-      .update({ is_hidden: true })
-      .eq("id", comment.id);
-    expect(selfHide).toMatchObject({ status: 403 });
-    ok(
-      await moderator.client
-        .from("listing_comments")
-        .update({ is_hidden: true })
-        .eq("id", comment.id)
-        .select(),
+      await buyer.client.rpc("flag_content", {
+        p_target_kind: "comment",
+        p_target_id: comment.id,
+        p_reason: "spam",
+      }),
     );
     expect(
+      await sql(
+        "select open_flags, state from public.moderation_items where target_kind = 'comment' and target_id = $1",
+        [comment.id],
+      ),
+    ).toEqual([{ open_flags: 1, state: "visible" }]);
+    // Members do not move moderation_state themselves.
+    const selfHide = await other.client
+      .from("listing_comments")
+      .update({ moderation_state: "hidden" })
+      .eq("id", comment.id);
+    expect(selfHide).toMatchObject({ status: 403, error: { code: "42501" } });
+    ok(
+      await moderator.client.rpc("moderate_content", {
+        p_target_kind: "comment",
+        p_target_id: comment.id,
+        p_action: "remove",
+        p_reason: "Spam",
+      }),
+    );
+    expect(await commentRow(comment.id)).toMatchObject({ moderation_state: "removed" });
+    expect(
       ok(await anonClient().from("listing_comments").select("id").eq("id", comment.id)),
+    ).toEqual([]);
+    expect(
+      ok(await buyer.client.from("listing_comments").select("id").eq("id", comment.id)),
     ).toEqual([]);
     expect(
       ok(await other.client.from("listing_comments").select("id").eq("id", comment.id)),

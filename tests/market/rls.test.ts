@@ -1,6 +1,7 @@
-// The RLS matrix of the marketplace tables (sql/0034-0036) × anon, a buyer, a seller, a store
-// member (admin of the store), another member, a platform admin (the marketplace's moderator) and
-// the service role × select, insert, update and delete. Each cell runs as PostgREST runs a request
+// The RLS matrix of the marketplace tables (sql/0034-0036, 0041) × anon, a buyer, a seller, a
+// store member (admin of the store), another member, a moderator (forum_moderators: the one
+// moderation queue's), a suspended member, a platform admin and the service role × select, insert,
+// update and delete. Each cell runs as PostgREST runs a request
 // (authenticator → role + JWT claims) in a transaction that is rolled back.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +14,8 @@ const roles = [
   "seller",
   "store_member",
   "stranger",
+  "moderator",
+  "suspended",
   "platform_admin",
   "service_role",
 ] as const;
@@ -27,17 +30,27 @@ const id = (name: string) => `'${w.ids[name]}'`;
 beforeAll(async () => {
   const database = db();
   const people = await Promise.all(
-    ["buyer", "seller", "store member", "stranger", "platform admin", "founder"].map((name) =>
-      database.createUser({ full_name: `Market RLS ${name}` }),
-    ),
+    [
+      "buyer",
+      "seller",
+      "store member",
+      "stranger",
+      "platform admin",
+      "founder",
+      "moderator",
+      "suspended",
+    ].map((name) => database.createUser({ full_name: `Market RLS ${name}` })),
   );
-  const [buyer, seller, storeMember, stranger, platformAdmin, founder] = people;
+  const [buyer, seller, storeMember, stranger, platformAdmin, founder, moderator, suspended] =
+    people;
   w.claims = {
     anon,
     buyer: buyer!.claims,
     seller: seller!.claims,
     store_member: storeMember!.claims,
     stranger: stranger!.claims,
+    moderator: moderator!.claims,
+    suspended: suspended!.claims,
     platform_admin: platformAdmin!.claims,
     service_role: serviceRole,
   };
@@ -58,12 +71,19 @@ beforeAll(async () => {
     "leafCategory",
     "comment",
     "comment2",
+    "comment3",
     "review",
     "review2",
+    "review3",
   ])
     w.ids[name] = randomUUID();
   const sql = (text: string, params: unknown[] = []) => database.sql(text, params);
   await sql(`insert into public.platform_admins (user_id) values ($1)`, [platformAdmin!.id]);
+  await sql(`insert into public.forum_moderators (user_id) values ($1)`, [moderator!.id]);
+  await sql(
+    `insert into public.profile_suspensions (profile_id, suspended_at, reason) values ($1, now() - interval '1 hour', 'RLS')`,
+    [suspended!.id],
+  );
   await sql(
     `insert into public.organizations (id, kind, slug, display_name, created_by) values ($1, 'store', $2, 'RLS Store', $5), ($3, 'store', $4, 'RLS Store 2', $5)`,
     [
@@ -120,7 +140,19 @@ beforeAll(async () => {
     buyer!.id,
   ]);
   await sql(
-    `insert into public.listing_comment_flags (comment_id, user_id, reason) values ($1, $2, 'spam')`,
+    `insert into public.listing_comments (id, car_listing_id, author_id, body, moderation_state) values ($1, $2, $3, 'Removed', 'removed')`,
+    [w.ids.comment3, w.ids.carActive, seller!.id],
+  );
+  await sql(
+    `insert into public.seller_reviews (id, reviewer_id, seller_id, rating, moderation_state) values ($1, $2, $3, 1, 'hidden')`,
+    [w.ids.review3, storeMember!.id, seller!.id],
+  );
+  await sql(
+    `insert into public.content_flags (target_kind, target_id, flagged_by, reason, weight) values ('comment', $1, $2, 'spam', 1)`,
+    [w.ids.comment, buyer!.id],
+  );
+  await sql(
+    `insert into public.moderation_items (target_kind, target_id, author_id, open_flags, open_weight) values ('comment', $1, $2, 1, 1)`,
     [w.ids.comment, buyer!.id],
   );
   await sql(
@@ -143,8 +175,9 @@ beforeAll(async () => {
 
 const attempt = (role: Role, statement: string) => attemptAs(db(), w.claims[role], statement);
 
-const everyone = "anon buyer seller store_member stranger platform_admin service_role";
-const signedIn = "buyer seller store_member stranger platform_admin service_role";
+const everyone = roles.join(" ");
+/** Who may write as themselves: every signed-in member but the suspended one. */
+const signedIn = "buyer seller store_member stranger moderator platform_admin service_role";
 const sellerSide = "seller platform_admin service_role";
 const storeSide = "store_member platform_admin service_role";
 const platform = "platform_admin service_role";
@@ -282,9 +315,35 @@ const specs: TableMatrix<Role>[] = [
         `insert into public.listing_comments (car_listing_id, author_id, body) values (${id("carActive")}, ${me("buyer")}, 'Hello')`,
       allowed: signedIn,
     },
-    // The author edits the text (comments-reviews.test.ts); moderators hide.
-    update: { set: "is_hidden = true", allowed: "platform_admin service_role" },
-    delete: "buyer platform_admin service_role",
+    // The author edits the text; moderators decide through moderate_content, not by updating.
+    update: { set: "body = 'edited'", allowed: "buyer service_role" },
+    delete: "buyer moderator platform_admin service_role",
+  },
+  {
+    name: "listing_comments (removed by moderation)",
+    table: "listing_comments",
+    target: () => `id = ${id("comment3")}`,
+    select: "seller moderator platform_admin service_role",
+    insert: {
+      sql: () =>
+        `insert into public.listing_comments (car_listing_id, parent_id, author_id, body) values (${id("carActive")}, ${id("comment")}, ${me("buyer")}, 'Reply')`,
+      allowed: signedIn,
+    },
+    update: { set: "moderation_state = 'visible'", allowed: service },
+    delete: "seller moderator platform_admin service_role",
+  },
+  {
+    name: "content_flags (on a listing comment)",
+    table: "content_flags",
+    target: () => `target_id = ${id("comment")}`,
+    select: "buyer moderator platform_admin service_role",
+    insert: {
+      sql: () =>
+        `insert into public.content_flags (target_kind, target_id, flagged_by, reason, weight) values ('comment', ${id("comment")}, ${me("stranger")}, 'spam', 1)`,
+      allowed: service,
+    },
+    update: { set: "weight = 50", allowed: service },
+    delete: service,
   },
   {
     name: "listing_comment_likes",
@@ -300,19 +359,6 @@ const specs: TableMatrix<Role>[] = [
     delete: "buyer service_role",
   },
   {
-    name: "listing_comment_flags",
-    table: "listing_comment_flags",
-    target: () => `comment_id = ${id("comment")}`,
-    select: "buyer platform_admin service_role",
-    insert: {
-      sql: () =>
-        `insert into public.listing_comment_flags (comment_id, user_id, reason) values (${id("comment2")}, ${me("buyer")}, 'rude')`,
-      allowed: signedIn,
-    },
-    update: { set: "reason = 'changed'", allowed: service },
-    delete: "buyer platform_admin service_role",
-  },
-  {
     name: "seller_reviews",
     table: "seller_reviews",
     target: () => `id = ${id("review")}`,
@@ -323,7 +369,20 @@ const specs: TableMatrix<Role>[] = [
       allowed: signedIn,
     },
     update: { set: "body = 'edited'", allowed: "buyer service_role" },
-    delete: "buyer platform_admin service_role",
+    delete: "buyer moderator platform_admin service_role",
+  },
+  {
+    name: "seller_reviews (hidden pending review)",
+    table: "seller_reviews",
+    target: () => `id = ${id("review3")}`,
+    select: "seller store_member moderator platform_admin service_role",
+    insert: {
+      sql: () =>
+        `insert into public.seller_reviews (reviewer_id, seller_id, rating) values (${me("buyer")}, ${id("founder")}, 2)`,
+      allowed: signedIn,
+    },
+    update: { set: "moderation_state = 'visible'", allowed: service },
+    delete: "store_member moderator platform_admin service_role",
   },
   {
     name: "seller_review_votes",
