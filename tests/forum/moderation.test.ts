@@ -53,9 +53,9 @@ describe("flags", () => {
     expect((await flag(author.client, "forum_thread", t.id)).error?.code).toBe("22023");
     expect((await flag(flagger!.client, "forum_thread", t.id, "other")).error?.code).toBe("22023");
     expect((await flag(flagger!.client, "forum_thread", t.id, "rude")).error?.code).toBe("22P02");
-    expect((await flag(flagger!.client, "review", t.id)).error).toMatchObject({
+    expect((await flag(flagger!.client, "listing", t.id)).error).toMatchObject({
       code: "22023",
-      message: "review cannot be flagged",
+      message: "listing cannot be flagged",
     });
     ok(await flag(flagger!.client, "forum_thread", t.id, "off_topic", "Not about brakes"));
     const twice = await flag(flagger!.client, "forum_thread", t.id);
@@ -376,42 +376,4 @@ describe("suspension", () => {
   });
 });
 
-describe("other domains' content", () => {
-  it("a table registered in private.moderation_targets is flagged, hidden and decided like the forum's", async () => {
-    // What the reviews domain will do: a moderation_state column its policies honour, and a row in the registry.
-    const table = `moderation_probe_${Date.now()}`;
-    await sql(
-      `create table public.${table} (id uuid primary key default gen_random_uuid(), author_id uuid not null, moderation_state public.forum_moderation_state not null default 'visible')`,
-    );
-    try {
-      await sql(
-        `insert into private.moderation_targets (kind, relation, author_column, label) values ('review', 'public.${table}', 'author_id', 'review')`,
-      );
-      const [review] = await sql<{ id: string }>(
-        `insert into public.${table} (author_id) values ($1) returning id`,
-        [author.user.id],
-      );
-      for (const person of await members(3, "Review flagger"))
-        ok(await flag(person.client, "review", review!.id, "harassment"));
-      expect(await sql(`select moderation_state from public.${table}`)).toEqual([
-        { moderation_state: "hidden" },
-      ]);
-      ok(
-        await mod.client.rpc("moderate_content", {
-          p_target_kind: "review",
-          p_target_id: review!.id,
-          p_action: "remove",
-          p_reason: "Personal attack.",
-        }),
-      );
-      expect(await sql(`select moderation_state from public.${table}`)).toEqual([
-        { moderation_state: "removed" },
-      ]);
-    } finally {
-      for (const log of ["content_flags", "moderation_items", "moderation_actions"])
-        await sql(`delete from public.${log} where target_kind = 'review'`);
-      await sql(`delete from private.moderation_targets where kind = 'review'`);
-      await sql(`drop table public.${table}`);
-    }
-  });
-});
+// The marketplace's comments, replies and reviews in this queue: tests/market/moderation.test.ts.
