@@ -2108,6 +2108,37 @@ const table: Record<string, BadCall[]> = {
       ...badArgument,
     },
   ],
+  // 0043 seller verification (a store the caller does not administer: tests/market/verification.test.ts)
+  request_seller_verification: [
+    { case: "anon", as: "anon", args: () => ({ p_details: "Licence" }), ...signInFirst },
+    { case: "no details", as: "member", args: () => ({ p_details: " " }), ...badArgument },
+    {
+      case: "unknown store",
+      as: "member",
+      args: () => ({ p_details: "Licence", p_store_id: unknown }),
+      ...notFound,
+    },
+  ],
+  decide_seller_verification: [
+    {
+      case: "not a platform admin",
+      as: "admin",
+      args: () => ({ p_request_id: unknown, p_approve: true }),
+      ...forbidden,
+    },
+    {
+      case: "unknown request",
+      as: "platform_admin",
+      args: () => ({ p_request_id: unknown, p_approve: true }),
+      ...notFound,
+    },
+    {
+      case: "a rejection without a reason",
+      as: "platform_admin",
+      args: () => ({ p_request_id: unknown, p_approve: false }),
+      ...badArgument,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

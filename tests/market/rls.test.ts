@@ -75,6 +75,8 @@ beforeAll(async () => {
     "review",
     "review2",
     "review3",
+    "verification",
+    "storeVerification",
   ])
     w.ids[name] = randomUUID();
   const sql = (text: string, params: unknown[] = []) => database.sql(text, params);
@@ -146,6 +148,14 @@ beforeAll(async () => {
   await sql(
     `insert into public.seller_reviews (id, reviewer_id, seller_id, rating, moderation_state) values ($1, $2, $3, 1, 'hidden')`,
     [w.ids.review3, storeMember!.id, seller!.id],
+  );
+  await sql(
+    `insert into public.seller_verification_requests (id, profile_id, requested_by, details) values ($1, $2, $2, 'Licence')`,
+    [w.ids.verification, seller!.id],
+  );
+  await sql(
+    `insert into public.seller_verification_requests (id, store_id, requested_by, details) values ($1, $2, $3, 'NPWP')`,
+    [w.ids.storeVerification, w.ids.store, storeMember!.id],
   );
   await sql(
     `insert into public.content_flags (target_kind, target_id, flagged_by, reason, weight) values ('comment', $1, $2, 'spam', 1)`,
@@ -435,6 +445,32 @@ const specs: TableMatrix<Role>[] = [
     },
     update: { set: "is_active = false", allowed: "buyer service_role" },
     delete: "buyer service_role",
+  },
+  {
+    name: "seller_verification_requests (a person's)",
+    table: "seller_verification_requests",
+    target: () => `id = ${id("verification")}`,
+    select: sellerSide,
+    insert: {
+      sql: () =>
+        `insert into public.seller_verification_requests (profile_id, requested_by, details) values (${me("buyer")}, ${me("buyer")}, 'Me')`,
+      allowed: service,
+    },
+    update: { set: "status = 'approved', decided_at = now()", allowed: service },
+    delete: service,
+  },
+  {
+    name: "seller_verification_requests (a store's)",
+    table: "seller_verification_requests",
+    target: () => `id = ${id("storeVerification")}`,
+    select: storeSide,
+    insert: {
+      sql: () =>
+        `insert into public.seller_verification_requests (store_id, requested_by, details) values (${id("store2")}, ${me("founder")}, 'Store 2')`,
+      allowed: service,
+    },
+    update: { set: "details = 'changed'", allowed: service },
+    delete: service,
   },
 ];
 
