@@ -108,3 +108,59 @@ describe("seeded marketplace", () => {
     ]);
   });
 });
+
+describe("seeded moderation, car deposits and seller verification (seed/0009)", () => {
+  it("member08's paid deposit sold the Xenia and verified their review; eko waits for verification, member03 is verified; a flagged spam comment is in the queue", async () => {
+    const signIn = (email: string) => signedInClient({ email, password: "pitlane-demo" });
+    const [member08, admin] = await Promise.all([
+      signIn("member08@example.test"),
+      signIn("admin@pitlane.test"),
+    ]);
+    expect(
+      ok(
+        await member08
+          .from("car_listings")
+          .select("status, deposit_amount")
+          .eq("id", "f2000000-0000-4000-8000-000000000005"),
+      ),
+    ).toEqual([{ status: "sold", deposit_amount: 500000000 }]);
+    expect(
+      ok(
+        await anonClient()
+          .from("seller_reviews")
+          .select("verified_purchase, car_listing_id")
+          .eq("id", "f5000000-0000-4000-8000-000000000003"),
+      ),
+    ).toEqual([
+      { verified_purchase: true, car_listing_id: "f2000000-0000-4000-8000-000000000005" },
+    ]);
+    expect(
+      ok(
+        await eko
+          .from("profiles")
+          .select("id, verification_status")
+          .in("id", [
+            "b0000000-0000-4000-8000-000000000004",
+            "d0000000-0000-4000-8000-000000000003",
+          ])
+          .order("id"),
+      ).map((p) => p.verification_status),
+    ).toEqual(["pending", "verified"]);
+    expect(
+      ok(
+        await admin
+          .from("seller_verification_requests")
+          .select("profile_id")
+          .eq("status", "pending"),
+      ),
+    ).toContainEqual({ profile_id: "b0000000-0000-4000-8000-000000000004" });
+    expect(
+      ok(
+        await admin
+          .from("moderation_items")
+          .select("state, open_flags")
+          .eq("target_id", "f4000000-0000-4000-8000-000000000003"),
+      ),
+    ).toEqual([{ state: "visible", open_flags: 2 }]);
+  });
+});
