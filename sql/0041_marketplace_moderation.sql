@@ -9,8 +9,8 @@
 -- Also here:
 --   * a review that is hidden or removed leaves its seller's aggregate until it is shown again, so
 --     seller_ratings matches the reviews people can read;
---   * suspension covers the remaining marketplace writes (images, specifications, compatibility
---     rows, changing a review vote);
+--   * suspension covers the remaining marketplace writes (images and their uploads,
+--     specifications, compatibility rows, changing a review vote);
 --   * a top-level comment on a listing notifies its seller (for a store: its staff).
 
 -- ---------------------------------------------------------------------------------------------
@@ -287,6 +287,15 @@ create trigger car_specifications_require_active
 create trigger part_compatibilities_require_active
   before insert or update or delete on public.part_compatibilities
   for each row execute function private.require_active_listing_manager();
+
+-- Nor does a suspended seller upload listing images (replacing and deleting files stays open: the
+-- rows that show them are closed above).
+alter policy "listing-images: listing managers upload" on storage.objects
+  with check (
+    bucket_id = 'listing-images'
+    and private.can_manage_listing(private.try_uuid((storage.foldername(name))[1]))
+    and (select private.is_active_user())
+  );
 
 alter policy "seller_review_votes: voters change their vote" on public.seller_review_votes
   using (user_id = (select auth.uid()) and (select private.is_active_user()))

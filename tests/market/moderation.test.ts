@@ -29,6 +29,11 @@ beforeAll(async () => {
   ]);
 });
 
+const png = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+  "base64",
+);
+
 const flag = (client: SupabaseClient, kind: string, id: string) =>
   client.rpc("flag_content", { p_target_kind: kind, p_target_id: id, p_reason: "spam" });
 
@@ -220,10 +225,14 @@ describe("suspension across the marketplace", () => {
         .select(),
       flag: await flag(c, "comment", comment.id),
       save: await c.from("wishlist_items").insert({ car_listing_id: otherCar }),
+      upload: await c.storage
+        .from("listing-images")
+        .upload(`${car.id}/side.png`, png, { contentType: "image/png" }),
     };
     for (const [what, result] of Object.entries(attempts)) {
       // An update RLS filters out answers 200 with no rows; every other refusal is a 403.
       if (what === "vote") expect(result, what).toMatchObject({ status: 200, data: [] });
+      else if (what === "upload") expect(result.error, what).not.toBeNull();
       else expect(result, what).toMatchObject({ status: 403, error: { code: "42501" } });
     }
     expect(
@@ -257,6 +266,11 @@ describe("suspension across the marketplace", () => {
         .single(),
     );
     ok(await flag(c, "comment", comment.id));
+    ok(
+      await c.storage
+        .from("listing-images")
+        .upload(`${car.id}/side.png`, png, { contentType: "image/png" }),
+    );
   });
 });
 
