@@ -1,5 +1,6 @@
--- Demo data for marketplace moderation, car deposits and seller verification (sql/0041-0043), made
--- through the same RPCs the apps call:
+-- Demo data for marketplace moderation, car deposits and seller verification (the migrations
+-- marketplace_moderation, car_deposits and seller_verification), made through the same RPCs the
+-- apps call:
 --   member06@example.test   sells a 2015 Daihatsu Xenia with an IDR 5,000,000 deposit; sold to
 --   member08@example.test   who paid the deposit through the checkout and reviewed member06
 --                           (a verified purchase of a car)

@@ -2108,7 +2108,7 @@ const table: Record<string, BadCall[]> = {
       ...badArgument,
     },
   ],
-  // 0043 seller verification (a store the caller does not administer: tests/market/verification.test.ts)
+  // seller verification (a store the caller does not administer: tests/market/verification.test.ts)
   request_seller_verification: [
     { case: "anon", as: "anon", args: () => ({ p_details: "Licence" }), ...signInFirst },
     { case: "no details", as: "member", args: () => ({ p_details: " " }), ...badArgument },

@@ -1,4 +1,4 @@
-// Car listings bought through invoices (sql/0042): a deposit the database sells as a one-unit
+// Car listings bought through invoices (migration car_deposits): a deposit the database sells as a one-unit
 // product through checkout_products, a paid deposit selling the car and verifying a review of its
 // seller, a refund putting the car back on sale.
 import { randomUUID } from "node:crypto";

@@ -1,6 +1,6 @@
-// The marketplace in the one moderation system (sql/0041): comments, replies and reviews are
-// flagged with flag_content and decided with moderate_content like forum content, a hidden review
-// leaves its seller's aggregate; a suspended member can make none of the marketplace's writes
+// The marketplace in the one moderation system (migration marketplace_moderation): comments,
+// replies and reviews are flagged with flag_content and decided with moderate_content like forum
+// content, a hidden review leaves its seller's aggregate; a suspended member can make none of the marketplace's writes
 // until the suspension's time ends; a comment on a listing notifies its seller or store staff.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";

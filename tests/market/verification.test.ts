@@ -1,4 +1,4 @@
-// Seller verification as a workflow (sql/0043): a person or a store's admin asks, platform admins
+// Seller verification as a workflow (migration seller_verification): a person or a store's admin asks, platform admins
 // approve or reject with a reason, the history stays, the seller's status follows, the requester
 // is notified; organizations.is_verified follows the store's status.
 import { beforeAll, describe, expect, it } from "vitest";
