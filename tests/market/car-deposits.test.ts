@@ -1,6 +1,6 @@
-// Car listings bought through invoices (migration car_deposits): a deposit the database sells as a one-unit
-// product through checkout_products, a paid deposit selling the car and verifying a review of its
-// seller, a refund putting the car back on sale.
+// Car listings bought through invoices (migration car_deposits): a deposit the database sells as a
+// one-unit product through checkout_products, a paid deposit selling the car and verifying a review
+// of its seller, a refund putting the car back on sale.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ok, signedInPerson, type SignedInPerson } from "../helpers/auth.ts";

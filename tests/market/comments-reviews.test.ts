@@ -1,8 +1,9 @@
 // Marketplace comments and seller reviews (issue 17, items 5, 6, 9 and 10; sql/0035): comments and
 // replies on listings with likes, flags (the moderation queue's, since the migration
-// marketplace_moderation) and counts kept by the database; reviews with verified purchases from paid invoices, the seller's one response,
-// helpful votes, and the seller_ratings aggregate kept exact under 100 concurrent reviews, edits
-// and deletions; the notifications they send. supabase-js against the run's stack; the RLS matrix is in rls.test.ts.
+// marketplace_moderation) and counts kept by the database; reviews with verified purchases from
+// paid invoices, the seller's one response, helpful votes, and the seller_ratings aggregate kept
+// exact under 100 concurrent reviews, edits and deletions; the notifications they send. supabase-js
+// against the run's stack; the RLS matrix is in rls.test.ts.
 import { randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,7 +1,8 @@
 // The marketplace in the one moderation system (migration marketplace_moderation): comments,
 // replies and reviews are flagged with flag_content and decided with moderate_content like forum
-// content, a hidden review leaves its seller's aggregate; a suspended member can make none of the marketplace's writes
-// until the suspension's time ends; a comment on a listing notifies its seller or store staff.
+// content, a hidden review leaves its seller's aggregate; a suspended member can make none of the
+// marketplace's writes until the suspension's time ends; a comment on a listing notifies its seller
+// or store staff.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { anonClient, ok, signedInPerson, type SignedInPerson } from "../helpers/auth.ts";

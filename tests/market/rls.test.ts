@@ -1,8 +1,9 @@
 // The RLS matrix of the marketplace tables (sql/0034-0036 and the migrations marketplace_moderation
 // and seller_verification) × anon, a buyer, a seller, a store member (admin of the store), another
 // member, a moderator (forum_moderators: the one moderation queue's), a suspended member, a
-// platform admin and the service role × select, insert, update and delete. Each cell runs as PostgREST runs a request
-// (authenticator → role + JWT claims) in a transaction that is rolled back.
+// platform admin and the service role × select, insert, update and delete. Each cell runs as
+// PostgREST runs a request (authenticator → role + JWT claims) in a transaction that is rolled
+// back.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { attemptAs, describeRlsMatrix, type TableMatrix } from "../helpers/rls-matrix.ts";

@@ -1,6 +1,6 @@
-// Seller verification as a workflow (migration seller_verification): a person or a store's admin asks, platform admins
-// approve or reject with a reason, the history stays, the seller's status follows, the requester
-// is notified; organizations.is_verified follows the store's status.
+// Seller verification as a workflow (migration seller_verification): a person or a store's admin
+// asks, platform admins approve or reject with a reason, the history stays, the seller's status
+// follows, the requester is notified; organizations.is_verified follows the store's status.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ok, signedInPerson, type SignedInPerson } from "../helpers/auth.ts";
 import { sql } from "../helpers/db.ts";
