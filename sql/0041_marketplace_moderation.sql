@@ -65,17 +65,21 @@ create index seller_reviews_moderation_idx on public.seller_reviews (moderation_
 -- Comments platform admins had hidden are removed items decided before the queue knew them.
 update public.listing_comments set moderation_state = 'removed' where is_hidden;
 
--- The old flags become content flags (their free text as details of reason "other"), still open.
-insert into public.content_flags (target_kind, target_id, flagged_by, reason, details, weight, created_at)
+-- The old flags become content flags (their free text as details of reason "other"): open, or
+-- upheld when the comment was already hidden.
+insert into public.content_flags (target_kind, target_id, flagged_by, reason, details, weight, created_at, resolved_at, resolution)
 select case when c.parent_id is null then 'comment' else 'comment_reply' end, f.comment_id, f.user_id,
-  'other', pg_catalog.left(pg_catalog.btrim(f.reason), 1000), private.flag_weight(f.user_id), f.created_at
+  'other', pg_catalog.left(pg_catalog.btrim(f.reason), 1000), private.flag_weight(f.user_id), f.created_at,
+  case when c.moderation_state = 'removed' then now() end,
+  case when c.moderation_state = 'removed' then 'upheld'::public.content_flag_resolution end
 from public.listing_comment_flags f
 join public.listing_comments c on c.id = f.comment_id
 where c.author_id <> f.user_id;
 
 insert into public.moderation_items (target_kind, target_id, author_id, state, open_flags, open_weight, first_flagged_at, last_flagged_at, decided_at, decision_reason)
 select case when c.parent_id is null then 'comment' else 'comment_reply' end, c.id, c.author_id, c.moderation_state,
-  count(f.flagged_by), coalesce(sum(f.weight), 0), min(f.created_at), max(f.created_at),
+  count(f.flagged_by) filter (where f.resolved_at is null), coalesce(sum(f.weight) filter (where f.resolved_at is null), 0),
+  min(f.created_at), max(f.created_at),
   case when c.moderation_state = 'removed' then now() end,
   case when c.moderation_state = 'removed' then 'Hidden by a platform admin before marketplace moderation joined the queue.' end
 from public.listing_comments c
