@@ -139,7 +139,7 @@ describe("answering through the link", () => {
         p_emails: [email],
       }),
     );
-    const [{ token }] = (await emailsTo(email)) as [{ token: string }];
+    const { token } = (await emailsTo(email))[0]!;
     return { id, email, token };
   };
 
@@ -254,7 +254,7 @@ describe("the survey-reminders job", () => {
         p_user_ids: [org.member.id],
       }),
     );
-    const [{ token: answeredToken }] = (await emailsTo(answered)) as [{ token: string }];
+    const answeredToken = (await emailsTo(answered))[0]!.token;
     ok(
       await anonClient().rpc("submit_survey_response_by_invitation", {
         p_token: answeredToken,
