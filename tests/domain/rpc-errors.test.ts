@@ -2146,6 +2146,11 @@ const table: Record<string, BadCall[]> = {
       ...notFound,
     },
   ],
+  // survey versions (tests/surveys/versions.test.ts holds those that need a survey)
+  new_survey_version: [
+    { case: "unknown survey", as: "staff", args: () => ({ p_survey_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_survey_id: unknown }), ...signInFirst },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>
