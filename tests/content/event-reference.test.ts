@@ -75,14 +75,12 @@ describe("events and reference data", () => {
     );
     expect(found).toEqual([{ id: eventId }]);
     ok(
-      await org.staff.client
-        .from("event_references")
-        .insert({
-          event_id: eventId,
-          title: "Read first",
-          url: "https://example.com/read",
-          reference_item_id: items.reading,
-        }),
+      await org.staff.client.from("event_references").insert({
+        event_id: eventId,
+        title: "Read first",
+        url: "https://example.com/read",
+        reference_item_id: items.reading,
+      }),
     );
   });
 
@@ -94,14 +92,12 @@ describe("events and reference data", () => {
       "22023",
       "category_id must be a reference item of kind category, not region",
     ]);
-    const wrongReference = await org.staff.client
-      .from("event_references")
-      .insert({
-        event_id: eventId,
-        title: "Oops",
-        url: "https://example.com/oops",
-        reference_item_id: items.category,
-      });
+    const wrongReference = await org.staff.client.from("event_references").insert({
+      event_id: eventId,
+      title: "Oops",
+      url: "https://example.com/oops",
+      reference_item_id: items.category,
+    });
     expect([wrongReference.status, wrongReference.error?.code]).toEqual([400, "22023"]);
     const unknown = await setOnEvent(eventId, { region_id: randomUUID() });
     expect([unknown.status, unknown.error?.code]).toEqual([409, "23503"]);
