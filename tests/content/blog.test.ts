@@ -175,6 +175,73 @@ describe("visibility and scheduling", () => {
   });
 });
 
+describe("subscriptions", () => {
+  const announcements = async (userId: string, postId: string) =>
+    db.sql<{ title: string; action_url: string }>(
+      "select title, action_url from public.notifications where user_id = $1 and type = 'blog_post_published' and subject_id = $2",
+      [userId, postId],
+    );
+
+  it("tell the blog's subscribers once when a scheduled post goes live, and no one else", async () => {
+    const [subscriber, clubSubscriber] = await Promise.all([
+      person(db, "Blog subscriber"),
+      person(db, "Club blog subscriber"),
+    ]);
+    ok(await subscriber.client.from("blog_subscriptions").insert({ organization_id: org.id }));
+    ok(await org.staff.client.from("blog_subscriptions").insert({ organization_id: org.id }));
+    ok(await clubSubscriber.client.from("blog_subscriptions").insert({}));
+    const publishAt = new Date(Date.now() + 1500);
+    const post = await write(org.staff.client, {
+      title: `Announced ${unique}`,
+      summary: "News",
+      status: "scheduled",
+      publish_at: publishAt.toISOString(),
+    });
+    // Not live yet: nobody is told, however often the job runs.
+    await db.sql("select private.publish_due_blog_posts()");
+    expect(await announcements(subscriber.id, post.id)).toEqual([]);
+    await sleep(publishAt.getTime() - Date.now() + 300);
+    await Promise.all([
+      db.sql("select private.publish_due_blog_posts()"),
+      db.sql("select private.publish_due_blog_posts()"),
+    ]);
+    await db.sql("select private.publish_due_blog_posts()");
+    expect(await announcements(subscriber.id, post.id)).toEqual([
+      { title: `New post: Announced ${unique}`, action_url: `/blog/${post.slug}` },
+    ]);
+    // The author (who follows the blog too) and the club blog's subscribers are not told.
+    expect(await announcements(org.staff.id, post.id)).toEqual([]);
+    expect(await announcements(clubSubscriber.id, post.id)).toEqual([]);
+    // Archiving and publishing again does not announce it a second time.
+    ok(await org.staff.client.from("blog_posts").update({ status: "archived" }).eq("id", post.id));
+    ok(await org.staff.client.from("blog_posts").update({ status: "draft" }).eq("id", post.id));
+    ok(await org.staff.client.from("blog_posts").update({ status: "published" }).eq("id", post.id));
+    await db.sql("select private.publish_due_blog_posts()");
+    expect(await announcements(subscriber.id, post.id)).toHaveLength(1);
+  });
+
+  it("cannot be forged or duplicated, and editors cannot mark a post announced", async () => {
+    const follower = await person(db, "Blog follower");
+    ok(await follower.client.from("blog_subscriptions").insert({ organization_id: org.id }));
+    const again = await follower.client
+      .from("blog_subscriptions")
+      .insert({ organization_id: org.id });
+    expect([again.status, again.error?.code]).toEqual([409, "23505"]);
+    const forged = await follower.client
+      .from("blog_subscriptions")
+      .insert({ organization_id: null, user_id: org.member.id });
+    expect(forged.error?.code).toBe("42501");
+    const post = await write(org.staff.client, {
+      title: `Quiet ${unique}`,
+      notified_at: new Date().toISOString(),
+    });
+    const [row] = await db.sql("select notified_at from public.blog_posts where id = $1", [
+      post.id,
+    ]);
+    expect(row).toEqual({ notified_at: null });
+  });
+});
+
 describe("content", () => {
   it.each([
     ["a script tag", "Hi <script>alert(1)</script>"],

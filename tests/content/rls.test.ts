@@ -1,4 +1,4 @@
-// The RLS matrix of the content tables (sql/0040_blog_about_reference.sql) × anon, a member of
+// The RLS matrix of the content tables (sql/0040_blog_about_reference.sql, blog_subscriptions) × anon, a member of
 // the organization, the post's author (staff), another organization's staff, a platform admin
 // and the service role × select, insert, update and delete, on a draft post (and what hangs off
 // it) and an unpublished about page; public rows are read by everyone. Each cell runs as
@@ -48,6 +48,7 @@ beforeAll(async () => {
     "publicPage",
     "category",
     "reference",
+    "subscription",
   ])
     ids[name] = randomUUID();
   const sql = (text: string, params: unknown[] = []) => db.sql(text, params);
@@ -106,6 +107,11 @@ beforeAll(async () => {
   await sql(
     "insert into public.reference_items (id, kind, code, label) values ($1, 'level', $2, 'Pro')",
     [ids.reference, `pro-${ids.reference!.slice(0, 8)}`],
+  );
+  ids.memberUser = member!.id;
+  await sql(
+    "insert into public.blog_subscriptions (id, user_id, organization_id) values ($1, $2, $3)",
+    [ids.subscription, member!.id, ids.org],
   );
 });
 
@@ -204,6 +210,21 @@ const specs: TableMatrix<Role>[] = [
     },
     update: { set: "label = 'Professional'", allowed: admins },
     delete: admins,
+  },
+  {
+    table: "blog_subscriptions",
+    target: () => `id = ${id("subscription")}`,
+    select: "member service_role",
+    insert: {
+      // A person follows for themselves (user_id defaults to them); the service role names one.
+      sql: (role) =>
+        role === "service_role"
+          ? `insert into public.blog_subscriptions (user_id, organization_id) values (${id("memberUser")}, ${id("otherOrg")})`
+          : `insert into public.blog_subscriptions (organization_id) values (${id("otherOrg")})`,
+      allowed: "member author other_staff platform_admin service_role",
+    },
+    update: { set: "organization_id = null", allowed: service },
+    delete: "member service_role",
   },
 ];
 

@@ -2139,6 +2139,49 @@ const table: Record<string, BadCall[]> = {
       ...badArgument,
     },
   ],
+  // survey email invitations (tests/surveys/email-invitations.test.ts holds those that need a survey)
+  invite_to_survey_by_email: [
+    {
+      case: "unknown survey",
+      as: "staff",
+      args: () => ({ p_survey_id: unknown, p_emails: ["a@example.com"] }),
+      ...notFound,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_survey_id: unknown, p_emails: ["a@example.com"] }),
+      ...signInFirst,
+    },
+  ],
+  survey_invitation: [
+    { case: "malformed token", as: "anon", args: () => ({ p_token: "nope" }), ...badArgument },
+    {
+      case: "forged token",
+      as: "anon",
+      args: () => ({ p_token: `${unknown}.${"A".repeat(43)}` }),
+      ...notFound,
+    },
+  ],
+  submit_survey_response_by_invitation: [
+    {
+      case: "malformed token",
+      as: "anon",
+      args: () => ({ p_token: "", p_answers: {} }),
+      ...badArgument,
+    },
+    {
+      case: "forged token",
+      as: "member",
+      args: () => ({ p_token: `${unknown}.${"A".repeat(43)}`, p_answers: {} }),
+      ...notFound,
+    },
+  ],
+  // survey versions (tests/surveys/versions.test.ts holds those that need a survey)
+  new_survey_version: [
+    { case: "unknown survey", as: "staff", args: () => ({ p_survey_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_survey_id: unknown }), ...signInFirst },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

@@ -39,6 +39,7 @@ let real: {
   events: string[];
   codes: string[];
   billNumbers: string[];
+  surveys: string[];
 };
 let tokens: { admin: string; member: string; garbage: string };
 
@@ -57,6 +58,7 @@ beforeAll(async () => {
     events: await ids(`select id from public.events order by id limit 5`),
     codes: await ids(`select verification_code from public.certificates order by id limit 5`),
     billNumbers: await ids(`select number from public.invoices order by number limit 5`),
+    surveys: await ids(`select id from public.surveys order by id limit 5`),
   };
   expect(Object.values(real).every((rows) => rows.length > 0)).toBe(true);
   tokens = {
@@ -192,6 +194,16 @@ const bodyRoutes = (): BodyRoute[] => [
     caller: ["member", "admin"],
     fields: {
       invoice_id: uuidOf(() => real.invoices),
+      expires_in: optional({ kind: "seconds", valid: () => [60], required: true }),
+    },
+  },
+  {
+    path: "survey-export",
+    methods: ["POST"],
+    caller: ["member", "admin"],
+    fields: {
+      survey_id: uuidOf(() => real.surveys),
+      format: optional({ kind: "format", valid: () => ["csv", "json"], required: true }),
       expires_in: optional({ kind: "seconds", valid: () => [60], required: true }),
     },
   },
@@ -503,7 +515,8 @@ function* webhookRequests(random: ReturnType<typeof generator>): Generator<FuzzR
       { payment_channel_uid: "4".repeat(40) },
       { bill_no: `${billNo}${nul}` },
       { bill_no: "" },
-      { merchant_id: ["31337"] },
+      // Two values: form-encoded, a one-element array would read as the valid "31337".
+      { merchant_id: ["31337", "31337"] },
     ]);
     const faspayBody = { ...notification, ...bad };
     const signed = {
@@ -597,6 +610,7 @@ describe(`edge functions under malformed input (FUZZ_SEED=${seed})`, () => {
       "payments",
       "receipts",
       "stripe-webhook",
+      "survey-export",
     ]);
   });
 

@@ -1,4 +1,4 @@
-// The RLS matrix of the survey tables (sql/0039_surveys.sql) × anon, a member of the organization
+// The RLS matrix of the survey tables (sql/0039_surveys.sql, survey_email_invitations) × anon, a member of the organization
 // who is not its staff, a respondent (answered the open survey, keeps a draft), someone
 // unrelated, the organization's staff, a platform admin and the service role × select, insert,
 // update and delete. Each cell runs as PostgREST runs a request (authenticator → role + JWT
@@ -99,6 +99,10 @@ beforeAll(async () => {
   await sql(
     "insert into public.survey_drafts (survey_id, user_id, object_kind, object_id, answers) values ($1, $2, 'event', $3, '{}')",
     [ids.open, respondent!.id, ids.event],
+  );
+  await sql(
+    "insert into public.survey_email_invitations (survey_id, email) values ($1, 'rls-guest@example.com')",
+    [ids.open],
   );
 });
 
@@ -207,6 +211,18 @@ const specs: TableMatrix<Role>[] = [
       allowed: service,
     },
     update: { set: `answers = '{}'`, allowed: service },
+    delete: service,
+  },
+  {
+    table: "survey_email_invitations",
+    target: () => `survey_id = ${id("open")}`,
+    select: managers,
+    insert: {
+      sql: () =>
+        `insert into public.survey_email_invitations (survey_id, email) values (${id("open")}, 'rls-other@example.com')`,
+      allowed: service,
+    },
+    update: { set: "responded_at = now()", allowed: service },
     delete: service,
   },
 ];
