@@ -5,6 +5,7 @@ import { findBucketAsAdmin } from "./buckets.ts";
 import { ownerColumns, type StorageContext } from "./context.ts";
 import type { RequestScope, StorageTransaction } from "./db.ts";
 import { errors } from "./errors.ts";
+import { transformationSegments, type TransformOptions } from "./image.ts";
 import { mustBeValidKey } from "./limits.ts";
 import { uploadBodyOf } from "./upload-body.ts";
 
@@ -509,14 +510,16 @@ export async function listObjectsV2(
 }
 
 /** The path of a signed download URL for one object, as storage-api answers it. */
+/** A signed download path; one carrying an image transformation is served by /render/image/sign. */
 async function signedDownloadPath(
   ctx: StorageContext,
   bucket: string,
   name: string,
   expiresIn: number,
+  transformations = "",
 ): Promise<string> {
-  const token = await ctx.signer.signDownload(`${bucket}/${name}`, expiresIn);
-  return `/object/sign/${bucket}/${name}?token=${token}`;
+  const token = await ctx.signer.signDownload(`${bucket}/${name}`, expiresIn, transformations);
+  return `/${transformations ? "render/image" : "object"}/sign/${bucket}/${name}?token=${token}`;
 }
 
 export async function signObjectUrl(
@@ -525,9 +528,16 @@ export async function signObjectUrl(
   bucket: string,
   name: string,
   expiresIn: number,
+  transform: TransformOptions = {},
 ): Promise<string> {
   await ctx.db.transaction(scope, (tx) => findObject(tx, "caller", bucket, name));
-  return signedDownloadPath(ctx, bucket, name, expiresIn);
+  return signedDownloadPath(
+    ctx,
+    bucket,
+    name,
+    expiresIn,
+    transformationSegments(transform, true).join(","),
+  );
 }
 
 export async function signObjectUrls(

@@ -29,7 +29,8 @@ import {
 } from "../objects.ts";
 import { decodeMetadataHeader } from "../upload-body.ts";
 import { jsonBody } from "./body.ts";
-import { sendObject, sendObjectInfo } from "./download.ts";
+import { transformationsFromString, transformOptionsFromQuery } from "../image.ts";
+import { sendObject, sendObjectInfo, sendRendered } from "./download.ts";
 import type { Call, Route } from "./router.ts";
 
 const fileSizeLimit = z.union([
@@ -85,7 +86,16 @@ const listV2Body = z
     sortBy: sortBy(["name", "updated_at", "created_at"] as const),
   })
   .loose();
-const signBody = z.object({ expiresIn: z.number() }).loose();
+const transformBody = z
+  .object({
+    width: z.number().int().min(0).optional(),
+    height: z.number().int().min(0).optional(),
+    resize: z.enum(["cover", "contain", "fill"]).optional(),
+    format: z.enum(["origin", "avif", "webp"]).optional(),
+    quality: z.number().int().min(20).max(100).optional(),
+  })
+  .loose();
+const signBody = z.object({ expiresIn: z.number(), transform: transformBody.optional() }).loose();
 const signManyBody = z
   .object({ expiresIn: z.number(), paths: z.array(z.string()).min(1).max(1000) })
   .loose();
@@ -130,6 +140,17 @@ export function storageRoutes(ctx: StorageContext): Route[] {
     sendObject(call.req, call.res, ctx.disk, await readableObject(ctx, call, { publicRoute }), {
       download: downloadParam(call.url),
     });
+  const render = (publicRoute: boolean) => async (call: Call) => {
+    const transform = transformOptionsFromQuery(call.url.searchParams);
+    await sendRendered(
+      call.req,
+      call.res,
+      ctx.disk,
+      await readableObject(ctx, call, { publicRoute }),
+      transform,
+      { download: downloadParam(call.url) },
+    );
+  };
   const info = (publicRoute: boolean) => async (call: Call) =>
     sendObjectInfo(call.res, await readableObject(ctx, call, { publicRoute }));
   const upload = (upsert: (call: Call) => boolean) => async (call: Call) => {
@@ -332,6 +353,7 @@ export function storageRoutes(ctx: StorageContext): Route[] {
           call.params.bucket,
           call.params.name,
           mustBeValidExpiry(body.expiresIn),
+          body.transform,
         );
         sendJson(call.res, 200, { signedURL });
       },
@@ -354,6 +376,45 @@ export function storageRoutes(ctx: StorageContext): Route[] {
           download: downloadParam(call.url),
           expires: new Date(token.exp * 1000),
         });
+      },
+    },
+    // Image transformations
+    {
+      method: "GET",
+      path: "/render/image/public/:bucket/*",
+      auth: "none",
+      operation: "storage.render.image_public",
+      handle: render(true),
+    },
+    {
+      method: "GET",
+      path: "/render/image/authenticated/:bucket/*",
+      auth: "jwt",
+      operation: "storage.render.image_authenticated",
+      handle: render(false),
+    },
+    {
+      method: "GET",
+      path: "/render/image/sign/:bucket/*",
+      auth: "none",
+      operation: "storage.render.image_sign",
+      async handle(call) {
+        const { bucket, name } = call.params;
+        const token = await ctx.signer.verifyDownload(
+          call.url.searchParams.get("token") ?? "",
+          `${bucket}/${name}`,
+        );
+        const row = await ctx.db.transaction(call.scope, (tx) =>
+          findObject(tx, "admin", bucket, name),
+        );
+        await sendRendered(
+          call.req,
+          call.res,
+          ctx.disk,
+          row,
+          transformationsFromString(token.transformations ?? ""),
+          { download: downloadParam(call.url), expires: new Date(token.exp * 1000) },
+        );
       },
     },
     {
