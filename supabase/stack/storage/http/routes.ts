@@ -29,6 +29,7 @@ import {
 } from "../objects.ts";
 import { decodeMetadataHeader } from "../upload-body.ts";
 import { jsonBody } from "./body.ts";
+import { ResumableUploads } from "../resumable.ts";
 import { transformationsFromString, transformOptionsFromQuery } from "../image.ts";
 import { sendObject, sendObjectInfo, sendRendered } from "./download.ts";
 import type { Call, Route } from "./router.ts";
@@ -165,7 +166,41 @@ export function storageRoutes(ctx: StorageContext): Route[] {
     sendJson(call.res, 200, { Id: row.id, Key: `${row.bucket_id}/${row.name}` });
   };
 
+  const resumable = new ResumableUploads(ctx, ctx.resumableDir);
+  const tus = (withId: boolean) => (call: Call) =>
+    resumable.handle(call.req, call.res, call.scope, withId ? call.params.name : undefined);
+
   return [
+    // Resumable uploads (TUS)
+    {
+      method: "POST",
+      path: "/upload/resumable",
+      auth: "jwt",
+      operation: "storage.tus.upload.create",
+      handle: tus(false),
+    },
+    {
+      method: "HEAD",
+      path: "/upload/resumable/*",
+      auth: "jwt",
+      operation: "storage.tus.upload.get",
+      handle: tus(true),
+    },
+    {
+      method: "PATCH",
+      path: "/upload/resumable/*",
+      auth: "jwt",
+      operation: "storage.tus.upload.part",
+      handle: tus(true),
+    },
+    {
+      method: "DELETE",
+      path: "/upload/resumable/*",
+      auth: "jwt",
+      operation: "storage.tus.upload.delete",
+      handle: tus(true),
+    },
+
     // Buckets
     {
       method: "GET",
