@@ -526,7 +526,8 @@ export async function listObjectsV2(
       const levels = prefix ? prefix.split("/").length : 1;
       return (
         await tx.caller<ListedRow>(
-          "select name, id, metadata, updated_at, created_at, last_accessed_at from storage.search_v2($1, $2, $3, $4, $5, $6, $7, $8)",
+          // storage-api answers search_v2's rows whole: `key` is the entry's own name at its level.
+          "select key, name, id, updated_at, created_at, last_accessed_at, metadata from storage.search_v2($1, $2, $3, $4, $5, $6, $7, $8)",
           [
             prefix,
             bucket,

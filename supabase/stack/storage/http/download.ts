@@ -169,7 +169,8 @@ export function sendObjectInfo(res: ServerResponse, row: ObjectRow): void {
       content_type: metadata?.mimetype ?? null,
       cache_control: metadata?.cacheControl ?? null,
       etag: metadata?.eTag ?? null,
-      metadata: row.user_metadata,
+      // An object uploaded without user metadata reads as `{}`, as from storage-api.
+      metadata: row.user_metadata ?? {},
       last_modified: row.updated_at,
       created_at: row.created_at,
     },
