@@ -1,6 +1,7 @@
 import sharp from "sharp";
-import { beforeAll, describe, expect, it } from "vitest";
-import { signedInClient } from "../helpers/auth.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
+import { signedInClient, spawnStackWithConfig } from "../helpers/auth.ts";
 import { createUser, stack, type TestUser } from "../helpers/db.ts";
 import { supabaseClient } from "../helpers/supabase.ts";
 import { bucketName, createBucketRow, createOwnFolderPolicies, storageFetch } from "./helpers.ts";
@@ -225,5 +226,34 @@ describe("storage image transformations", () => {
     });
     const missing = await storageFetch(`/render/image/public/${publicBucket}/nothing.png`);
     expect(await missing.json()).toMatchObject({ statusCode: "404", code: "NoSuchKey" });
+  });
+});
+
+describe("storage image transformations switched off", () => {
+  let off: SpawnedStack;
+
+  beforeAll(async () => {
+    // The CLI's default: no [storage.image_transformation] section, so no imgproxy.
+    off = await spawnStackWithConfig(`project_id = "render-off"\n`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await off?.stop();
+  });
+
+  it("has no render routes and signs plain object URLs, as storage-api without imgproxy", async () => {
+    const storage = supabaseClient(off.serviceRoleKey, { apiUrl: off.apiUrl }).storage;
+    expect((await storage.createBucket("off", { public: true })).error).toBeNull();
+    const files = storage.from("off");
+    expect(
+      (await files.upload("car.png", await testImage(), { contentType: "image/png" })).error,
+    ).toBeNull();
+    const rendered = await fetch(
+      files.getPublicUrl("car.png", { transform: { width: 10 } }).data.publicUrl,
+    );
+    expect(rendered.status).toBe(404);
+    expect(await rendered.json()).toMatchObject({ statusCode: "404", error: "Not Found" });
+    const { data } = await files.createSignedUrl("car.png", 60, { transform: { width: 10 } });
+    expect(data!.signedUrl).toContain("/storage/v1/object/sign/off/car.png?token=");
   });
 });

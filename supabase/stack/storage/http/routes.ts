@@ -170,7 +170,7 @@ export function storageRoutes(ctx: StorageContext): Route[] {
   const tus = (withId: boolean) => (call: Call) =>
     resumable.handle(call.req, call.res, call.scope, withId ? call.params.name : undefined);
 
-  return [
+  const routes: Route[] = [
     // Resumable uploads (TUS)
     {
       method: "POST",
@@ -388,7 +388,7 @@ export function storageRoutes(ctx: StorageContext): Route[] {
           call.params.bucket,
           call.params.name,
           mustBeValidExpiry(body.expiresIn),
-          body.transform,
+          ctx.imageTransformation ? body.transform : undefined,
         );
         sendJson(call.res, 200, { signedURL });
       },
@@ -413,7 +413,7 @@ export function storageRoutes(ctx: StorageContext): Route[] {
         });
       },
     },
-    // Image transformations
+    // Image transformations (dropped below when disabled)
     {
       method: "GET",
       path: "/render/image/public/:bucket/*",
@@ -600,4 +600,6 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       },
     },
   ];
+  // Without `[storage.image_transformation] enabled` storage-api registers no render route.
+  return ctx.imageTransformation ? routes : routes.filter((r) => !r.path.startsWith("/render/"));
 }
