@@ -217,6 +217,55 @@ describe("storage resumable uploads (TUS)", () => {
     ).toBe(404);
   });
 
+  it("uploads through a signed upload URL's token in x-signature, as its owner", async () => {
+    const name = `${owner.id}/signed.bin`;
+    const own = supabaseClient(stack().anonKey, { accessToken: ownerToken }).storage.from(bucket);
+    const { data: signed, error } = await own.createSignedUploadUrl(name);
+    expect(error).toBeNull();
+    const bytes = randomBytes(300 * 1024);
+    const result = await new Promise<{ url: string; error?: unknown }>((resolve) => {
+      const upload: tus.Upload = new tus.Upload(bytes, {
+        endpoint: `${endpoint()}/sign`,
+        retryDelays: [],
+        headers: { "x-signature": signed!.token },
+        metadata: { bucketName: bucket, objectName: name, contentType: "image/png" },
+        chunkSize: 100 * 1024,
+        onSuccess: () => resolve({ url: upload.url! }),
+        onError: (e) => resolve({ url: "", error: e }),
+      });
+      upload.start();
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.url).toContain("/storage/v1/upload/resumable/sign/");
+    const [row] = await sql<{ owner_id: string }>(
+      "select owner_id from storage.objects where bucket_id = $1 and name = $2",
+      [bucket, name],
+    );
+    expect(row).toEqual({ owner_id: owner.id });
+
+    // Another object, or no token: refused.
+    const other = await fetch(`${endpoint()}/sign`, {
+      method: "POST",
+      headers: {
+        "Tus-Resumable": "1.0.0",
+        "Upload-Length": "1",
+        "x-signature": signed!.token,
+        "Upload-Metadata": `bucketName ${Buffer.from(bucket).toString("base64")},objectName ${Buffer.from(`${owner.id}/elsewhere.bin`).toString("base64")}`,
+      },
+    });
+    expect(other.status).toBe(400);
+    expect(await other.text()).toBe("Invalid signature\n");
+    const unsigned = await fetch(`${endpoint()}/sign`, {
+      method: "POST",
+      headers: {
+        "Tus-Resumable": "1.0.0",
+        "Upload-Length": "1",
+        "Upload-Metadata": `bucketName ${Buffer.from(bucket).toString("base64")},objectName ${Buffer.from(name).toString("base64")}`,
+      },
+    });
+    expect(await unsigned.text()).toBe("Missing x-signature header\n");
+  });
+
   it("answers without a token as storage-api does, and the protocol's own refusals", async () => {
     const anonymous = await storageFetch("/upload/resumable", {
       method: "POST",

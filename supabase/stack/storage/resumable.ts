@@ -14,7 +14,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import type { StorageContext } from "./context.ts";
 import type { RequestScope } from "./db.ts";
-import { fromPgError, StorageError } from "./errors.ts";
+import { errors, fromPgError, StorageError } from "./errors.ts";
 import { commitResumable, mustBeAllowedToUpload, type ResumableObject } from "./objects.ts";
 
 const tusVersion = "1.0.0";
@@ -68,6 +68,13 @@ function parseMetadata(header: string): Record<string, string> {
   return metadata;
 }
 
+interface TusCall {
+  req: IncomingMessage;
+  scope: RequestScope;
+  /** At /upload/resumable/sign: authorized by an upload token in `x-signature`, not by the caller. */
+  signed: boolean;
+}
+
 const header = (req: IncomingMessage, name: string) => {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -99,18 +106,34 @@ export class ResumableUploads {
     return (await stat(this.fileOf(id)).catch(() => ({ size: 0 }))).size;
   }
 
-  private object(upload: StoredUpload, req: IncomingMessage, scope: RequestScope): ResumableObject {
+  /**
+   * The object as this request would write it: as the caller, or, at /upload/resumable/sign, as
+   * the owner and with the upsert of the `x-signature` upload token (createSignedUploadUrl's).
+   */
+  private async object(upload: StoredUpload, call: TusCall): Promise<ResumableObject> {
+    const who = call.signed
+      ? await this.signer(call.req, upload)
+      : {
+          upsert: header(call.req, "x-upsert") === "true",
+          owner: call.scope.caller.owner,
+          acting: "caller" as const,
+        };
     return {
       bucket: upload.bucket,
       name: upload.name,
-      upsert: header(req, "x-upsert") === "true",
-      owner: scope.caller.owner,
-      acting: "caller",
+      ...who,
       mimeType: upload.mimeType,
       cacheControl: upload.cacheControl,
       userMetadata: upload.userMetadata,
       size: upload.size,
     };
+  }
+
+  private async signer(req: IncomingMessage, upload: StoredUpload) {
+    const signature = header(req, "x-signature");
+    if (!signature) throw errors.invalidSignature("Missing x-signature header");
+    const token = await this.ctx.signer.verifyUpload(signature, `${upload.bucket}/${upload.name}`);
+    return { upsert: token.upsert, owner: token.owner, acting: "admin" as const };
   }
 
   /** Runs one TUS request; errors are answered as tus-node-server does, in plain text. */
@@ -119,7 +142,9 @@ export class ResumableUploads {
     res: ServerResponse,
     scope: RequestScope,
     id: string | undefined,
+    signed: boolean,
   ): Promise<void> {
+    const call: TusCall = { req, scope, signed };
     res.setHeader("Tus-Resumable", tusVersion);
     // What a browser's tus-js-client reads, as tus-node-server exposes it (the gateway answers preflights).
     res.setHeader(
@@ -131,10 +156,12 @@ export class ResumableUploads {
         res.setHeader("Tus-Version", tusVersion);
         throw tusErrors.unsupportedVersion();
       }
-      if (req.method === "POST") return await this.create(req, res, scope);
+      if (req.method === "POST") return await this.create(call, res);
       if (id === undefined) throw tusErrors.notFound();
+      // A signed upload's every request carries its token, HEAD and DELETE too.
+      if (signed) await this.signer(req, await this.load(id));
       if (req.method === "HEAD") return await this.head(res, id);
-      if (req.method === "PATCH") return await this.patch(req, res, scope, id);
+      if (req.method === "PATCH") return await this.patch(call, res, id);
       if (req.method === "DELETE") return await this.terminate(res, id);
     } catch (thrown) {
       const error = thrown instanceof pg.DatabaseError ? fromPgError(thrown) : thrown;
@@ -150,7 +177,8 @@ export class ResumableUploads {
     }
   }
 
-  private async create(req: IncomingMessage, res: ServerResponse, scope: RequestScope) {
+  private async create(call: TusCall, res: ServerResponse) {
+    const { req } = call;
     const lengthHeader = header(req, "upload-length");
     if (lengthHeader === undefined) throw tusErrors.lengthRequired();
     if (!/^\d+$/.test(lengthHeader)) throw tusErrors.invalidLength();
@@ -176,7 +204,11 @@ export class ResumableUploads {
       userMetadata,
       metadataHeader,
     };
-    const maxBytes = await mustBeAllowedToUpload(this.ctx, scope, this.object(upload, req, scope));
+    const maxBytes = await mustBeAllowedToUpload(
+      this.ctx,
+      call.scope,
+      await this.object(upload, call),
+    );
     if (size > maxBytes) throw tusErrors.maxSizeExceeded();
     const id = Buffer.from(`${upload.bucket}/${upload.name}/${upload.version}`).toString(
       "base64url",
@@ -185,10 +217,11 @@ export class ResumableUploads {
     await writeFile(this.fileOf(id), "");
     await writeFile(`${this.fileOf(id)}.json`, JSON.stringify(upload));
     const proto = header(req, "x-forwarded-proto") ?? "http";
-    res.setHeader("Location", `${proto}://${header(req, "host")}${publicPath}/${id}`);
+    const base = `${proto}://${header(req, "host")}${publicPath}${call.signed ? "/sign" : ""}`;
+    res.setHeader("Location", `${base}/${id}`);
     // creation-with-upload: the first bytes may come with the POST.
     if (header(req, "content-type") === "application/offset+octet-stream" && size > 0) {
-      const offset = await this.write(req, scope, id, upload, 0);
+      const offset = await this.write(call, id, upload, 0);
       res.writeHead(201, { "Upload-Offset": String(offset) });
     } else res.writeHead(201);
     res.end();
@@ -205,19 +238,15 @@ export class ResumableUploads {
     res.end();
   }
 
-  private async patch(
-    req: IncomingMessage,
-    res: ServerResponse,
-    scope: RequestScope,
-    id: string,
-  ): Promise<void> {
+  private async patch(call: TusCall, res: ServerResponse, id: string): Promise<void> {
+    const { req } = call;
     if (header(req, "content-type") !== "application/offset+octet-stream")
       throw tusErrors.invalidContentType();
     const offsetHeader = header(req, "upload-offset");
     if (offsetHeader === undefined || !/^\d+$/.test(offsetHeader)) throw tusErrors.missingOffset();
     const upload = await this.load(id);
-    await mustBeAllowedToUpload(this.ctx, scope, this.object(upload, req, scope));
-    const offset = await this.write(req, scope, id, upload, Number(offsetHeader));
+    await mustBeAllowedToUpload(this.ctx, call.scope, await this.object(upload, call));
+    const offset = await this.write(call, id, upload, Number(offsetHeader));
     res.writeHead(204, {
       "Upload-Offset": String(offset),
       ...(offset === upload.size && { "Tus-Complete": "1" }),
@@ -231,12 +260,12 @@ export class ResumableUploads {
    * wrote counts.
    */
   private async write(
-    req: IncomingMessage,
-    scope: RequestScope,
+    call: TusCall,
     id: string,
     upload: StoredUpload,
     offset: number,
   ): Promise<number> {
+    const { req } = call;
     const previous = this.writing.get(id);
     if (previous) {
       previous.req.destroy();
@@ -271,7 +300,13 @@ export class ResumableUploads {
     }
     const written = await this.offsetOf(id);
     if (written === upload.size) {
-      await commitResumable(this.ctx, scope, this.object(upload, req, scope), file, upload.version);
+      await commitResumable(
+        this.ctx,
+        call.scope,
+        await this.object(upload, call),
+        file,
+        upload.version,
+      );
       await rm(`${file}.json`, { force: true });
     }
     return written;

@@ -167,11 +167,33 @@ export function storageRoutes(ctx: StorageContext): Route[] {
   };
 
   const resumable = new ResumableUploads(ctx, ctx.resumableDir);
-  const tus = (withId: boolean) => (call: Call) =>
-    resumable.handle(call.req, call.res, call.scope, withId ? call.params.name : undefined);
+  const tus =
+    (withId: boolean, signed = false) =>
+    (call: Call) =>
+      resumable.handle(
+        call.req,
+        call.res,
+        call.scope,
+        withId ? call.params.name : undefined,
+        signed,
+      );
 
   const routes: Route[] = [
-    // Resumable uploads (TUS)
+    // Resumable uploads (TUS); the signed ones, authorized by `x-signature`, match first.
+    {
+      method: "POST",
+      path: "/upload/resumable/sign",
+      auth: "none",
+      operation: "storage.tus.upload.create_signed",
+      handle: tus(false, true),
+    },
+    ...(["HEAD", "PATCH", "DELETE"] as const).map((method): Route => ({
+      method,
+      path: "/upload/resumable/sign/*",
+      auth: "none",
+      operation: `storage.tus.upload.${method === "HEAD" ? "get" : method === "PATCH" ? "part" : "delete"}_signed`,
+      handle: tus(true, true),
+    })),
     {
       method: "POST",
       path: "/upload/resumable",
