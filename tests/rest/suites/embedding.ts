@@ -57,12 +57,24 @@ describe("rest: computed relationships, aggregates, spreads and empty embeds", (
     });
   });
 
-  it("filters the parent by a computed relationship with !inner", async () => {
-    const { data } = await anonClient()
+  it("filters, counts and orders the parent by a computed relationship", async () => {
+    const { data, count } = await anonClient()
       .from("books")
-      .select("title, writer!inner(name)")
+      .select("title, writer!inner(name)", { count: "exact" })
       .eq("writer.name", "Iain Banks");
     expect(data).toEqual([{ title: "Consider Phlebas", writer: { name: "Iain Banks" } }]);
+    expect(count).toBe(1);
+    const ordered = await http(
+      "/books?select=title,writer(name)&order=writer(name).desc,id&limit=2&id=lte.6",
+    );
+    expect(ordered.json).toEqual([
+      { title: "The Left Hand of Darkness", writer: { name: "Ursula Le Guin" } },
+      { title: "The Dispossessed", writer: { name: "Ursula Le Guin" } },
+    ]);
+    const present = await http(
+      "/authors?select=name,first_published(id)&first_published=not.is.null&order=id&limit=1",
+    );
+    expect(present.json).toEqual([{ name: "Ursula Le Guin", first_published: { id: 3 } }]);
   });
 
   it("embeds computed relationships of views and from a function call's rows", async () => {
