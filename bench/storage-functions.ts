@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import sharp from "sharp";
 import { denoExecutable } from "../supabase/stack/edge-runtime/runtime.ts";
 import {
   freePort,
@@ -26,7 +27,10 @@ function megabytesPerSecond(bytes: number, elapsedSeconds: number[]): number {
   return bytes / 2 ** 20 / median(elapsedSeconds);
 }
 
-/** Upload and download of a 10 MB object through /storage/v1, next to writing and reading the same bytes with fs. */
+/**
+ * Upload and download of a 10 MB object through /storage/v1, next to writing and reading the same
+ * bytes with fs; a resumable upload next to the standard one; a thumbnail next to sharp itself.
+ */
 async function storageRows(stack: SpawnedStack): Promise<BenchRow[]> {
   const bytes = randomBytes(objectBytes);
   const auth = { authorization: `Bearer ${stack.serviceRoleKey}` };
@@ -69,7 +73,18 @@ async function storageRows(stack: SpawnedStack): Promise<BenchRow[]> {
     read.push(await seconds(() => readFile(file)));
   }
   await rm(scratch, { recursive: true, force: true });
+  const resumable: number[] = [];
+  for (let i = 0; i < runs; i++)
+    resumable.push(await seconds(() => resumableUpload(stack, bucket, `tus-${i}.bin`, bytes)));
   return [
+    row(
+      "resumable (TUS) upload, 10 MB in 6 MB chunks",
+      megabytesPerSecond(objectBytes, resumable),
+      "standard upload",
+      megabytesPerSecond(objectBytes, up),
+      "MB/s",
+    ),
+    ...(await thumbnailRows(stack, bucket)),
     row(
       "storage upload, 10 MB",
       megabytesPerSecond(objectBytes, up),
@@ -83,6 +98,85 @@ async function storageRows(stack: SpawnedStack): Promise<BenchRow[]> {
       "fs.readFile",
       megabytesPerSecond(objectBytes, read),
       "MB/s",
+    ),
+  ];
+}
+
+/** Supabase's recommended chunk size for resumable uploads. */
+const tusChunk = 6 * 1024 * 1024;
+
+/** A resumable upload as tus-js-client makes it: create, then one PATCH per chunk. */
+async function resumableUpload(
+  stack: SpawnedStack,
+  bucket: string,
+  name: string,
+  bytes: Buffer,
+): Promise<void> {
+  const headers = { authorization: `Bearer ${stack.serviceRoleKey}`, "Tus-Resumable": "1.0.0" };
+  const created = await fetch(`${stack.apiUrl}/storage/v1/upload/resumable`, {
+    method: "POST",
+    headers: {
+      ...headers,
+      "Upload-Length": String(bytes.length),
+      "Upload-Metadata": `bucketName ${Buffer.from(bucket).toString("base64")},objectName ${Buffer.from(name).toString("base64")}`,
+    },
+  });
+  if (created.status !== 201) throw new Error(`resumable create failed: ${await created.text()}`);
+  const url = created.headers.get("location")!;
+  for (let offset = 0; offset < bytes.length; offset += tusChunk) {
+    const patched = await fetch(url, {
+      method: "PATCH",
+      headers: {
+        ...headers,
+        "Upload-Offset": String(offset),
+        "Content-Type": "application/offset+octet-stream",
+      },
+      body: bytes.subarray(offset, offset + tusChunk) as Uint8Array<ArrayBuffer>,
+    });
+    if (patched.status !== 204) throw new Error(`resumable PATCH failed: ${await patched.text()}`);
+  }
+}
+
+/** A 320×240 WebP thumbnail of a 1600×1200 JPEG through /render/image, next to sharp in process. */
+async function thumbnailRows(stack: SpawnedStack, bucket: string): Promise<BenchRow[]> {
+  const photo = await sharp({
+    create: {
+      width: 1600,
+      height: 1200,
+      channels: 3,
+      background: "#808080",
+      noise: { type: "gaussian", mean: 128, sigma: 30 },
+    },
+  })
+    .jpeg()
+    .toBuffer();
+  const uploaded = await fetch(`${stack.apiUrl}/storage/v1/object/${bucket}/photo.jpg`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.serviceRoleKey}`, "content-type": "image/jpeg" },
+    body: new Uint8Array(photo),
+  });
+  if (!uploaded.ok) throw new Error(`photo upload failed: ${await uploaded.text()}`);
+  const url = `${stack.apiUrl}/storage/v1/render/image/authenticated/${bucket}/photo.jpg?width=320&height=240&resize=cover&format=webp`;
+  const viaStorage = await millisecondsPerCall(url, {
+    authorization: `Bearer ${stack.serviceRoleKey}`,
+  });
+  const direct: number[] = [];
+  for (let i = 0; i < calls; i++)
+    direct.push(
+      await seconds(() =>
+        sharp(photo)
+          .resize({ width: 320, height: 240, fit: "cover" })
+          .webp({ quality: 80 })
+          .toBuffer(),
+      ),
+    );
+  return [
+    row(
+      "thumbnail via /render/image (1600×1200 JPEG → 320×240 WebP)",
+      viaStorage,
+      "sharp in process",
+      (direct.reduce((a, b) => a + b, 0) / calls) * 1000,
+      "ms",
     ),
   ];
 }

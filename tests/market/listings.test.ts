@@ -4,6 +4,7 @@
 // sold through the existing checkout without overselling, and "parts that fit my car".
 // supabase-js against the run's stack; the RLS matrix of these tables is in rls.test.ts.
 import { randomUUID } from "node:crypto";
+import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   adminClient,
@@ -464,6 +465,32 @@ describe("images: exactly one primary per listing", () => {
       .download(`${car.id}/front.png`);
     expect(downloaded.error).toBeNull();
     expect(Buffer.from(await downloaded.data!.arrayBuffer())).toEqual(png);
+  });
+
+  it("listing-images: thumbnails are the files transformed, under the same rules", async () => {
+    const car = await listCar(seller.client);
+    const photo = await sharp({
+      create: { width: 640, height: 480, channels: 3, background: "#336699" },
+    })
+      .jpeg()
+      .toBuffer();
+    const path = `${car.id}/side.jpg`;
+    ok(
+      await seller.client.storage
+        .from("listing-images")
+        .upload(path, photo, { contentType: "image/jpeg" }),
+    );
+    const thumbnail = { transform: { width: 320, height: 240, resize: "cover" as const } };
+    expect(
+      (await other.client.storage.from("listing-images").download(path, thumbnail)).error,
+    ).not.toBeNull();
+    await approve(moderator.client, "car_listings", car.id);
+    const { data, error } = await anonClient()
+      .storage.from("listing-images")
+      .download(path, thumbnail);
+    expect(error).toBeNull();
+    const meta = await sharp(Buffer.from(await data!.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 320, 240]);
   });
 });
 

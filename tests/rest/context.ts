@@ -125,3 +125,25 @@ export async function reloadAndWait(payload: string, ready: () => Promise<boolea
   }
   throw new Error(`REST did not pick up "${payload}"`);
 }
+
+/**
+ * Sets PostgREST's in-database configuration on the authenticator role, reloads it and waits until
+ * REST answers as `applied` expects of it; afterwards resets it and waits until REST no longer does,
+ * so the next test starts from the default configuration.
+ */
+export async function withConfig(
+  settings: Record<string, string>,
+  applied: () => Promise<boolean>,
+  work: () => Promise<void>,
+): Promise<void> {
+  for (const [key, value] of Object.entries(settings))
+    await sql(`alter role authenticator set pgrst.${key} = '${value}'`);
+  await reloadAndWait("reload config", applied);
+  try {
+    await work();
+  } finally {
+    for (const key of Object.keys(settings))
+      await sql(`alter role authenticator reset pgrst.${key}`);
+    await reloadAndWait("reload config", async () => !(await applied()));
+  }
+}

@@ -135,6 +135,13 @@ table("select", parseSelect, [
     [{ kind: "relation", name: "author", spread: true, children: [column("name")] }],
   ],
   [
+    "message,users!inner()",
+    [
+      column("message"),
+      { kind: "relation", name: "users", joinType: "inner", spread: false, children: [] },
+    ],
+  ],
+  [
     "id,()",
     error(
       '"failed to parse select parameter (id,())" (line 1, column 4)',

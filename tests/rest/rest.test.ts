@@ -6,6 +6,7 @@ import { rm } from "node:fs/promises";
 import { afterAll, beforeAll } from "vitest";
 import { rest, startRestStack } from "./context.ts";
 import "./suites/read.ts";
+import "./suites/embedding.ts";
 import "./suites/write.ts";
 import "./suites/rpc.ts";
 import "./suites/http.ts";

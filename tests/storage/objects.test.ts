@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createUser, stack, type TestUser } from "../helpers/db.ts";
-import { signedInClient } from "../helpers/auth.ts";
+import { ok, signedInClient } from "../helpers/auth.ts";
 import { supabaseClient } from "../helpers/supabase.ts";
 import {
   bucketName,
@@ -78,6 +78,22 @@ describe("storage objects under RLS (own-folder policies)", () => {
       "attachment; filename=copy.txt; filename*=UTF-8''copy.txt",
     );
     expect(await response.text()).toBe("hello world");
+  });
+
+  it("lists V2 folders and files with their key, and reads empty user metadata as {}", async () => {
+    const files = (await signedInClient(owner)).storage.from(bucket);
+    ok(await files.upload(`${owner.id}/v2/a/one.txt`, "1", { contentType: "text/plain" }));
+    ok(await files.upload(`${owner.id}/v2/two.txt`, "2", { contentType: "text/plain" }));
+    const { data, error } = await files.listV2({ prefix: `${owner.id}/v2/`, with_delimiter: true });
+    expect(error).toBeNull();
+    expect(data!.folders).toEqual([
+      expect.objectContaining({ key: "a", name: `${owner.id}/v2/a/` }),
+    ]);
+    expect(data!.objects).toEqual([
+      expect.objectContaining({ key: "two.txt", name: `${owner.id}/v2/two.txt` }),
+    ]);
+    const { data: info } = await files.info(`${owner.id}/v2/two.txt`);
+    expect(info!.metadata).toEqual({});
   });
 
   it("hides the owner's files from another user and from anon, and refuses their writes", async () => {

@@ -109,9 +109,16 @@ const configSchema = z.object({
     .loose()
     .prefault({}),
   storage: z
-    .object({ file_size_limit: z.union([z.string(), z.number()]).default("50MiB") })
+    .object({
+      file_size_limit: z.union([z.string(), z.number()]).default("50MiB"),
+      // The CLI starts imgproxy (and storage-api's render routes) only when this section says so.
+      image_transformation: z
+        .object({ enabled: z.boolean().default(false) })
+        .loose()
+        .default({ enabled: false }),
+    })
     .loose()
-    .default({ file_size_limit: "50MiB" }),
+    .default({ file_size_limit: "50MiB", image_transformation: { enabled: false } }),
   // [functions.<name>]: paths are relative to config.toml's folder, as the Supabase CLI reads them.
   functions: z
     .record(

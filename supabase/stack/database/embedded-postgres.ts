@@ -217,6 +217,10 @@ export async function startEmbeddedPostgres(options: {
       "wal_level=logical",
       "-c",
       "max_connections=200",
+      // Supabase's servers load pg_stat_statements, which computes query identifiers: EXPLAIN
+      // VERBOSE (PostgREST's plan with `options=verbose`) then reports a "Query Identifier".
+      "-c",
+      "compute_query_id=on",
       // A development database: durability against power loss is not worth the write latency, so
       // nothing waits for the disk. synchronous_commit stays on: a commit is answered only once
       // its WAL is written to the operating system, which keeps it through a crash of PostgreSQL

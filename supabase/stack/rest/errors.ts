@@ -104,6 +104,8 @@ export const invalidPreferences = (prefs: string[]) =>
   );
 export const aggregatesNotAllowed = () =>
   pgrst(400, "PGRST123", "Use of aggregate functions is not allowed");
+export const notImplemented = (details: string) =>
+  pgrst(400, "PGRST127", "Feature not implemented", details);
 export const maxAffectedViolation = (rows: number) =>
   pgrst(
     400,
@@ -200,6 +202,18 @@ export const undefinedType = (name: string) =>
     details: null,
     hint: null,
     message: `type "${name}" does not exist`,
+  });
+
+/**
+ * Two embeds of one parent under the same name: PostgREST names each embed's join
+ * `<parent>_<alias or name>_<depth>`, and PostgreSQL refuses the second (42712 → 400).
+ */
+export const duplicateEmbedAlias = (alias: string) =>
+  new RestError(400, {
+    code: "42712",
+    details: null,
+    hint: null,
+    message: `table name "${alias}" specified more than once`,
   });
 
 // PGRST3xx: JWT.

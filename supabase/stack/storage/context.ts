@@ -10,6 +10,10 @@ export interface StorageContext {
   signer: UrlSigner;
   /** `[storage] file_size_limit` of config.toml: no bucket limit or upload may exceed it. */
   fileSizeLimit: number;
+  /** `[storage.image_transformation] enabled`: without it the render routes do not exist and signed URLs carry no transformation. */
+  imageTransformation: boolean;
+  /** Where resumable uploads grow until their last byte: beside `disk`, on the same file system. */
+  resumableDir: string;
 }
 
 /** Owners are uuids in `owner` (deprecated) and any JWT subject in `owner_id`, as storage-api writes them. */

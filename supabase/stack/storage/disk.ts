@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { copyFile, mkdir, rm, rmdir } from "node:fs/promises";
+import { copyFile, mkdir, rename, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -56,6 +56,20 @@ export class Disk {
       await this.remove(location);
       throw error;
     }
+    return { size, eTag: `"${md5.digest("hex")}"` };
+  }
+
+  /** Moves a finished file (a resumable upload's) into place as a version's file. */
+  async adopt(location: Location, source: string): Promise<StoredFile> {
+    const md5 = createHash("md5");
+    let size = 0;
+    for await (const chunk of createReadStream(source) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      md5.update(chunk);
+    }
+    const file = this.fileOf(location);
+    await mkdir(path.dirname(file), { recursive: true });
+    await rename(source, file);
     return { size, eTag: `"${md5.digest("hex")}"` };
   }
 

@@ -5,7 +5,8 @@ import { findBucketAsAdmin } from "./buckets.ts";
 import { ownerColumns, type StorageContext } from "./context.ts";
 import type { RequestScope, StorageTransaction } from "./db.ts";
 import { errors } from "./errors.ts";
-import { mustBeValidKey } from "./limits.ts";
+import { transformationSegments, type TransformOptions } from "./image.ts";
+import { mustBeAllowedMimeType, mustBeValidKey } from "./limits.ts";
 import { uploadBodyOf } from "./upload-body.ts";
 
 export interface ObjectMetadata {
@@ -194,6 +195,85 @@ export async function uploadObject(
     };
     const { object, replaced } = await ctx.db.transaction(scope, (tx) =>
       commitVersion(tx, { ...row, version: location.version, metadata }),
+    );
+    if (replaced) await ctx.disk.remove({ ...location, version: replaced });
+    return object;
+  } catch (error) {
+    await ctx.disk.remove(location);
+    throw error;
+  }
+}
+
+/** A resumable upload's object, as its Upload-Metadata and headers describe it. */
+export interface ResumableObject extends UploadRequest {
+  mimeType: string;
+  cacheControl: string;
+  userMetadata: Record<string, unknown> | undefined;
+  size: number;
+}
+
+/**
+ * storage-api's canUpload for a resumable upload, checked when it is created and at every
+ * PATCH: the bucket, its MIME types and size limit, and the caller's RLS (tried and undone).
+ * Answers the size limit.
+ */
+export async function mustBeAllowedToUpload(
+  ctx: StorageContext,
+  scope: RequestScope,
+  upload: ResumableObject,
+): Promise<number> {
+  const bucket = await ctx.db.transaction(scope, (tx) => findBucketAsAdmin(tx, upload.bucket));
+  if (!bucket) throw errors.noSuchBucket();
+  mustBeValidKey(upload.name);
+  if (bucket.allowed_mime_types?.length)
+    mustBeAllowedMimeType(upload.mimeType, bucket.allowed_mime_types);
+  await ctx.db.transaction(scope, (tx) =>
+    mustBeAllowedToWrite(
+      tx,
+      upload.acting,
+      {
+        bucket_id: upload.bucket,
+        name: upload.name,
+        owner: upload.owner,
+        user_metadata: upload.userMetadata,
+        metadata: { mimetype: upload.mimeType, contentLength: upload.size },
+      },
+      upload.upsert,
+    ),
+  );
+  return Math.min(ctx.fileSizeLimit, bucket.file_size_limit ?? Infinity);
+}
+
+/** A resumable upload's finished file becomes the object's new version, as uploadObject's last step. */
+export async function commitResumable(
+  ctx: StorageContext,
+  scope: RequestScope,
+  upload: ResumableObject,
+  file: string,
+  version: string,
+): Promise<ObjectRow> {
+  await mustBeAllowedToUpload(ctx, scope, upload);
+  const location = { bucket: upload.bucket, name: upload.name, version };
+  const stored = await ctx.disk.adopt(location, file);
+  try {
+    const metadata: ObjectMetadata = {
+      eTag: stored.eTag,
+      size: stored.size,
+      mimetype: upload.mimeType,
+      cacheControl: upload.cacheControl,
+      lastModified: new Date().toISOString(),
+      contentLength: stored.size,
+      httpStatusCode: 200,
+    };
+    const { object, replaced } = await ctx.db.transaction(scope, (tx) =>
+      commitVersion(tx, {
+        bucket_id: upload.bucket,
+        name: upload.name,
+        owner: upload.owner,
+        user_metadata: upload.userMetadata,
+        version,
+        metadata,
+      }),
     );
     if (replaced) await ctx.disk.remove({ ...location, version: replaced });
     return object;
@@ -446,7 +526,8 @@ export async function listObjectsV2(
       const levels = prefix ? prefix.split("/").length : 1;
       return (
         await tx.caller<ListedRow>(
-          "select name, id, metadata, updated_at, created_at, last_accessed_at from storage.search_v2($1, $2, $3, $4, $5, $6, $7, $8)",
+          // storage-api answers search_v2's rows whole: `key` is the entry's own name at its level.
+          "select key, name, id, updated_at, created_at, last_accessed_at, metadata from storage.search_v2($1, $2, $3, $4, $5, $6, $7, $8)",
           [
             prefix,
             bucket,
@@ -509,14 +590,16 @@ export async function listObjectsV2(
 }
 
 /** The path of a signed download URL for one object, as storage-api answers it. */
+/** A signed download path; one carrying an image transformation is served by /render/image/sign. */
 async function signedDownloadPath(
   ctx: StorageContext,
   bucket: string,
   name: string,
   expiresIn: number,
+  transformations = "",
 ): Promise<string> {
-  const token = await ctx.signer.signDownload(`${bucket}/${name}`, expiresIn);
-  return `/object/sign/${bucket}/${name}?token=${token}`;
+  const token = await ctx.signer.signDownload(`${bucket}/${name}`, expiresIn, transformations);
+  return `/${transformations ? "render/image" : "object"}/sign/${bucket}/${name}?token=${token}`;
 }
 
 export async function signObjectUrl(
@@ -525,9 +608,16 @@ export async function signObjectUrl(
   bucket: string,
   name: string,
   expiresIn: number,
+  transform: TransformOptions = {},
 ): Promise<string> {
   await ctx.db.transaction(scope, (tx) => findObject(tx, "caller", bucket, name));
-  return signedDownloadPath(ctx, bucket, name, expiresIn);
+  return signedDownloadPath(
+    ctx,
+    bucket,
+    name,
+    expiresIn,
+    transformationSegments(transform, true).join(","),
+  );
 }
 
 export async function signObjectUrls(

@@ -21,6 +21,8 @@ export function createStorageService(deps: ServiceDeps): Service {
     disk: new Disk(path.join(deps.options.data, "storage")),
     signer: new UrlSigner(deps.keys.jwtSecret),
     fileSizeLimit: parseSize(deps.config.storage.file_size_limit),
+    imageTransformation: deps.config.storage.image_transformation.enabled,
+    resumableDir: path.join(deps.options.data, "storage-resumable"),
   };
   const routes = storageRoutes(ctx);
 

@@ -8,6 +8,8 @@ import { errors } from "./errors.ts";
 export interface DownloadToken {
   url: string;
   exp: number;
+  /** An image transformation the URL carries (`resize:…,width:…`), for /render/image/sign. */
+  transformations?: string;
 }
 
 export interface UploadToken {
@@ -34,8 +36,11 @@ export class UrlSigner {
       .sign(this.key);
   }
 
-  signDownload(url: string, expiresIn: number): Promise<string> {
-    return this.sign({ url, scope: "download" }, expiresIn);
+  signDownload(url: string, expiresIn: number, transformations?: string): Promise<string> {
+    return this.sign(
+      { ...(transformations && { transformations }), url, scope: "download" },
+      expiresIn,
+    );
   }
 
   signUpload(
@@ -49,7 +54,13 @@ export class UrlSigner {
 
   async verifyDownload(token: string, url: string): Promise<DownloadToken> {
     const payload = await this.verify(token, url, "download");
-    return { url, exp: payload.exp };
+    return {
+      url,
+      exp: payload.exp,
+      ...(typeof payload.transformations === "string" && {
+        transformations: payload.transformations,
+      }),
+    };
   }
 
   async verifyUpload(token: string, url: string): Promise<UploadToken> {

@@ -1,29 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { anonClient, http, reloadAndWait, sql } from "../context.ts";
+import { anonClient, http, reloadAndWait, sql, withConfig } from "../context.ts";
 
 const json = { "Content-Type": "application/json" };
-
-/**
- * Sets PostgREST's in-database configuration on the authenticator role, reloads it and waits until
- * REST answers as `applied` expects of it; afterwards resets it and waits until REST no longer does,
- * so the next test starts from the default configuration.
- */
-async function withConfig(
-  settings: Record<string, string>,
-  applied: () => Promise<boolean>,
-  work: () => Promise<void>,
-): Promise<void> {
-  for (const [key, value] of Object.entries(settings))
-    await sql(`alter role authenticator set pgrst.${key} = '${value}'`);
-  await reloadAndWait("reload config", applied);
-  try {
-    await work();
-  } finally {
-    for (const key of Object.keys(settings))
-      await sql(`alter role authenticator reset pgrst.${key}`);
-    await reloadAndWait("reload config", async () => !(await applied()));
-  }
-}
 
 describe("rest: schema cache and configuration", () => {
   it("sees a new table after NOTIFY pgrst, 'reload schema'", async () => {

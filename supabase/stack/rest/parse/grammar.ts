@@ -213,7 +213,8 @@ function selectForest(c: Cursor): SelectItem[] {
       c.attempt(() => relationSelect(c, true)) ?? c.attempt(() => relationSelect(c, false));
     if (relation) {
       c.expect("(");
-      const children = selectForest(c);
+      // `users()`: an embed with no fields, there only to filter its parent.
+      const children = c.lookingAt(")") ? [] : selectForest(c);
       c.expect(")", '")"');
       c.skipSpaces();
       items.push({ ...relation, children });

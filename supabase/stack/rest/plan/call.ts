@@ -37,6 +37,35 @@ function matchesArguments(
   return given.length === required.length && required.every((name) => keys.has(name));
 }
 
+/** Code-point order, as Haskell compares Text. */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * PostgREST's order of overloads (its `Ord Routine`): fewer parameters first, then by description
+ * (none first) and the parameters' names, types, requiredness and variadicness.
+ */
+function compareRoutines(a: Routine, b: Routine): number {
+  if (a.params.length !== b.params.length) return a.params.length - b.params.length;
+  if (a.description !== b.description) {
+    if (a.description === undefined) return -1;
+    if (b.description === undefined) return 1;
+    return compareText(a.description, b.description);
+  }
+  for (let i = 0; i < a.params.length; i++) {
+    const p = a.params[i]!;
+    const q = b.params[i]!;
+    const order =
+      compareText(p.name, q.name) ||
+      compareText(p.type, q.type) ||
+      Number(p.required) - Number(q.required) ||
+      Number(p.variadic) - Number(q.variadic);
+    if (order !== 0) return order;
+  }
+  return 0;
+}
+
+const candidates = (routines: Routine[]) => [...routines].sort(compareRoutines).map(signature);
+
 const signature = (r: Routine) =>
   `${r.schema}.${r.name}(${r.params.map((p) => `${p.name} => ${p.type}`).join(", ")})`;
 
@@ -51,10 +80,10 @@ export function findRoutine(
   const overloads = cache.routines.get(qiKey(schema, name)) ?? [];
   const matching = overloads.filter((r) => matchesArguments(r, keys, contentType, isPost));
   if (matching.length === 1) return matching[0]!;
-  if (matching.length > 1) throw ambiguousRpc(matching.map(signature));
+  if (matching.length > 1) throw ambiguousRpc(candidates(matching));
   const bodyTakers = overloads.filter((r) => takesWholeBody(r, contentType, isPost));
   if (bodyTakers.length === 1) return bodyTakers[0]!;
-  if (bodyTakers.length > 1) throw ambiguousRpc(bodyTakers.map(signature));
+  if (bodyTakers.length > 1) throw ambiguousRpc(candidates(bodyTakers));
   throw noRpcError(cache, schema, name, [...keys], contentType, isPost, overloads);
 }
 

@@ -5,7 +5,9 @@
  */
 import {
   aggregatesNotAllowed,
+  duplicateEmbedAlias,
   notEmbedded,
+  notImplemented,
   relatedOrderNotToOne,
   undefinedColumn,
   undefinedType,
@@ -110,6 +112,7 @@ class Resolver {
     source: ReadSource,
     items: SelectItem[],
     embed?: { item: Extract<SelectItem, { kind: "relation" }>; relationship: Relationship },
+    depth = 0,
   ): ReadNode {
     const n = this.nextAlias();
     const node: ReadNode = {
@@ -129,8 +132,13 @@ class Resolver {
       children: [],
       ...(embed && { relationship: embed.relationship }),
     };
+    const embedNames = new Set<string>();
     for (const item of items) {
       if (item.kind === "relation") {
+        const embedName = item.alias ?? item.name;
+        if (embedNames.has(embedName))
+          throw duplicateEmbedAlias(`${node.relation.name}_${embedName}_${depth + 1}`);
+        embedNames.add(embedName);
         const rel = findRelationship(
           this.cache,
           this.schema,
@@ -150,10 +158,11 @@ class Resolver {
             item,
             relationship: rel,
           },
+          depth + 1,
         );
         node.children.push(child);
         node.items.push({ kind: "embed", child });
-      } else if (item.kind === "count") {
+      } else if (item.kind === "count" || this.isLegacyCount(node, item)) {
         node.items.push({
           kind: "count",
           outputName: item.alias ?? "count",
@@ -186,6 +195,18 @@ class Resolver {
       }
     }
     return node;
+  }
+
+  /** `select=count` (before aggregates, PostgREST's way to count), unless the relation has a `count` column. */
+  isLegacyCount(node: ReadNode, item: Extract<SelectItem, { kind: "field" }>): boolean {
+    return (
+      item.field.name === "count" &&
+      item.field.jsonPath.length === 0 &&
+      item.cast === undefined &&
+      item.aggregate === undefined &&
+      !node.columns.has("count") &&
+      !this.cache.computedFields.get(qiKey(node.relation.schema, node.relation.name))?.has("count")
+    );
   }
 
   filter(node: ReadNode, filter: Filter): Condition {
@@ -290,6 +311,15 @@ export function planRead(
   ) {
     throw aggregatesNotAllowed();
   }
+  if (
+    allNodes(root).some(
+      (n) =>
+        n.spread &&
+        !isToOne(n.relationship!) &&
+        n.items.some((i) => (i.kind === "field" && i.aggregate) || i.kind === "count"),
+    )
+  )
+    throw notImplemented("Aggregates are not implemented for one-to-many or many-to-many spreads.");
   return root;
 }
 
@@ -325,7 +355,8 @@ export function neededColumns(root: ReadNode): string[] | "*" {
   for (const term of root.order) if (term.kind === "field") add(term.field);
   for (const child of root.children) {
     const rel = child.relationship!;
-    if (rel.cardinality === "many-to-many")
+    if (rel.function) wholeRow = true;
+    else if (rel.cardinality === "many-to-many")
       rel.junction!.sourceColumns.forEach(([, column]) => names.add(column));
     else rel.columns.forEach(([column]) => names.add(column));
     for (const term of root.order)

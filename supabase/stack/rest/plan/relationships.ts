@@ -6,6 +6,8 @@ import { closest } from "./suggest.ts";
 const single = (columns: [string, string][]) => (columns.length === 1 ? columns[0]! : undefined);
 
 function matches(rel: Relationship, target: string, hint: string | undefined): boolean {
+  // A computed relationship is found by its function's name alone, hint or not.
+  if (rel.function) return target === rel.function.name;
   const pair = rel.cardinality === "many-to-many" ? undefined : single(rel.columns);
   const isConstraint = (name: string) =>
     rel.cardinality !== "many-to-many" && rel.constraint === name;

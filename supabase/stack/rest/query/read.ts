@@ -142,8 +142,16 @@ export function conditionSql(node: ReadNode, condition: Condition, params: Param
 function fromSql(node: ReadNode, parent: ReadNode | undefined): { from: string; joins: string[] } {
   const self = ident(node.alias);
   if (node.fromSource) return { from: `${sourceCte} AS ${self}`, joins: [] };
-  const from = `${qualified(node.relation)} AS ${self}`;
   const rel = node.relationship;
+  if (parent && rel?.function) {
+    // The function takes the parent's row; cast, as PostgREST does, so an overloaded function is
+    // chosen by the table's type also when the parent's rows come from the source CTE.
+    return {
+      from: `${qualified(rel.function)}(${ident(parent.alias)}::${qualified(rel.table)}) AS ${self}`,
+      joins: [],
+    };
+  }
+  const from = `${qualified(node.relation)} AS ${self}`;
   if (!parent || !rel) return { from, joins: [] };
   const parentAlias = ident(parent.alias);
   if (rel.cardinality === "many-to-many") {
@@ -180,44 +188,124 @@ function lateralSql(child: ReadNode, parent: ReadNode, params: Params): string {
   return `LEFT JOIN LATERAL (SELECT ${columns.join(", ")} FROM (${sub}) AS "_e") AS ${alias} ON TRUE`;
 }
 
+/**
+ * `users()`, or embeds of nothing but such embeds: joined for filtering, left out of the body
+ * (PostgREST's rsEmptyEmbed).
+ */
+function isEmptyEmbed(node: ReadNode): boolean {
+  return node.items.every((item) => item.kind === "embed" && isEmptyEmbed(item.child));
+}
+
 /** The keys a node puts in its JSON object (spread children's keys included). */
 export function outputNames(node: ReadNode): string[] {
   return node.items.flatMap((item) =>
     item.kind === "embed"
       ? item.child.spread
         ? outputNames(item.child)
-        : [item.child.outputName]
+        : isEmptyEmbed(item.child)
+          ? []
+          : [item.child.outputName]
       : [item.outputName],
   );
 }
 
-function itemSql(node: ReadNode, item: OutputItem, params: Params, grouped: boolean): string[] {
+const isToOneSpread = (node: ReadNode) =>
+  node.spread && node.relationship !== undefined && isToOne(node.relationship);
+
+interface HoistedAggregate {
+  aggregate: string;
+  aggregateCast?: string;
+}
+
+/**
+ * Aggregates of a to-one spread (and of the to-one spreads inside it) are computed by the nearest
+ * ancestor that is not one, grouped by that ancestor's other columns (PostgREST's
+ * hoistSpreadAggFunctions): the spread itself passes the aggregated values up unaggregated.
+ */
+function hoistedAggregates(node: ReadNode): Map<string, HoistedAggregate> {
+  const hoisted = new Map<string, HoistedAggregate>();
+  if (!isToOneSpread(node)) return hoisted;
+  for (const item of node.items) {
+    if (item.kind === "count" || (item.kind === "field" && item.aggregate))
+      hoisted.set(item.outputName, {
+        aggregate: item.kind === "count" ? "count" : item.aggregate!,
+        ...(item.aggregateCast !== undefined && { aggregateCast: item.aggregateCast }),
+      });
+    if (item.kind === "embed")
+      for (const [name, aggregate] of hoistedAggregates(item.child)) hoisted.set(name, aggregate);
+  }
+  return hoisted;
+}
+
+interface SelectColumn {
+  sql: string;
+  /** An aggregate: left out of GROUP BY. */
+  aggregate: boolean;
+}
+
+function withCast(expr: string, cast: string | undefined): string {
+  return cast ? `CAST(${expr} AS ${cast})` : expr;
+}
+
+function itemSql(
+  node: ReadNode,
+  item: OutputItem,
+  params: Params,
+  grouped: boolean,
+): SelectColumn[] {
+  const passUp = isToOneSpread(node);
   if (item.kind === "count") {
-    const count = "count(*)";
-    return [
-      `${item.aggregateCast ? `CAST(${count} AS ${item.aggregateCast})` : count} AS ${ident(item.outputName)}`,
-    ];
+    // Passed up, a count counts the rows where this spread has a row.
+    const sql = passUp ? "1" : withCast("count(*)", item.aggregateCast);
+    return [{ sql: `${sql} AS ${ident(item.outputName)}`, aggregate: !passUp }];
   }
   if (item.kind === "field") {
-    let expr = fieldSql(node, item.field, params);
-    if (item.cast) expr = `CAST(${expr} AS ${item.cast})`;
-    if (item.aggregate) expr = `${item.aggregate}(${expr})`;
-    if (item.aggregateCast) expr = `CAST(${expr} AS ${item.aggregateCast})`;
-    return [`${expr} AS ${ident(item.outputName)}`];
+    let expr = withCast(fieldSql(node, item.field, params), item.cast);
+    if (item.aggregate && !passUp)
+      expr = withCast(`${item.aggregate}(${expr})`, item.aggregateCast);
+    return [
+      { sql: `${expr} AS ${ident(item.outputName)}`, aggregate: !!item.aggregate && !passUp },
+    ];
   }
   const child = item.child;
   const alias = ident(child.joinAlias);
   // json has no equality, so grouped queries carry embeds as jsonb.
   const asJsonType = grouped ? "::jsonb" : "";
-  if (child.spread) {
-    const empty = isToOne(child.relationship!)
-      ? (name: string) => `${alias}.${ident(name)}`
-      : (name: string) => `coalesce(${alias}.${ident(name)}, '[]')`;
-    return outputNames(child).map((name) => `${empty(name)}${asJsonType} AS ${ident(name)}`);
+  if (child.spread && isToOne(child.relationship!)) {
+    const hoisted = passUp ? new Map<string, HoistedAggregate>() : hoistedAggregates(child);
+    return outputNames(child).map((name) => {
+      const column = `${alias}.${ident(name)}`;
+      const aggregate = hoisted.get(name);
+      if (aggregate)
+        return {
+          sql: `${withCast(`${aggregate.aggregate}(${column})`, aggregate.aggregateCast)} AS ${ident(name)}`,
+          aggregate: true,
+        };
+      return {
+        sql: `${grouped ? `to_jsonb(${column})` : column} AS ${ident(name)}`,
+        aggregate: false,
+      };
+    });
   }
+  if (child.spread)
+    return outputNames(child).map((name) => ({
+      sql: `coalesce(${alias}.${ident(name)}, '[]')${asJsonType} AS ${ident(name)}`,
+      aggregate: false,
+    }));
+  if (isEmptyEmbed(child)) return [];
   if (isToOne(child.relationship!))
-    return [`row_to_json(${alias}.*)${asJsonType} AS ${ident(child.outputName)}`];
-  return [`coalesce(${alias}."pgrst_body", '[]')${asJsonType} AS ${ident(child.outputName)}`];
+    return [
+      {
+        sql: `row_to_json(${alias}.*)${asJsonType} AS ${ident(child.outputName)}`,
+        aggregate: false,
+      },
+    ];
+  return [
+    {
+      sql: `coalesce(${alias}."pgrst_body", '[]')${asJsonType} AS ${ident(child.outputName)}`,
+      aggregate: false,
+    },
+  ];
 }
 
 function orderSql(node: ReadNode, term: PlannedOrder, params: Params): string {
@@ -263,23 +351,19 @@ export function whereConditions(
 
 /** One node as a SELECT of its output columns. */
 export function nodeQuery(node: ReadNode, parent: ReadNode | undefined, params: Params): string {
-  const grouped = node.items.some(isAggregate);
-  const selectItems = node.items.flatMap((item) => itemSql(node, item, params, grouped));
+  const grouped = isToOneSpread(node)
+    ? false
+    : node.items.some(isAggregate) ||
+      node.children.some((child) => hoistedAggregates(child).size > 0);
+  const columns = node.items.flatMap((item) => itemSql(node, item, params, grouped));
+  const selectItems = columns.map((c) => c.sql);
   const laterals = node.children.map((child) => lateralSql(child, node, params));
   const { from, conditions } = whereConditions(node, parent, params);
   let sql = `SELECT ${selectItems.length > 0 ? selectItems.join(", ") : ""} FROM ${from}`;
   if (laterals.length > 0) sql += ` ${laterals.join(" ")}`;
   if (conditions.length > 0) sql += ` WHERE ${conditions.join(" AND ")}`;
   if (grouped) {
-    const groupBy: number[] = [];
-    let position = 0;
-    for (const item of node.items) {
-      const width = item.kind === "embed" && item.child.spread ? outputNames(item.child).length : 1;
-      for (let i = 0; i < width; i++) {
-        position++;
-        if (!isAggregate(item)) groupBy.push(position);
-      }
-    }
+    const groupBy = columns.flatMap((c, i) => (c.aggregate ? [] : [i + 1]));
     if (groupBy.length > 0) sql += ` GROUP BY ${groupBy.join(", ")}`;
   }
   if (node.order.length > 0)

@@ -168,14 +168,23 @@ function isCallable(params: Routine["params"]): boolean {
   return params.length === 1 && ["json", "jsonb", "text", "xml", "bytea"].includes(params[0]!.type);
 }
 
+/**
+ * Functions of one table's (or view's) row: computed fields, and, when they return rows of a
+ * relation, computed relationships (PostgREST's allComputedRels: to-one unless `setof` without `rows 1`).
+ */
 const computedFieldsQuery = `
   select pn.nspname as schema, p.proname as name, tn.nspname as table_schema, tc.relname as table_name,
-    format_type(p.prorettype, null) as return_type, p.proretset as returns_set
+    format_type(p.prorettype, null) as return_type, p.proretset as returns_set,
+    rn.nspname as returns_schema, rc.relname as returns_relation,
+    not p.proretset or p.prorows = 1 as single_row
   from pg_proc p
   join pg_namespace pn on pn.oid = p.pronamespace
-  join pg_class tc on tc.reltype = p.proargtypes[0]
+  join pg_class tc on tc.reltype = p.proargtypes[0] and tc.relkind in ('r', 'v', 'm', 'f', 'p')
   join pg_namespace tn on tn.oid = tc.relnamespace
-  where p.prokind = 'f' and p.pronargs = 1 and pn.nspname = any ($1) and tn.nspname = any ($1)`;
+  left join pg_class rc on rc.reltype = p.prorettype and rc.relkind in ('r', 'v', 'm', 'f', 'p')
+  left join pg_namespace rn on rn.oid = rc.relnamespace
+  where p.prokind = 'f' and p.pronargs = 1 and pn.nspname = any ($1) and tn.nspname = any ($1)
+  order by p.oid`;
 
 /** Names a cast may use: each type's own name and its SQL name (`int4` and `integer`). */
 const typeNamesQuery = `
@@ -267,6 +276,7 @@ export async function loadSchemaCache(
         returnsSet: row.returns_set,
       });
       computedFields.set(key, fields);
+      if (row.returns_relation !== null) addComputedRelationship(relationships, tables, row);
     }
     const typeNames = new Set<string>([
       ...typeRows.map((row) => row.name as string),
@@ -451,4 +461,51 @@ function buildRelationships(
     result.set(key, [...(result.get(key) ?? []), rel]);
   }
   return result;
+}
+
+interface ComputedRow {
+  schema: string;
+  name: string;
+  table_schema: string;
+  table_name: string;
+  returns_schema: string;
+  returns_relation: string;
+  single_row: boolean;
+}
+
+/**
+ * Adds `function(table)` as a relationship of its table. As in PostgREST, it replaces the
+ * relationships detected between the table and a relation of the function's own name.
+ */
+function addComputedRelationship(
+  relationships: Map<string, Relationship[]>,
+  tables: Map<string, Table>,
+  row: ComputedRow,
+): void {
+  const key = qiKey(row.table_schema, row.table_name);
+  const fn = { schema: row.schema, name: row.name };
+  const table = { schema: row.table_schema, name: row.table_name };
+  const foreignTable = { schema: row.returns_schema, name: row.returns_relation };
+  // Rows of a relation outside the exposed schemas cannot be embedded.
+  if (!tables.has(qiKey(foreignTable.schema, foreignTable.name))) return;
+  const kept = (relationships.get(key) ?? []).filter(
+    (r) =>
+      r.function !== undefined ||
+      r.foreignTable.schema !== fn.schema ||
+      r.foreignTable.name !== fn.name,
+  );
+  relationships.set(key, [
+    ...kept,
+    {
+      table,
+      foreignTable,
+      isSelf: table.schema === foreignTable.schema && table.name === foreignTable.name,
+      cardinality: row.single_row ? "many-to-one" : "one-to-many",
+      constraint: row.name,
+      columns: [],
+      tableIsView: tables.get(key)?.isView ?? false,
+      foreignTableIsView: tables.get(qiKey(foreignTable.schema, foreignTable.name))!.isView,
+      function: fn,
+    },
+  ]);
 }

@@ -57,6 +57,11 @@ export interface Relationship {
   junction?: Junction;
   tableIsView: boolean;
   foreignTableIsView: boolean;
+  /**
+   * A computed relationship: `function(table) returns [setof] foreign_table`, embedded by the
+   * function's name; to-one (many-to-one) when it returns one row or is declared `rows 1`.
+   */
+  function?: QualifiedName;
 }
 
 export interface RoutineParam {

@@ -1,9 +1,11 @@
 import { once } from "node:events";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { buffer } from "node:stream/consumers";
 import { pipeline } from "node:stream/promises";
 import { sendJson } from "../../http/json.ts";
 import type { Disk } from "../disk.ts";
 import { errors } from "../errors.ts";
+import { renderImage, transformationSegments, type TransformOptions } from "../image.ts";
 import type { ObjectRow } from "../objects.ts";
 
 export interface RenderOptions {
@@ -108,6 +110,45 @@ export async function sendObject(
   await pipeline(stream, res);
 }
 
+/**
+ * A transformed image, with the original's ETag and Cache-Control and the transformation in
+ * `X-Transformations`, as storage-api answers for imgproxy's result.
+ */
+export async function sendRendered(
+  req: IncomingMessage,
+  res: ServerResponse,
+  disk: Disk,
+  row: ObjectRow,
+  transform: TransformOptions,
+  options: RenderOptions,
+): Promise<void> {
+  const headers = objectHeaders(row, options);
+  if (req.headers["if-none-match"] && req.headers["if-none-match"] === row.metadata?.eTag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  const stream = disk.read({ bucket: row.bucket_id, name: row.name, version: row.version });
+  let source: Buffer;
+  try {
+    await once(stream, "ready");
+    source = await buffer(stream);
+  } catch {
+    sendMissingFile(res);
+    return;
+  }
+  const rendered = await renderImage(source, transform, req.headers.accept);
+  const segments = transformationSegments(transform);
+  delete headers["accept-ranges"];
+  res.writeHead(200, {
+    ...headers,
+    "content-type": rendered.contentType,
+    "content-length": rendered.body.length,
+    ...(segments.length > 0 && { "x-transformations": segments.join(",") }),
+  });
+  res.end(rendered.body);
+}
+
 /** storage-js `info()`: the object's description as JSON. */
 export function sendObjectInfo(res: ServerResponse, row: ObjectRow): void {
   const metadata = row.metadata;
@@ -128,7 +169,8 @@ export function sendObjectInfo(res: ServerResponse, row: ObjectRow): void {
       content_type: metadata?.mimetype ?? null,
       cache_control: metadata?.cacheControl ?? null,
       etag: metadata?.eTag ?? null,
-      metadata: row.user_metadata,
+      // An object uploaded without user metadata reads as `{}`, as from storage-api.
+      metadata: row.user_metadata ?? {},
       last_modified: row.updated_at,
       created_at: row.created_at,
     },

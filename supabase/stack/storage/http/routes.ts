@@ -29,7 +29,9 @@ import {
 } from "../objects.ts";
 import { decodeMetadataHeader } from "../upload-body.ts";
 import { jsonBody } from "./body.ts";
-import { sendObject, sendObjectInfo } from "./download.ts";
+import { ResumableUploads } from "../resumable.ts";
+import { transformationsFromString, transformOptionsFromQuery } from "../image.ts";
+import { sendObject, sendObjectInfo, sendRendered } from "./download.ts";
 import type { Call, Route } from "./router.ts";
 
 const fileSizeLimit = z.union([
@@ -85,7 +87,16 @@ const listV2Body = z
     sortBy: sortBy(["name", "updated_at", "created_at"] as const),
   })
   .loose();
-const signBody = z.object({ expiresIn: z.number() }).loose();
+const transformBody = z
+  .object({
+    width: z.number().int().min(0).optional(),
+    height: z.number().int().min(0).optional(),
+    resize: z.enum(["cover", "contain", "fill"]).optional(),
+    format: z.enum(["origin", "avif", "webp"]).optional(),
+    quality: z.number().int().min(20).max(100).optional(),
+  })
+  .loose();
+const signBody = z.object({ expiresIn: z.number(), transform: transformBody.optional() }).loose();
 const signManyBody = z
   .object({ expiresIn: z.number(), paths: z.array(z.string()).min(1).max(1000) })
   .loose();
@@ -130,6 +141,17 @@ export function storageRoutes(ctx: StorageContext): Route[] {
     sendObject(call.req, call.res, ctx.disk, await readableObject(ctx, call, { publicRoute }), {
       download: downloadParam(call.url),
     });
+  const render = (publicRoute: boolean) => async (call: Call) => {
+    const transform = transformOptionsFromQuery(call.url.searchParams);
+    await sendRendered(
+      call.req,
+      call.res,
+      ctx.disk,
+      await readableObject(ctx, call, { publicRoute }),
+      transform,
+      { download: downloadParam(call.url) },
+    );
+  };
   const info = (publicRoute: boolean) => async (call: Call) =>
     sendObjectInfo(call.res, await readableObject(ctx, call, { publicRoute }));
   const upload = (upsert: (call: Call) => boolean) => async (call: Call) => {
@@ -144,7 +166,63 @@ export function storageRoutes(ctx: StorageContext): Route[] {
     sendJson(call.res, 200, { Id: row.id, Key: `${row.bucket_id}/${row.name}` });
   };
 
-  return [
+  const resumable = new ResumableUploads(ctx, ctx.resumableDir);
+  const tus =
+    (withId: boolean, signed = false) =>
+    (call: Call) =>
+      resumable.handle(
+        call.req,
+        call.res,
+        call.scope,
+        withId ? call.params.name : undefined,
+        signed,
+      );
+
+  const routes: Route[] = [
+    // Resumable uploads (TUS); the signed ones, authorized by `x-signature`, match first.
+    {
+      method: "POST",
+      path: "/upload/resumable/sign",
+      auth: "none",
+      operation: "storage.tus.upload.create_signed",
+      handle: tus(false, true),
+    },
+    ...(["HEAD", "PATCH", "DELETE"] as const).map((method): Route => ({
+      method,
+      path: "/upload/resumable/sign/*",
+      auth: "none",
+      operation: `storage.tus.upload.${method === "HEAD" ? "get" : method === "PATCH" ? "part" : "delete"}_signed`,
+      handle: tus(true, true),
+    })),
+    {
+      method: "POST",
+      path: "/upload/resumable",
+      auth: "jwt",
+      operation: "storage.tus.upload.create",
+      handle: tus(false),
+    },
+    {
+      method: "HEAD",
+      path: "/upload/resumable/*",
+      auth: "jwt",
+      operation: "storage.tus.upload.get",
+      handle: tus(true),
+    },
+    {
+      method: "PATCH",
+      path: "/upload/resumable/*",
+      auth: "jwt",
+      operation: "storage.tus.upload.part",
+      handle: tus(true),
+    },
+    {
+      method: "DELETE",
+      path: "/upload/resumable/*",
+      auth: "jwt",
+      operation: "storage.tus.upload.delete",
+      handle: tus(true),
+    },
+
     // Buckets
     {
       method: "GET",
@@ -332,6 +410,7 @@ export function storageRoutes(ctx: StorageContext): Route[] {
           call.params.bucket,
           call.params.name,
           mustBeValidExpiry(body.expiresIn),
+          ctx.imageTransformation ? body.transform : undefined,
         );
         sendJson(call.res, 200, { signedURL });
       },
@@ -354,6 +433,45 @@ export function storageRoutes(ctx: StorageContext): Route[] {
           download: downloadParam(call.url),
           expires: new Date(token.exp * 1000),
         });
+      },
+    },
+    // Image transformations (dropped below when disabled)
+    {
+      method: "GET",
+      path: "/render/image/public/:bucket/*",
+      auth: "none",
+      operation: "storage.render.image_public",
+      handle: render(true),
+    },
+    {
+      method: "GET",
+      path: "/render/image/authenticated/:bucket/*",
+      auth: "jwt",
+      operation: "storage.render.image_authenticated",
+      handle: render(false),
+    },
+    {
+      method: "GET",
+      path: "/render/image/sign/:bucket/*",
+      auth: "none",
+      operation: "storage.render.image_sign",
+      async handle(call) {
+        const { bucket, name } = call.params;
+        const token = await ctx.signer.verifyDownload(
+          call.url.searchParams.get("token") ?? "",
+          `${bucket}/${name}`,
+        );
+        const row = await ctx.db.transaction(call.scope, (tx) =>
+          findObject(tx, "admin", bucket, name),
+        );
+        await sendRendered(
+          call.req,
+          call.res,
+          ctx.disk,
+          row,
+          transformationsFromString(token.transformations ?? ""),
+          { download: downloadParam(call.url), expires: new Date(token.exp * 1000) },
+        );
       },
     },
     {
@@ -504,4 +622,6 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       },
     },
   ];
+  // Without `[storage.image_transformation] enabled` storage-api registers no render route.
+  return ctx.imageTransformation ? routes : routes.filter((r) => !r.path.startsWith("/render/"));
 }
