@@ -2108,6 +2108,32 @@ const table: Record<string, BadCall[]> = {
       ...badArgument,
     },
   ],
+  // chat message edits
+  edit_chat_message: [
+    {
+      case: "unknown message",
+      as: "member",
+      args: () => ({ p_message_id: unknown, p_body: "new text" }),
+      ...notFound,
+    },
+    {
+      case: "no text",
+      as: "member",
+      args: () => ({ p_message_id: unknown, p_body: null }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_message_id: unknown, p_body: "new text" }),
+      ...signInFirst,
+    },
+  ],
+  delete_chat_message: [
+    { case: "unknown message", as: "member", args: () => ({ p_message_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_message_id: unknown }), ...signInFirst },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

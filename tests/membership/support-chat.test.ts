@@ -246,6 +246,99 @@ describe("threads, assignment and messages", () => {
     expect(row).toEqual({ assigned_to: null, messages: 1 });
   });
 
+  it("the sender edits a message for a while and deletes it; the others see it edited, then deleted", async () => {
+    const thread = await openThread();
+    ok(await w.staff.client.rpc("assign_chat_thread", { p_thread_id: thread.id }));
+    const sent = ok(await send(w.member.client, thread.id, "Noise at 50 km/h"));
+    // Live: the staff member's socket gets each change as an UPDATE.
+    const updates = new Inbox();
+    await joined(
+      (await realtimeClient({ token: await accessTokenFor(w.staff.user) }))
+        .channel(`edits-${randomUUID()}`)
+        .on(
+          "postgres_changes",
+          {
+            event: "UPDATE",
+            schema: "public",
+            table: "chat_messages",
+            filter: `thread_id=eq.${thread.id}`,
+          },
+          updates.push,
+        ),
+    );
+
+    const edited = ok(
+      await w.member.client
+        .rpc("edit_chat_message", { p_message_id: sent.id, p_body: "Noise at 80 km/h" })
+        .single<{ body: string; edited_at: string | null }>(),
+    );
+    expect(edited.body).toBe("Noise at 80 km/h");
+    expect(edited.edited_at).not.toBeNull();
+    expect((await updates.count(1))[0].new).toMatchObject({
+      id: sent.id,
+      body: "Noise at 80 km/h",
+    });
+
+    // Only the sender edits; outsiders learn nothing; the text keeps the insert's rules.
+    const attempt = (client: SupabaseClient, body = "changed") =>
+      client.rpc("edit_chat_message", { p_message_id: sent.id, p_body: body });
+    expect(await attempt(w.staff.client)).toMatchObject({ status: 403 });
+    expect(await attempt(w.outsider.client)).toMatchObject({ status: 404 });
+    expect(await attempt(w.member.client, " ")).toMatchObject({ status: 400 });
+    expect(await attempt(w.member.client, "x".repeat(4001))).toMatchObject({ status: 400 });
+    expect(
+      await w.staff.client.rpc("delete_chat_message", { p_message_id: sent.id }),
+    ).toMatchObject({ status: 403 });
+    expect(
+      await w.outsider.client.rpc("delete_chat_message", { p_message_id: sent.id }),
+    ).toMatchObject({ status: 404 });
+    // edited_at and deleted_at are the database's: a sender cannot insert them.
+    expect(
+      await w.member.client
+        .from("chat_messages")
+        .insert({ thread_id: thread.id, body: "forged", deleted_at: new Date().toISOString() }),
+    ).toMatchObject({ status: 403 });
+
+    const deleted = ok(
+      await w.member.client
+        .rpc("delete_chat_message", { p_message_id: sent.id })
+        .single<{ body: string; deleted_at: string | null }>(),
+    );
+    expect(deleted).toMatchObject({ body: "" });
+    expect(deleted.deleted_at).not.toBeNull();
+    expect((await updates.count(2))[1].new).toMatchObject({
+      id: sent.id,
+      body: "",
+      attachments: [],
+    });
+    expect(
+      ok(
+        await w.staff.client
+          .from("chat_messages")
+          .select("body, attachments, deleted_at")
+          .eq("id", sent.id)
+          .single<{ body: string; attachments: string[]; deleted_at: string | null }>(),
+      ),
+    ).toMatchObject({ body: "", attachments: [], deleted_at: deleted.deleted_at });
+    // Deleting again changes nothing; a deleted message is not edited back.
+    ok(await w.member.client.rpc("delete_chat_message", { p_message_id: sent.id }));
+    expect(await attempt(w.member.client)).toMatchObject({ status: 409 });
+
+    // Past the edit window (the message's send time moved back), no more edits.
+    const late = ok(await send(w.member.client, thread.id, "Also a rattle"));
+    await sql(
+      `update public.chat_messages set created_at = now() - interval '16 minutes' where id = $1`,
+      [late.id],
+    );
+    expect(
+      await w.member.client.rpc("edit_chat_message", { p_message_id: late.id, p_body: "no" }),
+    ).toMatchObject({ status: 409 });
+    const [row] = await sql(`select body, edited_at from public.chat_messages where id = $1`, [
+      late.id,
+    ]);
+    expect(row).toEqual({ body: "Also a rattle", edited_at: null });
+  });
+
   it("notifies a participant who is not reading the thread, once until they read it", async () => {
     const thread = await openThread();
     ok(await w.staff.client.rpc("assign_chat_thread", { p_thread_id: thread.id }));
