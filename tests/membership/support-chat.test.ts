@@ -10,6 +10,7 @@ import { ok, signedInClient } from "../helpers/auth.ts";
 import { createUser, sql, type TestUser } from "../helpers/db.ts";
 import { accessTokenFor } from "../helpers/supabase.ts";
 import { Inbox, joined, realtimeClient, subscribe } from "../realtime/helpers.ts";
+import { addVehicle } from "../service/helpers.ts";
 
 interface Person {
   user: TestUser;
@@ -162,6 +163,83 @@ describe("threads, assignment and messages", () => {
     expect(
       ok(await support.from("chat_messages").select("body").eq("thread_id", thread.id)),
     ).toEqual([{ body: "Why was I charged twice?" }]);
+  });
+
+  it("platform support staff answer platform conversations and see the vehicles of the member they serve, while they serve", async () => {
+    const adminUser = await createUser({ name: "Chat platform admin" });
+    await sql(`insert into public.platform_admins (user_id) values ($1)`, [adminUser.id]);
+    const admin = await signedInClient(adminUser);
+    const agent = await personIn("support agent");
+    // Nobody makes themselves support staff; a platform admin does.
+    expect(
+      await agent.client.from("platform_support_staff").insert({ user_id: agent.user.id }),
+    ).toMatchObject({ status: 403 });
+    ok(await admin.from("platform_support_staff").insert({ user_id: agent.user.id }));
+    expect(
+      ok(await agent.client.from("platform_support_staff").select("user_id, added_by")),
+    ).toEqual([{ user_id: agent.user.id, added_by: adminUser.id }]);
+
+    const car = await addVehicle(w.member.client);
+    const vehicle = async () =>
+      ok(await agent.client.from("vehicles").select("id").eq("id", car.id)).length;
+    const platformThread = ok(
+      await w.member.client
+        .rpc("start_chat_thread", {
+          p_subject: "My dongle stopped",
+          p_body: "No data since Monday",
+        })
+        .single<Thread>(),
+    );
+    // The queue of platform conversations, but not an organization's.
+    expect(
+      ok(await agent.client.from("chat_threads").select("id").eq("id", platformThread.id)),
+    ).toHaveLength(1);
+    const orgThread = await openThread();
+    expect(ok(await agent.client.from("chat_threads").select("id").eq("id", orgThread.id))).toEqual(
+      [],
+    );
+    expect(
+      await agent.client.rpc("assign_chat_thread", { p_thread_id: orgThread.id }),
+    ).toMatchObject({ status: 404 });
+    expect(await vehicle()).toBe(0);
+
+    // Assigned, the agent reads the conversation and the member's vehicle.
+    ok(await agent.client.rpc("assign_chat_thread", { p_thread_id: platformThread.id }));
+    expect(
+      ok(
+        await agent.client.from("chat_messages").select("body").eq("thread_id", platformThread.id),
+      ),
+    ).toEqual([{ body: "No data since Monday" }]);
+    expect(await vehicle()).toBe(1);
+    // Handed to an admin, the vehicle is out of the agent's sight again; back, and closed, too.
+    ok(
+      await agent.client.rpc("assign_chat_thread", {
+        p_thread_id: platformThread.id,
+        p_staff_id: adminUser.id,
+      }),
+    );
+    expect(await vehicle()).toBe(0);
+    ok(
+      await admin.rpc("assign_chat_thread", {
+        p_thread_id: platformThread.id,
+        p_staff_id: agent.user.id,
+      }),
+    );
+    expect(await vehicle()).toBe(1);
+    ok(await w.member.client.rpc("close_chat_thread", { p_thread_id: platformThread.id }));
+    expect(await vehicle()).toBe(0);
+
+    // Removed from support, the agent no longer sees the platform queue.
+    const later = ok(
+      await w.member.client
+        .rpc("start_chat_thread", { p_subject: "Another question" })
+        .single<Thread>(),
+    );
+    ok(await admin.from("platform_support_staff").delete().eq("user_id", agent.user.id));
+    expect(ok(await agent.client.from("chat_threads").select("id").eq("id", later.id))).toEqual([]);
+    expect(await agent.client.rpc("assign_chat_thread", { p_thread_id: later.id })).toMatchObject({
+      status: 404,
+    });
   });
 
   it("pages with since, and keeps outsiders out", async () => {
