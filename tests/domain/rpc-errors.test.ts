@@ -2134,6 +2134,21 @@ const table: Record<string, BadCall[]> = {
     { case: "unknown message", as: "member", args: () => ({ p_message_id: unknown }), ...notFound },
     { case: "anon", as: "anon", args: () => ({ p_message_id: unknown }), ...signInFirst },
   ],
+  // rewards on any invoice
+  apply_reward_points: [
+    {
+      case: "unknown invoice",
+      as: "member",
+      args: () => ({ p_invoice_id: unknown, p_points: 100 }),
+      ...notFound,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_invoice_id: unknown, p_points: 100 }),
+      ...signInFirst,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>
