@@ -163,6 +163,8 @@ let connection: postgres.Sql | undefined;
 /** The function's connection to its project's database (a few per worker), opened on first use. */
 function database(): postgres.Sql {
   connection ??= postgres(requireEnv("SUPABASE_DB_URL"), {
+    // A transaction-mode pooler (Supavisor on hosted Supabase) cannot keep prepared statements.
+    prepare: false,
     max: 4,
     idle_timeout: 60,
     onnotice: () => {},
