@@ -6,9 +6,9 @@
 -- 1.1×, while the function took about twice the RPC's time through REST: the second HTTP hop,
 -- the samples serialized to JSON again, read by PostgREST and parsed into jsonb by PostgreSQL. The
 -- function now writes on its own connection (SUPABASE_DB_URL, as Supabase's guide to direct
--- database access from functions does): in one transaction it opens the batch, inserts the samples
--- from four arrays with one INSERT … SELECT unnest(…) and closes the batch. ingest_telemetry()
--- stays the RPC for apps and tools and shares both halves:
+-- database access from functions does), with one call of private.store_telemetry_batch(): it opens
+-- the batch, inserts the samples from four arrays with one INSERT … SELECT unnest(…) and closes the
+-- batch. ingest_telemetry() stays the RPC for apps and tools and shares both halves:
 --
 -- - private.open_telemetry_batch(): who may post (the owner by auth.uid(), or a system caller
 --   holding a linked dongle's token), the idempotency key, the window and the rate limit; inserts
@@ -198,3 +198,51 @@ $$;
 
 comment on function public.ingest_telemetry(uuid, text, timestamptz, timestamptz, jsonb, text) is
   'Stores a telemetry batch sent as jsonb, once per idempotency key: the owner''s JWT, or the service role with a dongle token. Moves the vehicle''s odometer forward; 429 past the per-vehicle rate limit. The telemetry function writes the same batches on its own connection (private.open_telemetry_batch / close_telemetry_batch).';
+
+-- The telemetry function's write, in one call (one round trip on its connection): the poster (a
+-- user Auth identified, or a dongle token), open, the samples from four arrays with one
+-- INSERT … SELECT unnest(…) (instants already stored are skipped, as ingest_telemetry() skips
+-- them), close.
+create function private.store_telemetry_batch(
+  p_user_id uuid,
+  p_dongle_token text,
+  p_vehicle_id uuid,
+  p_idempotency_key text,
+  p_started_at timestamptz,
+  p_ended_at timestamptz,
+  p_t bigint[],
+  p_speed real[],
+  p_fuel_rate real[],
+  p_odometer numeric[]
+)
+returns table (batch_id uuid, duplicate boolean, sample_count integer, vehicle_odometer numeric)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_opened record;
+begin
+  if p_user_id is not null then
+    -- The poster as auth.uid() sees it, for this transaction only.
+    perform pg_catalog.set_config('request.jwt.claims', pg_catalog.json_build_object('sub', p_user_id, 'role', 'authenticated')::text, true);
+  end if;
+  select * into v_opened from private.open_telemetry_batch(p_vehicle_id, p_idempotency_key, p_started_at, p_ended_at, p_dongle_token);
+  if v_opened.duplicate then
+    return query select v_opened.batch_id, true, v_opened.sample_count, v_opened.vehicle_odometer;
+    return;
+  end if;
+  insert into public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id)
+  select p_vehicle_id, pg_catalog.to_timestamp(s.t / 1000.0), s.speed, s.fuel_rate, s.odometer, v_opened.batch_id
+  from unnest(p_t, p_speed, p_fuel_rate, p_odometer) as s (t, speed, fuel_rate, odometer)
+  on conflict on constraint telemetry_samples_pkey do nothing;
+  return query select * from private.close_telemetry_batch(v_opened.batch_id);
+end;
+$$;
+
+comment on function private.store_telemetry_batch(uuid, text, uuid, text, timestamptz, timestamptz, bigint[], real[], real[], numeric[]) is
+  'The telemetry function''s write of a batch it checked, in one call: as the user Auth identified or with a dongle token, open_telemetry_batch, the samples from four parallel arrays, close_telemetry_batch.';
+
+revoke all on function private.store_telemetry_batch(uuid, text, uuid, text, timestamptz, timestamptz, bigint[], real[], real[], numeric[]) from public, anon, authenticated;
+grant execute on function private.store_telemetry_batch(uuid, text, uuid, text, timestamptz, timestamptz, bigint[], real[], real[], numeric[]) to service_role;

@@ -9,12 +9,12 @@
 //   → 400 invalid_samples with one entry per invalid sample; nothing is stored
 //   → 401 / 403 / 404 / 429 (with Retry-After) as the database decides (open_telemetry_batch)
 //
-// Every sample is checked before anything is written. The samples then go to PostgreSQL on the
-// function's own connection (SUPABASE_DB_URL) with one INSERT, in one transaction with the
-// database's private.open_telemetry_batch() (who may post, the idempotency key, the rate limit)
-// and close_telemetry_batch() (the odometer rule). Sending them to the ingest_telemetry RPC instead
-// cost a second HTTP hop and a JSON round trip that took most of the time (sql/ telemetry
-// direct-write migration); the RPC remains for apps and tools.
+// Every sample is checked before anything is written. The batch then goes to PostgreSQL on the
+// function's own connection (SUPABASE_DB_URL) in one call, private.store_telemetry_batch(): the
+// poster, the idempotency key and the rate limit (open_telemetry_batch), one INSERT of the
+// samples, the odometer rule (close_telemetry_batch). Sending them to the ingest_telemetry RPC
+// instead cost a second HTTP hop and a JSON round trip (sql/ telemetry direct-write migration);
+// the RPC remains for apps and tools.
 import postgres from "postgres";
 import { z } from "zod";
 import { HttpError, json, requireEnv, serve } from "../_shared/http.ts";
@@ -186,36 +186,24 @@ async function signedInUser(req: Request): Promise<string | null> {
 }
 
 /**
- * Opens the batch, writes its samples and closes it, in one transaction: all of it or nothing. The
- * samples go as four array parameters unnested by one INSERT, so an instant already stored (a trip
- * re-sent under another key) is skipped by ON CONFLICT as ingest_telemetry() skips it. (COPY,
- * tried first, cannot skip them, and the driver leaves a failed COPY hanging.)
+ * Opens the batch, writes its samples and closes it, in one call and so one transaction: all of it
+ * or nothing (private.store_telemetry_batch). The samples go as four arrays unnested by one INSERT,
+ * so an instant already stored (a trip re-sent under another key) is skipped as ingest_telemetry()
+ * skips it.
  */
-function store(
+async function store(
   userId: string | null,
   dongleToken: string | null,
   batch: z.infer<typeof Batch>,
   samples: SampleInput[],
   idempotencyKey: string,
 ): Promise<Stored> {
-  return database().begin(async (tx) => {
-    if (userId)
-      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: "authenticated" })}, true)`;
-    const [opened] = await tx<Stored[]>`
-      select * from private.open_telemetry_batch(${batch.vehicleId}, ${idempotencyKey},
-        ${new Date(batch.startTimestamp).toISOString()}, ${new Date(batch.endTimestamp).toISOString()}, ${dongleToken})`;
-    if (opened!.duplicate) return opened!;
-    await tx`
-      insert into public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id)
-      select ${batch.vehicleId}, pg_catalog.to_timestamp(s.t / 1000.0), s.speed, s.fuel_rate, s.odometer, ${opened!.batch_id}
-      from unnest(${samples.map((s) => s.t)}::bigint[], ${samples.map((s) => s.speed)}::real[],
-        ${samples.map((s) => s.fuelRate)}::real[], ${samples.map((s) => s.odometer)}::numeric[]) as s (t, speed, fuel_rate, odometer)
-      on conflict on constraint telemetry_samples_pkey do nothing`;
-    const [closed] = await tx<
-      Stored[]
-    >`select * from private.close_telemetry_batch(${opened!.batch_id})`;
-    return closed!;
-  });
+  const [stored] = await database()<Stored[]>`
+    select * from private.store_telemetry_batch(${userId}, ${dongleToken}, ${batch.vehicleId}, ${idempotencyKey},
+      ${new Date(batch.startTimestamp).toISOString()}, ${new Date(batch.endTimestamp).toISOString()},
+      ${samples.map((s) => s.t)}, ${samples.map((s) => s.speed)}, ${samples.map((s) => s.fuelRate)},
+      ${samples.map((s) => s.odometer)})`;
+  return stored!;
 }
 
 serve(async (req) => {
@@ -223,6 +211,9 @@ serve(async (req) => {
     throw new HttpError(405, "method_not_allowed", "POST a telemetry batch");
   const pathId = new URL(req.url).pathname.split("/").filter(Boolean)[1];
   const dongleToken = req.headers.get("x-dongle-token");
+  // Auth reads the token while the body is read and checked (a refused body leaves it unused).
+  const user = dongleToken ? Promise.resolve(null) : signedInUser(req);
+  user.catch(() => undefined);
   const { batch, raw } = await readBatch(req);
   if (pathId !== undefined && pathId !== batch.vehicleId)
     throw new HttpError(
@@ -231,9 +222,6 @@ serve(async (req) => {
       "vehicleId in the body differs from the one in the path",
     );
 
-  // Auth reads the token while the samples are checked.
-  const user = dongleToken ? Promise.resolve(null) : signedInUser(req);
-  user.catch(() => undefined);
   const { samples, errors } = checkSamples(batch);
   if (errors.length > 0) {
     return json(
