@@ -276,7 +276,9 @@ export async function benchService(): Promise<BenchRow[]> {
   const stack = await spawnStack();
   const db = new Db(stack.dbUrl);
   try {
-    return [...(await telemetryRows(stack, db)), ...(await availabilityRows(stack, db))];
+    // Availability first: the telemetry rounds leave the server busy writing for a while after.
+    const availability = await availabilityRows(stack, db);
+    return [...(await telemetryRows(stack, db)), ...availability];
   } finally {
     await db.end();
     await stack.stop();
