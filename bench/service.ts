@@ -56,15 +56,19 @@ function telemetryBatches(vehicleId: string, count = batches) {
   });
 }
 
+/** Rounds of the telemetry comparison: each posts through both paths, then COPYs as many rows. */
+const rounds = 3;
+
 /**
  * Samples per second through the telemetry function (batches of 1,000, four vehicles posting at
- * once, each its batches one after another), next to COPY of as many rows into the same table from
- * a CSV file the server reads.
+ * once, each its batches one after another) and through the ingest_telemetry RPC over REST (the
+ * same batches as jsonb), next to COPY of as many rows into the same table from a CSV file the
+ * server reads. The three alternate in rounds, so that a busy moment of a shared machine weighs on
+ * each alike.
  */
 async function telemetryRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
-  const { token, vehicleIds } = await ownerWithVehicles(stack, db, posters + 1);
-  const viaCopy = vehicleIds[posters]!;
-  const post = async (vehicleId: string, body: unknown) => {
+  const { token, vehicleIds } = await ownerWithVehicles(stack, db, rounds * (2 * posters + 1));
+  const post = async (vehicleId: string, body: ReturnType<typeof telemetryBatches>[number]) => {
     const response = await fetch(`${stack.apiUrl}/functions/v1/telemetry/${vehicleId}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -73,48 +77,99 @@ async function telemetryRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
     if (response.status !== 202)
       throw new Error(`telemetry answered ${response.status}: ${await response.text()}`);
   };
-  // One batch first, so the function's worker is up.
-  await post(viaCopy, telemetryBatches(viaCopy, 1)[0]);
-  await db.sql("delete from public.telemetry_samples where vehicle_id = $1", [viaCopy]);
+  const rpc = async (vehicleId: string, body: ReturnType<typeof telemetryBatches>[number]) => {
+    const response = await fetch(`${stack.apiUrl}/rest/v1/rpc/ingest_telemetry`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        apikey: stack.anonKey,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({
+        p_vehicle_id: vehicleId,
+        p_idempotency_key: randomUUID(),
+        p_started_at: new Date(body.startTimestamp).toISOString(),
+        p_ended_at: new Date(body.endTimestamp).toISOString(),
+        p_samples: body.samples,
+      }),
+    });
+    if (!response.ok) throw new Error(`ingest_telemetry answered ${response.status}`);
+    await response.text();
+  };
+  /** Seconds for `posters` vehicles to send their share of the batches at once. */
+  const streamed = async (
+    vehicles: string[],
+    send: (vehicleId: string, body: ReturnType<typeof telemetryBatches>[number]) => Promise<void>,
+  ) => {
+    const streams = vehicles.map((vehicleId) => ({
+      vehicleId,
+      bodies: telemetryBatches(vehicleId, batches / posters),
+    }));
+    const started = performance.now();
+    await Promise.all(
+      streams.map(async ({ vehicleId, bodies }) => {
+        for (const body of bodies) await send(vehicleId, body);
+      }),
+    );
+    return (performance.now() - started) / 1000;
+  };
+  const copied = async (vehicleId: string) => {
+    const csv = path.join(tmpdir(), `pitlane-bench-telemetry-${randomUUID()}.csv`);
+    const batchId = randomUUID();
+    await writeFile(
+      csv,
+      telemetryBatches(vehicleId)
+        .flatMap((batch) =>
+          batch.samples.map(
+            (s) =>
+              `${vehicleId},${new Date(s.t).toISOString()},${s.speed},${s.fuelRate},${s.odometer},${batchId}`,
+          ),
+        )
+        .join("\n"),
+    );
+    const started = performance.now();
+    await db.sql(
+      `copy public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) from '${csv}' with (format csv)`,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await rm(csv, { force: true });
+    return seconds;
+  };
 
-  const streams = vehicleIds
-    .slice(0, posters)
-    .map((vehicleId) => ({ vehicleId, bodies: telemetryBatches(vehicleId, batches / posters) }));
-  const started = performance.now();
-  await Promise.all(
-    streams.map(async ({ vehicleId, bodies }) => {
-      for (const body of bodies) await post(vehicleId, body);
-    }),
-  );
-  const functionSeconds = (performance.now() - started) / 1000;
+  // One batch through each path first, so that the function's worker and its connections are up.
+  const warm = vehicleIds.at(-1)!;
+  const [first] = telemetryBatches(warm, 1);
+  await post(warm, first!);
+  const shifted = (t: number) => t - 500;
+  await rpc(warm, {
+    ...first!,
+    startTimestamp: shifted(first!.startTimestamp),
+    endTimestamp: shifted(first!.endTimestamp),
+    samples: first!.samples.map((s) => ({ ...s, t: shifted(s.t) })),
+  });
+  await db.sql("delete from public.telemetry_samples where vehicle_id = $1", [warm]);
 
-  const csv = path.join(tmpdir(), `pitlane-bench-telemetry-${randomUUID()}.csv`);
-  const batchId = randomUUID();
-  await writeFile(
-    csv,
-    telemetryBatches(viaCopy)
-      .flatMap((batch) =>
-        batch.samples.map(
-          (s) =>
-            `${viaCopy},${new Date(s.t).toISOString()},${s.speed},${s.fuelRate},${s.odometer},${batchId}`,
-        ),
-      )
-      .join("\n"),
-  );
-  const copyStarted = performance.now();
-  await db.sql(
-    `copy public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id) from '${csv}' with (format csv)`,
-  );
-  const copySeconds = (performance.now() - copyStarted) / 1000;
-  await rm(csv, { force: true });
-
-  const total = batches * batchSize;
+  const seconds = { function: 0, rpc: 0, copy: 0 };
+  for (let round = 0; round < rounds; round++) {
+    const mine = vehicleIds.slice(round * (2 * posters + 1), (round + 1) * (2 * posters + 1));
+    seconds.function += await streamed(mine.slice(0, posters), post);
+    seconds.rpc += await streamed(mine.slice(posters, 2 * posters), rpc);
+    seconds.copy += await copied(mine[2 * posters]!);
+  }
+  const total = rounds * batches * batchSize;
   return [
     row(
       `telemetry function, batches of ${batchSize}, ${posters} vehicles at once`,
-      total / functionSeconds,
+      total / seconds.function,
       "COPY into the same table",
-      total / copySeconds,
+      total / seconds.copy,
+      "samples/s",
+    ),
+    row(
+      `ingest_telemetry RPC through REST, the same batches`,
+      total / seconds.rpc,
+      "COPY into the same table",
+      total / seconds.copy,
       "samples/s",
     ),
   ];
@@ -221,7 +276,9 @@ export async function benchService(): Promise<BenchRow[]> {
   const stack = await spawnStack();
   const db = new Db(stack.dbUrl);
   try {
-    return [...(await telemetryRows(stack, db)), ...(await availabilityRows(stack, db))];
+    // Availability first: the telemetry rounds leave the server busy writing for a while after.
+    const availability = await availabilityRows(stack, db);
+    return [...(await telemetryRows(stack, db)), ...availability];
   } finally {
     await db.end();
     await stack.stop();

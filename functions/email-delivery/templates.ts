@@ -29,6 +29,16 @@ const Base = z
   })
   .passthrough();
 
+/** An appointment's notice: the start in UTC, and in the location's time zone when known. */
+const Appointment = Base.extend({
+  location_name: z.string(),
+  starts_at: z.string(),
+  local_starts_at: z.string().nullish(),
+  time_zone: z.string().nullish(),
+});
+
+const Membership = Base.extend({ plan_name: z.string(), ends_at: z.string() });
+
 /** What each template reads besides title, body and action_url. */
 const schemas: Record<string, z.ZodType<Record<string, unknown>>> = {
   registration_confirmed: Base.extend({ event_title: z.string(), starts_at: z.string() }),
@@ -61,6 +71,21 @@ const schemas: Record<string, z.ZodType<Record<string, unknown>>> = {
     role: z.string(),
     accept_path: z.string(),
   }),
+  // Service membership (sql/ service notifications, memberships and support chat).
+  service_due: Base.extend({
+    service_name: z.string(),
+    due_on: z.string().nullish(),
+    due_odometer: z.union([z.number(), z.string()]).nullish(),
+    odometer_unit: z.string().nullish(),
+  }),
+  appointment_reminder: Appointment,
+  appointment_booked: Appointment,
+  appointment_rescheduled: Appointment,
+  appointment_cancelled: Appointment,
+  membership_activated: Membership,
+  membership_renewal_due: Membership,
+  membership_lapsed: Membership,
+  new_message: Base.extend({ subject: z.string().nullish() }),
   digest: z
     .object({
       period: z.string(),
@@ -106,7 +131,7 @@ const words = {
 type Data = Record<string, any>;
 
 /** Subject and first paragraph per type and language; types without one use the row's title and body. */
-const phrases: Record<string, Record<Locale, (d: Data) => [string, string?]>> = {
+const phrases: Record<string, Record<Locale, (d: Data) => [string, (string | undefined)?]>> = {
   registration_confirmed: {
     en: (d) => [`You're registered: ${d.event_title}`, `See you on ${day(d.starts_at, "en")}.`],
     id: (d) => [
@@ -203,6 +228,81 @@ const phrases: Record<string, Record<Locale, (d: Data) => [string, string?]>> = 
       `Total ${d.formatted_refund} telah dikembalikan.`,
     ],
   },
+  service_due: {
+    en: (d) => [`Service due: ${d.service_name}`, dueWhen(d, "en")],
+    id: (d) => [`Servis jatuh tempo: ${d.service_name}`, dueWhen(d, "id")],
+  },
+  appointment_reminder: {
+    en: (d) => [
+      `Reminder: your service appointment at ${d.location_name} is tomorrow`,
+      `It starts at ${appointmentTime(d, "en")}.`,
+    ],
+    id: (d) => [
+      `Pengingat: janji servis Anda di ${d.location_name} besok`,
+      `Dimulai pada ${appointmentTime(d, "id")}.`,
+    ],
+  },
+  appointment_booked: {
+    en: (d) => [
+      `Appointment booked at ${d.location_name}`,
+      `See you on ${appointmentTime(d, "en")}.`,
+    ],
+    id: (d) => [
+      `Janji servis dipesan di ${d.location_name}`,
+      `Sampai jumpa pada ${appointmentTime(d, "id")}.`,
+    ],
+  },
+  appointment_rescheduled: {
+    en: (d) => [
+      `Appointment moved: ${d.location_name}`,
+      `It now starts at ${appointmentTime(d, "en")}.`,
+    ],
+    id: (d) => [
+      `Janji servis dipindahkan: ${d.location_name}`,
+      `Sekarang dimulai pada ${appointmentTime(d, "id")}.`,
+    ],
+  },
+  appointment_cancelled: {
+    en: (d) => [
+      `Appointment cancelled: ${d.location_name}`,
+      `The appointment on ${appointmentTime(d, "en")} is cancelled.`,
+    ],
+    id: (d) => [
+      `Janji servis dibatalkan: ${d.location_name}`,
+      `Janji servis pada ${appointmentTime(d, "id")} dibatalkan.`,
+    ],
+  },
+  membership_activated: {
+    en: (d) => [
+      `Your ${d.plan_name} membership is active`,
+      `It runs until ${day(d.ends_at, "en")}.`,
+    ],
+    id: (d) => [`Keanggotaan ${d.plan_name} Anda aktif`, `Berlaku hingga ${day(d.ends_at, "id")}.`],
+  },
+  membership_renewal_due: {
+    en: (d) => [
+      `Your ${d.plan_name} membership ends soon`,
+      `It ends on ${day(d.ends_at, "en")}. Renew it to keep your benefits.`,
+    ],
+    id: (d) => [
+      `Keanggotaan ${d.plan_name} Anda segera berakhir`,
+      `Berakhir pada ${day(d.ends_at, "id")}. Perpanjang agar manfaatnya tetap berlaku.`,
+    ],
+  },
+  membership_lapsed: {
+    en: (d) => [
+      `Your ${d.plan_name} membership has ended`,
+      `It ended on ${day(d.ends_at, "en")}. You can renew it at any time.`,
+    ],
+    id: (d) => [
+      `Keanggotaan ${d.plan_name} Anda telah berakhir`,
+      `Berakhir pada ${day(d.ends_at, "id")}. Anda dapat memperpanjangnya kapan saja.`,
+    ],
+  },
+  new_message: {
+    en: (d) => [d.subject ? `New message: ${d.subject}` : d.title],
+    id: (d) => [d.subject ? `Pesan baru: ${d.subject}` : "Pesan baru untuk Anda"],
+  },
   invitation_received: {
     en: (d) => [
       `You're invited to join ${d.organization_name}`,
@@ -214,6 +314,27 @@ const phrases: Record<string, Record<Locale, (d: Data) => [string, string?]>> = 
     ],
   },
 };
+
+/** When an appointment starts: on the location's clock when the data has it, else in UTC. */
+function appointmentTime(d: Data, locale: Locale): string {
+  return d.local_starts_at && d.time_zone
+    ? `${d.local_starts_at} (${d.time_zone})`
+    : day(d.starts_at, locale);
+}
+
+/** When a due service falls due: by date, by odometer, or both. */
+function dueWhen(d: Data, locale: Locale): string | undefined {
+  const parts = [
+    d.due_on ? (locale === "id" ? `pada ${d.due_on}` : `on ${d.due_on}`) : undefined,
+    d.due_odometer != null
+      ? `${locale === "id" ? "pada" : "at"} ${d.due_odometer} ${d.odometer_unit ?? "km"}`
+      : undefined,
+  ].filter(Boolean);
+  if (parts.length === 0) return undefined;
+  return locale === "id"
+    ? `Jatuh tempo ${parts.join(" atau ")}.`
+    : `Due ${parts.join(" or ")}, whichever comes first.`;
+}
 
 function day(value: unknown, locale: Locale): string {
   const date = new Date(String(value));

@@ -7,15 +7,19 @@
 //                              sent twice (a retry after a lost answer) is stored once.
 //   → 202 {"message": "Telemetry batch accepted", batchId, duplicate, samples, odometer}
 //   → 400 invalid_samples with one entry per invalid sample; nothing is stored
-//   → 401 / 403 / 404 / 429 (with Retry-After) as the database decides (ingest_telemetry)
+//   → 401 / 403 / 404 / 429 (with Retry-After) as the database decides (open_telemetry_batch)
 //
-// Every sample is checked before anything is written; the database stores the batch with one
-// INSERT … SELECT and applies the rate limit, the idempotency key and the odometer rule itself.
-import type { PostgrestError } from "@supabase/supabase-js";
+// Every sample is checked before anything is written. The batch then goes to PostgreSQL on the
+// function's own connection (SUPABASE_DB_URL) in one call, private.store_telemetry_batch(): the
+// poster, the idempotency key and the rate limit (open_telemetry_batch), one INSERT of the
+// samples, the odometer rule (close_telemetry_batch). Sending them to the ingest_telemetry RPC
+// instead cost a second HTTP hop and a JSON round trip (sql/ telemetry direct-write migration);
+// the RPC remains for apps and tools.
+import postgres from "postgres";
 import { z } from "zod";
-import { HttpError, json, serve } from "../_shared/http.ts";
+import { HttpError, json, requireEnv, serve } from "../_shared/http.ts";
 import { parseJson, readText } from "../_shared/input.ts";
-import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
+import { callerClient } from "../_shared/supabase.ts";
 
 const MAX_SAMPLES = 5000;
 /** Room for MAX_SAMPLES samples of about 100 bytes each. */
@@ -111,21 +115,6 @@ async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** The database's refusal as the function's answer: 4xx keep their status and message. */
-function refusal(error: PostgrestError, status: number): HttpError | Error {
-  if (status === 429) {
-    const seconds = /retry in (\d+) seconds/.exec(error.hint ?? "")?.[1] ?? "60";
-    return new RateLimited(error.message, seconds);
-  }
-  if (error.code === "42501")
-    return new HttpError(
-      401,
-      "unauthorized",
-      "sign in as the vehicle's owner, or post with the dongle's X-Dongle-Token",
-    );
-  return fromPostgrest(error);
-}
-
 class RateLimited extends HttpError {
   constructor(
     message: string,
@@ -135,11 +124,102 @@ class RateLimited extends HttpError {
   }
 }
 
+/** The function's error code for a 4xx status the database chose with SQLSTATE PTxyz. */
+const errorCodes: Record<string, string> = {
+  "400": "rejected",
+  "401": "unauthorized",
+  "403": "forbidden",
+  "404": "not_found",
+  "409": "conflict",
+};
+
+/**
+ * The database's refusal as the function's answer, by the convention PostgREST applies to the same
+ * errors (sql/README.md, "Errors"): PTxyz → xyz, the rate limit's PGRST raise → 429 with its
+ * Retry-After, 42501 (no caller) → 401, a value a constraint refuses → 400. Anything else is a 500.
+ */
+function refusal(error: unknown): unknown {
+  if (!(error instanceof postgres.PostgresError)) return error;
+  const chosen = /^PT(4\d\d)$/.exec(error.code)?.[1];
+  if (chosen) return new HttpError(Number(chosen), errorCodes[chosen] ?? "rejected", error.message);
+  if (error.code === "PGRST") {
+    const raised = JSON.parse(error.message) as { message: string; hint?: string };
+    const seconds = /retry in (\d+) seconds/.exec(raised.hint ?? "")?.[1] ?? "60";
+    return new RateLimited(raised.message, seconds);
+  }
+  if (error.code === "42501")
+    return new HttpError(
+      401,
+      "unauthorized",
+      "sign in as the vehicle's owner, or post with the dongle's X-Dongle-Token",
+    );
+  if (error.code.startsWith("22") || error.code.startsWith("23"))
+    return new HttpError(400, "rejected", error.message);
+  return error;
+}
+
+let connection: postgres.Sql | undefined;
+
+/** The function's connection to its project's database (a few per worker), opened on first use. */
+function database(): postgres.Sql {
+  connection ??= postgres(requireEnv("SUPABASE_DB_URL"), {
+    // A transaction-mode pooler (Supavisor on hosted Supabase) cannot keep prepared statements.
+    prepare: false,
+    max: 4,
+    idle_timeout: 60,
+    onnotice: () => {},
+  });
+  return connection;
+}
+
+type Stored = {
+  batch_id: string;
+  duplicate: boolean;
+  sample_count: number;
+  vehicle_odometer: string;
+};
+
+/**
+ * The owner's id from their access token, or null for the anon key or a token Auth refuses.
+ * getClaims() checks an asymmetrically signed token against the project's cached JWKS, with no
+ * request; a token signed with the shared secret (the local stack's, older projects') costs a call
+ * to Auth, as getUser() does. The database then checks the person and the vehicle.
+ */
+async function signedInUser(req: Request): Promise<string | null> {
+  const token = req.headers.get("authorization")?.replace(/^Bearer /, "") ?? "";
+  const { data } = await callerClient(req).auth.getClaims(token);
+  return data?.claims.role === "authenticated" ? data.claims.sub : null;
+}
+
+/**
+ * Opens the batch, writes its samples and closes it, in one call and so one transaction: all of it
+ * or nothing (private.store_telemetry_batch). The samples go as four arrays unnested by one INSERT,
+ * so an instant already stored (a trip re-sent under another key) is skipped as ingest_telemetry()
+ * skips it.
+ */
+async function store(
+  userId: string | null,
+  dongleToken: string | null,
+  batch: z.infer<typeof Batch>,
+  samples: SampleInput[],
+  idempotencyKey: string,
+): Promise<Stored> {
+  const [stored] = await database()<Stored[]>`
+    select * from private.store_telemetry_batch(${userId}, ${dongleToken}, ${batch.vehicleId}, ${idempotencyKey},
+      ${new Date(batch.startTimestamp).toISOString()}, ${new Date(batch.endTimestamp).toISOString()},
+      ${samples.map((s) => s.t)}, ${samples.map((s) => s.speed)}, ${samples.map((s) => s.fuelRate)},
+      ${samples.map((s) => s.odometer)})`;
+  return stored!;
+}
+
 serve(async (req) => {
   if (req.method !== "POST")
     throw new HttpError(405, "method_not_allowed", "POST a telemetry batch");
   const pathId = new URL(req.url).pathname.split("/").filter(Boolean)[1];
   const dongleToken = req.headers.get("x-dongle-token");
+  // Auth reads the token while the body is read and checked (a refused body leaves it unused).
+  const user = dongleToken ? Promise.resolve(null) : signedInUser(req);
+  user.catch(() => undefined);
   const { batch, raw } = await readBatch(req);
   if (pathId !== undefined && pathId !== batch.vehicleId)
     throw new HttpError(
@@ -166,24 +246,11 @@ serve(async (req) => {
   if (idempotencyKey.length < 1 || idempotencyKey.length > 200)
     throw new HttpError(400, "invalid_request", "Idempotency-Key is 1 to 200 characters");
 
-  const client = dongleToken ? adminClient() : callerClient(req);
-  const { data, error, status } = await client
-    .rpc("ingest_telemetry", {
-      p_vehicle_id: batch.vehicleId,
-      p_idempotency_key: idempotencyKey,
-      p_started_at: new Date(batch.startTimestamp).toISOString(),
-      p_ended_at: new Date(batch.endTimestamp).toISOString(),
-      p_samples: samples,
-      p_dongle_token: dongleToken ?? undefined,
-    })
-    .single<{
-      batch_id: string;
-      duplicate: boolean;
-      sample_count: number;
-      vehicle_odometer: number;
-    }>();
-  if (error) {
-    const failure = refusal(error, status);
+  let stored: Stored;
+  try {
+    stored = await store(await user, dongleToken, batch, samples, idempotencyKey);
+  } catch (error) {
+    const failure = refusal(error);
     if (failure instanceof RateLimited) {
       return json({ error: { code: failure.code, message: failure.message } }, 429, {
         "Retry-After": failure.retryAfter,
@@ -194,10 +261,10 @@ serve(async (req) => {
   return json(
     {
       message: "Telemetry batch accepted",
-      batchId: data.batch_id,
-      duplicate: data.duplicate,
-      samples: data.sample_count,
-      odometer: data.vehicle_odometer,
+      batchId: stored.batch_id,
+      duplicate: stored.duplicate,
+      samples: stored.sample_count,
+      odometer: Number(stored.vehicle_odometer),
     },
     202,
   );

@@ -2182,6 +2182,47 @@ const table: Record<string, BadCall[]> = {
     { case: "unknown survey", as: "staff", args: () => ({ p_survey_id: unknown }), ...notFound },
     { case: "anon", as: "anon", args: () => ({ p_survey_id: unknown }), ...signInFirst },
   ],
+  // chat message edits
+  edit_chat_message: [
+    {
+      case: "unknown message",
+      as: "member",
+      args: () => ({ p_message_id: unknown, p_body: "new text" }),
+      ...notFound,
+    },
+    {
+      case: "no text",
+      as: "member",
+      args: () => ({ p_message_id: unknown, p_body: null }),
+      status: 400,
+      code: "PT400",
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_message_id: unknown, p_body: "new text" }),
+      ...signInFirst,
+    },
+  ],
+  delete_chat_message: [
+    { case: "unknown message", as: "member", args: () => ({ p_message_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_message_id: unknown }), ...signInFirst },
+  ],
+  // rewards on any invoice
+  apply_reward_points: [
+    {
+      case: "unknown invoice",
+      as: "member",
+      args: () => ({ p_invoice_id: unknown, p_points: 100 }),
+      ...notFound,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_invoice_id: unknown, p_points: 100 }),
+      ...signInFirst,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

@@ -1,4 +1,4 @@
-// The RLS matrix of the membership, offer, referral, push device, member file and chat tables (sql/0029-0033) × anon, another member, the
+// The RLS matrix of the membership, offer, referral, push device, member file, chat and platform support tables × anon, another member, the
 // member, an admin of the offering organization, a platform admin and the service role × select,
 // insert, update and delete. Each cell runs as PostgREST runs a request (authenticator → role +
 // JWT claims) in a transaction that is rolled back.
@@ -116,6 +116,7 @@ beforeAll(async () => {
     `insert into public.member_files (id, user_id, file_name, content_type, size_bytes, storage_path) values ($1::uuid, $2::uuid, 'a.pdf', 'application/pdf', 1, $2::text || '/' || $1::text || '/a.pdf')`,
     [w.ids.file, member!.id],
   );
+  await sql(`insert into public.platform_support_staff (user_id) values ($1)`, [stranger!.id]);
   await sql(
     `insert into public.push_devices (user_id, device_id, platform, push_token) values ($1, 'rls-phone', 'ios', $2)`,
     [member!.id, `rls-token-${w.ids.thread}`],
@@ -307,6 +308,18 @@ specs.push(
     },
     update: { set: "size_bytes = 2", allowed: service },
     delete: "member service_role",
+  },
+  {
+    table: "platform_support_staff",
+    // The stranger is a support person: they read their own row; platform admins manage all.
+    target: () => `user_id = ${id("stranger")}`,
+    select: "stranger platform_admin service_role",
+    insert: {
+      sql: () => `insert into public.platform_support_staff (user_id) values (${id("founder")})`,
+      allowed: platform,
+    },
+    update: { set: "added_at = now() - interval '1 day'", allowed: service },
+    delete: platform,
   },
   {
     table: "push_devices",

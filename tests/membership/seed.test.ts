@@ -1,6 +1,6 @@
 // The membership demo data (seed/0005_memberships_offers_chat.sql) as the seeded people see it
 // through supabase-js: eko's Plus membership and referral, his offers nearest first, his support
-// conversation, and member01's granted Basic membership.
+// conversation, and member01's granted Basic membership; seed/0009: member10 on platform support.
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ok, signedInClient } from "../helpers/auth.ts";
@@ -8,13 +8,15 @@ import { ok, signedInClient } from "../helpers/auth.ts";
 let eko: SupabaseClient;
 let dewi: SupabaseClient;
 let member01: SupabaseClient;
+let member10: SupabaseClient;
 
 beforeAll(async () => {
   const signIn = (email: string) => signedInClient({ email, password: "pitlane-demo" });
-  [eko, dewi, member01] = await Promise.all([
+  [eko, dewi, member01, member10] = await Promise.all([
     signIn("eko@nusantara-club.test"),
     signIn("dewi@nusantara-club.test"),
     signIn("member01@example.test"),
+    signIn("member10@example.test"),
   ]);
 });
 
@@ -69,5 +71,20 @@ describe("seeded memberships, offers, referrals and chat", () => {
         .order("created_at"),
     );
     expect(messages).toHaveLength(2);
+  });
+
+  it("member10 is platform support, answering member01's dongle question, and sees member01's Corolla", async () => {
+    expect(ok(await member10.from("platform_support_staff").select("user_id"))).toHaveLength(1);
+    const [thread] = ok(await member01.rpc("my_chat_threads")) as {
+      id: string;
+      unread_count: number;
+    }[];
+    expect(thread).toMatchObject({ unread_count: 1 });
+    expect(
+      ok(await member10.from("chat_messages").select("body").eq("thread_id", thread!.id)),
+    ).toHaveLength(2);
+    expect(
+      ok(await member10.from("vehicles").select("make, model").eq("license_plate", "NJ 4RT 771")),
+    ).toEqual([{ make: "Toyota", model: "Corolla" }]);
   });
 });

@@ -10,6 +10,7 @@ import { ok, signedInClient } from "../helpers/auth.ts";
 import { createUser, sql, type TestUser } from "../helpers/db.ts";
 import { accessTokenFor } from "../helpers/supabase.ts";
 import { Inbox, joined, realtimeClient, subscribe } from "../realtime/helpers.ts";
+import { addVehicle } from "../service/helpers.ts";
 
 interface Person {
   user: TestUser;
@@ -164,6 +165,83 @@ describe("threads, assignment and messages", () => {
     ).toEqual([{ body: "Why was I charged twice?" }]);
   });
 
+  it("platform support staff answer platform conversations and see the vehicles of the member they serve, while they serve", async () => {
+    const adminUser = await createUser({ name: "Chat platform admin" });
+    await sql(`insert into public.platform_admins (user_id) values ($1)`, [adminUser.id]);
+    const admin = await signedInClient(adminUser);
+    const agent = await personIn("support agent");
+    // Nobody makes themselves support staff; a platform admin does.
+    expect(
+      await agent.client.from("platform_support_staff").insert({ user_id: agent.user.id }),
+    ).toMatchObject({ status: 403 });
+    ok(await admin.from("platform_support_staff").insert({ user_id: agent.user.id }));
+    expect(
+      ok(await agent.client.from("platform_support_staff").select("user_id, added_by")),
+    ).toEqual([{ user_id: agent.user.id, added_by: adminUser.id }]);
+
+    const car = await addVehicle(w.member.client);
+    const vehicle = async () =>
+      ok(await agent.client.from("vehicles").select("id").eq("id", car.id)).length;
+    const platformThread = ok(
+      await w.member.client
+        .rpc("start_chat_thread", {
+          p_subject: "My dongle stopped",
+          p_body: "No data since Monday",
+        })
+        .single<Thread>(),
+    );
+    // The queue of platform conversations, but not an organization's.
+    expect(
+      ok(await agent.client.from("chat_threads").select("id").eq("id", platformThread.id)),
+    ).toHaveLength(1);
+    const orgThread = await openThread();
+    expect(ok(await agent.client.from("chat_threads").select("id").eq("id", orgThread.id))).toEqual(
+      [],
+    );
+    expect(
+      await agent.client.rpc("assign_chat_thread", { p_thread_id: orgThread.id }),
+    ).toMatchObject({ status: 404 });
+    expect(await vehicle()).toBe(0);
+
+    // Assigned, the agent reads the conversation and the member's vehicle.
+    ok(await agent.client.rpc("assign_chat_thread", { p_thread_id: platformThread.id }));
+    expect(
+      ok(
+        await agent.client.from("chat_messages").select("body").eq("thread_id", platformThread.id),
+      ),
+    ).toEqual([{ body: "No data since Monday" }]);
+    expect(await vehicle()).toBe(1);
+    // Handed to an admin, the vehicle is out of the agent's sight again; back, and closed, too.
+    ok(
+      await agent.client.rpc("assign_chat_thread", {
+        p_thread_id: platformThread.id,
+        p_staff_id: adminUser.id,
+      }),
+    );
+    expect(await vehicle()).toBe(0);
+    ok(
+      await admin.rpc("assign_chat_thread", {
+        p_thread_id: platformThread.id,
+        p_staff_id: agent.user.id,
+      }),
+    );
+    expect(await vehicle()).toBe(1);
+    ok(await w.member.client.rpc("close_chat_thread", { p_thread_id: platformThread.id }));
+    expect(await vehicle()).toBe(0);
+
+    // Removed from support, the agent no longer sees the platform queue.
+    const later = ok(
+      await w.member.client
+        .rpc("start_chat_thread", { p_subject: "Another question" })
+        .single<Thread>(),
+    );
+    ok(await admin.from("platform_support_staff").delete().eq("user_id", agent.user.id));
+    expect(ok(await agent.client.from("chat_threads").select("id").eq("id", later.id))).toEqual([]);
+    expect(await agent.client.rpc("assign_chat_thread", { p_thread_id: later.id })).toMatchObject({
+      status: 404,
+    });
+  });
+
   it("pages with since, and keeps outsiders out", async () => {
     const thread = await openThread("first");
     const [first] = ok(
@@ -244,6 +322,99 @@ describe("threads, assignment and messages", () => {
       [thread.id],
     );
     expect(row).toEqual({ assigned_to: null, messages: 1 });
+  });
+
+  it("the sender edits a message for a while and deletes it; the others see it edited, then deleted", async () => {
+    const thread = await openThread();
+    ok(await w.staff.client.rpc("assign_chat_thread", { p_thread_id: thread.id }));
+    const sent = ok(await send(w.member.client, thread.id, "Noise at 50 km/h"));
+    // Live: the staff member's socket gets each change as an UPDATE.
+    const updates = new Inbox();
+    await joined(
+      (await realtimeClient({ token: await accessTokenFor(w.staff.user) }))
+        .channel(`edits-${randomUUID()}`)
+        .on(
+          "postgres_changes",
+          {
+            event: "UPDATE",
+            schema: "public",
+            table: "chat_messages",
+            filter: `thread_id=eq.${thread.id}`,
+          },
+          updates.push,
+        ),
+    );
+
+    const edited = ok(
+      await w.member.client
+        .rpc("edit_chat_message", { p_message_id: sent.id, p_body: "Noise at 80 km/h" })
+        .single<{ body: string; edited_at: string | null }>(),
+    );
+    expect(edited.body).toBe("Noise at 80 km/h");
+    expect(edited.edited_at).not.toBeNull();
+    expect((await updates.count(1))[0].new).toMatchObject({
+      id: sent.id,
+      body: "Noise at 80 km/h",
+    });
+
+    // Only the sender edits; outsiders learn nothing; the text keeps the insert's rules.
+    const attempt = (client: SupabaseClient, body = "changed") =>
+      client.rpc("edit_chat_message", { p_message_id: sent.id, p_body: body });
+    expect(await attempt(w.staff.client)).toMatchObject({ status: 403 });
+    expect(await attempt(w.outsider.client)).toMatchObject({ status: 404 });
+    expect(await attempt(w.member.client, " ")).toMatchObject({ status: 400 });
+    expect(await attempt(w.member.client, "x".repeat(4001))).toMatchObject({ status: 400 });
+    expect(
+      await w.staff.client.rpc("delete_chat_message", { p_message_id: sent.id }),
+    ).toMatchObject({ status: 403 });
+    expect(
+      await w.outsider.client.rpc("delete_chat_message", { p_message_id: sent.id }),
+    ).toMatchObject({ status: 404 });
+    // edited_at and deleted_at are the database's: a sender cannot insert them.
+    expect(
+      await w.member.client
+        .from("chat_messages")
+        .insert({ thread_id: thread.id, body: "forged", deleted_at: new Date().toISOString() }),
+    ).toMatchObject({ status: 403 });
+
+    const deleted = ok(
+      await w.member.client
+        .rpc("delete_chat_message", { p_message_id: sent.id })
+        .single<{ body: string; deleted_at: string | null }>(),
+    );
+    expect(deleted).toMatchObject({ body: "" });
+    expect(deleted.deleted_at).not.toBeNull();
+    expect((await updates.count(2))[1].new).toMatchObject({
+      id: sent.id,
+      body: "",
+      attachments: [],
+    });
+    expect(
+      ok(
+        await w.staff.client
+          .from("chat_messages")
+          .select("body, attachments, deleted_at")
+          .eq("id", sent.id)
+          .single<{ body: string; attachments: string[]; deleted_at: string | null }>(),
+      ),
+    ).toMatchObject({ body: "", attachments: [], deleted_at: deleted.deleted_at });
+    // Deleting again changes nothing; a deleted message is not edited back.
+    ok(await w.member.client.rpc("delete_chat_message", { p_message_id: sent.id }));
+    expect(await attempt(w.member.client)).toMatchObject({ status: 409 });
+
+    // Past the edit window (the message's send time moved back), no more edits.
+    const late = ok(await send(w.member.client, thread.id, "Also a rattle"));
+    await sql(
+      `update public.chat_messages set created_at = now() - interval '16 minutes' where id = $1`,
+      [late.id],
+    );
+    expect(
+      await w.member.client.rpc("edit_chat_message", { p_message_id: late.id, p_body: "no" }),
+    ).toMatchObject({ status: 409 });
+    const [row] = await sql(`select body, edited_at from public.chat_messages where id = $1`, [
+      late.id,
+    ]);
+    expect(row).toEqual({ body: "Also a rattle", edited_at: null });
   });
 
   it("notifies a participant who is not reading the thread, once until they read it", async () => {

@@ -1,7 +1,8 @@
 // The RLS matrix of the service-membership tables (vehicles, dongles, locations, appointments,
 // telemetry, service book) × anon, another member, the vehicle's owner, location staff (an admin of
 // an organization with a location the owner never booked), support staff (staff of the
-// organization whose location the owner booked: it serves the member), a platform admin and the
+// organization whose location the owner booked: it serves the member), platform support (assigned
+// to the owner's open platform conversation: it serves the member too), a platform admin and the
 // service role × select, insert, update and delete. Each cell runs as PostgREST runs a request
 // (authenticator → role + JWT claims) in a transaction that is rolled back.
 import { randomUUID } from "node:crypto";
@@ -16,6 +17,7 @@ const roles = [
   "owner",
   "location_staff",
   "support_staff",
+  "platform_support",
   "platform_admin",
   "service_role",
 ] as const;
@@ -29,17 +31,24 @@ const id = (name: string) => `'${w.ids[name]}'`;
 
 beforeAll(async () => {
   const database = db();
-  const [owner, stranger, locationStaff, supportStaff, platformAdmin] = await Promise.all(
-    ["owner", "stranger", "location staff", "support staff", "platform admin"].map((name) =>
-      database.createUser({ full_name: `Service RLS ${name}` }),
-    ),
-  );
+  const [owner, stranger, locationStaff, supportStaff, platformSupport, platformAdmin] =
+    await Promise.all(
+      [
+        "owner",
+        "stranger",
+        "location staff",
+        "support staff",
+        "platform support",
+        "platform admin",
+      ].map((name) => database.createUser({ full_name: `Service RLS ${name}` })),
+    );
   w.claims = {
     anon,
     stranger: stranger!.claims,
     owner: owner!.claims,
     location_staff: locationStaff!.claims,
     support_staff: supportStaff!.claims,
+    platform_support: platformSupport!.claims,
     platform_admin: platformAdmin!.claims,
     service_role: serviceRole,
   };
@@ -58,6 +67,15 @@ beforeAll(async () => {
   const sql = (text: string, params: unknown[] = []) => database.sql(text, params);
   const founder = await database.createUser({ full_name: "Service RLS founder" });
   await sql(`insert into public.platform_admins (user_id) values ($1)`, [platformAdmin!.id]);
+  // Platform support serves the owner through an open platform conversation assigned to them.
+  await sql(`insert into public.platform_support_staff (user_id) values ($1)`, [
+    platformSupport!.id,
+  ]);
+  await sql(
+    `with thread as (insert into public.chat_threads (member_id, subject, assigned_to) values ($1, 'RLS help', $2) returning id)
+     insert into public.chat_participants (thread_id, user_id, role) select id, $1, 'member'::public.chat_participant_role from thread union all select id, $2, 'staff' from thread`,
+    [owner!.id, platformSupport!.id],
+  );
   await sql(
     `insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'RLS Garage A', $5), ($3, $4, 'RLS Garage B', $5)`,
     [
@@ -146,17 +164,20 @@ beforeAll(async () => {
 
 const attempt = (role: Role, statement: string) => attemptAs(db(), w.claims[role], statement);
 
-const signedIn = "stranger owner location_staff support_staff platform_admin service_role";
+const signedIn =
+  "stranger owner location_staff support_staff platform_support platform_admin service_role";
 const locationManagers = "location_staff platform_admin service_role";
 const ownerSide = "owner platform_admin service_role";
 const bookSide = "owner support_staff platform_admin service_role";
+/** Whoever serves the owner: also platform support through an open conversation. */
+const served = "owner support_staff platform_support platform_admin service_role";
 const service = "service_role";
 
 const specs: TableMatrix<Role>[] = [
   {
     table: "vehicles",
     target: () => `id = ${id("vehicle")}`,
-    select: bookSide,
+    select: served,
     insert: {
       sql: () =>
         `insert into public.vehicles (owner_id, vin, make, model, year) values (coalesce(auth.uid(), ${id("owner")}), '${randomVin()}', 'Kia', 'Rio', 2021)`,
@@ -180,7 +201,7 @@ const specs: TableMatrix<Role>[] = [
   {
     table: "obd_dongles",
     target: () => `vehicle_id = ${id("vehicle")}`,
-    select: bookSide,
+    select: served,
     insert: {
       sql: () =>
         `insert into public.obd_dongles (serial, connection_type, owner_id) values ('rls-new-${randomUUID().slice(0, 6)}', 'BLE', ${id("owner")})`,
@@ -312,7 +333,7 @@ const specs: TableMatrix<Role>[] = [
   {
     table: "service_records",
     target: () => `id = ${id("record")}`,
-    select: bookSide,
+    select: served,
     insert: {
       sql: () =>
         `insert into public.service_records (vehicle_id, performed_on, location_id, description) values (${id("vehicle")}, current_date, ${id("locationA")}, 'Check')`,
@@ -324,7 +345,7 @@ const specs: TableMatrix<Role>[] = [
   {
     table: "service_record_documents",
     target: () => `record_id = ${id("record")}`,
-    select: bookSide,
+    select: served,
     insert: {
       sql: () =>
         `insert into public.service_record_documents (record_id, storage_path, file_name) values (${id("record")}, ${id("owner")} || '/' || ${id("record")} || '/second.pdf', 'second.pdf')`,
