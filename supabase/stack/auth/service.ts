@@ -10,8 +10,7 @@ import { admin } from "./http/admin.ts";
 import { otp, recover, resend } from "./http/email-requests.ts";
 import { logout } from "./http/logout.ts";
 import { clientOf, forwardedFor, parseBody, type AuthRequest } from "./http/request.ts";
-import { respond } from "./http/respond.ts";
-import { health, settings } from "./http/settings.ts";
+import { health, jwks, settings } from "./http/settings.ts";
 import { signup } from "./http/signup.ts";
 import { token } from "./http/token.ts";
 import { getUser, reauthenticate, updateUser } from "./http/user.ts";
@@ -31,7 +30,7 @@ type Handler = (ctx: AuthContext, r: AuthRequest) => Promise<void>;
 const routes: Record<string, Handler> = {
   "GET /health": health,
   "GET /settings": settings,
-  "GET /.well-known/jwks.json": (_ctx, r) => Promise.resolve(respond(r, { keys: [] })),
+  "GET /.well-known/jwks.json": jwks,
   "POST /signup": signup,
   "POST /token": token,
   "GET /user": getUser,
@@ -69,7 +68,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
     settings: settingsValue,
     keys: deps.keys,
     signer: tokenSigner({
-      secret: deps.keys.jwtSecret,
+      keys: deps.keys,
       issuer: settingsValue.jwtIssuer,
       expirySeconds: settingsValue.jwtExpirySeconds,
     }),
@@ -90,7 +89,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
     if (!handler) return sendJson(res, 404, { message: "no Route matched with those values" });
     if (!openPaths.has(path)) {
       try {
-        checkApiKey(req, gateway.url, deps.keys);
+        await checkApiKey(req, gateway.url, deps.keys);
       } catch (error) {
         if (error instanceof ApiKeyRejected) return sendJson(res, error.status, error.body);
         throw error;

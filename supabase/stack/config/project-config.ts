@@ -51,6 +51,8 @@ const configSchema = z.object({
       jwt_issuer: z.string().optional(),
       jwt_expiry: z.number().int().positive().default(3600),
       jwt_secret: z.string().optional(),
+      // A JSON array of RS256/ES256 JWKs, relative to config.toml's folder, as `supabase gen signing-key` writes.
+      signing_keys_path: z.string().optional(),
       enable_refresh_token_rotation: z.boolean().default(true),
       refresh_token_reuse_interval: z.number().int().nonnegative().default(10),
       enable_signup: z.boolean().default(true),

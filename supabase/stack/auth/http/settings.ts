@@ -1,4 +1,5 @@
 import type { AuthContext } from "../context.ts";
+import { sendAuthJson } from "../errors.ts";
 import type { AuthRequest } from "./request.ts";
 import { respond } from "./respond.ts";
 
@@ -59,5 +60,19 @@ export function health(_ctx: AuthContext, r: AuthRequest): Promise<void> {
     name: "GoTrue",
     description: "GoTrue is a user registration and authentication API",
   });
+  return Promise.resolve();
+}
+
+/**
+ * GET /.well-known/jwks.json: the public halves of the signing keys, as GoTrue publishes them (the
+ * HS256 secret never; so no keys at all without `signing_keys_path`), cacheable for ten minutes.
+ */
+export function jwks(ctx: AuthContext, r: AuthRequest): Promise<void> {
+  sendAuthJson(
+    r.res,
+    200,
+    { keys: ctx.keys.signingKeys.map((key) => key.publicJwk) },
+    { "cache-control": "public, max-age=600" },
+  );
   return Promise.resolve();
 }
