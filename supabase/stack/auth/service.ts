@@ -14,6 +14,7 @@ import { health, jwks, settings } from "./http/settings.ts";
 import { signup } from "./http/signup.ts";
 import { token } from "./http/token.ts";
 import { getUser, reauthenticate, updateUser } from "./http/user.ts";
+import { unbuiltFeature, unbuiltFeatureWarnings } from "./http/unbuilt.ts";
 import { verify } from "./http/verify.ts";
 import { Inbox } from "./mail/inbox.ts";
 import { startInboxServer } from "./mail/inbox-server.ts";
@@ -53,12 +54,17 @@ const routes: Record<string, Handler> = {
 const openPaths = new Set(["/verify", "/callback", "/authorize", "/.well-known/jwks.json"]);
 
 function findHandler(method: string, path: string): Handler | undefined {
-  return routes[`${method} ${path}`] ?? (path.startsWith("/admin/") ? admin : undefined);
+  return (
+    routes[`${method} ${path}`] ??
+    unbuiltFeature(method, path) ??
+    (path.startsWith("/admin/") ? admin : undefined)
+  );
 }
 
 /** Supabase Auth at /auth/v1, with the local inbox on its own port. */
 export async function createAuthService(deps: ServiceDeps): Promise<Service> {
   const settingsValue = authSettings(deps.config, `http://127.0.0.1:${deps.options.apiPort}`);
+  for (const warning of unbuiltFeatureWarnings(settingsValue)) deps.log.info(warning);
   const inbox = new Inbox();
   const inboxServer = await startInboxServer(inbox, deps.options.inboxPort);
   const smtpServer = await startSmtpServer(inbox, deps.options.smtpPort);

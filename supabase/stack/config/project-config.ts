@@ -91,6 +91,45 @@ const configSchema = z.object({
         })
         .loose()
         .prefault({}),
+      // Sign-in methods the stack answers for as GoTrue does when they are off (see auth/http/unbuilt.ts).
+      sms: z
+        .object({ enabled: z.boolean().default(false) })
+        .loose()
+        .prefault({}),
+      passkey: z
+        .object({ enabled: z.boolean().default(false) })
+        .loose()
+        .prefault({}),
+      oauth_server: z
+        .object({ enabled: z.boolean().default(false) })
+        .loose()
+        .prefault({}),
+      web3: z
+        .object({
+          solana: z
+            .object({ enabled: z.boolean().default(false) })
+            .loose()
+            .prefault({}),
+          ethereum: z
+            .object({ enabled: z.boolean().default(false) })
+            .loose()
+            .prefault({}),
+        })
+        .loose()
+        .prefault({}),
+      mfa: z
+        .object({
+          max_enrolled_factors: z.number().int().nonnegative().default(10),
+          totp: z
+            .object({
+              enroll_enabled: z.boolean().default(false),
+              verify_enabled: z.boolean().default(false),
+            })
+            .loose()
+            .prefault({}),
+        })
+        .loose()
+        .prefault({}),
       external: z
         .record(
           z.string(),
