@@ -199,6 +199,21 @@ describe("the same features switched on in config.toml", () => {
       error_code: "web3_provider_disabled",
       msg: "Ethereum Web3 provider is disabled",
     });
+    // MFA with TOTP is off unless [auth.mfa.totp] enables it, as in the CLI's template.
+    const email = uniqueEmail("mfa-off");
+    const created = await adminClient(stack).auth.admin.createUser({
+      email,
+      password: "a-long-password-1",
+      email_confirm: true,
+    });
+    expect(created.error).toBeNull();
+    const member = await signedInClient({ email, password: "a-long-password-1" }, stack);
+    const enroll = await member.auth.mfa.enroll({ factorType: "totp" });
+    expect(answer(enroll.error)).toEqual({
+      status: 422,
+      code: "mfa_totp_enroll_not_enabled",
+      message: "MFA enroll is disabled for TOTP",
+    });
     // SAML has no switch in the CLI's config: it stays disabled.
     const { error } = await client.auth.signInWithSSO({ domain: "example.com" });
     expect(answer(error)).toMatchObject({ status: 404, code: "saml_provider_disabled" });

@@ -8,6 +8,7 @@ import { openAuthDb } from "./db.ts";
 import { AuthError, OAuthError, sendError } from "./errors.ts";
 import { admin } from "./http/admin.ts";
 import { otp, recover, resend } from "./http/email-requests.ts";
+import { mfaRoute } from "./http/factors.ts";
 import { logout } from "./http/logout.ts";
 import { clientOf, forwardedFor, parseBody, type AuthRequest } from "./http/request.ts";
 import { health, jwks, settings } from "./http/settings.ts";
@@ -57,6 +58,7 @@ function findHandler(method: string, path: string): Handler | undefined {
   return (
     routes[`${method} ${path}`] ??
     unbuiltFeature(method, path) ??
+    mfaRoute(method, path) ??
     (path.startsWith("/admin/") ? admin : undefined)
   );
 }

@@ -16,7 +16,7 @@ import { stringField } from "./request.ts";
 
 type Handler = (ctx: AuthContext, r: AuthRequest) => Promise<void>;
 
-export const notBuilt = (feature: string) =>
+const notBuilt = (feature: string) =>
   notFound("feature_disabled", `${feature} is not implemented by the local stack`);
 
 /** What each switched-on feature is called in the start-up warning and in its 501 answers. */
@@ -114,7 +114,7 @@ export function unbuiltFeature(method: string, path: string): Handler | undefine
 }
 
 /** GoTrue's validatePhone: without a leading "+" and spaces, E.164's digits. */
-export function validatePhone(phone: string): string {
+function validatePhone(phone: string): string {
   const digits = phone.replace(/^\+/, "").replaceAll(" ", "");
   if (!/^[1-9]\d{1,14}$/.test(digits))
     throw badRequest("validation_failed", "Invalid phone number format (E.164 required)");
