@@ -109,6 +109,13 @@ describe("asymmetric JWT signing keys ([auth] signing_keys_path)", () => {
       for (const secret of ["d", "p", "q", "dp", "dq", "qi"])
         expect(key).not.toHaveProperty(secret);
     }
+    // OpenID discovery points at the same keys, as GoTrue's (served with the OAuth server off).
+    const discovery = await fetch(`${stack.apiUrl}/auth/v1/.well-known/openid-configuration`);
+    const document = (await discovery.json()) as { issuer: string; jwks_uri: string };
+    expect(document.issuer).toBe(`${stack.apiUrl}/auth/v1`);
+    expect(document.jwks_uri).toBe(`${stack.apiUrl}/auth/v1/.well-known/jwks.json`);
+    const fromDiscovery = (await (await fetch(document.jwks_uri)).json()) as { keys: JWK[] };
+    expect(fromDiscovery.keys).toEqual(keys);
     const none = await authFetch("/.well-known/jwks.json");
     expect(none.body).toEqual({ keys: [] });
   });

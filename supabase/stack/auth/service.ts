@@ -11,7 +11,7 @@ import { otp, recover, resend } from "./http/email-requests.ts";
 import { mfaRoute } from "./http/factors.ts";
 import { logout } from "./http/logout.ts";
 import { clientOf, forwardedFor, parseBody, type AuthRequest } from "./http/request.ts";
-import { health, jwks, settings } from "./http/settings.ts";
+import { health, jwks, openIdConfiguration, settings } from "./http/settings.ts";
 import { signup } from "./http/signup.ts";
 import { token } from "./http/token.ts";
 import { getUser, reauthenticate, updateUser } from "./http/user.ts";
@@ -33,6 +33,7 @@ const routes: Record<string, Handler> = {
   "GET /health": health,
   "GET /settings": settings,
   "GET /.well-known/jwks.json": jwks,
+  "GET /.well-known/openid-configuration": openIdConfiguration,
   "POST /signup": signup,
   "POST /token": token,
   "GET /user": getUser,
@@ -52,7 +53,13 @@ const routes: Record<string, Handler> = {
 };
 
 /** Kong lets these through without an API key: a browser reaches them from a link or a redirect. */
-const openPaths = new Set(["/verify", "/callback", "/authorize", "/.well-known/jwks.json"]);
+const openPaths = new Set([
+  "/verify",
+  "/callback",
+  "/authorize",
+  "/.well-known/jwks.json",
+  "/.well-known/openid-configuration",
+]);
 
 function findHandler(method: string, path: string): Handler | undefined {
   return (
