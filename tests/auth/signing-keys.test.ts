@@ -209,6 +209,16 @@ describe("asymmetric JWT signing keys ([auth] signing_keys_path)", () => {
     // An anon client cannot use the admin API, whichever key form it holds.
     const { error } = await publishable.auth.admin.listUsers();
     expect(error?.status).toBe(403);
+    // A function called with the publishable key gets the anon JWT, and both keys in its environment.
+    const echoed = await publishable.functions.invoke("echo");
+    expect(echoed.error).toBeNull();
+    expect(echoed.data).toMatchObject({
+      authorization: `Bearer ${stack.anonKey}`,
+      env: {
+        SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: stack.publishableKey }),
+        SUPABASE_SECRET_KEYS: JSON.stringify({ default: stack.secretKey }),
+      },
+    });
     // An opaque key that is not the project's is refused by the gateway.
     const unknown = await fetch(`${stack.apiUrl}/rest/v1/blog_categories`, {
       headers: { apikey: "sb_publishable_not-this-project" },

@@ -61,6 +61,8 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
       apiUrl: `http://127.0.0.1:${options.apiPort}`,
       anonKey: keys.anonKey,
       serviceRoleKey: keys.serviceRoleKey,
+      publishableKey: keys.publishableKey,
+      secretKey: keys.secretKey,
       dbUrl: deps.dbUrl,
       secrets: {
         ...config.edge_runtime.secrets,
