@@ -166,6 +166,17 @@ describe("asymmetric JWT signing keys ([auth] signing_keys_path)", () => {
     expect(await answers(await sign(claims, ec))).toEqual(accepted);
     expect(await answers(await signJwt(claims, stack.jwtSecret))).toEqual(accepted);
     const refused = { rest: 401, auth: 403, storage: 400, functions: 401, realtime: 401 };
+    // Auth words each refusal as GoTrue's keyfunc and golang-jwt do.
+    const userWith = async (token: string) =>
+      (await authFetch("/user", { headers: { authorization: `Bearer ${token}` } }, stack)).body;
+    expect(await userWith(await sign(claims, stranger))).toMatchObject({
+      error_code: "bad_jwt",
+      msg: "invalid JWT: unable to parse or verify signature, token is unverifiable: error while executing keyfunc: unrecognized JWT kid not-listed for algorithm ES256",
+    });
+    expect(await userWith(await sign(claims, impostor))).toMatchObject({
+      error_code: "bad_jwt",
+      msg: "invalid JWT: unable to parse or verify signature, token signature is invalid: crypto/ecdsa: verification error",
+    });
     expect(await answers(await sign(claims, stranger))).toEqual(refused);
     expect(await answers(await sign(claims, impostor))).toEqual(refused);
     // The shared stack, without signing keys, knows no asymmetric token at all.

@@ -1,4 +1,10 @@
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import {
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+  type JWTPayload,
+} from "jose";
 import type { ApiKeys } from "../config/keys.ts";
 import { acceptedAlgorithms, keyResolver } from "../http/jwt.ts";
 import { forbidden } from "./errors.ts";
@@ -38,13 +44,26 @@ export interface TokenSigner {
 }
 
 /** golang-jwt's wording, which GoTrue puts after "invalid JWT: unable to parse or verify signature, ". */
-function describeJwtFailure(error: unknown): string {
+function describeJwtFailure(error: unknown, token: string): string {
   if (error instanceof joseErrors.JWTExpired) return "token has invalid claims: token is expired";
-  if (
-    error instanceof joseErrors.JWSSignatureVerificationFailed ||
-    error instanceof joseErrors.JWKSNoMatchingKey
-  )
-    return "token signature is invalid: signature is invalid";
+  let header: { alg?: string; kid?: string } = {};
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    // not a JWT: the error below says so
+  }
+  // GoTrue's keyfunc: a kid it does not hold, and no HS256 to fall back on.
+  if (error instanceof joseErrors.JWKSNoMatchingKey)
+    return `token is unverifiable: error while executing keyfunc: unrecognized JWT kid ${header.kid ?? "<nil>"} for algorithm ${header.alg ?? "<nil>"}`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+    const cause =
+      header.alg === "ES256"
+        ? "crypto/ecdsa: verification error"
+        : header.alg === "RS256"
+          ? "crypto/rsa: verification error"
+          : "signature is invalid";
+    return `token signature is invalid: ${cause}`;
+  }
   if (error instanceof joseErrors.JOSEAlgNotAllowed)
     return "token is unverifiable: signing method not allowed";
   return `token is malformed: ${(error as Error).message}`;
@@ -98,7 +117,7 @@ export function tokenSigner(options: {
       } catch (error) {
         throw forbidden(
           "bad_jwt",
-          `invalid JWT: unable to parse or verify signature, ${describeJwtFailure(error)}`,
+          `invalid JWT: unable to parse or verify signature, ${describeJwtFailure(error, token)}`,
         );
       }
     },
