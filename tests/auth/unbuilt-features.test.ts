@@ -159,6 +159,8 @@ describe("the same features switched on in config.toml", () => {
         `enabled = true`,
         `[auth.sms]`,
         `enabled = true`,
+        `[auth.mfa.web_authn]`,
+        `enroll_enabled = true`,
       ].join("\n"),
     );
   }, 240_000);
@@ -173,6 +175,7 @@ describe("the same features switched on in config.toml", () => {
       "[auth.oauth_server] enabled",
       "[auth.web3.solana] enabled",
       "[auth] enable_manual_linking",
+      "[auth.mfa.web_authn] enroll_enabled or verify_enabled",
     ]) {
       expect(stack.output()).toContain(`WARN: ${setting} is set`);
     }
@@ -213,6 +216,21 @@ describe("the same features switched on in config.toml", () => {
       status: 422,
       code: "mfa_totp_enroll_not_enabled",
       message: "MFA enroll is disabled for TOTP",
+    });
+    const { session } = (await member.auth.getSession()).data;
+    const webauthn = await authFetch(
+      "/factors",
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${session!.access_token}` },
+        json: { factor_type: "webauthn" },
+      },
+      stack,
+    );
+    expect(webauthn.status).toBe(404);
+    expect(webauthn.body).toMatchObject({
+      error_code: "feature_disabled",
+      msg: "MFA with WebAuthn factors is not implemented by the local stack",
     });
     // SAML has no switch in the CLI's config: it stays disabled.
     const { error } = await client.auth.signInWithSSO({ domain: "example.com" });

@@ -61,7 +61,14 @@ export interface AuthSettings {
     web3Solana: boolean;
     web3Ethereum: boolean;
   };
-  mfa: { maxEnrolledFactors: number; totpEnroll: boolean; totpVerify: boolean };
+  mfa: {
+    maxEnrolledFactors: number;
+    totpEnroll: boolean;
+    totpVerify: boolean;
+    /** Phone and WebAuthn factors are not built: only whether config.toml switches them on. */
+    phoneOn: boolean;
+    webAuthnOn: boolean;
+  };
   /** How long an OAuth or PKCE flow state stays usable, as GoTrue's default. */
   flowStateExpirySeconds: number;
 }
@@ -137,6 +144,8 @@ export function authSettings(config: ProjectConfig, apiUrl: string): AuthSetting
       maxEnrolledFactors: auth.mfa.max_enrolled_factors,
       totpEnroll: auth.mfa.totp.enroll_enabled,
       totpVerify: auth.mfa.totp.verify_enabled,
+      phoneOn: auth.mfa.phone.enroll_enabled || auth.mfa.phone.verify_enabled,
+      webAuthnOn: auth.mfa.web_authn.enroll_enabled || auth.mfa.web_authn.verify_enabled,
     },
   };
 }

@@ -28,6 +28,14 @@ export function parseSize(size: string | number): number {
   return Math.round(Number(match[1]) * base ** power);
 }
 
+const mfaSwitches = z
+  .object({
+    enroll_enabled: z.boolean().default(false),
+    verify_enabled: z.boolean().default(false),
+  })
+  .loose()
+  .prefault({});
+
 const configSchema = z.object({
   project_id: z.string().default("pitlane"),
   api: z
@@ -120,13 +128,9 @@ const configSchema = z.object({
       mfa: z
         .object({
           max_enrolled_factors: z.number().int().nonnegative().default(10),
-          totp: z
-            .object({
-              enroll_enabled: z.boolean().default(false),
-              verify_enabled: z.boolean().default(false),
-            })
-            .loose()
-            .prefault({}),
+          totp: mfaSwitches,
+          phone: mfaSwitches,
+          web_authn: mfaSwitches,
         })
         .loose()
         .prefault({}),

@@ -1,8 +1,8 @@
 /**
  * Multi-factor authentication with TOTP, as GoTrue's internal/api/mfa.go answers it: enroll,
  * challenge, verify (which raises the session to aal2), unenroll, and the admin API's list and
- * delete. Phone and WebAuthn factors answer as GoTrue does while [auth.mfa.phone] and
- * [auth.mfa.web_authn] are off.
+ * delete. Phone and WebAuthn factors are not built: they answer as GoTrue does while
+ * [auth.mfa.phone] and [auth.mfa.web_authn] are off, and as unbuilt.ts says when switched on.
  */
 import { randomUUID } from "node:crypto";
 import { Secret, TOTP } from "otpauth";
@@ -15,6 +15,7 @@ import { upgradeSession } from "../sessions.ts";
 import { factorJson, factorJsonSql, findUserById, type FactorJson, type User } from "../users.ts";
 import { uuidPattern } from "../../database/session.ts";
 import { requireAdmin, requireUser, type SignedIn } from "./guard.ts";
+import { notBuilt } from "./unbuilt.ts";
 import { stringField, type AuthRequest } from "./request.ts";
 import { respond } from "./respond.ts";
 
@@ -114,10 +115,14 @@ async function enroll(ctx: AuthContext, r: AuthRequest): Promise<void> {
   requireNotAnonymous(signedIn);
   const session = sessionOf(signedIn);
   const factorType = stringField(r.body, "factor_type");
-  if (factorType === "phone")
+  if (factorType === "phone") {
+    if (ctx.settings.mfa.phoneOn) throw notBuilt("MFA with phone factors");
     throw unprocessable("mfa_phone_enroll_not_enabled", "MFA enroll is disabled for Phone");
-  if (factorType === "webauthn")
+  }
+  if (factorType === "webauthn") {
+    if (ctx.settings.mfa.webAuthnOn) throw notBuilt("MFA with WebAuthn factors");
     throw unprocessable("mfa_webauthn_enroll_not_enabled", "MFA enroll is disabled for WebAuthn");
+  }
   if (factorType !== "totp")
     throw badRequest("validation_failed", "factor_type needs to be totp, phone, or webauthn");
   if (!ctx.settings.mfa.totpEnroll)

@@ -16,22 +16,37 @@ import { stringField } from "./request.ts";
 
 type Handler = (ctx: AuthContext, r: AuthRequest) => Promise<void>;
 
-const notBuilt = (feature: string) =>
+export const notBuilt = (feature: string) =>
   notFound("feature_disabled", `${feature} is not implemented by the local stack`);
 
 /** What each switched-on feature is called in the start-up warning and in its 501 answers. */
-const unbuiltWhenOn: [keyof AuthSettings["features"] | "manualLinking", string, string][] = [
+const unbuiltWhenOn: [
+  keyof AuthSettings["features"] | "manualLinking" | "mfaPhone" | "mfaWebAuthn",
+  string,
+  string,
+][] = [
   ["phone", "[auth.sms] enabled", "Phone sign-in"],
   ["passkey", "[auth.passkey] enabled", "Passkey sign-in"],
   ["oauthServer", "[auth.oauth_server] enabled", "The OAuth server"],
   ["web3Solana", "[auth.web3.solana] enabled", "Web3 sign-in"],
   ["web3Ethereum", "[auth.web3.ethereum] enabled", "Web3 sign-in"],
   ["manualLinking", "[auth] enable_manual_linking", "Manual identity linking"],
+  ["mfaPhone", "[auth.mfa.phone] enroll_enabled or verify_enabled", "MFA with phone factors"],
+  [
+    "mfaWebAuthn",
+    "[auth.mfa.web_authn] enroll_enabled or verify_enabled",
+    "MFA with WebAuthn factors",
+  ],
 ];
 
 /** The start-up warnings for features config.toml switches on that the stack does not build. */
 export function unbuiltFeatureWarnings(settings: AuthSettings): string[] {
-  const on = { ...settings.features, manualLinking: settings.manualLinkingEnabled };
+  const on = {
+    ...settings.features,
+    manualLinking: settings.manualLinkingEnabled,
+    mfaPhone: settings.mfa.phoneOn,
+    mfaWebAuthn: settings.mfa.webAuthnOn,
+  };
   return unbuiltWhenOn
     .filter(([feature]) => on[feature])
     .map(
