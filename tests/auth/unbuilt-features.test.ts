@@ -115,6 +115,12 @@ describe("features GoTrue answers for while config.toml leaves them off", () => 
     expect(
       answer((await client.auth.verifyOtp({ phone, token: "123456", type: "sms" })).error),
     ).toEqual({ status: 403, code: "otp_expired", message: "Token has expired or is invalid" });
+    const byHash = await client.auth.verifyOtp({ token_hash: "a-hash", type: "sms" });
+    expect(answer(byHash.error)).toEqual({
+      status: 403,
+      code: "otp_expired",
+      message: "Token has expired or is invalid",
+    });
     expect(
       answer((await client.auth.verifyOtp({ phone: "+0123", token: "123456", type: "sms" })).error),
     ).toEqual({
