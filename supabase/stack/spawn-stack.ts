@@ -11,6 +11,8 @@ export interface StackInfo {
   dbUrl: string;
   anonKey: string;
   serviceRoleKey: string;
+  publishableKey: string;
+  secretKey: string;
   jwtSecret: string;
   dataDir: string;
   apiPort: number;
@@ -26,6 +28,8 @@ export function stackInfo(stack: StackInfo): StackInfo {
     dbUrl,
     anonKey,
     serviceRoleKey,
+    publishableKey,
+    secretKey,
     jwtSecret,
     dataDir,
     apiPort,
@@ -38,6 +42,8 @@ export function stackInfo(stack: StackInfo): StackInfo {
     dbUrl,
     anonKey,
     serviceRoleKey,
+    publishableKey,
+    secretKey,
     jwtSecret,
     dataDir,
     apiPort,
@@ -169,6 +175,8 @@ export async function spawnStack(
     dbUrl: field(output, "DB URL"),
     anonKey: field(output, "anon key"),
     serviceRoleKey: field(output, "service_role key"),
+    publishableKey: field(output, "Publishable key"),
+    secretKey: field(output, "Secret key"),
     jwtSecret: field(output, "JWT secret"),
     output: () => output,
     exited,

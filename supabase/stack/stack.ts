@@ -1,7 +1,7 @@
 import type http from "node:http";
 import { createServer } from "node:net";
 import type { StackOptions } from "./cli/options.ts";
-import { apiKeys, type ApiKeys } from "./config/keys.ts";
+import { apiKeys, loadSigningKeys, resolveSigningKeysPath, type ApiKeys } from "./config/keys.ts";
 import { loadProjectConfig, type ProjectConfig } from "./config/project-config.ts";
 import { withClient } from "./database/connection.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "./database/embedded-postgres.ts";
@@ -62,7 +62,13 @@ async function connectExternal(url: string): Promise<RunningPostgres> {
 /** Starts PostgreSQL (or connects to DATABASE_URL), brings the database up to date and opens the gateway. */
 export async function startStack(options: StackOptions, logger: Logger): Promise<Stack> {
   const config = await loadProjectConfig(options.config);
-  const keys = await apiKeys(config.auth.jwt_secret);
+  const signingKeysPath = config.auth.signing_keys_path;
+  const keys = await apiKeys(
+    config.auth.jwt_secret,
+    signingKeysPath
+      ? await loadSigningKeys(resolveSigningKeysPath(options.config, signingKeysPath))
+      : [],
+  );
   await assertPortFree(options.apiPort, "--api-port", "the API gateway");
   await assertPortFree(options.inboxPort, "--inbox-port", "the email inbox");
   await assertPortFree(options.smtpPort, "--smtp-port", "the inbox's SMTP server");
@@ -88,7 +94,7 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
       await createCronService(deps),
       await createNetService(deps),
     ];
-    gateway = await startGateway({ port: options.apiPort, services, log: logger });
+    gateway = await startGateway({ port: options.apiPort, services, keys, log: logger });
     const server = gateway;
     return {
       apiUrl: `http://127.0.0.1:${options.apiPort}`,

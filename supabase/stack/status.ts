@@ -36,6 +36,8 @@ export function formatStatus(
     ["JWT secret", stack.keys.jwtSecret],
     ["anon key", stack.keys.anonKey],
     ["service_role key", stack.keys.serviceRoleKey],
+    ["Publishable key", stack.keys.publishableKey],
+    ["Secret key", stack.keys.secretKey],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `${label.padStart(width)}: ${value}`);

@@ -183,12 +183,18 @@ export function ssrClient(target: AuthTarget = stack()) {
   return { client, cookies };
 }
 
-/** An extra stack for one test file, run with its own config.toml; `stop` also removes its files. */
-export async function spawnStackWithConfig(toml: string): Promise<SpawnedStack> {
+/**
+ * An extra stack for one test file, run with its own config.toml (and any further command-line
+ * arguments); `stop` also removes its files.
+ */
+export async function spawnStackWithConfig(
+  toml: string,
+  args: string[] = [],
+): Promise<SpawnedStack> {
   const dataDir = await newDataDir();
   const configFile = `${dataDir}-config.toml`;
   await writeFile(configFile, toml);
-  const spawned = await spawnStack({ dataDir, args: ["--config", configFile] });
+  const spawned = await spawnStack({ dataDir, args: ["--config", configFile, ...args] });
   return {
     ...spawned,
     async stop() {

@@ -19,6 +19,11 @@ export interface EmailSignup {
   email: string;
   passwordHash: string | null;
   data: Record<string, unknown>;
+  /**
+   * Made by the admin API (invite, generate_link): GoTrue's admin paths keep `data` as the user
+   * metadata exactly and give the identity only sub and email, instead of merging the two.
+   */
+  byAdmin?: boolean;
 }
 
 /**
@@ -42,9 +47,13 @@ export async function createEmailUser(
     },
     role,
   );
-  const identityData = basicIdentityData(user.id, user.email, signup.data);
-  await insertIdentity(db, user.id, "email", user.id, identityData);
-  await replaceUserMetadata(db, user.id, identityData);
+  if (signup.byAdmin) {
+    await insertIdentity(db, user.id, "email", user.id, basicIdentityData(user.id, user.email));
+  } else {
+    const identityData = basicIdentityData(user.id, user.email, signup.data);
+    await insertIdentity(db, user.id, "email", user.id, identityData);
+    await replaceUserMetadata(db, user.id, identityData);
+  }
   await refreshProviders(db, user.id);
   return reloadUser(db, user);
 }

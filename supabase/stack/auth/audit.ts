@@ -17,6 +17,11 @@ const logTypes = {
   user_updated_password: "user",
   user_reauthenticate_requested: "user",
   identity_linked: "user",
+  factor_in_progress: "factor",
+  factor_unenrolled: "factor",
+  challenge_created: "factor",
+  verification_attempted: "factor",
+  factor_deleted: "factor",
 } as const;
 
 export type AuditAction = keyof typeof logTypes;

@@ -43,7 +43,23 @@ export type ErrorCode =
   | "anonymous_provider_disabled"
   | "invalid_credentials"
   | "conflict"
-  | "request_entity_too_large";
+  | "request_entity_too_large"
+  | "saml_provider_disabled"
+  | "passkey_disabled"
+  | "feature_disabled"
+  | "web3_provider_disabled"
+  | "web3_unsupported_chain"
+  | "too_many_enrolled_mfa_factors"
+  | "mfa_factor_name_conflict"
+  | "mfa_factor_not_found"
+  | "mfa_ip_address_mismatch"
+  | "mfa_challenge_expired"
+  | "mfa_verification_failed"
+  | "mfa_totp_enroll_not_enabled"
+  | "mfa_totp_verify_not_enabled"
+  | "mfa_phone_enroll_not_enabled"
+  | "mfa_webauthn_enroll_not_enabled"
+  | "insufficient_aal";
 
 /** GoTrue's HTTPError: a status, an error code and a message for people. */
 export class AuthError extends Error {

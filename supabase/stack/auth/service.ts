@@ -8,13 +8,14 @@ import { openAuthDb } from "./db.ts";
 import { AuthError, OAuthError, sendError } from "./errors.ts";
 import { admin } from "./http/admin.ts";
 import { otp, recover, resend } from "./http/email-requests.ts";
+import { mfaRoute } from "./http/factors.ts";
 import { logout } from "./http/logout.ts";
 import { clientOf, forwardedFor, parseBody, type AuthRequest } from "./http/request.ts";
-import { respond } from "./http/respond.ts";
-import { health, settings } from "./http/settings.ts";
+import { health, jwks, openIdConfiguration, settings } from "./http/settings.ts";
 import { signup } from "./http/signup.ts";
 import { token } from "./http/token.ts";
 import { getUser, reauthenticate, updateUser } from "./http/user.ts";
+import { unbuiltFeature, unbuiltFeatureWarnings } from "./http/unbuilt.ts";
 import { verify } from "./http/verify.ts";
 import { Inbox } from "./mail/inbox.ts";
 import { startInboxServer } from "./mail/inbox-server.ts";
@@ -31,7 +32,8 @@ type Handler = (ctx: AuthContext, r: AuthRequest) => Promise<void>;
 const routes: Record<string, Handler> = {
   "GET /health": health,
   "GET /settings": settings,
-  "GET /.well-known/jwks.json": (_ctx, r) => Promise.resolve(respond(r, { keys: [] })),
+  "GET /.well-known/jwks.json": jwks,
+  "GET /.well-known/openid-configuration": openIdConfiguration,
   "POST /signup": signup,
   "POST /token": token,
   "GET /user": getUser,
@@ -51,15 +53,27 @@ const routes: Record<string, Handler> = {
 };
 
 /** Kong lets these through without an API key: a browser reaches them from a link or a redirect. */
-const openPaths = new Set(["/verify", "/callback", "/authorize", "/.well-known/jwks.json"]);
+const openPaths = new Set([
+  "/verify",
+  "/callback",
+  "/authorize",
+  "/.well-known/jwks.json",
+  "/.well-known/openid-configuration",
+]);
 
 function findHandler(method: string, path: string): Handler | undefined {
-  return routes[`${method} ${path}`] ?? (path.startsWith("/admin/") ? admin : undefined);
+  return (
+    routes[`${method} ${path}`] ??
+    unbuiltFeature(method, path) ??
+    mfaRoute(method, path) ??
+    (path.startsWith("/admin/") ? admin : undefined)
+  );
 }
 
 /** Supabase Auth at /auth/v1, with the local inbox on its own port. */
 export async function createAuthService(deps: ServiceDeps): Promise<Service> {
   const settingsValue = authSettings(deps.config, `http://127.0.0.1:${deps.options.apiPort}`);
+  for (const warning of unbuiltFeatureWarnings(settingsValue)) deps.log.info(warning);
   const inbox = new Inbox();
   const inboxServer = await startInboxServer(inbox, deps.options.inboxPort);
   const smtpServer = await startSmtpServer(inbox, deps.options.smtpPort);
@@ -69,7 +83,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
     settings: settingsValue,
     keys: deps.keys,
     signer: tokenSigner({
-      secret: deps.keys.jwtSecret,
+      keys: deps.keys,
       issuer: settingsValue.jwtIssuer,
       expirySeconds: settingsValue.jwtExpirySeconds,
     }),
@@ -90,7 +104,7 @@ export async function createAuthService(deps: ServiceDeps): Promise<Service> {
     if (!handler) return sendJson(res, 404, { message: "no Route matched with those values" });
     if (!openPaths.has(path)) {
       try {
-        checkApiKey(req, gateway.url, deps.keys);
+        await checkApiKey(req, gateway.url, deps.keys);
       } catch (error) {
         if (error instanceof ApiKeyRejected) return sendJson(res, error.status, error.body);
         throw error;

@@ -258,3 +258,36 @@ export async function endSessions(
     ]);
   else await db.query(`delete from auth.sessions where user_id = $1`, [userId]);
 }
+
+/**
+ * GoTrue's updateMFASessionAndClaims after a verified factor: the method joins the session's `amr`,
+ * the session becomes aal2 with the factor, and its current refresh token is swapped for a child
+ * (GrantRefreshTokenSwap), so the answer is a new session pair carrying the new claims.
+ */
+export async function upgradeSession(
+  db: Db,
+  signer: TokenSigner,
+  user: User,
+  sessionId: string,
+  factorId: string,
+  method: "totp",
+): Promise<TokenResponse> {
+  await db.query(
+    `insert into auth.mfa_amr_claims (id, session_id, authentication_method, created_at, updated_at) values ($1, $2, $3, now(), now())
+     on conflict (session_id, authentication_method) do update set updated_at = now()`,
+    [randomUUID(), sessionId, method],
+  );
+  const { rows } = await db.query<SessionRow>(
+    `update auth.sessions set aal = 'aal2', factor_id = $2, updated_at = now() where id = $1
+     returning id, user_id, aal, not_after, created_at`,
+    [sessionId, factorId],
+  );
+  const { rows: current } = await db.query<{ token: string }>(
+    `update auth.refresh_tokens set revoked = true, updated_at = now()
+      where id = (select id from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1)
+      returning token`,
+    [sessionId],
+  );
+  const refreshToken = await insertRefreshToken(db, user.id, sessionId, current[0]?.token ?? null);
+  return tokenResponse(db, signer, await reloadUser(db, user), rows[0]!, refreshToken);
+}

@@ -53,6 +53,22 @@ export interface AuthSettings {
   };
   rateLimits: ProjectConfig["auth"]["rate_limit"];
   google: GoogleSettings;
+  /** Switches of features the stack answers for only as GoTrue does while they are off. */
+  features: {
+    phone: boolean;
+    passkey: boolean;
+    oauthServer: boolean;
+    web3Solana: boolean;
+    web3Ethereum: boolean;
+  };
+  mfa: {
+    maxEnrolledFactors: number;
+    totpEnroll: boolean;
+    totpVerify: boolean;
+    /** Phone and WebAuthn factors are not built: only whether config.toml switches them on. */
+    phoneOn: boolean;
+    webAuthnOn: boolean;
+  };
   /** How long an OAuth or PKCE flow state stays usable, as GoTrue's default. */
   flowStateExpirySeconds: number;
 }
@@ -117,5 +133,19 @@ export function authSettings(config: ProjectConfig, apiUrl: string): AuthSetting
       skipNonceCheck: google?.skip_nonce_check ?? false,
     },
     flowStateExpirySeconds: 300,
+    features: {
+      phone: auth.sms.enabled,
+      passkey: auth.passkey.enabled,
+      oauthServer: auth.oauth_server.enabled,
+      web3Solana: auth.web3.solana.enabled,
+      web3Ethereum: auth.web3.ethereum.enabled,
+    },
+    mfa: {
+      maxEnrolledFactors: auth.mfa.max_enrolled_factors,
+      totpEnroll: auth.mfa.totp.enroll_enabled,
+      totpVerify: auth.mfa.totp.verify_enabled,
+      phoneOn: auth.mfa.phone.enroll_enabled || auth.mfa.phone.verify_enabled,
+      webAuthnOn: auth.mfa.web_authn.enroll_enabled || auth.mfa.web_authn.verify_enabled,
+    },
   };
 }

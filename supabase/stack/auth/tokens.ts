@@ -1,4 +1,12 @@
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import {
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+  type JWTPayload,
+} from "jose";
+import type { ApiKeys } from "../config/keys.ts";
+import { acceptedAlgorithms, keyResolver } from "../http/jwt.ts";
 import { forbidden } from "./errors.ts";
 import type { User } from "./users.ts";
 
@@ -31,26 +39,47 @@ export interface TokenSigner {
     user: User,
     session: { id: string; aal: string; amr: AmrEntry[] },
   ): Promise<{ token: string; expiresAt: number }>;
-  /** Verifies an HS256 token signed with the project secret and returns its claims. */
+  /** Verifies a token signed with the project secret or a signing key and returns its claims. */
   verify(token: string): Promise<JWTPayload>;
 }
 
 /** golang-jwt's wording, which GoTrue puts after "invalid JWT: unable to parse or verify signature, ". */
-function describeJwtFailure(error: unknown): string {
+function describeJwtFailure(error: unknown, token: string): string {
   if (error instanceof joseErrors.JWTExpired) return "token has invalid claims: token is expired";
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
-    return "token signature is invalid: signature is invalid";
+  let header: { alg?: string; kid?: string } = {};
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    // not a JWT: the error below says so
+  }
+  // GoTrue's keyfunc: a kid it does not hold, and no HS256 to fall back on.
+  if (error instanceof joseErrors.JWKSNoMatchingKey)
+    return `token is unverifiable: error while executing keyfunc: unrecognized JWT kid ${header.kid ?? "<nil>"} for algorithm ${header.alg ?? "<nil>"}`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+    const cause =
+      header.alg === "ES256"
+        ? "crypto/ecdsa: verification error"
+        : header.alg === "RS256"
+          ? "crypto/rsa: verification error"
+          : "signature is invalid";
+    return `token signature is invalid: ${cause}`;
+  }
   if (error instanceof joseErrors.JOSEAlgNotAllowed)
     return "token is unverifiable: signing method not allowed";
   return `token is malformed: ${(error as Error).message}`;
 }
 
+/**
+ * GoTrue's signer: with signing keys, the current one (header `kid`); else HS256 with the secret.
+ * It verifies what every service accepts (GOTRUE_JWT_VALID_METHODS=HS256,RS256,ES256 in the CLI).
+ */
 export function tokenSigner(options: {
-  secret: string;
+  keys: ApiKeys;
   issuer: string;
   expirySeconds: number;
 }): TokenSigner {
-  const key = new TextEncoder().encode(options.secret);
+  const current = options.keys.currentKey;
+  const secret = new TextEncoder().encode(options.keys.jwtSecret);
   return {
     async sign(user, session) {
       const issuedAt = Math.floor(Date.now() / 1000);
@@ -71,18 +100,24 @@ export function tokenSigner(options: {
         session_id: session.id,
         is_anonymous: user.is_anonymous,
       };
-      const token = await new SignJWT(claims)
-        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-        .sign(key);
+      const token = current
+        ? await new SignJWT(claims)
+            .setProtectedHeader({ alg: current.alg, kid: current.kid, typ: "JWT" })
+            .sign(current.privateKey)
+        : await new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(secret);
       return { token, expiresAt };
     },
     async verify(token) {
       try {
-        return (await jwtVerify(token, key, { algorithms: ["HS256"] })).payload;
+        return (
+          await jwtVerify(token, keyResolver(options.keys), {
+            algorithms: acceptedAlgorithms(options.keys),
+          })
+        ).payload;
       } catch (error) {
         throw forbidden(
           "bad_jwt",
-          `invalid JWT: unable to parse or verify signature, ${describeJwtFailure(error)}`,
+          `invalid JWT: unable to parse or verify signature, ${describeJwtFailure(error, token)}`,
         );
       }
     },

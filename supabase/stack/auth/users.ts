@@ -51,10 +51,36 @@ export interface IdentityRow {
   email: string | null;
 }
 
-/** A user with its identities, as GoTrue loads it before answering. */
+/** An MFA factor as GoTrue lists it (models.Factor's JSON), timestamps already ISO strings. */
+export interface FactorJson {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  status: "verified" | "unverified";
+  friendly_name?: string;
+  factor_type: string;
+  last_challenged_at: string | null;
+}
+
+/** A user with its identities and MFA factors, as GoTrue loads it before answering. */
 export interface User extends UserRow {
   identities: IdentityRow[];
+  factors: FactorJson[];
 }
+
+/**
+ * A factor's JSON, built in SQL so the user and its factors come in one query. Timestamps in
+ * JavaScript's ISO form, as the rest of the user JSON writes them.
+ */
+export const factorJsonSql = (f: string) => `json_build_object(
+  'id', ${f}.id,
+  'created_at', to_char(${f}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'updated_at', to_char(${f}.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'status', ${f}.status,
+  'friendly_name', nullif(${f}.friendly_name, ''),
+  'factor_type', ${f}.factor_type,
+  'last_challenged_at', to_char(${f}.last_challenged_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+)`;
 
 /** GoTrue keeps all users of a project under the nil instance id. */
 const instanceId = "00000000-0000-0000-0000-000000000000";
@@ -79,8 +105,10 @@ async function findUser(
   params: unknown[],
   lock = false,
 ): Promise<User | undefined> {
-  const { rows } = await db.query<UserRow>(
-    `select u.* from auth.users u where ${where} limit 1${lock ? " for update" : ""}`,
+  const { rows } = await db.query<UserRow & { factors: FactorJson[] }>(
+    `select u.*, array(select ${factorJsonSql("f")} from auth.mfa_factors f
+                        where f.user_id = u.id order by f.created_at, f.id) as factors
+       from auth.users u where ${where} limit 1${lock ? " for update of u" : ""}`,
     params,
   );
   const row = rows[0];
@@ -138,6 +166,11 @@ function identityJson(identity: IdentityRow): Json {
   });
 }
 
+/** A factor without a friendly name leaves the key out (`omitempty`). */
+export function factorJson({ friendly_name, ...factor }: FactorJson): Json {
+  return friendly_name ? { ...factor, friendly_name } : factor;
+}
+
 /** GoTrue's JSON for a user: secrets left out, unset timestamps omitted, email and phone "" when null. */
 export function userJson(user: User): Json {
   return compact({
@@ -161,6 +194,8 @@ export function userJson(user: User): Json {
     app_metadata: user.raw_app_meta_data ?? {},
     user_metadata: user.raw_user_meta_data ?? {},
     identities: user.identities.map(identityJson),
+    // GoTrue's `factors,omitempty`: absent until the user enrolls one.
+    factors: user.factors.length > 0 ? user.factors.map(factorJson) : undefined,
     created_at: iso(user.created_at),
     updated_at: iso(user.updated_at),
     banned_until: iso(user.banned_until),

@@ -28,6 +28,14 @@ export function parseSize(size: string | number): number {
   return Math.round(Number(match[1]) * base ** power);
 }
 
+const mfaSwitches = z
+  .object({
+    enroll_enabled: z.boolean().default(false),
+    verify_enabled: z.boolean().default(false),
+  })
+  .loose()
+  .prefault({});
+
 const configSchema = z.object({
   project_id: z.string().default("pitlane"),
   api: z
@@ -51,6 +59,8 @@ const configSchema = z.object({
       jwt_issuer: z.string().optional(),
       jwt_expiry: z.number().int().positive().default(3600),
       jwt_secret: z.string().optional(),
+      // A JSON array of RS256/ES256 JWKs, relative to config.toml's folder, as `supabase gen signing-key` writes.
+      signing_keys_path: z.string().optional(),
       enable_refresh_token_rotation: z.boolean().default(true),
       refresh_token_reuse_interval: z.number().int().nonnegative().default(10),
       enable_signup: z.boolean().default(true),
@@ -86,6 +96,41 @@ const configSchema = z.object({
           max_frequency: z.string().default("1s"),
           otp_length: z.number().int().min(6).max(10).default(6),
           otp_expiry: z.number().int().positive().default(3600),
+        })
+        .loose()
+        .prefault({}),
+      // Sign-in methods the stack answers for as GoTrue does when they are off (see auth/http/unbuilt.ts).
+      sms: z
+        .object({ enabled: z.boolean().default(false) })
+        .loose()
+        .prefault({}),
+      passkey: z
+        .object({ enabled: z.boolean().default(false) })
+        .loose()
+        .prefault({}),
+      oauth_server: z
+        .object({ enabled: z.boolean().default(false) })
+        .loose()
+        .prefault({}),
+      web3: z
+        .object({
+          solana: z
+            .object({ enabled: z.boolean().default(false) })
+            .loose()
+            .prefault({}),
+          ethereum: z
+            .object({ enabled: z.boolean().default(false) })
+            .loose()
+            .prefault({}),
+        })
+        .loose()
+        .prefault({}),
+      mfa: z
+        .object({
+          max_enrolled_factors: z.number().int().nonnegative().default(10),
+          totp: mfaSwitches,
+          phone: mfaSwitches,
+          web_authn: mfaSwitches,
         })
         .loose()
         .prefault({}),

@@ -35,6 +35,8 @@ export interface FunctionEnvironment {
   apiUrl: string;
   anonKey: string;
   serviceRoleKey: string;
+  publishableKey: string;
+  secretKey: string;
   dbUrl: string;
   /** `[edge_runtime.secrets]` of config.toml, then functions/.env (which wins, as in the CLI). */
   secrets: Record<string, string>;
@@ -54,6 +56,9 @@ export function functionEnv(environment: FunctionEnvironment): Record<string, st
     SUPABASE_ANON_KEY: environment.anonKey,
     SUPABASE_SERVICE_ROLE_KEY: environment.serviceRoleKey,
     SUPABASE_DB_URL: environment.dbUrl,
+    // The opaque keys by name, as the CLI's edge runtime passes them (`{"default": key}`).
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: environment.publishableKey }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: environment.secretKey }),
   };
 }
 

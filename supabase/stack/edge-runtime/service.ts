@@ -2,7 +2,7 @@ import type { FSWatcher } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import path from "node:path";
 import { sendJson } from "../http/json.ts";
-import { JwtRejected, verifyJwt } from "../http/jwt.ts";
+import { JwtRejected, verifyJwt, type VerificationKeys } from "../http/jwt.ts";
 import type { Service, ServiceDeps } from "../http/service.ts";
 import { type FunctionSpec, listFunctions, resolveFunction } from "./catalog.ts";
 import { functionEnv, missingSecrets, readEnvFile } from "./env.ts";
@@ -31,14 +31,14 @@ function functionsTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
  */
 async function verifiedRole(
   headers: IncomingHttpHeaders,
-  jwtSecret: string,
+  keys: VerificationKeys,
 ): Promise<{ role: string } | { error: string }> {
   const authorization = headers.authorization;
   if (!authorization) return { error: "Error: Missing authorization header" };
   const [scheme, token] = authorization.split(" ");
   if (scheme !== "Bearer" || !token) return { error: "Error: Auth header is not 'Bearer {token}'" };
   try {
-    const claims = await verifyJwt(token, jwtSecret);
+    const claims = await verifyJwt(token, keys);
     return { role: typeof claims.role === "string" ? claims.role : "-" };
   } catch (error) {
     if (error instanceof JwtRejected) return { error: "Invalid JWT" };
@@ -61,6 +61,8 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
       apiUrl: `http://127.0.0.1:${options.apiPort}`,
       anonKey: keys.anonKey,
       serviceRoleKey: keys.serviceRoleKey,
+      publishableKey: keys.publishableKey,
+      secretKey: keys.secretKey,
       dbUrl: deps.dbUrl,
       secrets: {
         ...config.edge_runtime.secrets,
@@ -112,7 +114,7 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
         return;
       }
       if (spec.verifyJwt && req.method !== "OPTIONS") {
-        const verified = await verifiedRole(req.headers, keys.jwtSecret);
+        const verified = await verifiedRole(req.headers, keys);
         if ("error" in verified) {
           sendJson(res, 401, { msg: verified.error });
           return;

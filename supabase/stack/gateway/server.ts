@@ -1,7 +1,13 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { decodeJwt } from "jose";
-import { apikeyOf, bearerToken, forwardApikeyAsBearer } from "../http/credentials.ts";
+import type { ApiKeys } from "../config/keys.ts";
+import {
+  apikeyOf,
+  bearerToken,
+  forwardApikeyAsBearer,
+  mapOpaqueBearer,
+} from "../http/credentials.ts";
 import { sendJson } from "../http/json.ts";
 import type { HttpService, RequestContext, Service } from "../http/service.ts";
 import type { Logger } from "../logger.ts";
@@ -60,6 +66,7 @@ function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
 
 function route(
   services: Service[],
+  keys: ApiKeys,
   req: IncomingMessage,
 ): { service: HttpService; ctx: RequestContext } | undefined {
   const url = new URL(req.url ?? "/", "http://localhost");
@@ -67,7 +74,8 @@ function route(
     if (service.prefix === undefined) continue;
     if (url.pathname === service.prefix || url.pathname.startsWith(`${service.prefix}/`)) {
       const path = url.pathname.slice(service.prefix.length) || "/";
-      if (service.apikeyAsBearer) forwardApikeyAsBearer(req, url);
+      if (service.apikeyAsBearer) forwardApikeyAsBearer(req, url, keys);
+      else mapOpaqueBearer(req, keys);
       return { service, ctx: { path, url, role: claimedRole(req, url) } };
     }
   }
@@ -78,11 +86,12 @@ function route(
 export async function startGateway(options: {
   port: number;
   services: Service[];
+  keys: ApiKeys;
   log: Logger;
 }): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const startedAt = performance.now();
-    const match = route(options.services, req);
+    const match = route(options.services, options.keys, req);
     const role = match?.ctx.role ?? claimedRole(req, new URL(req.url ?? "/", "http://localhost"));
     res.on("finish", () =>
       logRequest(req, res.statusCode, performance.now() - startedAt, match?.ctx.role ?? role),
@@ -109,7 +118,7 @@ export async function startGateway(options: {
     });
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const match = route(options.services, req);
+    const match = route(options.services, options.keys, req);
     if (!match?.service.upgrade) {
       socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
       return;

@@ -1,9 +1,20 @@
 /**
- * JWT verification for every service: HS256/384/512 with the project's secret, the claims checked as
+ * JWT verification for every service: HS256/384/512 with the project's secret and, when config.toml
+ * sets `[auth] signing_keys_path`, RS256/ES256 with any listed key (by `kid`), the claims checked as
  * PostgREST checks them. A failure is a reason code, which each service words in its upstream's
  * vocabulary (PostgREST's PGRST30x, Realtime's codes, the edge runtime's "Invalid JWT"…).
  */
-import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import {
+  createLocalJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from "jose";
+import type { ApiKeys } from "../config/keys.ts";
+
+/** What verifies a token: the JWT secret and the signing keys' public halves. */
+export type VerificationKeys = Pick<ApiKeys, "jwtSecret" | "signingKeys">;
 
 export type JwtClaims = JWTPayload & Record<string, unknown>;
 
@@ -38,41 +49,65 @@ const allowedSkewSeconds = 30;
  * A hit is exactly what verifying again would answer: the signature and `nbf`/`iat` cannot stop
  * holding as time moves on, and `exp` is checked on every hit with jose's own rule.
  */
-const verified = new Map<string, { secret: string; claims: JwtClaims; exp: number | undefined }>();
+const verified = new Map<
+  string,
+  { keys: VerificationKeys; claims: JwtClaims; exp: number | undefined }
+>();
 const verifiedLimit = 1000;
 
 /** jose's expiry rule: expired once `exp <= now - tolerance`, in whole seconds. */
 const hasExpired = (exp: number) => exp <= Math.floor(Date.now() / 1000) - allowedSkewSeconds;
 
 /**
- * Verifies an HS256 token with the project secret; claims as PostgREST validates them (exp, nbf, iat,
- * with 30 s of skew). The claims are frozen: a verified token's claims are shared by its requests.
- * Throws JwtRejected.
+ * Verifies a token signed with the project secret or a listed signing key; claims as PostgREST
+ * validates them (exp, nbf, iat, with 30 s of skew). The claims are frozen: a verified token's claims
+ * are shared by its requests. Throws JwtRejected.
  */
-export async function verifyJwt(token: string, secret: string): Promise<JwtClaims> {
+export async function verifyJwt(token: string, keys: VerificationKeys): Promise<JwtClaims> {
   const hit = verified.get(token);
-  if (hit && hit.secret === secret) {
+  if (hit && hit.keys === keys) {
     if (hit.exp === undefined || !hasExpired(hit.exp)) return hit.claims;
     verified.delete(token);
   }
-  const claims = Object.freeze(await verifyUncached(token, secret));
+  const claims = Object.freeze(await verifyUncached(token, keys));
   // The oldest entry makes room: Map iterates in insertion order.
   if (verified.size >= verifiedLimit) verified.delete(verified.keys().next().value!);
-  verified.set(token, { secret, claims, exp: claims.exp });
+  verified.set(token, { keys, claims, exp: claims.exp });
   return claims;
 }
 
 /** What jose answers for a token that is not three dot-separated parts. */
 const notCompact = "Invalid Compact JWS";
 
-async function verifyUncached(token: string, secret: string): Promise<JwtClaims> {
+const symmetric = ["HS256", "HS384", "HS512"];
+
+/** The algorithms a stack accepts: HS* always, RS256/ES256 only once signing keys are configured. */
+export function acceptedAlgorithms(keys: VerificationKeys): string[] {
+  return keys.signingKeys.length === 0 ? symmetric : [...symmetric, "RS256", "ES256"];
+}
+
+const resolvers = new WeakMap<VerificationKeys, JWTVerifyGetKey>();
+
+/** HS* tokens verify with the secret; others with the signing key their header's `kid` names. */
+export function keyResolver(keys: VerificationKeys): JWTVerifyGetKey {
+  let resolver = resolvers.get(keys);
+  if (!resolver) {
+    const secret = new TextEncoder().encode(keys.jwtSecret);
+    const jwks = createLocalJWKSet({ keys: keys.signingKeys.map((key) => key.publicJwk) });
+    resolver = (header, token) => (symmetric.includes(header.alg) ? secret : jwks(header, token));
+    resolvers.set(keys, resolver);
+  }
+  return resolver;
+}
+
+async function verifyUncached(token: string, keys: VerificationKeys): Promise<JwtClaims> {
   if (token === "") throw new JwtRejected({ reason: "empty" }, notCompact);
   const parts = token.split(".").length;
   if (parts !== 3) throw new JwtRejected({ reason: "parts", parts }, notCompact);
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
-      algorithms: ["HS256", "HS384", "HS512"],
+    ({ payload } = await jwtVerify(token, keyResolver(keys), {
+      algorithms: acceptedAlgorithms(keys),
       clockTolerance: allowedSkewSeconds,
     }));
   } catch (error) {
@@ -103,6 +138,12 @@ function rejectionOf(error: unknown): JwtRejection {
     return { reason: "bad-claims" };
   }
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return { reason: "algorithm" };
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { reason: "signature" };
+  // A key the set does not hold fails like a wrong signature, as PostgREST's JWKS lookup does.
+  if (
+    error instanceof joseErrors.JWSSignatureVerificationFailed ||
+    error instanceof joseErrors.JWKSNoMatchingKey ||
+    error instanceof joseErrors.JWKSMultipleMatchingKeys
+  )
+    return { reason: "signature" };
   return { reason: "undecodable" };
 }

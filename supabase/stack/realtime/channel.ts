@@ -120,7 +120,7 @@ export class Channel {
       typeof presence.key === "string" && presence.key !== "" ? presence.key : randomUUID();
 
     const token = tokenOf(message.payload, connection.apiKey);
-    const check = await checkToken(token, ctx.jwtSecret);
+    const check = await checkToken(token, ctx.jwtKeys);
     if (!check.ok) return refuse(`${check.code}: ${check.message}`);
     channel.token = token;
     channel.identity = identityOf(check.claims);
@@ -302,7 +302,7 @@ export class Channel {
 
   private async refreshToken(token: unknown): Promise<void> {
     if (typeof token !== "string" || token === this.token || token.startsWith("sb_")) return;
-    const check = await checkToken(token, this.ctx.jwtSecret);
+    const check = await checkToken(token, this.ctx.jwtKeys);
     if (!check.ok) {
       this.shutdown(check.message);
       return;
@@ -331,7 +331,7 @@ export class Channel {
     clearTimeout(this.tokenTimer);
     const ms = Math.max(0, Math.min(TOKEN_CHECK_MS, expiresIn(this.identity.claims) * 1000));
     this.tokenTimer = setTimeout(() => {
-      void checkToken(this.token, this.ctx.jwtSecret).then((check) => {
+      void checkToken(this.token, this.ctx.jwtKeys).then((check) => {
         if (this.closed) return;
         if (check.ok) this.scheduleTokenCheck();
         else this.shutdown(check.message);

@@ -67,7 +67,7 @@ export async function handleBroadcastApi(
     return;
   }
   // The bearer token, or the apikey the router forwarded as one.
-  const check = await checkToken(bearerToken(req), ctx.jwtSecret);
+  const check = await checkToken(bearerToken(req), ctx.jwtKeys);
   if (!check.ok) {
     sendJson(res, 401, { message: "Unauthorized" });
     return;

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { urlAs } from "../database/connection.ts";
 import { openPool } from "../database/session.ts";
+import { tokenForKey } from "../http/credentials.ts";
 import { sendJson } from "../http/json.ts";
 import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
 import { Connection } from "./connection.ts";
@@ -38,7 +39,7 @@ export async function createRealtimeService(deps: ServiceDeps): Promise<Service>
     options: "-c TimeZone=UTC",
   });
   const hub = new Hub();
-  const ctx: RealtimeContext = { pool, hub, jwtSecret: deps.keys.jwtSecret, log };
+  const ctx: RealtimeContext = { pool, hub, jwtKeys: deps.keys, log };
 
   const capture = new WalCapture({
     url: adminUrl,
@@ -82,13 +83,15 @@ export async function createRealtimeService(deps: ServiceDeps): Promise<Service>
       }
       // Realtime reads a socket's token from its own places, not from Authorization: the `apikey`
       // parameter realtime-js puts in the socket URL, or an `x-api-key` header.
-      const apiKey =
+      // The CLI's gateway maps an opaque key in the socket URL to its JWT (kong.yml `QueryToken`).
+      const given =
         request.url.searchParams.get("apikey") ?? (req.headers["x-api-key"] as string | undefined);
+      const apiKey = given === undefined ? undefined : tokenForKey(given, deps.keys);
       if (!apiKey) {
         rejectUpgrade(socket, 401, "Unauthorized", "API key is missing");
         return;
       }
-      void checkToken(apiKey, ctx.jwtSecret).then((check) => {
+      void checkToken(apiKey, ctx.jwtKeys).then((check) => {
         if (!check.ok) {
           rejectUpgrade(socket, 401, "Unauthorized", check.message);
           return;

@@ -1,4 +1,4 @@
-import { JwtRejected, verifyJwt } from "../http/jwt.ts";
+import { JwtRejected, verifyJwt, type VerificationKeys } from "../http/jwt.ts";
 
 export type Claims = Record<string, unknown> & { role: string; exp: number; sub?: string };
 
@@ -23,11 +23,11 @@ function expired(exp: number): TokenCheck {
  * Verifies a JWT as Realtime does (the gateway's verification, then `role` and `exp` required and no
  * grace after `exp`) and words each failure with Realtime's code and message, which clients show.
  */
-export async function checkToken(token: unknown, secret: string): Promise<TokenCheck> {
+export async function checkToken(token: unknown, keys: VerificationKeys): Promise<TokenCheck> {
   if (typeof token !== "string" || token === "") return malformed;
   let claims: Record<string, unknown>;
   try {
-    claims = await verifyJwt(token, secret);
+    claims = await verifyJwt(token, keys);
   } catch (error) {
     if (!(error instanceof JwtRejected)) throw error;
     if (error.rejection.reason === "expired") return expired(error.rejection.exp);

@@ -78,9 +78,9 @@ class RestService {
   }
 
   private async respond(req: IncomingMessage, ctx: RequestContext): Promise<Reply> {
-    checkApiKey(req, ctx.url, this.deps.keys);
+    await checkApiKey(req, ctx.url, this.deps.keys);
     // The router forwarded the apikey as the bearer token of a request without one.
-    const claims = await verifyJwt(bearerToken(req) ?? "", this.deps.keys.jwtSecret);
+    const claims = await verifyJwt(bearerToken(req) ?? "", this.deps.keys);
     // PostgREST falls back to the anonymous role for a token without one.
     const role = typeof claims.role === "string" ? claims.role : "anon";
     ctx.role = role;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { bearerToken } from "../http/credentials.ts";
-import { JwtRejected, verifyJwt } from "../http/jwt.ts";
+import { JwtRejected, verifyJwt, type VerificationKeys } from "../http/jwt.ts";
 import type { Caller } from "./db.ts";
 import { errors } from "./errors.ts";
 
@@ -19,13 +19,13 @@ const anonymous: Caller = {
  */
 export async function callerOf(
   req: IncomingMessage,
-  jwtSecret: string,
+  keys: VerificationKeys,
   options: { allowAnonymous: boolean },
 ): Promise<Caller> {
   const token = bearerToken(req) ?? "";
   if (!token && options.allowAnonymous) return anonymous;
   try {
-    const claims = await verifyJwt(token, jwtSecret);
+    const claims = await verifyJwt(token, keys);
     const role = typeof claims.role === "string" && claims.role ? claims.role : "anon";
     return {
       role,

@@ -38,7 +38,7 @@ export function createStorageService(deps: ServiceDeps): Service {
         const caller =
           route.auth === "none"
             ? noCaller
-            : await callerOf(req, deps.keys.jwtSecret, {
+            : await callerOf(req, deps.keys, {
                 allowAnonymous: route.auth === "optional",
               });
         if (route.auth !== "none") gatewayCtx.role = caller.role;

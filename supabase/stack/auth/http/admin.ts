@@ -369,7 +369,7 @@ async function generateLink(ctx: AuthContext, r: AuthRequest): Promise<void> {
       );
     }
     if (!user) {
-      user = await createEmailUser(tx, { email, passwordHash, data });
+      user = await createEmailUser(tx, { email, passwordHash, data, byAdmin: true });
     } else if (type === "signup") {
       await updateMetadata(tx, user.id, "raw_user_meta_data", data);
     }
@@ -421,7 +421,8 @@ async function invite(ctx: AuthContext, r: AuthRequest): Promise<void> {
       "A user with this email address has already been registered",
     );
   const user = await ctx.db.transaction(async (tx) => {
-    const invited = existing ?? (await createEmailUser(tx, { email, passwordHash: null, data }));
+    const invited =
+      existing ?? (await createEmailUser(tx, { email, passwordHash: null, data, byAdmin: true }));
     await audit(tx, serviceRoleActor, "user_invited", r.client.ip, {
       user_id: invited.id,
       user_email: invited.email,

@@ -8,6 +8,7 @@ import { resolveRedirect } from "../redirects.ts";
 import { newRandomPassword } from "../secrets.ts";
 import { findUserByEmail, isConfirmed, type User } from "../users.ts";
 import { objectField, requestedRedirect, stringField, type AuthRequest } from "./request.ts";
+import { refusePhone } from "./unbuilt.ts";
 import { respond } from "./respond.ts";
 import { pkceParams, registerWithEmail } from "./signup.ts";
 
@@ -115,7 +116,7 @@ export async function otp(ctx: AuthContext, r: AuthRequest): Promise<void> {
     throw badRequest("validation_failed", "Channel should only be specified with Phone OTP");
   const pkce = pkceParams(r.body);
   validatePkce(pkce);
-  if (phone) throw badRequest("phone_provider_disabled", "Unsupported phone provider");
+  if (phone) refusePhone(ctx, badRequest("phone_provider_disabled", "Unsupported phone provider"));
   if (!email) throw badRequest("validation_failed", "One of email or phone must be set");
   const address = validateEmail(email);
   // GoTrue's default is to create the user; `create_user: false` refuses unknown addresses.
@@ -135,7 +136,7 @@ export async function resend(ctx: AuthContext, r: AuthRequest): Promise<void> {
   const type = stringField(r.body, "type");
   const pkce = pkceParams(r.body);
   if (type === "sms" || type === "phone_change")
-    throw badRequest("phone_provider_disabled", "Phone logins are disabled");
+    refusePhone(ctx, badRequest("phone_provider_disabled", "Phone logins are disabled"));
   if (type !== "signup" && type !== "email_change") {
     throw badRequest(
       "validation_failed",

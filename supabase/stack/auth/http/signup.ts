@@ -17,6 +17,7 @@ import {
   type User,
 } from "../users.ts";
 import { objectField, requestedRedirect, stringField, type AuthRequest } from "./request.ts";
+import { refusePhone } from "./unbuilt.ts";
 import { respond } from "./respond.ts";
 import { resolveRedirect } from "../redirects.ts";
 
@@ -159,7 +160,7 @@ export async function signup(ctx: AuthContext, r: AuthRequest): Promise<void> {
     );
   const pkce = pkceParams(r.body);
   validatePkce(pkce);
-  if (phone) throw badRequest("phone_provider_disabled", "Phone signups are disabled");
+  if (phone) refusePhone(ctx, badRequest("phone_provider_disabled", "Phone signups are disabled"));
   if (!settings.email.enabled)
     throw badRequest("email_provider_disabled", "Email signups are disabled");
   const redirectTo = resolveRedirect(settings, requestedRedirect(r), r.req.headers.referer);

@@ -14,6 +14,7 @@ import {
 } from "../sessions.ts";
 import { findUserByEmail, findUserById, isBanned, isConfirmed } from "../users.ts";
 import { stringField, type AuthRequest } from "./request.ts";
+import { refusePhone, web3Grant } from "./unbuilt.ts";
 import { respond } from "./respond.ts";
 
 const invalidLogin = () => badRequest("invalid_credentials", "Invalid login credentials");
@@ -28,7 +29,8 @@ async function passwordGrant(ctx: AuthContext, r: AuthRequest): Promise<void> {
       "Only an email address or phone number should be provided on login.",
     );
   if (!email && !phone) throw badRequest("validation_failed", "missing email or phone");
-  if (phone) throw unprocessable("phone_provider_disabled", "Phone logins are disabled");
+  if (phone)
+    refusePhone(ctx, unprocessable("phone_provider_disabled", "Phone logins are disabled"));
   if (!ctx.settings.email.enabled)
     throw unprocessable("email_provider_disabled", "Email logins are disabled");
 
@@ -109,6 +111,7 @@ export async function token(ctx: AuthContext, r: AuthRequest): Promise<void> {
     password: passwordGrant,
     pkce: pkceGrant,
     id_token: idTokenGrant,
+    web3: web3Grant,
     refresh_token: async () => {
       const refreshToken = validateRefreshTokenShape(r.body.refresh_token);
       const { refreshTokenRotation: rotation, refreshTokenReuseSeconds: reuseIntervalSeconds } =
