@@ -1,4 +1,4 @@
-// Events using the reference data (sql/0044_event_reference_data.sql): an event's category and
+// Events using the reference data (sql/0047_event_reference_data.sql): an event's category and
 // region are reference items of those kinds, read with the event through embedding; wrong kinds,
 // unknown and newly chosen retired items refused; items in use kept; kinds fixed; and the demo
 // events of seed/0009 categorized.

@@ -1,4 +1,4 @@
-// Survey invitations by email (sql/0043_survey_email_invitations.sql): addresses invited once,
+// Survey invitations by email (sql/0046_survey_email_invitations.sql): addresses invited once,
 // each emailed its own signed link; the link opens the form and answers the survey once without
 // an account (also when used twice at the same moment); forged and malformed links refused; and
 // the survey-reminders job reminding account and email invitees who have not answered, each

@@ -1,4 +1,4 @@
-// Responses about an event's sessions and about one's own registration (sql/0042_survey_objects
+// Responses about an event's sessions and about one's own registration (sql/0045_survey_objects
 // .sql): who may answer about each, the title piped for each, the session feedback offer once the
 // session has ended, and analytics filtered by the object.
 

@@ -1,4 +1,4 @@
-// Survey versions (sql/0046_survey_versions.sql): a structural change to an opened survey goes
+// Survey versions (sql/0049_survey_versions.sql): a structural change to an opened survey goes
 // into a new version made by new_survey_version(); the draft copy is edited freely, opening it
 // closes the version before; responses keep the version they answered, one response per person
 // holds across versions, and the analytics are per version.
