@@ -21,6 +21,7 @@ import { payments } from "./domains/payments.ts";
 import { organizations, people } from "./domains/people.ts";
 import { surveys } from "./domains/surveys.ts";
 import { vehicles } from "./domains/vehicles.ts";
+import { live } from "./realtime.ts";
 
 export type { Database, Json } from "../database.types.ts";
 export type { Args, Insert, PitlaneSupabase, Returns, Row, Update } from "./call.ts";
@@ -30,6 +31,7 @@ export type { CertificatePdf } from "./domains/certificates.ts";
 export type { EventListOptions } from "./domains/events.ts";
 export type { CheckoutAnswer } from "./domains/payments.ts";
 export type { TelemetryReceipt, UploadOptions } from "./domains/vehicles.ts";
+export type { ChatThreadHandlers, Live, LiveChatThread, LiveOptions } from "./realtime.ts";
 
 /** The domain modules over one supabase-js client. */
 export function domains(client: PitlaneSupabase) {
@@ -53,6 +55,8 @@ export function domains(client: PitlaneSupabase) {
     forum: forum(client),
     content: content(client),
     surveys: surveys(client),
+    /** Realtime subscriptions that rejoin by themselves and say when they are live. */
+    live: live(client),
   };
 }
 

@@ -676,9 +676,10 @@ const cases: Record<string, Case> = {
 
 describe("every SDK call", () => {
   it("is in this table, with its failure", () => {
-    const calls = Object.entries(domains(sdk())).flatMap(([module, methods]) =>
-      Object.keys(methods).map((method) => `${module}.${method}`),
-    );
+    // `live` (subscriptions, not calls) has its own suite: realtime.test.ts.
+    const calls = Object.entries(domains(sdk()))
+      .filter(([module]) => module !== "live")
+      .flatMap(([module, methods]) => Object.keys(methods).map((method) => `${module}.${method}`));
     expect(Object.keys(cases).sort()).toEqual(calls.sort());
   });
 
