@@ -32,6 +32,15 @@ export type { EventListOptions } from "./domains/events.ts";
 export type { CheckoutAnswer } from "./domains/payments.ts";
 export type { TelemetryReceipt, UploadOptions } from "./domains/vehicles.ts";
 export type { ChatThreadHandlers, Live, LiveChatThread, LiveOptions } from "./realtime.ts";
+export {
+  CheckInQueue,
+  type CheckInResult,
+  memoryStore,
+  type QueuedScan,
+  type QueueStore,
+  TelemetryUploader,
+  type TelemetryUploaderOptions,
+} from "./offline.ts";
 
 /** The domain modules over one supabase-js client. */
 export function domains(client: PitlaneSupabase) {
