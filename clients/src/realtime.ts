@@ -262,6 +262,56 @@ function liveRegistration(
   );
 }
 
+/**
+ * A waitlisted registration's place, told now and whenever it may have moved: the registration
+ * changed (offered, cancelled) or its event's counts did (someone ahead left). `null` once it is
+ * no longer waiting. Each change asks the database again (`waitlist_position`).
+ */
+function liveWaitlistPosition(
+  client: PitlaneSupabase,
+  registration: { id: string; event_id: string },
+  onPosition: (position: number | null) => void,
+  options: LiveOptions = {},
+): Live {
+  let asked = 0;
+  const refresh = async () => {
+    const ask = ++asked;
+    const { data, error } = await client.rpc("waitlist_position", {
+      p_registration_id: registration.id,
+    });
+    // Answers can cross: only the latest question's answer is news.
+    if (!error && ask === asked) onPosition(data);
+  };
+  return liveChannel(
+    client,
+    `pitlane:waitlist:${registration.id}`,
+    (channel) => {
+      channel.on(
+        "postgres_changes",
+        {
+          event: "UPDATE",
+          schema: "public",
+          table: "event_registrations",
+          filter: `id=eq.${registration.id}`,
+        },
+        () => void refresh(),
+      );
+      channel.on(
+        "postgres_changes",
+        {
+          event: "UPDATE",
+          schema: "public",
+          table: "events",
+          filter: `id=eq.${registration.event_id}`,
+        },
+        () => void refresh(),
+      );
+    },
+    // Also on every (re)join: changes missed while not live are caught up.
+    { ...options, onJoin: () => void refresh() },
+  );
+}
+
 /** Check-ins of an event as they are recorded (its staff; RLS hides them from anyone else). */
 function liveCheckIns(
   client: PitlaneSupabase,
@@ -305,6 +355,11 @@ export function live(client: PitlaneSupabase) {
       onChange: Parameters<typeof liveRegistration>[2],
       options?: LiveOptions,
     ) => liveRegistration(client, registrationId, onChange, options),
+    waitlistPosition: (
+      registration: { id: string; event_id: string },
+      onPosition: (position: number | null) => void,
+      options?: LiveOptions,
+    ) => liveWaitlistPosition(client, registration, onPosition, options),
     checkIns: (
       eventId: string,
       onCheckIn: Parameters<typeof liveCheckIns>[2],

@@ -66,7 +66,10 @@ describe("the example web app", () => {
     await page.waitForSelector(item);
     expect(await page.$$eval("#events li", (items) => items.length)).toBe(1);
     await page.click(`${item} button`);
-    await page.waitForSelector(`${item}[data-status="waitlisted"]`);
+    await page.waitForSelector(`${item}[data-status="waitlisted"][data-place="1"]`);
+    expect(await page.$eval("#message", (node) => node.textContent)).toBe(
+      "You are number 1 on the waiting list",
+    );
 
     // The seat frees up: the page shows the offer without a reload.
     await firstClient.rpc("cancel_registration", { p_registration_id: seat!.id });

@@ -192,6 +192,30 @@ describe("a live chat thread", () => {
   });
 });
 
+describe("a live waitlist place", () => {
+  it("moves up when someone ahead leaves the queue", async () => {
+    const people = await Promise.all(
+      ["Seated", "Ahead", "Behind"].map((name) => createUser({ full_name: name })),
+    );
+    const [seated, ahead, behind] = await Promise.all(people.map((person) => signedIn(person)));
+    const [event] = await sql<{ id: string }>(
+      `insert into public.events (organization_id, slug, title, venue_name, starts_at, ends_at, status, capacity)
+       values ($1, $2, 'Queue Day', 'Hall', now() + interval '1 day', now() + interval '1 day 3 hours', 'published', 1)
+       returning id`,
+      [organization, `queue-day-${randomUUID().slice(0, 8)}`],
+    );
+    await seated!.events.register(event!.id);
+    const first = await ahead!.events.register(event!.id);
+    const second = await behind!.events.register(event!.id);
+    const places = inbox<number | null>();
+    const live = behind!.live.waitlistPosition(second, (place) => places.push(place));
+    subscriptions.push(live);
+    expect(await places.next()).toBe(2);
+    await ahead!.events.cancel(first.id);
+    expect(await places.next((place) => place !== 2)).toBe(1);
+  });
+});
+
 describe("a live registration and live check-ins", () => {
   it("tells a waitlisted person of their offer, and staff of each check-in", async () => {
     const [firstUser, waitingUser] = await Promise.all([

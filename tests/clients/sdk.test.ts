@@ -208,6 +208,13 @@ const cases: Record<string, Case> = {
     },
     fails: [404, () => member.client.events.cancel(missing)],
   },
+  "events.waitlistPosition": {
+    ok: async () => {
+      // The offer was claimed: no longer waiting.
+      expect(await state.fourth.events.waitlistPosition(state.waiting.id)).toBeNull();
+    },
+    fails: [404, () => member.client.events.waitlistPosition(state.waiting.id)],
+  },
   "events.claimWaitlistOffer": {
     ok: async () => {
       const claimed = await state.fourth.events.claimWaitlistOffer(state.waiting.id);

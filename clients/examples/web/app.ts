@@ -1,4 +1,4 @@
-// The example web app: sign in, search events, register (seeing a waitlist place), and a
+// The example web app: sign in, search events, register (watching a waitlist place move), and a
 // notifications bell that updates live. Served by server.ts, which bundles this file.
 import { createPitlaneClient, PitlaneError, type PitlaneClient } from "@pitlane/sdk";
 
@@ -30,11 +30,16 @@ async function register(eventId: string, item: HTMLElement) {
     const registration = await pitlane.events.register(eventId);
     item.dataset.status = registration.status;
     say(`Registered: ${registration.status.replace("_", " ")}`);
-    // A waitlisted registration turns "offered" live when a seat frees up.
+    // A waitlisted registration's place moves live, and it turns "offered" when a seat frees up.
     pitlane.live.registration(registration.id, (changed) => {
       item.dataset.status = changed.status;
       say(`Your registration is now ${changed.status}`);
     });
+    if (registration.status === "waitlisted")
+      pitlane.live.waitlistPosition(registration, (place) => {
+        item.dataset.place = String(place ?? "");
+        if (place !== null) say(`You are number ${place} on the waiting list`);
+      });
   } catch (error) {
     say(error instanceof PitlaneError ? error.message : String(error), true);
   }

@@ -44,6 +44,9 @@ export function events(client: PitlaneSupabase) {
           .eq("user_id", await userId(client))
           .order("created_at", { ascending: false }),
       ),
+    /** A waitlisted registration's place in the queue (1 = next offered), or null if not waiting. */
+    waitlistPosition: (registrationId: string) =>
+      rpc(client, "waitlist_position", { p_registration_id: registrationId }),
     registration: (id: string) =>
       rows(client.from("event_registrations").select("*").eq("id", id).single()),
   };
