@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import chromium from "@sparticuz/chromium";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withDomains } from "@pitlane/sdk";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { serveExample } from "../../clients/examples/web/server.ts";
 import { signedInClient } from "../helpers/auth.ts";
 import { createUser, sql, stack, type TestUser } from "../helpers/db.ts";
@@ -86,6 +87,52 @@ describe("the example web app", () => {
       {},
       before,
     );
+    await page.close();
+  });
+
+  it("chats with support live, typing indicators both ways", async () => {
+    const founder = await createUser({ full_name: "Chat Founder" });
+    const staffUser = await createUser({ full_name: "Support Staff" });
+    const [organization] = await sql<{ id: string }>(
+      `insert into public.organizations (slug, display_name, created_by) values ($1, 'Browser Garage', $2) returning id`,
+      [`browser-${randomUUID().slice(0, 8)}`, founder.id],
+    );
+    await sql(
+      `insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'staff')`,
+      [organization!.id, staffUser.id],
+    );
+    const user = await createUser({ full_name: "Chat Person" });
+    const memberSide = withDomains(await signedInClient(user));
+    const thread = await memberSide.chat.start("Rattle at idle", {
+      organizationId: organization!.id,
+      body: "It rattles when idling",
+    });
+    const staff = withDomains(await signedInClient(staffUser));
+    await staff.rpc("assign_chat_thread", { p_thread_id: thread.id });
+    const heard: string[] = [];
+    let typed = false;
+    const desk = staff.live.chatThread(thread.id, staffUser.id, {
+      onMessage: (message) => heard.push(message.body),
+      onTyping: () => (typed = true),
+    });
+    await desk.ready();
+
+    const page = await signIn(user);
+    await page.waitForSelector('#chat[data-live="true"]');
+    expect(await page.$eval("#chat-log", (log) => log.textContent)).toContain(
+      "It rattles when idling",
+    );
+    await desk.typing();
+    await page.waitForSelector("#typing:not([hidden])");
+    await staff.chat.send(thread.id, "Check the heat shield");
+    await page.waitForFunction(() =>
+      document.querySelector("#chat-log")?.textContent?.includes("Check the heat shield"),
+    );
+    await page.type("#chat-form input", "Thanks!");
+    await vi.waitUntil(() => typed, { timeout: 10_000 });
+    await page.click("#chat-form button");
+    await vi.waitUntil(() => heard.includes("Thanks!"), { timeout: 10_000 });
+    await desk.close();
     await page.close();
   });
 

@@ -1,5 +1,6 @@
-// The example web app: sign in, search events, register (watching a waitlist place move), and a
-// notifications bell that updates live. Served by server.ts, which bundles this file.
+// The example web app: sign in, search events, register (watching a waitlist place move), a
+// notifications bell that updates live, and a support chat with typing indicators. Served by
+// server.ts, which bundles this file.
 import { createPitlaneClient, PitlaneError, type PitlaneClient } from "@pitlane/sdk";
 
 const config = (await (await fetch("/config.json")).json()) as { url: string; anonKey: string };
@@ -45,6 +46,42 @@ async function register(eventId: string, item: HTMLElement) {
   }
 }
 
+/** The newest support thread, live: messages, and the other side's typing. */
+async function showChat() {
+  const [thread] = await pitlane.chat.threads();
+  if (!thread) return;
+  const { data } = await pitlane.auth.getUser();
+  const shown = new Set<string>();
+  const add = (message: { id: string; body: string }) => {
+    if (shown.has(message.id)) return;
+    shown.add(message.id);
+    const line = document.createElement("li");
+    line.textContent = message.body;
+    $("#chat-log").append(line);
+    $("#typing").hidden = true;
+  };
+  let quiet: ReturnType<typeof setTimeout> | undefined;
+  const room = pitlane.live.chatThread(thread.id, data.user!.id, {
+    onMessage: add,
+    onTyping: () => {
+      $("#typing").hidden = false;
+      clearTimeout(quiet);
+      quiet = setTimeout(() => ($("#typing").hidden = true), 3000);
+    },
+  });
+  room.onStatus((live) => ($("#chat").dataset.live = String(live)));
+  $("#chat-subject").textContent = thread.subject;
+  for (const message of await pitlane.chat.messages(thread.id)) add(message);
+  $("#chat").hidden = false;
+  const input = $<HTMLInputElement>("#chat-form input");
+  input.addEventListener("input", () => void room.typing().catch(() => undefined));
+  $("#chat-form").addEventListener("submit", (submit) => {
+    submit.preventDefault();
+    void pitlane.chat.send(thread.id, input.value).then(add);
+    input.value = "";
+  });
+}
+
 async function signedIn() {
   const me = await pitlane.people.me();
   $("#who").textContent = `Signed in as ${me.display_name}`;
@@ -57,7 +94,7 @@ async function signedIn() {
   await unread();
   const bell = pitlane.live.notifications(() => void unread());
   bell.onStatus((live) => ($("#bell").dataset.live = String(live)));
-  await showEvents();
+  await Promise.all([showEvents(), showChat()]);
 }
 
 $("#sign-in").addEventListener("submit", (submit) => {
