@@ -7,6 +7,7 @@ import { benchMarket } from "./market.ts";
 import { benchNotifications } from "./notifications.ts";
 import { benchRest } from "./rest.ts";
 import { benchRealtime } from "./realtime.ts";
+import { benchSdk } from "./sdk.ts";
 import { benchService } from "./service.ts";
 import { formatTable, type BenchRow } from "./rows.ts";
 import { benchStartup } from "./startup.ts";
@@ -26,6 +27,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["marketplace", benchMarket],
   ["forum", benchForum],
   ["content and surveys", benchContent],
+  ["sdk", benchSdk],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);

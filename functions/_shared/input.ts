@@ -8,25 +8,8 @@ import { HttpError } from "./http.ts";
 /** A request body larger than this is refused with 413 before it is parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** The largest PostgreSQL `integer`: amounts are integer minor units. */
-export const MAX_INTEGER = 2_147_483_647;
-
-/** Text PostgreSQL can store: well-formed Unicode without NUL characters, at most `max` characters. */
-export function text(max: number, min = 0) {
-  return z
-    .string()
-    .min(min)
-    .max(max)
-    .refine((value) => !value.includes("\u0000"), { message: "must not contain NUL characters" })
-    .refine((value) => value.isWellFormed(), {
-      message: "must be well-formed Unicode (no lone surrogates)",
-    });
-}
-
-export const uuid = z.uuid({ message: "must be a UUID" });
-
-/** An amount in minor units that fits PostgreSQL's integer. */
-export const amount = z.number().int().positive().max(MAX_INTEGER);
+// The primitives the SDK checks with too: one definition for both sides of a request.
+export { amount, MAX_INTEGER, text, uuid } from "../../clients/src/schemas/primitives.ts";
 
 /**
  * An ISO 8601 date and time with an offset, in years PostgreSQL and every client handle

@@ -9,9 +9,15 @@
 //
 // Invoices and amounts come from the database (checkout_* RPCs); nothing the caller sends sets a price.
 import type { PostgrestError } from "@supabase/supabase-js";
-import { z } from "zod";
+// The bodies' schemas are shared with the SDK.
+import {
+  CancelEnrollmentBody as CancelEnrollment,
+  CancelRegistrationBody as CancelRegistration,
+  CheckoutBody as Checkout,
+  RefundBody as Refund,
+} from "../../clients/src/schemas/payments.ts";
 import { HttpError, json, serve } from "../_shared/http.ts";
-import { amount, pathSegments, readJson, text, uuid } from "../_shared/input.ts";
+import { pathSegments, readJson } from "../_shared/input.ts";
 import { callersInvoice } from "../_shared/invoices.ts";
 import {
   assertRefundSendable,
@@ -29,39 +35,6 @@ import {
   fromPostgrest,
   type Row,
 } from "../_shared/supabase.ts";
-
-/** Where a provider sends the payer back: an http(s) URL of a sensible length. */
-const returnTo = text(2048).pipe(
-  z.url({ protocol: /^https?$/, message: "must be an http or https URL" }),
-);
-
-const Checkout = z.object({
-  invoice_id: uuid,
-  provider: z.enum(["stripe", "faspay"]),
-  success_url: returnTo.optional(),
-  cancel_url: returnTo.optional(),
-  payment_channel: z
-    .string()
-    .regex(/^[0-9]{3}$/)
-    .optional(),
-});
-
-const Refund = z.object({
-  invoice_id: uuid,
-  amount: amount.optional(),
-  reason: text(500).optional(),
-  invoice_item_id: uuid.optional(),
-});
-
-const CancelRegistration = z.object({
-  registration_id: uuid,
-  reason: text(500).optional(),
-});
-
-const CancelEnrollment = z.object({
-  enrollment_id: uuid,
-  reason: text(500).optional(),
-});
 
 /** The invoice as checkout reads it: the schema's columns, with its items embedded. */
 type Invoice = Pick<

@@ -2,16 +2,12 @@
 // invoice. The PDF (pdf-lib) is made once, stored privately in the receipts bucket at
 // <owner id>/<invoice id>.pdf, and signed as the caller, so the bucket's policy decides.
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
-import { z } from "zod";
+// The body's schema is shared with the SDK.
+import { ReceiptBody as Input } from "../../clients/src/schemas/payments.ts";
 import { HttpError, json, serve } from "../_shared/http.ts";
-import { readJson, uuid } from "../_shared/input.ts";
+import { readJson } from "../_shared/input.ts";
 import { callersInvoice } from "../_shared/invoices.ts";
 import { adminClient, fromPostgrest, type Row } from "../_shared/supabase.ts";
-
-const Input = z.object({
-  invoice_id: uuid,
-  expires_in: z.number().int().min(10).max(86400).optional(),
-});
 
 /** The invoice as a receipt prints it: the schema's columns, with its items embedded. */
 type Invoice = Pick<

@@ -16,34 +16,21 @@
 // instead cost a second HTTP hop and a JSON round trip (sql/ telemetry direct-write migration);
 // the RPC remains for apps and tools.
 import postgres from "postgres";
-import { z } from "zod";
+import type { z } from "zod";
+// The body's schema is shared with the SDK's uploader.
+import {
+  MAX_WINDOW_MS,
+  TelemetryBatchEnvelope as Batch,
+  TelemetrySample as Sample,
+} from "../../clients/src/schemas/telemetry.ts";
 import { HttpError, json, requireEnv, serve } from "../_shared/http.ts";
 import { parseJson, readText } from "../_shared/input.ts";
 import { callerClient } from "../_shared/supabase.ts";
 
-const MAX_SAMPLES = 5000;
 /** Room for MAX_SAMPLES samples of about 100 bytes each. */
 const MAX_BODY_BYTES = 1024 * 1024;
-/** The longest window one batch may cover. */
-const MAX_WINDOW_MS = 24 * 3600 * 1000;
 /** Clock skew allowed between a device and the server. */
 const FUTURE_SKEW_MS = 5 * 60 * 1000;
-
-const millis = z.number().int().positive().max(8.64e15);
-
-const Sample = z.object({
-  t: millis,
-  speed: z.number().min(0).max(500),
-  fuelRate: z.number().min(0).max(1000),
-  odometer: z.number().min(0).max(9999999),
-});
-
-const Batch = z.object({
-  vehicleId: z.uuid(),
-  startTimestamp: millis,
-  endTimestamp: millis,
-  samples: z.array(z.unknown()).min(1).max(MAX_SAMPLES),
-});
 
 type SampleInput = z.infer<typeof Sample>;
 

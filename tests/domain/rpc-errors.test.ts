@@ -2223,6 +2223,26 @@ const table: Record<string, BadCall[]> = {
       ...signInFirst,
     },
   ],
+  waitlist_position: [
+    {
+      case: "unknown registration",
+      as: "member",
+      args: () => ({ p_registration_id: unknown }),
+      ...notFound,
+    },
+    {
+      case: "someone else's registration",
+      as: "unrelated",
+      args: (w) => ({ p_registration_id: w.registration2 }),
+      ...notFound,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: (w) => ({ p_registration_id: w.registration }),
+      ...signInFirst,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

@@ -1,0 +1,34 @@
+// Support chat: threads, messages, read marks. Live messages, typing and presence are in
+// `live.chatThread` (realtime.ts).
+import { type PitlaneSupabase, rows, rpc } from "../call.ts";
+
+export function chat(client: PitlaneSupabase) {
+  return {
+    threads: () => rpc(client, "my_chat_threads", {}),
+    start: (subject: string, options: { organizationId?: string; body?: string } = {}) =>
+      rpc(client, "start_chat_thread", {
+        p_subject: subject,
+        p_organization_id: options.organizationId,
+        p_body: options.body,
+      }),
+    messages: (threadId: string, limit = 100) =>
+      rows(
+        client
+          .from("chat_messages")
+          .select("*")
+          .eq("thread_id", threadId)
+          .order("created_at")
+          .limit(limit),
+      ),
+    send: (threadId: string, body: string, attachments?: string[]) =>
+      rows(
+        client
+          .from("chat_messages")
+          .insert({ thread_id: threadId, body, attachments })
+          .select()
+          .single(),
+      ),
+    markRead: (threadId: string) => rpc(client, "mark_chat_read", { p_thread_id: threadId }),
+    close: (threadId: string) => rpc(client, "close_chat_thread", { p_thread_id: threadId }),
+  };
+}

@@ -1,0 +1,53 @@
+// Events and registrations: browse and search, register (capacity, waitlist), cancel, claim a
+// waitlist offer, transfer.
+import { type PitlaneSupabase, rows, rpc, userId } from "../call.ts";
+
+export interface EventListOptions {
+  /** Words in the title (case-insensitive). */
+  search?: string;
+  /** Only events starting at or after this time (ISO 8601). */
+  from?: string;
+  limit?: number;
+}
+
+/** `%` and `_` are LIKE's wildcards and `,()` PostgREST's list syntax: searched for as typed. */
+const likeLiteral = (words: string) => words.replace(/[\\%_,()]/g, (c) => `\\${c}`);
+
+export function events(client: PitlaneSupabase) {
+  return {
+    /** Published events, soonest first. */
+    list: (options: EventListOptions = {}) => {
+      let query = client.from("events").select("*").eq("status", "published");
+      if (options.search) query = query.ilike("title", `%${likeLiteral(options.search)}%`);
+      if (options.from) query = query.gte("starts_at", options.from);
+      return rows(query.order("starts_at").limit(options.limit ?? 50));
+    },
+    get: (id: string) =>
+      rows(client.from("events").select("*, event_sessions(*)").eq("id", id).single()),
+    register: (eventId: string, invitedBy?: string) =>
+      rpc(client, "register_for_event", { p_event_id: eventId, p_invited_by: invitedBy }),
+    cancel: (registrationId: string, reason?: string) =>
+      rpc(client, "cancel_registration", { p_registration_id: registrationId, p_reason: reason }),
+    claimWaitlistOffer: (registrationId: string) =>
+      rpc(client, "claim_waitlist_offer", { p_registration_id: registrationId }),
+    transfer: (registrationId: string, recipientId: string) =>
+      rpc(client, "transfer_registration", {
+        p_registration_id: registrationId,
+        p_recipient_id: recipientId,
+      }),
+    /** The signed-in person's registrations with their events, newest first. */
+    myRegistrations: async () =>
+      rows(
+        client
+          .from("event_registrations")
+          .select("*, event:events(id, title, starts_at, ends_at, status)")
+          .eq("user_id", await userId(client))
+          .order("created_at", { ascending: false }),
+      ),
+    /** A waitlisted registration's place in the queue (1 = next offered), or null if not waiting. */
+    waitlistPosition: (registrationId: string) =>
+      rpc(client, "waitlist_position", { p_registration_id: registrationId }),
+    registration: (id: string) =>
+      rows(client.from("event_registrations").select("*").eq("id", id).single()),
+  };
+}

@@ -1,0 +1,51 @@
+// Forum: categories, threads and responses, views, accepted answers, votes, flags.
+import type { Database } from "../../database.types.ts";
+import { type Args, type Insert, type PitlaneSupabase, rows, rpc } from "../call.ts";
+
+export function forum(client: PitlaneSupabase) {
+  return {
+    categories: () => rows(client.from("forum_categories").select("*").order("sort_order")),
+    /** A category's threads, pinned first, then by latest activity. */
+    threads: (categoryId: string, limit = 20) =>
+      rows(
+        client
+          .from("forum_threads")
+          .select(
+            "id, title, status, car_make, car_model, car_year, is_pinned, is_featured, view_count, response_count, last_activity_at, author:profiles!author_id(display_name)",
+          )
+          .eq("category_id", categoryId)
+          .order("is_pinned", { ascending: false })
+          .order("last_activity_at", { ascending: false })
+          .limit(limit),
+      ),
+    /** A thread with its responses, accepted and expert answers first. */
+    thread: (id: string) =>
+      rows(
+        client
+          .from("forum_threads")
+          .select("*, forum_responses(*)")
+          .eq("id", id)
+          .order("is_accepted", { referencedTable: "forum_responses", ascending: false })
+          .order("is_expert", { referencedTable: "forum_responses", ascending: false })
+          .single(),
+      ),
+    startThread: (thread: Insert<"forum_threads">) =>
+      rows(client.from("forum_threads").insert(thread).select().single()),
+    respond: (threadId: string, body: string) =>
+      rows(client.from("forum_responses").insert({ thread_id: threadId, body }).select().single()),
+    recordView: (threadId: string) => rpc(client, "record_thread_view", { p_thread_id: threadId }),
+    setStatus: (threadId: string, status: Database["public"]["Enums"]["forum_thread_status"]) =>
+      rpc(client, "set_thread_status", { p_thread_id: threadId, p_status: status }),
+    accept: (responseId: string, accepted = true) =>
+      rpc(client, "accept_response", { p_response_id: responseId, p_accepted: accepted }),
+    vote: (responseId: string, isHelpful: boolean) =>
+      rows(
+        client
+          .from("forum_response_votes")
+          .insert({ response_id: responseId, is_helpful: isHelpful })
+          .select()
+          .single(),
+      ),
+    flag: (args: Args<"flag_content">) => rpc(client, "flag_content", args),
+  };
+}

@@ -1,0 +1,48 @@
+// People and organizations: profiles, organizations, members and invitations.
+import { type Args, type PitlaneSupabase, rows, rpc, type Update, userId } from "../call.ts";
+
+export function people(client: PitlaneSupabase) {
+  return {
+    /** The signed-in person's profile. */
+    me: async () =>
+      rows(
+        client
+          .from("profiles")
+          .select("*")
+          .eq("id", await userId(client))
+          .single(),
+      ),
+    /** A profile by id; 404 when it does not exist (or the caller may not see it). */
+    get: (id: string) => rows(client.from("profiles").select("*").eq("id", id).single()),
+    /** Changes the signed-in person's own profile; protected columns answer 403. */
+    update: async (changes: Update<"profiles">) =>
+      rows(
+        client
+          .from("profiles")
+          .update(changes)
+          .eq("id", await userId(client))
+          .select()
+          .single(),
+      ),
+  };
+}
+
+export function organizations(client: PitlaneSupabase) {
+  return {
+    list: () => rows(client.from("organizations").select("*").order("display_name")),
+    get: (id: string) => rows(client.from("organizations").select("*").eq("id", id).single()),
+    members: (organizationId: string) =>
+      rows(
+        client
+          .from("organization_members")
+          .select("*, profile:profiles!user_id(display_name, avatar_url)")
+          .eq("organization_id", organizationId),
+      ),
+    invite: (args: Args<"create_organization_invitation">) =>
+      rpc(client, "create_organization_invitation", args),
+    acceptInvitation: (code: string) =>
+      rpc(client, "accept_organization_invitation", { p_code: code }),
+    declineInvitation: (code: string) =>
+      rpc(client, "decline_organization_invitation", { p_code: code }),
+  };
+}
