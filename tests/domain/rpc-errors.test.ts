@@ -2108,6 +2108,49 @@ const table: Record<string, BadCall[]> = {
       ...badArgument,
     },
   ],
+  // 0041 contacts and consent
+  import_contacts: [
+    {
+      case: "unknown organization",
+      as: "staff",
+      args: () => ({ p_organization_id: unknown, p_csv: "email\na@example.test\n" }),
+      ...notFound,
+    },
+    {
+      case: "a member",
+      as: "member",
+      args: () => ({ p_organization_id: w.orgA, p_csv: "email\na@example.test\n" }),
+      ...forbidden,
+    },
+    {
+      case: "malformed CSV",
+      as: "staff",
+      args: () => ({ p_organization_id: w.orgA, p_csv: 'email\n"a@example.test\n' }),
+      ...badArgument,
+    },
+    {
+      case: "a bad row",
+      as: "staff",
+      args: () => ({ p_organization_id: w.orgA, p_csv: "email\nnot-an-email\n" }),
+      ...badArgument,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_organization_id: w.orgA, p_csv: "email\na@example.test\n" }),
+      ...signInFirst,
+    },
+  ],
+  export_contacts_csv: [
+    {
+      case: "unknown organization",
+      as: "staff",
+      args: () => ({ p_organization_id: unknown }),
+      ...notFound,
+    },
+    { case: "a member", as: "member", args: () => ({ p_organization_id: w.orgA }), ...forbidden },
+    { case: "anon", as: "anon", args: () => ({ p_organization_id: w.orgA }), ...signInFirst },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

@@ -1,0 +1,108 @@
+// The RLS matrix of the outreach tables (contacts, consent, segments, campaigns, the
+// communication log) × anon, a member of the organization, its staff and admin, staff of another
+// organization, a platform admin and the service role × select, insert, update and delete. Each
+// cell runs as PostgREST runs a request, in a transaction that is rolled back.
+import { randomUUID } from "node:crypto";
+import { beforeAll } from "vitest";
+import { attemptAs, describeRlsMatrix, type TableMatrix } from "../helpers/rls-matrix.ts";
+import { anon, db, serviceRole, type Claims } from "../helpers/db.ts";
+
+const roles = [
+  "anon",
+  "member",
+  "staff",
+  "admin",
+  "other_staff",
+  "platform_admin",
+  "service_role",
+] as const;
+type Role = (typeof roles)[number];
+
+const w = {
+  claims: {} as Record<Role, Claims>,
+  ids: {} as Record<string, string>,
+};
+const id = (name: string) => `'${w.ids[name]}'`;
+
+beforeAll(async () => {
+  const database = db();
+  const sql = (text: string, params: unknown[] = []) => database.sql(text, params);
+  const [member, staff, admin, otherStaff, platformAdmin] = await Promise.all(
+    ["member", "staff", "admin", "other_staff", "platform_admin"].map((name) =>
+      database.createUser({ full_name: `Outreach RLS ${name}` }),
+    ),
+  );
+  w.claims = {
+    anon,
+    member: member!.claims,
+    staff: staff!.claims,
+    admin: admin!.claims,
+    other_staff: otherStaff!.claims,
+    platform_admin: platformAdmin!.claims,
+    service_role: serviceRole,
+  };
+  w.ids.org = randomUUID();
+  w.ids.otherOrg = randomUUID();
+  await sql(
+    `insert into public.organizations (id, slug, display_name, kind, created_by)
+     values ($1, $3, 'Outreach RLS', 'training_provider', $5), ($2, $4, 'Outreach RLS other', 'training_provider', $6)`,
+    [
+      w.ids.org,
+      w.ids.otherOrg,
+      `rls-${w.ids.org.slice(0, 8)}`,
+      `rls-${w.ids.otherOrg.slice(0, 8)}`,
+      admin!.id,
+      admin!.id,
+    ],
+  );
+  await sql(
+    `insert into public.organization_members (organization_id, user_id, role)
+     values ($1, $2, 'member'), ($1, $3, 'staff'), ($4, $5, 'staff')`,
+    [w.ids.org, member!.id, staff!.id, w.ids.otherOrg, otherStaff!.id],
+  );
+  await sql(`insert into public.platform_admins (user_id) values ($1)`, [platformAdmin!.id]);
+  const [contact] = await sql(
+    `insert into public.contacts (organization_id, email, full_name) values ($1, $2, 'RLS contact') returning id`,
+    [w.ids.org, `rls-${randomUUID().slice(0, 8)}@example.test`],
+  );
+  w.ids.contact = contact!.id;
+  const [consent] = await sql(
+    `insert into public.contact_consents (contact_id, granted, method, recorded_by) values ($1, true, 'form', $2) returning id`,
+    [w.ids.contact, staff!.id],
+  );
+  w.ids.consent = String(consent!.id);
+});
+
+const attempt = (role: Role, statement: string) => attemptAs(db(), w.claims[role], statement);
+
+const orgStaff = "staff admin platform_admin service_role";
+
+const specs: TableMatrix<Role>[] = [
+  {
+    table: "contacts",
+    target: () => `id = ${id("contact")}`,
+    select: orgStaff,
+    insert: {
+      sql: () =>
+        `insert into public.contacts (organization_id, email) values (${id("org")}, 'new-${randomUUID().slice(0, 8)}@example.test')`,
+      allowed: orgStaff,
+    },
+    update: { set: "company = 'Changed'", allowed: orgStaff },
+    delete: orgStaff,
+  },
+  {
+    table: "contact_consents",
+    target: () => `id = ${w.ids.consent}`,
+    select: orgStaff,
+    insert: {
+      sql: () =>
+        `insert into public.contact_consents (contact_id, granted, method) values (${id("contact")}, false, 'staff')`,
+      allowed: orgStaff,
+    },
+    // The history is append-only, for everyone.
+    update: { set: "note = 'Changed'", allowed: "" },
+    delete: "",
+  },
+];
+
+describeRlsMatrix(specs, roles, attempt);
