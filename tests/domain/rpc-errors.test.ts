@@ -2151,6 +2151,43 @@ const table: Record<string, BadCall[]> = {
     { case: "a member", as: "member", args: () => ({ p_organization_id: w.orgA }), ...forbidden },
     { case: "anon", as: "anon", args: () => ({ p_organization_id: w.orgA }), ...signInFirst },
   ],
+  // 0042 contact segments
+  preview_segment: [
+    {
+      case: "unknown organization",
+      as: "staff",
+      args: () => ({ p_organization_id: unknown, p_rules: { tag: "vip" } }),
+      ...notFound,
+    },
+    {
+      case: "a member",
+      as: "member",
+      args: () => ({ p_organization_id: w.orgA, p_rules: { tag: "vip" } }),
+      ...forbidden,
+    },
+    {
+      case: "an unknown rule",
+      as: "staff",
+      args: () => ({ p_organization_id: w.orgA, p_rules: { colour: "red" } }),
+      ...badArgument,
+    },
+    {
+      case: "sample out of range",
+      as: "staff",
+      args: () => ({ p_organization_id: w.orgA, p_rules: { tag: "vip" }, p_sample: 1000 }),
+      ...badArgument,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_organization_id: w.orgA, p_rules: { tag: "vip" } }),
+      ...signInFirst,
+    },
+  ],
+  segment_contacts: [
+    { case: "unknown segment", as: "staff", args: () => ({ p_segment_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_segment_id: unknown }), ...signInFirst },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

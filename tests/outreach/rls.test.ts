@@ -71,6 +71,11 @@ beforeAll(async () => {
     [w.ids.contact, staff!.id],
   );
   w.ids.consent = String(consent!.id);
+  const [segment] = await sql(
+    `insert into public.contact_segments (organization_id, name, rules) values ($1, 'RLS', '{"tag": "vip"}') returning id`,
+    [w.ids.org],
+  );
+  w.ids.segment = segment!.id;
 });
 
 const attempt = (role: Role, statement: string) => attemptAs(db(), w.claims[role], statement);
@@ -102,6 +107,18 @@ const specs: TableMatrix<Role>[] = [
     // The history is append-only, for everyone.
     update: { set: "note = 'Changed'", allowed: "" },
     delete: "",
+  },
+  {
+    table: "contact_segments",
+    target: () => `id = ${id("segment")}`,
+    select: orgStaff,
+    insert: {
+      sql: () =>
+        `insert into public.contact_segments (organization_id, name, rules) values (${id("org")}, 'New ${randomUUID().slice(0, 8)}', '{"consented": "email"}')`,
+      allowed: orgStaff,
+    },
+    update: { set: "description = 'Changed'", allowed: orgStaff },
+    delete: orgStaff,
   },
 ];
 
