@@ -174,10 +174,8 @@ describe("saved segments", () => {
     );
     const contacts = ok(
       await org.staff.client.rpc("segment_contacts", { p_segment_id: segment.id }).select("email"),
-    );
-    expect(contacts.map((c: { email: string }) => c.email)).toEqual(
-      [people.ada.email, "lead1@example.test"].sort(),
-    );
+    ) as unknown as { email: string }[];
+    expect(contacts.map((c) => c.email)).toEqual([people.ada.email, "lead1@example.test"].sort());
     for (const client of [org.member.client, (await organization(db())).staff.client]) {
       const { status } = await client.rpc("segment_contacts", { p_segment_id: segment.id });
       expect(status).toBe(404);
