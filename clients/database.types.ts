@@ -318,6 +318,37 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"campaign_recipients": {
+                  Row: {
+                    "campaign_id": string,"click_count": number,"contact_id": string,"email": string,"first_clicked_at": string | null,"first_opened_at": string | null,"id": string,"open_count": number,"organization_id": string,"queued_at": string,"reason": string | null,"sent_at": string | null,"status": Database["public"]['Enums']["campaign_recipient_status"]
+                  }
+                  Insert: {
+                    "campaign_id": string,"click_count"?: number,"contact_id": string,"email": string,"first_clicked_at"?: string | null,"first_opened_at"?: string | null,"id"?: string,"open_count"?: number,"organization_id": string,"queued_at"?: string,"reason"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["campaign_recipient_status"]
+                  }
+                  Update: {
+                    "campaign_id"?: string,"click_count"?: number,"contact_id"?: string,"email"?: string,"first_clicked_at"?: string | null,"first_opened_at"?: string | null,"id"?: string,"open_count"?: number,"organization_id"?: string,"queued_at"?: string,"reason"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["campaign_recipient_status"]
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "campaign_recipients_campaign_id_fkey"
+      columns: ["campaign_id"]
+isOneToOne: false
+      referencedRelation: "email_campaigns"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "campaign_recipients_contact_id_fkey"
+      columns: ["contact_id"]
+isOneToOne: false
+      referencedRelation: "contacts"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "campaign_recipients_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"car_listings": {
                   Row: {
                     "archived_at": string | null,"city": string,"comment_count": number,"condition": Database["public"]['Enums']["car_condition"],"country_code": string | null,"created_at": string,"currency": string,"description": string | null,"featured_until": string | null,"fuel_type": Database["public"]['Enums']["fuel_type"],"id": string,"latitude": number | null,"longitude": number | null,"make": string,"mileage_km": number,"model": string,"price_amount": number,"published_at": string | null,"search_vector": unknown,"seller_id": string,"sold_at": string | null,"status": Database["public"]['Enums']["listing_status"],"store_id": string | null,"title": string,"transmission": Database["public"]['Enums']["car_transmission"],"updated_at": string,"year": number
@@ -529,6 +560,93 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"contact_consents": {
+                  Row: {
+                    "channel": Database["public"]['Enums']["contact_channel"],"contact_id": string,"granted": boolean,"id": number,"method": Database["public"]['Enums']["consent_method"],"note": string | null,"organization_id": string,"recorded_at": string,"recorded_by": string | null
+                  }
+                  Insert: {
+                    "channel"?: Database["public"]['Enums']["contact_channel"],"contact_id": string,"granted": boolean,"id"?: never,"method"?: Database["public"]['Enums']["consent_method"],"note"?: string | null,"organization_id": string,"recorded_at"?: string,"recorded_by"?: string | null
+                  }
+                  Update: {
+                    "channel"?: Database["public"]['Enums']["contact_channel"],"contact_id"?: string,"granted"?: boolean,"id"?: never,"method"?: Database["public"]['Enums']["consent_method"],"note"?: string | null,"organization_id"?: string,"recorded_at"?: string,"recorded_by"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "contact_consents_contact_id_fkey"
+      columns: ["contact_id"]
+isOneToOne: false
+      referencedRelation: "contacts"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contact_consents_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contact_consents_recorded_by_fkey"
+      columns: ["recorded_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"contact_segments": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"description": string | null,"id": string,"name": string,"organization_id": string,"rules": NonNullable<Json>,"updated_at": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"name": string,"organization_id": string,"rules": NonNullable<Json>,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"name"?: string,"organization_id"?: string,"rules"?: NonNullable<Json>,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "contact_segments_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contact_segments_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"contacts": {
+                  Row: {
+                    "company": string | null,"consented_channels": (Database["public"]['Enums']["contact_channel"])[],"created_at": string,"created_by": string | null,"custom_fields": NonNullable<Json>,"email": string,"full_name": string | null,"id": string,"organization_id": string,"phone": string | null,"profile_id": string | null,"source": string,"tags": (string)[],"updated_at": string
+                  }
+                  Insert: {
+                    "company"?: string | null,"consented_channels"?: (Database["public"]['Enums']["contact_channel"])[],"created_at"?: string,"created_by"?: string | null,"custom_fields"?: NonNullable<Json>,"email": string,"full_name"?: string | null,"id"?: string,"organization_id": string,"phone"?: string | null,"profile_id"?: string | null,"source"?: string,"tags"?: (string)[],"updated_at"?: string
+                  }
+                  Update: {
+                    "company"?: string | null,"consented_channels"?: (Database["public"]['Enums']["contact_channel"])[],"created_at"?: string,"created_by"?: string | null,"custom_fields"?: NonNullable<Json>,"email"?: string,"full_name"?: string | null,"id"?: string,"organization_id"?: string,"phone"?: string | null,"profile_id"?: string | null,"source"?: string,"tags"?: (string)[],"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "contacts_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contacts_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contacts_profile_id_fkey"
+      columns: ["profile_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"content_flags": {
                   Row: {
                     "created_at": string,"details": string | null,"flagged_by": string,"id": string,"reason": Database["public"]['Enums']["content_flag_reason"],"resolution": Database["public"]['Enums']["content_flag_resolution"] | null,"resolved_at": string | null,"resolved_by": string | null,"target_id": string,"target_kind": string,"weight": number
@@ -697,18 +815,61 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
-                },"email_outbox": {
+                },"email_campaigns": {
                   Row: {
-                    "attempts": number,"claim_id": string | null,"claimed_until": string | null,"created_at": string,"data": NonNullable<Json>,"digest_id": number | null,"digest_period": string | null,"due_at": string | null,"id": number,"last_error": string | null,"locale": string,"max_attempts": number,"message_id": string | null,"notification_id": string | null,"sent_at": string | null,"status": Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id": string | null
+                    "body": string,"cancelled_at": string | null,"clicked_count": number,"contact_ids": (string)[] | null,"created_at": string,"created_by": string | null,"event_id": string | null,"failed_count": number,"finished_at": string | null,"id": string,"name": string,"opened_count": number,"organization_id": string,"queued_at": string | null,"rate_per_minute": number,"recipient_count": number,"scheduled_at": string | null,"segment_id": string | null,"sender_name": string | null,"sent_count": number,"skipped_count": number,"status": Database["public"]['Enums']["campaign_status"],"subject": string,"track_clicks": boolean,"track_opens": boolean,"updated_at": string
                   }
                   Insert: {
-                    "attempts"?: number,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id"?: string | null
+                    "body": string,"cancelled_at"?: string | null,"clicked_count"?: number,"contact_ids"?: (string)[] | null,"created_at"?: string,"created_by"?: string | null,"event_id"?: string | null,"failed_count"?: number,"finished_at"?: string | null,"id"?: string,"name": string,"opened_count"?: number,"organization_id": string,"queued_at"?: string | null,"rate_per_minute"?: number,"recipient_count"?: number,"scheduled_at"?: string | null,"segment_id"?: string | null,"sender_name"?: string | null,"sent_count"?: number,"skipped_count"?: number,"status"?: Database["public"]['Enums']["campaign_status"],"subject": string,"track_clicks"?: boolean,"track_opens"?: boolean,"updated_at"?: string
                   }
                   Update: {
-                    "attempts"?: number,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template"?: string,"to_email"?: string,"user_id"?: string | null
+                    "body"?: string,"cancelled_at"?: string | null,"clicked_count"?: number,"contact_ids"?: (string)[] | null,"created_at"?: string,"created_by"?: string | null,"event_id"?: string | null,"failed_count"?: number,"finished_at"?: string | null,"id"?: string,"name"?: string,"opened_count"?: number,"organization_id"?: string,"queued_at"?: string | null,"rate_per_minute"?: number,"recipient_count"?: number,"scheduled_at"?: string | null,"segment_id"?: string | null,"sender_name"?: string | null,"sent_count"?: number,"skipped_count"?: number,"status"?: Database["public"]['Enums']["campaign_status"],"subject"?: string,"track_clicks"?: boolean,"track_opens"?: boolean,"updated_at"?: string
                   }
                   Relationships: [
                     {
+      foreignKeyName: "email_campaigns_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_campaigns_event_id_fkey"
+      columns: ["event_id"]
+isOneToOne: false
+      referencedRelation: "events"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_campaigns_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_campaigns_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "contact_segments"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_outbox": {
+                  Row: {
+                    "attempts": number,"campaign_recipient_id": string | null,"claim_id": string | null,"claimed_until": string | null,"created_at": string,"data": NonNullable<Json>,"digest_id": number | null,"digest_period": string | null,"due_at": string | null,"id": number,"last_error": string | null,"locale": string,"max_attempts": number,"message_id": string | null,"notification_id": string | null,"sent_at": string | null,"status": Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id": string | null
+                  }
+                  Insert: {
+                    "attempts"?: number,"campaign_recipient_id"?: string | null,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id"?: string | null
+                  }
+                  Update: {
+                    "attempts"?: number,"campaign_recipient_id"?: string | null,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template"?: string,"to_email"?: string,"user_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_outbox_campaign_recipient_id_fkey"
+      columns: ["campaign_recipient_id"]
+isOneToOne: false
+      referencedRelation: "campaign_recipients"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "email_outbox_digest_id_fkey"
       columns: ["digest_id"]
 isOneToOne: false
@@ -3203,6 +3364,41 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"cancel_campaign":
+{ Args: { "p_campaign_id": string }; Returns: {
+              "body": string,
+"cancelled_at": string | null,
+"clicked_count": number,
+"contact_ids": (string)[] | null,
+"created_at": string,
+"created_by": string | null,
+"event_id": string | null,
+"failed_count": number,
+"finished_at": string | null,
+"id": string,
+"name": string,
+"opened_count": number,
+"organization_id": string,
+"queued_at": string | null,
+"rate_per_minute": number,
+"recipient_count": number,
+"scheduled_at": string | null,
+"segment_id": string | null,
+"sender_name": string | null,
+"sent_count": number,
+"skipped_count": number,
+"status": Database["public"]['Enums']["campaign_status"],
+"subject": string,
+"track_clicks": boolean,
+"track_opens": boolean,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "email_campaigns"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "cancel_course_enrollment":
 { Args: { "p_enrollment_id": string }; Returns: {
               "cancelled_at": string | null,
@@ -3484,6 +3680,7 @@ isOneToOne: false
 "claim_due_emails":
 { Args: { "p_lease_seconds"?: number,"p_limit"?: number }; Returns: {
               "attempts": number,
+"campaign_recipient_id": string | null,
 "claim_id": string | null,
 "claimed_until": string | null,
 "created_at": string,
@@ -3801,6 +3998,9 @@ isOneToOne: false
         isOneToOne: false
         isSetofReturn: true
       } },
+"export_contacts_csv":
+{ Args: { "p_organization_id": string }; Returns: string
+                           },
 "export_cpd_credits_csv":
 { Args: { "p_from"?: string,"p_to"?: string }; Returns: string
                            },
@@ -3854,6 +4054,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"import_contacts":
+{ Args: { "p_csv": string,"p_organization_id": string,"p_source"?: string }; Returns: Json
+                           },
 "ingest_telemetry":
 { Args: { "p_dongle_token"?: string,"p_ended_at": string,"p_idempotency_key": string,"p_samples": Json,"p_started_at": string,"p_vehicle_id": string }; Returns: {
               "batch_id": string,"duplicate": boolean,"sample_count": number,"vehicle_odometer": number
@@ -4072,11 +4275,20 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"preview_segment":
+{ Args: { "p_organization_id": string,"p_rules": Json,"p_sample"?: number }; Returns: Json
+                           },
 "process_expired_registrations":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
 "purge_old_telemetry":
 { Args: Record<PropertyKey, never>; Returns: number
+                           },
+"record_campaign_click":
+{ Args: { "p_recipient_id": string,"p_url": string }; Returns: boolean
+                           },
+"record_campaign_open":
+{ Args: { "p_recipient_id": string }; Returns: boolean
                            },
 "record_manual_payment":
 { Args: { "p_amount"?: number,"p_invoice_id": string,"p_reference": string }; Returns: {
@@ -4415,6 +4627,67 @@ isOneToOne: false
 { Args: { "p_after_featured"?: boolean,"p_after_id"?: string,"p_after_sort_key"?: number,"p_brand"?: string,"p_category_id"?: string,"p_condition"?: Database["public"]['Enums']["part_condition"],"p_currency"?: string,"p_fits_make"?: string,"p_fits_model"?: string,"p_fits_year"?: number,"p_limit"?: number,"p_price_max"?: number,"p_price_min"?: number,"p_query"?: string,"p_sort"?: string }; Returns: {
               "is_featured": boolean,"listing": Database["public"]['Tables']["part_listings"]['Row'],"rank": number,"sort_key": number
             }[]
+                           },
+"segment_contacts":
+{ Args: { "p_segment_id": string }; Returns: {
+              "company": string | null,
+"consented_channels": (Database["public"]['Enums']["contact_channel"])[],
+"created_at": string,
+"created_by": string | null,
+"custom_fields": NonNullable<Json>,
+"email": string,
+"full_name": string | null,
+"id": string,
+"organization_id": string,
+"phone": string | null,
+"profile_id": string | null,
+"source": string,
+"tags": (string)[],
+"updated_at": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "contacts"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"send_campaign":
+{ Args: { "p_at"?: string,"p_campaign_id": string }; Returns: {
+              "body": string,
+"cancelled_at": string | null,
+"clicked_count": number,
+"contact_ids": (string)[] | null,
+"created_at": string,
+"created_by": string | null,
+"event_id": string | null,
+"failed_count": number,
+"finished_at": string | null,
+"id": string,
+"name": string,
+"opened_count": number,
+"organization_id": string,
+"queued_at": string | null,
+"rate_per_minute": number,
+"recipient_count": number,
+"scheduled_at": string | null,
+"segment_id": string | null,
+"sender_name": string | null,
+"sent_count": number,
+"skipped_count": number,
+"status": Database["public"]['Enums']["campaign_status"],
+"subject": string,
+"track_clicks": boolean,
+"track_opens": boolean,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "email_campaigns"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"send_campaign_test":
+{ Args: { "p_campaign_id": string }; Returns: number
                            },
 "send_system_announcement":
 { Args: { "p_action_url"?: string,"p_body"?: string,"p_title": string }; Returns: number
@@ -4765,7 +5038,7 @@ isOneToOne: false
       } }
           }
           Enums: {
-            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","blog_post_status": "draft"|"scheduled"|"published"|"archived","car_condition": "new"|"used"|"certified_pre_owned"|"damaged","car_transmission": "manual"|"automatic"|"semi_automatic"|"cvt"|"dual_clutch","chat_participant_role": "member"|"staff","chat_thread_status": "open"|"closed","check_in_method": "qr"|"manual"|"offline","content_flag_reason": "spam"|"harassment"|"hate"|"misinformation"|"off_topic"|"inappropriate"|"other","content_flag_resolution": "upheld"|"declined","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","expert_verification_status": "pending"|"approved"|"rejected","forum_moderation_state": "visible"|"hidden"|"removed","forum_thread_status": "open"|"resolved"|"closed","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","listing_status": "pending"|"active"|"sold"|"archived","media_kind": "image"|"video"|"document","member_file_purpose": "receipt"|"photo"|"document"|"other","membership_status": "pending_payment"|"active"|"expired"|"refunded"|"cancelled","moderation_action_kind": "auto_hidden"|"approved"|"removed"|"flags_dismissed"|"suspended"|"suspension_lifted","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","part_condition": "new"|"refurbished"|"used","payment_provider": "stripe"|"faspay"|"manual","price_alert_kind": "listing"|"car_search"|"part_search","provider_event_status": "processed"|"ignored"|"unmatched","push_platform": "ios"|"android"|"web","question_kind": "single_choice"|"multiple_choice","referral_status": "pending"|"qualified"|"credited"|"reversed","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","survey_question_type": "short_text"|"long_text"|"single_choice"|"multiple_choice"|"dropdown"|"rating"|"nps"|"number"|"date"|"yes_no"|"matrix"|"file_upload","survey_status": "draft"|"open"|"closed","verification_status": "unverified"|"pending"|"verified"|"rejected"
+            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","blog_post_status": "draft"|"scheduled"|"published"|"archived","campaign_recipient_status": "queued"|"sent"|"failed"|"skipped"|"cancelled","campaign_status": "draft"|"scheduled"|"sending"|"sent"|"cancelled","car_condition": "new"|"used"|"certified_pre_owned"|"damaged","car_transmission": "manual"|"automatic"|"semi_automatic"|"cvt"|"dual_clutch","chat_participant_role": "member"|"staff","chat_thread_status": "open"|"closed","check_in_method": "qr"|"manual"|"offline","consent_method": "form"|"import"|"staff"|"unsubscribe_link"|"api","contact_channel": "email"|"sms"|"phone","content_flag_reason": "spam"|"harassment"|"hate"|"misinformation"|"off_topic"|"inappropriate"|"other","content_flag_resolution": "upheld"|"declined","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","expert_verification_status": "pending"|"approved"|"rejected","forum_moderation_state": "visible"|"hidden"|"removed","forum_thread_status": "open"|"resolved"|"closed","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","listing_status": "pending"|"active"|"sold"|"archived","media_kind": "image"|"video"|"document","member_file_purpose": "receipt"|"photo"|"document"|"other","membership_status": "pending_payment"|"active"|"expired"|"refunded"|"cancelled","moderation_action_kind": "auto_hidden"|"approved"|"removed"|"flags_dismissed"|"suspended"|"suspension_lifted","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","part_condition": "new"|"refurbished"|"used","payment_provider": "stripe"|"faspay"|"manual","price_alert_kind": "listing"|"car_search"|"part_search","provider_event_status": "processed"|"ignored"|"unmatched","push_platform": "ios"|"android"|"web","question_kind": "single_choice"|"multiple_choice","referral_status": "pending"|"qualified"|"credited"|"reversed","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","survey_question_type": "short_text"|"long_text"|"single_choice"|"multiple_choice"|"dropdown"|"rating"|"nps"|"number"|"date"|"yes_no"|"matrix"|"file_upload","survey_status": "draft"|"open"|"closed","verification_status": "unverified"|"pending"|"verified"|"rejected"
           }
           CompositeTypes: {
             "check_in_result": {
@@ -4887,7 +5160,7 @@ export const Constants = {
           }
         },"public": {
           Enums: {
-            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"blog_post_status": ["draft", "scheduled", "published", "archived"],"car_condition": ["new", "used", "certified_pre_owned", "damaged"],"car_transmission": ["manual", "automatic", "semi_automatic", "cvt", "dual_clutch"],"chat_participant_role": ["member", "staff"],"chat_thread_status": ["open", "closed"],"check_in_method": ["qr", "manual", "offline"],"content_flag_reason": ["spam", "harassment", "hate", "misinformation", "off_topic", "inappropriate", "other"],"content_flag_resolution": ["upheld", "declined"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"expert_verification_status": ["pending", "approved", "rejected"],"forum_moderation_state": ["visible", "hidden", "removed"],"forum_thread_status": ["open", "resolved", "closed"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"listing_status": ["pending", "active", "sold", "archived"],"media_kind": ["image", "video", "document"],"member_file_purpose": ["receipt", "photo", "document", "other"],"membership_status": ["pending_payment", "active", "expired", "refunded", "cancelled"],"moderation_action_kind": ["auto_hidden", "approved", "removed", "flags_dismissed", "suspended", "suspension_lifted"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"part_condition": ["new", "refurbished", "used"],"payment_provider": ["stripe", "faspay", "manual"],"price_alert_kind": ["listing", "car_search", "part_search"],"provider_event_status": ["processed", "ignored", "unmatched"],"push_platform": ["ios", "android", "web"],"question_kind": ["single_choice", "multiple_choice"],"referral_status": ["pending", "qualified", "credited", "reversed"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"survey_question_type": ["short_text", "long_text", "single_choice", "multiple_choice", "dropdown", "rating", "nps", "number", "date", "yes_no", "matrix", "file_upload"],"survey_status": ["draft", "open", "closed"],"verification_status": ["unverified", "pending", "verified", "rejected"]
+            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"blog_post_status": ["draft", "scheduled", "published", "archived"],"campaign_recipient_status": ["queued", "sent", "failed", "skipped", "cancelled"],"campaign_status": ["draft", "scheduled", "sending", "sent", "cancelled"],"car_condition": ["new", "used", "certified_pre_owned", "damaged"],"car_transmission": ["manual", "automatic", "semi_automatic", "cvt", "dual_clutch"],"chat_participant_role": ["member", "staff"],"chat_thread_status": ["open", "closed"],"check_in_method": ["qr", "manual", "offline"],"consent_method": ["form", "import", "staff", "unsubscribe_link", "api"],"contact_channel": ["email", "sms", "phone"],"content_flag_reason": ["spam", "harassment", "hate", "misinformation", "off_topic", "inappropriate", "other"],"content_flag_resolution": ["upheld", "declined"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"expert_verification_status": ["pending", "approved", "rejected"],"forum_moderation_state": ["visible", "hidden", "removed"],"forum_thread_status": ["open", "resolved", "closed"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"listing_status": ["pending", "active", "sold", "archived"],"media_kind": ["image", "video", "document"],"member_file_purpose": ["receipt", "photo", "document", "other"],"membership_status": ["pending_payment", "active", "expired", "refunded", "cancelled"],"moderation_action_kind": ["auto_hidden", "approved", "removed", "flags_dismissed", "suspended", "suspension_lifted"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"part_condition": ["new", "refurbished", "used"],"payment_provider": ["stripe", "faspay", "manual"],"price_alert_kind": ["listing", "car_search", "part_search"],"provider_event_status": ["processed", "ignored", "unmatched"],"push_platform": ["ios", "android", "web"],"question_kind": ["single_choice", "multiple_choice"],"referral_status": ["pending", "qualified", "credited", "reversed"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"survey_question_type": ["short_text", "long_text", "single_choice", "multiple_choice", "dropdown", "rating", "nps", "number", "date", "yes_no", "matrix", "file_upload"],"survey_status": ["draft", "open", "closed"],"verification_status": ["unverified", "pending", "verified", "rejected"]
           }
         }
 } as const

@@ -2188,6 +2188,52 @@ const table: Record<string, BadCall[]> = {
     { case: "unknown segment", as: "staff", args: () => ({ p_segment_id: unknown }), ...notFound },
     { case: "anon", as: "anon", args: () => ({ p_segment_id: unknown }), ...signInFirst },
   ],
+  // 0043 email campaigns
+  send_campaign: [
+    {
+      case: "unknown campaign",
+      as: "staff",
+      args: () => ({ p_campaign_id: unknown }),
+      ...notFound,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_campaign_id: unknown }), ...signInFirst },
+  ],
+  cancel_campaign: [
+    {
+      case: "unknown campaign",
+      as: "staff",
+      args: () => ({ p_campaign_id: unknown }),
+      ...notFound,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_campaign_id: unknown }), ...signInFirst },
+  ],
+  send_campaign_test: [
+    {
+      case: "unknown campaign",
+      as: "staff",
+      args: () => ({ p_campaign_id: unknown }),
+      ...notFound,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_campaign_id: unknown }), ...signInFirst },
+  ],
+  record_campaign_open: [
+    { case: "a member", as: "member", args: () => ({ p_recipient_id: unknown }), ...forbidden },
+    { case: "anon", as: "anon", args: () => ({ p_recipient_id: unknown }), ...signInFirst },
+  ],
+  record_campaign_click: [
+    {
+      case: "a member",
+      as: "member",
+      args: () => ({ p_recipient_id: unknown, p_url: "https://example.test" }),
+      ...forbidden,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_recipient_id: unknown, p_url: "https://example.test" }),
+      ...signInFirst,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

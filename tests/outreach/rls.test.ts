@@ -76,6 +76,23 @@ beforeAll(async () => {
     [w.ids.org],
   );
   w.ids.segment = segment!.id;
+  // A segment of its own: one a campaign uses cannot be deleted (23503).
+  const [campaign] = await sql(
+    `with s as (insert into public.contact_segments (organization_id, name, rules) values ($1, 'RLS campaign', '{"tag": "vip"}') returning id)
+     insert into public.email_campaigns (organization_id, name, subject, body, segment_id) select $1, 'RLS', 'Hi', 'Body', id from s returning id`,
+    [w.ids.org],
+  );
+  w.ids.campaign = campaign!.id;
+  const [recipient] = await sql(
+    `insert into public.campaign_recipients (campaign_id, contact_id, organization_id, email) select $1, id, organization_id, email from public.contacts where id = $2 returning id`,
+    [w.ids.campaign, w.ids.contact],
+  );
+  w.ids.recipient = recipient!.id;
+  const [another] = await sql(
+    `insert into public.contacts (organization_id, email) values ($1, $2) returning id`,
+    [w.ids.org, `rls-${randomUUID().slice(0, 8)}@example.test`],
+  );
+  w.ids.anotherContact = another!.id;
 });
 
 const attempt = (role: Role, statement: string) => attemptAs(db(), w.claims[role], statement);
@@ -119,6 +136,31 @@ const specs: TableMatrix<Role>[] = [
     },
     update: { set: "description = 'Changed'", allowed: orgStaff },
     delete: orgStaff,
+  },
+  {
+    table: "email_campaigns",
+    target: () => `id = ${id("campaign")}`,
+    select: orgStaff,
+    insert: {
+      sql: () =>
+        `insert into public.email_campaigns (organization_id, name, subject, body, segment_id) values (${id("org")}, 'New', 'Hi {{first_name}}', 'Body', ${id("segment")})`,
+      allowed: orgStaff,
+    },
+    update: { set: "subject = 'Changed'", allowed: orgStaff },
+    delete: orgStaff,
+  },
+  {
+    table: "campaign_recipients",
+    target: () => `id = ${id("recipient")}`,
+    select: orgStaff,
+    insert: {
+      sql: () =>
+        `insert into public.campaign_recipients (campaign_id, contact_id, organization_id, email) values (${id("campaign")}, ${id("anotherContact")}, ${id("org")}, 'x@example.test')`,
+      allowed: "service_role",
+    },
+    // Written by the database alone (queuing, delivery, tracking).
+    update: { set: "open_count = 5", allowed: "service_role" },
+    delete: "service_role",
   },
 ];
 
