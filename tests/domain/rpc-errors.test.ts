@@ -2234,6 +2234,17 @@ const table: Record<string, BadCall[]> = {
       ...signInFirst,
     },
   ],
+  // 0044 communication log
+  contact_timeline: [
+    { case: "unknown contact", as: "staff", args: () => ({ p_contact_id: unknown }), ...notFound },
+    {
+      case: "limit out of range",
+      as: "staff",
+      args: () => ({ p_contact_id: unknown, p_limit: 1000 }),
+      ...badArgument,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_contact_id: unknown }), ...signInFirst },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

@@ -93,6 +93,11 @@ beforeAll(async () => {
     [w.ids.org, `rls-${randomUUID().slice(0, 8)}@example.test`],
   );
   w.ids.anotherContact = another!.id;
+  const [activity] = await sql(
+    `insert into public.contact_activities (contact_id, organization_id, kind, subject, recorded_by) values ($1, $2, 'call', 'RLS', $3) returning id`,
+    [w.ids.contact, w.ids.org, staff!.id],
+  );
+  w.ids.activity = activity!.id;
 });
 
 const attempt = (role: Role, statement: string) => attemptAs(db(), w.claims[role], statement);
@@ -161,6 +166,19 @@ const specs: TableMatrix<Role>[] = [
     // Written by the database alone (queuing, delivery, tracking).
     update: { set: "open_count = 5", allowed: "service_role" },
     delete: "service_role",
+  },
+  {
+    table: "contact_activities",
+    target: () => `id = ${id("activity")}`,
+    select: orgStaff,
+    insert: {
+      sql: () =>
+        `insert into public.contact_activities (contact_id, kind, subject) values (${id("contact")}, 'note', 'New')`,
+      allowed: orgStaff,
+    },
+    // The staff member who recorded it, the organization's admins and platform admins.
+    update: { set: "subject = 'Changed'", allowed: orgStaff },
+    delete: orgStaff,
   },
 ];
 
