@@ -560,6 +560,37 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"contact_activities": {
+                  Row: {
+                    "body": string | null,"contact_id": string,"created_at": string,"id": string,"kind": Database["public"]['Enums']["contact_activity_kind"],"occurred_at": string,"organization_id": string,"recorded_by": string | null,"subject": string,"updated_at": string
+                  }
+                  Insert: {
+                    "body"?: string | null,"contact_id": string,"created_at"?: string,"id"?: string,"kind": Database["public"]['Enums']["contact_activity_kind"],"occurred_at"?: string,"organization_id": string,"recorded_by"?: string | null,"subject": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "body"?: string | null,"contact_id"?: string,"created_at"?: string,"id"?: string,"kind"?: Database["public"]['Enums']["contact_activity_kind"],"occurred_at"?: string,"organization_id"?: string,"recorded_by"?: string | null,"subject"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "contact_activities_contact_id_fkey"
+      columns: ["contact_id"]
+isOneToOne: false
+      referencedRelation: "contacts"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contact_activities_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contact_activities_recorded_by_fkey"
+      columns: ["recorded_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"contact_consents": {
                   Row: {
                     "channel": Database["public"]['Enums']["contact_channel"],"contact_id": string,"granted": boolean,"id": number,"method": Database["public"]['Enums']["consent_method"],"note": string | null,"organization_id": string,"recorded_at": string,"recorded_by": string | null
@@ -3050,6 +3081,74 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"zoom_meetings": {
+                  Row: {
+                    "attendance_threshold": number,"created_at": string,"created_by": string | null,"duration_minutes": number,"event_id": string,"id": string,"join_url": string,"organization_id": string,"passcode": string | null,"session_id": string | null,"start_url": string | null,"starts_at": string,"zoom_meeting_id": string
+                  }
+                  Insert: {
+                    "attendance_threshold"?: number,"created_at"?: string,"created_by"?: string | null,"duration_minutes": number,"event_id": string,"id"?: string,"join_url": string,"organization_id": string,"passcode"?: string | null,"session_id"?: string | null,"start_url"?: string | null,"starts_at": string,"zoom_meeting_id": string
+                  }
+                  Update: {
+                    "attendance_threshold"?: number,"created_at"?: string,"created_by"?: string | null,"duration_minutes"?: number,"event_id"?: string,"id"?: string,"join_url"?: string,"organization_id"?: string,"passcode"?: string | null,"session_id"?: string | null,"start_url"?: string | null,"starts_at"?: string,"zoom_meeting_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "zoom_meetings_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "zoom_meetings_event_id_fkey"
+      columns: ["event_id"]
+isOneToOne: false
+      referencedRelation: "events"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "zoom_meetings_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "zoom_meetings_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "event_sessions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"zoom_participant_events": {
+                  Row: {
+                    "at": string,"display_name": string | null,"email": string | null,"id": number,"kind": string,"meeting_id": string,"organization_id": string,"participant_key": string,"received_at": string,"registration_id": string | null,"zoom_event_key": string
+                  }
+                  Insert: {
+                    "at": string,"display_name"?: string | null,"email"?: string | null,"id"?: never,"kind": string,"meeting_id": string,"organization_id": string,"participant_key": string,"received_at"?: string,"registration_id"?: string | null,"zoom_event_key": string
+                  }
+                  Update: {
+                    "at"?: string,"display_name"?: string | null,"email"?: string | null,"id"?: never,"kind"?: string,"meeting_id"?: string,"organization_id"?: string,"participant_key"?: string,"received_at"?: string,"registration_id"?: string | null,"zoom_event_key"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "zoom_participant_events_meeting_id_fkey"
+      columns: ["meeting_id"]
+isOneToOne: false
+      referencedRelation: "zoom_meetings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "zoom_participant_events_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "zoom_participant_events_registration_id_fkey"
+      columns: ["registration_id"]
+isOneToOne: false
+      referencedRelation: "event_registrations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 }
           }
           Views: {
@@ -3844,6 +3943,11 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"contact_timeline":
+{ Args: { "p_before"?: string,"p_contact_id": string,"p_limit"?: number }; Returns: {
+              "at": string,"channel": string,"detail": string,"kind": string,"source_id": string,"status": string,"title": string
+            }[]
+                           },
 "correct_vehicle_odometer":
 { Args: { "p_odometer": number,"p_reason": string,"p_vehicle_id": string }; Returns: {
               "corrected_by": string | null,
@@ -4140,6 +4244,28 @@ isOneToOne: false
               "connection_type": Database["public"]['Enums']["dongle_connection_type"],"id": string,"linked_at": string,"serial": string,"token": string,"vehicle_id": string
             }[]
                            },
+"link_zoom_meeting":
+{ Args: { "p_attendance_threshold"?: number,"p_event_id": string,"p_join_url": string,"p_passcode"?: string,"p_session_id"?: string,"p_start_url"?: string,"p_zoom_meeting_id": string }; Returns: {
+              "attendance_threshold": number,
+"created_at": string,
+"created_by": string | null,
+"duration_minutes": number,
+"event_id": string,
+"id": string,
+"join_url": string,
+"organization_id": string,
+"passcode": string | null,
+"session_id": string | null,
+"start_url": string | null,
+"starts_at": string,
+"zoom_meeting_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "zoom_meetings"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "mark_chat_read":
 { Args: { "p_thread_id": string }; Returns: {
               "joined_at": string,
@@ -4362,6 +4488,9 @@ isOneToOne: false
       } },
 "record_thread_view":
 { Args: { "p_thread_id": string }; Returns: number
+                           },
+"record_zoom_participant_event":
+{ Args: { "p_event": Json }; Returns: Json
                            },
 "redeem_offer":
 { Args: { "p_location_id"?: string,"p_offer_id": string,"p_vehicle_id"?: string }; Returns: {
@@ -5035,10 +5164,13 @@ isOneToOne: false
         to: "invoices"
         isOneToOne: true
         isSetofReturn: false
-      } }
+      } },
+"zoom_meeting_request":
+{ Args: { "p_event_id": string,"p_session_id"?: string }; Returns: Json
+                           }
           }
           Enums: {
-            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","blog_post_status": "draft"|"scheduled"|"published"|"archived","campaign_recipient_status": "queued"|"sent"|"failed"|"skipped"|"cancelled","campaign_status": "draft"|"scheduled"|"sending"|"sent"|"cancelled","car_condition": "new"|"used"|"certified_pre_owned"|"damaged","car_transmission": "manual"|"automatic"|"semi_automatic"|"cvt"|"dual_clutch","chat_participant_role": "member"|"staff","chat_thread_status": "open"|"closed","check_in_method": "qr"|"manual"|"offline","consent_method": "form"|"import"|"staff"|"unsubscribe_link"|"api","contact_channel": "email"|"sms"|"phone","content_flag_reason": "spam"|"harassment"|"hate"|"misinformation"|"off_topic"|"inappropriate"|"other","content_flag_resolution": "upheld"|"declined","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","expert_verification_status": "pending"|"approved"|"rejected","forum_moderation_state": "visible"|"hidden"|"removed","forum_thread_status": "open"|"resolved"|"closed","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","listing_status": "pending"|"active"|"sold"|"archived","media_kind": "image"|"video"|"document","member_file_purpose": "receipt"|"photo"|"document"|"other","membership_status": "pending_payment"|"active"|"expired"|"refunded"|"cancelled","moderation_action_kind": "auto_hidden"|"approved"|"removed"|"flags_dismissed"|"suspended"|"suspension_lifted","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","part_condition": "new"|"refurbished"|"used","payment_provider": "stripe"|"faspay"|"manual","price_alert_kind": "listing"|"car_search"|"part_search","provider_event_status": "processed"|"ignored"|"unmatched","push_platform": "ios"|"android"|"web","question_kind": "single_choice"|"multiple_choice","referral_status": "pending"|"qualified"|"credited"|"reversed","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","survey_question_type": "short_text"|"long_text"|"single_choice"|"multiple_choice"|"dropdown"|"rating"|"nps"|"number"|"date"|"yes_no"|"matrix"|"file_upload","survey_status": "draft"|"open"|"closed","verification_status": "unverified"|"pending"|"verified"|"rejected"
+            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","blog_post_status": "draft"|"scheduled"|"published"|"archived","campaign_recipient_status": "queued"|"sent"|"failed"|"skipped"|"cancelled","campaign_status": "draft"|"scheduled"|"sending"|"sent"|"cancelled","car_condition": "new"|"used"|"certified_pre_owned"|"damaged","car_transmission": "manual"|"automatic"|"semi_automatic"|"cvt"|"dual_clutch","chat_participant_role": "member"|"staff","chat_thread_status": "open"|"closed","check_in_method": "qr"|"manual"|"offline"|"zoom","consent_method": "form"|"import"|"staff"|"unsubscribe_link"|"api","contact_activity_kind": "call"|"meeting"|"note"|"email"|"message","contact_channel": "email"|"sms"|"phone","content_flag_reason": "spam"|"harassment"|"hate"|"misinformation"|"off_topic"|"inappropriate"|"other","content_flag_resolution": "upheld"|"declined","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","expert_verification_status": "pending"|"approved"|"rejected","forum_moderation_state": "visible"|"hidden"|"removed","forum_thread_status": "open"|"resolved"|"closed","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","listing_status": "pending"|"active"|"sold"|"archived","media_kind": "image"|"video"|"document","member_file_purpose": "receipt"|"photo"|"document"|"other","membership_status": "pending_payment"|"active"|"expired"|"refunded"|"cancelled","moderation_action_kind": "auto_hidden"|"approved"|"removed"|"flags_dismissed"|"suspended"|"suspension_lifted","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","part_condition": "new"|"refurbished"|"used","payment_provider": "stripe"|"faspay"|"manual","price_alert_kind": "listing"|"car_search"|"part_search","provider_event_status": "processed"|"ignored"|"unmatched","push_platform": "ios"|"android"|"web","question_kind": "single_choice"|"multiple_choice","referral_status": "pending"|"qualified"|"credited"|"reversed","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","survey_question_type": "short_text"|"long_text"|"single_choice"|"multiple_choice"|"dropdown"|"rating"|"nps"|"number"|"date"|"yes_no"|"matrix"|"file_upload","survey_status": "draft"|"open"|"closed","verification_status": "unverified"|"pending"|"verified"|"rejected"
           }
           CompositeTypes: {
             "check_in_result": {
@@ -5160,7 +5292,7 @@ export const Constants = {
           }
         },"public": {
           Enums: {
-            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"blog_post_status": ["draft", "scheduled", "published", "archived"],"campaign_recipient_status": ["queued", "sent", "failed", "skipped", "cancelled"],"campaign_status": ["draft", "scheduled", "sending", "sent", "cancelled"],"car_condition": ["new", "used", "certified_pre_owned", "damaged"],"car_transmission": ["manual", "automatic", "semi_automatic", "cvt", "dual_clutch"],"chat_participant_role": ["member", "staff"],"chat_thread_status": ["open", "closed"],"check_in_method": ["qr", "manual", "offline"],"consent_method": ["form", "import", "staff", "unsubscribe_link", "api"],"contact_channel": ["email", "sms", "phone"],"content_flag_reason": ["spam", "harassment", "hate", "misinformation", "off_topic", "inappropriate", "other"],"content_flag_resolution": ["upheld", "declined"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"expert_verification_status": ["pending", "approved", "rejected"],"forum_moderation_state": ["visible", "hidden", "removed"],"forum_thread_status": ["open", "resolved", "closed"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"listing_status": ["pending", "active", "sold", "archived"],"media_kind": ["image", "video", "document"],"member_file_purpose": ["receipt", "photo", "document", "other"],"membership_status": ["pending_payment", "active", "expired", "refunded", "cancelled"],"moderation_action_kind": ["auto_hidden", "approved", "removed", "flags_dismissed", "suspended", "suspension_lifted"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"part_condition": ["new", "refurbished", "used"],"payment_provider": ["stripe", "faspay", "manual"],"price_alert_kind": ["listing", "car_search", "part_search"],"provider_event_status": ["processed", "ignored", "unmatched"],"push_platform": ["ios", "android", "web"],"question_kind": ["single_choice", "multiple_choice"],"referral_status": ["pending", "qualified", "credited", "reversed"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"survey_question_type": ["short_text", "long_text", "single_choice", "multiple_choice", "dropdown", "rating", "nps", "number", "date", "yes_no", "matrix", "file_upload"],"survey_status": ["draft", "open", "closed"],"verification_status": ["unverified", "pending", "verified", "rejected"]
+            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"blog_post_status": ["draft", "scheduled", "published", "archived"],"campaign_recipient_status": ["queued", "sent", "failed", "skipped", "cancelled"],"campaign_status": ["draft", "scheduled", "sending", "sent", "cancelled"],"car_condition": ["new", "used", "certified_pre_owned", "damaged"],"car_transmission": ["manual", "automatic", "semi_automatic", "cvt", "dual_clutch"],"chat_participant_role": ["member", "staff"],"chat_thread_status": ["open", "closed"],"check_in_method": ["qr", "manual", "offline", "zoom"],"consent_method": ["form", "import", "staff", "unsubscribe_link", "api"],"contact_activity_kind": ["call", "meeting", "note", "email", "message"],"contact_channel": ["email", "sms", "phone"],"content_flag_reason": ["spam", "harassment", "hate", "misinformation", "off_topic", "inappropriate", "other"],"content_flag_resolution": ["upheld", "declined"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"expert_verification_status": ["pending", "approved", "rejected"],"forum_moderation_state": ["visible", "hidden", "removed"],"forum_thread_status": ["open", "resolved", "closed"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"listing_status": ["pending", "active", "sold", "archived"],"media_kind": ["image", "video", "document"],"member_file_purpose": ["receipt", "photo", "document", "other"],"membership_status": ["pending_payment", "active", "expired", "refunded", "cancelled"],"moderation_action_kind": ["auto_hidden", "approved", "removed", "flags_dismissed", "suspended", "suspension_lifted"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"part_condition": ["new", "refurbished", "used"],"payment_provider": ["stripe", "faspay", "manual"],"price_alert_kind": ["listing", "car_search", "part_search"],"provider_event_status": ["processed", "ignored", "unmatched"],"push_platform": ["ios", "android", "web"],"question_kind": ["single_choice", "multiple_choice"],"referral_status": ["pending", "qualified", "credited", "reversed"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"survey_question_type": ["short_text", "long_text", "single_choice", "multiple_choice", "dropdown", "rating", "nps", "number", "date", "yes_no", "matrix", "file_upload"],"survey_status": ["draft", "open", "closed"],"verification_status": ["unverified", "pending", "verified", "rejected"]
           }
         }
 } as const

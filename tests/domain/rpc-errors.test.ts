@@ -2245,6 +2245,59 @@ const table: Record<string, BadCall[]> = {
     },
     { case: "anon", as: "anon", args: () => ({ p_contact_id: unknown }), ...signInFirst },
   ],
+  // 0045 Zoom
+  zoom_meeting_request: [
+    { case: "unknown event", as: "staff", args: () => ({ p_event_id: unknown }), ...notFound },
+    { case: "a member", as: "member", args: () => ({ p_event_id: w.eventPub }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_event_id: unknown }), ...signInFirst },
+  ],
+  link_zoom_meeting: [
+    {
+      case: "unknown event",
+      as: "staff",
+      args: () => ({
+        p_event_id: unknown,
+        p_zoom_meeting_id: "123456789",
+        p_join_url: "https://zoom.example.test/j/1",
+      }),
+      ...notFound,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({
+        p_event_id: unknown,
+        p_zoom_meeting_id: "123456789",
+        p_join_url: "https://zoom.example.test/j/1",
+      }),
+      ...signInFirst,
+    },
+  ],
+  record_zoom_participant_event: [
+    {
+      case: "not a participant event",
+      as: "service_role",
+      args: () => ({ p_event: { event: "meeting.started", payload: {} } }),
+      ...badArgument,
+    },
+    {
+      case: "unknown meeting",
+      as: "service_role",
+      args: () => ({
+        p_event: {
+          event: "meeting.participant_joined",
+          payload: {
+            object: {
+              id: "99999999999",
+              participant: { participant_uuid: "p", join_time: "2026-12-01T10:00:00Z" },
+            },
+          },
+        },
+      }),
+      ...notFound,
+    },
+    { case: "a member", as: "member", args: () => ({ p_event: {} }), ...forbidden },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

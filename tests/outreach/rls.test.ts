@@ -98,6 +98,29 @@ beforeAll(async () => {
     [w.ids.contact, w.ids.org, staff!.id],
   );
   w.ids.activity = activity!.id;
+  const [event] = await sql(
+    `insert into public.events (organization_id, slug, title, format, starts_at, ends_at, status)
+     values ($1, $2, 'RLS online', 'online', now() + interval '1 day', now() + interval '1 day 1 hour', 'published') returning id`,
+    [w.ids.org, `rls-${randomUUID().slice(0, 8)}`],
+  );
+  const [meeting] = await sql(
+    `insert into public.zoom_meetings (event_id, organization_id, zoom_meeting_id, join_url, starts_at, duration_minutes)
+     values ($1, $2, $3, 'https://zoom.example.test/j/1', now() + interval '1 day', 60) returning id`,
+    [event!.id, w.ids.org, String(10_000_000_000 + Math.floor(Math.random() * 1e9))],
+  );
+  w.ids.meeting = meeting!.id;
+  const [event2] = await sql(
+    `insert into public.events (organization_id, slug, title, format, starts_at, ends_at, status)
+     values ($1, $2, 'RLS online 2', 'online', now() + interval '1 day', now() + interval '1 day 1 hour', 'published') returning id`,
+    [w.ids.org, `rls-${randomUUID().slice(0, 8)}`],
+  );
+  w.ids.event2 = event2!.id;
+  const [participantEvent] = await sql(
+    `insert into public.zoom_participant_events (zoom_event_key, meeting_id, organization_id, kind, participant_key, at)
+     values ($1, $2, $3, 'joined', 'p1', now()) returning id`,
+    [`rls-${randomUUID()}`, w.ids.meeting, w.ids.org],
+  );
+  w.ids.participantEvent = String(participantEvent!.id);
 });
 
 const attempt = (role: Role, statement: string) => attemptAs(db(), w.claims[role], statement);
@@ -179,6 +202,32 @@ const specs: TableMatrix<Role>[] = [
     // The staff member who recorded it, the organization's admins and platform admins.
     update: { set: "subject = 'Changed'", allowed: orgStaff },
     delete: orgStaff,
+  },
+  {
+    table: "zoom_meetings",
+    target: () => `id = ${id("meeting")}`,
+    select: orgStaff,
+    insert: {
+      sql: () =>
+        `insert into public.zoom_meetings (event_id, organization_id, zoom_meeting_id, join_url, starts_at, duration_minutes)
+         values (${id("event2")}, ${id("org")}, '123456789', 'https://zoom.example.test/j/2', now(), 30)`,
+      // Through link_zoom_meeting() (the zoom function) only; the service role writes directly.
+      allowed: "service_role",
+    },
+    update: { set: "attendance_threshold = 0.5", allowed: orgStaff },
+    delete: "service_role",
+  },
+  {
+    table: "zoom_participant_events",
+    target: () => `id = ${w.ids.participantEvent}`,
+    select: orgStaff,
+    insert: {
+      sql: () =>
+        `insert into public.zoom_participant_events (zoom_event_key, meeting_id, organization_id, kind, participant_key, at) values ('rls-${randomUUID()}', ${id("meeting")}, ${id("org")}, 'left', 'p1', now())`,
+      allowed: "service_role",
+    },
+    update: { set: "display_name = 'Changed'", allowed: "service_role" },
+    delete: "service_role",
   },
 ];
 
