@@ -134,23 +134,24 @@ grant execute on function private.unknown_merge_fields(text, boolean) to authent
 comment on function private.unknown_merge_fields(text, boolean) is
   'The merge fields in a campaign text that are not known ({{event}} and {{event_date}} need an event). Granted to authenticated because the campaigns'' guard trigger runs as the writer.';
 
--- p_text with {{field}} replaced by p_fields' values (missing ones by nothing).
+-- p_text with {{field}} replaced by p_fields' values (missing ones by nothing): one regular
+-- expression to tidy the fields' spacing, then plain replace() calls, as a campaign to 10,000
+-- contacts runs it 20,000 times in its one statement.
 create function private.fill_merge_fields(p_text text, p_fields jsonb)
 returns text
-language plpgsql
+language sql
 immutable
 set search_path = ''
 as $$
-declare
-  v_key text;
-  v_value text;
-begin
-  for v_key, v_value in select key, value from pg_catalog.jsonb_each_text(p_fields) loop
-    p_text := pg_catalog.regexp_replace(p_text, '\{\{\s*' || v_key || '\s*\}\}',
-      pg_catalog.replace(pg_catalog.replace(coalesce(v_value, ''), '\', '\\'), '&', '\&'), 'g');
-  end loop;
-  return p_text;
-end;
+  select pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+    pg_catalog.regexp_replace(p_text, '\{\{\s*([a-z_]+)\s*\}\}', '{{\1}}', 'g'),
+    '{{first_name}}', coalesce(p_fields ->> 'first_name', '')),
+    '{{name}}', coalesce(p_fields ->> 'name', '')),
+    '{{email}}', coalesce(p_fields ->> 'email', '')),
+    '{{company}}', coalesce(p_fields ->> 'company', '')),
+    '{{organization}}', coalesce(p_fields ->> 'organization', '')),
+    '{{event_date}}', coalesce(p_fields ->> 'event_date', '')),
+    '{{event}}', coalesce(p_fields ->> 'event', ''))
 $$;
 
 revoke all on function private.fill_merge_fields(text, jsonb) from public;
@@ -304,7 +305,9 @@ begin
     private.campaign_message(v_campaign, a, v_organization, v_event)
       || pg_catalog.jsonb_build_object('recipient_id', r.id, 'unsubscribe_token', private.unsubscribe_token(a.id, 'campaign')),
     'pending', now() + pg_catalog.make_interval(secs => r.n * 60.0 / v_campaign.rate_per_minute), 3, r.id
-  from numbered r join audience a on a.id = r.contact_id;
+  -- Joined to the table, not to the audience: the planner cannot estimate a CTE's rows and would
+  -- pair the two CTEs in a nested loop (10,000 × 10,000 comparisons for a campaign of 10,000).
+  from numbered r join public.contacts a on a.id = r.contact_id;
   get diagnostics v_count = row_count;
 
   update public.email_campaigns
