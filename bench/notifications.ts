@@ -73,7 +73,7 @@ async function announcementRows(db: pg.Pool): Promise<BenchRow[]> {
 }
 
 /** A bare SMTP client (nodemailer on Deno, as the function uses it) sending `count` messages to the inbox. */
-async function bareSmtpSeconds(smtpPort: number, count: number): Promise<number> {
+export async function bareSmtpSeconds(smtpPort: number, count: number): Promise<number> {
   const script = `
     import nodemailer from "npm:nodemailer@7";
     const transport = nodemailer.createTransport({ host: "127.0.0.1", port: ${smtpPort}, secure: false, pool: true, maxConnections: 4 });

@@ -5,6 +5,7 @@ import { benchDurability } from "./durability.ts";
 import { benchForum } from "./forum.ts";
 import { benchMarket } from "./market.ts";
 import { benchNotifications } from "./notifications.ts";
+import { benchOutreach } from "./outreach.ts";
 import { benchRest } from "./rest.ts";
 import { benchRealtime } from "./realtime.ts";
 import { benchSdk } from "./sdk.ts";
@@ -28,6 +29,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["forum", benchForum],
   ["content and surveys", benchContent],
   ["sdk", benchSdk],
+  ["outreach", benchOutreach],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);

@@ -50,6 +50,9 @@ function smtpSettings() {
   };
 }
 
+/** The address of SMTP_SENDER ("Name <address>" or a bare address). */
+const senderAddress = (sender: string) => /<([^>]+)>/.exec(sender)?.[1] ?? sender;
+
 /** 5xx replies are the server refusing for good (no such mailbox, policy); anything else may pass later. */
 function isPermanent(error: unknown): boolean {
   const code = (error as { responseCode?: number }).responseCode;
@@ -74,6 +77,7 @@ serve(async (req) => {
   const db = adminClient();
   const site = Deno.env.get("PUBLIC_SITE_URL") ?? "http://localhost:3000";
   const unsubscribeBase = `${requireEnv("SUPABASE_URL")}/functions/v1/unsubscribe`;
+  const tracking = `${requireEnv("SUPABASE_URL")}/functions/v1/campaign-tracking`;
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -97,10 +101,18 @@ serve(async (req) => {
           ? `${unsubscribeBase}?token=${encodeURIComponent(token)}`
           : undefined;
         try {
-          const message = render(row.template, row.locale, row.data, { site, unsubscribe });
+          const message = render(row.template, row.locale, row.data, {
+            site,
+            unsubscribe,
+            tracking,
+          });
           const messageId = `<outbox-${row.id}@pitlane>`;
           await transport.sendMail({
-            from: smtp.sender,
+            // A campaign goes out under its sender name, from the project's address.
+            from:
+              row.template === "campaign" && typeof row.data.sender_name === "string"
+                ? { name: row.data.sender_name, address: senderAddress(smtp.sender) }
+                : smtp.sender,
             to: row.to_email,
             subject: message.subject,
             text: message.text,

@@ -3,6 +3,7 @@
 // template needs is refused (MalformedTemplateData) and never retried.
 import { z } from "zod";
 import { escapeHtml } from "../_shared/html.ts";
+import { CampaignData, renderCampaign } from "./campaign.ts";
 
 export type Locale = "en" | "id";
 
@@ -17,6 +18,8 @@ export interface Links {
   site: string;
   /** The one-click unsubscribe page for this email, when its type may be unsubscribed from. */
   unsubscribe?: string;
+  /** The campaign-tracking function's URL, for campaign emails' tracked links and pixel. */
+  tracking?: string;
 }
 
 export class MalformedTemplateData extends Error {}
@@ -86,6 +89,7 @@ const schemas: Record<string, z.ZodType<Record<string, unknown>>> = {
   membership_renewal_due: Membership,
   membership_lapsed: Membership,
   new_message: Base.extend({ subject: z.string().nullish() }),
+  campaign: CampaignData,
   digest: z
     .object({
       period: z.string(),
@@ -397,6 +401,8 @@ export function render(template: string, locale: Locale, data: unknown, links: L
   }
   const d = parsed.data as Data;
   const w = words[locale];
+
+  if (template === "campaign") return renderCampaign(d as z.infer<typeof CampaignData>, links);
 
   if (template === "digest") {
     const heading = String(d.period).startsWith("W") ? w.digestWeekly : w.digestDaily;

@@ -2243,6 +2243,196 @@ const table: Record<string, BadCall[]> = {
       ...signInFirst,
     },
   ],
+  // 0041 contacts and consent
+  import_contacts: [
+    {
+      case: "unknown organization",
+      as: "staff",
+      args: () => ({ p_organization_id: unknown, p_csv: "email\na@example.test\n" }),
+      ...notFound,
+    },
+    {
+      case: "a member",
+      as: "member",
+      args: () => ({ p_organization_id: w.orgA, p_csv: "email\na@example.test\n" }),
+      ...forbidden,
+    },
+    {
+      case: "malformed CSV",
+      as: "staff",
+      args: () => ({ p_organization_id: w.orgA, p_csv: 'email\n"a@example.test\n' }),
+      ...badArgument,
+    },
+    {
+      case: "a bad row",
+      as: "staff",
+      args: () => ({ p_organization_id: w.orgA, p_csv: "email\nnot-an-email\n" }),
+      ...badArgument,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_organization_id: w.orgA, p_csv: "email\na@example.test\n" }),
+      ...signInFirst,
+    },
+  ],
+  export_contacts_csv: [
+    {
+      case: "unknown organization",
+      as: "staff",
+      args: () => ({ p_organization_id: unknown }),
+      ...notFound,
+    },
+    { case: "a member", as: "member", args: () => ({ p_organization_id: w.orgA }), ...forbidden },
+    { case: "anon", as: "anon", args: () => ({ p_organization_id: w.orgA }), ...signInFirst },
+  ],
+  // 0042 contact segments
+  preview_segment: [
+    {
+      case: "unknown organization",
+      as: "staff",
+      args: () => ({ p_organization_id: unknown, p_rules: { tag: "vip" } }),
+      ...notFound,
+    },
+    {
+      case: "a member",
+      as: "member",
+      args: () => ({ p_organization_id: w.orgA, p_rules: { tag: "vip" } }),
+      ...forbidden,
+    },
+    {
+      case: "an unknown rule",
+      as: "staff",
+      args: () => ({ p_organization_id: w.orgA, p_rules: { colour: "red" } }),
+      ...badArgument,
+    },
+    {
+      case: "sample out of range",
+      as: "staff",
+      args: () => ({ p_organization_id: w.orgA, p_rules: { tag: "vip" }, p_sample: 1000 }),
+      ...badArgument,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_organization_id: w.orgA, p_rules: { tag: "vip" } }),
+      ...signInFirst,
+    },
+  ],
+  segment_contacts: [
+    { case: "unknown segment", as: "staff", args: () => ({ p_segment_id: unknown }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_segment_id: unknown }), ...signInFirst },
+  ],
+  // 0043 email campaigns
+  send_campaign: [
+    {
+      case: "unknown campaign",
+      as: "staff",
+      args: () => ({ p_campaign_id: unknown }),
+      ...notFound,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_campaign_id: unknown }), ...signInFirst },
+  ],
+  cancel_campaign: [
+    {
+      case: "unknown campaign",
+      as: "staff",
+      args: () => ({ p_campaign_id: unknown }),
+      ...notFound,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_campaign_id: unknown }), ...signInFirst },
+  ],
+  send_campaign_test: [
+    {
+      case: "unknown campaign",
+      as: "staff",
+      args: () => ({ p_campaign_id: unknown }),
+      ...notFound,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_campaign_id: unknown }), ...signInFirst },
+  ],
+  record_campaign_open: [
+    { case: "a member", as: "member", args: () => ({ p_recipient_id: unknown }), ...forbidden },
+    { case: "anon", as: "anon", args: () => ({ p_recipient_id: unknown }), ...signInFirst },
+  ],
+  record_campaign_click: [
+    {
+      case: "a member",
+      as: "member",
+      args: () => ({ p_recipient_id: unknown, p_url: "https://example.test" }),
+      ...forbidden,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({ p_recipient_id: unknown, p_url: "https://example.test" }),
+      ...signInFirst,
+    },
+  ],
+  // 0044 communication log
+  contact_timeline: [
+    { case: "unknown contact", as: "staff", args: () => ({ p_contact_id: unknown }), ...notFound },
+    {
+      case: "limit out of range",
+      as: "staff",
+      args: () => ({ p_contact_id: unknown, p_limit: 1000 }),
+      ...badArgument,
+    },
+    { case: "anon", as: "anon", args: () => ({ p_contact_id: unknown }), ...signInFirst },
+  ],
+  // 0045 Zoom
+  zoom_meeting_request: [
+    { case: "unknown event", as: "staff", args: () => ({ p_event_id: unknown }), ...notFound },
+    { case: "a member", as: "member", args: () => ({ p_event_id: w.eventPub }), ...notFound },
+    { case: "anon", as: "anon", args: () => ({ p_event_id: unknown }), ...signInFirst },
+  ],
+  link_zoom_meeting: [
+    {
+      case: "unknown event",
+      as: "staff",
+      args: () => ({
+        p_event_id: unknown,
+        p_zoom_meeting_id: "123456789",
+        p_join_url: "https://zoom.example.test/j/1",
+      }),
+      ...notFound,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: () => ({
+        p_event_id: unknown,
+        p_zoom_meeting_id: "123456789",
+        p_join_url: "https://zoom.example.test/j/1",
+      }),
+      ...signInFirst,
+    },
+  ],
+  record_zoom_participant_event: [
+    {
+      case: "not a participant event",
+      as: "service_role",
+      args: () => ({ p_event: { event: "meeting.started", payload: {} } }),
+      ...badArgument,
+    },
+    {
+      case: "unknown meeting",
+      as: "service_role",
+      args: () => ({
+        p_event: {
+          event: "meeting.participant_joined",
+          payload: {
+            object: {
+              id: "99999999999",
+              participant: { participant_uuid: "p", join_time: "2026-12-01T10:00:00Z" },
+            },
+          },
+        },
+      }),
+      ...notFound,
+    },
+    { case: "a member", as: "member", args: () => ({ p_event: {} }), ...forbidden },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

@@ -28,19 +28,19 @@ function parseStripeForm(body: string): Record<string, unknown> {
   return root;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<string> {
   let body = "";
   for await (const chunk of req) body += chunk;
   return body;
 }
 
-function send(res: ServerResponse, status: number, body: unknown) {
+export function send(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
 }
 
 /** A provider's API on a free loopback port; `url` is set once started. */
-abstract class FakeServer {
+export abstract class FakeServer {
   private readonly server: Server = createServer((req, res) => void this.handle(req, res));
   url = "";
 

@@ -1,0 +1,291 @@
+// Zoom meetings and Zoom's webhooks (0045_zoom) on a stack of its own whose functions talk to a
+// fake Zoom (tests/outreach/fake-zoom.ts): staff create a meeting through the zoom function
+// (Server-to-Server OAuth, then the meetings API), its join link reaches confirmed registrants
+// only; the zoom-webhook function answers the validation challenge, refuses bad signatures and
+// stale timestamps, records participant events once each in any order, and checks in a registrant
+// who attended the threshold share, which earns the event's CPD credits.
+import { createHmac, randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Db, type TestUser } from "../helpers/db.ts";
+import { signJwt } from "../helpers/supabase.ts";
+import { domainFixtures } from "../domain/fixtures.ts";
+import { spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
+import { FakeZoom, participantEvent, zoom, zoomHeaders } from "./fake-zoom.ts";
+
+let stack: SpawnedStack;
+let db: Db;
+let functionsDir: string;
+let fake: FakeZoom;
+const { newEvent, register } = domainFixtures(() => db);
+
+type Person = Awaited<ReturnType<Db["createUser"]>>;
+let staff: Person;
+let member: Person;
+let eventId: string;
+let meetingId: string;
+// Zoom reports whole seconds.
+const start = new Date(Math.floor(Date.now() / 1000 + 3600) * 1000);
+
+beforeAll(async () => {
+  fake = await new FakeZoom().start();
+  functionsDir = await mkdtemp(path.join(tmpdir(), "pitlane-zoom-fn-"));
+  await writeFile(
+    path.join(functionsDir, ".env"),
+    [
+      `ZOOM_ACCOUNT_ID=${zoom.accountId}`,
+      `ZOOM_CLIENT_ID=${zoom.clientId}`,
+      `ZOOM_CLIENT_SECRET=${zoom.clientSecret}`,
+      `ZOOM_WEBHOOK_SECRET_TOKEN=${zoom.webhookSecret}`,
+      `ZOOM_API_URL=${fake.url}/v2`,
+      `ZOOM_OAUTH_URL=${fake.url}`,
+      "",
+    ].join("\n"),
+  );
+  stack = await spawnStack({ args: ["--functions", functionsDir] });
+  db = new Db(stack.dbUrl);
+  staff = await db.createUser({ full_name: "Zoom staff" });
+  member = await db.createUser({ full_name: "Zoom member" });
+  const [org] = await db.sql<{ id: string }>(
+    "insert into public.organizations (slug, display_name, created_by) values ($1, 'Online Academy', $2) returning id",
+    [`academy-${randomUUID().slice(0, 8)}`, staff.id],
+  );
+  eventId = await newEvent(org!.id, {
+    title: "EV battery safety",
+    format: "online",
+    venue_name: null,
+    cpd_credits: 3,
+    starts_at: start.toISOString(),
+    ends_at: new Date(start.getTime() + 36e5).toISOString(),
+  });
+});
+
+afterAll(async () => {
+  await db?.end();
+  await stack?.stop();
+  await fake?.stop();
+  if (functionsDir) await rm(functionsDir, { recursive: true, force: true });
+});
+
+async function call(user: Pick<TestUser, "claims"> | null, route: string, body: unknown) {
+  const now = Math.floor(Date.now() / 1000);
+  const token = user
+    ? await signJwt({ ...user.claims, iat: now, exp: now + 600 }, stack.jwtSecret)
+    : stack.anonKey;
+  const response = await fetch(`${stack.apiUrl}/functions/v1/${route}`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${token}`,
+      apikey: stack.anonKey,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function webhook(payload: unknown, headers?: Record<string, string>) {
+  const body = JSON.stringify(payload);
+  const response = await fetch(`${stack.apiUrl}/functions/v1/zoom-webhook`, {
+    method: "POST",
+    headers: headers ?? zoomHeaders(body),
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const recorded = async () =>
+  (
+    await db.sql<{ n: number }>("select count(*)::integer as n from public.zoom_participant_events")
+  )[0]!.n;
+
+describe("meetings", () => {
+  it("creates the event's meeting in Zoom for its staff, and gives the join link to confirmed registrants only", async () => {
+    const outsider = await call(member, "zoom/meetings", { event_id: eventId });
+    expect(outsider.status).toBe(404);
+    expect(fake.meetings).toHaveLength(0);
+
+    const created = await call(staff, "zoom/meetings", { event_id: eventId });
+    expect(created.status).toBe(201);
+    expect(fake.meetings).toEqual([
+      {
+        id: Number(created.body.zoom_meeting_id),
+        topic: "EV battery safety",
+        start_time: start.toISOString().replace(/\.\d{3}Z$/, "Z"),
+        duration: 60,
+      },
+    ]);
+    meetingId = String(created.body.zoom_meeting_id);
+    expect(created.body).toMatchObject({
+      event_id: eventId,
+      duration_minutes: 60,
+      attendance_threshold: 0.75,
+    });
+
+    const joinDetails = (claims: Person["claims"]) =>
+      db.asRole(
+        claims,
+        async (client) =>
+          (
+            await client.query(
+              "select join_url from public.event_join_details where event_id = $1",
+              [eventId],
+            )
+          ).rows,
+      );
+    expect(await joinDetails(member.claims)).toEqual([]);
+    await register(member, eventId);
+    expect(await joinDetails(member.claims)).toEqual([
+      { join_url: `https://us02web.zoom.us/j/${meetingId}?pwd=abc` },
+    ]);
+
+    const bad = await call(staff, "zoom/meetings", { event_id: "not-a-uuid" });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("webhooks", () => {
+  it("answers Zoom's endpoint validation challenge", async () => {
+    const { status, body } = await webhook({
+      event: "endpoint.url_validation",
+      payload: { plainToken: "qgg8vlvZRS6UYooatFL8Aw" },
+      event_ts: Date.now(),
+    });
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      plainToken: "qgg8vlvZRS6UYooatFL8Aw",
+      encryptedToken: createHmac("sha256", zoom.webhookSecret)
+        .update("qgg8vlvZRS6UYooatFL8Aw")
+        .digest("hex"),
+    });
+  });
+
+  it("refuses a bad signature or a stale timestamp, recording nothing", async () => {
+    const payload = participantEvent("joined", meetingId, {
+      uuid: "p-bad",
+      email: member.email,
+      at: start,
+    });
+    const body = JSON.stringify(payload);
+    const before = await recorded();
+    for (const headers of [
+      zoomHeaders(body, undefined, "another secret"),
+      zoomHeaders(body, Math.floor(Date.now() / 1000) - 600),
+      { ...zoomHeaders(body), "x-zm-signature": "" },
+      { "content-type": "application/json" },
+    ]) {
+      const response = await webhook(payload, headers);
+      expect(response.status).toBe(400);
+    }
+    // A body changed after signing.
+    const signed = zoomHeaders(body);
+    const tampered = await fetch(`${stack.apiUrl}/functions/v1/zoom-webhook`, {
+      method: "POST",
+      headers: signed,
+      body: body.replace("p-bad", "p-evil"),
+    });
+    expect(tampered.status).toBe(400);
+    await tampered.arrayBuffer();
+    expect(await recorded()).toBe(before);
+  });
+
+  it("records each event once, in any order, and checks in a registrant who attended the threshold share", async () => {
+    const attendee = { uuid: "p-member", email: member.email.toUpperCase() };
+    const left = participantEvent("left", meetingId, {
+      ...attendee,
+      at: new Date(start.getTime() + 50 * 60e3),
+    });
+    const joined = participantEvent("joined", meetingId, { ...attendee, at: start });
+    // The leave arrives first: 0 minutes so far, nothing checked in.
+    expect((await webhook(left)).body).toMatchObject({
+      recorded: true,
+      attended_seconds: 0,
+      checked_in: false,
+    });
+    expect((await webhook(joined)).body).toMatchObject({
+      recorded: true,
+      attended_seconds: 3000,
+      checked_in: true,
+    });
+    // Delivered again: counted once.
+    expect((await webhook(joined)).body).toMatchObject({
+      recorded: false,
+      duplicate: true,
+      attended_seconds: 3000,
+    });
+    const [registration] = await db.sql(
+      `select r.attended_at, c.method::text, (select sum(credits)::float from public.cpd_credit_entries e where e.registration_id = r.id) as credits
+       from public.event_registrations r join public.event_check_ins c on c.registration_id = r.id where r.event_id = $1 and r.user_id = $2`,
+      [eventId, member.id],
+    );
+    expect(registration).toEqual({ attended_at: start, method: "zoom", credits: 3 });
+  });
+
+  it("does not check in a registrant below the threshold, nor anyone who is not registered", async () => {
+    const late = await db.createUser({ full_name: "Late" });
+    await register(late, eventId);
+    const p = { uuid: "p-late", email: late.email };
+    for (const [kind, minutes] of [
+      ["joined", 0],
+      ["left", 10],
+      ["joined", 20],
+      ["left", 40],
+    ] as const) {
+      const { body } = await webhook(
+        participantEvent(kind, meetingId, { ...p, at: new Date(start.getTime() + minutes * 60e3) }),
+      );
+      expect(body.checked_in).toBe(false);
+    }
+    expect(
+      (
+        await webhook(
+          participantEvent("left", meetingId, { ...p, at: new Date(start.getTime() + 41 * 60e3) }),
+        )
+      ).body,
+    ).toMatchObject({ attended_seconds: 1800 });
+    const stranger = { uuid: "p-stranger", email: "stranger@example.test" };
+    await webhook(participantEvent("joined", meetingId, { ...stranger, at: start }));
+    expect(
+      (
+        await webhook(
+          participantEvent("left", meetingId, {
+            ...stranger,
+            at: new Date(start.getTime() + 59 * 60e3),
+          }),
+        )
+      ).body,
+    ).toMatchObject({ registration_id: null, checked_in: false });
+    const checkIns = await db.sql(
+      "select user_id from public.event_check_ins where event_id = $1",
+      [eventId],
+    );
+    expect(checkIns).toEqual([{ user_id: member.id }]);
+  });
+
+  it("acknowledges events it does not use, and meetings it does not know", async () => {
+    expect(
+      (await webhook({ event: "meeting.started", payload: { object: { id: meetingId } } })).body,
+    ).toEqual({ ignored: "meeting.started" });
+    expect(
+      (
+        await webhook(
+          participantEvent("joined", "99999999999", {
+            uuid: "x",
+            email: "x@example.test",
+            at: start,
+          }),
+        )
+      ).body,
+    ).toEqual({ ignored: "unknown meeting" });
+    expect(
+      (
+        await webhook({
+          event: "meeting.participant_joined",
+          payload: { object: { id: meetingId } },
+        })
+      ).status,
+    ).toBe(400);
+  });
+});
