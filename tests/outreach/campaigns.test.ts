@@ -1,4 +1,4 @@
-// Email campaigns (0043_email_campaigns) on the shared stack, whose functions have no SMTP server:
+// Email campaigns (0057_email_campaigns) on the shared stack, whose functions have no SMTP server:
 // queued mail stays in the outbox, and the tests play the delivery worker with the outbox's own
 // service-role calls (claim_due_emails, mark_email_sent, mark_email_failed), as the email-delivery
 // function does. campaign-delivery.test.ts sends through SMTP for real.

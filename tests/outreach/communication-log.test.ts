@@ -1,4 +1,4 @@
-// The communication log (0044_communication_log): staff's manual entries beside the campaign
+// The communication log (0058_communication_log): staff's manual entries beside the campaign
 // messages, consent changes and the linked account's notifications about the organization's own
 // registrations, in one timeline per contact.
 import { expect, it } from "vitest";

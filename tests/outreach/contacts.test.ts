@@ -1,4 +1,4 @@
-// Contacts and consent (0041_contacts): the contact book an organization's staff keep, CSV import
+// Contacts and consent (0055_contacts): the contact book an organization's staff keep, CSV import
 // (validated row by row, whole or nothing, duplicates merged) and export, accounts linked by
 // confirmed email, and the consent history deciding consented_channels.
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The demo outreach of seed/0009_outreach.sql, read as the Automotive Skills Academy's staff
+// The demo outreach of seed/0012_outreach.sql, read as the Automotive Skills Academy's staff
 // member Hadi: the contact book with consent, the "EV interested" segment's counts, the sent and
 // draft campaigns, Rudi's communication log, and the masterclass's Zoom meeting.
 import { expect, it } from "vitest";

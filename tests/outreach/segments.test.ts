@@ -1,4 +1,4 @@
-// Segments (0042_contact_segments): rules compiled into one query over an organization's contacts,
+// Segments (0056_contact_segments): rules compiled into one query over an organization's contacts,
 // counted by preview_segment() before anything is sent, checked on save.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ok } from "../helpers/auth.ts";

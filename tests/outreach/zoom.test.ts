@@ -1,4 +1,4 @@
-// Zoom meetings and Zoom's webhooks (0045_zoom) on a stack of its own whose functions talk to a
+// Zoom meetings and Zoom's webhooks (0059_zoom) on a stack of its own whose functions talk to a
 // fake Zoom (tests/outreach/fake-zoom.ts): staff create a meeting through the zoom function
 // (Server-to-Server OAuth, then the meetings API), its join link reaches confirmed registrants
 // only; the zoom-webhook function answers the validation challenge, refuses bad signatures and

@@ -1,4 +1,4 @@
--- Demo outreach (sql/0041_contacts … 0045_zoom) for the Automotive Skills Academy:
+-- Demo outreach (sql/0055_contacts … 0059_zoom) for the Automotive Skills Academy:
 --
 -- Contacts: Indah Sari and member01 (linked to their accounts by their confirmed emails), two
 -- leads without accounts from a trade show (Rudi, Sari), and Tono, who said no to email.
