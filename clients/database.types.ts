@@ -289,13 +289,13 @@ isOneToOne: false
                   ]
                 },"blog_posts": {
                   Row: {
-                    "archived_at": string | null,"author_id": string | null,"category_id": string | null,"content": string,"created_at": string,"id": string,"main_image_path": string | null,"organization_id": string | null,"publish_at": string | null,"search_vector": unknown,"slug": string,"status": Database["public"]['Enums']["blog_post_status"],"summary": string | null,"tags": (string)[],"title": string,"updated_at": string,"youtube_embed_url": string | null,"youtube_id": string | null
+                    "archived_at": string | null,"author_id": string | null,"category_id": string | null,"content": string,"created_at": string,"id": string,"main_image_path": string | null,"notified_at": string | null,"organization_id": string | null,"publish_at": string | null,"search_vector": unknown,"slug": string,"status": Database["public"]['Enums']["blog_post_status"],"summary": string | null,"tags": (string)[],"title": string,"updated_at": string,"youtube_embed_url": string | null,"youtube_id": string | null
                   }
                   Insert: {
-                    "archived_at"?: string | null,"author_id"?: string | null,"category_id"?: string | null,"content"?: string,"created_at"?: string,"id"?: string,"main_image_path"?: string | null,"organization_id"?: string | null,"publish_at"?: string | null,"search_vector"?: never,"slug": string,"status"?: Database["public"]['Enums']["blog_post_status"],"summary"?: string | null,"tags"?: (string)[],"title": string,"updated_at"?: string,"youtube_embed_url"?: never,"youtube_id"?: string | null
+                    "archived_at"?: string | null,"author_id"?: string | null,"category_id"?: string | null,"content"?: string,"created_at"?: string,"id"?: string,"main_image_path"?: string | null,"notified_at"?: string | null,"organization_id"?: string | null,"publish_at"?: string | null,"search_vector"?: never,"slug": string,"status"?: Database["public"]['Enums']["blog_post_status"],"summary"?: string | null,"tags"?: (string)[],"title": string,"updated_at"?: string,"youtube_embed_url"?: never,"youtube_id"?: string | null
                   }
                   Update: {
-                    "archived_at"?: string | null,"author_id"?: string | null,"category_id"?: string | null,"content"?: string,"created_at"?: string,"id"?: string,"main_image_path"?: string | null,"organization_id"?: string | null,"publish_at"?: string | null,"search_vector"?: never,"slug"?: string,"status"?: Database["public"]['Enums']["blog_post_status"],"summary"?: string | null,"tags"?: (string)[],"title"?: string,"updated_at"?: string,"youtube_embed_url"?: never,"youtube_id"?: string | null
+                    "archived_at"?: string | null,"author_id"?: string | null,"category_id"?: string | null,"content"?: string,"created_at"?: string,"id"?: string,"main_image_path"?: string | null,"notified_at"?: string | null,"organization_id"?: string | null,"publish_at"?: string | null,"search_vector"?: never,"slug"?: string,"status"?: Database["public"]['Enums']["blog_post_status"],"summary"?: string | null,"tags"?: (string)[],"title"?: string,"updated_at"?: string,"youtube_embed_url"?: never,"youtube_id"?: string | null
                   }
                   Relationships: [
                     {
@@ -318,18 +318,80 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
-                },"car_listings": {
+                },"blog_subscriptions": {
                   Row: {
-                    "archived_at": string | null,"city": string,"comment_count": number,"condition": Database["public"]['Enums']["car_condition"],"country_code": string | null,"created_at": string,"currency": string,"description": string | null,"featured_until": string | null,"fuel_type": Database["public"]['Enums']["fuel_type"],"id": string,"latitude": number | null,"longitude": number | null,"make": string,"mileage_km": number,"model": string,"price_amount": number,"published_at": string | null,"search_vector": unknown,"seller_id": string,"sold_at": string | null,"status": Database["public"]['Enums']["listing_status"],"store_id": string | null,"title": string,"transmission": Database["public"]['Enums']["car_transmission"],"updated_at": string,"year": number
+                    "created_at": string,"id": string,"organization_id": string | null,"user_id": string
                   }
                   Insert: {
-                    "archived_at"?: string | null,"city": string,"comment_count"?: number,"condition"?: Database["public"]['Enums']["car_condition"],"country_code"?: string | null,"created_at"?: string,"currency": string,"description"?: string | null,"featured_until"?: string | null,"fuel_type": Database["public"]['Enums']["fuel_type"],"id"?: string,"latitude"?: number | null,"longitude"?: number | null,"make": string,"mileage_km"?: number,"model": string,"price_amount": number,"published_at"?: string | null,"search_vector"?: never,"seller_id"?: string,"sold_at"?: string | null,"status"?: Database["public"]['Enums']["listing_status"],"store_id"?: string | null,"title": string,"transmission": Database["public"]['Enums']["car_transmission"],"updated_at"?: string,"year": number
+                    "created_at"?: string,"id"?: string,"organization_id"?: string | null,"user_id"?: string
                   }
                   Update: {
-                    "archived_at"?: string | null,"city"?: string,"comment_count"?: number,"condition"?: Database["public"]['Enums']["car_condition"],"country_code"?: string | null,"created_at"?: string,"currency"?: string,"description"?: string | null,"featured_until"?: string | null,"fuel_type"?: Database["public"]['Enums']["fuel_type"],"id"?: string,"latitude"?: number | null,"longitude"?: number | null,"make"?: string,"mileage_km"?: number,"model"?: string,"price_amount"?: number,"published_at"?: string | null,"search_vector"?: never,"seller_id"?: string,"sold_at"?: string | null,"status"?: Database["public"]['Enums']["listing_status"],"store_id"?: string | null,"title"?: string,"transmission"?: Database["public"]['Enums']["car_transmission"],"updated_at"?: string,"year"?: number
+                    "created_at"?: string,"id"?: string,"organization_id"?: string | null,"user_id"?: string
                   }
                   Relationships: [
                     {
+      foreignKeyName: "blog_subscriptions_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "blog_subscriptions_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"campaign_recipients": {
+                  Row: {
+                    "campaign_id": string,"click_count": number,"contact_id": string,"email": string,"first_clicked_at": string | null,"first_opened_at": string | null,"id": string,"open_count": number,"organization_id": string,"queued_at": string,"reason": string | null,"sent_at": string | null,"status": Database["public"]['Enums']["campaign_recipient_status"]
+                  }
+                  Insert: {
+                    "campaign_id": string,"click_count"?: number,"contact_id": string,"email": string,"first_clicked_at"?: string | null,"first_opened_at"?: string | null,"id"?: string,"open_count"?: number,"organization_id": string,"queued_at"?: string,"reason"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["campaign_recipient_status"]
+                  }
+                  Update: {
+                    "campaign_id"?: string,"click_count"?: number,"contact_id"?: string,"email"?: string,"first_clicked_at"?: string | null,"first_opened_at"?: string | null,"id"?: string,"open_count"?: number,"organization_id"?: string,"queued_at"?: string,"reason"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["campaign_recipient_status"]
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "campaign_recipients_campaign_id_fkey"
+      columns: ["campaign_id"]
+isOneToOne: false
+      referencedRelation: "email_campaigns"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "campaign_recipients_contact_id_fkey"
+      columns: ["contact_id"]
+isOneToOne: false
+      referencedRelation: "contacts"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "campaign_recipients_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"car_listings": {
+                  Row: {
+                    "archived_at": string | null,"city": string,"comment_count": number,"condition": Database["public"]['Enums']["car_condition"],"country_code": string | null,"created_at": string,"currency": string,"deposit_amount": number | null,"description": string | null,"featured_until": string | null,"fuel_type": Database["public"]['Enums']["fuel_type"],"id": string,"latitude": number | null,"longitude": number | null,"make": string,"mileage_km": number,"model": string,"price_amount": number,"product_id": string | null,"published_at": string | null,"search_vector": unknown,"seller_id": string,"sold_at": string | null,"status": Database["public"]['Enums']["listing_status"],"store_id": string | null,"title": string,"transmission": Database["public"]['Enums']["car_transmission"],"updated_at": string,"year": number
+                  }
+                  Insert: {
+                    "archived_at"?: string | null,"city": string,"comment_count"?: number,"condition"?: Database["public"]['Enums']["car_condition"],"country_code"?: string | null,"created_at"?: string,"currency": string,"deposit_amount"?: number | null,"description"?: string | null,"featured_until"?: string | null,"fuel_type": Database["public"]['Enums']["fuel_type"],"id"?: string,"latitude"?: number | null,"longitude"?: number | null,"make": string,"mileage_km"?: number,"model": string,"price_amount": number,"product_id"?: string | null,"published_at"?: string | null,"search_vector"?: never,"seller_id"?: string,"sold_at"?: string | null,"status"?: Database["public"]['Enums']["listing_status"],"store_id"?: string | null,"title": string,"transmission": Database["public"]['Enums']["car_transmission"],"updated_at"?: string,"year": number
+                  }
+                  Update: {
+                    "archived_at"?: string | null,"city"?: string,"comment_count"?: number,"condition"?: Database["public"]['Enums']["car_condition"],"country_code"?: string | null,"created_at"?: string,"currency"?: string,"deposit_amount"?: number | null,"description"?: string | null,"featured_until"?: string | null,"fuel_type"?: Database["public"]['Enums']["fuel_type"],"id"?: string,"latitude"?: number | null,"longitude"?: number | null,"make"?: string,"mileage_km"?: number,"model"?: string,"price_amount"?: number,"product_id"?: string | null,"published_at"?: string | null,"search_vector"?: never,"seller_id"?: string,"sold_at"?: string | null,"status"?: Database["public"]['Enums']["listing_status"],"store_id"?: string | null,"title"?: string,"transmission"?: Database["public"]['Enums']["car_transmission"],"updated_at"?: string,"year"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "car_listings_product_id_fkey"
+      columns: ["product_id"]
+isOneToOne: true
+      referencedRelation: "products"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "car_listings_seller_id_fkey"
       columns: ["seller_id"]
 isOneToOne: false
@@ -450,13 +512,13 @@ isOneToOne: false
                   ]
                 },"chat_messages": {
                   Row: {
-                    "attachments": (string)[],"body": string,"created_at": string,"id": string,"sender_id": string,"thread_id": string
+                    "attachments": (string)[],"body": string,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"id": string,"sender_id": string,"thread_id": string
                   }
                   Insert: {
-                    "attachments"?: (string)[],"body"?: string,"created_at"?: string,"id"?: string,"sender_id"?: string,"thread_id": string
+                    "attachments"?: (string)[],"body"?: string,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"id"?: string,"sender_id"?: string,"thread_id": string
                   }
                   Update: {
-                    "attachments"?: (string)[],"body"?: string,"created_at"?: string,"id"?: string,"sender_id"?: string,"thread_id"?: string
+                    "attachments"?: (string)[],"body"?: string,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"id"?: string,"sender_id"?: string,"thread_id"?: string
                   }
                   Relationships: [
                     {
@@ -526,6 +588,124 @@ isOneToOne: false
       columns: ["organization_id"]
 isOneToOne: false
       referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"contact_activities": {
+                  Row: {
+                    "body": string | null,"contact_id": string,"created_at": string,"id": string,"kind": Database["public"]['Enums']["contact_activity_kind"],"occurred_at": string,"organization_id": string,"recorded_by": string | null,"subject": string,"updated_at": string
+                  }
+                  Insert: {
+                    "body"?: string | null,"contact_id": string,"created_at"?: string,"id"?: string,"kind": Database["public"]['Enums']["contact_activity_kind"],"occurred_at"?: string,"organization_id": string,"recorded_by"?: string | null,"subject": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "body"?: string | null,"contact_id"?: string,"created_at"?: string,"id"?: string,"kind"?: Database["public"]['Enums']["contact_activity_kind"],"occurred_at"?: string,"organization_id"?: string,"recorded_by"?: string | null,"subject"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "contact_activities_contact_id_fkey"
+      columns: ["contact_id"]
+isOneToOne: false
+      referencedRelation: "contacts"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contact_activities_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contact_activities_recorded_by_fkey"
+      columns: ["recorded_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"contact_consents": {
+                  Row: {
+                    "channel": Database["public"]['Enums']["contact_channel"],"contact_id": string,"granted": boolean,"id": number,"method": Database["public"]['Enums']["consent_method"],"note": string | null,"organization_id": string,"recorded_at": string,"recorded_by": string | null
+                  }
+                  Insert: {
+                    "channel"?: Database["public"]['Enums']["contact_channel"],"contact_id": string,"granted": boolean,"id"?: never,"method"?: Database["public"]['Enums']["consent_method"],"note"?: string | null,"organization_id": string,"recorded_at"?: string,"recorded_by"?: string | null
+                  }
+                  Update: {
+                    "channel"?: Database["public"]['Enums']["contact_channel"],"contact_id"?: string,"granted"?: boolean,"id"?: never,"method"?: Database["public"]['Enums']["consent_method"],"note"?: string | null,"organization_id"?: string,"recorded_at"?: string,"recorded_by"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "contact_consents_contact_id_fkey"
+      columns: ["contact_id"]
+isOneToOne: false
+      referencedRelation: "contacts"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contact_consents_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contact_consents_recorded_by_fkey"
+      columns: ["recorded_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"contact_segments": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"description": string | null,"id": string,"name": string,"organization_id": string,"rules": NonNullable<Json>,"updated_at": string
+                  }
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"name": string,"organization_id": string,"rules": NonNullable<Json>,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"name"?: string,"organization_id"?: string,"rules"?: NonNullable<Json>,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "contact_segments_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contact_segments_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"contacts": {
+                  Row: {
+                    "company": string | null,"consented_channels": (Database["public"]['Enums']["contact_channel"])[],"created_at": string,"created_by": string | null,"custom_fields": NonNullable<Json>,"email": string,"full_name": string | null,"id": string,"organization_id": string,"phone": string | null,"profile_id": string | null,"source": string,"tags": (string)[],"updated_at": string
+                  }
+                  Insert: {
+                    "company"?: string | null,"consented_channels"?: (Database["public"]['Enums']["contact_channel"])[],"created_at"?: string,"created_by"?: string | null,"custom_fields"?: NonNullable<Json>,"email": string,"full_name"?: string | null,"id"?: string,"organization_id": string,"phone"?: string | null,"profile_id"?: string | null,"source"?: string,"tags"?: (string)[],"updated_at"?: string
+                  }
+                  Update: {
+                    "company"?: string | null,"consented_channels"?: (Database["public"]['Enums']["contact_channel"])[],"created_at"?: string,"created_by"?: string | null,"custom_fields"?: NonNullable<Json>,"email"?: string,"full_name"?: string | null,"id"?: string,"organization_id"?: string,"phone"?: string | null,"profile_id"?: string | null,"source"?: string,"tags"?: (string)[],"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "contacts_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contacts_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "contacts_profile_id_fkey"
+      columns: ["profile_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
                   ]
@@ -697,18 +877,61 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
-                },"email_outbox": {
+                },"email_campaigns": {
                   Row: {
-                    "attempts": number,"claim_id": string | null,"claimed_until": string | null,"created_at": string,"data": NonNullable<Json>,"digest_id": number | null,"digest_period": string | null,"due_at": string | null,"id": number,"last_error": string | null,"locale": string,"max_attempts": number,"message_id": string | null,"notification_id": string | null,"sent_at": string | null,"status": Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id": string | null
+                    "body": string,"cancelled_at": string | null,"clicked_count": number,"contact_ids": (string)[] | null,"created_at": string,"created_by": string | null,"event_id": string | null,"failed_count": number,"finished_at": string | null,"id": string,"name": string,"opened_count": number,"organization_id": string,"queued_at": string | null,"rate_per_minute": number,"recipient_count": number,"scheduled_at": string | null,"segment_id": string | null,"sender_name": string | null,"sent_count": number,"skipped_count": number,"status": Database["public"]['Enums']["campaign_status"],"subject": string,"track_clicks": boolean,"track_opens": boolean,"updated_at": string
                   }
                   Insert: {
-                    "attempts"?: number,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id"?: string | null
+                    "body": string,"cancelled_at"?: string | null,"clicked_count"?: number,"contact_ids"?: (string)[] | null,"created_at"?: string,"created_by"?: string | null,"event_id"?: string | null,"failed_count"?: number,"finished_at"?: string | null,"id"?: string,"name": string,"opened_count"?: number,"organization_id": string,"queued_at"?: string | null,"rate_per_minute"?: number,"recipient_count"?: number,"scheduled_at"?: string | null,"segment_id"?: string | null,"sender_name"?: string | null,"sent_count"?: number,"skipped_count"?: number,"status"?: Database["public"]['Enums']["campaign_status"],"subject": string,"track_clicks"?: boolean,"track_opens"?: boolean,"updated_at"?: string
                   }
                   Update: {
-                    "attempts"?: number,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template"?: string,"to_email"?: string,"user_id"?: string | null
+                    "body"?: string,"cancelled_at"?: string | null,"clicked_count"?: number,"contact_ids"?: (string)[] | null,"created_at"?: string,"created_by"?: string | null,"event_id"?: string | null,"failed_count"?: number,"finished_at"?: string | null,"id"?: string,"name"?: string,"opened_count"?: number,"organization_id"?: string,"queued_at"?: string | null,"rate_per_minute"?: number,"recipient_count"?: number,"scheduled_at"?: string | null,"segment_id"?: string | null,"sender_name"?: string | null,"sent_count"?: number,"skipped_count"?: number,"status"?: Database["public"]['Enums']["campaign_status"],"subject"?: string,"track_clicks"?: boolean,"track_opens"?: boolean,"updated_at"?: string
                   }
                   Relationships: [
                     {
+      foreignKeyName: "email_campaigns_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_campaigns_event_id_fkey"
+      columns: ["event_id"]
+isOneToOne: false
+      referencedRelation: "events"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_campaigns_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_campaigns_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "contact_segments"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_outbox": {
+                  Row: {
+                    "attempts": number,"campaign_recipient_id": string | null,"claim_id": string | null,"claimed_until": string | null,"created_at": string,"data": NonNullable<Json>,"digest_id": number | null,"digest_period": string | null,"due_at": string | null,"id": number,"last_error": string | null,"locale": string,"max_attempts": number,"message_id": string | null,"notification_id": string | null,"sent_at": string | null,"status": Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id": string | null
+                  }
+                  Insert: {
+                    "attempts"?: number,"campaign_recipient_id"?: string | null,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template": string,"to_email": string,"user_id"?: string | null
+                  }
+                  Update: {
+                    "attempts"?: number,"campaign_recipient_id"?: string | null,"claim_id"?: string | null,"claimed_until"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_id"?: number | null,"digest_period"?: string | null,"due_at"?: string | null,"id"?: never,"last_error"?: string | null,"locale"?: string,"max_attempts"?: number,"message_id"?: string | null,"notification_id"?: string | null,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template"?: string,"to_email"?: string,"user_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_outbox_campaign_recipient_id_fkey"
+      columns: ["campaign_recipient_id"]
+isOneToOne: false
+      referencedRelation: "campaign_recipients"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "email_outbox_digest_id_fkey"
       columns: ["digest_id"]
 isOneToOne: false
@@ -811,13 +1034,13 @@ isOneToOne: false
                   ]
                 },"event_references": {
                   Row: {
-                    "created_at": string,"description": string | null,"event_id": string,"id": string,"organization_id": string | null,"position": number,"title": string,"url": string
+                    "created_at": string,"description": string | null,"event_id": string,"id": string,"organization_id": string | null,"position": number,"reference_item_id": string | null,"title": string,"url": string
                   }
                   Insert: {
-                    "created_at"?: string,"description"?: string | null,"event_id": string,"id"?: string,"organization_id"?: string | null,"position"?: number,"title": string,"url": string
+                    "created_at"?: string,"description"?: string | null,"event_id": string,"id"?: string,"organization_id"?: string | null,"position"?: number,"reference_item_id"?: string | null,"title": string,"url": string
                   }
                   Update: {
-                    "created_at"?: string,"description"?: string | null,"event_id"?: string,"id"?: string,"organization_id"?: string | null,"position"?: number,"title"?: string,"url"?: string
+                    "created_at"?: string,"description"?: string | null,"event_id"?: string,"id"?: string,"organization_id"?: string | null,"position"?: number,"reference_item_id"?: string | null,"title"?: string,"url"?: string
                   }
                   Relationships: [
                     {
@@ -825,6 +1048,12 @@ isOneToOne: false
       columns: ["event_id"]
 isOneToOne: false
       referencedRelation: "events"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "event_references_reference_item_id_fkey"
+      columns: ["reference_item_id"]
+isOneToOne: false
+      referencedRelation: "reference_items"
       referencedColumns: ["id"]
     }
                   ]
@@ -904,16 +1133,22 @@ isOneToOne: false
                   ]
                 },"events": {
                   Row: {
-                    "allow_transfers": boolean,"attended_count": number,"cancellation_reason": string | null,"cancelled_at": string | null,"capacity": number | null,"certificate_template_id": string | null,"completed_at": string | null,"confirmed_count": number,"cpd_category": string | null,"cpd_credits": number,"created_at": string,"created_by": string | null,"currency": string | null,"description": string | null,"ends_at": string,"format": Database["public"]['Enums']["event_format"],"held_count": number,"id": string,"is_free": boolean | null,"level": Database["public"]['Enums']["skill_level"],"main_image_path": string | null,"members_only": boolean,"organization_id": string | null,"payment_hold_minutes": number,"price_amount": number,"published_at": string | null,"refund_cutoff_hours": number | null,"registration_closed": boolean,"registration_closes_at": string | null,"registration_opens_at": string | null,"slug": string,"starts_at": string,"status": Database["public"]['Enums']["event_status"],"summary": string | null,"time_zone": string,"title": string,"updated_at": string,"venue_address": string | null,"venue_name": string | null,"waitlist_claim_minutes": number,"waitlist_count": number
+                    "allow_transfers": boolean,"attended_count": number,"cancellation_reason": string | null,"cancelled_at": string | null,"capacity": number | null,"category_id": string | null,"certificate_template_id": string | null,"completed_at": string | null,"confirmed_count": number,"cpd_category": string | null,"cpd_credits": number,"created_at": string,"created_by": string | null,"currency": string | null,"description": string | null,"ends_at": string,"format": Database["public"]['Enums']["event_format"],"held_count": number,"id": string,"is_free": boolean | null,"level": Database["public"]['Enums']["skill_level"],"main_image_path": string | null,"members_only": boolean,"organization_id": string | null,"payment_hold_minutes": number,"price_amount": number,"published_at": string | null,"refund_cutoff_hours": number | null,"region_id": string | null,"registration_closed": boolean,"registration_closes_at": string | null,"registration_opens_at": string | null,"slug": string,"starts_at": string,"status": Database["public"]['Enums']["event_status"],"summary": string | null,"time_zone": string,"title": string,"updated_at": string,"venue_address": string | null,"venue_name": string | null,"waitlist_claim_minutes": number,"waitlist_count": number
                   }
                   Insert: {
-                    "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at": string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"refund_cutoff_hours"?: number | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug": string,"starts_at": string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title": string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
+                    "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"category_id"?: string | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at": string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"refund_cutoff_hours"?: number | null,"region_id"?: string | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug": string,"starts_at": string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title": string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
                   }
                   Update: {
-                    "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at"?: string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"refund_cutoff_hours"?: number | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug"?: string,"starts_at"?: string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title"?: string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
+                    "allow_transfers"?: boolean,"attended_count"?: number,"cancellation_reason"?: string | null,"cancelled_at"?: string | null,"capacity"?: number | null,"category_id"?: string | null,"certificate_template_id"?: string | null,"completed_at"?: string | null,"confirmed_count"?: number,"cpd_category"?: string | null,"cpd_credits"?: number,"created_at"?: string,"created_by"?: string | null,"currency"?: string | null,"description"?: string | null,"ends_at"?: string,"format"?: Database["public"]['Enums']["event_format"],"held_count"?: number,"id"?: string,"is_free"?: never,"level"?: Database["public"]['Enums']["skill_level"],"main_image_path"?: string | null,"members_only"?: boolean,"organization_id"?: string | null,"payment_hold_minutes"?: number,"price_amount"?: number,"published_at"?: string | null,"refund_cutoff_hours"?: number | null,"region_id"?: string | null,"registration_closed"?: boolean,"registration_closes_at"?: string | null,"registration_opens_at"?: string | null,"slug"?: string,"starts_at"?: string,"status"?: Database["public"]['Enums']["event_status"],"summary"?: string | null,"time_zone"?: string,"title"?: string,"updated_at"?: string,"venue_address"?: string | null,"venue_name"?: string | null,"waitlist_claim_minutes"?: number,"waitlist_count"?: number
                   }
                   Relationships: [
                     {
+      foreignKeyName: "events_category_id_fkey"
+      columns: ["category_id"]
+isOneToOne: false
+      referencedRelation: "reference_items"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "events_certificate_template_id_fkey"
       columns: ["certificate_template_id"]
 isOneToOne: false
@@ -930,6 +1165,12 @@ isOneToOne: false
       columns: ["organization_id"]
 isOneToOne: false
       referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "events_region_id_fkey"
+      columns: ["region_id"]
+isOneToOne: false
+      referencedRelation: "reference_items"
       referencedColumns: ["id"]
     }
                   ]
@@ -1307,31 +1548,6 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
-                },"listing_comment_flags": {
-                  Row: {
-                    "comment_id": string,"created_at": string,"reason": string,"user_id": string
-                  }
-                  Insert: {
-                    "comment_id": string,"created_at"?: string,"reason": string,"user_id"?: string
-                  }
-                  Update: {
-                    "comment_id"?: string,"created_at"?: string,"reason"?: string,"user_id"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "listing_comment_flags_comment_id_fkey"
-      columns: ["comment_id"]
-isOneToOne: false
-      referencedRelation: "listing_comments"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "listing_comment_flags_user_id_fkey"
-      columns: ["user_id"]
-isOneToOne: false
-      referencedRelation: "profiles"
-      referencedColumns: ["id"]
-    }
-                  ]
                 },"listing_comment_likes": {
                   Row: {
                     "comment_id": string,"created_at": string,"user_id": string
@@ -1359,13 +1575,13 @@ isOneToOne: false
                   ]
                 },"listing_comments": {
                   Row: {
-                    "author_id": string,"body": string,"car_listing_id": string | null,"created_at": string,"edited_at": string | null,"flag_count": number,"id": string,"is_hidden": boolean,"like_count": number,"listing_id": string | null,"parent_id": string | null,"part_listing_id": string | null,"reply_count": number
+                    "author_id": string,"body": string,"car_listing_id": string | null,"created_at": string,"edited_at": string | null,"id": string,"like_count": number,"listing_id": string | null,"moderation_state": Database["public"]['Enums']["forum_moderation_state"],"parent_id": string | null,"part_listing_id": string | null,"reply_count": number
                   }
                   Insert: {
-                    "author_id"?: string,"body": string,"car_listing_id"?: string | null,"created_at"?: string,"edited_at"?: string | null,"flag_count"?: number,"id"?: string,"is_hidden"?: boolean,"like_count"?: number,"listing_id"?: never,"parent_id"?: string | null,"part_listing_id"?: string | null,"reply_count"?: number
+                    "author_id"?: string,"body": string,"car_listing_id"?: string | null,"created_at"?: string,"edited_at"?: string | null,"id"?: string,"like_count"?: number,"listing_id"?: never,"moderation_state"?: Database["public"]['Enums']["forum_moderation_state"],"parent_id"?: string | null,"part_listing_id"?: string | null,"reply_count"?: number
                   }
                   Update: {
-                    "author_id"?: string,"body"?: string,"car_listing_id"?: string | null,"created_at"?: string,"edited_at"?: string | null,"flag_count"?: number,"id"?: string,"is_hidden"?: boolean,"like_count"?: number,"listing_id"?: never,"parent_id"?: string | null,"part_listing_id"?: string | null,"reply_count"?: number
+                    "author_id"?: string,"body"?: string,"car_listing_id"?: string | null,"created_at"?: string,"edited_at"?: string | null,"id"?: string,"like_count"?: number,"listing_id"?: never,"moderation_state"?: Database["public"]['Enums']["forum_moderation_state"],"parent_id"?: string | null,"part_listing_id"?: string | null,"reply_count"?: number
                   }
                   Relationships: [
                     {
@@ -1821,13 +2037,13 @@ isOneToOne: false
                   ]
                 },"organizations": {
                   Row: {
-                    "address": string | null,"city": string | null,"contact_name": string | null,"contact_phone": string | null,"country_code": string | null,"created_at": string,"created_by": string,"description": string | null,"display_name": string,"email": string | null,"id": string,"is_verified": boolean,"kind": Database["public"]['Enums']["organization_kind"],"logo_path": string | null,"member_count": number,"slug": string,"updated_at": string,"website_url": string | null
+                    "address": string | null,"city": string | null,"contact_name": string | null,"contact_phone": string | null,"country_code": string | null,"created_at": string,"created_by": string,"description": string | null,"display_name": string,"email": string | null,"id": string,"is_verified": boolean,"kind": Database["public"]['Enums']["organization_kind"],"logo_path": string | null,"member_count": number,"slug": string,"updated_at": string,"verification_status": Database["public"]['Enums']["verification_status"],"website_url": string | null
                   }
                   Insert: {
-                    "address"?: string | null,"city"?: string | null,"contact_name"?: string | null,"contact_phone"?: string | null,"country_code"?: string | null,"created_at"?: string,"created_by"?: string,"description"?: string | null,"display_name": string,"email"?: string | null,"id"?: string,"is_verified"?: boolean,"kind"?: Database["public"]['Enums']["organization_kind"],"logo_path"?: string | null,"member_count"?: number,"slug": string,"updated_at"?: string,"website_url"?: string | null
+                    "address"?: string | null,"city"?: string | null,"contact_name"?: string | null,"contact_phone"?: string | null,"country_code"?: string | null,"created_at"?: string,"created_by"?: string,"description"?: string | null,"display_name": string,"email"?: string | null,"id"?: string,"is_verified"?: boolean,"kind"?: Database["public"]['Enums']["organization_kind"],"logo_path"?: string | null,"member_count"?: number,"slug": string,"updated_at"?: string,"verification_status"?: Database["public"]['Enums']["verification_status"],"website_url"?: string | null
                   }
                   Update: {
-                    "address"?: string | null,"city"?: string | null,"contact_name"?: string | null,"contact_phone"?: string | null,"country_code"?: string | null,"created_at"?: string,"created_by"?: string,"description"?: string | null,"display_name"?: string,"email"?: string | null,"id"?: string,"is_verified"?: boolean,"kind"?: Database["public"]['Enums']["organization_kind"],"logo_path"?: string | null,"member_count"?: number,"slug"?: string,"updated_at"?: string,"website_url"?: string | null
+                    "address"?: string | null,"city"?: string | null,"contact_name"?: string | null,"contact_phone"?: string | null,"country_code"?: string | null,"created_at"?: string,"created_by"?: string,"description"?: string | null,"display_name"?: string,"email"?: string | null,"id"?: string,"is_verified"?: boolean,"kind"?: Database["public"]['Enums']["organization_kind"],"logo_path"?: string | null,"member_count"?: number,"slug"?: string,"updated_at"?: string,"verification_status"?: Database["public"]['Enums']["verification_status"],"website_url"?: string | null
                   }
                   Relationships: [
                     {
@@ -1975,6 +2191,31 @@ isOneToOne: false
       referencedColumns: ["id"]
     },{
       foreignKeyName: "platform_admins_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"platform_support_staff": {
+                  Row: {
+                    "added_at": string,"added_by": string | null,"user_id": string
+                  }
+                  Insert: {
+                    "added_at"?: string,"added_by"?: string | null,"user_id": string
+                  }
+                  Update: {
+                    "added_at"?: string,"added_by"?: string | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "platform_support_staff_added_by_fkey"
+      columns: ["added_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "platform_support_staff_user_id_fkey"
       columns: ["user_id"]
 isOneToOne: true
       referencedRelation: "profiles"
@@ -2371,16 +2612,22 @@ isOneToOne: false
                   ]
                 },"seller_reviews": {
                   Row: {
-                    "accuracy_rating": number | null,"body": string | null,"communication_rating": number | null,"created_at": string,"helpful_count": number,"id": string,"invoice_item_id": string | null,"part_listing_id": string | null,"rating": number,"responded_at": string | null,"responded_by": string | null,"reviewer_id": string,"seller_id": string,"seller_response": string | null,"shipping_rating": number | null,"store_id": string | null,"title": string | null,"unhelpful_count": number,"updated_at": string,"verified_purchase": boolean
+                    "accuracy_rating": number | null,"body": string | null,"car_listing_id": string | null,"communication_rating": number | null,"created_at": string,"helpful_count": number,"id": string,"invoice_item_id": string | null,"moderation_state": Database["public"]['Enums']["forum_moderation_state"],"part_listing_id": string | null,"rating": number,"responded_at": string | null,"responded_by": string | null,"reviewer_id": string,"seller_id": string,"seller_response": string | null,"shipping_rating": number | null,"store_id": string | null,"title": string | null,"unhelpful_count": number,"updated_at": string,"verified_purchase": boolean
                   }
                   Insert: {
-                    "accuracy_rating"?: number | null,"body"?: string | null,"communication_rating"?: number | null,"created_at"?: string,"helpful_count"?: number,"id"?: string,"invoice_item_id"?: string | null,"part_listing_id"?: string | null,"rating": number,"responded_at"?: string | null,"responded_by"?: string | null,"reviewer_id"?: string,"seller_id": string,"seller_response"?: string | null,"shipping_rating"?: number | null,"store_id"?: string | null,"title"?: string | null,"unhelpful_count"?: number,"updated_at"?: string,"verified_purchase"?: boolean
+                    "accuracy_rating"?: number | null,"body"?: string | null,"car_listing_id"?: string | null,"communication_rating"?: number | null,"created_at"?: string,"helpful_count"?: number,"id"?: string,"invoice_item_id"?: string | null,"moderation_state"?: Database["public"]['Enums']["forum_moderation_state"],"part_listing_id"?: string | null,"rating": number,"responded_at"?: string | null,"responded_by"?: string | null,"reviewer_id"?: string,"seller_id": string,"seller_response"?: string | null,"shipping_rating"?: number | null,"store_id"?: string | null,"title"?: string | null,"unhelpful_count"?: number,"updated_at"?: string,"verified_purchase"?: boolean
                   }
                   Update: {
-                    "accuracy_rating"?: number | null,"body"?: string | null,"communication_rating"?: number | null,"created_at"?: string,"helpful_count"?: number,"id"?: string,"invoice_item_id"?: string | null,"part_listing_id"?: string | null,"rating"?: number,"responded_at"?: string | null,"responded_by"?: string | null,"reviewer_id"?: string,"seller_id"?: string,"seller_response"?: string | null,"shipping_rating"?: number | null,"store_id"?: string | null,"title"?: string | null,"unhelpful_count"?: number,"updated_at"?: string,"verified_purchase"?: boolean
+                    "accuracy_rating"?: number | null,"body"?: string | null,"car_listing_id"?: string | null,"communication_rating"?: number | null,"created_at"?: string,"helpful_count"?: number,"id"?: string,"invoice_item_id"?: string | null,"moderation_state"?: Database["public"]['Enums']["forum_moderation_state"],"part_listing_id"?: string | null,"rating"?: number,"responded_at"?: string | null,"responded_by"?: string | null,"reviewer_id"?: string,"seller_id"?: string,"seller_response"?: string | null,"shipping_rating"?: number | null,"store_id"?: string | null,"title"?: string | null,"unhelpful_count"?: number,"updated_at"?: string,"verified_purchase"?: boolean
                   }
                   Relationships: [
                     {
+      foreignKeyName: "seller_reviews_car_listing_id_fkey"
+      columns: ["car_listing_id"]
+isOneToOne: false
+      referencedRelation: "car_listings"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "seller_reviews_invoice_item_id_fkey"
       columns: ["invoice_item_id"]
 isOneToOne: true
@@ -2412,6 +2659,43 @@ isOneToOne: false
       referencedColumns: ["id"]
     },{
       foreignKeyName: "seller_reviews_store_id_fkey"
+      columns: ["store_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"seller_verification_requests": {
+                  Row: {
+                    "created_at": string,"decided_at": string | null,"decided_by": string | null,"details": string,"id": string,"profile_id": string | null,"reason": string | null,"requested_by": string,"status": Database["public"]['Enums']["seller_verification_request_status"],"store_id": string | null
+                  }
+                  Insert: {
+                    "created_at"?: string,"decided_at"?: string | null,"decided_by"?: string | null,"details": string,"id"?: string,"profile_id"?: string | null,"reason"?: string | null,"requested_by": string,"status"?: Database["public"]['Enums']["seller_verification_request_status"],"store_id"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"decided_at"?: string | null,"decided_by"?: string | null,"details"?: string,"id"?: string,"profile_id"?: string | null,"reason"?: string | null,"requested_by"?: string,"status"?: Database["public"]['Enums']["seller_verification_request_status"],"store_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "seller_verification_requests_decided_by_fkey"
+      columns: ["decided_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "seller_verification_requests_profile_id_fkey"
+      columns: ["profile_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "seller_verification_requests_requested_by_fkey"
+      columns: ["requested_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "seller_verification_requests_store_id_fkey"
       columns: ["store_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -2607,6 +2891,37 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"survey_email_invitations": {
+                  Row: {
+                    "email": string,"id": string,"invited_at": string,"invited_by": string | null,"organization_id": string | null,"reminded_at": string | null,"reminder_count": number,"responded_at": string | null,"response_id": string | null,"survey_id": string
+                  }
+                  Insert: {
+                    "email": string,"id"?: string,"invited_at"?: string,"invited_by"?: string | null,"organization_id"?: string | null,"reminded_at"?: string | null,"reminder_count"?: number,"responded_at"?: string | null,"response_id"?: string | null,"survey_id": string
+                  }
+                  Update: {
+                    "email"?: string,"id"?: string,"invited_at"?: string,"invited_by"?: string | null,"organization_id"?: string | null,"reminded_at"?: string | null,"reminder_count"?: number,"responded_at"?: string | null,"response_id"?: string | null,"survey_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "survey_email_invitations_invited_by_fkey"
+      columns: ["invited_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "survey_email_invitations_response_id_fkey"
+      columns: ["response_id"]
+isOneToOne: false
+      referencedRelation: "survey_responses"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "survey_email_invitations_survey_id_fkey"
+      columns: ["survey_id"]
+isOneToOne: false
+      referencedRelation: "surveys"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"survey_links": {
                   Row: {
                     "created_at": string,"id": string,"is_feedback": boolean,"object_id": string,"object_kind": string,"organization_id": string | null,"survey_id": string
@@ -2741,13 +3056,13 @@ isOneToOne: false
                   ]
                 },"surveys": {
                   Row: {
-                    "allow_multiple_responses": boolean,"closes_at": string | null,"created_at": string,"created_by": string | null,"description": string | null,"id": string,"invited_only": boolean,"is_anonymous": boolean,"opens_at": string | null,"organization_id": string | null,"published_at": string | null,"response_count": number,"status": Database["public"]['Enums']["survey_status"],"title": string,"updated_at": string
+                    "allow_multiple_responses": boolean,"closes_at": string | null,"created_at": string,"created_by": string | null,"description": string | null,"id": string,"invited_only": boolean,"is_anonymous": boolean,"max_reminders": number,"opens_at": string | null,"organization_id": string | null,"published_at": string | null,"reminder_interval": string | null,"response_count": number,"status": Database["public"]['Enums']["survey_status"],"title": string,"updated_at": string,"version": number,"version_of": string | null
                   }
                   Insert: {
-                    "allow_multiple_responses"?: boolean,"closes_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"invited_only"?: boolean,"is_anonymous"?: boolean,"opens_at"?: string | null,"organization_id"?: string | null,"published_at"?: string | null,"response_count"?: number,"status"?: Database["public"]['Enums']["survey_status"],"title": string,"updated_at"?: string
+                    "allow_multiple_responses"?: boolean,"closes_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"invited_only"?: boolean,"is_anonymous"?: boolean,"max_reminders"?: number,"opens_at"?: string | null,"organization_id"?: string | null,"published_at"?: string | null,"reminder_interval"?: string | null,"response_count"?: number,"status"?: Database["public"]['Enums']["survey_status"],"title": string,"updated_at"?: string,"version"?: number,"version_of"?: string | null
                   }
                   Update: {
-                    "allow_multiple_responses"?: boolean,"closes_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"invited_only"?: boolean,"is_anonymous"?: boolean,"opens_at"?: string | null,"organization_id"?: string | null,"published_at"?: string | null,"response_count"?: number,"status"?: Database["public"]['Enums']["survey_status"],"title"?: string,"updated_at"?: string
+                    "allow_multiple_responses"?: boolean,"closes_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"invited_only"?: boolean,"is_anonymous"?: boolean,"max_reminders"?: number,"opens_at"?: string | null,"organization_id"?: string | null,"published_at"?: string | null,"reminder_interval"?: string | null,"response_count"?: number,"status"?: Database["public"]['Enums']["survey_status"],"title"?: string,"updated_at"?: string,"version"?: number,"version_of"?: string | null
                   }
                   Relationships: [
                     {
@@ -2761,6 +3076,12 @@ isOneToOne: false
       columns: ["organization_id"]
 isOneToOne: false
       referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "surveys_version_of_fkey"
+      columns: ["version_of"]
+isOneToOne: false
+      referencedRelation: "surveys"
       referencedColumns: ["id"]
     }
                   ]
@@ -2886,6 +3207,74 @@ isOneToOne: false
       columns: ["user_id"]
 isOneToOne: false
       referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"zoom_meetings": {
+                  Row: {
+                    "attendance_threshold": number,"created_at": string,"created_by": string | null,"duration_minutes": number,"event_id": string,"id": string,"join_url": string,"organization_id": string,"passcode": string | null,"session_id": string | null,"start_url": string | null,"starts_at": string,"zoom_meeting_id": string
+                  }
+                  Insert: {
+                    "attendance_threshold"?: number,"created_at"?: string,"created_by"?: string | null,"duration_minutes": number,"event_id": string,"id"?: string,"join_url": string,"organization_id": string,"passcode"?: string | null,"session_id"?: string | null,"start_url"?: string | null,"starts_at": string,"zoom_meeting_id": string
+                  }
+                  Update: {
+                    "attendance_threshold"?: number,"created_at"?: string,"created_by"?: string | null,"duration_minutes"?: number,"event_id"?: string,"id"?: string,"join_url"?: string,"organization_id"?: string,"passcode"?: string | null,"session_id"?: string | null,"start_url"?: string | null,"starts_at"?: string,"zoom_meeting_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "zoom_meetings_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "zoom_meetings_event_id_fkey"
+      columns: ["event_id"]
+isOneToOne: false
+      referencedRelation: "events"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "zoom_meetings_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "zoom_meetings_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "event_sessions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"zoom_participant_events": {
+                  Row: {
+                    "at": string,"display_name": string | null,"email": string | null,"id": number,"kind": string,"meeting_id": string,"organization_id": string,"participant_key": string,"received_at": string,"registration_id": string | null,"zoom_event_key": string
+                  }
+                  Insert: {
+                    "at": string,"display_name"?: string | null,"email"?: string | null,"id"?: never,"kind": string,"meeting_id": string,"organization_id": string,"participant_key": string,"received_at"?: string,"registration_id"?: string | null,"zoom_event_key": string
+                  }
+                  Update: {
+                    "at"?: string,"display_name"?: string | null,"email"?: string | null,"id"?: never,"kind"?: string,"meeting_id"?: string,"organization_id"?: string,"participant_key"?: string,"received_at"?: string,"registration_id"?: string | null,"zoom_event_key"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "zoom_participant_events_meeting_id_fkey"
+      columns: ["meeting_id"]
+isOneToOne: false
+      referencedRelation: "zoom_meetings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "zoom_participant_events_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "zoom_participant_events_registration_id_fkey"
+      columns: ["registration_id"]
+isOneToOne: false
+      referencedRelation: "event_registrations"
       referencedColumns: ["id"]
     }
                   ]
@@ -3019,6 +3408,11 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"apply_reward_points":
+{ Args: { "p_invoice_id": string,"p_points": number }; Returns: {
+              "invoice_id": string,"points_applied": number,"rewards_balance": number,"total_amount": number
+            }[]
+                           },
 "appointment_availability":
 { Args: { "p_date": string,"p_location_id": string,"p_service_codes"?: (string)[] }; Returns: {
               "ends_at": string,"free_bays": number,"starts_at": string
@@ -3200,6 +3594,41 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "appointments"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"cancel_campaign":
+{ Args: { "p_campaign_id": string }; Returns: {
+              "body": string,
+"cancelled_at": string | null,
+"clicked_count": number,
+"contact_ids": (string)[] | null,
+"created_at": string,
+"created_by": string | null,
+"event_id": string | null,
+"failed_count": number,
+"finished_at": string | null,
+"id": string,
+"name": string,
+"opened_count": number,
+"organization_id": string,
+"queued_at": string | null,
+"rate_per_minute": number,
+"recipient_count": number,
+"scheduled_at": string | null,
+"segment_id": string | null,
+"sender_name": string | null,
+"sent_count": number,
+"skipped_count": number,
+"status": Database["public"]['Enums']["campaign_status"],
+"subject": string,
+"track_clicks": boolean,
+"track_opens": boolean,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "email_campaigns"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -3484,6 +3913,7 @@ isOneToOne: false
 "claim_due_emails":
 { Args: { "p_lease_seconds"?: number,"p_limit"?: number }; Returns: {
               "attempts": number,
+"campaign_recipient_id": string | null,
 "claim_id": string | null,
 "claimed_until": string | null,
 "created_at": string,
@@ -3647,6 +4077,11 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"contact_timeline":
+{ Args: { "p_before"?: string,"p_contact_id": string,"p_limit"?: number }; Returns: {
+              "at": string,"channel": string,"detail": string,"kind": string,"source_id": string,"status": string,"title": string
+            }[]
+                           },
 "correct_vehicle_odometer":
 { Args: { "p_odometer": number,"p_reason": string,"p_vehicle_id": string }; Returns: {
               "corrected_by": string | null,
@@ -3714,6 +4149,25 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"decide_seller_verification":
+{ Args: { "p_approve": boolean,"p_reason"?: string,"p_request_id": string }; Returns: {
+              "created_at": string,
+"decided_at": string | null,
+"decided_by": string | null,
+"details": string,
+"id": string,
+"profile_id": string | null,
+"reason": string | null,
+"requested_by": string,
+"status": Database["public"]['Enums']["seller_verification_request_status"],
+"store_id": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "seller_verification_requests"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "decline_organization_invitation":
 { Args: { "p_code": string }; Returns: {
               "code": string,
@@ -3733,6 +4187,40 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "organization_invitations"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"delete_chat_message":
+{ Args: { "p_message_id": string }; Returns: {
+              "attachments": (string)[],
+"body": string,
+"created_at": string,
+"deleted_at": string | null,
+"edited_at": string | null,
+"id": string,
+"sender_id": string,
+"thread_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "chat_messages"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"edit_chat_message":
+{ Args: { "p_body": string,"p_message_id": string }; Returns: {
+              "attachments": (string)[],
+"body": string,
+"created_at": string,
+"deleted_at": string | null,
+"edited_at": string | null,
+"id": string,
+"sender_id": string,
+"thread_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "chat_messages"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -3801,6 +4289,9 @@ isOneToOne: false
         isOneToOne: false
         isSetofReturn: true
       } },
+"export_contacts_csv":
+{ Args: { "p_organization_id": string }; Returns: string
+                           },
 "export_cpd_credits_csv":
 { Args: { "p_from"?: string,"p_to"?: string }; Returns: string
                            },
@@ -3854,6 +4345,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"import_contacts":
+{ Args: { "p_csv": string,"p_organization_id": string,"p_source"?: string }; Returns: Json
+                           },
 "ingest_telemetry":
 { Args: { "p_dongle_token"?: string,"p_ended_at": string,"p_idempotency_key": string,"p_samples": Json,"p_started_at": string,"p_vehicle_id": string }; Returns: {
               "batch_id": string,"duplicate": boolean,"sample_count": number,"vehicle_odometer": number
@@ -3861,6 +4355,9 @@ isOneToOne: false
                            },
 "invite_to_survey":
 { Args: { "p_event_id"?: string,"p_organization_id"?: string,"p_survey_id": string,"p_user_ids"?: (string)[] }; Returns: number
+                           },
+"invite_to_survey_by_email":
+{ Args: { "p_emails": (string)[],"p_survey_id": string }; Returns: number
                            },
 "issue_certificate":
 { Args: { "p_cpd_cycle"?: string,"p_enrollment_id"?: string,"p_registration_id"?: string }; Returns: {
@@ -3937,6 +4434,28 @@ isOneToOne: false
               "connection_type": Database["public"]['Enums']["dongle_connection_type"],"id": string,"linked_at": string,"serial": string,"token": string,"vehicle_id": string
             }[]
                            },
+"link_zoom_meeting":
+{ Args: { "p_attendance_threshold"?: number,"p_event_id": string,"p_join_url": string,"p_passcode"?: string,"p_session_id"?: string,"p_start_url"?: string,"p_zoom_meeting_id": string }; Returns: {
+              "attendance_threshold": number,
+"created_at": string,
+"created_by": string | null,
+"duration_minutes": number,
+"event_id": string,
+"id": string,
+"join_url": string,
+"organization_id": string,
+"passcode": string | null,
+"session_id": string | null,
+"start_url": string | null,
+"starts_at": string,
+"zoom_meeting_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "zoom_meetings"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "mark_chat_read":
 { Args: { "p_thread_id": string }; Returns: {
               "joined_at": string,
@@ -4019,6 +4538,9 @@ isOneToOne: false
 "my_referrals":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
+"new_survey_version":
+{ Args: { "p_survey_id": string }; Returns: string
+                           },
 "parts_that_fit":
 { Args: { "p_category_id"?: string,"p_make"?: string,"p_model"?: string,"p_vehicle_id"?: string,"p_year"?: number }; Returns: {
               "archived_at": string | null,
@@ -4072,11 +4594,20 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"preview_segment":
+{ Args: { "p_organization_id": string,"p_rules": Json,"p_sample"?: number }; Returns: Json
+                           },
 "process_expired_registrations":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
 "purge_old_telemetry":
 { Args: Record<PropertyKey, never>; Returns: number
+                           },
+"record_campaign_click":
+{ Args: { "p_recipient_id": string,"p_url": string }; Returns: boolean
+                           },
+"record_campaign_open":
+{ Args: { "p_recipient_id": string }; Returns: boolean
                            },
 "record_manual_payment":
 { Args: { "p_amount"?: number,"p_invoice_id": string,"p_reference": string }; Returns: {
@@ -4150,6 +4681,9 @@ isOneToOne: false
       } },
 "record_thread_view":
 { Args: { "p_thread_id": string }; Returns: number
+                           },
+"record_zoom_participant_event":
+{ Args: { "p_event": Json }; Returns: Json
                            },
 "redeem_offer":
 { Args: { "p_location_id"?: string,"p_offer_id": string,"p_vehicle_id"?: string }; Returns: {
@@ -4260,6 +4794,7 @@ isOneToOne: false
 "created_at": string,
 "id": string,
 "main_image_path": string | null,
+"notified_at": string | null,
 "organization_id": string | null,
 "publish_at": string | null,
 "search_vector": unknown,
@@ -4306,6 +4841,25 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "refunds"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"request_seller_verification":
+{ Args: { "p_details": string,"p_store_id"?: string }; Returns: {
+              "created_at": string,
+"decided_at": string | null,
+"decided_by": string | null,
+"details": string,
+"id": string,
+"profile_id": string | null,
+"reason": string | null,
+"requested_by": string,
+"status": Database["public"]['Enums']["seller_verification_request_status"],
+"store_id": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "seller_verification_requests"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -4415,6 +4969,67 @@ isOneToOne: false
 { Args: { "p_after_featured"?: boolean,"p_after_id"?: string,"p_after_sort_key"?: number,"p_brand"?: string,"p_category_id"?: string,"p_condition"?: Database["public"]['Enums']["part_condition"],"p_currency"?: string,"p_fits_make"?: string,"p_fits_model"?: string,"p_fits_year"?: number,"p_limit"?: number,"p_price_max"?: number,"p_price_min"?: number,"p_query"?: string,"p_sort"?: string }; Returns: {
               "is_featured": boolean,"listing": Database["public"]['Tables']["part_listings"]['Row'],"rank": number,"sort_key": number
             }[]
+                           },
+"segment_contacts":
+{ Args: { "p_segment_id": string }; Returns: {
+              "company": string | null,
+"consented_channels": (Database["public"]['Enums']["contact_channel"])[],
+"created_at": string,
+"created_by": string | null,
+"custom_fields": NonNullable<Json>,
+"email": string,
+"full_name": string | null,
+"id": string,
+"organization_id": string,
+"phone": string | null,
+"profile_id": string | null,
+"source": string,
+"tags": (string)[],
+"updated_at": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "contacts"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"send_campaign":
+{ Args: { "p_at"?: string,"p_campaign_id": string }; Returns: {
+              "body": string,
+"cancelled_at": string | null,
+"clicked_count": number,
+"contact_ids": (string)[] | null,
+"created_at": string,
+"created_by": string | null,
+"event_id": string | null,
+"failed_count": number,
+"finished_at": string | null,
+"id": string,
+"name": string,
+"opened_count": number,
+"organization_id": string,
+"queued_at": string | null,
+"rate_per_minute": number,
+"recipient_count": number,
+"scheduled_at": string | null,
+"segment_id": string | null,
+"sender_name": string | null,
+"sent_count": number,
+"skipped_count": number,
+"status": Database["public"]['Enums']["campaign_status"],
+"subject": string,
+"track_clicks": boolean,
+"track_opens": boolean,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "email_campaigns"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"send_campaign_test":
+{ Args: { "p_campaign_id": string }; Returns: number
                            },
 "send_system_announcement":
 { Args: { "p_action_url"?: string,"p_body"?: string,"p_title": string }; Returns: number
@@ -4596,8 +5211,14 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"submit_survey_response_by_invitation":
+{ Args: { "p_answers": Json,"p_token": string }; Returns: string
+                           },
 "survey_form":
 { Args: { "p_answers"?: Json,"p_object_id"?: string,"p_object_kind"?: string,"p_survey_id": string }; Returns: Json
+                           },
+"survey_invitation":
+{ Args: { "p_token": string }; Returns: Json
                            },
 "survey_question_summaries":
 { Args: { "p_from"?: string,"p_object_id"?: string,"p_object_kind"?: string,"p_survey_id": string,"p_to"?: string,"p_where"?: Json }; Returns: {
@@ -4765,10 +5386,13 @@ isOneToOne: false
       } },
 "waitlist_position":
 { Args: { "p_registration_id": string }; Returns: number
+                           },
+"zoom_meeting_request":
+{ Args: { "p_event_id": string,"p_session_id"?: string }; Returns: Json
                            }
           }
           Enums: {
-            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","blog_post_status": "draft"|"scheduled"|"published"|"archived","car_condition": "new"|"used"|"certified_pre_owned"|"damaged","car_transmission": "manual"|"automatic"|"semi_automatic"|"cvt"|"dual_clutch","chat_participant_role": "member"|"staff","chat_thread_status": "open"|"closed","check_in_method": "qr"|"manual"|"offline","content_flag_reason": "spam"|"harassment"|"hate"|"misinformation"|"off_topic"|"inappropriate"|"other","content_flag_resolution": "upheld"|"declined","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","expert_verification_status": "pending"|"approved"|"rejected","forum_moderation_state": "visible"|"hidden"|"removed","forum_thread_status": "open"|"resolved"|"closed","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","listing_status": "pending"|"active"|"sold"|"archived","media_kind": "image"|"video"|"document","member_file_purpose": "receipt"|"photo"|"document"|"other","membership_status": "pending_payment"|"active"|"expired"|"refunded"|"cancelled","moderation_action_kind": "auto_hidden"|"approved"|"removed"|"flags_dismissed"|"suspended"|"suspension_lifted","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","part_condition": "new"|"refurbished"|"used","payment_provider": "stripe"|"faspay"|"manual","price_alert_kind": "listing"|"car_search"|"part_search","provider_event_status": "processed"|"ignored"|"unmatched","push_platform": "ios"|"android"|"web","question_kind": "single_choice"|"multiple_choice","referral_status": "pending"|"qualified"|"credited"|"reversed","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","survey_question_type": "short_text"|"long_text"|"single_choice"|"multiple_choice"|"dropdown"|"rating"|"nps"|"number"|"date"|"yes_no"|"matrix"|"file_upload","survey_status": "draft"|"open"|"closed","verification_status": "unverified"|"pending"|"verified"|"rejected"
+            "appointment_status": "booked"|"cancelled"|"completed"|"no_show","blog_post_status": "draft"|"scheduled"|"published"|"archived","campaign_recipient_status": "queued"|"sent"|"failed"|"skipped"|"cancelled","campaign_status": "draft"|"scheduled"|"sending"|"sent"|"cancelled","car_condition": "new"|"used"|"certified_pre_owned"|"damaged","car_transmission": "manual"|"automatic"|"semi_automatic"|"cvt"|"dual_clutch","chat_participant_role": "member"|"staff","chat_thread_status": "open"|"closed","check_in_method": "qr"|"manual"|"offline"|"zoom","consent_method": "form"|"import"|"staff"|"unsubscribe_link"|"api","contact_activity_kind": "call"|"meeting"|"note"|"email"|"message","contact_channel": "email"|"sms"|"phone","content_flag_reason": "spam"|"harassment"|"hate"|"misinformation"|"off_topic"|"inappropriate"|"other","content_flag_resolution": "upheld"|"declined","course_status": "draft"|"published"|"archived","cpd_source": "event_attendance"|"course_completion"|"self_reported","dongle_connection_type": "BLE"|"WIFI"|"CLOUD","email_frequency": "instant"|"daily"|"weekly","email_status": "held"|"pending"|"sending"|"sent"|"failed"|"digested","enrollment_status": "pending_payment"|"active"|"completed"|"cancelled"|"refunded","event_format": "in_person"|"online"|"hybrid","event_status": "draft"|"published"|"completed"|"cancelled","expert_verification_status": "pending"|"approved"|"rejected","forum_moderation_state": "visible"|"hidden"|"removed","forum_thread_status": "open"|"resolved"|"closed","fuel_type": "gasoline"|"diesel"|"hybrid"|"plug_in_hybrid"|"electric"|"lpg"|"cng"|"hydrogen"|"other","invitation_status": "pending"|"accepted"|"declined","invoice_item_kind": "event_registration"|"course_enrollment"|"product"|"membership","invoice_status": "open"|"paid"|"void"|"expired"|"refunded"|"partially_refunded","listing_status": "pending"|"active"|"sold"|"archived","media_kind": "image"|"video"|"document","member_file_purpose": "receipt"|"photo"|"document"|"other","membership_status": "pending_payment"|"active"|"expired"|"refunded"|"cancelled","moderation_action_kind": "auto_hidden"|"approved"|"removed"|"flags_dismissed"|"suspended"|"suspension_lifted","odometer_unit": "km"|"mi","organization_kind": "company"|"training_provider"|"store","organization_role": "member"|"staff"|"admin"|"owner","part_condition": "new"|"refurbished"|"used","payment_provider": "stripe"|"faspay"|"manual","price_alert_kind": "listing"|"car_search"|"part_search","provider_event_status": "processed"|"ignored"|"unmatched","push_platform": "ios"|"android"|"web","question_kind": "single_choice"|"multiple_choice","referral_status": "pending"|"qualified"|"credited"|"reversed","refund_status": "requested"|"pending"|"succeeded"|"failed","registration_status": "pending_payment"|"confirmed"|"waitlisted"|"offered"|"cancelled"|"expired"|"refunded","seller_verification_request_status": "pending"|"approved"|"rejected","skill_level": "all_levels"|"beginner"|"intermediate"|"advanced","survey_question_type": "short_text"|"long_text"|"single_choice"|"multiple_choice"|"dropdown"|"rating"|"nps"|"number"|"date"|"yes_no"|"matrix"|"file_upload","survey_status": "draft"|"open"|"closed","verification_status": "unverified"|"pending"|"verified"|"rejected"
           }
           CompositeTypes: {
             "check_in_result": {
@@ -4890,7 +5514,7 @@ export const Constants = {
           }
         },"public": {
           Enums: {
-            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"blog_post_status": ["draft", "scheduled", "published", "archived"],"car_condition": ["new", "used", "certified_pre_owned", "damaged"],"car_transmission": ["manual", "automatic", "semi_automatic", "cvt", "dual_clutch"],"chat_participant_role": ["member", "staff"],"chat_thread_status": ["open", "closed"],"check_in_method": ["qr", "manual", "offline"],"content_flag_reason": ["spam", "harassment", "hate", "misinformation", "off_topic", "inappropriate", "other"],"content_flag_resolution": ["upheld", "declined"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"expert_verification_status": ["pending", "approved", "rejected"],"forum_moderation_state": ["visible", "hidden", "removed"],"forum_thread_status": ["open", "resolved", "closed"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"listing_status": ["pending", "active", "sold", "archived"],"media_kind": ["image", "video", "document"],"member_file_purpose": ["receipt", "photo", "document", "other"],"membership_status": ["pending_payment", "active", "expired", "refunded", "cancelled"],"moderation_action_kind": ["auto_hidden", "approved", "removed", "flags_dismissed", "suspended", "suspension_lifted"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"part_condition": ["new", "refurbished", "used"],"payment_provider": ["stripe", "faspay", "manual"],"price_alert_kind": ["listing", "car_search", "part_search"],"provider_event_status": ["processed", "ignored", "unmatched"],"push_platform": ["ios", "android", "web"],"question_kind": ["single_choice", "multiple_choice"],"referral_status": ["pending", "qualified", "credited", "reversed"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"survey_question_type": ["short_text", "long_text", "single_choice", "multiple_choice", "dropdown", "rating", "nps", "number", "date", "yes_no", "matrix", "file_upload"],"survey_status": ["draft", "open", "closed"],"verification_status": ["unverified", "pending", "verified", "rejected"]
+            "appointment_status": ["booked", "cancelled", "completed", "no_show"],"blog_post_status": ["draft", "scheduled", "published", "archived"],"campaign_recipient_status": ["queued", "sent", "failed", "skipped", "cancelled"],"campaign_status": ["draft", "scheduled", "sending", "sent", "cancelled"],"car_condition": ["new", "used", "certified_pre_owned", "damaged"],"car_transmission": ["manual", "automatic", "semi_automatic", "cvt", "dual_clutch"],"chat_participant_role": ["member", "staff"],"chat_thread_status": ["open", "closed"],"check_in_method": ["qr", "manual", "offline", "zoom"],"consent_method": ["form", "import", "staff", "unsubscribe_link", "api"],"contact_activity_kind": ["call", "meeting", "note", "email", "message"],"contact_channel": ["email", "sms", "phone"],"content_flag_reason": ["spam", "harassment", "hate", "misinformation", "off_topic", "inappropriate", "other"],"content_flag_resolution": ["upheld", "declined"],"course_status": ["draft", "published", "archived"],"cpd_source": ["event_attendance", "course_completion", "self_reported"],"dongle_connection_type": ["BLE", "WIFI", "CLOUD"],"email_frequency": ["instant", "daily", "weekly"],"email_status": ["held", "pending", "sending", "sent", "failed", "digested"],"enrollment_status": ["pending_payment", "active", "completed", "cancelled", "refunded"],"event_format": ["in_person", "online", "hybrid"],"event_status": ["draft", "published", "completed", "cancelled"],"expert_verification_status": ["pending", "approved", "rejected"],"forum_moderation_state": ["visible", "hidden", "removed"],"forum_thread_status": ["open", "resolved", "closed"],"fuel_type": ["gasoline", "diesel", "hybrid", "plug_in_hybrid", "electric", "lpg", "cng", "hydrogen", "other"],"invitation_status": ["pending", "accepted", "declined"],"invoice_item_kind": ["event_registration", "course_enrollment", "product", "membership"],"invoice_status": ["open", "paid", "void", "expired", "refunded", "partially_refunded"],"listing_status": ["pending", "active", "sold", "archived"],"media_kind": ["image", "video", "document"],"member_file_purpose": ["receipt", "photo", "document", "other"],"membership_status": ["pending_payment", "active", "expired", "refunded", "cancelled"],"moderation_action_kind": ["auto_hidden", "approved", "removed", "flags_dismissed", "suspended", "suspension_lifted"],"odometer_unit": ["km", "mi"],"organization_kind": ["company", "training_provider", "store"],"organization_role": ["member", "staff", "admin", "owner"],"part_condition": ["new", "refurbished", "used"],"payment_provider": ["stripe", "faspay", "manual"],"price_alert_kind": ["listing", "car_search", "part_search"],"provider_event_status": ["processed", "ignored", "unmatched"],"push_platform": ["ios", "android", "web"],"question_kind": ["single_choice", "multiple_choice"],"referral_status": ["pending", "qualified", "credited", "reversed"],"refund_status": ["requested", "pending", "succeeded", "failed"],"registration_status": ["pending_payment", "confirmed", "waitlisted", "offered", "cancelled", "expired", "refunded"],"seller_verification_request_status": ["pending", "approved", "rejected"],"skill_level": ["all_levels", "beginner", "intermediate", "advanced"],"survey_question_type": ["short_text", "long_text", "single_choice", "multiple_choice", "dropdown", "rating", "nps", "number", "date", "yes_no", "matrix", "file_upload"],"survey_status": ["draft", "open", "closed"],"verification_status": ["unverified", "pending", "verified", "rejected"]
           }
         }
 } as const
