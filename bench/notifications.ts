@@ -16,7 +16,7 @@ const people = 10_000;
 const runs = 3;
 const emails = 300;
 
-async function seconds(work: () => Promise<unknown>): Promise<number> {
+export async function seconds(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await work();
   return (performance.now() - started) / 1000;
@@ -94,16 +94,14 @@ export async function bareSmtpSeconds(smtpPort: number, count: number): Promise<
   return Number(output.trim());
 }
 
-/** Due emails delivered by the email-delivery function into the inbox, beside a bare SMTP client. */
-async function deliveryRows(
-  stack: SpawnedStack,
-  db: pg.Pool,
-  smtpPort: number,
-): Promise<BenchRow[]> {
-  await db.query(
-    "select private.notify('system_announcement', array(select id from public.profiles limit $1), 'Track closed on Sunday', 'Maintenance', '{}'::jsonb)",
-    [emails],
-  );
+/**
+ * Seconds for the email-delivery function to send `count` due emails, 500 per call, timed after
+ * its worker has booted (and nodemailer loaded).
+ */
+export async function deliverySeconds(
+  stack: Pick<SpawnedStack, "apiUrl" | "anonKey" | "serviceRoleKey">,
+  count: number,
+): Promise<number> {
   const deliver = async () => {
     const response = await fetch(`${stack.apiUrl}/functions/v1/email-delivery`, {
       method: "POST",
@@ -115,15 +113,27 @@ async function deliveryRows(
     });
     return ((await response.json()) as { sent: number }).sent;
   };
-  // The worker boots (and nodemailer loads) before the clock starts.
   await fetch(`${stack.apiUrl}/functions/v1/email-delivery`, {
     method: "POST",
     headers: { Authorization: `Bearer ${stack.anonKey}` },
   });
-  const elapsed = await seconds(async () => {
+  return seconds(async () => {
     let sent = 0;
-    while (sent < emails) sent += await deliver();
+    while (sent < count) sent += await deliver();
   });
+}
+
+/** Due emails delivered by the email-delivery function into the inbox, beside a bare SMTP client. */
+async function deliveryRows(
+  stack: SpawnedStack,
+  db: pg.Pool,
+  smtpPort: number,
+): Promise<BenchRow[]> {
+  await db.query(
+    "select private.notify('system_announcement', array(select id from public.profiles limit $1), 'Track closed on Sunday', 'Maintenance', '{}'::jsonb)",
+    [emails],
+  );
+  const elapsed = await deliverySeconds(stack, emails);
   const bare = await bareSmtpSeconds(smtpPort, emails);
   return [
     row(

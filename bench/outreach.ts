@@ -3,17 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { freePort, projectRoot, spawnStack } from "../supabase/stack/spawn-stack.ts";
-import { bareSmtpSeconds } from "./notifications.ts";
+import { bareSmtpSeconds, deliverySeconds, seconds } from "./notifications.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const contacts = 10_000;
 const runs = 3;
-
-async function seconds(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return (performance.now() - started) / 1000;
-}
 
 /**
  * A campaign to 10,000 consenting contacts: queued by send_campaign's one statement (segment
@@ -97,26 +91,7 @@ export async function benchOutreach(): Promise<BenchRow[]> {
     const id = await campaign();
     await db.query("select private.queue_campaign($1)", [id]);
     await db.query("update public.email_outbox set due_at = now()");
-    const deliver = async () => {
-      const response = await fetch(`${stack.apiUrl}/functions/v1/email-delivery`, {
-        method: "POST",
-        headers: {
-          Authorization: `Bearer ${stack.serviceRoleKey}`,
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({ limit: 500 }),
-      });
-      return ((await response.json()) as { sent: number }).sent;
-    };
-    // The worker boots (and nodemailer loads) before the clock starts.
-    await fetch(`${stack.apiUrl}/functions/v1/email-delivery`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${stack.anonKey}` },
-    });
-    const elapsed = await seconds(async () => {
-      let sent = 0;
-      while (sent < contacts) sent += await deliver();
-    });
+    const elapsed = await deliverySeconds(stack, contacts);
     const {
       rows: [result],
     } = await db.query<{ sent_count: number; status: string }>(
