@@ -2433,6 +2433,45 @@ const table: Record<string, BadCall[]> = {
     },
     { case: "a member", as: "member", args: () => ({ p_event: {} }), ...forbidden },
   ],
+  // revoking a seller's verification (a verified seller's: tests/market/verification.test.ts)
+  revoke_seller_verification: [
+    {
+      case: "not a platform admin",
+      as: "admin",
+      args: (w) => ({ p_profile_id: w.users.member.id, p_reason: "Expired" }),
+      ...forbidden,
+    },
+    {
+      case: "anon",
+      as: "anon",
+      args: (w) => ({ p_profile_id: w.users.member.id, p_reason: "Expired" }),
+      ...signInFirst,
+    },
+    {
+      case: "no reason",
+      as: "platform_admin",
+      args: (w) => ({ p_profile_id: w.users.member.id, p_reason: "" }),
+      ...badArgument,
+    },
+    {
+      case: "no seller named",
+      as: "platform_admin",
+      args: () => ({ p_reason: "Expired" }),
+      ...badArgument,
+    },
+    {
+      case: "unknown store",
+      as: "platform_admin",
+      args: () => ({ p_store_id: unknown, p_reason: "Expired" }),
+      ...notFound,
+    },
+    {
+      case: "a seller who is not verified",
+      as: "platform_admin",
+      args: (w) => ({ p_profile_id: w.users.member.id, p_reason: "Expired" }),
+      ...conflict,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

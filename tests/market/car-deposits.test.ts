@@ -1,6 +1,7 @@
 // Car listings bought through invoices (migration car_deposits): a deposit the database sells as a
 // one-unit product through checkout_products, a paid deposit selling the car and verifying a review
-// of its seller, a refund putting the car back on sale.
+// of its seller, its refund through the payments ledger putting the car back on sale and the
+// review back to unverified.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ok, signedInPerson, type SignedInPerson } from "../helpers/auth.ts";
@@ -126,10 +127,22 @@ describe("car deposits", () => {
       part_listing_id: null,
     });
 
-    // A refund returns the unit to stock as the payments ledger does (sql/0012).
-    await sql("update public.products set stock = stock + 1 where id = $1", [car.product_id]);
+    // The deposit is refunded through the payments ledger (a manual payment's refund succeeds at
+    // once): the unit goes back to stock, the car back on sale, and the review stays unverified.
+    ok(
+      await admin.client.rpc("request_refund", {
+        p_invoice_id: invoice.id,
+        p_reason: "The sale fell through",
+      }),
+    );
     expect(await carStatus(car.id)).toBe("active");
     expect(await product(car.product_id as string)).toMatchObject({ stock: 1, is_active: true });
+    expect(
+      await sql(
+        "select car_listing_id, verified_purchase from public.seller_reviews where invoice_item_id = $1",
+        [item!.id],
+      ),
+    ).toEqual([{ car_listing_id: car.id, verified_purchase: false }]);
     // The listing can now be withdrawn and deleted; the review stays, without its listing.
     ok(await seller.client.from("car_listings").delete().eq("id", car.id));
     expect(
@@ -137,6 +150,57 @@ describe("car deposits", () => {
         "select car_listing_id, verified_purchase from public.seller_reviews where invoice_item_id = $1",
         [item!.id],
       ),
-    ).toEqual([{ car_listing_id: null, verified_purchase: true }]);
+    ).toEqual([{ car_listing_id: null, verified_purchase: false }]);
+  });
+
+  it("a refunded deposit cannot verify a new review, while the same invoice's other paid items still can", async () => {
+    const [car, kept] = await Promise.all([
+      listCar(seller.client, { deposit_amount: 30_000 }),
+      listCar(seller.client, { deposit_amount: 20_000 }),
+    ]);
+    await Promise.all([
+      approve(admin.client, "car_listings", car.id),
+      approve(admin.client, "car_listings", kept.id),
+    ]);
+    const invoice = ok(
+      await other.client.rpc("checkout_products", {
+        p_items: [
+          { product_id: car.product_id, quantity: 1 },
+          { product_id: kept.product_id, quantity: 1 },
+        ],
+      }),
+    ) as { id: string };
+    ok(
+      await admin.client.rpc("record_manual_payment", {
+        p_invoice_id: invoice.id,
+        p_reference: `cash ${randomUUID()}`,
+      }),
+    );
+    const items = await sql<{ id: string; product_id: string }>(
+      "select id, product_id from public.invoice_items where invoice_id = $1",
+      [invoice.id],
+    );
+    const refunded = items.find((i) => i.product_id === car.product_id)!;
+    const paid = items.find((i) => i.product_id === kept.product_id)!;
+    ok(
+      await admin.client.rpc("request_refund", {
+        p_invoice_id: invoice.id,
+        p_invoice_item_id: refunded.id,
+      }),
+    );
+    expect(await carStatus(car.id)).toBe("active");
+    expect(await carStatus(kept.id)).toBe("sold");
+    const refused = await other.client
+      .from("seller_reviews")
+      .insert({ seller_id: seller.user.id, invoice_item_id: refunded.id, rating: 2 });
+    expect(refused).toMatchObject({ status: 400, error: { code: "22023" } });
+    const review = ok(
+      await other.client
+        .from("seller_reviews")
+        .insert({ seller_id: seller.user.id, invoice_item_id: paid.id, rating: 4 })
+        .select("verified_purchase, car_listing_id")
+        .single(),
+    );
+    expect(review).toEqual({ verified_purchase: true, car_listing_id: kept.id });
   });
 });

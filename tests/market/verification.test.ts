@@ -1,6 +1,7 @@
 // Seller verification as a workflow (migration seller_verification): a person or a store's admin
 // asks, platform admins approve or reject with a reason, the history stays, the seller's status
-// follows, the requester is notified; organizations.is_verified follows the store's status.
+// follows, the requester is notified; organizations.is_verified follows the store's status. Platform
+// admins revoke a verification with a reason (migration marketplace_refunds_revocations).
 import { beforeAll, describe, expect, it } from "vitest";
 import { ok, signedInPerson, type SignedInPerson } from "../helpers/auth.ts";
 import { sql } from "../helpers/db.ts";
@@ -136,5 +137,115 @@ describe("seller verification", () => {
         store!.id,
       ]),
     ).toEqual([{ verification_status: "unverified", is_verified: false }]);
+  });
+  it("a platform admin revokes a person's verification with a reason: the history keeps it, the seller is told and may ask again", async () => {
+    const [seller, bystander] = await Promise.all([
+      signedInPerson("Revoked Seller"),
+      signedInPerson("Revoke Bystander"),
+    ]);
+    const revoke = (as: SignedInPerson, args: Record<string, unknown>) =>
+      as.client.rpc("revoke_seller_verification", args);
+    const asked = ok(await request(seller, "Dealer licence TX-200")) as { id: string };
+    // Not verified yet: nothing to revoke.
+    expect(
+      await revoke(admin, { p_profile_id: seller.user.id, p_reason: "Licence expired" }),
+    ).toMatchObject({ status: 409, error: { code: "PT409" } });
+    ok(await decide(asked.id, true));
+    expect(
+      await revoke(seller, { p_profile_id: seller.user.id, p_reason: "Changed my mind" }),
+    ).toMatchObject({ status: 403, error: { code: "42501" } });
+    expect(
+      await revoke(bystander, { p_profile_id: seller.user.id, p_reason: "Looks fake" }),
+    ).toMatchObject({ status: 403, error: { code: "42501" } });
+    expect(await revoke(admin, { p_profile_id: seller.user.id, p_reason: " " })).toMatchObject({
+      status: 400,
+      error: { code: "22023" },
+    });
+    expect(await profileStatus(seller.user.id)).toBe("verified");
+
+    const revoked = ok(
+      await revoke(admin, { p_profile_id: seller.user.id, p_reason: "The licence was withdrawn" }),
+    );
+    expect(revoked).toMatchObject({
+      profile_id: seller.user.id,
+      store_id: null,
+      status: "revoked",
+      decided_by: admin.user.id,
+      reason: "The licence was withdrawn",
+    });
+    expect(await profileStatus(seller.user.id)).toBe("unverified");
+    expect(await revoke(admin, { p_profile_id: seller.user.id, p_reason: "Twice" })).toMatchObject({
+      status: 409,
+    });
+    expect(
+      ok(
+        await seller.client
+          .from("seller_verification_requests")
+          .select("status, reason")
+          .order("created_at"),
+      ),
+    ).toEqual([
+      { status: "approved", reason: null },
+      { status: "revoked", reason: "The licence was withdrawn" },
+    ]);
+    expect(
+      (await notificationsOf(seller.user.id))
+        .filter((n) => n.type === "verification_status")
+        .map((n) => n.data.status),
+    ).toEqual(["revoked", "approved"]);
+    ok(await request(seller, "Licence TX-201, renewed"));
+    expect(await profileStatus(seller.user.id)).toBe("pending");
+  });
+
+  it("revoking a store's verification tells its admins and turns is_verified off", async () => {
+    const [owner, staff] = await Promise.all([
+      signedInPerson("Revoked Store Owner"),
+      signedInPerson("Revoked Store Staff"),
+    ]);
+    const [store] = await sql<{ id: string }>(
+      `insert into public.organizations (kind, slug, display_name, created_by, is_verified)
+       values ('store', 'revoke-' || substr(md5(random()::text), 1, 8), 'Revoke Motors', $1, true) returning id`,
+      [owner.user.id],
+    );
+    await sql(
+      `insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'owner'), ($1, $3, 'staff')
+       on conflict (organization_id, user_id) do update set role = excluded.role`,
+      [store!.id, owner.user.id, staff.user.id],
+    );
+    // Both subjects, or neither: 400.
+    expect(
+      await admin.client.rpc("revoke_seller_verification", {
+        p_reason: "Closed",
+        p_profile_id: owner.user.id,
+        p_store_id: store!.id,
+      }),
+    ).toMatchObject({ status: 400, error: { code: "22023" } });
+    ok(
+      await admin.client.rpc("revoke_seller_verification", {
+        p_reason: "The business registration lapsed",
+        p_store_id: store!.id,
+      }),
+    );
+    expect(
+      await sql("select verification_status, is_verified from public.organizations where id = $1", [
+        store!.id,
+      ]),
+    ).toEqual([{ verification_status: "unverified", is_verified: false }]);
+    expect(
+      (await notificationsOf(owner.user.id))
+        .filter((n) => n.type === "verification_status")
+        .map((n) => ({ status: n.data.status, reason: n.data.reason })),
+    ).toEqual([{ status: "revoked", reason: "The business registration lapsed" }]);
+    expect(
+      (await notificationsOf(staff.user.id)).filter((n) => n.type === "verification_status"),
+    ).toEqual([]);
+    expect(
+      ok(
+        await owner.client
+          .from("seller_verification_requests")
+          .select("status, reason")
+          .eq("store_id", store!.id),
+      ),
+    ).toEqual([{ status: "revoked", reason: "The business registration lapsed" }]);
   });
 });
