@@ -1,5 +1,6 @@
-// Survey export to Storage: POST /survey-export {survey_id, format?: "csv" | "json", expires_in?}
-// → a signed URL to a file of the survey's responses. export_survey_responses runs as the caller
+// Survey export to Storage: POST /survey-export {survey_id, format?: "csv" | "json", expires_in?,
+// object_kind?, object_id?} → a signed URL to a file of the survey's responses (those about the
+// object when given, an event's including its sessions' and registrations'). export_survey_responses runs as the caller
 // (only the survey's managers may: 403/404 otherwise); the file goes to the private
 // survey-exports bucket under <survey id>/, and is signed as the caller, so the bucket's policy
 // (sql/ survey exports migration) decides who gets a link.
@@ -12,6 +13,8 @@ const Input = z.object({
   survey_id: uuid,
   format: z.enum(["csv", "json"]).default("csv"),
   expires_in: z.number().int().min(10).max(86400).default(600),
+  object_kind: z.enum(["event", "event_session", "event_registration", "course"]).optional(),
+  object_id: uuid.optional(),
 });
 
 const contentTypes = { csv: "text/csv", json: "application/json" } as const;
@@ -23,6 +26,8 @@ serve(async (req) => {
   const { data: exported, error } = await caller.rpc("export_survey_responses", {
     p_survey_id: input.survey_id,
     p_format: input.format,
+    p_object_kind: input.object_kind,
+    p_object_id: input.object_id,
   });
   if (error) throw fromPostgrest(error);
   // Time first, so a survey's exports list oldest to newest; the random part keeps two exports

@@ -2472,6 +2472,22 @@ const table: Record<string, BadCall[]> = {
       ...conflict,
     },
   ],
+  // survey drafts through an email invitation (tests/surveys/email-invitations.test.ts holds
+  // those that need an invitation)
+  save_survey_progress_by_invitation: [
+    {
+      case: "malformed token",
+      as: "anon",
+      args: () => ({ p_token: "nope", p_answers: {} }),
+      ...badArgument,
+    },
+    {
+      case: "forged token",
+      as: "anon",
+      args: () => ({ p_token: `${unknown}.${"A".repeat(43)}`, p_answers: {} }),
+      ...notFound,
+    },
+  ],
 };
 
 const rows = Object.entries(table).flatMap(([rpc, calls]) =>

@@ -1,6 +1,7 @@
 // Survey invitations by email (sql/0046_survey_email_invitations.sql): addresses invited once,
 // each emailed its own signed link; the link opens the form and answers the survey once without
-// an account (also when used twice at the same moment); forged and malformed links refused; and
+// an account (also when used twice at the same moment), saving a draft and resuming it until
+// then (sql/0061_survey_invitation_drafts.sql); forged and malformed links refused; and
 // the survey-reminders job reminding account and email invitees who have not answered, each
 // reminder_interval, at most max_reminders times.
 
@@ -184,6 +185,66 @@ describe("answering through the link", () => {
     expect(ok(await anonClient().rpc("survey_invitation", { p_token: token }))).toMatchObject({
       answered: true,
     });
+  });
+
+  it("saves a draft through the link and resumes it until the link answers", async () => {
+    const { id, token } = await invite();
+    const form = async () =>
+      ok(await anonClient().rpc("survey_invitation", { p_token: token })) as {
+        answers: Record<string, unknown>;
+        saved_at: string | null;
+        questions: { key: string; text: string }[];
+      };
+    expect(await form()).toMatchObject({ answers: {}, saved_at: null });
+    // A draft may leave required questions unanswered, but each answer is checked.
+    const saved = ok(
+      await anonClient().rpc("save_survey_progress_by_invitation", {
+        p_token: token,
+        p_answers: { why: "Friendly" },
+      }),
+    ) as { answers: Record<string, unknown>; updated_at: string };
+    expect(saved.answers).toEqual({ why: "Friendly" });
+    const tooLong = await anonClient().rpc("save_survey_progress_by_invitation", {
+      p_token: token,
+      p_answers: { why: "x".repeat(21) },
+    });
+    expect([tooLong.status, tooLong.error?.code]).toEqual([400, "22023"]);
+    expect(await form()).toMatchObject({
+      answers: { why: "Friendly" },
+      saved_at: saved.updated_at,
+    });
+    // Another invitee's link resumes nothing of it, and the managers cannot read it.
+    const other = await invite();
+    expect(
+      (
+        ok(await anonClient().rpc("survey_invitation", { p_token: other.token })) as {
+          answers: object;
+        }
+      ).answers,
+    ).toEqual({});
+    const seen = ok(
+      await org.staff.client.from("survey_email_invitations").select("*").eq("survey_id", id),
+    ) as Record<string, unknown>[];
+    expect(JSON.stringify(seen)).not.toContain("Friendly");
+
+    ok(
+      await anonClient().rpc("submit_survey_response_by_invitation", {
+        p_token: token,
+        p_answers: { stars: 4, why: "Friendly" },
+      }),
+    );
+    expect(await form()).toMatchObject({ answered: true, answers: {}, saved_at: null });
+    const late = await anonClient().rpc("save_survey_progress_by_invitation", {
+      p_token: token,
+      p_answers: { why: "Again" },
+    });
+    expect([late.status, late.error?.code]).toEqual([409, "PT409"]);
+    ok(await org.staff.client.from("surveys").update({ status: "closed" }).eq("id", other.id));
+    const closed = await anonClient().rpc("save_survey_progress_by_invitation", {
+      p_token: other.token,
+      p_answers: { why: "Late" },
+    });
+    expect([closed.status, closed.error?.code]).toEqual([409, "PT409"]);
   });
 
   it("keeps no link to the response in an anonymous survey", async () => {

@@ -121,6 +121,9 @@ describe("survey export to Storage", () => {
       status: 400,
     });
     expect(await exportAs(org.staff, { survey_id: "nope" })).toMatchObject({ status: 400 });
+    expect(
+      await exportAs(org.staff, { survey_id: surveyId, object_kind: "listing" }),
+    ).toMatchObject({ status: 400 });
     const anon = await fetch(`${stack().apiUrl}/functions/v1/survey-export`, {
       method: "POST",
       headers: { "content-type": "application/json", apikey: stack().anonKey },

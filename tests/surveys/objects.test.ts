@@ -1,6 +1,7 @@
 // Responses about an event's sessions and about one's own registration (sql/0045_survey_objects
 // .sql): who may answer about each, the title piped for each, the session feedback offer once the
-// session has ended, and analytics filtered by the object.
+// session has ended, and analytics and the export filtered by the object (an event's taking in
+// its sessions' and registrations').
 
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -164,6 +165,91 @@ describe("responses about a registration", () => {
       await org.staff.client.rpc("survey_question_summaries", about(registrationId)),
     ) as { question_key: string; responses: number; summary: { average: number } }[];
     expect(summary).toMatchObject({ question_key: "stars", responses: 1, summary: { average: 5 } });
+  });
+
+  it("are counted in the event's results and export, beside its sessions'", async () => {
+    const id = await buildSurvey(org.staff.client, {
+      organization_id: org.id,
+      title: "Whole event",
+      allow_multiple_responses: true,
+      questions,
+    });
+    ok(
+      await org.staff.client.from("survey_links").insert([
+        { survey_id: id, object_kind: "event", object_id: eventId },
+        { survey_id: id, object_kind: "event_session", object_id: sessionId },
+      ]),
+    );
+    const answer = async (kind: string, objectId: string, stars: number) =>
+      ok(
+        await registrant.client.rpc("submit_survey_response", {
+          p_survey_id: id,
+          p_object_kind: kind,
+          p_object_id: objectId,
+          p_answers: { stars },
+        }),
+      );
+    await answer("event", eventId, 5);
+    await answer("event_session", sessionId, 3);
+    await answer("event_registration", registrationId, 1);
+    // A response about another event of the organization stays out of this event's results.
+    const otherEventId = await event(db, org.id, true);
+    ok(
+      await org.staff.client
+        .from("survey_links")
+        .insert({ survey_id: id, object_kind: "event", object_id: otherEventId }),
+    );
+    await db.sql(
+      `insert into public.event_registrations (event_id, user_id, status, confirmed_at)
+       values ($1, $2, 'confirmed', now())`,
+      [otherEventId, registrant.id],
+    );
+    await answer("event", otherEventId, 4);
+
+    const responses = async (filter: Record<string, string>) =>
+      (
+        ok(
+          await org.staff.client.rpc("survey_question_summaries", { p_survey_id: id, ...filter }),
+        ) as { responses: number }[]
+      )[0]!.responses;
+    expect(await responses({ p_object_kind: "event", p_object_id: eventId })).toBe(3);
+    expect(await responses({ p_object_kind: "event" })).toBe(4);
+    expect(await responses({ p_object_kind: "event_session", p_object_id: sessionId })).toBe(1);
+    expect(
+      await responses({ p_object_kind: "event_registration", p_object_id: registrationId }),
+    ).toBe(1);
+    expect(await responses({})).toBe(4);
+
+    const exported = JSON.parse(
+      ok(
+        await org.staff.client.rpc("export_survey_responses", {
+          p_survey_id: id,
+          p_format: "json",
+          p_object_kind: "event",
+          p_object_id: eventId,
+        }),
+      ) as string,
+    ) as { object_kind: string; stars: number }[];
+    expect(exported.map((row) => [row.object_kind, row.stars])).toEqual([
+      ["event", 5],
+      ["event_session", 3],
+      ["event_registration", 1],
+    ]);
+    const csv = ok(
+      await org.staff.client.rpc("export_survey_responses", {
+        p_survey_id: id,
+        p_object_kind: "event_session",
+        p_object_id: sessionId,
+      }),
+    ) as string;
+    expect(csv.trimEnd().split("\r\n")).toHaveLength(2);
+
+    for (const filter of [{ p_object_kind: "listing" }, { p_object_id: eventId }]) {
+      for (const rpc of ["survey_question_summaries", "export_survey_responses"]) {
+        const bad = await org.staff.client.rpc(rpc, { p_survey_id: id, ...filter });
+        expect([bad.status, bad.error?.code]).toEqual([400, "22023"]);
+      }
+    }
   });
 
   it("refuses objects surveys are not answered about", async () => {

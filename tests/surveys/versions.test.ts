@@ -63,6 +63,8 @@ describe("survey versions", () => {
       .from("survey_question_options")
       .insert({ question_id: question!.id, value: "green", label: "Green" });
     expect([frozen.status, frozen.error?.code]).toEqual([409, "PT409"]);
+    // The refusal says where a structural change goes.
+    expect(frozen.error?.hint).toContain("new_survey_version()");
 
     const v2 = ok(await org.staff.client.rpc("new_survey_version", { p_survey_id: v1 })) as string;
     const [row] = await db.sql(
