@@ -1,7 +1,7 @@
 // Survey invitations by email (sql/0046_survey_email_invitations.sql): addresses invited once,
 // each emailed its own signed link; the link opens the form and answers the survey once without
 // an account (also when used twice at the same moment), saving a draft and resuming it until
-// then (sql/0061_survey_invitation_drafts.sql); forged and malformed links refused; and
+// then (sql/0062_survey_invitation_drafts.sql); forged and malformed links refused; and
 // the survey-reminders job reminding account and email invitees who have not answered, each
 // reminder_interval, at most max_reminders times.
 
