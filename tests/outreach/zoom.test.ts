@@ -144,6 +144,63 @@ describe("meetings", () => {
     const bad = await call(staff, "zoom/meetings", { event_id: "not-a-uuid" });
     expect(bad.status).toBe(400);
   });
+
+  it("gives each session's meeting its own join link, and keeps the event's link on the first session's", async () => {
+    const [org] = await db.sql<{ organization_id: string }>(
+      "select organization_id from public.events where id = $1",
+      [eventId],
+    );
+    const seriesId = await newEvent(org!.organization_id, {
+      title: "EV series",
+      format: "online",
+      venue_name: null,
+      starts_at: start.toISOString(),
+      ends_at: new Date(start.getTime() + 3 * 36e5).toISOString(),
+    });
+    const sessions = await db.sql<{ id: string }>(
+      `insert into public.event_sessions (event_id, title, starts_at, ends_at, position)
+       values ($1, 'Part one', $2, $2::timestamptz + interval '1 hour', 1),
+              ($1, 'Part two', $2::timestamptz + interval '2 hours', $2::timestamptz + interval '3 hours', 2)
+       returning id`,
+      [seriesId, start.toISOString()],
+    );
+    const [first, second] = sessions.map((row) => row.id);
+    const links: string[] = [];
+    for (const session_id of [first, second]) {
+      const created = await call(staff, "zoom/meetings", { event_id: seriesId, session_id });
+      expect(created.status).toBe(201);
+      links.push(`https://us02web.zoom.us/j/${String(created.body.zoom_meeting_id)}?pwd=abc`);
+    }
+
+    const read = (claims: Person["claims"]) =>
+      db.asRole(claims, async (client) => ({
+        event: (
+          await client.query("select join_url from public.event_join_details where event_id = $1", [
+            seriesId,
+          ])
+        ).rows,
+        sessions: (
+          await client.query(
+            "select session_id, join_url from public.event_session_join_details where event_id = $1 order by join_url = $2 desc",
+            [seriesId, links[0]],
+          )
+        ).rows,
+      }));
+    const attendee = await db.createUser({ full_name: "Series attendee" });
+    expect(await read(attendee.claims)).toEqual({ event: [], sessions: [] });
+    await register(attendee, seriesId);
+    expect(await read(attendee.claims)).toEqual({
+      // The second session's meeting no longer replaces the first's as the event's link.
+      event: [{ join_url: links[0] }],
+      sessions: [
+        { session_id: first, join_url: links[0] },
+        { session_id: second, join_url: links[1] },
+      ],
+    });
+    expect((await read(staff.claims)).sessions).toHaveLength(2);
+    // The member registered for the other event only.
+    expect(await read(member.claims)).toEqual({ event: [], sessions: [] });
+  });
 });
 
 describe("webhooks", () => {
