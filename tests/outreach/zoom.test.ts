@@ -13,7 +13,7 @@ import { Db, type TestUser } from "../helpers/db.ts";
 import { signJwt } from "../helpers/supabase.ts";
 import { domainFixtures } from "../domain/fixtures.ts";
 import { spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
-import { FakeZoom, participantEvent, zoom, zoomHeaders } from "./fake-zoom.ts";
+import { FakeZoom, organizationZoom, participantEvent, zoom, zoomHeaders } from "./fake-zoom.ts";
 
 let stack: SpawnedStack;
 let db: Db;
@@ -26,6 +26,11 @@ let staff: Person;
 let member: Person;
 let eventId: string;
 let meetingId: string;
+// An organization with a Zoom account of its own: its secrets are named after its id.
+const ownAccountOrgId = randomUUID();
+const ownSuffix = `_${ownAccountOrgId.replaceAll("-", "").toUpperCase()}`;
+// One whose secrets are incomplete: refused, not made in the project's account.
+const halfAppOrgId = randomUUID();
 // Zoom reports whole seconds.
 const start = new Date(Math.floor(Date.now() / 1000 + 3600) * 1000);
 
@@ -38,6 +43,10 @@ beforeAll(async () => {
       `ZOOM_ACCOUNT_ID=${zoom.accountId}`,
       `ZOOM_CLIENT_ID=${zoom.clientId}`,
       `ZOOM_CLIENT_SECRET=${zoom.clientSecret}`,
+      `ZOOM_ACCOUNT_ID${ownSuffix}=${organizationZoom.accountId}`,
+      `ZOOM_CLIENT_ID${ownSuffix}=${organizationZoom.clientId}`,
+      `ZOOM_CLIENT_SECRET${ownSuffix}=${organizationZoom.clientSecret}`,
+      `ZOOM_ACCOUNT_ID_${halfAppOrgId.replaceAll("-", "").toUpperCase()}=acc_half`,
       `ZOOM_WEBHOOK_SECRET_TOKEN=${zoom.webhookSecret}`,
       `ZOOM_API_URL=${fake.url}/v2`,
       `ZOOM_OAUTH_URL=${fake.url}`,
@@ -115,6 +124,7 @@ describe("meetings", () => {
         topic: "EV battery safety",
         start_time: start.toISOString().replace(/\.\d{3}Z$/, "Z"),
         duration: 60,
+        account: zoom.accountId,
       },
     ]);
     meetingId = String(created.body.zoom_meeting_id);
@@ -143,6 +153,40 @@ describe("meetings", () => {
 
     const bad = await call(staff, "zoom/meetings", { event_id: "not-a-uuid" });
     expect(bad.status).toBe(400);
+  });
+
+  it("makes an organization's meetings with its own Zoom account when it has one", async () => {
+    await db.sql(
+      "insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'Own Zoom', $3)",
+      [ownAccountOrgId, `own-zoom-${ownAccountOrgId.slice(0, 8)}`, staff.id],
+    );
+    const ownEventId = await newEvent(ownAccountOrgId, {
+      title: "Own account",
+      format: "online",
+      venue_name: null,
+      starts_at: start.toISOString(),
+      ends_at: new Date(start.getTime() + 36e5).toISOString(),
+    });
+    const created = await call(staff, "zoom/meetings", { event_id: ownEventId });
+    expect(created.status).toBe(201);
+    const made = fake.meetings.length;
+    await db.sql(
+      "insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'Half app', $3)",
+      [halfAppOrgId, `half-zoom-${halfAppOrgId.slice(0, 8)}`, staff.id],
+    );
+    const halfEventId = await newEvent(halfAppOrgId, {
+      format: "online",
+      venue_name: null,
+      starts_at: start.toISOString(),
+      ends_at: new Date(start.getTime() + 36e5).toISOString(),
+    });
+    const refused = await call(staff, "zoom/meetings", { event_id: halfEventId });
+    expect(refused).toMatchObject({ status: 503, body: { error: { code: "not_configured" } } });
+    expect(fake.meetings).toHaveLength(made);
+    expect(fake.meetings.find((m) => m.id === Number(created.body.zoom_meeting_id))).toMatchObject({
+      topic: "Own account",
+      account: organizationZoom.accountId,
+    });
   });
 
   it("gives each session's meeting its own join link, and keeps the event's link on the first session's", async () => {
