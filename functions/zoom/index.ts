@@ -6,7 +6,9 @@
 // gives its join link to the confirmed registrants (event_join_details). To link a meeting made in
 // Zoom itself, call link_zoom_meeting directly.
 //
-// Secrets: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET (the Server-to-Server OAuth app);
+// Secrets: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET (the project's Server-to-Server
+// OAuth app); an organization with a Zoom account of its own has the same three suffixed with its
+// id in capitals without dashes (ZOOM_ACCOUNT_ID_0A1B…), and its meetings are made there;
 // ZOOM_API_URL and ZOOM_OAUTH_URL only to point at another server (tests use a fake Zoom).
 import { z } from "zod";
 import { HttpError, json, requireSecrets, serve } from "../_shared/http.ts";
@@ -35,17 +37,29 @@ function fromZoom<T>(schema: z.ZodType<T>, value: unknown): T {
   return parsed.data;
 }
 
+/**
+ * The organization's Server-to-Server OAuth app when any of its three secrets is set (then all
+ * three are required: half an app must not silently fall back to the project's account), else the
+ * project's.
+ */
+function credentials(organizationId: string) {
+  const suffix = `_${organizationId.replaceAll("-", "").toUpperCase()}`;
+  const names = ["ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"] as const;
+  const own = names.some((name) => Deno.env.get(name + suffix));
+  const secrets = requireSecrets(names.map((name) => (own ? name + suffix : name)));
+  const [accountId, clientId, clientSecret] = Object.values(secrets);
+  return { accountId: accountId!, clientId: clientId!, clientSecret: clientSecret! };
+}
+
 /** A Server-to-Server OAuth access token (grant_type=account_credentials). */
-async function accessToken(): Promise<string> {
-  const secrets = requireSecrets(["ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"]);
+async function accessToken(organizationId: string): Promise<string> {
+  const app = credentials(organizationId);
   const oauth = Deno.env.get("ZOOM_OAUTH_URL") ?? "https://zoom.us";
   const response = await fetch(
-    `${oauth}/oauth/token?grant_type=account_credentials&account_id=${encodeURIComponent(secrets.ZOOM_ACCOUNT_ID)}`,
+    `${oauth}/oauth/token?grant_type=account_credentials&account_id=${encodeURIComponent(app.accountId)}`,
     {
       method: "POST",
-      headers: {
-        Authorization: `Basic ${btoa(`${secrets.ZOOM_CLIENT_ID}:${secrets.ZOOM_CLIENT_SECRET}`)}`,
-      },
+      headers: { Authorization: `Basic ${btoa(`${app.clientId}:${app.clientSecret}`)}` },
     },
   );
   if (!response.ok)
@@ -77,7 +91,14 @@ serve(async (req) => {
     duration_minutes: number;
   };
 
-  const token = await accessToken();
+  // The caller may manage the event (zoom_meeting_request said so), so it reads its organization.
+  const { data: event, error: eventError } = await caller
+    .from("events")
+    .select("organization_id")
+    .eq("id", input.event_id)
+    .single();
+  if (eventError) throw fromPostgrest(eventError);
+  const token = await accessToken(event.organization_id as string);
   const api = Deno.env.get("ZOOM_API_URL") ?? "https://api.zoom.us/v2";
   const created = await fetch(`${api}/users/me/meetings`, {
     method: "POST",

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessTokenForEmail } from "../helpers/auth.ts";
 import { faspay, faspaySignature, stripeEvent, stripeSignature } from "../payments/fakes.ts";
 import { paymentsWorld, type PaymentsWorld } from "../payments/helpers.ts";
+import { participantEvent, zoomHeaders } from "../outreach/fake-zoom.ts";
 
 const seed = Number(process.env.FUZZ_SEED ?? 12_05);
 const rounds = Number(process.env.FUZZ_ROUNDS ?? 12);
@@ -40,6 +41,9 @@ let real: {
   codes: string[];
   billNumbers: string[];
   surveys: string[];
+  sessions: string[];
+  recipients: string[];
+  zoomMeetings: string[];
 };
 let tokens: { admin: string; member: string; garbage: string };
 
@@ -59,6 +63,9 @@ beforeAll(async () => {
     codes: await ids(`select verification_code from public.certificates order by id limit 5`),
     billNumbers: await ids(`select number from public.invoices order by number limit 5`),
     surveys: await ids(`select id from public.surveys order by id limit 5`),
+    sessions: await ids(`select id from public.event_sessions order by id limit 5`),
+    recipients: await ids(`select id from public.campaign_recipients order by id limit 5`),
+    zoomMeetings: await ids(`select zoom_meeting_id from public.zoom_meetings order by id limit 5`),
   };
   expect(Object.values(real).every((rows) => rows.length > 0)).toBe(true);
   tokens = {
@@ -133,6 +140,7 @@ const badByKind = {
   channel: ["12", "1234", "abc", nul, 402],
   seconds: [0, 9, 86401, 1.5, -60, "600", 1e12],
   format: ["xml", "JWT", "", nul, "json\u0000"],
+  share: [0, -0.5, 1.01, 2, "0.5", null, [], true, 1e308],
 } as const;
 type Kind = keyof typeof badByKind;
 
@@ -257,6 +265,16 @@ const bodyRoutes = (): BodyRoute[] => [
     methods: ["POST"],
     caller: ["anon", "member"],
     fields: { code: { kind: "requiredText", valid: () => real.codes, required: true } },
+  },
+  {
+    path: "zoom/meetings",
+    methods: ["POST"],
+    caller: ["admin", "member", "anon"],
+    fields: {
+      event_id: uuidOf(() => real.events),
+      session_id: optional(uuidOf(() => real.sessions)),
+      attendance_threshold: optional({ kind: "share", valid: () => [0.5, 1], required: true }),
+    },
   },
 ];
 
@@ -403,6 +421,48 @@ function* pathRequests(random: ReturnType<typeof generator>): Generator<FuzzRequ
         body: JSON.stringify({ invoice_id: real.invoices[0] }),
       },
     ]);
+    yield random.pick([
+      { method: "GET", path: `zoom/${segment}`, headers: caller },
+      { method: "GET", path: "zoom/meetings", headers: caller },
+      {
+        method: "POST",
+        path: `zoom/meetings/${segment}`,
+        headers: { ...json, ...caller },
+        body: JSON.stringify({ event_id: real.events[0] }),
+      },
+    ]);
+    // Tracking links, each every round (a link in a real recipient's campaign is only a few of
+    // them): no sign-in, so any caller; an id that is not one, a URL not in the campaign.
+    yield* [
+      { method: "GET", path: `campaign-tracking/open/${segment}.gif`, headers: caller },
+      { method: "GET", path: `campaign-tracking/${segment}`, headers: caller },
+      {
+        method: "GET",
+        path: `campaign-tracking/click/${segment}?u=${encodeURIComponent("https://skills-academy.example/courses")}`,
+        headers: caller,
+      },
+      {
+        method: "GET",
+        path: `campaign-tracking/click/${random.pick(real.recipients)}?u=${encodeURIComponent(String(random.pick(badByKind.url)))}`,
+        headers: caller,
+      },
+      // A prefix of the links in the seeded campaigns' bodies: another host or page, not the link.
+      {
+        method: "GET",
+        path: `campaign-tracking/click/${random.pick(real.recipients)}?u=${encodeURIComponent("https://skills-academy.example/".slice(0, 9 + random.below(22)))}`,
+        headers: caller,
+      },
+      {
+        method: "GET",
+        path: `campaign-tracking/click/${random.pick(real.recipients)}`,
+        headers: caller,
+      },
+      {
+        method: "POST",
+        path: `campaign-tracking/open/${random.pick(real.recipients)}.gif`,
+        headers: caller,
+      },
+    ];
   }
 }
 
@@ -552,6 +612,81 @@ function* webhookRequests(random: ReturnType<typeof generator>): Generator<FuzzR
       },
       { method: "PUT", path: "faspay-webhook", headers: json, body: JSON.stringify(signed) },
     ]);
+
+    // Zoom: a participant event of a real meeting with one field wrong, signed as Zoom signs.
+    const at = new Date(Date.now() - 60e3);
+    const zoomEvent = participantEvent(
+      random.pick(["joined", "left"] as const),
+      random.pick(real.zoomMeetings),
+      {
+        uuid: `p-fuzz-${round}`,
+        email: "member01@example.test",
+        at,
+      },
+    );
+    const object = zoomEvent.payload.object as Record<string, unknown>;
+    const participant = object.participant as Record<string, unknown>;
+    const time = "join_time" in participant ? "join_time" : "leave_time";
+    random.pick<() => void>([
+      () => (participant[time] = random.pick(badByKind.dateTime)),
+      () => delete participant[time],
+      () =>
+        (participant.email = random.pick([
+          `a${nul}@example.test`,
+          "\ud800@example.test",
+          5,
+          "e".repeat(400),
+        ])),
+      () => (participant.user_name = random.pick([`n${nul}`, "\udfff", "n".repeat(300), []])),
+      () => {
+        delete participant.participant_uuid;
+        delete participant.user_id;
+      },
+      () => (participant.participant_uuid = random.pick([`p${nul}`, "", "p".repeat(300), {}])),
+      () =>
+        (object.id = random.pick([
+          "123",
+          "abc",
+          "",
+          `85512345678${nul}`,
+          1.5,
+          -1,
+          null,
+          "1".repeat(13),
+        ])),
+      () => (object.participant = random.pick([null, "text", [], 1])),
+      () => ((zoomEvent.payload as Record<string, unknown>).object = random.pick([null, [], "x"])),
+    ])();
+    const zoomBody = JSON.stringify(
+      random.chance(0.8)
+        ? zoomEvent
+        : {
+            event: "endpoint.url_validation",
+            payload: { plainToken: random.pick(["", nul, "t".repeat(300), 5, null, [], "\ud800"]) },
+          },
+    );
+    yield { method: "POST", path: "zoom-webhook", headers: zoomHeaders(zoomBody), body: zoomBody };
+    yield random.pick([
+      {
+        method: "POST",
+        path: "zoom-webhook",
+        headers: zoomHeaders(JSON.stringify(zoomEvent), undefined, "not the secret"),
+        body: JSON.stringify(zoomEvent),
+      },
+      {
+        method: "POST",
+        path: "zoom-webhook",
+        headers: zoomHeaders(JSON.stringify(zoomEvent), Math.floor(Date.now() / 1000) - 3600),
+        body: JSON.stringify(zoomEvent),
+      },
+      {
+        method: "POST",
+        path: "zoom-webhook",
+        headers: json,
+        body: random.pick(["", "{", "[]", nul, JSON.stringify(zoomEvent), "x".repeat(300 * 1024)]),
+      },
+      { method: "GET", path: "zoom-webhook", headers: {} },
+    ]);
   }
 }
 
@@ -568,6 +703,8 @@ async function send(request: FuzzRequest): Promise<Answer> {
       method: request.method,
       headers: request.headers,
       body: request.body,
+      // A redirect is an answer (tracking links): counted as accepted, not followed off the machine.
+      redirect: "manual",
     });
     return { request, status: response.status, body: (await response.text()).slice(0, 300) };
   } catch (error) {
@@ -605,12 +742,15 @@ describe(`edge functions under malformed input (FUZZ_SEED=${seed})`, () => {
     // Every function was called.
     const paths = new Set(requests.map((request) => request.path.split(/[/?]/)[0]));
     expect([...paths].sort()).toEqual([
+      "campaign-tracking",
       "certificates",
       "faspay-webhook",
       "payments",
       "receipts",
       "stripe-webhook",
       "survey-export",
+      "zoom",
+      "zoom-webhook",
     ]);
   });
 

@@ -11,41 +11,54 @@ export const zoom = {
   webhookSecret: "zoom_webhook_secret_token",
 };
 
+/** An organization's own Zoom account's Server-to-Server OAuth app. */
+export const organizationZoom = {
+  accountId: "acc_academy",
+  clientId: "client_academy",
+  clientSecret: "secret_academy",
+};
+
+const apps = [zoom, organizationZoom];
+
 export interface CreatedMeeting {
   id: number;
   topic: string;
   start_time: string;
   duration: number;
+  /** The Zoom account whose app's token made it. */
+  account: string;
 }
 
 export class FakeZoom extends FakeServer {
   readonly meetings: CreatedMeeting[] = [];
-  private readonly token = "zoom-access-token";
 
   protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.url);
     const body = await readBody(req);
     if (req.method === "POST" && url.pathname === "/oauth/token") {
-      const basic = `Basic ${Buffer.from(`${zoom.clientId}:${zoom.clientSecret}`).toString("base64")}`;
-      if (
-        req.headers.authorization !== basic ||
-        url.searchParams.get("grant_type") !== "account_credentials" ||
-        url.searchParams.get("account_id") !== zoom.accountId
-      )
+      const app = apps.find(
+        (candidate) =>
+          req.headers.authorization ===
+            `Basic ${Buffer.from(`${candidate.clientId}:${candidate.clientSecret}`).toString("base64")}` &&
+          url.searchParams.get("account_id") === candidate.accountId,
+      );
+      if (!app || url.searchParams.get("grant_type") !== "account_credentials")
         return send(res, 401, {
           reason: "Invalid client_id or client_secret",
           error: "invalid_client",
         });
       return send(res, 200, {
-        access_token: this.token,
+        access_token: `zoom-access-token-${app.accountId}`,
         token_type: "bearer",
         expires_in: 3599,
         scope: "meeting:write",
       });
     }
     if (req.method === "POST" && url.pathname === "/v2/users/me/meetings") {
-      if (req.headers.authorization !== `Bearer ${this.token}`)
-        return send(res, 401, { code: 124, message: "Invalid access token." });
+      const account = apps.find(
+        (app) => req.headers.authorization === `Bearer zoom-access-token-${app.accountId}`,
+      )?.accountId;
+      if (!account) return send(res, 401, { code: 124, message: "Invalid access token." });
       const input = JSON.parse(body) as { topic: string; start_time: string; duration: number };
       const id = 80000000000 + this.meetings.length + Math.floor(Math.random() * 1e6) * 10;
       this.meetings.push({
@@ -53,6 +66,7 @@ export class FakeZoom extends FakeServer {
         topic: input.topic,
         start_time: input.start_time,
         duration: input.duration,
+        account,
       });
       return send(res, 201, {
         id,

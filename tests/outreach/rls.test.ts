@@ -10,6 +10,7 @@ import { anon, db, serviceRole, type Claims } from "../helpers/db.ts";
 const roles = [
   "anon",
   "member",
+  "registrant",
   "staff",
   "admin",
   "other_staff",
@@ -27,14 +28,15 @@ const id = (name: string) => `'${w.ids[name]}'`;
 beforeAll(async () => {
   const database = db();
   const sql = (text: string, params: unknown[] = []) => database.sql(text, params);
-  const [member, staff, admin, otherStaff, platformAdmin] = await Promise.all(
-    ["member", "staff", "admin", "other_staff", "platform_admin"].map((name) =>
+  const [member, registrant, staff, admin, otherStaff, platformAdmin] = await Promise.all(
+    ["member", "registrant", "staff", "admin", "other_staff", "platform_admin"].map((name) =>
       database.createUser({ full_name: `Outreach RLS ${name}` }),
     ),
   );
   w.claims = {
     anon,
     member: member!.claims,
+    registrant: registrant!.claims,
     staff: staff!.claims,
     admin: admin!.claims,
     other_staff: otherStaff!.claims,
@@ -109,6 +111,24 @@ beforeAll(async () => {
     [event!.id, w.ids.org, String(10_000_000_000 + Math.floor(Math.random() * 1e9))],
   );
   w.ids.meeting = meeting!.id;
+  // A session with its own meeting's join link; the registrant is confirmed for its event, the
+  // member (of the organization) is not registered.
+  const [session] = await sql(
+    `insert into public.event_sessions (event_id, title, starts_at, ends_at)
+     values ($1, 'RLS session', now() + interval '1 day', now() + interval '1 day 1 hour') returning id`,
+    [event!.id],
+  );
+  w.ids.session = session!.id;
+  w.ids.event = event!.id;
+  await sql(
+    `insert into public.event_session_join_details (session_id, event_id, organization_id, join_url)
+     values ($1, $2, $3, 'https://zoom.example.test/j/1')`,
+    [w.ids.session, event!.id, w.ids.org],
+  );
+  await sql(
+    `insert into public.event_registrations (event_id, user_id, status, confirmed_at) values ($1, $2, 'confirmed', now())`,
+    [event!.id, registrant!.id],
+  );
   const [event2] = await sql(
     `insert into public.events (organization_id, slug, title, format, starts_at, ends_at, status)
      values ($1, $2, 'RLS online 2', 'online', now() + interval '1 day', now() + interval '1 day 1 hour', 'published') returning id`,
@@ -215,6 +235,22 @@ const specs: TableMatrix<Role>[] = [
       allowed: "service_role",
     },
     update: { set: "attendance_threshold = 0.5", allowed: orgStaff },
+    delete: "service_role",
+  },
+  {
+    table: "event_session_join_details",
+    target: () => `session_id = ${id("session")}`,
+    select: `registrant ${orgStaff}`,
+    insert: {
+      sql: () =>
+        `with s as (insert into public.event_sessions (event_id, title, starts_at, ends_at)
+           values (${id("event")}, 'RLS session 2', now() + interval '2 days', now() + interval '2 days 1 hour') returning id, event_id)
+         insert into public.event_session_join_details (session_id, event_id, organization_id, join_url)
+         select id, event_id, ${id("org")}, 'https://zoom.example.test/j/3' from s`,
+      // Through link_zoom_meeting() only; the service role writes directly.
+      allowed: "service_role",
+    },
+    update: { set: "join_url = 'https://zoom.example.test/j/4'", allowed: "service_role" },
     delete: "service_role",
   },
   {

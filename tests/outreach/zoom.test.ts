@@ -13,7 +13,7 @@ import { Db, type TestUser } from "../helpers/db.ts";
 import { signJwt } from "../helpers/supabase.ts";
 import { domainFixtures } from "../domain/fixtures.ts";
 import { spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
-import { FakeZoom, participantEvent, zoom, zoomHeaders } from "./fake-zoom.ts";
+import { FakeZoom, organizationZoom, participantEvent, zoom, zoomHeaders } from "./fake-zoom.ts";
 
 let stack: SpawnedStack;
 let db: Db;
@@ -26,6 +26,11 @@ let staff: Person;
 let member: Person;
 let eventId: string;
 let meetingId: string;
+// An organization with a Zoom account of its own: its secrets are named after its id.
+const ownAccountOrgId = randomUUID();
+const ownSuffix = `_${ownAccountOrgId.replaceAll("-", "").toUpperCase()}`;
+// One whose secrets are incomplete: refused, not made in the project's account.
+const halfAppOrgId = randomUUID();
 // Zoom reports whole seconds.
 const start = new Date(Math.floor(Date.now() / 1000 + 3600) * 1000);
 
@@ -38,6 +43,10 @@ beforeAll(async () => {
       `ZOOM_ACCOUNT_ID=${zoom.accountId}`,
       `ZOOM_CLIENT_ID=${zoom.clientId}`,
       `ZOOM_CLIENT_SECRET=${zoom.clientSecret}`,
+      `ZOOM_ACCOUNT_ID${ownSuffix}=${organizationZoom.accountId}`,
+      `ZOOM_CLIENT_ID${ownSuffix}=${organizationZoom.clientId}`,
+      `ZOOM_CLIENT_SECRET${ownSuffix}=${organizationZoom.clientSecret}`,
+      `ZOOM_ACCOUNT_ID_${halfAppOrgId.replaceAll("-", "").toUpperCase()}=acc_half`,
       `ZOOM_WEBHOOK_SECRET_TOKEN=${zoom.webhookSecret}`,
       `ZOOM_API_URL=${fake.url}/v2`,
       `ZOOM_OAUTH_URL=${fake.url}`,
@@ -115,6 +124,7 @@ describe("meetings", () => {
         topic: "EV battery safety",
         start_time: start.toISOString().replace(/\.\d{3}Z$/, "Z"),
         duration: 60,
+        account: zoom.accountId,
       },
     ]);
     meetingId = String(created.body.zoom_meeting_id);
@@ -143,6 +153,97 @@ describe("meetings", () => {
 
     const bad = await call(staff, "zoom/meetings", { event_id: "not-a-uuid" });
     expect(bad.status).toBe(400);
+  });
+
+  it("makes an organization's meetings with its own Zoom account when it has one", async () => {
+    await db.sql(
+      "insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'Own Zoom', $3)",
+      [ownAccountOrgId, `own-zoom-${ownAccountOrgId.slice(0, 8)}`, staff.id],
+    );
+    const ownEventId = await newEvent(ownAccountOrgId, {
+      title: "Own account",
+      format: "online",
+      venue_name: null,
+      starts_at: start.toISOString(),
+      ends_at: new Date(start.getTime() + 36e5).toISOString(),
+    });
+    const created = await call(staff, "zoom/meetings", { event_id: ownEventId });
+    expect(created.status).toBe(201);
+    const made = fake.meetings.length;
+    await db.sql(
+      "insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'Half app', $3)",
+      [halfAppOrgId, `half-zoom-${halfAppOrgId.slice(0, 8)}`, staff.id],
+    );
+    const halfEventId = await newEvent(halfAppOrgId, {
+      format: "online",
+      venue_name: null,
+      starts_at: start.toISOString(),
+      ends_at: new Date(start.getTime() + 36e5).toISOString(),
+    });
+    const refused = await call(staff, "zoom/meetings", { event_id: halfEventId });
+    expect(refused).toMatchObject({ status: 503, body: { error: { code: "not_configured" } } });
+    expect(fake.meetings).toHaveLength(made);
+    expect(fake.meetings.find((m) => m.id === Number(created.body.zoom_meeting_id))).toMatchObject({
+      topic: "Own account",
+      account: organizationZoom.accountId,
+    });
+  });
+
+  it("gives each session's meeting its own join link, and keeps the event's link on the first session's", async () => {
+    const [org] = await db.sql<{ organization_id: string }>(
+      "select organization_id from public.events where id = $1",
+      [eventId],
+    );
+    const seriesId = await newEvent(org!.organization_id, {
+      title: "EV series",
+      format: "online",
+      venue_name: null,
+      starts_at: start.toISOString(),
+      ends_at: new Date(start.getTime() + 3 * 36e5).toISOString(),
+    });
+    const sessions = await db.sql<{ id: string }>(
+      `insert into public.event_sessions (event_id, title, starts_at, ends_at, position)
+       values ($1, 'Part one', $2, $2::timestamptz + interval '1 hour', 1),
+              ($1, 'Part two', $2::timestamptz + interval '2 hours', $2::timestamptz + interval '3 hours', 2)
+       returning id`,
+      [seriesId, start.toISOString()],
+    );
+    const [first, second] = sessions.map((row) => row.id);
+    const links: string[] = [];
+    for (const session_id of [first, second]) {
+      const created = await call(staff, "zoom/meetings", { event_id: seriesId, session_id });
+      expect(created.status).toBe(201);
+      links.push(`https://us02web.zoom.us/j/${String(created.body.zoom_meeting_id)}?pwd=abc`);
+    }
+
+    const read = (claims: Person["claims"]) =>
+      db.asRole(claims, async (client) => ({
+        event: (
+          await client.query("select join_url from public.event_join_details where event_id = $1", [
+            seriesId,
+          ])
+        ).rows,
+        sessions: (
+          await client.query(
+            "select session_id, join_url from public.event_session_join_details where event_id = $1 order by join_url = $2 desc",
+            [seriesId, links[0]],
+          )
+        ).rows,
+      }));
+    const attendee = await db.createUser({ full_name: "Series attendee" });
+    expect(await read(attendee.claims)).toEqual({ event: [], sessions: [] });
+    await register(attendee, seriesId);
+    expect(await read(attendee.claims)).toEqual({
+      // The second session's meeting no longer replaces the first's as the event's link.
+      event: [{ join_url: links[0] }],
+      sessions: [
+        { session_id: first, join_url: links[0] },
+        { session_id: second, join_url: links[1] },
+      ],
+    });
+    expect((await read(staff.claims)).sessions).toHaveLength(2);
+    // The member registered for the other event only.
+    expect(await read(member.claims)).toEqual({ event: [], sessions: [] });
   });
 });
 

@@ -10,6 +10,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { signedInClient } from "../helpers/auth.ts";
 import { Db, pauseExpiryJob, testPassword } from "../helpers/db.ts";
 import { spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
+import { zoom } from "../outreach/fake-zoom.ts";
 import { supabaseClient } from "../helpers/supabase.ts";
 import {
   FakeFaspay,
@@ -81,6 +82,8 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
       `FASPAY_USER_ID=${faspay.userId}`,
       `FASPAY_PASSWORD=${faspay.password}`,
       `FASPAY_API_BASE=${fakeFaspay.url}`,
+      // Zoom's webhook secret, for the edge-function fuzz; no Zoom API: nothing here creates meetings.
+      `ZOOM_WEBHOOK_SECRET_TOKEN=${zoom.webhookSecret}`,
       `CERTIFICATES_SIGNING_KEY='${JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }))}'`,
       "",
     ].join("\n"),
