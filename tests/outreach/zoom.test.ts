@@ -232,7 +232,7 @@ describe("meetings", () => {
       }));
     const attendee = await db.createUser({ full_name: "Series attendee" });
     expect(await read(attendee.claims)).toEqual({ event: [], sessions: [] });
-    await register(attendee, seriesId);
+    const registration = await register(attendee, seriesId);
     expect(await read(attendee.claims)).toEqual({
       // The second session's meeting no longer replaces the first's as the event's link.
       event: [{ join_url: links[0] }],
@@ -244,6 +244,9 @@ describe("meetings", () => {
     expect((await read(staff.claims)).sessions).toHaveLength(2);
     // The member registered for the other event only.
     expect(await read(member.claims)).toEqual({ event: [], sessions: [] });
+    // Cancelling the registration takes the links away again.
+    await db.rpc(attendee.claims, "cancel_registration", { p_registration_id: registration.id });
+    expect(await read(attendee.claims)).toEqual({ event: [], sessions: [] });
   });
 });
 
