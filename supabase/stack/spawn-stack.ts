@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -94,24 +94,45 @@ function field(output: string, label: string): string {
   return match[1]!;
 }
 
+interface SpawnOptions {
+  dataDir?: string;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  apiPort?: number;
+  dbPort?: number;
+  inboxPort?: number;
+  smtpPort?: number;
+  /** Run as this OS user (through runuser; the test must be root). */
+  user?: string;
+}
+
+/** How many times a start that lost a free port to another process is tried on new ports. */
+const portAttempts = 3;
+
 /**
  * Runs `npm start`'s entry point as a child process, as a user would, and resolves once it prints
  * its status; rejects with its output if it exits first.
+ *
+ * A free port is found, released, then bound by the stack: another stack starting at the same
+ * moment (test files run in parallel) can take it in between. A start on a new data folder that
+ * fails with EADDRINUSE is therefore tried again on new ports; ports and folders the caller chose
+ * are never changed.
  */
-export async function spawnStack(
-  options: {
-    dataDir?: string;
-    args?: string[];
-    env?: NodeJS.ProcessEnv;
-    apiPort?: number;
-    dbPort?: number;
-    inboxPort?: number;
-    smtpPort?: number;
-    /** Run as this OS user (through runuser; the test must be root). */
-    user?: string;
-  } = {},
-): Promise<SpawnedStack> {
-  const dataDir = options.dataDir ?? (await newDataDir());
+export async function spawnStack(options: SpawnOptions = {}): Promise<SpawnedStack> {
+  for (let attempt = 1; ; attempt++) {
+    const dataDir = options.dataDir ?? (await newDataDir());
+    try {
+      return await spawnStackOnce({ ...options, dataDir });
+    } catch (error) {
+      const portTaken = error instanceof Error && /EADDRINUSE/.test(error.message);
+      if (!portTaken || options.dataDir !== undefined || attempt >= portAttempts) throw error;
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function spawnStackOnce(options: SpawnOptions & { dataDir: string }): Promise<SpawnedStack> {
+  const dataDir = options.dataDir;
   const apiPort = options.apiPort ?? (await freePort());
   const dbPort = options.dbPort ?? (await freePort());
   const inboxPort = options.inboxPort ?? (await freePort());

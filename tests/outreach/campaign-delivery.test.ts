@@ -76,11 +76,17 @@ it("delivers a tracked campaign, records its open and click, and unsubscribes in
   const mail = await mailTo(address);
   expect(mail.subject).toBe("Hi Rina");
   expect(mail.text).toContain("Dear Rina Wijaya,");
-  const [sent] = await db.sql(
-    "select status::text, sent_at is not null as sent from public.campaign_recipients where campaign_id = $1",
-    [campaign!.id],
-  );
-  expect(sent).toEqual({ status: "sent", sent: true });
+  // The function records the send after the inbox has the mail: wait for the record.
+  const recipientStatus = async () =>
+    (
+      await db.sql(
+        "select status::text, sent_at is not null as sent from public.campaign_recipients where campaign_id = $1",
+        [campaign!.id],
+      )
+    )[0];
+  for (let tries = 0; tries < 50 && (await recipientStatus())?.status === "queued"; tries++)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(await recipientStatus()).toEqual({ status: "sent", sent: true });
 
   const tracking = `${stack.apiUrl}/functions/v1/campaign-tracking`;
   const pixel = /<img src="([^"]+)"/.exec(mail.html)![1]!;
