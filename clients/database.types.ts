@@ -4675,6 +4675,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"record_organization_zoom_participant_event":
+{ Args: { "p_event": Json,"p_organization_id": string }; Returns: Json
+                           },
 "record_registration_refund":
 { Args: { "p_registration_id": string }; Returns: {
               "attended_at": string | null,

@@ -1,16 +1,21 @@
 // Zoom's webhooks (verify_jwt = false: Zoom signs with the app's secret token instead).
+//   POST /zoom-webhook                    the project's Zoom app: ZOOM_WEBHOOK_SECRET_TOKEN
+//   POST /zoom-webhook/<organization id>  an organization's own Zoom app: its secret token,
+//                                         ZOOM_WEBHOOK_SECRET_TOKEN_<id in capitals, no dashes>;
+//                                         it records attendance for that organization's meetings only
 //   endpoint.url_validation        answered with {plainToken, encryptedToken}, as Zoom requires
 //   meeting.participant_joined     recorded once each by record_zoom_participant_event, which
 //   meeting.participant_left       matches the participant to a registration by email and checks
 //                                  them in once they attended the meeting's threshold share
 //   anything else                  acknowledged and ignored
 // Every request must carry x-zm-signature = "v0=" + hex HMAC-SHA256 of "v0:{timestamp}:{body}"
-// with ZOOM_WEBHOOK_SECRET_TOKEN, and an x-zm-request-timestamp within five minutes of now;
+// with the app's secret token, and an x-zm-request-timestamp within five minutes of now;
 // otherwise 400 and nothing is recorded.
 import { z } from "zod";
 import { HttpError, json, requireEnv, serve } from "../_shared/http.ts";
-import { dateTime, parseInput, parseJson, readText, text } from "../_shared/input.ts";
+import { dateTime, parseInput, parseJson, pathSegments, readText, text } from "../_shared/input.ts";
 import { adminClient, fromPostgrest } from "../_shared/supabase.ts";
+import { organizationSecretName } from "../_shared/zoom.ts";
 
 const FRESH_SECONDS = 300;
 
@@ -67,10 +72,34 @@ function same(a: string, b: string): boolean {
   return difference === 0;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whose Zoom app the URL names: the project's, or an organization's own. An organization without a
+ * secret token of its own has no webhook URL here (404), rather than falling back to the project's.
+ */
+function app(req: Request): { organizationId: string | null; secret: string } {
+  const segments = pathSegments(req);
+  if (segments.length === 0)
+    return { organizationId: null, secret: requireEnv("ZOOM_WEBHOOK_SECRET_TOKEN") };
+  const [organizationId] = segments;
+  const secret =
+    segments.length === 1 && UUID.test(organizationId!)
+      ? Deno.env.get(organizationSecretName("ZOOM_WEBHOOK_SECRET_TOKEN", organizationId!))
+      : undefined;
+  if (!secret)
+    throw new HttpError(
+      404,
+      "not_found",
+      "POST /zoom-webhook, or /zoom-webhook/<organization id> for an organization with a Zoom app of its own",
+    );
+  return { organizationId: organizationId!.toLowerCase(), secret };
+}
+
 serve(async (req) => {
   if (req.method !== "POST")
     throw new HttpError(405, "method_not_allowed", "Zoom POSTs its events");
-  const secret = requireEnv("ZOOM_WEBHOOK_SECRET_TOKEN");
+  const { organizationId, secret } = app(req);
   const body = await readText(req);
   const timestamp = req.headers.get("x-zm-request-timestamp") ?? "";
   const signature = req.headers.get("x-zm-signature") ?? "";
@@ -95,10 +124,15 @@ serve(async (req) => {
     envelope.event !== "meeting.participant_left"
   )
     return json({ ignored: envelope.event });
-  const { data, error } = await adminClient().rpc("record_zoom_participant_event", {
-    p_event: parseJson(body, Participant),
-  });
-  // A meeting Pitlane did not make (the Zoom account has others): acknowledged, so Zoom stops retrying.
+  const p_event = parseJson(body, Participant);
+  const { data, error } = organizationId
+    ? await adminClient().rpc("record_organization_zoom_participant_event", {
+        p_organization_id: organizationId,
+        p_event,
+      })
+    : await adminClient().rpc("record_zoom_participant_event", { p_event });
+  // A meeting Pitlane did not make (the Zoom account has others), or, for an organization's app,
+  // another organization's: acknowledged, so Zoom stops retrying, and nothing is recorded.
   if (error?.code === "PT404") return json({ ignored: "unknown meeting" });
   if (error) throw fromPostgrest(error);
   return json(data);

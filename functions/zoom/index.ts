@@ -14,6 +14,7 @@ import { z } from "zod";
 import { HttpError, json, requireSecrets, serve } from "../_shared/http.ts";
 import { pathSegments, readJson, uuid } from "../_shared/input.ts";
 import { callerClient, fromPostgrest, requireUser } from "../_shared/supabase.ts";
+import { organizationSecretName } from "../_shared/zoom.ts";
 
 const Input = z.object({
   event_id: uuid,
@@ -43,10 +44,11 @@ function fromZoom<T>(schema: z.ZodType<T>, value: unknown): T {
  * project's.
  */
 function credentials(organizationId: string) {
-  const suffix = `_${organizationId.replaceAll("-", "").toUpperCase()}`;
   const names = ["ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"] as const;
-  const own = names.some((name) => Deno.env.get(name + suffix));
-  const secrets = requireSecrets(names.map((name) => (own ? name + suffix : name)));
+  const own = names.some((name) => Deno.env.get(organizationSecretName(name, organizationId)));
+  const secrets = requireSecrets(
+    names.map((name) => (own ? organizationSecretName(name, organizationId) : name)),
+  );
   const [accountId, clientId, clientSecret] = Object.values(secrets);
   return { accountId: accountId!, clientId: clientId!, clientSecret: clientSecret! };
 }

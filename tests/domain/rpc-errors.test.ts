@@ -2433,6 +2433,32 @@ const table: Record<string, BadCall[]> = {
     },
     { case: "a member", as: "member", args: () => ({ p_event: {} }), ...forbidden },
   ],
+  record_organization_zoom_participant_event: [
+    {
+      case: "no organization",
+      as: "service_role",
+      args: () => ({ p_organization_id: null, p_event: {} }),
+      ...badArgument,
+    },
+    {
+      case: "a meeting of no event of this organization",
+      as: "service_role",
+      args: () => ({
+        p_organization_id: unknown,
+        p_event: {
+          event: "meeting.participant_joined",
+          payload: { object: { id: "99999999999" } },
+        },
+      }),
+      ...notFound,
+    },
+    {
+      case: "a member",
+      as: "member",
+      args: () => ({ p_organization_id: unknown, p_event: {} }),
+      ...forbidden,
+    },
+  ],
   // revoking a seller's verification (a verified seller's: tests/market/verification.test.ts)
   revoke_seller_verification: [
     {

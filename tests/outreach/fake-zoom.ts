@@ -16,6 +16,7 @@ export const organizationZoom = {
   accountId: "acc_academy",
   clientId: "client_academy",
   clientSecret: "secret_academy",
+  webhookSecret: "academy_webhook_secret_token",
 };
 
 const apps = [zoom, organizationZoom];

@@ -26,6 +26,9 @@ let staff: Person;
 let member: Person;
 let eventId: string;
 let meetingId: string;
+// The meeting made in the organization's own Zoom account, and its event.
+let ownMeetingId: string;
+let ownEventId: string;
 // An organization with a Zoom account of its own: its secrets are named after its id.
 const ownAccountOrgId = randomUUID();
 const ownSuffix = `_${ownAccountOrgId.replaceAll("-", "").toUpperCase()}`;
@@ -48,6 +51,7 @@ beforeAll(async () => {
       `ZOOM_CLIENT_SECRET${ownSuffix}=${organizationZoom.clientSecret}`,
       `ZOOM_ACCOUNT_ID_${halfAppOrgId.replaceAll("-", "").toUpperCase()}=acc_half`,
       `ZOOM_WEBHOOK_SECRET_TOKEN=${zoom.webhookSecret}`,
+      `ZOOM_WEBHOOK_SECRET_TOKEN${ownSuffix}=${organizationZoom.webhookSecret}`,
       `ZOOM_API_URL=${fake.url}/v2`,
       `ZOOM_OAUTH_URL=${fake.url}`,
       "",
@@ -95,9 +99,9 @@ async function call(user: Pick<TestUser, "claims"> | null, route: string, body: 
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function webhook(payload: unknown, headers?: Record<string, string>) {
+async function webhook(payload: unknown, headers?: Record<string, string>, route = "zoom-webhook") {
   const body = JSON.stringify(payload);
-  const response = await fetch(`${stack.apiUrl}/functions/v1/zoom-webhook`, {
+  const response = await fetch(`${stack.apiUrl}/functions/v1/${route}`, {
     method: "POST",
     headers: headers ?? zoomHeaders(body),
     body,
@@ -160,7 +164,7 @@ describe("meetings", () => {
       "insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'Own Zoom', $3)",
       [ownAccountOrgId, `own-zoom-${ownAccountOrgId.slice(0, 8)}`, staff.id],
     );
-    const ownEventId = await newEvent(ownAccountOrgId, {
+    ownEventId = await newEvent(ownAccountOrgId, {
       title: "Own account",
       format: "online",
       venue_name: null,
@@ -169,6 +173,7 @@ describe("meetings", () => {
     });
     const created = await call(staff, "zoom/meetings", { event_id: ownEventId });
     expect(created.status).toBe(201);
+    ownMeetingId = String(created.body.zoom_meeting_id);
     const made = fake.meetings.length;
     await db.sql(
       "insert into public.organizations (id, slug, display_name, created_by) values ($1, $2, 'Half app', $3)",
@@ -391,5 +396,78 @@ describe("webhooks", () => {
         })
       ).status,
     ).toBe(400);
+  });
+});
+
+describe("webhooks from an organization's own Zoom app", () => {
+  const route = `zoom-webhook/${ownAccountOrgId}`;
+  const signedByOrganization = (payload: unknown) =>
+    zoomHeaders(JSON.stringify(payload), undefined, organizationZoom.webhookSecret);
+
+  it("answers the validation challenge with the organization's secret token", async () => {
+    const payload = { event: "endpoint.url_validation", payload: { plainToken: "own-plain" } };
+    const { status, body } = await webhook(payload, signedByOrganization(payload), route);
+    expect(status).toBe(200);
+    expect(body.encryptedToken).toBe(
+      createHmac("sha256", organizationZoom.webhookSecret).update("own-plain").digest("hex"),
+    );
+  });
+
+  it("records attendance of the organization's meetings and checks its registrants in", async () => {
+    const attendee = await db.createUser({ full_name: "Own account attendee" });
+    await register(attendee, ownEventId);
+    const p = { uuid: "p-own", email: attendee.email };
+    for (const [kind, minutes] of [
+      ["joined", 0],
+      ["left", 55],
+    ] as const) {
+      const payload = participantEvent(kind, ownMeetingId, {
+        ...p,
+        at: new Date(start.getTime() + minutes * 60e3),
+      });
+      const { status, body } = await webhook(payload, signedByOrganization(payload), route);
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ recorded: true, checked_in: kind === "left" });
+    }
+    const checkIns = await db.sql(
+      "select user_id, method::text from public.event_check_ins where event_id = $1",
+      [ownEventId],
+    );
+    expect(checkIns).toEqual([{ user_id: attendee.id, method: "zoom" }]);
+  });
+
+  it("records nothing for another organization's meeting, and refuses the other app's signature", async () => {
+    const before = await recorded();
+    // Signed by the organization's app, about the project's meeting of another organization.
+    const elsewhere = participantEvent("joined", meetingId, {
+      uuid: "p-forged",
+      email: member.email,
+      at: start,
+    });
+    expect(await webhook(elsewhere, signedByOrganization(elsewhere), route)).toEqual({
+      status: 200,
+      body: { ignored: "unknown meeting" },
+    });
+    // Each URL takes its own app's signature only.
+    const own = participantEvent("joined", ownMeetingId, {
+      uuid: "p-crossed",
+      email: member.email,
+      at: start,
+    });
+    expect((await webhook(own, zoomHeaders(JSON.stringify(own)), route)).status).toBe(400);
+    expect((await webhook(own, signedByOrganization(own))).status).toBe(400);
+    expect(await recorded()).toBe(before);
+  });
+
+  it("has no URL for an organization without a secret token of its own", async () => {
+    const payload = { event: "endpoint.url_validation", payload: { plainToken: "x" } };
+    for (const other of [randomUUID(), halfAppOrgId, "not-an-id", `${ownAccountOrgId}/extra`]) {
+      const response = await webhook(
+        payload,
+        signedByOrganization(payload),
+        `zoom-webhook/${other}`,
+      );
+      expect(response.status).toBe(404);
+    }
   });
 });
