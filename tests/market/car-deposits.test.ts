@@ -87,6 +87,15 @@ describe("car deposits", () => {
   it("one buyer reserves the car; their paid deposit sells it and verifies their review; a refund puts it back on sale", async () => {
     const car = await listCar(seller.client, { deposit_amount: 50_000 });
     await approve(admin.client, "car_listings", car.id);
+    // The seller cannot reserve their own car: nothing is invoiced and it stays on sale.
+    const own = await seller.client.rpc("checkout_products", {
+      p_items: [{ product_id: car.product_id, quantity: 1 }],
+    });
+    expect(own).toMatchObject({
+      status: 409,
+      error: { code: "PT409", message: "you cannot buy your own listing" },
+    });
+    expect(await product(car.product_id as string)).toMatchObject({ stock: 1, is_active: true });
     const invoice = ok(
       await buyer.client.rpc("checkout_products", {
         p_items: [{ product_id: car.product_id, quantity: 1 }],

@@ -527,6 +527,14 @@ describe("parts: inventory through the existing checkout", () => {
     });
     expect(notYet).toMatchObject({ status: 404 });
     await approve(moderator.client, "part_listings", part.id);
+    // Not by its own seller.
+    const own = await seller.client.rpc("checkout_products", {
+      p_items: [{ product_id: part.product_id, quantity: 1 }],
+    });
+    expect(own).toMatchObject({
+      status: 409,
+      error: { code: "PT409", message: "you cannot buy your own listing" },
+    });
 
     const first = ok(
       await buyer.client.rpc("checkout_products", {
