@@ -176,7 +176,7 @@ describe("marketplace content in the moderation queue", () => {
 });
 
 describe("suspension across the marketplace", () => {
-  it("a suspended member cannot list, change a listing's images, specifications or fit, comment, like, review, vote, flag or save; all of it works again once the time ends", async () => {
+  it("a suspended member cannot list, change a listing's images (rows or files), specifications or fit, comment, like, review, vote, flag or save; all of it works again once the time ends", async () => {
     const member = await signedInPerson("Suspended Seller");
     const bystander = await signedInPerson("Bystander");
     const car = await listCar(member.client);
@@ -201,6 +201,11 @@ describe("suspension across the marketplace", () => {
       await member.client
         .from("seller_review_votes")
         .insert({ review_id: review.id, is_helpful: true }),
+    );
+    ok(
+      await member.client.storage
+        .from("listing-images")
+        .upload(`${car.id}/kept.png`, png, { contentType: "image/png" }),
     );
     await suspend(member.user.id, new Date(Date.now() + 3_600_000).toISOString());
 
@@ -229,11 +234,16 @@ describe("suspension across the marketplace", () => {
       upload: await c.storage
         .from("listing-images")
         .upload(`${car.id}/side.png`, png, { contentType: "image/png" }),
+      // Nor replace an image a listing already shows (storage writes it as an upsert, so the
+      // upload policy's check on an active account applies).
+      replace: await c.storage
+        .from("listing-images")
+        .update(`${car.id}/kept.png`, png, { contentType: "image/png" }),
     };
     for (const [what, result] of Object.entries(attempts)) {
       // An update RLS filters out answers 200 with no rows; every other refusal is a 403.
       if (what === "vote") expect(result, what).toMatchObject({ status: 200, data: [] });
-      else if (what === "upload") expect(result.error, what).not.toBeNull();
+      else if (what === "upload" || what === "replace") expect(result.error, what).not.toBeNull();
       else expect(result, what).toMatchObject({ status: 403, error: { code: "42501" } });
     }
     expect(
@@ -271,6 +281,11 @@ describe("suspension across the marketplace", () => {
       await c.storage
         .from("listing-images")
         .upload(`${car.id}/side.png`, png, { contentType: "image/png" }),
+    );
+    ok(
+      await c.storage
+        .from("listing-images")
+        .update(`${car.id}/kept.png`, png, { contentType: "image/png" }),
     );
   });
 });
