@@ -198,9 +198,18 @@ async function store(
   const [stored] = await database()<Stored[]>`
     select * from private.store_telemetry_batch(${userId}, ${dongleToken}, ${batch.vehicleId}, ${idempotencyKey},
       ${new Date(batch.startTimestamp).toISOString()}, ${new Date(batch.endTimestamp).toISOString()},
-      ${samples.map((s) => s.t)}, ${samples.map((s) => s.speed)}, ${samples.map((s) => s.fuelRate)},
-      ${samples.map((s) => s.odometer)})`;
+      ${arrayLiteral(samples.map((s) => s.t))}::bigint[], ${arrayLiteral(samples.map((s) => s.speed))}::real[],
+      ${arrayLiteral(samples.map((s) => s.fuelRate))}::real[], ${arrayLiteral(samples.map((s) => s.odometer))}::numeric[])`;
   return stored!;
+}
+
+/**
+ * PostgreSQL's array literal of checked, finite numbers (JavaScript writes each as PostgreSQL reads
+ * it). postgres.js's own array parameters cost the function about twice as much per batch: it
+ * serializes each element through its type inference.
+ */
+function arrayLiteral(values: number[]): string {
+  return `{${values.join(",")}}`;
 }
 
 /**
