@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SignJWT } from "jose";
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { Db } from "../tests/helpers/db.ts";
-import { spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
+import { projectRoot, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
 import { randomVin } from "../tests/service/helpers.ts";
 import { row, type BenchRow } from "./rows.ts";
 
@@ -14,8 +14,14 @@ const batches = 20;
 const posters = 4;
 const availabilityCalls = 60;
 
+/** The bench stack's signing key: its tokens are ES256 with this `kid`. */
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+}
+
 async function ownerWithVehicles(
-  stack: SpawnedStack,
+  key: SigningKey,
   db: Db,
   count: number,
 ): Promise<{ token: string; vehicleIds: string[] }> {
@@ -30,8 +36,8 @@ async function ownerWithVehicles(
   }
   const now = Math.floor(Date.now() / 1000);
   const token = await new SignJWT({ ...user.claims, iat: now, exp: now + 3600 })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .sign(new TextEncoder().encode(stack.jwtSecret));
+    .setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "JWT" })
+    .sign(key.privateKey);
   return { token, vehicleIds };
 }
 
@@ -59,25 +65,68 @@ function telemetryBatches(vehicleId: string, count = batches) {
 /** Rounds of the telemetry comparison: each posts through both paths, then COPYs as many rows. */
 const rounds = 3;
 
+type Batch = ReturnType<typeof telemetryBatches>[number];
+
+/**
+ * Where a batch's time goes through the function, summed over the measured batches: the function's
+ * own steps from its Server-Timing header, and the whole request as the client saw it.
+ */
+class Layers {
+  private readonly sums = new Map<string, number>();
+  private batches = 0;
+
+  add(totalMs: number, serverTiming: string | null): void {
+    this.batches++;
+    this.sum("request", totalMs);
+    for (const entry of (serverTiming ?? "").split(",")) {
+      const match = /^\s*([\w-]+);dur=([\d.]+)/.exec(entry);
+      if (match) this.sum(match[1]!, Number(match[2]));
+    }
+  }
+
+  /** Mean milliseconds per batch; "transport" is the request less the function's steps. */
+  report(): string {
+    const mean = (name: string) => (this.sums.get(name) ?? 0) / this.batches;
+    const steps = ["body", "check", "auth-wait", "db"];
+    const inside = steps.reduce((total, name) => total + mean(name), 0);
+    const parts = [
+      `transport ${(mean("request") - inside).toFixed(1)}`,
+      ...steps.map((name) => `${name} ${mean(name).toFixed(1)}`),
+    ];
+    return `telemetry function, mean ms per batch of ${batchSize}: request ${mean("request").toFixed(1)} = ${parts.join(" + ")} (auth ${mean("auth").toFixed(1)}, alongside body and check)`;
+  }
+
+  private sum(name: string, ms: number): void {
+    this.sums.set(name, (this.sums.get(name) ?? 0) + ms);
+  }
+}
+
 /**
  * Samples per second through the telemetry function (batches of 1,000, four vehicles posting at
  * once, each its batches one after another) and through the ingest_telemetry RPC over REST (the
  * same batches as jsonb), next to COPY of as many rows into the same table from a CSV file the
  * server reads. The three alternate in rounds, so that a busy moment of a shared machine weighs on
- * each alike.
+ * each alike. Every path's input is made before its clock starts, as COPY's file is: request
+ * bodies are serialized beforehand, so the figures are the server's work, not the bench client's
+ * JSON.stringify on the same two cores.
  */
-async function telemetryRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
-  const { token, vehicleIds } = await ownerWithVehicles(stack, db, rounds * (2 * posters + 1));
-  const post = async (vehicleId: string, body: ReturnType<typeof telemetryBatches>[number]) => {
+async function telemetryRows(stack: SpawnedStack, db: Db, key: SigningKey): Promise<BenchRow[]> {
+  const { token, vehicleIds } = await ownerWithVehicles(key, db, rounds * (2 * posters + 1));
+  let layers = new Layers();
+  const post = async (vehicleId: string, body: string) => {
+    const started = performance.now();
     const response = await fetch(`${stack.apiUrl}/functions/v1/telemetry/${vehicleId}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
+      body,
     });
+    const answer = await response.text();
     if (response.status !== 202)
-      throw new Error(`telemetry answered ${response.status}: ${await response.text()}`);
+      throw new Error(`telemetry answered ${response.status}: ${answer}`);
+    layers.add(performance.now() - started, response.headers.get("server-timing"));
   };
-  const rpc = async (vehicleId: string, body: ReturnType<typeof telemetryBatches>[number]) => {
+  const functionBody = (batch: Batch) => JSON.stringify(batch);
+  const rpc = async (_vehicleId: string, body: string) => {
     const response = await fetch(`${stack.apiUrl}/rest/v1/rpc/ingest_telemetry`, {
       method: "POST",
       headers: {
@@ -85,25 +134,28 @@ async function telemetryRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
         apikey: stack.anonKey,
         "content-type": "application/json",
       },
-      body: JSON.stringify({
-        p_vehicle_id: vehicleId,
-        p_idempotency_key: randomUUID(),
-        p_started_at: new Date(body.startTimestamp).toISOString(),
-        p_ended_at: new Date(body.endTimestamp).toISOString(),
-        p_samples: body.samples,
-      }),
+      body,
     });
     if (!response.ok) throw new Error(`ingest_telemetry answered ${response.status}`);
     await response.text();
   };
+  const rpcBody = (batch: Batch) =>
+    JSON.stringify({
+      p_vehicle_id: batch.vehicleId,
+      p_idempotency_key: randomUUID(),
+      p_started_at: new Date(batch.startTimestamp).toISOString(),
+      p_ended_at: new Date(batch.endTimestamp).toISOString(),
+      p_samples: batch.samples,
+    });
   /** Seconds for `posters` vehicles to send their share of the batches at once. */
   const streamed = async (
     vehicles: string[],
-    send: (vehicleId: string, body: ReturnType<typeof telemetryBatches>[number]) => Promise<void>,
+    serialize: (batch: Batch) => string,
+    send: (vehicleId: string, body: string) => Promise<void>,
   ) => {
     const streams = vehicles.map((vehicleId) => ({
       vehicleId,
-      bodies: telemetryBatches(vehicleId, batches / posters),
+      bodies: telemetryBatches(vehicleId, batches / posters).map(serialize),
     }));
     const started = performance.now();
     await Promise.all(
@@ -139,27 +191,32 @@ async function telemetryRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
   // One batch through each path first, so that the function's worker and its connections are up.
   const warm = vehicleIds.at(-1)!;
   const [first] = telemetryBatches(warm, 1);
-  await post(warm, first!);
+  await post(warm, functionBody(first!));
   const shifted = (t: number) => t - 500;
-  await rpc(warm, {
-    ...first!,
-    startTimestamp: shifted(first!.startTimestamp),
-    endTimestamp: shifted(first!.endTimestamp),
-    samples: first!.samples.map((s) => ({ ...s, t: shifted(s.t) })),
-  });
+  await rpc(
+    warm,
+    rpcBody({
+      ...first!,
+      startTimestamp: shifted(first!.startTimestamp),
+      endTimestamp: shifted(first!.endTimestamp),
+      samples: first!.samples.map((s) => ({ ...s, t: shifted(s.t) })),
+    }),
+  );
   await db.sql("delete from public.telemetry_samples where vehicle_id = $1", [warm]);
+  layers = new Layers();
 
   const seconds = { function: 0, rpc: 0, copy: 0 };
   for (let round = 0; round < rounds; round++) {
     const mine = vehicleIds.slice(round * (2 * posters + 1), (round + 1) * (2 * posters + 1));
-    seconds.function += await streamed(mine.slice(0, posters), post);
-    seconds.rpc += await streamed(mine.slice(posters, 2 * posters), rpc);
+    seconds.function += await streamed(mine.slice(0, posters), functionBody, post);
+    seconds.rpc += await streamed(mine.slice(posters, 2 * posters), rpcBody, rpc);
     seconds.copy += await copied(mine[2 * posters]!);
   }
+  process.stderr.write(`${layers.report()}\n`);
   const total = rounds * batches * batchSize;
   return [
     row(
-      `telemetry function, batches of ${batchSize}, ${posters} vehicles at once`,
+      `telemetry function, batches of ${batchSize}, ${posters} vehicles at once (ES256 tokens)`,
       total / seconds.function,
       "COPY into the same table",
       total / seconds.copy,
@@ -197,8 +254,8 @@ async function millisecondsEach(calls: number, call: () => Promise<Response>): P
  * appointment_availability through REST for a location with 20 bays and 500 bookings that day, next
  * to a plain indexed select of the same day's bookings through REST.
  */
-async function availabilityRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]> {
-  const { token, vehicleIds } = await ownerWithVehicles(stack, db, 500);
+async function availabilityRows(stack: SpawnedStack, db: Db, key: SigningKey): Promise<BenchRow[]> {
+  const { token, vehicleIds } = await ownerWithVehicles(key, db, 500);
   const [org] = await db.sql<{ id: string }>(
     `insert into public.organizations (slug, display_name, created_by) select 'bench-' || substr(md5(random()::text), 1, 8), 'Bench Garage', owner_id from public.vehicles where id = $1 returning id`,
     [vehicleIds[0]],
@@ -272,16 +329,50 @@ async function availabilityRows(stack: SpawnedStack, db: Db): Promise<BenchRow[]
   ];
 }
 
+/**
+ * The project's config.toml with an ES256 key in `[auth] signing_keys_path`, as Supabase projects
+ * are made now: the telemetry function's getClaims() then checks tokens against the JWKS it caches,
+ * where an HS256 token costs it a call to Auth per batch. The file sits in the git-ignored tmp/
+ * beside supabase/, so the config's paths (../functions, ../seed) resolve as from supabase/.
+ */
+async function signingKeyConfig(): Promise<{
+  key: SigningKey;
+  configFile: string;
+  files: string[];
+}> {
+  const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+  const key = { kid: `bench-${randomUUID()}`, privateKey };
+  const keysFile = path.join(tmpdir(), `pitlane-bench-service-keys-${randomUUID()}.json`);
+  await writeFile(
+    keysFile,
+    JSON.stringify([{ ...(await exportJWK(privateKey)), kid: key.kid, alg: "ES256" }]),
+  );
+  const configFile = path.join(projectRoot, "tmp", `bench-service-${randomUUID()}.toml`);
+  await mkdir(path.dirname(configFile), { recursive: true });
+  const config = await readFile(path.join(projectRoot, "supabase", "config.toml"), "utf8");
+  if (!/^\[auth\]$/m.test(config)) throw new Error("supabase/config.toml has no [auth] table");
+  await writeFile(
+    configFile,
+    config.replace(/^\[auth\]$/m, `[auth]\nsigning_keys_path = ${JSON.stringify(keysFile)}`),
+  );
+  return { key, configFile, files: [keysFile, configFile] };
+}
+
 export async function benchService(): Promise<BenchRow[]> {
-  const stack = await spawnStack();
-  const db = new Db(stack.dbUrl);
+  const { key, configFile, files } = await signingKeyConfig();
   try {
-    // Availability first: the telemetry rounds leave the server busy writing for a while after.
-    const availability = await availabilityRows(stack, db);
-    return [...(await telemetryRows(stack, db)), ...availability];
+    const stack = await spawnStack({ args: ["--config", configFile] });
+    const db = new Db(stack.dbUrl);
+    try {
+      // Availability first: the telemetry rounds leave the server busy writing for a while after.
+      const availability = await availabilityRows(stack, db, key);
+      return [...(await telemetryRows(stack, db, key)), ...availability];
+    } finally {
+      await db.end();
+      await stack.stop();
+      await rm(stack.dataDir, { recursive: true, force: true });
+    }
   } finally {
-    await db.end();
-    await stack.stop();
-    await rm(stack.dataDir, { recursive: true, force: true });
+    await Promise.all(files.map((file) => rm(file, { force: true })));
   }
 }

@@ -42,6 +42,14 @@ const DRAIN_BYTES = 16 * 1024 * 1024;
 
 /** The request body as text, refused with 413 past `maxBytes` (MAX_BODY_BYTES unless a function needs more). */
 export async function readText(req: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
+  return new TextDecoder().decode(await readBytes(req, maxBytes));
+}
+
+/** The request body's bytes, refused with 413 past `maxBytes` (MAX_BODY_BYTES unless a function needs more). */
+export async function readBytes(
+  req: Request,
+  maxBytes = MAX_BODY_BYTES,
+): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of req.body ?? []) {
@@ -61,7 +69,7 @@ export async function readText(req: Request, maxBytes = MAX_BODY_BYTES): Promise
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }
 
 /** `body` as JSON checked against `schema`. */

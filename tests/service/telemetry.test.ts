@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ok, signedInPerson, type SignedInPerson } from "../helpers/auth.ts";
 import { sql, stack } from "../helpers/db.ts";
+import { isPlainSample, TelemetrySample } from "../../clients/src/schemas/telemetry.ts";
 import { addVehicle, type VehicleRow } from "./helpers.ts";
 
 let owner: SignedInPerson;
@@ -99,6 +100,14 @@ describe("posting a batch", () => {
       samples: 10,
       odometer: 15001.4,
     });
+    // Where the batch's time went, step by step (the benchmark's per-layer breakdown).
+    expect(
+      answer.headers
+        .get("server-timing")
+        ?.split(", ")
+        .map((step) => step.split(";")[0])
+        .sort(),
+    ).toEqual(["auth", "auth-wait", "body", "check", "db"]);
     expect(await stored(vehicle.id)).toEqual({ samples: 10, batches: 1 });
     expect(await odometerOf(vehicle.id)).toBe(15001.4);
     // The owner reads the samples through REST in a time range, and the batch as a trip.
@@ -309,6 +318,44 @@ describe("posting a batch", () => {
     expect((await post(car.id, batchFor(car.id, 3, 550, 3_600_000))).status).toBe(202);
     expect(await odometerOf(car.id)).toBe(600.2);
     expect(await stored(car.id)).toEqual({ samples: 6, batches: 2 });
+  });
+});
+
+describe("the samples' quick check", () => {
+  it("accepts exactly the samples the schema accepts, at and past every bound", () => {
+    const good = { t: 1_700_000_000_000, speed: 50, fuelRate: 2.1, odometer: 1000.5 };
+    const values: [keyof typeof good, unknown][] = [
+      ...[0, 1, -1, 1.5, 8.64e15, 8.64e15 + 1, Number.MAX_SAFE_INTEGER, 1e21].map(
+        (t) => ["t", t] as [keyof typeof good, unknown],
+      ),
+      ...(["speed", "fuelRate", "odometer"] as const).flatMap((field) =>
+        [0, -0, -1e-9, 500, 500.01, 1000, 1000.01, 9999999, 9999999.1].map(
+          (value) => [field, value] as [keyof typeof good, unknown],
+        ),
+      ),
+      ...(["t", "speed", "fuelRate", "odometer"] as const).flatMap((field) =>
+        [NaN, Infinity, -Infinity, "50", null, undefined, true, [50], {}].map(
+          (value) => [field, value] as [keyof typeof good, unknown],
+        ),
+      ),
+    ];
+    const samples: unknown[] = [
+      good,
+      { ...good, extra: "ignored" },
+      ...values.map(([field, value]) => ({ ...good, [field]: value })),
+      null,
+      [],
+      "sample",
+      42,
+      Object.assign([], good),
+    ];
+    const disagreements = samples.filter(
+      (sample) => isPlainSample(sample) !== TelemetrySample.safeParse(sample).success,
+    );
+    expect(disagreements).toEqual([]);
+    // Both kinds occur, so the comparison is not vacuous.
+    expect(samples.filter(isPlainSample).length).toBeGreaterThan(10);
+    expect(samples.filter((sample) => !isPlainSample(sample)).length).toBeGreaterThan(10);
   });
 });
 
