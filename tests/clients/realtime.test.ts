@@ -278,17 +278,25 @@ describe("a live invoice", () => {
     subscriptions.push(live, peeking);
     expect(await statuses.next()).toBe("open");
 
-    expect((await payer.auth.refreshSession()).error).toBeNull();
-    sockets.at(-1)!.terminate();
-    await new Promise<void>((resolve) => live.onStatus((now) => !now && resolve()));
-    // Paid while the socket is down: the rejoin catches up.
+    // Paid while live: the change arrives through realtime.
     await sql(
       `select private.apply_payment(i, 'manual', '{"provider_payment_id": "manual:live-test"}', null)
          from public.invoices i where i.id = $1`,
       [invoice.id],
     );
     expect(await statuses.next((status) => status !== "open")).toBe("paid");
+
+    expect((await payer.auth.refreshSession()).error).toBeNull();
+    sockets.at(-1)!.terminate();
+    await new Promise<void>((resolve) => live.onStatus((now) => !now && resolve()));
+    // Refunded while the socket is down: the rejoin catches up.
+    await sql(
+      `update public.invoices set status = 'refunded', amount_refunded = amount_paid, refunded_at = now()
+        where id = $1`,
+      [invoice.id],
+    );
+    expect(await statuses.next((status) => status === "refunded")).toBe("refunded");
     expect(seenByOutsider).toEqual([]);
-    expect(statuses.seen).toEqual(["open", "paid"]);
+    expect(statuses.seen).toEqual(["open", "paid", "refunded"]);
   });
 });
