@@ -18,6 +18,7 @@ import { marketplace } from "./domains/marketplace.ts";
 import { memberships, offers, referrals } from "./domains/memberships.ts";
 import { notifications } from "./domains/notifications.ts";
 import { payments } from "./domains/payments.ts";
+import { outreach } from "./domains/outreach.ts";
 import { organizations, people } from "./domains/people.ts";
 import { surveys } from "./domains/surveys.ts";
 import { vehicles } from "./domains/vehicles.ts";
@@ -64,6 +65,7 @@ export function domains(client: PitlaneSupabase) {
     forum: forum(client),
     content: content(client),
     surveys: surveys(client),
+    outreach: outreach(client),
     /** Realtime subscriptions that rejoin by themselves and say when they are live. */
     live: live(client),
   };

@@ -312,6 +312,42 @@ function liveWaitlistPosition(
   );
 }
 
+/**
+ * An invoice's payment status, told now and whenever the provider's webhook (or an expiry, a void,
+ * a refund) changes it: `onInvoice` gets the row each time its status or amounts differ from the
+ * last one told. Each change asks for the row again (RLS: the owner, the seller's admins, platform
+ * admins), so answers arrive in order and a rejoin catches up on what was missed meanwhile.
+ */
+function liveInvoice(
+  client: PitlaneSupabase,
+  invoiceId: string,
+  onInvoice: (invoice: Row<"invoices">) => void,
+  options: LiveOptions = {},
+): Live {
+  let asked = 0;
+  let told = "";
+  const refresh = async () => {
+    const ask = ++asked;
+    const { data } = await client.from("invoices").select("*").eq("id", invoiceId).maybeSingle();
+    if (!data || ask !== asked) return;
+    const state = `${data.status}/${data.amount_paid}/${data.amount_refunded}`;
+    if (state === told) return;
+    told = state;
+    onInvoice(data);
+  };
+  return liveChannel(
+    client,
+    `pitlane:invoice:${invoiceId}`,
+    (channel) =>
+      channel.on(
+        "postgres_changes",
+        { event: "UPDATE", schema: "public", table: "invoices", filter: `id=eq.${invoiceId}` },
+        () => void refresh(),
+      ),
+    { ...options, onJoin: () => void refresh() },
+  );
+}
+
 /** Check-ins of an event as they are recorded (its staff; RLS hides them from anyone else). */
 function liveCheckIns(
   client: PitlaneSupabase,
@@ -360,6 +396,11 @@ export function live(client: PitlaneSupabase) {
       onPosition: (position: number | null) => void,
       options?: LiveOptions,
     ) => liveWaitlistPosition(client, registration, onPosition, options),
+    invoice: (
+      invoiceId: string,
+      onInvoice: Parameters<typeof liveInvoice>[2],
+      options?: LiveOptions,
+    ) => liveInvoice(client, invoiceId, onInvoice, options),
     checkIns: (
       eventId: string,
       onCheckIn: Parameters<typeof liveCheckIns>[2],

@@ -1,6 +1,8 @@
 // The example web app (clients/examples/web) in a real headless Chromium from npm
 // (@sparticuz/chromium with puppeteer-core; nothing downloads a browser): sign in, search events,
-// register, a waitlist place turning into an offer live, and the notifications bell updating live.
+// register, a waitlist place turning into an offer live, the notifications bell and inbox updating
+// live, and support chat. The journeys that need Google, Stripe or the inbox are in
+// browser-journeys.test.ts.
 import { randomUUID } from "node:crypto";
 import chromium from "@sparticuz/chromium";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
@@ -22,13 +24,29 @@ beforeAll(async () => {
   });
 });
 
+/**
+ * A new page with no session left in the app's localStorage by an earlier test (the app signs in
+ * with a kept session; @sparticuz/chromium runs single-process, where a second browser context
+ * crashes it).
+ */
+async function freshPage(): Promise<Page> {
+  const page = await browser.newPage();
+  const cdp = await page.createCDPSession();
+  await cdp.send("Storage.clearDataForOrigin", {
+    origin: example.url,
+    storageTypes: "local_storage",
+  });
+  await cdp.detach();
+  return page;
+}
+
 afterAll(async () => {
   await browser?.close();
   await example?.close();
 });
 
 async function signIn(user: TestUser): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await freshPage();
   await page.goto(example.url);
   await page.type("#sign-in input[name=email]", user.email);
   await page.type("#sign-in input[name=password]", user.password);
@@ -136,8 +154,55 @@ describe("the example web app", () => {
     await page.close();
   });
 
+  it("keeps a notifications inbox: the list, the unread count live, marking one and all read", async () => {
+    const user = await createUser({ full_name: "Inbox Person" });
+    const notify = (title: string) =>
+      sql<{ id: string }>(
+        `insert into public.notifications (user_id, type, title) values ($1, 'system_announcement', $2) returning id`,
+        [user.id, title],
+      );
+    const [first] = await notify("Track day moved");
+    await notify("New parts in stock");
+    const page = await signIn(user);
+    await page.waitForSelector('#bell[data-live="true"]');
+    const unread = async () => Number(await page.$eval("#unread", (node) => node.textContent));
+    const before = await unread();
+    const titles = await page.$$eval('#inbox-list li[data-read="false"]', (items) =>
+      items.map((item) => item.textContent),
+    );
+    expect(titles).toEqual(expect.arrayContaining([expect.stringMatching(/^Track day moved/)]));
+    expect(before).toBe(titles.length);
+
+    const [arrived] = await notify("Your seat is confirmed");
+    await page.waitForSelector(`#inbox-list li[data-notification-id="${arrived!.id}"]`);
+    await page.waitForFunction(
+      (count) => document.querySelector("#unread")?.textContent === String(count),
+      {},
+      before + 1,
+    );
+
+    const item = `#inbox-list li[data-notification-id="${first!.id}"]`;
+    await page.click(`${item} button`);
+    await page.waitForSelector(`${item}[data-read="true"]`);
+    await page.waitForFunction(
+      (count) => document.querySelector("#unread")?.textContent === String(count),
+      {},
+      before,
+    );
+    const [row] = await sql<{ read_at: Date | null }>(
+      `select read_at from public.notifications where id = $1`,
+      [first!.id],
+    );
+    expect(row!.read_at).not.toBeNull();
+
+    await page.click("#mark-all-read");
+    await page.waitForFunction(() => document.querySelector("#unread")?.textContent === "0");
+    expect(await page.$$eval('#inbox-list li[data-read="false"]', (items) => items.length)).toBe(0);
+    await page.close();
+  });
+
   it("shows a failed sign-in as an error", async () => {
-    const page = await browser.newPage();
+    const page = await freshPage();
     await page.goto(example.url);
     await page.type("#sign-in input[name=email]", "nobody@example.test");
     await page.type("#sign-in input[name=password]", "wrong-password");

@@ -252,3 +252,51 @@ describe("a live registration and live check-ins", () => {
     expect(await checkIns.next()).toBe(queued.id);
   });
 });
+
+describe("a live invoice", () => {
+  it("tells its owner each status change, through a token refresh and a dropped socket, and nobody else", async () => {
+    const [payerUser, outsiderUser] = await Promise.all([
+      createUser({ full_name: "Live Payer" }),
+      createUser({ full_name: "Live Outsider" }),
+    ]);
+    const [payer, outsider] = await Promise.all([signedIn(payerUser), signedIn(outsiderUser)]);
+    const [event] = await sql<{ id: string }>(
+      `insert into public.events (organization_id, slug, title, venue_name, starts_at, ends_at, status, capacity, price_amount, currency)
+       values ($1, $2, 'Paid Live Day', 'Hall', now() + interval '1 day', now() + interval '1 day 3 hours', 'published', 5, 5000, 'USD')
+       returning id`,
+      [organization, `paid-live-${randomUUID().slice(0, 8)}`],
+    );
+    const registration = await payer.events.register(event!.id);
+    const invoice = await payer.payments.checkoutRegistration(registration.id);
+
+    const statuses = inbox<string>();
+    const seenByOutsider: string[] = [];
+    // The outsider's socket opens first, so the payer's is the last one opened.
+    const peeking = outsider.live.invoice(invoice.id, (row) => seenByOutsider.push(row.status));
+    await peeking.ready();
+    const live = payer.live.invoice(invoice.id, (row) => statuses.push(row.status));
+    subscriptions.push(live, peeking);
+    expect(await statuses.next()).toBe("open");
+
+    // Paid while live: the change arrives through realtime.
+    await sql(
+      `select private.apply_payment(i, 'manual', '{"provider_payment_id": "manual:live-test"}', null)
+         from public.invoices i where i.id = $1`,
+      [invoice.id],
+    );
+    expect(await statuses.next((status) => status !== "open")).toBe("paid");
+
+    expect((await payer.auth.refreshSession()).error).toBeNull();
+    sockets.at(-1)!.terminate();
+    await new Promise<void>((resolve) => live.onStatus((now) => !now && resolve()));
+    // Refunded while the socket is down: the rejoin catches up.
+    await sql(
+      `update public.invoices set status = 'refunded', amount_refunded = amount_paid, refunded_at = now()
+        where id = $1`,
+      [invoice.id],
+    );
+    expect(await statuses.next((status) => status === "refunded")).toBe("refunded");
+    expect(seenByOutsider).toEqual([]);
+    expect(statuses.seen).toEqual(["open", "paid", "refunded"]);
+  });
+});

@@ -56,7 +56,7 @@ let nusantara: string;
 let eventId: string;
 let paidEventId: string;
 let certificateHolder: PitlaneClient;
-let certificate: { id: string; verification_code: string };
+let certificate: { id: string; verification_code: string; registration_id: string };
 
 beforeAll(async () => {
   anon = sdk();
@@ -88,8 +88,9 @@ beforeAll(async () => {
   eventId = await newEvent(", 2, 0, null");
   paidEventId = await newEvent(", 20, 150000, 'IDR'");
   const held = await one<{ id: string; email: string }>(
-    `select c.id, c.verification_code, u.email from public.certificates c
-       join auth.users u on u.id = c.holder_id where c.revoked_at is null order by c.issued_at limit 1`,
+    `select c.id, c.verification_code, c.registration_id, u.email from public.certificates c
+       join auth.users u on u.id = c.holder_id
+      where c.revoked_at is null and c.registration_id is not null order by c.issued_at limit 1`,
   );
   certificate = held as never;
   certificateHolder = await signedIn(held.email, demoPassword);
@@ -272,6 +273,15 @@ const cases: Record<string, Case> = {
       expect(mine.map((row) => row.id)).toContain(certificate.id);
     },
     fails: [401, () => anon.certificates.mine()],
+  },
+  "certificates.issue": {
+    ok: async () => {
+      const { certificate: again } = await certificateHolder.certificates.issue({
+        registration_id: certificate.registration_id,
+      });
+      expect(again.id).toBe(certificate.id);
+    },
+    fails: [404, () => member.client.certificates.issue({ registration_id: missing })],
   },
   "certificates.verify": {
     ok: () => anon.certificates.verify(certificate.verification_code),
@@ -678,6 +688,172 @@ const cases: Record<string, Case> = {
   },
   "surveys.summaries": {
     fails: [404, () => member.client.surveys.summaries({ p_survey_id: missing })],
+  },
+  "outreach.addContact": {
+    ok: async () => {
+      state.contact = await dewi.outreach.addContact({
+        organization_id: nusantara,
+        email: `sdk-contact-${randomUUID().slice(0, 8)}@example.test`,
+        full_name: "Sari Contact",
+        tags: ["sdk"],
+      });
+    },
+    fails: [
+      403,
+      () =>
+        member.client.outreach.addContact({ organization_id: nusantara, email: "x@example.test" }),
+    ],
+  },
+  "outreach.contacts": {
+    ok: async () => {
+      const found = await dewi.outreach.contacts(nusantara, { tag: "sdk" });
+      expect(found.map((contact) => contact.id)).toContain(state.contact.id);
+    },
+    fails: [401, () => forged.outreach.contacts(nusantara)],
+  },
+  "outreach.updateContact": {
+    ok: async () => {
+      const updated = await dewi.outreach.updateContact(state.contact.id, { company: "Bengkel" });
+      expect(updated.company).toBe("Bengkel");
+    },
+    fails: [404, () => member.client.outreach.updateContact(state.contact.id, { company: "x" })],
+  },
+  "outreach.recordConsent": {
+    ok: () =>
+      dewi.outreach.recordConsent({
+        contact_id: state.contact.id,
+        channel: "email",
+        granted: true,
+        method: "staff",
+      }),
+    fails: [
+      403,
+      () => member.client.outreach.recordConsent({ contact_id: state.contact.id, granted: false }),
+    ],
+  },
+  "outreach.consentHistory": {
+    ok: async () =>
+      expect((await dewi.outreach.consentHistory(state.contact.id))[0]?.granted).toBe(true),
+    fails: [401, () => forged.outreach.consentHistory(state.contact.id)],
+  },
+  "outreach.importContacts": {
+    ok: () =>
+      dewi.outreach.importContacts(
+        nusantara,
+        `email,full_name\nsdk-import-${randomUUID().slice(0, 8)}@example.test,Imported Person\n`,
+      ),
+    fails: [400, () => dewi.outreach.importContacts(nusantara, "email\nnot-an-email\n")],
+  },
+  "outreach.exportContacts": {
+    ok: async () =>
+      expect(await dewi.outreach.exportContacts(nusantara)).toContain(state.contact.email),
+    fails: [403, () => member.client.outreach.exportContacts(nusantara)],
+  },
+  "outreach.saveSegment": {
+    ok: async () => {
+      state.segment = await dewi.outreach.saveSegment({
+        organization_id: nusantara,
+        name: `SDK segment ${randomUUID().slice(0, 8)}`,
+        rules: { tag: "sdk" },
+      });
+    },
+    fails: [
+      400,
+      () =>
+        dewi.outreach.saveSegment({ organization_id: nusantara, name: "Bad", rules: { nope: 1 } }),
+    ],
+  },
+  "outreach.segments": {
+    ok: () => dewi.outreach.segments(nusantara),
+    fails: [401, () => forged.outreach.segments(nusantara)],
+  },
+  "outreach.previewSegment": {
+    ok: () =>
+      dewi.outreach.previewSegment({ p_organization_id: nusantara, p_rules: { tag: "sdk" } }),
+    fails: [
+      400,
+      () => dewi.outreach.previewSegment({ p_organization_id: nusantara, p_rules: { nope: 1 } }),
+    ],
+  },
+  "outreach.segmentContacts": {
+    ok: async () => {
+      const ids = (await dewi.outreach.segmentContacts(state.segment.id)).map((row) => row.id);
+      expect(ids).toContain(state.contact.id);
+    },
+    fails: [404, () => dewi.outreach.segmentContacts(missing)],
+  },
+  "outreach.draftCampaign": {
+    ok: async () => {
+      state.campaign = await dewi.outreach.draftCampaign({
+        organization_id: nusantara,
+        name: "SDK campaign",
+        subject: "Hello {{first_name}}",
+        body: "See you at the track, {{first_name}}.",
+        segment_id: state.segment.id,
+      });
+    },
+    fails: [
+      400,
+      () =>
+        dewi.outreach.draftCampaign({
+          organization_id: nusantara,
+          name: "Bad merge field",
+          subject: "Hi {{nickname}}",
+          body: "Body",
+          segment_id: state.segment.id,
+        }),
+    ],
+  },
+  "outreach.campaigns": {
+    ok: () => dewi.outreach.campaigns(nusantara),
+    fails: [401, () => forged.outreach.campaigns(nusantara)],
+  },
+  "outreach.sendTest": {
+    ok: () => dewi.outreach.sendTest(state.campaign.id),
+    fails: [404, () => member.client.outreach.sendTest(state.campaign.id)],
+  },
+  "outreach.send": {
+    ok: () => dewi.outreach.send(state.campaign.id),
+    fails: [409, () => dewi.outreach.send(state.campaign.id)],
+  },
+  "outreach.recipients": {
+    ok: async () => {
+      const recipients = await dewi.outreach.recipients(state.campaign.id);
+      expect(recipients.map((row) => row.contact_id)).toContain(state.contact.id);
+    },
+    fails: [401, () => forged.outreach.recipients(state.campaign.id)],
+  },
+  "outreach.cancel": {
+    ok: () => dewi.outreach.cancel(state.campaign.id),
+    fails: [409, () => dewi.outreach.cancel(state.campaign.id)],
+  },
+  "outreach.logActivity": {
+    ok: () =>
+      dewi.outreach.logActivity({
+        contact_id: state.contact.id,
+        kind: "call",
+        subject: "Called about the track day",
+      }),
+    fails: [
+      403,
+      () =>
+        member.client.outreach.logActivity({
+          contact_id: state.contact.id,
+          kind: "call",
+          subject: "x",
+        }),
+    ],
+  },
+  "outreach.timeline": {
+    ok: async () => {
+      const entries = await dewi.outreach.timeline(state.contact.id);
+      expect(entries.length).toBeGreaterThan(0);
+    },
+    fails: [404, () => dewi.outreach.timeline(missing)],
+  },
+  "outreach.removeContact": {
+    ok: () => dewi.outreach.removeContact(state.contact.id),
+    fails: [404, () => dewi.outreach.removeContact(state.contact.id)],
   },
 };
 

@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createServerClient } from "@supabase/ssr";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { expect } from "vitest";
+import { parse as parseToml, stringify as stringifyToml } from "smol-toml";
 import WebSocket from "ws";
 import { createUser, type Db, stack, type TestUser } from "./db.ts";
 import {
@@ -204,4 +207,26 @@ export async function spawnStackWithConfig(
       return code;
     },
   };
+}
+
+const supabaseDir = fileURLToPath(new URL("../../supabase/", import.meta.url));
+
+/**
+ * The repository's supabase/config.toml after `edit`, as TOML text to write anywhere: its
+ * functions' entry points and import maps made absolute, since they are read relative to the
+ * config file's folder.
+ */
+export async function repositoryConfig(
+  edit: (config: Record<string, any>) => void,
+): Promise<string> {
+  const config: Record<string, any> = parseToml(
+    await readFile(path.join(supabaseDir, "config.toml"), "utf8"),
+  );
+  const absolute = (file: string) => path.resolve(supabaseDir, file);
+  for (const fn of Object.values<Record<string, string>>(config.functions ?? {})) {
+    if (fn.entrypoint) fn.entrypoint = absolute(fn.entrypoint);
+    if (fn.import_map) fn.import_map = absolute(fn.import_map);
+  }
+  edit(config);
+  return stringifyToml(config);
 }

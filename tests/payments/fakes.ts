@@ -79,6 +79,8 @@ export class FakeStripe extends FakeServer {
     const body = await readBody(req);
     const params =
       req.method === "GET" ? Object.fromEntries(url.searchParams) : parseStripeForm(body);
+    const hosted = /^\/c\/pay\/([^/]+)$/.exec(url.pathname);
+    if (hosted) return this.checkoutPage(req, res, hosted[1]!);
     const idempotencyKey = req.headers["idempotency-key"] as string | undefined;
     this.requests.push({ method: req.method!, path: url.pathname, params, idempotencyKey });
     if (req.headers.authorization !== `Bearer ${stripeSecretKey}`) {
@@ -95,7 +97,9 @@ export class FakeStripe extends FakeServer {
         mode: params.mode,
         status: "open",
         payment_status: "unpaid",
-        url: `https://checkout.stripe.test/c/pay/${randomBytes(8).toString("hex")}`,
+        url: "",
+        success_url: params.success_url,
+        submitted: false,
         client_reference_id: params.client_reference_id ?? null,
         customer_email: params.customer_email ?? null,
         currency: (items[0]?.price_data?.currency as string) ?? "usd",
@@ -110,6 +114,7 @@ export class FakeStripe extends FakeServer {
         payment_method_types: ["card"],
         line_items_params: items,
       };
+      session.url = `${this.url}/c/pay/${session.id}`;
       this.sessions.set(session.id, session);
       return send(res, 200, session);
     }
@@ -162,6 +167,30 @@ export class FakeStripe extends FakeServer {
         message: `Unrecognized request URL (${req.method}: ${url.pathname})`,
       },
     });
+  }
+
+  /**
+   * Stripe Checkout's hosted page, for browser tests: GET shows a Pay button, POST marks the session
+   * submitted and sends the payer to its success_url. The test then delivers the webhook (`pay`),
+   * as Stripe does on its own time.
+   */
+  private checkoutPage(req: IncomingMessage, res: ServerResponse, sessionId: string) {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.status !== "open") {
+      res.writeHead(404, { "content-type": "text/html" });
+      res.end("<p>This checkout session is no longer open.</p>");
+      return;
+    }
+    if (req.method === "POST") {
+      session.submitted = true;
+      res.writeHead(303, { location: String(session.success_url) });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(
+      `<form method="post"><p>Pay ${session.amount_total} ${session.currency}</p><button id="pay">Pay</button></form>`,
+    );
   }
 
   /** The customer pays a session: the events Stripe then sends, and the PaymentIntent's id. */

@@ -65,7 +65,11 @@ export interface EventFields {
   starts_in_hours: number;
 }
 
-export async function paymentsWorld(): Promise<PaymentsWorld> {
+/**
+ * `config`: a config.toml for the stack instead of the repository's (see repositoryConfig in
+ * helpers/auth.ts), for suites that also need, say, Google sign-in.
+ */
+export async function paymentsWorld(options: { config?: string } = {}): Promise<PaymentsWorld> {
   const stripe = await new FakeStripe().start();
   const fakeFaspay = await new FakeFaspay().start();
   const functionsDir = await mkdtemp(path.join(tmpdir(), "pitlane-payments-fn-"));
@@ -88,7 +92,11 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
       "",
     ].join("\n"),
   );
-  const stack = await spawnStack({ args: ["--functions", functionsDir] });
+  const configFile = path.join(functionsDir, "config.toml");
+  if (options.config) await writeFile(configFile, options.config);
+  const stack = await spawnStack({
+    args: ["--functions", functionsDir, ...(options.config ? ["--config", configFile] : [])],
+  });
   const db = new Db(stack.dbUrl);
   await pauseExpiryJob(db);
   const service = supabaseClient(stack.serviceRoleKey, { apiUrl: stack.apiUrl });

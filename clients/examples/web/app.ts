@@ -1,6 +1,7 @@
-// The example web app: sign in, search events, register (watching a waitlist place move), a
-// notifications bell that updates live, and a support chat with typing indicators. Served by
-// server.ts, which bundles this file.
+// The example web app: sign in (password, a magic link, Google), search events, register
+// (watching a waitlist place move), pay with Stripe and watch the invoice turn paid, earn,
+// download and verify a certificate, a notifications inbox and bell that update live, and a
+// support chat with typing indicators. Served by server.ts, which bundles this file.
 import { createPitlaneClient, PitlaneError, type PitlaneClient } from "@pitlane/sdk";
 
 const config = (await (await fetch("/config.json")).json()) as { url: string; anonKey: string };
@@ -30,6 +31,7 @@ async function register(eventId: string, item: HTMLElement) {
   try {
     const registration = await pitlane.events.register(eventId);
     item.dataset.status = registration.status;
+    void showRegistrations();
     say(`Registered: ${registration.status.replace("_", " ")}`);
     // A waitlisted registration's place moves live, and it turns "offered" when a seat frees up.
     pitlane.live.registration(registration.id, (changed) => {
@@ -82,19 +84,146 @@ async function showChat() {
   });
 }
 
+/** One's registrations: pay for a pending one, earn the certificate of an attended one. */
+async function showRegistrations() {
+  const list = $("#registrations");
+  const rows = await pitlane.events.myRegistrations();
+  list.replaceChildren();
+  for (const registration of rows) {
+    const item = document.createElement("li");
+    item.dataset.registrationId = registration.id;
+    item.dataset.status = registration.status;
+    item.append(
+      `${registration.event?.title ?? "An event"}: ${registration.status.replace("_", " ")} `,
+    );
+    const action = (label: string, run: () => Promise<void>) => {
+      const button = document.createElement("button");
+      button.textContent = label;
+      button.addEventListener("click", () => void run().catch(fail));
+      item.append(button);
+    };
+    if (registration.status === "pending_payment") action("Pay", () => pay(registration.id));
+    if (registration.status === "confirmed" && registration.attended_at)
+      action("Get certificate", async () => {
+        const { certificate } = await pitlane.certificates.issue({
+          registration_id: registration.id,
+        });
+        say(`Certificate ${certificate.certificate_number} issued`);
+        await showCertificates();
+      });
+    list.append(item);
+  }
+}
+
+function fail(error: unknown) {
+  say(error instanceof PitlaneError ? error.message : String(error), true);
+}
+
+/** Stripe Checkout for a pending registration; Stripe sends the payer back to `?invoice=<id>`. */
+async function pay(registrationId: string) {
+  const invoice = await pitlane.payments.checkoutRegistration(registrationId);
+  const back = `${location.origin}/?invoice=${invoice.id}`;
+  const checkout = await pitlane.payments.checkout({
+    invoice_id: invoice.id,
+    provider: "stripe",
+    success_url: back,
+    cancel_url: back,
+  });
+  location.assign(checkout.checkout_url!);
+}
+
+/** Back from the provider: the invoice's status as the provider's webhook changes it. */
+function showPayment(invoiceId: string) {
+  const section = $("#payment");
+  section.hidden = false;
+  const watch = pitlane.live.invoice(invoiceId, (invoice) => {
+    section.dataset.status = invoice.status;
+    $("#payment-status").textContent = `Invoice ${invoice.number}: ${invoice.status}`;
+    if (invoice.status === "paid") void showRegistrations();
+  });
+  watch.onStatus((live) => (section.dataset.live = String(live)));
+}
+
+async function showCertificates() {
+  const list = $("#certificates");
+  list.replaceChildren();
+  for (const certificate of await pitlane.certificates.mine()) {
+    const item = document.createElement("li");
+    item.dataset.certificateId = certificate.id;
+    item.dataset.code = certificate.verification_code;
+    const download = document.createElement("button");
+    download.textContent = "Download PDF";
+    const link = document.createElement("a");
+    link.textContent = "PDF";
+    link.hidden = true;
+    download.addEventListener(
+      "click",
+      () =>
+        void pitlane.certificates.pdf(certificate.id).then(({ pdf }) => {
+          link.href = pdf.signed_url;
+          link.hidden = false;
+        }, fail),
+    );
+    item.append(
+      `${certificate.title} (${certificate.certificate_number}, code ${certificate.verification_code}) `,
+      download,
+      " ",
+      link,
+    );
+    list.append(item);
+  }
+}
+
+/** The notifications inbox: newest first, each unread one with a "Mark read" button. */
+async function showInbox() {
+  const list = $("#inbox-list");
+  list.replaceChildren();
+  for (const notification of await pitlane.notifications.list(20))
+    list.append(inboxItem(notification));
+}
+
+function inboxItem(notification: { id: string; title: string; read_at: string | null }) {
+  const item = document.createElement("li");
+  item.dataset.notificationId = notification.id;
+  item.dataset.read = String(notification.read_at !== null);
+  item.append(`${notification.title} `);
+  if (notification.read_at === null) {
+    const button = document.createElement("button");
+    button.textContent = "Mark read";
+    button.addEventListener(
+      "click",
+      () =>
+        void pitlane.notifications.markRead([notification.id]).then(() => {
+          item.dataset.read = "true";
+          button.remove();
+          return unread();
+        }, fail),
+    );
+    item.append(button);
+  }
+  return item;
+}
+
+const unread = async () =>
+  ($("#unread").textContent = String(
+    (await pitlane.notifications.unreadCounts()).reduce((sum, row) => sum + row.unread, 0),
+  ));
+
 async function signedIn() {
   const me = await pitlane.people.me();
   $("#who").textContent = `Signed in as ${me.display_name}`;
-  $("#sign-in").hidden = true;
+  for (const form of ["#sign-in", "#magic-link", "#google"]) $(form).hidden = true;
   $("#search").hidden = false;
-  const unread = async () =>
-    ($("#unread").textContent = String(
-      (await pitlane.notifications.unreadCounts()).reduce((sum, row) => sum + row.unread, 0),
-    ));
-  await unread();
-  const bell = pitlane.live.notifications(() => void unread());
+  $("#inbox").hidden = false;
+  await Promise.all([unread(), showInbox()]);
+  const bell = pitlane.live.notifications((notification) => {
+    $("#inbox-list").prepend(inboxItem(notification));
+    void unread();
+  });
   bell.onStatus((live) => ($("#bell").dataset.live = String(live)));
-  await Promise.all([showEvents(), showChat()]);
+  const invoiceId = new URLSearchParams(location.search).get("invoice");
+  if (invoiceId) showPayment(invoiceId);
+  await Promise.all([showEvents(), showChat(), showRegistrations(), showCertificates()]);
 }
 
 $("#sign-in").addEventListener("submit", (submit) => {
@@ -108,7 +237,40 @@ $("#sign-in").addEventListener("submit", (submit) => {
     .then(({ error }) => (error ? say(error.message, true) : signedIn()));
 });
 
+$("#magic-link").addEventListener("submit", (submit) => {
+  submit.preventDefault();
+  const email = String(new FormData(submit.target as HTMLFormElement).get("email"));
+  // The link signs in on this page: supabase-js reads the session from the URL it lands on.
+  void pitlane.auth
+    .signInWithOtp({ email, options: { emailRedirectTo: `${location.origin}/` } })
+    .then(({ error }) => (error ? say(error.message, true) : say(`Check ${email} for a link`)));
+});
+
+$("#google").addEventListener("click", () => {
+  void pitlane.auth
+    .signInWithOAuth({ provider: "google", options: { redirectTo: `${location.origin}/` } })
+    .then(({ error }) => error && say(error.message, true));
+});
+
+$("#mark-all-read").addEventListener("click", () => {
+  void pitlane.notifications.markRead().then(() => Promise.all([unread(), showInbox()]), fail);
+});
+
+$("#verify").addEventListener("submit", (submit) => {
+  submit.preventDefault();
+  const code = String(new FormData(submit.target as HTMLFormElement).get("code")).trim();
+  void pitlane.certificates.verify(code).then(([found]) => {
+    $("#verification").textContent = found
+      ? `${found.status}: ${found.title}, held by ${found.holder_name}, issued by ${found.issuer_name}`
+      : "No such certificate";
+  }, fail);
+});
+
 $("#search").addEventListener("submit", (submit) => {
   submit.preventDefault();
   void showEvents(String(new FormData(submit.target as HTMLFormElement).get("q")));
 });
+
+// Back from a magic link or Google (the session is in the URL), or a session kept from before.
+const { data: start } = await pitlane.auth.getSession();
+if (start.session) await signedIn();

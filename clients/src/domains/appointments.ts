@@ -1,10 +1,10 @@
 // Appointments: free slots at a service location, booking (no double booking, by constraint),
 // rescheduling and cancelling.
-import { type Args, type PitlaneSupabase, rows, rpc } from "../call.ts";
+import { type Args, type PitlaneSupabase, rows, rpc, sorted } from "../call.ts";
 
 export function appointments(client: PitlaneSupabase) {
   return {
-    locations: () => rows(client.from("service_locations").select("*").order("name")),
+    locations: () => rows(sorted(client.from("service_locations").select("*"), { name: "asc" })),
     availability: (args: Args<"appointment_availability">) =>
       rpc(client, "appointment_availability", args),
     book: (args: Args<"book_appointment">) => rpc(client, "book_appointment", args),

@@ -1,6 +1,6 @@
 // Support chat: threads, messages, read marks. Live messages, typing and presence are in
 // `live.chatThread` (realtime.ts).
-import { type PitlaneSupabase, rows, rpc } from "../call.ts";
+import { type PitlaneSupabase, rows, rpc, sorted } from "../call.ts";
 
 export function chat(client: PitlaneSupabase) {
   return {
@@ -13,12 +13,9 @@ export function chat(client: PitlaneSupabase) {
       }),
     messages: (threadId: string, limit = 100) =>
       rows(
-        client
-          .from("chat_messages")
-          .select("*")
-          .eq("thread_id", threadId)
-          .order("created_at")
-          .limit(limit),
+        sorted(client.from("chat_messages").select("*").eq("thread_id", threadId), {
+          created_at: "asc",
+        }).limit(limit),
       ),
     send: (threadId: string, body: string, attachments?: string[]) =>
       rows(

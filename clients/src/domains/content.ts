@@ -1,5 +1,5 @@
 // Content: blog posts (search, slugs with redirects, related posts), about pages, reference data.
-import { type PitlaneSupabase, rows, rpc } from "../call.ts";
+import { type PitlaneSupabase, rows, rpc, sorted } from "../call.ts";
 
 export function content(client: PitlaneSupabase) {
   return {
@@ -14,7 +14,7 @@ export function content(client: PitlaneSupabase) {
           config: "simple",
         });
       if (options.tag) query = query.contains("tags", [options.tag]);
-      return rows(query.order("publish_at", { ascending: false }).limit(options.limit ?? 20));
+      return rows(sorted(query, { publish_at: "desc" }).limit(options.limit ?? 20));
     },
     /** The post a slug leads to; `redirected` for a former slug. 404 for an unknown one. */
     resolveSlug: (slug: string) => rows(client.rpc("resolve_blog_slug", { p_slug: slug }).single()),
@@ -26,10 +26,12 @@ export function content(client: PitlaneSupabase) {
         .from("about_pages")
         .select("slug, title, about_sections(heading, body, image_path)");
       return rows(
-        (organizationId === null
-          ? query.is("organization_id", null)
-          : query.eq("organization_id", organizationId)
-        ).order("position"),
+        sorted(
+          organizationId === null
+            ? query.is("organization_id", null)
+            : query.eq("organization_id", organizationId),
+          { position: "asc" },
+        ),
       );
     },
     /** `level`, `region`, `category` or `event_reference`. */

@@ -1,6 +1,6 @@
 // Events and registrations: browse and search, register (capacity, waitlist), cancel, claim a
 // waitlist offer, transfer.
-import { type PitlaneSupabase, rows, rpc, userId } from "../call.ts";
+import { type PitlaneSupabase, rows, rpc, userId, sorted } from "../call.ts";
 
 export interface EventListOptions {
   /** Words in the title (case-insensitive). */
@@ -20,7 +20,7 @@ export function events(client: PitlaneSupabase) {
       let query = client.from("events").select("*").eq("status", "published");
       if (options.search) query = query.ilike("title", `%${likeLiteral(options.search)}%`);
       if (options.from) query = query.gte("starts_at", options.from);
-      return rows(query.order("starts_at").limit(options.limit ?? 50));
+      return rows(sorted(query, { starts_at: "asc" }).limit(options.limit ?? 50));
     },
     get: (id: string) =>
       rows(client.from("events").select("*, event_sessions(*)").eq("id", id).single()),
@@ -38,11 +38,13 @@ export function events(client: PitlaneSupabase) {
     /** The signed-in person's registrations with their events, newest first. */
     myRegistrations: async () =>
       rows(
-        client
-          .from("event_registrations")
-          .select("*, event:events(id, title, starts_at, ends_at, status)")
-          .eq("user_id", await userId(client))
-          .order("created_at", { ascending: false }),
+        sorted(
+          client
+            .from("event_registrations")
+            .select("*, event:events(id, title, starts_at, ends_at, status)")
+            .eq("user_id", await userId(client)),
+          { created_at: "desc" },
+        ),
       ),
     /** A waitlisted registration's place in the queue (1 = next offered), or null if not waiting. */
     waitlistPosition: (registrationId: string) =>

@@ -1,22 +1,23 @@
 // Forum: categories, threads and responses, views, accepted answers, votes, flags.
 import type { Database } from "../../database.types.ts";
-import { type Args, type Insert, type PitlaneSupabase, rows, rpc } from "../call.ts";
+import { type Args, type Insert, type PitlaneSupabase, rows, rpc, sorted } from "../call.ts";
 
 export function forum(client: PitlaneSupabase) {
   return {
-    categories: () => rows(client.from("forum_categories").select("*").order("sort_order")),
+    categories: () =>
+      rows(sorted(client.from("forum_categories").select("*"), { sort_order: "asc" })),
     /** A category's threads, pinned first, then by latest activity. */
     threads: (categoryId: string, limit = 20) =>
       rows(
-        client
-          .from("forum_threads")
-          .select(
-            "id, title, status, car_make, car_model, car_year, is_pinned, is_featured, view_count, response_count, last_activity_at, author:profiles!author_id(display_name)",
-          )
-          .eq("category_id", categoryId)
-          .order("is_pinned", { ascending: false })
-          .order("last_activity_at", { ascending: false })
-          .limit(limit),
+        sorted(
+          client
+            .from("forum_threads")
+            .select(
+              "id, title, status, car_make, car_model, car_year, is_pinned, is_featured, view_count, response_count, last_activity_at, author:profiles!author_id(display_name)",
+            )
+            .eq("category_id", categoryId),
+          { is_pinned: "desc", last_activity_at: "desc" },
+        ).limit(limit),
       ),
     /** A thread with its responses, accepted and expert answers first. */
     thread: (id: string) =>

@@ -1,16 +1,18 @@
 // Learning: courses, enrollments, lessons, assessments and learning paths.
-import { type PitlaneSupabase, rows, rpc } from "../call.ts";
+import { type PitlaneSupabase, rows, rpc, sorted } from "../call.ts";
 
 export function learning(client: PitlaneSupabase) {
   return {
     /** Published courses with their modules and lessons. */
     courses: () =>
       rows(
-        client
-          .from("courses")
-          .select("*, course_modules(*, course_lessons(id, title, position))")
-          .eq("status", "published")
-          .order("title"),
+        sorted(
+          client
+            .from("courses")
+            .select("*, course_modules(*, course_lessons(id, title, position))")
+            .eq("status", "published"),
+          { title: "asc" },
+        ),
       ),
     enroll: (courseId: string) => rpc(client, "enroll_in_course", { p_course_id: courseId }),
     cancelEnrollment: (enrollmentId: string) =>

@@ -1,10 +1,14 @@
 // Memberships, offers and referrals (the service-membership seed's rewards side).
-import { type Args, type PitlaneSupabase, rows, rpc } from "../call.ts";
+import { type Args, type PitlaneSupabase, rows, rpc, sorted } from "../call.ts";
 
 export function memberships(client: PitlaneSupabase) {
   return {
     plans: () =>
-      rows(client.from("membership_plans").select("*").eq("is_active", true).order("tier_rank")),
+      rows(
+        sorted(client.from("membership_plans").select("*").eq("is_active", true), {
+          tier_rank: "asc",
+        }),
+      ),
     /** The caller's membership, tier and rewards balance (a JSON document). */
     mine: () => rpc(client, "my_membership", {}),
     /** An invoice for the plan, less the reward points spent. */

@@ -2,7 +2,7 @@
 // membership (the database prices them), the provider checkout, refunds and receipts through the
 // `payments` and `receipts` edge functions, whose request bodies are checked here with the same
 // schemas the functions parse with.
-import { invoke, type PitlaneSupabase, type Row, rows, rpc, validate } from "../call.ts";
+import { invoke, type PitlaneSupabase, type Row, rows, rpc, validate, sorted } from "../call.ts";
 import {
   CancelRegistrationBody,
   CheckoutBody,
@@ -19,12 +19,7 @@ export type CheckoutAnswer = { invoice_id: string } & Pick<
 export function payments(client: PitlaneSupabase) {
   return {
     invoices: () =>
-      rows(
-        client
-          .from("invoices")
-          .select("*, invoice_items(*)")
-          .order("created_at", { ascending: false }),
-      ),
+      rows(sorted(client.from("invoices").select("*, invoice_items(*)"), { created_at: "desc" })),
     invoice: (id: string) =>
       rows(client.from("invoices").select("*, invoice_items(*)").eq("id", id).single()),
     /** The open invoice for a pending-payment registration. */

@@ -1,5 +1,13 @@
 // People and organizations: profiles, organizations, members and invitations.
-import { type Args, type PitlaneSupabase, rows, rpc, type Update, userId } from "../call.ts";
+import {
+  type Args,
+  type PitlaneSupabase,
+  rows,
+  rpc,
+  type Update,
+  userId,
+  sorted,
+} from "../call.ts";
 
 export function people(client: PitlaneSupabase) {
   return {
@@ -29,7 +37,7 @@ export function people(client: PitlaneSupabase) {
 
 export function organizations(client: PitlaneSupabase) {
   return {
-    list: () => rows(client.from("organizations").select("*").order("display_name")),
+    list: () => rows(sorted(client.from("organizations").select("*"), { display_name: "asc" })),
     get: (id: string) => rows(client.from("organizations").select("*").eq("id", id).single()),
     members: (organizationId: string) =>
       rows(

@@ -8,6 +8,7 @@ import {
   rows,
   rpc,
   validate,
+  sorted,
 } from "../call.ts";
 import { TelemetryBatch } from "../schemas/telemetry.ts";
 
@@ -32,10 +33,9 @@ export function vehicles(client: PitlaneSupabase) {
   return {
     list: () =>
       rows(
-        client
-          .from("vehicles")
-          .select("*, obd_dongles(id, serial, connection_type)")
-          .order("created_at"),
+        sorted(client.from("vehicles").select("*, obd_dongles(id, serial, connection_type)"), {
+          created_at: "asc",
+        }),
       ),
     get: (id: string) => rows(client.from("vehicles").select("*").eq("id", id).single()),
     add: (vehicle: Insert<"vehicles">) =>
