@@ -45,7 +45,11 @@ describe("MFA with TOTP through auth-js", () => {
 
   it("enrolls a factor: the secret, an otpauth URI and the QR code as an SVG data URI", async () => {
     const before = await client.auth.mfa.getAuthenticatorAssuranceLevel();
-    expect(before.data).toMatchObject({ currentLevel: "aal1", nextLevel: "aal1" });
+    expect(before.data).toEqual({
+      currentLevel: "aal1",
+      nextLevel: "aal1",
+      currentAuthenticationMethods: [{ method: "password", timestamp: expect.any(Number) }],
+    });
     const factor = await enrolled(client, "Authenticator app");
     factorId = factor.id;
     secret = factor.totp.secret;
@@ -118,6 +122,8 @@ describe("MFA with TOTP through auth-js", () => {
     ]);
     const level = await client.auth.mfa.getAuthenticatorAssuranceLevel();
     expect(level.data).toMatchObject({ currentLevel: "aal2", nextLevel: "aal2" });
+    // auth-js reads the methods from the token's amr, newest first, as GoTrue orders them.
+    expect(level.data!.currentAuthenticationMethods).toEqual(claims.amr);
     const listed = await client.auth.mfa.listFactors();
     expect(listed.data!.totp.map((factor) => [factor.id, factor.status])).toEqual([
       [factorId, "verified"],
@@ -233,6 +239,58 @@ describe("MFA with TOTP through auth-js", () => {
       code: "mfa_factor_not_found",
       message: "Factor not found",
     });
+  });
+
+  it("keeps factors, challenges and amr claims in GoTrue's tables, with GoTrue's columns", async () => {
+    const columns = await sql<{ table_name: string; columns: string[] }>(
+      `select table_name, array_agg(column_name || ' ' || udt_name || case when is_nullable = 'NO' then ' not null' else '' end order by ordinal_position) as columns
+         from information_schema.columns
+        where table_schema = 'auth' and table_name in ('mfa_factors', 'mfa_challenges', 'mfa_amr_claims')
+        group by table_name order by table_name`,
+    );
+    // As GoTrue's migrations leave them, up to 20250925093508_add_last_webauthn_challenge_data.
+    expect(columns).toEqual([
+      {
+        table_name: "mfa_amr_claims",
+        columns: [
+          "session_id uuid not null",
+          "created_at timestamptz not null",
+          "updated_at timestamptz not null",
+          "authentication_method text not null",
+          "id uuid not null",
+        ],
+      },
+      {
+        table_name: "mfa_challenges",
+        columns: [
+          "id uuid not null",
+          "factor_id uuid not null",
+          "created_at timestamptz not null",
+          "verified_at timestamptz",
+          "ip_address inet not null",
+          "otp_code text",
+          "web_authn_session_data jsonb",
+        ],
+      },
+      {
+        table_name: "mfa_factors",
+        columns: [
+          "id uuid not null",
+          "user_id uuid not null",
+          "friendly_name text",
+          "factor_type factor_type not null",
+          "status factor_status not null",
+          "created_at timestamptz not null",
+          "updated_at timestamptz not null",
+          "secret text",
+          "phone text",
+          "last_challenged_at timestamptz",
+          "web_authn_credential jsonb",
+          "web_authn_aaguid uuid",
+          "last_webauthn_challenge_data jsonb",
+        ],
+      },
+    ]);
   });
 
   it("limits challenges per client address as GoTrue does: 30 at once, then 429", async () => {

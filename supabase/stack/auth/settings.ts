@@ -1,4 +1,5 @@
 import type { ProjectConfig } from "../config/project-config.ts";
+import { dbEncryptionFromEnv, type DbEncryption } from "./encryption.ts";
 
 /** What the Supabase CLI's `password_requirements` values mean, as GoTrue's required character sets. */
 const requiredCharacterSets: Record<ProjectConfig["auth"]["password_requirements"], string[]> = {
@@ -77,6 +78,8 @@ export interface AuthSettings {
   thirdPartyOn: string[];
   /** How long an OAuth or PKCE flow state stays usable, as GoTrue's default. */
   flowStateExpirySeconds: number;
+  /** GoTrue's encryption of TOTP secrets at rest, from GOTRUE_SECURITY_DB_ENCRYPTION_*. */
+  dbEncryption: DbEncryption;
 }
 
 /** Go's duration syntax ("1s", "1m30s", "500ms"), which the Supabase CLI uses for max_frequency. */
@@ -167,6 +170,7 @@ export function authSettings(config: ProjectConfig, apiUrl: string): AuthSetting
       skipNonceCheck: google?.skip_nonce_check ?? false,
     },
     flowStateExpirySeconds: 300,
+    dbEncryption: dbEncryptionFromEnv(process.env),
     externalProvidersOn: enabledNames(auth.external).filter((name) => name !== "google"),
     thirdPartyOn: enabledNames(auth.third_party),
     features: {
