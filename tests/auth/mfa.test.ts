@@ -241,6 +241,39 @@ describe("MFA with TOTP through auth-js", () => {
     });
   });
 
+  it("refuses to challenge or verify phone and WebAuthn factors with GoTrue's codes", async () => {
+    const person = await createUser();
+    const member = await signedInClient(person);
+    const [phone, webauthn] = [crypto.randomUUID(), crypto.randomUUID()];
+    await sql(
+      `insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, phone)
+       values ($1, $3, 'phone', 'phone', 'verified', now(), now(), '15555550123'),
+              ($2, $3, 'key', 'webauthn', 'verified', now(), now(), null)`,
+      [phone, webauthn, person.id],
+    );
+    const verifyWith = (factorId: string) =>
+      member.auth.mfa.verify({ factorId, challengeId: crypto.randomUUID(), code: "123456" });
+    expect(answer((await member.auth.mfa.challenge({ factorId: phone })).error)).toEqual({
+      status: 422,
+      code: "mfa_phone_verify_not_enabled",
+      message: "MFA verification is disabled for Phone",
+    });
+    expect(answer((await verifyWith(phone)).error)).toMatchObject({
+      code: "mfa_phone_verify_not_enabled",
+    });
+    expect(answer((await member.auth.mfa.challenge({ factorId: webauthn })).error)).toEqual({
+      status: 422,
+      code: "mfa_webauthn_verify_not_enabled",
+      message: "MFA verification is disabled for WebAuthn",
+    });
+    // GoTrue's /verify reuses the enroll code for WebAuthn.
+    expect(answer((await verifyWith(webauthn)).error)).toEqual({
+      status: 422,
+      code: "mfa_webauthn_enroll_not_enabled",
+      message: "MFA verification is disabled for WebAuthn",
+    });
+  });
+
   it("keeps factors, challenges and amr claims in GoTrue's tables, with GoTrue's columns", async () => {
     const columns = await sql<{ table_name: string; columns: string[] }>(
       `select table_name, array_agg(column_name || ' ' || udt_name || case when is_nullable = 'NO' then ' not null' else '' end order by ordinal_position) as columns

@@ -154,13 +154,21 @@ async function enroll(ctx: AuthContext, r: AuthRequest): Promise<void> {
   });
 }
 
-function requireTotpVerification(ctx: AuthContext, factor: FactorRow): void {
+/**
+ * Only TOTP factors verify; a phone or WebAuthn factor (only a row written by hand can be one) is
+ * refused with GoTrue's codes, which for WebAuthn at /verify reuse the enroll code.
+ */
+function requireTotpVerification(
+  ctx: AuthContext,
+  factor: FactorRow,
+  route: "challenge" | "verify",
+): void {
+  if (factor.factor_type === "phone")
+    throw unprocessable("mfa_phone_verify_not_enabled", "MFA verification is disabled for Phone");
   if (factor.factor_type !== "totp")
     throw unprocessable(
-      factor.factor_type === "phone"
-        ? "mfa_phone_enroll_not_enabled"
-        : "mfa_webauthn_enroll_not_enabled",
-      `MFA verification is disabled for ${factor.factor_type === "phone" ? "Phone" : "WebAuthn"}`,
+      route === "verify" ? "mfa_webauthn_enroll_not_enabled" : "mfa_webauthn_verify_not_enabled",
+      "MFA verification is disabled for WebAuthn",
     );
   if (!ctx.settings.mfa.totpVerify)
     throw unprocessable("mfa_totp_verify_not_enabled", "MFA verification is disabled for TOTP");
@@ -172,7 +180,7 @@ async function challenge(ctx: AuthContext, r: AuthRequest, factorId: string): Pr
   requireNotAnonymous(signedIn);
   const factor = await loadFactor(ctx.db.pool, signedIn.user, factorId);
   if (r.rateLimitKey) ctx.limiter.takeMfa("challenge", r.rateLimitKey);
-  requireTotpVerification(ctx, factor);
+  requireTotpVerification(ctx, factor, "challenge");
   const id = randomUUID();
   const { rows } = await ctx.db.transaction(async (tx) => {
     await tx.query(`update auth.mfa_factors set last_challenged_at = now() where id = $1`, [
@@ -200,7 +208,7 @@ async function verify(ctx: AuthContext, r: AuthRequest, factorId: string): Promi
   if (r.rateLimitKey) ctx.limiter.takeMfa("verify", r.rateLimitKey);
   const code = stringField(r.body, "code");
   if (!code) throw badRequest("validation_failed", "Code needs to be non-empty");
-  requireTotpVerification(ctx, factor);
+  requireTotpVerification(ctx, factor, "verify");
   const challengeId = stringField(r.body, "challenge_id");
   const { rows } = uuidPattern.test(challengeId)
     ? await ctx.db.pool.query<{ verified: boolean; ip: string; expired: boolean }>(
