@@ -64,7 +64,7 @@ beforeAll(async () => {
       `verify_enabled = true`,
     ].join("\n"),
     ["--functions", path.join(projectRoot, "tests/fixtures/functions")],
-    // This stack also encrypts TOTP secrets, as hosted Supabase's Auth does.
+    // This stack also encrypts TOTP secrets, as GoTrue does with these variables set.
     {
       GOTRUE_SECURITY_DB_ENCRYPTION_ENCRYPT: "true",
       GOTRUE_SECURITY_DB_ENCRYPTION_ENCRYPTION_KEY_ID: "current",

@@ -1,6 +1,6 @@
 /**
- * GoTrue's column encryption (internal/crypto, `GOTRUE_SECURITY_DB_ENCRYPTION_*`), which hosted
- * Supabase turns on and the CLI does not: TOTP secrets are stored as
+ * GoTrue's column encryption (internal/crypto, `GOTRUE_SECURITY_DB_ENCRYPTION_*`), which the CLI
+ * leaves off: with it, TOTP secrets are stored as
  * `{"key_id","alg":"aes-gcm-hkdf","data","nonce"}`, AES-256-GCM under a key derived with HKDF-SHA256
  * from the named key and the factor's id, so a value cannot be moved to another row. The same
  * variables switch it here, from the environment only; unset, secrets stay in plain text as the CLI's.
