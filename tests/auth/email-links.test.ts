@@ -1,3 +1,4 @@
+import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import {
   anonClient,
@@ -10,6 +11,10 @@ import {
   uniqueEmail,
 } from "../helpers/auth.ts";
 import { createUser, sql, stack } from "../helpers/db.ts";
+
+/** The methods of a token's amr claim, newest first. */
+const amrOf = (accessToken: string) =>
+  (decodeJwt(accessToken).amr as { method: string }[]).map((entry) => entry.method);
 
 describe("password recovery", () => {
   it("emails a link that signs the user in to choose a new password", async () => {
@@ -29,6 +34,8 @@ describe("password recovery", () => {
     const fragment = fragmentOf(location);
     expect(fragment.get("type")).toBe("recovery");
     expect(fragment.get("token_type")).toBe("bearer");
+    // GoTrue's implicit verification signs in with amr "otp", whatever the link's type.
+    expect(amrOf(fragment.get("access_token")!)).toEqual(["otp"]);
     const { data } = await client.auth.setSession({
       access_token: fragment.get("access_token")!,
       refresh_token: fragment.get("refresh_token")!,
@@ -132,6 +139,7 @@ describe("magic links and email codes", () => {
     });
     expect(error).toBeNull();
     expect(data.user?.id).toBe(user.id);
+    expect(amrOf(data.session!.access_token)).toEqual(["otp"]);
     expect((await client.auth.getSession()).data.session?.user.id).toBe(user.id);
   });
 
@@ -183,6 +191,8 @@ describe("PKCE with @supabase/ssr", () => {
     const { data, error } = await client.auth.exchangeCodeForSession(code!);
     expect(error).toBeNull();
     expect(data.user?.id).toBe(user.id);
+    // A PKCE code carries its flow's method: "recovery" (magic links "magiclink", sign-ups "email/signup").
+    expect(amrOf(data.session!.access_token)).toEqual(["recovery"]);
     expect([...cookies.keys()].some((name) => /^sb-.*-auth-token/.test(name))).toBe(true);
 
     const again = await client.auth.exchangeCodeForSession(code!);

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminClient,
@@ -76,6 +77,9 @@ describe("Google sign-in with redirects", () => {
 
     const session = await client.auth.exchangeCodeForSession(code!);
     expect(session.error).toBeNull();
+    expect(decodeJwt(session.data.session!.access_token).amr).toEqual([
+      { method: "oauth", timestamp: expect.any(Number) },
+    ]);
     expect(session.data.session?.provider_token).toMatch(/^provider-access-/);
     expect(session.data.user).toMatchObject({
       email: google.nextPerson.email,
@@ -198,6 +202,9 @@ describe("signInWithIdToken (mobile)", () => {
     });
     expect(error).toBeNull();
     expect(data.user).toMatchObject({ email: who.email, app_metadata: { provider: "google" } });
+    expect(decodeJwt(data.session!.access_token).amr).toEqual([
+      { method: "oauth", timestamp: expect.any(Number) },
+    ]);
   });
 
   it("refuses a bad signature, another audience or issuer, an expired token and a wrong nonce", async () => {

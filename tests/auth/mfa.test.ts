@@ -45,7 +45,11 @@ describe("MFA with TOTP through auth-js", () => {
 
   it("enrolls a factor: the secret, an otpauth URI and the QR code as an SVG data URI", async () => {
     const before = await client.auth.mfa.getAuthenticatorAssuranceLevel();
-    expect(before.data).toMatchObject({ currentLevel: "aal1", nextLevel: "aal1" });
+    expect(before.data).toEqual({
+      currentLevel: "aal1",
+      nextLevel: "aal1",
+      currentAuthenticationMethods: [{ method: "password", timestamp: expect.any(Number) }],
+    });
     const factor = await enrolled(client, "Authenticator app");
     factorId = factor.id;
     secret = factor.totp.secret;
@@ -118,6 +122,8 @@ describe("MFA with TOTP through auth-js", () => {
     ]);
     const level = await client.auth.mfa.getAuthenticatorAssuranceLevel();
     expect(level.data).toMatchObject({ currentLevel: "aal2", nextLevel: "aal2" });
+    // auth-js reads the methods from the token's amr, newest first, as GoTrue orders them.
+    expect(level.data!.currentAuthenticationMethods).toEqual(claims.amr);
     const listed = await client.auth.mfa.listFactors();
     expect(listed.data!.totp.map((factor) => [factor.id, factor.status])).toEqual([
       [factorId, "verified"],
@@ -235,6 +241,91 @@ describe("MFA with TOTP through auth-js", () => {
     });
   });
 
+  it("refuses to challenge or verify phone and WebAuthn factors with GoTrue's codes", async () => {
+    const person = await createUser();
+    const member = await signedInClient(person);
+    const [phone, webauthn] = [crypto.randomUUID(), crypto.randomUUID()];
+    await sql(
+      `insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, phone)
+       values ($1, $3, 'phone', 'phone', 'verified', now(), now(), '15555550123'),
+              ($2, $3, 'key', 'webauthn', 'verified', now(), now(), null)`,
+      [phone, webauthn, person.id],
+    );
+    const verifyWith = (factorId: string) =>
+      member.auth.mfa.verify({ factorId, challengeId: crypto.randomUUID(), code: "123456" });
+    expect(answer((await member.auth.mfa.challenge({ factorId: phone })).error)).toEqual({
+      status: 422,
+      code: "mfa_phone_verify_not_enabled",
+      message: "MFA verification is disabled for Phone",
+    });
+    expect(answer((await verifyWith(phone)).error)).toMatchObject({
+      code: "mfa_phone_verify_not_enabled",
+    });
+    expect(answer((await member.auth.mfa.challenge({ factorId: webauthn })).error)).toEqual({
+      status: 422,
+      code: "mfa_webauthn_verify_not_enabled",
+      message: "MFA verification is disabled for WebAuthn",
+    });
+    // GoTrue's /verify reuses the enroll code for WebAuthn.
+    expect(answer((await verifyWith(webauthn)).error)).toEqual({
+      status: 422,
+      code: "mfa_webauthn_enroll_not_enabled",
+      message: "MFA verification is disabled for WebAuthn",
+    });
+  });
+
+  it("keeps factors, challenges and amr claims in GoTrue's tables, with GoTrue's columns", async () => {
+    const columns = await sql<{ table_name: string; columns: string[] }>(
+      `select table_name, array_agg(column_name || ' ' || udt_name || case when is_nullable = 'NO' then ' not null' else '' end order by ordinal_position) as columns
+         from information_schema.columns
+        where table_schema = 'auth' and table_name in ('mfa_factors', 'mfa_challenges', 'mfa_amr_claims')
+        group by table_name order by table_name`,
+    );
+    // As GoTrue's migrations leave them, up to 20250925093508_add_last_webauthn_challenge_data.
+    expect(columns).toEqual([
+      {
+        table_name: "mfa_amr_claims",
+        columns: [
+          "session_id uuid not null",
+          "created_at timestamptz not null",
+          "updated_at timestamptz not null",
+          "authentication_method text not null",
+          "id uuid not null",
+        ],
+      },
+      {
+        table_name: "mfa_challenges",
+        columns: [
+          "id uuid not null",
+          "factor_id uuid not null",
+          "created_at timestamptz not null",
+          "verified_at timestamptz",
+          "ip_address inet not null",
+          "otp_code text",
+          "web_authn_session_data jsonb",
+        ],
+      },
+      {
+        table_name: "mfa_factors",
+        columns: [
+          "id uuid not null",
+          "user_id uuid not null",
+          "friendly_name text",
+          "factor_type factor_type not null",
+          "status factor_status not null",
+          "created_at timestamptz not null",
+          "updated_at timestamptz not null",
+          "secret text",
+          "phone text",
+          "last_challenged_at timestamptz",
+          "web_authn_credential jsonb",
+          "web_authn_aaguid uuid",
+          "last_webauthn_challenge_data jsonb",
+        ],
+      },
+    ]);
+  });
+
   it("limits challenges per client address as GoTrue does: 30 at once, then 429", async () => {
     const person = await createUser();
     const limited = createClient(stack().apiUrl, stack().anonKey, {
@@ -261,5 +352,18 @@ describe("MFA with TOTP through auth-js", () => {
       code: "over_request_rate_limit",
       message: "Request rate limit reached",
     });
+    // Verifications have a bucket of their own, taken before the code is looked at. It refills at
+    // 15 a minute, so a slow machine may get one more through before the 429.
+    const verifications: number[] = [];
+    while (verifications.length < 40 && !verifications.includes(429)) {
+      const verified = await limited.auth.mfa.verify({
+        factorId: factor.id,
+        challengeId: crypto.randomUUID(),
+        code: "000000",
+      });
+      verifications.push((verified.error as { status: number }).status);
+    }
+    expect(verifications.slice(0, 30)).toEqual(Array(30).fill(422));
+    expect(verifications.at(-1)).toBe(429);
   });
 });

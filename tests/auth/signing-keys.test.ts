@@ -1,11 +1,22 @@
+import { createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createClient } from "@supabase/supabase-js";
 import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { projectRoot, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
-import { adminClient, anonClient, authFetch, ok, spawnStackWithConfig } from "../helpers/auth.ts";
+import {
+  adminClient,
+  anonClient,
+  authFetch,
+  ok,
+  signedInClient,
+  spawnStackWithConfig,
+} from "../helpers/auth.ts";
+import { withClient } from "../../supabase/stack/database/connection.ts";
+import { sealed } from "../../supabase/stack/auth/encryption.ts";
 import { stack as sharedStack } from "../helpers/db.ts";
 import { signJwt } from "../helpers/supabase.ts";
 
@@ -30,6 +41,11 @@ let stranger: Key;
 let impostor: Key;
 let stack: SpawnedStack;
 let keysFile: string;
+/** GoTrue's column encryption keys for this stack: 256 bits, base64url without padding. */
+const encryptionKeys = {
+  previous: randomBytes(32).toString("base64url"),
+  current: randomBytes(32).toString("base64url"),
+};
 
 beforeAll(async () => {
   rsa = await signingKey("RS256", "rsa-current", ["sign", "verify"]);
@@ -39,8 +55,22 @@ beforeAll(async () => {
   keysFile = path.join(projectRoot, `node_modules/.cache/signing-keys-${process.pid}.json`);
   await writeFile(keysFile, JSON.stringify([rsa.jwk, ec.jwk]));
   stack = await spawnStackWithConfig(
-    `project_id = "signing-keys"\n[auth]\nsigning_keys_path = ${JSON.stringify(keysFile)}\n`,
+    [
+      `project_id = "signing-keys"`,
+      `[auth]`,
+      `signing_keys_path = ${JSON.stringify(keysFile)}`,
+      `[auth.mfa.totp]`,
+      `enroll_enabled = true`,
+      `verify_enabled = true`,
+    ].join("\n"),
     ["--functions", path.join(projectRoot, "tests/fixtures/functions")],
+    // This stack also encrypts TOTP secrets, as GoTrue does with these variables set.
+    {
+      GOTRUE_SECURITY_DB_ENCRYPTION_ENCRYPT: "true",
+      GOTRUE_SECURITY_DB_ENCRYPTION_ENCRYPTION_KEY_ID: "current",
+      GOTRUE_SECURITY_DB_ENCRYPTION_ENCRYPTION_KEY: encryptionKeys.current,
+      GOTRUE_SECURITY_DB_ENCRYPTION_DECRYPTION_KEYS: `previous:${encryptionKeys.previous},current:${encryptionKeys.current}`,
+    },
   );
 }, 240_000);
 
@@ -179,6 +209,26 @@ describe("asymmetric JWT signing keys ([auth] signing_keys_path)", () => {
     });
     expect(await answers(await sign(claims, stranger))).toEqual(refused);
     expect(await answers(await sign(claims, impostor))).toEqual(refused);
+    // Storage words them as storage-api does: a kid it does not hold falls back to the JWT secret,
+    // which jose refuses for ES256; with signing keys HS256 is its only HMAC algorithm.
+    const storageRefusal = async (token: string) => {
+      const response = await fetch(`${stack.apiUrl}/storage/v1/bucket`, {
+        headers: { apikey: stack.anonKey, authorization: `Bearer ${token}` },
+      });
+      return ((await response.json()) as { message: string }).message;
+    };
+    expect(await storageRefusal(await sign(claims, stranger))).toBe(
+      "Key for the ES256 algorithm must be one of type CryptoKey, KeyObject, or JSON Web Key. Received an instance of Uint8Array",
+    );
+    expect(await storageRefusal(await sign(claims, impostor))).toBe(
+      "signature verification failed",
+    );
+    const hs384 = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS384" })
+      .sign(new TextEncoder().encode(stack.jwtSecret));
+    expect(await storageRefusal(hs384)).toBe(
+      '"alg" (Algorithm) Header Parameter value not allowed',
+    );
     // The shared stack, without signing keys, knows no asymmetric token at all.
     expect(await answers(await sign(claims, rsa), sharedStack() as SpawnedStack)).toMatchObject({
       rest: 401,
@@ -235,5 +285,91 @@ describe("asymmetric JWT signing keys ([auth] signing_keys_path)", () => {
       headers: { apikey: "sb_publishable_not-this-project" },
     });
     expect(unknown.status).toBe(401);
+  });
+});
+
+describe("TOTP secrets at rest, encrypted as GoTrue does with GOTRUE_SECURITY_DB_ENCRYPTION_*", () => {
+  const storedSecret = (factorId: string) =>
+    withClient(stack.dbUrl, async (db) => {
+      const { rows } = await db.query<{ secret: string }>(
+        "select secret from auth.mfa_factors where id = $1",
+        [factorId],
+      );
+      return rows[0]!.secret;
+    });
+  const setStoredSecret = (factorId: string, secret: string) =>
+    withClient(stack.dbUrl, (db) =>
+      db.query("update auth.mfa_factors set secret = $2 where id = $1", [factorId, secret]),
+    );
+  /** GoTrue's crypto.EncryptedString.Decrypt, written out: HKDF-SHA256 on the row id, AES-256-GCM. */
+  const decrypt = (factorId: string, stored: string) => {
+    const { key_id, data, nonce } = JSON.parse(stored) as Record<string, string>;
+    const key = hkdfSync(
+      "sha256",
+      Buffer.from(encryptionKeys[key_id as keyof typeof encryptionKeys], "base64url"),
+      Buffer.alloc(0),
+      factorId,
+      32,
+    );
+    const bytes = Buffer.from(data!, "base64");
+    const decipher = createDecipheriv(
+      "aes-256-gcm",
+      Buffer.from(key),
+      Buffer.from(nonce!, "base64"),
+    );
+    decipher.setAuthTag(bytes.subarray(-16));
+    return Buffer.concat([decipher.update(bytes.subarray(0, -16)), decipher.final()]).toString();
+  };
+  const codeFor = (secret: string) =>
+    new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
+
+  it("stores a new factor's secret encrypted under the current key and verifies through it", async () => {
+    const client = await signedInClient(await newUser(), stack);
+    const factor = ok(await client.auth.mfa.enroll({ factorType: "totp", friendlyName: "app" }));
+    const stored = await storedSecret(factor.id);
+    expect(JSON.parse(stored)).toEqual({
+      key_id: "current",
+      alg: "aes-gcm-hkdf",
+      data: expect.any(String),
+      nonce: expect.any(String),
+    });
+    expect(decrypt(factor.id, stored)).toBe(factor.totp.secret);
+    const session = ok(
+      await client.auth.mfa.challengeAndVerify({
+        factorId: factor.id,
+        code: codeFor(factor.totp.secret),
+      }),
+    );
+    expect(decodeProtectedHeader(session.access_token).kid).toBe(rsa.kid);
+    expect((await client.auth.mfa.getAuthenticatorAssuranceLevel()).data?.currentLevel).toBe(
+      "aal2",
+    );
+  });
+
+  it("reads secrets stored in plain text or under an earlier key, and re-encrypts them after a verification", async () => {
+    const client = await signedInClient(await newUser(), stack);
+    const earlier = {
+      encrypt: true,
+      keyId: "previous",
+      key: encryptionKeys.previous,
+      decryptionKeys: {},
+    };
+    const stores = {
+      "plain text": (_: string, secret: string) => secret,
+      "an earlier key": (id: string, secret: string) => sealed(earlier, id, secret),
+    };
+    for (const [friendlyName, store] of Object.entries(stores)) {
+      const factor = ok(await client.auth.mfa.enroll({ factorType: "totp", friendlyName }));
+      await setStoredSecret(factor.id, store(factor.id, factor.totp.secret));
+      ok(
+        await client.auth.mfa.challengeAndVerify({
+          factorId: factor.id,
+          code: codeFor(factor.totp.secret),
+        }),
+      );
+      const stored = await storedSecret(factor.id);
+      expect((JSON.parse(stored) as { key_id: string }).key_id).toBe("current");
+      expect(decrypt(factor.id, stored)).toBe(factor.totp.secret);
+    }
   });
 });

@@ -130,6 +130,33 @@ describe("features GoTrue answers for while config.toml leaves them off", () => 
     });
   });
 
+  it("external providers other than Google: GoTrue's 'Unsupported provider' reasons and its disabled issuers", async () => {
+    const reason = async (provider: string) => {
+      const { status, body } = await authFetch(`/authorize?provider=${provider}`);
+      return { status, ...(body as { error_code: string; msg: string }) };
+    };
+    expect(await reason("GitLab")).toMatchObject({
+      status: 400,
+      error_code: "validation_failed",
+      msg: "Unsupported provider: provider is not enabled",
+    });
+    expect((await reason("myspace")).msg).toBe(
+      "Unsupported provider: Provider myspace could not be found",
+    );
+    expect((await reason("custom:acme")).msg).toBe(
+      "Unsupported provider: custom OAuth providers are disabled",
+    );
+    const { error } = await anonClient().auth.signInWithIdToken({
+      provider: "facebook",
+      token: "an-id-token",
+    });
+    expect(answer(error)).toEqual({
+      status: 400,
+      code: "provider_disabled",
+      message: 'Provider (issuer "https://www.facebook.com") is not enabled',
+    });
+  });
+
   it("generateLink for a sign-up keeps the user metadata exactly as given", async () => {
     const data = { plan: "pro", nested: { tags: ["a", "b"], count: 2 }, empty: null };
     const { data: link, error } = await adminClient().auth.admin.generateLink({
@@ -164,9 +191,13 @@ describe("the same features switched on in config.toml", () => {
         `[auth.web3.solana]`,
         `enabled = true`,
         `[auth.sms]`,
-        `enabled = true`,
+        `enable_signup = true`,
         `[auth.mfa.web_authn]`,
         `enroll_enabled = true`,
+        `[auth.external.github]`,
+        `enabled = true`,
+        `[auth.third_party.firebase]`,
+        `enabled = true`,
       ].join("\n"),
     );
   }, 240_000);
@@ -176,7 +207,9 @@ describe("the same features switched on in config.toml", () => {
 
   it("says at start which are not implemented, and answers so rather than as if they were off", async () => {
     for (const setting of [
-      "[auth.sms] enabled",
+      "[auth.sms] enable_signup",
+      "[auth.external.github] enabled",
+      "[auth.third_party.firebase] enabled",
       "[auth.passkey] enabled",
       "[auth.oauth_server] enabled",
       "[auth.web3.solana] enabled",
@@ -198,6 +231,19 @@ describe("the same features switched on in config.toml", () => {
       expect(answer(error)).toMatchObject({ status: 404, code: "feature_disabled" });
       expect(error!.message).toMatch(/is not implemented by the local stack$/);
     }
+    const github = await authFetch("/authorize?provider=github", {}, stack);
+    expect([github.status, github.body]).toMatchObject([
+      404,
+      {
+        error_code: "feature_disabled",
+        msg: "Sign-in with github is not implemented by the local stack",
+      },
+    ]);
+    const githubToken = await client.auth.signInWithIdToken({
+      provider: "github",
+      token: "t",
+    });
+    expect(answer(githubToken.error)).toMatchObject({ status: 404, code: "feature_disabled" });
     // Ethereum stays off while only Solana is on.
     const ethereum = await authFetch(
       "/token?grant_type=web3",

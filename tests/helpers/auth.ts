@@ -188,16 +188,17 @@ export function ssrClient(target: AuthTarget = stack()) {
 
 /**
  * An extra stack for one test file, run with its own config.toml (and any further command-line
- * arguments); `stop` also removes its files.
+ * arguments and environment variables); `stop` also removes its files.
  */
 export async function spawnStackWithConfig(
   toml: string,
   args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<SpawnedStack> {
   const dataDir = await newDataDir();
   const configFile = `${dataDir}-config.toml`;
   await writeFile(configFile, toml);
-  const spawned = await spawnStack({ dataDir, args: ["--config", configFile, ...args] });
+  const spawned = await spawnStack({ dataDir, args: ["--config", configFile, ...args], env });
   return {
     ...spawned,
     async stop() {

@@ -1,4 +1,4 @@
-import { SignJWT } from "jose";
+import { generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stack } from "../helpers/db.ts";
 import { signJwt, supabaseClient } from "../helpers/supabase.ts";
@@ -29,6 +29,44 @@ describe("storage-api's wire format", () => {
         .sign(new TextEncoder().encode("not the secret, but 32+ characters long")),
     });
     expect(await forged.json()).toMatchObject({ statusCode: "403", code: "AccessDenied" });
+  });
+
+  it("words JWT refusals as storage-api's jose does, and allows no clock skew", async () => {
+    const refusal = async (token: string) => {
+      const response = await storageFetch("/bucket", { token });
+      return [response.status, ((await response.json()) as { message: string }).message];
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { role: "service_role", iat: now - 60 };
+    expect(await refusal("")).toEqual([400, "Invalid Compact JWS"]);
+    expect(await refusal("not.a-jwt")).toEqual([400, "Invalid Compact JWS"]);
+    expect(await refusal(await signJwt(claims, "not the secret, but 32+ characters long"))).toEqual(
+      [400, "signature verification failed"],
+    );
+    // Five seconds late or early: PostgREST's 30 s of skew lets it through, storage-api refuses it.
+    const late = await signJwt({ ...claims, exp: now - 5 });
+    const early = await signJwt({ ...claims, nbf: now + 5, exp: now + 600 });
+    expect(await refusal(late)).toEqual([400, '"exp" claim timestamp check failed']);
+    expect(await refusal(early)).toEqual([400, '"nbf" claim timestamp check failed']);
+    for (const token of [late, early]) {
+      const rest = await fetch(`${stack().apiUrl}/rest/v1/blog_categories?select=id&limit=1`, {
+        headers: { apikey: stack().anonKey, authorization: `Bearer ${token}` },
+      });
+      expect(rest.status).toBe(200);
+    }
+    // Without signing keys an asymmetric token's algorithm is not allowed; HS384 with the secret is.
+    const { privateKey } = await generateKeyPair("ES256");
+    const asymmetric = await new SignJWT({ ...claims, exp: now + 600 })
+      .setProtectedHeader({ alg: "ES256", kid: "a-key" })
+      .sign(privateKey);
+    expect(await refusal(asymmetric)).toEqual([
+      400,
+      '"alg" (Algorithm) Header Parameter value not allowed',
+    ]);
+    const hs384 = await new SignJWT({ ...claims, exp: now + 600 })
+      .setProtectedHeader({ alg: "HS384" })
+      .sign(new TextEncoder().encode(stack().jwtSecret));
+    expect((await storageFetch("/bucket", { token: hs384 })).status).toBe(200);
   });
 
   it("takes the apikey as the bearer token when there is no Authorization, as Supabase's gateway does", async () => {

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { access, readFile, writeFile } from "node:fs/promises";
 import { request } from "node:http";
+import path from "node:path";
 import * as tus from "tus-js-client";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signedInClient } from "../helpers/auth.ts";
@@ -264,6 +266,82 @@ describe("storage resumable uploads (TUS)", () => {
       },
     });
     expect(await unsigned.text()).toBe("Missing x-signature header\n");
+  });
+
+  it("expires unfinished uploads after an hour as hosted storage-api does: Upload-Expires, then 410 and removed", async () => {
+    const create = async (name: string) => {
+      const before = Date.now();
+      const created = await fetch(endpoint(), {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${ownerToken}`,
+          "Tus-Resumable": "1.0.0",
+          "Upload-Length": "10",
+          "Upload-Metadata": `bucketName ${Buffer.from(bucket).toString("base64")},objectName ${Buffer.from(`${owner.id}/${name}`).toString("base64")}`,
+        },
+      });
+      expect(created.status).toBe(201);
+      const expires = created.headers.get("upload-expires")!;
+      // RFC 7231's date, an hour after creation (to the second).
+      expect(expires).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+      expect(Date.parse(expires)).toBeGreaterThanOrEqual(
+        Math.floor(before / 1000) * 1000 + 3_600_000,
+      );
+      expect(Date.parse(expires)).toBeLessThanOrEqual(Date.now() + 3_600_000);
+      const url = created.headers.get("location")!;
+      return {
+        url,
+        expires,
+        file: path.join(stack().dataDir, "storage-resumable", url.split("/").pop()!),
+      };
+    };
+    const patch = (url: string, offset: number, body: string) =>
+      fetch(url, {
+        method: "PATCH",
+        headers: {
+          authorization: `Bearer ${ownerToken}`,
+          "Tus-Resumable": "1.0.0",
+          "Upload-Offset": String(offset),
+          "Content-Type": "application/offset+octet-stream",
+        },
+        body,
+      });
+    const head = (url: string) =>
+      fetch(url, {
+        method: "HEAD",
+        headers: { authorization: `Bearer ${ownerToken}`, "Tus-Resumable": "1.0.0" },
+      });
+    /** Moves an upload's creation two hours back, as if it had been left that long. */
+    const age = async (file: string) => {
+      const stored = JSON.parse(await readFile(`${file}.json`, "utf8")) as Record<string, unknown>;
+      stored.createdAt = new Date(Date.now() - 2 * 3_600_000).toISOString();
+      await writeFile(`${file}.json`, JSON.stringify(stored));
+    };
+    const exists = (file: string) =>
+      access(file).then(
+        () => true,
+        () => false,
+      );
+
+    const first = await create("expiring.bin");
+    const partial = await patch(first.url, 0, "01234");
+    expect(partial.status).toBe(204);
+    expect(partial.headers.get("upload-expires")).toBe(first.expires);
+    await age(first.file);
+    const late = await patch(first.url, 5, "56789");
+    expect([late.status, await late.text()]).toEqual([
+      410,
+      "The file for this url no longer exists\n",
+    ]);
+    expect([await exists(first.file), await exists(`${first.file}.json`)]).toEqual([false, false]);
+    expect((await head(first.url)).status).toBe(404);
+
+    // One abandoned without another request is removed when the next upload is created.
+    const abandoned = await create("abandoned.bin");
+    await age(abandoned.file);
+    await create("next.bin");
+    expect(await exists(`${abandoned.file}.json`)).toBe(false);
+    expect((await patch(abandoned.url, 0, "0123456789")).status).toBe(404);
   });
 
   it("answers without a token as storage-api does, and the protocol's own refusals", async () => {

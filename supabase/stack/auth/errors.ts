@@ -57,8 +57,10 @@ export type ErrorCode =
   | "mfa_verification_failed"
   | "mfa_totp_enroll_not_enabled"
   | "mfa_totp_verify_not_enabled"
+  | "mfa_phone_verify_not_enabled"
   | "mfa_phone_enroll_not_enabled"
   | "mfa_webauthn_enroll_not_enabled"
+  | "mfa_webauthn_verify_not_enabled"
   | "insufficient_aal";
 
 /** GoTrue's HTTPError: a status, an error code and a message for people. */

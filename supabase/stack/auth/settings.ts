@@ -1,4 +1,5 @@
 import type { ProjectConfig } from "../config/project-config.ts";
+import { dbEncryptionFromEnv, type DbEncryption } from "./encryption.ts";
 
 /** What the Supabase CLI's `password_requirements` values mean, as GoTrue's required character sets. */
 const requiredCharacterSets: Record<ProjectConfig["auth"]["password_requirements"], string[]> = {
@@ -56,6 +57,8 @@ export interface AuthSettings {
   /** Switches of features the stack answers for only as GoTrue does while they are off. */
   features: {
     phone: boolean;
+    /** The config.toml key that switched phone sign-in, for the start-up warning. */
+    phoneSetting: string;
     passkey: boolean;
     oauthServer: boolean;
     web3Solana: boolean;
@@ -69,8 +72,14 @@ export interface AuthSettings {
     phoneOn: boolean;
     webAuthnOn: boolean;
   };
+  /** `[auth.external.<name>]` providers other than Google that config.toml enables: none is built. */
+  externalProvidersOn: string[];
+  /** `[auth.third_party.<name>]` providers config.toml enables: not built either. */
+  thirdPartyOn: string[];
   /** How long an OAuth or PKCE flow state stays usable, as GoTrue's default. */
   flowStateExpirySeconds: number;
+  /** GoTrue's encryption of TOTP secrets at rest, from GOTRUE_SECURITY_DB_ENCRYPTION_*. */
+  dbEncryption: DbEncryption;
 }
 
 /** Go's duration syntax ("1s", "1m30s", "500ms"), which the Supabase CLI uses for max_frequency. */
@@ -91,8 +100,36 @@ export function parseGoDuration(text: string): number {
   return parts.reduce((total, part) => total + Number(part[1]) * units[part[2]!]!, 0);
 }
 
+/**
+ * [auth.email] and [auth.sms] switch their provider (GoTrue's GOTRUE_EXTERNAL_EMAIL_ENABLED and
+ * GOTRUE_EXTERNAL_PHONE_ENABLED) with `enable_signup`, as the CLI's config names it; Pitlane's
+ * config.toml spells it `enabled`. Either is read; both set and disagreeing is refused rather than one
+ * silently winning.
+ */
+function providerSwitch(
+  section: "email" | "sms",
+  values: { enable_signup?: boolean | undefined; enabled?: boolean | undefined },
+  fallback: boolean,
+): { on: boolean; setting: string } {
+  const { enable_signup: signup, enabled } = values;
+  if (signup !== undefined && enabled !== undefined && signup !== enabled)
+    throw new Error(
+      `[auth.${section}] enable_signup = ${signup} and enabled = ${enabled} disagree: set only one`,
+    );
+  return {
+    on: signup ?? enabled ?? fallback,
+    setting: `[auth.${section}] ${enabled !== undefined && signup === undefined ? "enabled" : "enable_signup"}`,
+  };
+}
+
+const enabledNames = (sections: Record<string, { enabled: boolean }>) =>
+  Object.entries(sections)
+    .filter(([, section]) => section.enabled)
+    .map(([name]) => name);
+
 export function authSettings(config: ProjectConfig, apiUrl: string): AuthSettings {
   const auth = config.auth;
+  const phone = providerSwitch("sms", auth.sms, false);
   const externalUrl = (auth.external_url || `${apiUrl}/auth/v1`).replace(/\/+$/, "");
   const google = auth.external.google;
   return {
@@ -111,7 +148,7 @@ export function authSettings(config: ProjectConfig, apiUrl: string): AuthSetting
       requiredCharacters: requiredCharacterSets[auth.password_requirements],
     },
     email: {
-      enabled: auth.email.enabled,
+      enabled: providerSwitch("email", auth.email, true).on,
       autoconfirm: !auth.email.enable_confirmations,
       secureEmailChange: auth.email.double_confirm_changes,
       securePasswordChange: auth.email.secure_password_change,
@@ -133,8 +170,12 @@ export function authSettings(config: ProjectConfig, apiUrl: string): AuthSetting
       skipNonceCheck: google?.skip_nonce_check ?? false,
     },
     flowStateExpirySeconds: 300,
+    dbEncryption: dbEncryptionFromEnv(process.env),
+    externalProvidersOn: enabledNames(auth.external).filter((name) => name !== "google"),
+    thirdPartyOn: enabledNames(auth.third_party),
     features: {
-      phone: auth.sms.enabled,
+      phone: phone.on,
+      phoneSetting: phone.setting,
       passkey: auth.passkey.enabled,
       oauthServer: auth.oauth_server.enabled,
       web3Solana: auth.web3.solana.enabled,

@@ -89,7 +89,9 @@ const configSchema = z.object({
         .prefault({}),
       email: z
         .object({
-          enabled: z.boolean().default(true),
+          // See providerSwitch: the CLI's `enable_signup`, or `enabled` as Pitlane's template has it.
+          enable_signup: z.boolean().optional(),
+          enabled: z.boolean().optional(),
           double_confirm_changes: z.boolean().default(true),
           enable_confirmations: z.boolean().default(false),
           secure_password_change: z.boolean().default(false),
@@ -101,7 +103,7 @@ const configSchema = z.object({
         .prefault({}),
       // Sign-in methods the stack answers for as GoTrue does when they are off (see auth/http/unbuilt.ts).
       sms: z
-        .object({ enabled: z.boolean().default(false) })
+        .object({ enable_signup: z.boolean().optional(), enabled: z.boolean().optional() })
         .loose()
         .prefault({}),
       passkey: z
@@ -149,6 +151,10 @@ const configSchema = z.object({
             })
             .loose(),
         )
+        .default({}),
+      // Firebase, Auth0, Cognito, Clerk: the CLI adds their issuers' keys to every service's JWKS.
+      third_party: z
+        .record(z.string(), z.object({ enabled: z.boolean().default(false) }).loose())
         .default({}),
     })
     .loose()

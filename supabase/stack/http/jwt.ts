@@ -41,35 +41,51 @@ export class JwtRejected extends Error {
   }
 }
 
-const allowedSkewSeconds = 30;
+/**
+ * How a service verifies: which algorithms it accepts, which key verifies a token, and how much clock
+ * skew it allows. Services differ: PostgREST allows 30 s, storage-api (jose's default) none.
+ */
+export interface JwtRules {
+  algorithms(keys: VerificationKeys): string[];
+  key(keys: VerificationKeys): JWTVerifyGetKey;
+  clockToleranceSeconds: number;
+}
 
 /**
- * Tokens already verified, as PostgREST's JWT cache keeps them: a client sends the same token with
- * every request, and HMAC verification through WebCrypto is the costliest step of a small request.
- * A hit is exactly what verifying again would answer: the signature and `nbf`/`iat` cannot stop
- * holding as time moves on, and `exp` is checked on every hit with jose's own rule.
+ * Tokens already verified, per rules, as PostgREST's JWT cache keeps them: a client sends the same
+ * token with every request, and HMAC verification through WebCrypto is the costliest step of a small
+ * request. A hit is exactly what verifying again would answer: the signature and `nbf`/`iat` cannot
+ * stop holding as time moves on, and `exp` is checked on every hit with jose's own rule.
  */
-const verified = new Map<
-  string,
-  { keys: VerificationKeys; claims: JwtClaims; exp: number | undefined }
+const verifiedByRules = new WeakMap<
+  JwtRules,
+  Map<string, { keys: VerificationKeys; claims: JwtClaims; exp: number | undefined }>
 >();
 const verifiedLimit = 1000;
 
 /** jose's expiry rule: expired once `exp <= now - tolerance`, in whole seconds. */
-const hasExpired = (exp: number) => exp <= Math.floor(Date.now() / 1000) - allowedSkewSeconds;
+const hasExpired = (exp: number, tolerance: number) =>
+  exp <= Math.floor(Date.now() / 1000) - tolerance;
 
 /**
- * Verifies a token signed with the project secret or a listed signing key; claims as PostgREST
- * validates them (exp, nbf, iat, with 30 s of skew). The claims are frozen: a verified token's claims
- * are shared by its requests. Throws JwtRejected.
+ * Verifies a token signed with the project secret or a listed signing key; by default with
+ * PostgREST's rules (exp, nbf, iat, with 30 s of skew). The claims are frozen: a verified token's
+ * claims are shared by its requests. Throws JwtRejected.
  */
-export async function verifyJwt(token: string, keys: VerificationKeys): Promise<JwtClaims> {
+export async function verifyJwt(
+  token: string,
+  keys: VerificationKeys,
+  rules: JwtRules = postgrestRules,
+): Promise<JwtClaims> {
+  let verified = verifiedByRules.get(rules);
+  if (!verified) verifiedByRules.set(rules, (verified = new Map()));
   const hit = verified.get(token);
   if (hit && hit.keys === keys) {
-    if (hit.exp === undefined || !hasExpired(hit.exp)) return hit.claims;
+    if (hit.exp === undefined || !hasExpired(hit.exp, rules.clockToleranceSeconds))
+      return hit.claims;
     verified.delete(token);
   }
-  const claims = Object.freeze(await verifyUncached(token, keys));
+  const claims = Object.freeze(await verifyUncached(token, keys, rules));
   // The oldest entry makes room: Map iterates in insertion order.
   if (verified.size >= verifiedLimit) verified.delete(verified.keys().next().value!);
   verified.set(token, { keys, claims, exp: claims.exp });
@@ -100,15 +116,26 @@ export function keyResolver(keys: VerificationKeys): JWTVerifyGetKey {
   return resolver;
 }
 
-async function verifyUncached(token: string, keys: VerificationKeys): Promise<JwtClaims> {
+/** PostgREST's: HS256/384/512 with the secret, RS256/ES256 by `kid`, 30 s of clock skew. */
+export const postgrestRules: JwtRules = {
+  algorithms: acceptedAlgorithms,
+  key: keyResolver,
+  clockToleranceSeconds: 30,
+};
+
+async function verifyUncached(
+  token: string,
+  keys: VerificationKeys,
+  rules: JwtRules,
+): Promise<JwtClaims> {
   if (token === "") throw new JwtRejected({ reason: "empty" }, notCompact);
   const parts = token.split(".").length;
   if (parts !== 3) throw new JwtRejected({ reason: "parts", parts }, notCompact);
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, keyResolver(keys), {
-      algorithms: acceptedAlgorithms(keys),
-      clockTolerance: allowedSkewSeconds,
+    ({ payload } = await jwtVerify(token, rules.key(keys), {
+      algorithms: rules.algorithms(keys),
+      clockTolerance: rules.clockToleranceSeconds,
     }));
   } catch (error) {
     throw new JwtRejected(rejectionOf(error), (error as Error).message);

@@ -14,6 +14,8 @@ export interface StorageContext {
   imageTransformation: boolean;
   /** Where resumable uploads grow until their last byte: beside `disk`, on the same file system. */
   resumableDir: string;
+  /** How long an unfinished resumable upload lives (storage-api's TUS_URL_EXPIRY_MS); 0: forever. */
+  resumableExpiryMs: number;
 }
 
 /** Owners are uuids in `owner` (deprecated) and any JWT subject in `owner_id`, as storage-api writes them. */

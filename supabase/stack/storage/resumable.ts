@@ -3,11 +3,13 @@
  * termination) as storage-api serves it with tus-node-server. An upload's id is
  * base64url(`bucket/name/version`), its bytes grow in `<data>/storage-resumable/<id>` and its
  * description sits beside them; the caller's RLS is checked when it is created and at every
- * PATCH, and the last PATCH makes the file the object's new version.
+ * PATCH, and the last PATCH makes the file the object's new version. Unfinished uploads expire as on
+ * hosted Supabase, whose S3 backend gives tus-node-server an expiration (an hour): `Upload-Expires`
+ * on creation and PATCH, 410 once past it, and the files removed.
  */
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -38,6 +40,7 @@ const tusErrors = {
   metadataRequired: () => new TusError(400, "Metadata is required"),
   maxSizeExceeded: () => new TusError(413, "Maximum size exceeded"),
   notFound: () => new TusError(404, "The file for this url was not found"),
+  expired: () => new TusError(410, "The file for this url no longer exists"),
   invalidContentType: () => new TusError(415, "Invalid Content-Type header"),
   missingOffset: () => new TusError(403, "Upload-Offset header required"),
   offsetConflict: () => new TusError(409, "Upload-Offset conflict"),
@@ -54,6 +57,8 @@ interface StoredUpload {
   userMetadata: Record<string, unknown> | undefined;
   /** The Upload-Metadata header as created, echoed by HEAD. */
   metadataHeader: string;
+  /** tus-node-server's creation_date, from which the upload expires; uploads of older stacks have none. */
+  createdAt?: string;
 }
 
 /** `key base64,key base64`, as TUS encodes Upload-Metadata. */
@@ -95,10 +100,48 @@ export class ResumableUploads {
   }
 
   private async load(id: string): Promise<StoredUpload> {
+    let upload: StoredUpload;
     try {
-      return JSON.parse(await readFile(`${this.fileOf(id)}.json`, "utf8")) as StoredUpload;
+      upload = JSON.parse(await readFile(`${this.fileOf(id)}.json`, "utf8")) as StoredUpload;
     } catch {
       throw tusErrors.notFound();
+    }
+    if (this.hasExpired(upload)) {
+      await this.remove(id);
+      throw tusErrors.expired();
+    }
+    return upload;
+  }
+
+  /** When an unfinished upload expires, as tus-node-server computes it; none without an expiration. */
+  private expiresAt(upload: StoredUpload): Date | undefined {
+    if (!this.ctx.resumableExpiryMs || !upload.createdAt) return undefined;
+    return new Date(Date.parse(upload.createdAt) + this.ctx.resumableExpiryMs);
+  }
+
+  private hasExpired(upload: StoredUpload): boolean {
+    const expiresAt = this.expiresAt(upload);
+    return expiresAt !== undefined && Date.now() > expiresAt.getTime();
+  }
+
+  /** `Upload-Expires`, in RFC 7231's date format, while the upload is unfinished. */
+  private expiryHeader(upload: StoredUpload, offset: number): Record<string, string> {
+    const expiresAt = this.expiresAt(upload);
+    return expiresAt && offset < upload.size ? { "Upload-Expires": expiresAt.toUTCString() } : {};
+  }
+
+  private async remove(id: string): Promise<void> {
+    this.writing.get(id)?.req.destroy();
+    await rm(this.fileOf(id), { force: true });
+    await rm(`${this.fileOf(id)}.json`, { force: true });
+  }
+
+  /** Removes every expired upload; run at each creation, so abandoned ones do not pile up. */
+  private async removeExpired(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names.filter((entry) => entry.endsWith(".json"))) {
+      const id = name.slice(0, -".json".length);
+      await this.load(id).catch(() => undefined);
     }
   }
 
@@ -149,7 +192,7 @@ export class ResumableUploads {
     // What a browser's tus-js-client reads, as tus-node-server exposes it (the gateway answers preflights).
     res.setHeader(
       "Access-Control-Expose-Headers",
-      "Location, Upload-Offset, Upload-Length, Upload-Metadata, Tus-Version, Tus-Resumable, Tus-Extension, Tus-Max-Size",
+      "Location, Upload-Offset, Upload-Length, Upload-Metadata, Upload-Expires, Tus-Version, Tus-Resumable, Tus-Extension, Tus-Max-Size",
     );
     try {
       if (header(req, "tus-resumable") !== tusVersion) {
@@ -203,6 +246,7 @@ export class ResumableUploads {
         : "no-cache",
       userMetadata,
       metadataHeader,
+      createdAt: new Date().toISOString(),
     };
     const maxBytes = await mustBeAllowedToUpload(
       this.ctx,
@@ -214,6 +258,7 @@ export class ResumableUploads {
       "base64url",
     );
     await mkdir(this.dir, { recursive: true });
+    await this.removeExpired();
     await writeFile(this.fileOf(id), "");
     await writeFile(`${this.fileOf(id)}.json`, JSON.stringify(upload));
     const proto = header(req, "x-forwarded-proto") ?? "http";
@@ -222,8 +267,8 @@ export class ResumableUploads {
     // creation-with-upload: the first bytes may come with the POST.
     if (header(req, "content-type") === "application/offset+octet-stream" && size > 0) {
       const offset = await this.write(call, id, upload, 0);
-      res.writeHead(201, { "Upload-Offset": String(offset) });
-    } else res.writeHead(201);
+      res.writeHead(201, { "Upload-Offset": String(offset), ...this.expiryHeader(upload, offset) });
+    } else res.writeHead(201, this.expiryHeader(upload, 0));
     res.end();
   }
 
@@ -250,6 +295,7 @@ export class ResumableUploads {
     res.writeHead(204, {
       "Upload-Offset": String(offset),
       ...(offset === upload.size && { "Tus-Complete": "1" }),
+      ...this.expiryHeader(upload, offset),
     });
     res.end();
   }
@@ -314,9 +360,7 @@ export class ResumableUploads {
 
   private async terminate(res: ServerResponse, id: string): Promise<void> {
     await this.load(id);
-    this.writing.get(id)?.req.destroy();
-    await rm(this.fileOf(id), { force: true });
-    await rm(`${this.fileOf(id)}.json`, { force: true });
+    await this.remove(id);
     res.writeHead(204);
     res.end();
   }

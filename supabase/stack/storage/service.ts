@@ -23,6 +23,7 @@ export function createStorageService(deps: ServiceDeps): Service {
     fileSizeLimit: parseSize(deps.config.storage.file_size_limit),
     imageTransformation: deps.config.storage.image_transformation.enabled,
     resumableDir: path.join(deps.options.data, "storage-resumable"),
+    resumableExpiryMs: Number(process.env.TUS_URL_EXPIRY_MS || 60 * 60 * 1000),
   };
   const routes = storageRoutes(ctx);
 

@@ -11,6 +11,7 @@ import { audit } from "../audit.ts";
 import type { AuthContext } from "../context.ts";
 import type { Db } from "../db.ts";
 import { AuthError, badRequest, forbidden, notFound, unprocessable } from "../errors.ts";
+import { opened, sealed } from "../encryption.ts";
 import { upgradeSession } from "../sessions.ts";
 import { factorJson, factorJsonSql, findUserById, type FactorJson, type User } from "../users.ts";
 import { uuidPattern } from "../../database/session.ts";
@@ -140,7 +141,7 @@ async function enroll(ctx: AuthContext, r: AuthRequest): Promise<void> {
     await tx.query(
       `insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
        values ($1, $2, $3, 'totp', 'unverified', now(), now(), $4)`,
-      [id, user.id, friendlyName, secret],
+      [id, user.id, friendlyName, sealed(ctx.settings.dbEncryption, id, secret)],
     );
     await audit(tx, user, "factor_in_progress", r.client.ip, { factor_id: id });
   });
@@ -153,13 +154,21 @@ async function enroll(ctx: AuthContext, r: AuthRequest): Promise<void> {
   });
 }
 
-function requireTotpVerification(ctx: AuthContext, factor: FactorRow): void {
+/**
+ * Only TOTP factors verify; a phone or WebAuthn factor (only a row written by hand can be one) is
+ * refused with GoTrue's codes, which for WebAuthn at /verify reuse the enroll code.
+ */
+function requireTotpVerification(
+  ctx: AuthContext,
+  factor: FactorRow,
+  route: "challenge" | "verify",
+): void {
+  if (factor.factor_type === "phone")
+    throw unprocessable("mfa_phone_verify_not_enabled", "MFA verification is disabled for Phone");
   if (factor.factor_type !== "totp")
     throw unprocessable(
-      factor.factor_type === "phone"
-        ? "mfa_phone_enroll_not_enabled"
-        : "mfa_webauthn_enroll_not_enabled",
-      `MFA verification is disabled for ${factor.factor_type === "phone" ? "Phone" : "WebAuthn"}`,
+      route === "verify" ? "mfa_webauthn_enroll_not_enabled" : "mfa_webauthn_verify_not_enabled",
+      "MFA verification is disabled for WebAuthn",
     );
   if (!ctx.settings.mfa.totpVerify)
     throw unprocessable("mfa_totp_verify_not_enabled", "MFA verification is disabled for TOTP");
@@ -171,7 +180,7 @@ async function challenge(ctx: AuthContext, r: AuthRequest, factorId: string): Pr
   requireNotAnonymous(signedIn);
   const factor = await loadFactor(ctx.db.pool, signedIn.user, factorId);
   if (r.rateLimitKey) ctx.limiter.takeMfa("challenge", r.rateLimitKey);
-  requireTotpVerification(ctx, factor);
+  requireTotpVerification(ctx, factor, "challenge");
   const id = randomUUID();
   const { rows } = await ctx.db.transaction(async (tx) => {
     await tx.query(`update auth.mfa_factors set last_challenged_at = now() where id = $1`, [
@@ -199,7 +208,7 @@ async function verify(ctx: AuthContext, r: AuthRequest, factorId: string): Promi
   if (r.rateLimitKey) ctx.limiter.takeMfa("verify", r.rateLimitKey);
   const code = stringField(r.body, "code");
   if (!code) throw badRequest("validation_failed", "Code needs to be non-empty");
-  requireTotpVerification(ctx, factor);
+  requireTotpVerification(ctx, factor, "verify");
   const challengeId = stringField(r.body, "challenge_id");
   const { rows } = uuidPattern.test(challengeId)
     ? await ctx.db.pool.query<{ verified: boolean; ip: string; expired: boolean }>(
@@ -224,7 +233,8 @@ async function verify(ctx: AuthContext, r: AuthRequest, factorId: string): Promi
       `MFA challenge ${challengeId} has expired, verify against another challenge or create a new challenge.`,
     );
   }
-  if (totpFor(factor.secret ?? "").validate({ token: code, window: 1 }) === null)
+  const secret = opened(ctx.settings.dbEncryption, factor.id, factor.secret ?? "");
+  if (totpFor(secret.plain).validate({ token: code, window: 1 }) === null)
     throw unprocessable("mfa_verification_failed", "Invalid TOTP code entered");
   const response = await ctx.db.transaction(async (tx) => {
     await audit(tx, signedIn.user, "verification_attempted", r.client.ip, {
@@ -239,6 +249,11 @@ async function verify(ctx: AuthContext, r: AuthRequest, factorId: string): Promi
       `update auth.mfa_factors set status = 'verified', updated_at = now() where id = $1 and status <> 'verified'`,
       [factor.id],
     );
+    if (secret.reseal)
+      await tx.query(`update auth.mfa_factors set secret = $2 where id = $1`, [
+        factor.id,
+        sealed(ctx.settings.dbEncryption, factor.id, secret.plain),
+      ]);
     const user = (await findUserById(tx, signedIn.user.id))!;
     const tokens = await upgradeSession(tx, ctx.signer, user, session.id, factor.id, "totp");
     // GoTrue signs the user's other aal1 sessions out and drops their unfinished factors of the type.

@@ -19,40 +19,51 @@ type Handler = (ctx: AuthContext, r: AuthRequest) => Promise<void>;
 export const notBuilt = (feature: string) =>
   notFound("feature_disabled", `${feature} is not implemented by the local stack`);
 
-/** What each switched-on feature is called in the start-up warning and in its 501 answers. */
-const unbuiltWhenOn: [
-  keyof AuthSettings["features"] | "manualLinking" | "mfaPhone" | "mfaWebAuthn",
-  string,
-  string,
-][] = [
-  ["phone", "[auth.sms] enabled", "Phone sign-in"],
-  ["passkey", "[auth.passkey] enabled", "Passkey sign-in"],
-  ["oauthServer", "[auth.oauth_server] enabled", "The OAuth server"],
-  ["web3Solana", "[auth.web3.solana] enabled", "Web3 sign-in"],
-  ["web3Ethereum", "[auth.web3.ethereum] enabled", "Web3 sign-in"],
-  ["manualLinking", "[auth] enable_manual_linking", "Manual identity linking"],
-  ["mfaPhone", "[auth.mfa.phone] enroll_enabled or verify_enabled", "MFA with phone factors"],
-  [
-    "mfaWebAuthn",
-    "[auth.mfa.web_authn] enroll_enabled or verify_enabled",
-    "MFA with WebAuthn factors",
-  ],
-];
+/** Each unbuilt feature: whether config.toml switches it on, the setting, and its name in answers. */
+function unbuiltSwitches(settings: AuthSettings): [boolean, string, string][] {
+  const { features, mfa } = settings;
+  return [
+    [features.phone, features.phoneSetting, "Phone sign-in"],
+    [features.passkey, "[auth.passkey] enabled", "Passkey sign-in"],
+    [features.oauthServer, "[auth.oauth_server] enabled", "The OAuth server"],
+    [features.web3Solana, "[auth.web3.solana] enabled", "Web3 sign-in"],
+    [features.web3Ethereum, "[auth.web3.ethereum] enabled", "Web3 sign-in"],
+    [settings.manualLinkingEnabled, "[auth] enable_manual_linking", "Manual identity linking"],
+    [mfa.phoneOn, "[auth.mfa.phone] enroll_enabled or verify_enabled", "MFA with phone factors"],
+    [
+      mfa.webAuthnOn,
+      "[auth.mfa.web_authn] enroll_enabled or verify_enabled",
+      "MFA with WebAuthn factors",
+    ],
+    ...settings.externalProvidersOn.map((name): [boolean, string, string] => [
+      true,
+      `[auth.external.${name}] enabled`,
+      signInWith(name),
+    ]),
+  ];
+}
 
-/** The start-up warnings for features config.toml switches on that the stack does not build. */
+/** How an unbuilt external provider is named in its answers. */
+export const signInWith = (provider: string) => `Sign-in with ${provider}`;
+
+/**
+ * The start-up warnings for features config.toml switches on that the stack does not build. Third-party
+ * auth has no endpoint to answer from: the CLI adds the provider's keys to every service's JWKS, the
+ * stack does not, so its tokens are refused as tokens of an unknown key.
+ */
 export function unbuiltFeatureWarnings(settings: AuthSettings): string[] {
-  const on = {
-    ...settings.features,
-    manualLinking: settings.manualLinkingEnabled,
-    mfaPhone: settings.mfa.phoneOn,
-    mfaWebAuthn: settings.mfa.webAuthnOn,
-  };
-  return unbuiltWhenOn
-    .filter(([feature]) => on[feature])
-    .map(
-      ([, setting, name]) =>
-        `WARN: ${setting} is set, but ${name} is not implemented by the local stack: its requests answer 404 feature_disabled`,
-    );
+  return [
+    ...unbuiltSwitches(settings)
+      .filter(([on]) => on)
+      .map(
+        ([, setting, name]) =>
+          `WARN: ${setting} is set, but ${name} is not implemented by the local stack: its requests answer 404 feature_disabled`,
+      ),
+    ...settings.thirdPartyOn.map(
+      (name) =>
+        `WARN: [auth.third_party.${name}] enabled is set, but third-party auth is not implemented by the local stack: every service refuses its tokens as signed by an unknown key`,
+    ),
+  ];
 }
 
 /** Phone sign-in is off unless [auth.sms] is enabled; on, the stack cannot send the SMS. */

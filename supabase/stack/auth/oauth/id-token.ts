@@ -4,9 +4,29 @@ import { AuthError, badRequest, OAuthError } from "../errors.ts";
 import type { AuthRequest } from "../http/request.ts";
 import { stringField } from "../http/request.ts";
 import { respond } from "../http/respond.ts";
+import { notBuilt, signInWith } from "../http/unbuilt.ts";
 import { startSession } from "../sessions.ts";
 import { signInExternally } from "./external-accounts.ts";
 import { googleUser } from "./google.ts";
+
+/** The ID-token providers GoTrue knows by a fixed issuer (internal/api/token_oidc.go). */
+const fixedIssuers: Record<string, string> = {
+  facebook: "https://www.facebook.com",
+  kakao: "https://kauth.kakao.com",
+  vercel_marketplace: "https://marketplace.vercel.com",
+  snapchat: "https://accounts.snapchat.com/accounts/oauth2/token",
+};
+
+/**
+ * An ID token of a provider other than Google: not built, so one config.toml enables answers so; one
+ * with a fixed issuer that is off answers as GoTrue does. Apple's and Azure's issuers GoTrue reads from
+ * the token, and Keycloak's is its configured URL: those fall through to the custom-provider refusal.
+ */
+function refuseOtherProvider(ctx: AuthContext, provider: string): void {
+  if (ctx.settings.externalProvidersOn.includes(provider)) throw notBuilt(signInWith(provider));
+  const issuer = fixedIssuers[provider];
+  if (issuer) throw badRequest("provider_disabled", `Provider (issuer "${issuer}") is not enabled`);
+}
 
 /**
  * grant_type=id_token (signInWithIdToken): a Google ID token obtained by a mobile app. Signature,
@@ -23,11 +43,13 @@ export async function idTokenGrant(ctx: AuthContext, r: AuthRequest): Promise<vo
   if (r.body.link_identity === true)
     throw badRequest("validation_failed", "link_identity is not supported by the local stack");
   const google = ctx.google.settings;
-  if (provider !== "google" && issuer !== google.issuer)
+  if (provider !== "google" && issuer !== google.issuer) {
+    refuseOtherProvider(ctx, provider);
     throw badRequest(
       "validation_failed",
       `Custom OIDC provider "${provider || issuer}" not allowed`,
     );
+  }
   if (!google.enabled)
     throw badRequest("provider_disabled", `Provider (issuer "${google.issuer}") is not enabled`);
 

@@ -11,6 +11,7 @@ import {
 import { uuidPattern } from "../../database/session.ts";
 import { requestedRedirect, type AuthRequest } from "../http/request.ts";
 import { redirect } from "../http/respond.ts";
+import { notBuilt, signInWith } from "../http/unbuilt.ts";
 import { tokenRedirect } from "../http/verify.ts";
 import { resolveRedirect } from "../redirects.ts";
 import { startSession } from "../sessions.ts";
@@ -32,16 +33,54 @@ const ownParameters = new Set([
   "state",
 ]);
 
+/** The OAuth providers GoTrue's /authorize knows (internal/api/external.go, API.Provider). */
+const oauthProviders = new Set([
+  "apple",
+  "azure",
+  "bitbucket",
+  "discord",
+  "facebook",
+  "figma",
+  "fly",
+  "github",
+  "gitlab",
+  "google",
+  "kakao",
+  "keycloak",
+  "linkedin",
+  "linkedin_oidc",
+  "notion",
+  "snapchat",
+  "spotify",
+  "slack",
+  "slack_oidc",
+  "twitch",
+  "twitter",
+  "x",
+  "vercel_marketplace",
+  "workos",
+  "zoom",
+]);
+
+/**
+ * Which provider /authorize is asked for, refused as GoTrue refuses it: "Unsupported provider: " and
+ * the reason (an unknown name, custom providers off, a provider off). Only Google is built: another
+ * that config.toml enables answers that it is not implemented.
+ */
+function requestedProvider(ctx: AuthContext, r: AuthRequest): "google" {
+  const name = (r.url.searchParams.get("provider") ?? "").toLowerCase();
+  const unsupported = (reason: string) =>
+    badRequest("validation_failed", `Unsupported provider: ${reason}`);
+  if (name.startsWith("custom:")) throw unsupported("custom OAuth providers are disabled");
+  if (!oauthProviders.has(name)) throw unsupported(`Provider ${name} could not be found`);
+  if (name === "google" && ctx.settings.google.enabled) return name;
+  if (ctx.settings.externalProvidersOn.includes(name)) throw notBuilt(signInWith(name));
+  throw unsupported("provider is not enabled");
+}
+
 /** GET /authorize?provider=google: starts a flow state and sends the browser to the provider. */
 export async function authorize(ctx: AuthContext, r: AuthRequest): Promise<void> {
-  const provider = r.url.searchParams.get("provider") ?? "";
-  if (provider.toLowerCase() !== "google")
-    throw badRequest(
-      "validation_failed",
-      `Unsupported provider: Provider ${provider} could not be found`,
-    );
-  if (!ctx.settings.google.enabled)
-    throw badRequest("validation_failed", "Unsupported provider: provider google is not enabled");
+  requestedProvider(ctx, r);
   const redirectTo = resolveRedirect(ctx.settings, requestedRedirect(r), r.req.headers.referer);
   const pkce = {
     codeChallenge: r.url.searchParams.get("code_challenge") ?? "",
