@@ -210,7 +210,7 @@ describe("failing functions", () => {
     ).toBe(500);
   });
 
-  it("answers WORKER_ERROR when the process dies, and starts a new one for the next request", async () => {
+  it("answers WORKER_ERROR when the worker dies, and starts a new one for the next request", async () => {
     for (let i = 0; i < 2; i++) {
       const crashed = await fetch(functionsUrl("crash"), { headers: { apikey: stack.anonKey } });
       expect(crashed.status).toBe(500);
