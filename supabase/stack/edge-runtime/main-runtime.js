@@ -30,8 +30,11 @@ const permissions = {
   ffi: false,
 };
 
-/** How long a stopped worker has to answer a ping before it counts as stuck in a busy loop. */
-const pingMs = 1000;
+/**
+ * How long a stopped worker has to answer a ping before it counts as stuck in a busy loop: long
+ * enough for one still evaluating a large import on a busy machine, which answers once it is done.
+ */
+const pingMs = 3000;
 
 /** @type {Map<number, { worker: Worker, port: MessagePort, pong?: () => void }>} */
 const workers = new Map();
