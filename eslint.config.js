@@ -10,10 +10,11 @@ import js from "@eslint/js";
 import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
-/** Deno code: edge functions and the edge runtime's worker bootstrap, outside tsconfig.json. */
+/** Deno code: edge functions and the edge runtime's main process and worker bootstrap, outside tsconfig.json. */
 const denoFiles = [
   "functions/**",
   "tests/fixtures/functions/**",
+  "supabase/stack/edge-runtime/main-runtime.js",
   "supabase/stack/edge-runtime/worker-bootstrap.js",
 ];
 
@@ -56,6 +57,19 @@ export default defineConfig(
   },
   {
     files: denoFiles,
-    languageOptions: { globals: { Deno: "readonly", console: "readonly" } },
+    languageOptions: {
+      globals: {
+        Deno: "readonly",
+        console: "readonly",
+        // The Web APIs the edge runtime's own files use.
+        self: "readonly",
+        Worker: "readonly",
+        MessageChannel: "readonly",
+        TextDecoderStream: "readonly",
+        URL: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+      },
+    },
   },
 );

@@ -3,6 +3,7 @@ import { benchChat } from "./chat.ts";
 import { benchContent } from "./content.ts";
 import { benchDurability } from "./durability.ts";
 import { benchForum } from "./forum.ts";
+import { benchFunctionsMemory } from "./functions-memory.ts";
 import { benchMarket } from "./market.ts";
 import { benchNotifications } from "./notifications.ts";
 import { benchOutreach } from "./outreach.ts";
@@ -20,6 +21,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["REST", benchRest],
   ["auth", benchAuth],
   ["storage and functions", benchStorageAndFunctions],
+  ["functions memory", benchFunctionsMemory],
   ["realtime", benchRealtime],
   ["durability", benchDurability],
   ["notifications and email", benchNotifications],

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../helpers/db.ts";
 import { copyFixture } from "../helpers/files.ts";
 import { spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
+import { edgeRuntimes } from "../helpers/processes.ts";
 import { accessTokenFor, supabaseClient } from "../helpers/supabase.ts";
 
 /**
@@ -209,7 +210,7 @@ describe("failing functions", () => {
     ).toBe(500);
   });
 
-  it("answers WORKER_ERROR when the process dies, and starts a new one for the next request", async () => {
+  it("answers WORKER_ERROR when the worker dies, and starts a new one for the next request", async () => {
     for (let i = 0; i < 2; i++) {
       const crashed = await fetch(functionsUrl("crash"), { headers: { apikey: stack.anonKey } });
       expect(crashed.status).toBe(500);
@@ -273,5 +274,92 @@ describe("hot reload", () => {
       (await readFile(shared, "utf8")).replace('greeting = "hello"', 'greeting = "hi again"'),
     );
     expect(await eventually(greeting, (value) => value === "hi again")).toBe("hi again");
+  });
+});
+
+describe("isolation in one runtime", () => {
+  const headers = () => ({ apikey: stack.anonKey });
+  const state = async (name: string) =>
+    (await (await fetch(functionsUrl(name), { headers: headers() })).json()) as {
+      bootId: string;
+      global: string | null;
+      env: string | null;
+      nodeEnv: string | null;
+      secret: string | null;
+    };
+
+  it("keeps each function's globals and environment to itself", async () => {
+    const set = await fetch(functionsUrl("globals"), {
+      method: "POST",
+      headers: headers(),
+      body: "only mine",
+    });
+    expect(await set.json()).toMatchObject({
+      global: "only mine",
+      env: "only mine",
+      nodeEnv: "only mine",
+    });
+    // The same module in another worker of the same process: its own globals and environment.
+    expect(await state("globals-twin")).toMatchObject({
+      global: null,
+      env: null,
+      nodeEnv: null,
+      secret: "from config.toml",
+    });
+    expect(await state("globals")).toMatchObject({ global: "only mine", env: "only mine" });
+  });
+
+  it("ends only the crashing function's worker: another's request in flight completes", async () => {
+    const before = (await state("globals")).bootId;
+    // A request to stream held open (its body not yet ended) while another function crashes.
+    let finish!: () => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("abc"));
+        finish = () => controller.close();
+      },
+    });
+    const streaming = fetch(functionsUrl("stream"), {
+      method: "POST",
+      headers: headers(),
+      body,
+      duplex: "half",
+    } as RequestInit);
+    // One exits, the other throws outside its handler.
+    for (const name of ["crash", "uncaught"]) {
+      const crashed = await fetch(functionsUrl(name), { headers: headers() });
+      expect(await crashed.json()).toMatchObject({ code: "WORKER_ERROR" });
+    }
+    expect(stack.output()).toContain(
+      "[functions/uncaught] error: Uncaught Error: thrown in a timer",
+    );
+    finish();
+    expect(await (await streaming).text()).toBe(
+      "data: chunk 1 of 3\n\ndata: chunk 2 of 3\n\ndata: chunk 3 of 3\n\n",
+    );
+    expect((await state("globals")).bootId).toBe(before);
+  });
+
+  it("answers 504 for a function stuck in a loop and replaces its process once the others' requests are done", async () => {
+    await state("echo");
+    const before = await edgeRuntimes(stack.child.pid!);
+    const [spun, meanwhile] = await Promise.all([
+      fetch(functionsUrl("spin"), { headers: headers() }),
+      anon.functions.invoke("echo", { body: "still here" }),
+    ]);
+    expect(spun.status).toBe(504);
+    expect(meanwhile.data).toMatchObject({ body: "still here" });
+    // The process that held the spinning worker exits; a fresh one serves in its place.
+    await expect
+      .poll(
+        async () => (await edgeRuntimes(stack.child.pid!)).filter((pid) => before.includes(pid)),
+        { timeout: 10_000 },
+      )
+      .toHaveLength(before.length - 1);
+    expect((await anon.functions.invoke("echo", { body: "after" })).data).toMatchObject({
+      body: "after",
+    });
+    expect(await edgeRuntimes(stack.child.pid!)).toHaveLength(before.length);
+    expect(stack.output()).toContain("[functions/spin] did not stop");
   });
 });

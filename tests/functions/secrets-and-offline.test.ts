@@ -2,7 +2,7 @@
 // and with the network off: remote fetches are impossible (the proxy variables, which Deno obeys,
 // point at a closed port). Functions start from the Deno cache `npm install` filled; what needs a
 // missing secret answers 503 naming it and writes nothing; the start says which secrets are missing.
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import {
   type SpawnedStack,
 } from "../../supabase/stack/spawn-stack.ts";
 import { accessTokenForEmail } from "../helpers/auth.ts";
+import { edgeRuntimes } from "../helpers/processes.ts";
 
 let stack: SpawnedStack;
 let db: Db;
@@ -191,22 +192,6 @@ describe("with the network off", () => {
   });
 });
 
-/** The stack's Deno workers: its child processes running the worker bootstrap. */
-async function denoWorkers(): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const [stat, cmdline] = await Promise.all([
-      readFile(`/proc/${entry}/stat`, "utf8").catch(() => ""),
-      readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => ""),
-    ]);
-    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (parent === stack.child.pid && cmdline.includes("worker-bootstrap.js"))
-      pids.push(Number(entry));
-  }
-  return pids.sort();
-}
-
 describe("at start", () => {
   it("boots every function before its first call, which then finds its worker running", async () => {
     await expect
@@ -219,11 +204,20 @@ describe("at start", () => {
       .exec(stack.output())![1]!
       .split(", ");
     expect(names).toEqual(expect.arrayContaining(["certificates", "payments", "receipts"]));
-    const booted = await denoWorkers();
-    expect(booted).toHaveLength(names.length);
+    /** How many times each function's worker booted, from the runtime's "booted" lines. */
+    const boots = (name: string) =>
+      stack
+        .output()
+        .split("\n")
+        .filter((line) => line.includes(`[functions/${name}] booted (`)).length;
+    for (const name of names) expect(boots(name), name).toBe(1);
+    // The project's functions share one Deno configuration, so one Deno process runs them all.
+    const runtimes = await edgeRuntimes(stack.child.pid!);
+    expect(runtimes).toHaveLength(1);
     expect(await call("certificates/verify/AAAA-BBBB-CCCC", { method: "GET" })).toMatchObject({
       status: 404,
     });
-    expect(await denoWorkers()).toEqual(booted);
+    expect(boots("certificates")).toBe(1);
+    expect(await edgeRuntimes(stack.child.pid!)).toEqual(runtimes);
   });
 });

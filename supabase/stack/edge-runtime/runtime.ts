@@ -14,9 +14,9 @@ export function denoExecutable(): string {
   return install.runInstall();
 }
 
-const bootstrap = path.join(import.meta.dirname, "worker-bootstrap.js");
+const mainRuntime = path.join(import.meta.dirname, "main-runtime.js");
 
-/** The process exited before its Deno.serve listened: a syntax error, a throw at load, a bad import. */
+/** The worker ended before its Deno.serve listened: a syntax error, a throw at load, a bad import. */
 export class BootFailure extends Error {}
 
 /**
@@ -111,76 +111,208 @@ export interface RuntimeOptions {
   log(line: string): void;
 }
 
-/** One function's Deno process, serving every request for it concurrently (the CLI's per_worker policy). */
+/**
+ * V8's settings for the runtime's isolates, for memory: each worker is a V8 isolate of its own, and
+ * ten idle ones with default settings hold some 25 MB each. A 1 MB young generation (16 MB by
+ * default) and V8's memory reducer starting a second after a worker goes quiet (30 s by default)
+ * take about 5 MB off each; a request's garbage still fits the young generation many times over.
+ */
+const workerV8Flags = [
+  "--max-semi-space-size=1",
+  "--memory-reducer-delay-ms=1000",
+  "--gc-memory-reducer-start-delay-ms=1000",
+];
+
+/** What main-runtime.js reports about a worker, one JSON object a line after its nonce. */
+type RuntimeEvent =
+  | { event: "ready"; id: number; port: number }
+  | { event: "log"; id: number; text: string }
+  | { event: "exit"; id: number }
+  | { event: "stuck"; id: number };
+
+interface WorkerListener {
+  ready(port: number): void;
+  log(text: string): void;
+  exit(): void;
+}
+
+/**
+ * One Deno process of the edge runtime (main-runtime.js): the workers of every function that
+ * shares one Deno configuration, each function in a Web Worker of its own. Deno resolves imports
+ * per process, so functions with different import maps or deno.json need different processes.
+ */
+export class DenoRuntime {
+  readonly exited: Promise<void>;
+  private readonly child: ChildProcess;
+  private readonly listeners = new Map<number, WorkerListener>();
+  private nextId = 1;
+  /** Takes no new workers and ends once its last worker has. */
+  private retiring = false;
+
+  constructor(
+    resolution: string[],
+    options: RuntimeOptions,
+    /** A stopped worker is spinning in a loop, which cannot be ended inside this process. */
+    private readonly onStuck: () => void,
+  ) {
+    const nonce = randomUUID();
+    this.child = spawn(
+      options.deno,
+      [
+        "run",
+        "--no-prompt",
+        // Workers' own permissions (`deno.permissions` in Worker options) are still unstable.
+        "--unstable-worker-options",
+        // The most a worker may get; main-runtime.js gives each one less (no environment).
+        "--allow-net",
+        "--allow-env",
+        "--allow-read",
+        "--allow-write",
+        "--allow-sys",
+        "--allow-import",
+        `--v8-flags=${workerV8Flags.join(",")}`,
+        ...resolution,
+        mainRuntime,
+      ],
+      {
+        cwd: projectRoot,
+        env: {
+          ...denoNetworkEnv(),
+          ...denoSettings(),
+          // glibc gives each thread (one a worker) its own malloc arena, which keeps freed memory.
+          MALLOC_ARENA_MAX: "2",
+          PITLANE_RUNTIME_NONCE: nonce,
+        },
+        // stdin carries the stack's commands; when it closes the runtime exits, so it never
+        // outlives the stack.
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
+    this.child.stdin!.on("error", () => undefined);
+    this.exited = new Promise((resolve) => {
+      this.child.once("exit", () => resolve());
+      this.child.once("error", (error) => {
+        options.log(`[functions] cannot start Deno: ${error.message}`);
+        resolve();
+      });
+    });
+    void this.exited.then(() => {
+      const listeners = [...this.listeners.values()];
+      this.listeners.clear();
+      for (const listener of listeners) listener.exit();
+    });
+    const prefix = `${nonce} `;
+    createInterface({ input: this.child.stdout! }).on("line", (line) => {
+      if (line.startsWith(prefix)) this.dispatch(JSON.parse(line.slice(prefix.length)));
+      else options.log(`[functions] ${line}`);
+    });
+    createInterface({ input: this.child.stderr! }).on("line", (line) =>
+      options.log(`[functions] ${line}`),
+    );
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Whether it still takes new workers. */
+  get accepting(): boolean {
+    return this.alive && !this.retiring;
+  }
+
+  /** Boots a function in a new worker; the listener hears of its port, its output and its end. */
+  start(spec: FunctionSpec, env: Record<string, string>, listener: WorkerListener): number {
+    const id = this.nextId++;
+    this.listeners.set(id, listener);
+    if (this.alive) {
+      const entrypoint = pathToFileURL(spec.entrypoint).href;
+      this.command({ op: "start", id, name: spec.name, entrypoint, env });
+    } else queueMicrotask(() => this.dispatch({ event: "exit", id }));
+    return id;
+  }
+
+  stop(id: number): void {
+    if (this.listeners.has(id)) this.command({ op: "stop", id });
+  }
+
+  /** Takes no new workers, and exits once those it has are gone. */
+  retire(): void {
+    this.retiring = true;
+    if (this.listeners.size === 0) this.kill();
+  }
+
+  kill(): void {
+    if (this.alive) this.child.kill("SIGKILL");
+  }
+
+  private command(command: object): void {
+    this.child.stdin!.write(`${JSON.stringify(command)}\n`);
+  }
+
+  private dispatch(message: RuntimeEvent): void {
+    const listener = this.listeners.get(message.id);
+    if (!listener) return;
+    if (message.event === "ready") listener.ready(message.port);
+    else if (message.event === "log") listener.log(message.text);
+    else if (message.event === "stuck") {
+      listener.log("did not stop (a synchronous loop?): its runtime process will be replaced");
+      this.onStuck();
+    } else {
+      this.listeners.delete(message.id);
+      listener.exit();
+      if (this.retiring && this.listeners.size === 0) this.kill();
+    }
+  }
+}
+
+/** One function's worker, serving every request for it concurrently (the CLI's per_worker policy). */
 export class FunctionWorker {
   /** The loopback port its Deno.serve listens on, once it does. */
   readonly port: Promise<number>;
   readonly exited: Promise<void>;
-  private readonly child: ChildProcess;
+  private readonly id: number;
+  private ended = false;
   private inFlight = 0;
   private retired = false;
 
   constructor(
     readonly spec: FunctionSpec,
     env: Record<string, string>,
+    readonly runtime: DenoRuntime,
     options: RuntimeOptions,
   ) {
-    const nonce = randomUUID();
-    const args = [
-      "run",
-      "--no-prompt",
-      // What the edge runtime lets a function do: network, environment, files, no subprocesses.
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
-      "--allow-import",
-      ...resolutionArgs(spec),
-      bootstrap,
-    ];
-    this.child = spawn(options.deno, args, {
-      cwd: path.dirname(spec.entrypoint),
-      env: {
-        ...denoNetworkEnv(),
-        ...env,
-        ...denoSettings(),
-        PITLANE_FUNCTION_ENTRYPOINT: pathToFileURL(spec.entrypoint).href,
-        PITLANE_WORKER_NONCE: nonce,
-      },
-      // stdin stays open and unused: the worker exits when it closes, so it never outlives the stack.
-      stdio: ["pipe", "pipe", "pipe"],
-    });
     const output: string[] = [];
     const print = (line: string) => {
       output.push(line);
       if (output.length > 20) output.shift();
       options.log(`[functions/${spec.name}] ${line}`);
     };
-    this.exited = new Promise((resolve) => {
-      this.child.once("exit", () => resolve());
-      this.child.once("error", () => resolve());
-    });
+    const started = performance.now();
+    let ended!: () => void;
+    this.exited = new Promise((resolve) => (ended = resolve));
+    let listener!: WorkerListener;
     this.port = new Promise((resolve, reject) => {
-      createInterface({ input: this.child.stdout! }).on("line", (line) => {
-        const ready = line.startsWith(`${nonce} ready `)
-          ? Number(line.slice(nonce.length + 7))
-          : undefined;
-        if (ready) resolve(ready);
-        else print(line);
-      });
-      createInterface({ input: this.child.stderr! }).on("line", print);
-      this.child.once("error", (error) =>
-        reject(new BootFailure(`cannot start Deno: ${error.message}`)),
-      );
-      void this.exited.then(() => reject(new BootFailure(output.join("\n"))));
+      listener = {
+        ready(port) {
+          // As the edge runtime logs it: how long the worker took to boot.
+          print(`booted (time: ${Math.round(performance.now() - started)}ms)`);
+          resolve(port);
+        },
+        log: (text) => text.split("\n").forEach(print),
+        exit: () => {
+          this.ended = true;
+          reject(new BootFailure(output.join("\n")));
+          ended();
+        },
+      };
     });
     // A worker that fails to boot is reported per request; this keeps it from being unhandled.
     this.port.catch(() => undefined);
+    this.id = runtime.start(spec, env, listener);
   }
 
   get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return !this.ended;
   }
 
   /** Counts a request in; the returned function counts it out. */
@@ -192,28 +324,32 @@ export class FunctionWorker {
     };
   }
 
-  /** Stops taking requests and exits once those in flight are answered. */
+  /** Stops taking requests and ends once those in flight are answered. */
   retire(): void {
     this.retired = true;
     if (this.inFlight === 0) this.kill();
   }
 
   kill(): void {
-    if (this.alive) this.child.kill("SIGKILL");
+    if (!this.ended) this.runtime.stop(this.id);
   }
 }
 
-/** The running workers by function name; a worker that exited or was retired is replaced on the next request. */
+/**
+ * The running workers by function name, in one runtime process per Deno configuration. A worker
+ * that ended or was retired is replaced on the next request.
+ */
 export class WorkerPool {
   private readonly workers = new Map<string, FunctionWorker>();
+  private readonly runtimes = new Map<string, DenoRuntime>();
 
   constructor(private readonly options: RuntimeOptions) {}
 
   workerFor(spec: FunctionSpec, env: Record<string, string>): FunctionWorker {
     const current = this.workers.get(spec.name);
-    if (current?.alive && sameSpec(current.spec, spec)) return current;
+    if (current?.alive && current.runtime.accepting && sameSpec(current.spec, spec)) return current;
     current?.retire();
-    const worker = new FunctionWorker(spec, env, this.options);
+    const worker = new FunctionWorker(spec, env, this.runtimeFor(spec), this.options);
     this.workers.set(spec.name, worker);
     void worker.exited.then(() => {
       if (this.workers.get(spec.name) === worker) this.workers.delete(spec.name);
@@ -221,20 +357,51 @@ export class WorkerPool {
     return worker;
   }
 
-  /** After an edit: the next request to these functions (all when no names are given) boots fresh code. */
+  private runtimeFor(spec: FunctionSpec): DenoRuntime {
+    const resolution = resolutionArgs(spec);
+    const key = resolution.join("\0");
+    const current = this.runtimes.get(key);
+    if (current?.accepting) return current;
+    // A worker stuck in a loop is ended with its process: new work goes to a fresh one, and the
+    // old one exits once the other functions' requests in it are answered.
+    const runtime = new DenoRuntime(resolution, this.options, () => {
+      for (const [name, worker] of this.workers) {
+        if (worker.runtime !== runtime) continue;
+        this.workers.delete(name);
+        worker.retire();
+      }
+      runtime.retire();
+    });
+    this.runtimes.set(key, runtime);
+    void runtime.exited.then(() => {
+      if (this.runtimes.get(key) === runtime) this.runtimes.delete(key);
+    });
+    return runtime;
+  }
+
+  /**
+   * After an edit: the next request to these functions (all when no names are given) boots fresh
+   * code. Deno reads an import map or deno.json once per process, so an edit that may touch one
+   * (any, when no names are given; a function's own folder otherwise) also retires the runtime.
+   */
   retire(names?: string[]): void {
     for (const [name, worker] of this.workers) {
       if (names && !names.includes(name)) continue;
       this.workers.delete(name);
       worker.retire();
+      const config = worker.spec.denoConfig ?? worker.spec.importMap;
+      if (!names || (config && path.dirname(config) === path.dirname(worker.spec.entrypoint)))
+        worker.runtime.retire();
     }
+    if (!names) for (const runtime of this.runtimes.values()) runtime.retire();
   }
 
   async close(): Promise<void> {
-    const workers = [...this.workers.values()];
+    const runtimes = [...this.runtimes.values()];
+    this.runtimes.clear();
     this.workers.clear();
-    for (const worker of workers) worker.kill();
-    await Promise.all(workers.map((worker) => worker.exited));
+    for (const runtime of runtimes) runtime.kill();
+    await Promise.all(runtimes.map((runtime) => runtime.exited));
   }
 }
 

@@ -47,7 +47,8 @@ async function verifiedRole(
 }
 
 /**
- * Edge functions at /functions/v1/<name>, each on its own Deno process from the `deno` npm package.
+ * Edge functions at /functions/v1/<name>, each in its own Web Worker of one Deno process (the
+ * `deno` npm package), as Supabase's edge runtime runs them.
  * Says at start which functions lack secrets they declare, whose routes answer 503 until set.
  */
 export async function createFunctionsService(deps: ServiceDeps): Promise<Service> {
@@ -88,7 +89,7 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
 
   /**
    * Boots every function's worker after start, one at a time, so that a function's first call
-   * costs no more than its second (a Deno process takes about a second to boot).
+   * costs no more than its second (a worker takes a few hundred milliseconds to load its imports).
    */
   async function prewarm(specs: FunctionSpec[]): Promise<void> {
     for (const spec of specs) {

@@ -1,49 +1,91 @@
-// Runs inside Deno (not Node): the entry point of one function's worker process.
+// Runs inside Deno (not Node): the entry point of one function's Web Worker in main-runtime.js.
 //
 // A function calls Deno.serve(handler) as on Supabase's edge runtime, which decides where it
 // listens. Here Deno.serve is wrapped before the function is imported so that, whatever options
-// the function passes, it listens on a free loopback port, and the port is reported to the stack
-// on stdout with a per-process nonce so the function's own output cannot fake it.
+// the function passes, it listens on a free loopback port, which the main process passes on to the
+// stack. Everything this worker says to the main process goes over a private MessagePort the
+// function cannot reach, so its own output cannot fake it.
 
-const entrypoint = Deno.env.get("PITLANE_FUNCTION_ENTRYPOINT");
-const nonce = Deno.env.get("PITLANE_WORKER_NONCE");
-Deno.env.delete("PITLANE_FUNCTION_ENTRYPOINT");
-Deno.env.delete("PITLANE_WORKER_NONCE");
+self.onmessage = async ({ data }) => {
+  self.onmessage = null;
+  /** @type {{ entrypoint: string, env: Record<string, string>, port: MessagePort }} */
+  const { entrypoint, env, port } = data;
 
-// The stack holds this process's stdin open; when the stack dies, even by kill -9, stdin ends and
-// the worker goes with it instead of lingering.
-(async () => {
-  for await (const _ of Deno.stdin.readable);
-  Deno.exit(0);
-})();
+  port.onmessage = ({ data: message }) => {
+    if (message.ping) port.postMessage({ pong: true });
+  };
 
-const serve = Deno.serve;
-let serving = false;
-
-Deno.serve = function (first, second) {
-  const options = typeof first === "object" && first !== null ? first : {};
-  const handler =
-    typeof first === "function" ? first : typeof second === "function" ? second : options.handler;
-  if (typeof handler !== "function") throw new TypeError("A handler function must be provided.");
-  if (serving) throw new Error("Deno.serve was called twice: a function serves one handler");
-  serving = true;
-  return serve(
+  // Every worker shares one process, whose environment a function must neither read (it has no
+  // env permission) nor change for the others: Deno.env and process.env are this worker's own.
+  const values = new Map(Object.entries(env));
+  Deno.env = {
+    get: (name) => values.get(name),
+    set: (name, value) => void values.set(String(name), String(value)),
+    delete: (name) => void values.delete(name),
+    has: (name) => values.has(name),
+    toObject: () => Object.fromEntries(values),
+  };
+  globalThis.process.env = new Proxy(
+    {},
     {
-      hostname: "127.0.0.1",
-      port: 0,
-      onError: options.onError,
-      signal: options.signal,
-      onListen({ port }) {
-        console.log(`${nonce} ready ${port}`);
-      },
+      get: (_, name) => (typeof name === "string" ? values.get(name) : undefined),
+      set: (_, name, value) => (values.set(String(name), String(value)), true),
+      has: (_, name) => values.has(name),
+      deleteProperty: (_, name) => values.delete(name) || true,
+      ownKeys: () => [...values.keys()],
+      getOwnPropertyDescriptor: (_, name) =>
+        values.has(name)
+          ? { value: values.get(name), writable: true, enumerable: true, configurable: true }
+          : undefined,
     },
-    handler,
   );
+
+  // The process's output is shared too: console lines go to the main process, which names the
+  // function they came from.
+  const format = (args) =>
+    args.map((arg) => (typeof arg === "string" ? arg : Deno.inspect(arg))).join(" ");
+  for (const method of ["log", "info", "debug", "warn", "error"])
+    console[method] = (...args) => port.postMessage({ log: format(args) });
+
+  // In a worker Deno.exit ends only the worker; the main process hears of it before it goes.
+  const exit = Deno.exit;
+  Deno.exit = (code) => {
+    port.postMessage({ exit: true });
+    exit(code);
+  };
+
+  const serve = Deno.serve;
+  let serving = false;
+  Deno.serve = function (first, second) {
+    const options = typeof first === "object" && first !== null ? first : {};
+    const handler =
+      typeof first === "function" ? first : typeof second === "function" ? second : options.handler;
+    if (typeof handler !== "function") throw new TypeError("A handler function must be provided.");
+    if (serving) throw new Error("Deno.serve was called twice: a function serves one handler");
+    serving = true;
+    return serve(
+      {
+        hostname: "127.0.0.1",
+        port: 0,
+        onError: options.onError,
+        signal: options.signal,
+        onListen({ port: listening }) {
+          port.postMessage({ ready: listening });
+        },
+      },
+      handler,
+    );
+  };
+
+  try {
+    await import(entrypoint);
+  } catch (error) {
+    port.postMessage({ log: `error: Uncaught (in promise) ${error?.stack ?? error}` });
+    port.postMessage({ exit: true });
+    return;
+  }
+  if (!serving) {
+    port.postMessage({ log: "the function did not call Deno.serve(handler)" });
+    port.postMessage({ exit: true });
+  }
 };
-
-await import(entrypoint);
-
-if (!serving) {
-  console.error("the function did not call Deno.serve(handler)");
-  Deno.exit(1);
-}
