@@ -6,8 +6,12 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Suites share one stack; files run in parallel on the two cores.
+    // Suites share one stack; files run in parallel. Vitest's default on 2 cores is one file at a
+    // time (cores − 1), but a file mostly waits for the stack and PostgreSQL, other processes: a
+    // single worker left a core idle. Three keep both busy (measured in README § Testing).
     fileParallelism: true,
+    maxWorkers: 3,
+    reporters: ["default", "./tests/times-reporter.ts"],
     projects: [
       // Pure code on its own (`npx vitest run --project unit`): no stack is started for these.
       { extends: true, test: { name: "unit", include: [unitTests] } },

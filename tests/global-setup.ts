@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { Db, pauseExpiryJob } from "./helpers/db.ts";
-import { spawnStack, stackInfo, type StackInfo } from "../supabase/stack/spawn-stack.ts";
+import {
+  spawnStack,
+  stackInfo,
+  templateEnv,
+  type StackInfo,
+} from "../supabase/stack/spawn-stack.ts";
+import { buildTemplate } from "../supabase/stack/template.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,6 +19,10 @@ declare module "vitest" {
 }
 
 /**
+ * The database every stack of the run starts from: built once (initdb, bootstrap, migrations,
+ * seed), then copied by this file's stack and by every test file's own stack on the default
+ * migrations and seed. Set in the environment before vitest starts its workers, which inherit it.
+ *
  * One stack for the whole run, on free ports with a new data folder. Its functions get their
  * secrets from a throwaway functions folder's .env (config.toml's entrypoints still point at the
  * repository's functions): an Open Badges signing key made for this run, never committed.
@@ -23,6 +33,8 @@ export default async function setup(project: TestProject) {
     generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }),
   );
   await writeFile(path.join(functionsDir, ".env"), `CERTIFICATES_SIGNING_KEY='${signingKey}'\n`);
+  const template = await buildTemplate();
+  process.env[templateEnv] = template;
   const stack = await spawnStack({ args: ["--functions", functionsDir] });
   const db = new Db(stack.dbUrl);
   await pauseExpiryJob(db);
@@ -32,5 +44,6 @@ export default async function setup(project: TestProject) {
     await stack.stop();
     await rm(stack.dataDir, { recursive: true, force: true });
     await rm(functionsDir, { recursive: true, force: true });
+    await rm(template, { recursive: true, force: true });
   };
 }

@@ -1,8 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -106,12 +108,50 @@ interface SpawnOptions {
   user?: string;
 }
 
+/**
+ * Names a data folder built by `buildTemplate` (template.ts; tests/global-setup.ts makes one per
+ * run and sets this). A stack that would otherwise run initdb, the platform bootstrap, every migration and the
+ * seed — some 15 s of CPU each, most of a test stack's start — starts on a copy of its cluster.
+ */
+export const templateEnv = "PITLANE_TEMPLATE_DATA";
+
+const run = promisify(execFile);
+
+/** The stack would build the template's database: its own PostgreSQL, default migrations and seed. */
+function buildsTemplateDatabase(options: SpawnOptions): boolean {
+  const env = { ...process.env, ...options.env };
+  const own = (flag: string) =>
+    (options.args ?? []).some((arg) => arg === flag || arg.startsWith(`${flag}=`));
+  return (
+    !env.DATABASE_URL &&
+    options.user === undefined &&
+    !own("--migrations") &&
+    !own("--seed") &&
+    !own("--data")
+  );
+}
+
+/**
+ * Copies the template's cluster into a data folder that has none yet. `cp -a` keeps the files'
+ * owner (as root, PostgreSQL's files belong to the `postgres` OS user) and modes (PostgreSQL
+ * refuses a data directory others can read).
+ */
+async function startFromTemplate(dataDir: string, options: SpawnOptions): Promise<void> {
+  const template = process.env[templateEnv];
+  const pgdata = path.join(dataDir, "postgres");
+  if (!template || !buildsTemplateDatabase(options) || existsSync(path.join(pgdata, "PG_VERSION")))
+    return;
+  await rm(pgdata, { recursive: true, force: true });
+  await run("cp", ["-a", path.join(template, "postgres"), pgdata]);
+}
+
 /** How many times a start that lost a free port to another process is tried on new ports. */
-const portAttempts = 3;
+export const portAttempts = 3;
 
 /**
  * Runs `npm start`'s entry point as a child process, as a user would, and resolves once it prints
- * its status; rejects with its output if it exits first.
+ * its status; rejects with its output if it exits first. With a template (see `templateEnv`), a
+ * new data folder starts as a copy of the template's cluster.
  *
  * A free port is found, released, then bound by the stack: another stack starting at the same
  * moment (test files run in parallel) can take it in between. A start on a new data folder that
@@ -121,6 +161,7 @@ const portAttempts = 3;
 export async function spawnStack(options: SpawnOptions = {}): Promise<SpawnedStack> {
   for (let attempt = 1; ; attempt++) {
     const dataDir = options.dataDir ?? (await newDataDir());
+    await startFromTemplate(dataDir, options);
     try {
       return await spawnStackOnce({ ...options, dataDir });
     } catch (error) {
