@@ -1,0 +1,7 @@
+import type { SectionFactory } from "../section.ts";
+
+/**
+ * The console's sections in the order of its navigation. A section is a server module here plus
+ * `ui/sections/<id>.ts` registered in `ui/sections/index.ts`.
+ */
+export const sectionFactories: SectionFactory[] = [];
