@@ -101,12 +101,15 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
     gateway = await startGateway({ port: options.apiPort, services, keys, log: logger });
     const server = gateway;
     const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+    const inboxUrl = `http://127.0.0.1:${options.inboxPort}`;
     studio = await startStudio({
       port: options.studioPort,
       dbUrl: postgres.url,
       apiUrl,
       keys,
       config,
+      inboxUrl,
+      functionsDir: options.functions,
       dataDir: options.data,
       log: logger,
     });
@@ -114,7 +117,7 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
     return {
       apiUrl,
       dbUrl: postgres.url,
-      inboxUrl: `http://127.0.0.1:${options.inboxPort}`,
+      inboxUrl,
       studioUrl: studio.url,
       keys,
       config,

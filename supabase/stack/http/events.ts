@@ -21,9 +21,30 @@ export interface RequestEvent {
   path: string;
 }
 
+/** One call of an edge function, once answered (or abandoned by its caller). */
+export interface FunctionInvocationEvent {
+  /** When it arrived (ISO 8601). */
+  at: string;
+  function: string;
+  method: string;
+  /** Below /functions/v1/<name>, with the query string. */
+  path: string;
+  status: number;
+  milliseconds: number;
+}
+
+/** A line a function's worker wrote to stdout or stderr. */
+export interface FunctionLogEvent {
+  at: string;
+  function: string;
+  line: string;
+}
+
 /** Every kind of event and its shape; a part of the stack that publishes a new kind adds it here. */
 export interface StackEvents {
   request: RequestEvent;
+  "function-invocation": FunctionInvocationEvent;
+  "function-log": FunctionLogEvent;
 }
 
 type Listener<K extends keyof StackEvents> = (event: StackEvents[K]) => void;

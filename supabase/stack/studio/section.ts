@@ -18,6 +18,10 @@ export interface StudioContext {
   apiUrl: string;
   keys: ApiKeys;
   config: ProjectConfig;
+  /** The stack's email inbox (Mailpit's API), which the Auth section shows beside the users. */
+  inboxUrl: string;
+  /** The functions folder the edge runtime serves (`--functions`). */
+  functionsDir: string;
   /** A folder of the stack's data folder that belongs to the console (history, snippets). */
   dataDir: string;
   log: Logger;

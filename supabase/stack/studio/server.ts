@@ -42,6 +42,8 @@ export interface StudioOptions {
   apiUrl: string;
   keys: ApiKeys;
   config: ProjectConfig;
+  inboxUrl: string;
+  functionsDir: string;
   /** The stack's data folder; the console keeps its files in `studio/` below it. */
   dataDir: string;
   log: Logger;
@@ -108,7 +110,8 @@ const pageHeaders = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "content-security-policy":
-    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'",
+    // connect-src: the realtime inspector's websocket to the gateway (on another local port).
+    "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'",
   "cache-control": "no-store",
 };
 
@@ -126,6 +129,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     apiUrl: options.apiUrl,
     keys: options.keys,
     config: options.config,
+    inboxUrl: options.inboxUrl,
+    functionsDir: options.functionsDir,
     dataDir,
     log: options.log,
   };
