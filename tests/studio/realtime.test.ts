@@ -62,6 +62,7 @@ describe("the console's realtime inspector", () => {
       topic,
     );
     await page.type("#rt-table", "notifications");
+    await page.select("#rt-event", "INSERT");
     await page.click("#rt-join button[type=submit]");
     await page.waitForSelector("#rt-status[data-state=joined]");
     expect(await page.$eval("#rt-status", (node) => node.textContent)).toBe(
@@ -74,6 +75,11 @@ describe("the console's realtime inspector", () => {
     await notify(member, "for the chosen member");
     await logged(page, "postgres_changes", "for the chosen member");
     expect((await entries(page, "postgres_changes")).join()).not.toContain("for the other member");
+    // Only the chosen event: marking it read (an UPDATE) shows nothing before the next INSERT.
+    await sql("update public.notifications set read_at = now() where user_id = $1", [member.id]);
+    await notify(member, "the second one");
+    await logged(page, "postgres_changes", "the second one");
+    expect((await entries(page, "postgres_changes")).join()).not.toContain('"UPDATE"');
 
     // An app on the same channel hears the console's broadcast, and the console hears the app's.
     const app = await signedInClient(other);

@@ -108,7 +108,26 @@ describe("the console's Storage section", () => {
       ),
     ).toHaveLength(0);
 
-    // The bucket still holds the folder's placeholder: deleting empties it first.
+    // A folder goes with everything below it, and nothing beside it.
+    for (const name of ["docs/deep/a.txt", "docs/b.txt", "docsier.txt"])
+      expect(
+        (
+          await studioFetch(`/storage/buckets/${bucket}/objects`, {
+            method: "POST",
+            body: { path: name, contentType: "text/plain", data: "aGk=" },
+          })
+        ).status,
+      ).toBe(200);
+    await page.click("#storage-path a");
+    const folder = '#storage-browser tr[data-path="docs"]';
+    await page.waitForSelector(folder);
+    await confirmed(page, `${folder} [data-action=delete]`, "ok");
+    await page.waitForFunction((selector) => !document.querySelector(selector), {}, folder);
+    expect(
+      await sql("select name from storage.objects where bucket_id = $1 order by name", [bucket]),
+    ).toEqual([{ name: "docsier.txt" }]);
+
+    // Deleting a bucket that holds files empties it first.
     await confirmed(page, "#bucket-delete", "ok");
     await page.waitForFunction(
       (id) => !document.querySelector(`[data-bucket="${id}"]`),
@@ -147,6 +166,11 @@ describe("the console's Storage section", () => {
       body: { path: "/a.txt", data: "aGk=" },
     });
     expect(badPath.status).toBe(400);
+    const nothing = await studioFetch(`/storage/buckets/${bucket}/objects`, {
+      method: "DELETE",
+      body: {},
+    });
+    expect(nothing.status).toBe(400);
     expect((await studioFetch(`/storage/buckets/${bucket}/download?path=missing.txt`)).status).toBe(
       404,
     );

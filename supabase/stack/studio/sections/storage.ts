@@ -40,7 +40,18 @@ const upload = z.object({
 });
 
 const newFolder = z.object({ path: objectPath });
-const removal = z.object({ paths: z.array(objectPath).min(1) });
+const removal = z
+  .object({
+    paths: z.array(objectPath).default([]),
+    /** Folders to delete with everything below them. */
+    folders: z.array(objectPath).default([]),
+  })
+  .refine((body) => body.paths.length + body.folders.length > 0, {
+    error: "name paths or folders to delete",
+  });
+
+/** storage-api's limit on the prefixes of one delete. */
+const deleteBatch = 1000;
 const signing = z.object({
   path: objectPath,
   expiresIn: z.number().int().positive().default(3600),
@@ -154,12 +165,33 @@ export function storageSection(ctx: StudioContext): Section {
         return streamed;
       },
 
+      /**
+       * Files, and folders with everything below them (storage has no folders: a folder is the
+       * objects whose names start with it, read from storage.objects and deleted through the API).
+       */
       async "DELETE /buckets/:id/objects"({ params, body }) {
-        const { paths } = parse(removal, body);
-        return gateway(ctx, `/storage/v1/object/${encodeURIComponent(params.id!)}`, {
-          method: "DELETE",
-          body: { prefixes: paths },
-        });
+        const { paths, folders } = parse(removal, body);
+        const { rows } = await ctx.db.query<{ name: string }>(
+          `select name from storage.objects
+            where bucket_id = $1 and exists (select from unnest($2::text[]) folder where starts_with(name, folder || '/'))`,
+          [params.id, folders],
+        );
+        const names = [...new Set([...paths, ...rows.map((row) => row.name)])];
+        const deleted: unknown[] = [];
+        for (let start = 0; start < names.length; start += deleteBatch) {
+          const batch = names.slice(start, start + deleteBatch);
+          deleted.push(
+            ...(await gateway<unknown[]>(
+              ctx,
+              `/storage/v1/object/${encodeURIComponent(params.id!)}`,
+              {
+                method: "DELETE",
+                body: { prefixes: batch },
+              },
+            )),
+          );
+        }
+        return deleted;
       },
 
       /** A signed URL anyone can open until it expires, on the gateway's address. */

@@ -103,7 +103,14 @@ export const realtimeView: SectionView = {
         broadcast: { self: true, ack: true },
         presence: { enabled: true, key: presenceKey.value.trim() || undefined },
         postgres_changes: schema.value.trim()
-          ? [{ event: "*", schema: schema.value.trim(), ...(table ? { table } : {}) }]
+          ? [
+              {
+                event: changeEvent.value,
+                schema: schema.value.trim(),
+                ...(table ? { table } : {}),
+                ...(changeFilter.value.trim() ? { filter: changeFilter.value.trim() } : {}),
+              },
+            ]
           : [],
         private: isPrivate.checked,
       };
@@ -164,6 +171,16 @@ export const realtimeView: SectionView = {
       title: "postgres_changes schema (empty: none)",
     });
     const tableName = h("input", { id: "rt-table", placeholder: "all tables", size: 12 });
+    const changeEvent = h(
+      "select",
+      { id: "rt-event" },
+      ["*", "INSERT", "UPDATE", "DELETE"].map((event) => h("option", { value: event }, event)),
+    );
+    const changeFilter = h("input", {
+      id: "rt-filter",
+      placeholder: "filter, e.g. id=eq.1",
+      size: 16,
+    });
     const presenceKey = h("input", {
       id: "rt-presence-key",
       placeholder: "presence key",
@@ -227,6 +244,8 @@ export const realtimeView: SectionView = {
         h("label", {}, "channel ", channel),
         h("label", {}, isPrivate, " private"),
         h("label", {}, "postgres_changes on ", schema, ".", tableName),
+        changeEvent,
+        changeFilter,
         presenceKey,
         h("button", { type: "submit" }, "Join"),
         h("button", { type: "button", id: "rt-leave", onclick: leave }, "Leave"),

@@ -185,6 +185,23 @@ export const storageView: SectionView = {
               { "data-action": "open", onclick: () => void openBucket(bucket!, `${entry.path}/`) },
               "Open",
             ),
+            " ",
+            h(
+              "button",
+              {
+                "data-action": "delete",
+                onclick: async () => {
+                  const question = `Delete the folder ${entry.path} and everything in it from ${bucket!.id}?`;
+                  if (!(await confirmAction(question))) return;
+                  await act(async () => {
+                    await api.delete(`/storage/buckets/${id}/objects`, { folders: [entry.path] });
+                    await loadObjects();
+                    return `Deleted the folder ${entry.path}`;
+                  });
+                },
+              },
+              "Delete",
+            ),
           ];
         const query = `path=${encodeURIComponent(entry.path)}`;
         return [
