@@ -109,6 +109,8 @@ export async function startGateway(options: {
           role: finalRole,
           method: req.method ?? "GET",
           path: req.url ?? "/",
+          claims: match?.ctx.claims,
+          target: match?.ctx.target,
         });
     });
     if (!match) {

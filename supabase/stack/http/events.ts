@@ -19,6 +19,10 @@ export interface RequestEvent {
   method: string;
   /** Path and query string, as requested. */
   path: string;
+  /** The verified claims REST acted as (absent for other services and refused tokens). */
+  claims?: Record<string, unknown>;
+  /** The table or function a REST request reached. */
+  target?: { schema: string; name: string; kind: "table" | "function" };
 }
 
 /** One call of an edge function, once answered (or abandoned by its caller). */

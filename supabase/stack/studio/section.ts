@@ -8,6 +8,7 @@ import type pg from "pg";
 import type { ApiKeys } from "../config/keys.ts";
 import type { ProjectConfig } from "../config/project-config.ts";
 import type { Logger } from "../logger.ts";
+import type { RequestLog } from "./request-log.ts";
 
 /** What every section is built from. */
 export interface StudioContext {
@@ -25,6 +26,8 @@ export interface StudioContext {
   /** A folder of the stack's data folder that belongs to the console (history, snippets). */
   dataDir: string;
   log: Logger;
+  /** The gateway's recent requests, kept from the moment the console started. */
+  requestLog: RequestLog;
 }
 
 export interface ApiRequest {
@@ -44,12 +47,12 @@ export interface ApiRequest {
    * Turns the answer into server-sent events; each `send` goes through the same secret filter as a
    * JSON answer. The handler then returns `streamed`.
    */
-  stream(): (event: string, data: unknown) => void;
+  stream: () => (event: string, data: unknown) => void;
 }
 
 /** A handler's answer: a JSON value, or `streamed` once it has answered through `stream()`. */
 export const streamed = Symbol("streamed");
-export type Handler = (request: ApiRequest) => Promise<unknown>;
+export type Handler = (request: ApiRequest) => unknown;
 
 export interface Section {
   id: string;

@@ -31,6 +31,7 @@ import {
   type Section,
   type StudioContext,
 } from "./section.ts";
+import { RequestLog } from "./request-log.ts";
 import { sectionFactories } from "./sections/index.ts";
 
 const uiDir = path.join(import.meta.dirname, "ui");
@@ -120,8 +121,10 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   await mkdir(dataDir, { recursive: true });
   const db = openPool("studio", options.log, {
     connectionString: options.dbUrl,
-    max: 6,
+    max: 8,
     application_name: "pitlane studio",
+    // Timestamps print in UTC, as the page's inputs edit them.
+    options: "-c TimeZone=UTC",
   });
   const ctx: StudioContext = {
     db,
@@ -133,6 +136,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     functionsDir: options.functionsDir,
     dataDir,
     log: options.log,
+    requestLog: new RequestLog(),
   };
   const sections = await Promise.all(sectionFactories.map(async (factory) => factory(ctx)));
   const routes = new Map(sections.map((section) => [section.id, compile(section)]));
@@ -215,7 +219,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       req,
       res,
       signal: aborted.signal,
-      stream() {
+      stream: () => {
         res.writeHead(200, {
           ...pageHeaders,
           "content-type": "text/event-stream",
@@ -242,7 +246,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     const e = error as { code?: string; message: string; position?: string };
     // A PostgreSQL error (it has a SQLSTATE) is the user's query or data: show it as it is.
     if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) {
-      const { detail, hint, where, position } = error as Record<string, unknown>;
+      const { detail, hint, where, position, line, column } = error as Record<string, unknown>;
       return sendJson(res, 400, {
         message: e.message,
         code: e.code,
@@ -250,6 +254,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
         hint,
         where,
         position: position === undefined ? undefined : Number(position),
+        line,
+        column,
       });
     }
     options.log.error(`studio: ${(error as Error).stack ?? String(error)}`);
@@ -304,6 +310,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(sections.map(async (section) => section.close?.()));
+      ctx.requestLog.close();
       await db.end();
     },
   };
