@@ -3,7 +3,8 @@
  * the first page of rows on screen, and from "Next" to the second page on screen, beside the same
  * `select … order by id limit 51` run through a `pg` client in the same run. The browser figures
  * include what a person waits for: the page, the relation's details, the page query as the
- * chosen role and its bounded visible count, and drawing the grid. Each figure is the median of
+ * chosen role and its bounded visible count, and drawing the grid; the API's answer alone is
+ * measured too, to tell the browser's share from the server's. Each figure is the median of
  * several tries, the two sides taking turns.
  */
 import { rm } from "node:fs/promises";
@@ -41,6 +42,7 @@ export async function benchStudio(): Promise<BenchRow[]> {
 
     const onScreen: number[] = [];
     const nextOnScreen: number[] = [];
+    const api: number[] = [];
     const direct: number[] = [];
     const directNext: number[] = [];
     for (let i = 0; i < tries; i++) {
@@ -56,6 +58,13 @@ export async function benchStudio(): Promise<BenchRow[]> {
       nextOnScreen.push(performance.now() - started);
       await page.close();
 
+      // The console's API alone (what the page waits for, without the browser's share).
+      started = performance.now();
+      await (
+        await fetch(`${stack.studioUrl}/api/tables/rel/bench/big/rows?as=postgres&limit=50`)
+      ).json();
+      api.push(performance.now() - started);
+
       started = performance.now();
       await client.query(firstPage);
       direct.push(performance.now() - started);
@@ -67,6 +76,13 @@ export async function benchStudio(): Promise<BenchRow[]> {
       row(
         "studio: first page of a 1M-row table on screen",
         median(onScreen),
+        "select … limit 51 through pg",
+        median(direct),
+        "ms",
+      ),
+      row(
+        "studio: first page from its API (no browser)",
+        median(api),
         "select … limit 51 through pg",
         median(direct),
         "ms",

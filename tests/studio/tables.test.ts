@@ -113,6 +113,9 @@ describe("the table editor", () => {
     const kinds = await column(page, "kind");
     expect(new Set(kinds)).toEqual(new Set(["coupe"]));
     expect(await page.$eval("#page-info", (node) => node.textContent)).toMatch(/40 visible/);
+    await page.click("#count");
+    await page.waitForFunction(() => document.querySelector("#exact-count")?.textContent !== "");
+    expect(await page.$eval("#exact-count", (node) => node.textContent)).toBe("exactly 40");
     await page.close();
   });
 

@@ -308,6 +308,8 @@ async function openRelation(detail: HTMLElement, schema: string, name: string): 
       h("button", { id: "prev", onclick: () => void go(-1) }, "← Previous"),
       h("button", { id: "next", onclick: () => void go(1) }, "Next →"),
       status,
+      h("button", { id: "count", onclick: () => void countExactly() }, "Count exactly"),
+      h("span", { id: "exact-count" }),
       canEdit && h("button", { id: "insert", onclick: () => showForm() }, "Insert row"),
     ),
     message,
@@ -394,6 +396,18 @@ async function openRelation(detail: HTMLElement, schema: string, name: string): 
         ),
       ),
     );
+  }
+
+  /** count(*) of the filtered rows as the caller: on request only, it reads the whole table. */
+  async function countExactly() {
+    const query = new URLSearchParams({ as: as.value(), filters: JSON.stringify(filters) });
+    const exact = detail.querySelector("#exact-count")!;
+    try {
+      const { n } = await api.get<{ n: string }>(`${base}/count?${query}`);
+      exact.textContent = `exactly ${Number(n).toLocaleString("en")}`;
+    } catch (error) {
+      exact.replaceChildren(errorBox(error));
+    }
   }
 
   async function reload() {
