@@ -14,6 +14,7 @@ import { benchService } from "./service.ts";
 import { formatTable, type BenchRow } from "./rows.ts";
 import { benchStartup } from "./startup.ts";
 import { benchStorageAndFunctions } from "./storage-functions.ts";
+import { benchStudio } from "./studio.ts";
 
 /** `npm run bench`: every figure beside a baseline measured in the same run, as one table. */
 const suites: [string, () => Promise<BenchRow[]>][] = [
@@ -32,6 +33,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["content and surveys", benchContent],
   ["sdk", benchSdk],
   ["outreach", benchOutreach],
+  ["studio", benchStudio],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);

@@ -15,6 +15,8 @@ import { buildTemplate } from "../supabase/stack/template.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     stack: StackInfo;
+    /** The stack's functions folder: a test may add a function to it while the stack runs. */
+    functionsDir: string;
   }
 }
 
@@ -40,6 +42,7 @@ export default async function setup(project: TestProject) {
   await pauseExpiryJob(db);
   await db.end();
   project.provide("stack", stackInfo(stack));
+  project.provide("functionsDir", functionsDir);
   return async () => {
     await stack.stop();
     await rm(stack.dataDir, { recursive: true, force: true });

@@ -21,6 +21,8 @@ export interface StackInfo {
   dbPort: number;
   inboxPort: number;
   smtpPort: number;
+  studioUrl: string;
+  studioPort: number;
 }
 
 /** The plain facts of a stack, which vitest can hand from the global setup to every test file. */
@@ -38,6 +40,8 @@ export function stackInfo(stack: StackInfo): StackInfo {
     dbPort,
     inboxPort,
     smtpPort,
+    studioUrl,
+    studioPort,
   } = stack;
   return {
     apiUrl,
@@ -52,6 +56,8 @@ export function stackInfo(stack: StackInfo): StackInfo {
     dbPort,
     inboxPort,
     smtpPort,
+    studioUrl,
+    studioPort,
   };
 }
 
@@ -104,6 +110,7 @@ interface SpawnOptions {
   dbPort?: number;
   inboxPort?: number;
   smtpPort?: number;
+  studioPort?: number;
   /** Run as this OS user (through runuser; the test must be root). */
   user?: string;
 }
@@ -178,6 +185,7 @@ async function spawnStackOnce(options: SpawnOptions & { dataDir: string }): Prom
   const dbPort = options.dbPort ?? (await freePort());
   const inboxPort = options.inboxPort ?? (await freePort());
   const smtpPort = options.smtpPort ?? (await freePort());
+  const studioPort = options.studioPort ?? (await freePort());
   const command = [
     process.execPath,
     "--import",
@@ -193,6 +201,8 @@ async function spawnStackOnce(options: SpawnOptions & { dataDir: string }): Prom
     String(inboxPort),
     "--smtp-port",
     String(smtpPort),
+    "--studio-port",
+    String(studioPort),
     ...(options.args ?? []),
   ];
   if (options.user) command.unshift("runuser", "-u", options.user, "--");
@@ -233,6 +243,8 @@ async function spawnStackOnce(options: SpawnOptions & { dataDir: string }): Prom
     dbPort,
     inboxPort,
     smtpPort,
+    studioPort,
+    studioUrl: field(output, "Studio URL"),
     apiUrl: field(output, "API URL"),
     dbUrl: field(output, "DB URL"),
     anonKey: field(output, "anon key"),
@@ -256,7 +268,13 @@ async function spawnStackOnce(options: SpawnOptions & { dataDir: string }): Prom
 /** Free ports for every port option `args` does not set, so a test never touches the defaults. */
 async function withFreePorts(args: string[]): Promise<string[]> {
   const result = [...args];
-  for (const option of ["--api-port", "--db-port", "--inbox-port", "--smtp-port"]) {
+  for (const option of [
+    "--api-port",
+    "--db-port",
+    "--inbox-port",
+    "--smtp-port",
+    "--studio-port",
+  ]) {
     if (!result.includes(option)) result.push(option, String(await freePort()));
   }
   return result;

@@ -16,11 +16,13 @@ import { createNetService } from "./net/service.ts";
 import { createRealtimeService } from "./realtime/service.ts";
 import { createRestService } from "./rest/service.ts";
 import { createStorageService } from "./storage/service.ts";
+import { startStudio, type Studio } from "./studio/server.ts";
 
 export interface Stack {
   apiUrl: string;
   dbUrl: string;
   inboxUrl: string;
+  studioUrl: string;
   keys: ApiKeys;
   config: ProjectConfig;
   prepared: PreparedDatabase;
@@ -72,6 +74,7 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
   await assertPortFree(options.apiPort, "--api-port", "the API gateway");
   await assertPortFree(options.inboxPort, "--inbox-port", "the email inbox");
   await assertPortFree(options.smtpPort, "--smtp-port", "the inbox's SMTP server");
+  await assertPortFree(options.studioPort, "--studio-port", "the console (Studio)");
 
   const postgres = options.databaseUrl
     ? await connectExternal(options.databaseUrl)
@@ -82,6 +85,7 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
       });
   let gateway: http.Server | undefined;
   let services: Service[] = [];
+  let studio: Studio | undefined;
   try {
     const prepared = await prepareDatabase(postgres.url, options, config.api.schemas);
     const deps: ServiceDeps = { dbUrl: postgres.url, keys, config, options, log: logger };
@@ -96,14 +100,30 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
     ];
     gateway = await startGateway({ port: options.apiPort, services, keys, log: logger });
     const server = gateway;
-    return {
-      apiUrl: `http://127.0.0.1:${options.apiPort}`,
+    const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+    const inboxUrl = `http://127.0.0.1:${options.inboxPort}`;
+    studio = await startStudio({
+      port: options.studioPort,
       dbUrl: postgres.url,
-      inboxUrl: `http://127.0.0.1:${options.inboxPort}`,
+      apiUrl,
+      keys,
+      config,
+      inboxUrl,
+      functionsDir: options.functions,
+      dataDir: options.data,
+      log: logger,
+    });
+    const runningStudio = studio;
+    return {
+      apiUrl,
+      dbUrl: postgres.url,
+      inboxUrl,
+      studioUrl: studio.url,
       keys,
       config,
       prepared,
       async stop() {
+        await runningStudio.close();
         server.closeAllConnections();
         // Upgraded sockets (realtime's websockets) hold server.close() open until their service ends them.
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -113,6 +133,7 @@ export async function startStack(options: StackOptions, logger: Logger): Promise
       },
     };
   } catch (error) {
+    await studio?.close();
     gateway?.close();
     await Promise.all(services.map(async (service) => service.close?.()));
     await postgres.stop();

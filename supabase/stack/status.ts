@@ -32,6 +32,7 @@ export function formatStatus(
     ["API URL", stack.apiUrl],
     ["REST URL", `${stack.apiUrl}/rest/v1`],
     ["DB URL", stack.dbUrl],
+    ["Studio URL", stack.studioUrl],
     ["Mailpit URL", stack.inboxUrl],
     ["JWT secret", stack.keys.jwtSecret],
     ["anon key", stack.keys.anonKey],

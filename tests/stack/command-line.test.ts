@@ -30,6 +30,7 @@ describe("the stack's command line", () => {
       "--db-port",
       "--inbox-port",
       "--smtp-port",
+      "--studio-port",
       "DATABASE_URL",
     ]) {
       expect(output).toContain(option);

@@ -12,6 +12,8 @@ export interface StackOptions {
   dbPort: number;
   inboxPort: number;
   smtpPort: number;
+  /** The local console (Studio), on 127.0.0.1 only. */
+  studioPort: number;
   /** An external PostgreSQL 15+ to use instead of the embedded one. */
   databaseUrl: string | undefined;
 }
@@ -28,6 +30,7 @@ export const defaultOptions: StackOptions = {
   dbPort: 54322,
   inboxPort: 54324,
   smtpPort: 54325,
+  studioPort: 54323,
   databaseUrl: undefined,
 };
 
@@ -42,6 +45,7 @@ export const usage = `Usage: npm start -- [options]
   --db-port <n>        embedded PostgreSQL              (default 54322)
   --inbox-port <n>     local auth email inbox           (default 54324)
   --smtp-port <n>      SMTP into that inbox              (default 54325)
+  --studio-port <n>    local console (Studio)            (default 54323)
   --help               this text
 
   DATABASE_URL=postgresql://…  use that PostgreSQL 15+ instead of the embedded one`;
@@ -76,6 +80,7 @@ export function parseOptions(
         "db-port": { type: "string" },
         "inbox-port": { type: "string" },
         "smtp-port": { type: "string" },
+        "studio-port": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -99,6 +104,9 @@ export function parseOptions(
     smtpPort: values["smtp-port"]
       ? port(values["smtp-port"], "--smtp-port")
       : defaultOptions.smtpPort,
+    studioPort: values["studio-port"]
+      ? port(values["studio-port"], "--studio-port")
+      : defaultOptions.studioPort,
     databaseUrl: env.DATABASE_URL || undefined,
   };
 }

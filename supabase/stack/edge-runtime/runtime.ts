@@ -5,6 +5,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { projectRoot } from "../cli/options.ts";
+import { publish } from "../http/events.ts";
 import type { FunctionSpec } from "./catalog.ts";
 
 /** The Deno executable the `deno` npm package installed: no global Deno needed. */
@@ -286,6 +287,7 @@ export class FunctionWorker {
       output.push(line);
       if (output.length > 20) output.shift();
       options.log(`[functions/${spec.name}] ${line}`);
+      publish("function-log", { at: new Date().toISOString(), function: spec.name, line });
     };
     const started = performance.now();
     let ended!: () => void;

@@ -1,6 +1,7 @@
 import type { FSWatcher } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import path from "node:path";
+import { publish } from "../http/events.ts";
 import { sendJson } from "../http/json.ts";
 import { JwtRejected, verifyJwt, type VerificationKeys } from "../http/jwt.ts";
 import type { Service, ServiceDeps } from "../http/service.ts";
@@ -114,6 +115,18 @@ export async function createFunctionsService(deps: ServiceDeps): Promise<Service
         res.end("Function not found");
         return;
       }
+      const at = new Date();
+      // Observers (the console) see each call once its answer is sent or its caller has gone.
+      res.once("close", () =>
+        publish("function-invocation", {
+          at: at.toISOString(),
+          function: name,
+          method: req.method ?? "GET",
+          path: ctx.path + ctx.url.search,
+          status: res.statusCode,
+          milliseconds: Date.now() - at.getTime(),
+        }),
+      );
       if (spec.verifyJwt && req.method !== "OPTIONS") {
         const verified = await verifiedRole(req.headers, keys);
         if ("error" in verified) {

@@ -8,12 +8,15 @@ import {
   forwardApikeyAsBearer,
   mapOpaqueBearer,
 } from "../http/credentials.ts";
+import { observed, publish } from "../http/events.ts";
 import { sendJson } from "../http/json.ts";
 import type { HttpService, RequestContext, Service } from "../http/service.ts";
 import type { Logger } from "../logger.ts";
 import { logRequest } from "./request-log.ts";
 
 export class PortInUseError extends Error {}
+
+let requestIds = 0;
 
 /**
  * Roles already read from tokens: a client sends the same token with every request, and decoding
@@ -93,9 +96,23 @@ export async function startGateway(options: {
     const startedAt = performance.now();
     const match = route(options.services, options.keys, req);
     const role = match?.ctx.role ?? claimedRole(req, new URL(req.url ?? "/", "http://localhost"));
-    res.on("finish", () =>
-      logRequest(req, res.statusCode, performance.now() - startedAt, match?.ctx.role ?? role),
-    );
+    res.on("finish", () => {
+      const milliseconds = performance.now() - startedAt;
+      const finalRole = match?.ctx.role ?? role;
+      logRequest(req, res.statusCode, milliseconds, finalRole);
+      if (observed("request"))
+        publish("request", {
+          id: ++requestIds,
+          at: new Date(Date.now() - milliseconds).toISOString(),
+          status: res.statusCode,
+          milliseconds,
+          role: finalRole,
+          method: req.method ?? "GET",
+          path: req.url ?? "/",
+          claims: match?.ctx.claims,
+          target: match?.ctx.target,
+        });
+    });
     if (!match) {
       sendJson(res, 404, { message: "no Route matched with those values" }, corsHeaders);
       return;

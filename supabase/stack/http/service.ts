@@ -11,6 +11,12 @@ export interface RequestContext {
   path: string;
   url: URL;
   role: string;
+  /**
+   * What a service learnt of the request, for the request log's observers (the console's "why was
+   * it allowed"): the verified claims it acted as, and the table or function it reached.
+   */
+  claims?: Record<string, unknown>;
+  target?: { schema: string; name: string; kind: "table" | "function" };
 }
 
 /** One of Supabase's APIs behind the gateway (REST, auth, storage, realtime, functions). */

@@ -93,6 +93,11 @@ class RestService {
     const body = await readBody(req, config.maxBodyBytes);
     const rawQuery = ctx.url.search.slice(1);
     const api = parseApiRequest(req, ctx.path, rawQuery, body, config);
+    ctx.claims = claims;
+    if (api.action.kind === "call")
+      ctx.target = { schema: api.schema, name: api.action.fn, kind: "function" };
+    else if (api.action.kind !== "schema")
+      ctx.target = { schema: api.schema, name: api.action.table, kind: "table" };
     const cache = state.cache;
     if (!cache) throw noSchemaCache();
 
