@@ -81,7 +81,7 @@ describe("the table editor", () => {
       /"make_id" integer.*\n[\s\S]*FOREIGN KEY \(make_id\) REFERENCES/,
     );
     expect(await page.$eval("#indexes", (node) => node.textContent)).toContain("cars_name_idx");
-    expect(await page.$$eval("#policies tr[data-policy]", (rows) => rows.length)).toBe(2);
+    expect(await page.$$eval("#policies tbody tr", (rows) => rows.length)).toBe(2);
     expect(await page.$eval('#grants li[data-grantee="anon"]', (node) => node.textContent)).toBe(
       "anon: SELECT",
     );

@@ -11,6 +11,7 @@ import {
   cellText,
   confirmAction,
   errorBox,
+  grid,
   h,
   type SectionView,
 } from "../studio.ts";
@@ -341,22 +342,9 @@ async function openRelation(detail: HTMLElement, schema: string, name: string): 
         `Policies (${meta.policies.length}) — RLS ${meta.rls.enabled ? "on" : "off"}${meta.rls.forced ? ", forced" : ""}`,
       ),
       h(
-        "table",
-        { class: "grid", id: "policies" },
-        h(
-          "tr",
-          {},
-          ["name", "kind", "command", "roles", "using", "with check"].map((c) => h("th", {}, c)),
-        ),
-        meta.policies.map((policy) =>
-          h(
-            "tr",
-            { "data-policy": String(policy.name) },
-            ["name", "kind", "command", "roles", "using", "with_check"].map((c) =>
-              h("td", {}, cellText(policy[c])),
-            ),
-          ),
-        ),
+        "div",
+        { id: "policies" },
+        grid(["name", "kind", "command", "roles", "using", "with_check"], meta.policies),
       ),
     ),
     h(
