@@ -54,6 +54,7 @@ let citra: PitlaneClient; // admin of Nusantara
 let dewi: PitlaneClient; // staff of Nusantara
 let admin: PitlaneClient; // platform admin
 let hadi: PitlaneClient; // staff of the Skills Academy, manages its survey
+const skillsAcademy = "e0000000-0000-4000-8000-000000000002";
 let nusantara: string;
 let eventId: string;
 let paidEventId: string;
@@ -1040,6 +1041,62 @@ const cases: Record<string, Case> = {
       state.survey = (await anon.surveys.list()).find((survey) => survey.status === "open");
     },
     fails: [401, () => forged.surveys.list()],
+  },
+  "surveys.create": {
+    ok: async () => {
+      state.newSurvey = await hadi.surveys.create({
+        organization_id: skillsAcademy,
+        title: "SDK pulse survey",
+      });
+    },
+    fails: [
+      403,
+      () => member.client.surveys.create({ organization_id: skillsAcademy, title: "Not mine" }),
+    ],
+  },
+  "surveys.addSection": {
+    ok: async () => {
+      state.newSection = await hadi.surveys.addSection({
+        survey_id: state.newSurvey.id,
+        title: "About the day",
+      });
+    },
+    fails: [
+      403,
+      () => member.client.surveys.addSection({ survey_id: state.newSurvey.id, title: "Mine" }),
+    ],
+  },
+  "surveys.addQuestion": {
+    ok: async () => {
+      const question = await hadi.surveys.addQuestion(
+        {
+          survey_id: state.newSurvey.id,
+          section_id: state.newSection.id,
+          key: "pace",
+          text: "How was the pace?",
+          question_type: "single_choice",
+        },
+        [
+          { label: "Too slow", value: "slow" },
+          { label: "Right", value: "right", position: 1 },
+        ],
+      );
+      expect(question.options.map((option) => option.value)).toEqual(["slow", "right"]);
+    },
+    fails: [
+      403,
+      () =>
+        member.client.surveys.addQuestion({
+          survey_id: state.newSurvey.id,
+          key: "mine",
+          text: "Mine?",
+          question_type: "short_text",
+        }),
+    ],
+  },
+  "surveys.open": {
+    ok: async () => expect((await hadi.surveys.open(state.newSurvey.id)).status).toBe("open"),
+    fails: [404, () => member.client.surveys.open(state.newSurvey.id)],
   },
   "surveys.form": {
     ok: () => member.client.surveys.form({ p_survey_id: state.survey.id }),

@@ -1,13 +1,52 @@
-// Surveys: the form with branching and piped text, responses, saved progress, results; versions,
+// Surveys: designing and opening one, the form with branching and piped text, responses, saved
+// progress, results; versions,
 // invitations (by account or by email, answered through the link) and exports to Storage (through
 // the `survey-export` edge function, whose request body is checked here with the schema it parses
 // with).
-import { type Args, invoke, type PitlaneSupabase, rows, rpc, sorted, validate } from "../call.ts";
+import {
+  type Args,
+  type Insert,
+  invoke,
+  type PitlaneSupabase,
+  rows,
+  rpc,
+  sorted,
+  validate,
+} from "../call.ts";
 import { SurveyExportBody } from "../schemas/surveys.ts";
 
 export function surveys(client: PitlaneSupabase) {
   return {
     list: () => rows(sorted(client.from("surveys").select("*"), { created_at: "desc" })),
+    /** Managers: a draft survey, designed with `addSection` and `addQuestion`, then `open`ed. */
+    create: (survey: Insert<"surveys">) =>
+      rows(client.from("surveys").insert(survey).select().single()),
+    addSection: (section: Insert<"survey_sections">) =>
+      rows(client.from("survey_sections").insert(section).select().single()),
+    /** A question, then its options (choice questions need some before the survey opens). */
+    addQuestion: async (
+      question: Insert<"survey_questions">,
+      options: Omit<Insert<"survey_question_options">, "question_id">[] = [],
+    ) => {
+      const added = await rows(client.from("survey_questions").insert(question).select().single());
+      const addedOptions = options.length
+        ? await rows(
+            client
+              .from("survey_question_options")
+              // Columns an option leaves out take their defaults (PostgREST's bulk insert would
+              // otherwise send null for a column only some options set).
+              .insert(
+                options.map((option) => ({ ...option, question_id: added.id })),
+                { defaultToNull: false },
+              )
+              .select(),
+          )
+        : [];
+      return { ...added, options: addedOptions };
+    },
+    /** Checks the design (400 naming the question) and opens the survey for responses. */
+    open: (surveyId: string) =>
+      rows(client.from("surveys").update({ status: "open" }).eq("id", surveyId).select().single()),
     form: (args: Args<"survey_form">) => rpc(client, "survey_form", args),
     submit: (args: Args<"submit_survey_response">) => rpc(client, "submit_survey_response", args),
     saveProgress: (args: Args<"save_survey_progress">) => rpc(client, "save_survey_progress", args),
