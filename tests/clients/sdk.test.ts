@@ -1134,22 +1134,53 @@ const cases: Record<string, Case> = {
     fails: [403, () => member.client.surveys.remind({ p_survey_id: state.survey.id })],
   },
   "surveys.inviteByEmail": {
-    ok: async () =>
-      expect(
-        await hadi.surveys.inviteByEmail(state.survey.id, [`${slug("sdk-invitee")}@example.test`]),
-      ).toBe(1),
+    ok: async () => {
+      state.invitee = `${slug("sdk-invitee")}@example.test`;
+      expect(await hadi.surveys.inviteByEmail(state.survey.id, [state.invitee])).toBe(1);
+      // The emailed link carries the token.
+      const { data } = await one<{ data: { action_url: string } }>(
+        `select data from public.email_outbox where to_email = $1`,
+        [state.invitee],
+      );
+      state.invitationToken = new URL(data.action_url, "https://pitlane.test").searchParams.get(
+        "invitation",
+      );
+    },
     fails: [400, () => hadi.surveys.inviteByEmail(state.survey.id, ["not-an-address"])],
   },
   "surveys.invitation": {
+    ok: async () =>
+      expect(await anon.surveys.invitation(state.invitationToken)).toMatchObject({
+        email: state.invitee,
+        answered: false,
+      }),
     fails: [400, () => anon.surveys.invitation("not-a-token")],
   },
-  "surveys.submitByInvitation": {
-    fails: [400, () => anon.surveys.submitByInvitation({ p_token: "not-a-token", p_answers: {} })],
-  },
   "surveys.saveProgressByInvitation": {
+    ok: () =>
+      anon.surveys.saveProgressByInvitation({
+        p_token: state.invitationToken,
+        p_answers: { recommend: 9 },
+      }),
     fails: [
       400,
       () => anon.surveys.saveProgressByInvitation({ p_token: "not-a-token", p_answers: {} }),
+    ],
+  },
+  "surveys.submitByInvitation": {
+    ok: () =>
+      anon.surveys.submitByInvitation({
+        p_token: state.invitationToken,
+        p_answers: { recommend: 9, instructor: 5, most_useful: "scan_tools" },
+      }),
+    // The link answers once.
+    fails: [
+      409,
+      () =>
+        anon.surveys.submitByInvitation({
+          p_token: state.invitationToken,
+          p_answers: { recommend: 9, instructor: 5, most_useful: "scan_tools" },
+        }),
     ],
   },
   "surveys.newVersion": {
