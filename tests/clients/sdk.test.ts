@@ -413,6 +413,17 @@ const cases: Record<string, Case> = {
     fails: [404, () => member.client.payments.receipt({ invoice_id: missing })],
   },
   "payments.applyPoints": {
+    ok: async () => {
+      await sql(
+        `insert into public.reward_entries (user_id, points, reason) values ($1, 1000, 'adjustment')`,
+        [member.user.id],
+      );
+      const applied = await member.client.payments.applyPoints(
+        state.invoice.invoice_id ?? state.invoice.id,
+        100,
+      );
+      expect(applied.rewards_balance).toBe(1000 - applied.points_applied);
+    },
     fails: [404, () => member.client.payments.applyPoints(missing, 100)],
   },
   "notifications.list": {

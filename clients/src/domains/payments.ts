@@ -29,7 +29,9 @@ export function payments(client: PitlaneSupabase) {
       rpc(client, "checkout_products", { p_items: items }),
     /** Part of an open invoice paid with reward points, before its checkout starts. */
     applyPoints: (invoiceId: string, points: number) =>
-      rpc(client, "apply_reward_points", { p_invoice_id: invoiceId, p_points: points }),
+      rows(
+        client.rpc("apply_reward_points", { p_invoice_id: invoiceId, p_points: points }).single(),
+      ),
     /** Starts the provider's checkout for an open invoice of the caller's. */
     checkout: (body: CheckoutBody) =>
       invoke<CheckoutAnswer>(client, "payments/checkout", validate(CheckoutBody, body)),
