@@ -5,7 +5,7 @@
 import type { AuthError, FunctionsError, PostgrestError } from "@supabase/supabase-js";
 import type { z } from "zod";
 
-export type PitlaneService = "rest" | "auth" | "functions" | "realtime" | "input";
+export type PitlaneService = "rest" | "auth" | "functions" | "storage" | "realtime" | "input";
 
 export class PitlaneError extends Error {
   override readonly name = "PitlaneError";
@@ -48,6 +48,25 @@ export function fromPostgrest(error: PostgrestError, status: number): PitlaneErr
     error.hint || null,
     "rest",
     error.details || null,
+  );
+}
+
+/**
+ * Storage's error. Storage answers a refusal by its bucket's policies with HTTP 400 and the status
+ * it means in the body's `statusCode` ("403"), which is what an app switches on.
+ */
+export function fromStorage(error: {
+  message: string;
+  status?: number;
+  statusCode?: string;
+}): PitlaneError {
+  const meant = /^[1-5][0-9]{2}$/.test(error.statusCode ?? "") ? Number(error.statusCode) : null;
+  return new PitlaneError(
+    meant ?? error.status ?? 0,
+    error.statusCode ?? "storage_error",
+    error.message,
+    null,
+    "storage",
   );
 }
 

@@ -4,18 +4,11 @@
 // (only the survey's managers may: 403/404 otherwise); the file goes to the private
 // survey-exports bucket under <survey id>/, and is signed as the caller, so the bucket's policy
 // (sql/ survey exports migration) decides who gets a link.
-import { z } from "zod";
 import { HttpError, json, serve } from "../_shared/http.ts";
-import { readJson, uuid } from "../_shared/input.ts";
+import { readJson } from "../_shared/input.ts";
 import { adminClient, callerClient, fromPostgrest } from "../_shared/supabase.ts";
-
-const Input = z.object({
-  survey_id: uuid,
-  format: z.enum(["csv", "json"]).default("csv"),
-  expires_in: z.number().int().min(10).max(86400).default(600),
-  object_kind: z.enum(["event", "event_session", "event_registration", "course"]).optional(),
-  object_id: uuid.optional(),
-});
+// The body's schema is shared with the SDK.
+import { SurveyExportBody as Input } from "../../clients/src/schemas/surveys.ts";
 
 const contentTypes = { csv: "text/csv", json: "application/json" } as const;
 

@@ -12,15 +12,11 @@
 // ZOOM_API_URL and ZOOM_OAUTH_URL only to point at another server (tests use a fake Zoom).
 import { z } from "zod";
 import { HttpError, json, requireSecrets, serve } from "../_shared/http.ts";
-import { pathSegments, readJson, uuid } from "../_shared/input.ts";
+import { pathSegments, readJson } from "../_shared/input.ts";
 import { callerClient, fromPostgrest, requireUser } from "../_shared/supabase.ts";
 import { organizationSecretName } from "../_shared/zoom.ts";
-
-const Input = z.object({
-  event_id: uuid,
-  session_id: uuid.optional(),
-  attendance_threshold: z.number().gt(0).max(1).optional(),
-});
+// The body's schema is shared with the SDK.
+import { ZoomMeetingBody as Input } from "../../clients/src/schemas/events.ts";
 
 const Token = z.object({ access_token: z.string().min(1) });
 const Meeting = z.object({

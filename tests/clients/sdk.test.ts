@@ -52,6 +52,9 @@ let member: Awaited<ReturnType<typeof person>>;
 let other: Awaited<ReturnType<typeof person>>;
 let citra: PitlaneClient; // admin of Nusantara
 let dewi: PitlaneClient; // staff of Nusantara
+let admin: PitlaneClient; // platform admin
+let hadi: PitlaneClient; // staff of the Skills Academy, manages its survey
+const skillsAcademy = "e0000000-0000-4000-8000-000000000002";
 let nusantara: string;
 let eventId: string;
 let paidEventId: string;
@@ -64,11 +67,13 @@ beforeAll(async () => {
     stack().anonKey,
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoiYXV0aGVudGljYXRlZCIsInN1YiI6IjEifQ.c2lnbmF0dXJl",
   );
-  [member, other, citra, dewi] = await Promise.all([
+  [member, other, citra, dewi, admin, hadi] = await Promise.all([
     person(),
     person(),
     signedIn("citra@nusantara-club.test", demoPassword),
     signedIn("dewi@nusantara-club.test", demoPassword),
+    signedIn("admin@pitlane.test", demoPassword),
+    signedIn("hadi@skills-academy.test", demoPassword),
   ]);
   nusantara = (
     await one<{ organization_id: string }>(
@@ -100,6 +105,8 @@ type Case = { ok?: () => Promise<unknown>; fails: [number, () => Promise<unknown
 
 // Values the cases hand on to later ones (cases run in order).
 const state: Record<string, any> = {};
+const carId = () => state.car.id ?? state.car.listing.id;
+const slug = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 const cases: Record<string, Case> = {
   "people.me": { ok: () => member.client.people.me(), fails: [401, () => anon.people.me()] },
@@ -110,6 +117,42 @@ const cases: Record<string, Case> = {
   "people.update": {
     ok: () => member.client.people.update({ headline: "Weekend mechanic" }),
     fails: [403, () => member.client.people.update({ verification_status: "verified" })],
+  },
+  "people.registerPushDevice": {
+    ok: () =>
+      member.client.people.registerPushDevice({
+        p_device_id: "sdk-device-1",
+        p_platform: "web",
+        p_push_token: "sdk-push-token",
+      }),
+    fails: [
+      400,
+      () =>
+        member.client.people.registerPushDevice({
+          p_device_id: "sdk-device-2",
+          p_platform: "symbian" as never,
+          p_push_token: "sdk-push-token-2",
+        }),
+    ],
+  },
+  "people.presignFile": {
+    ok: async () => {
+      const { file, upload } = await member.client.people.presignFile({
+        p_file_name: "licence.pdf",
+        p_content_type: "application/pdf",
+        p_size_bytes: 1024,
+      });
+      expect(upload.path).toBe(file.storage_path);
+    },
+    fails: [
+      400,
+      () =>
+        member.client.people.presignFile({
+          p_file_name: "tool.exe",
+          p_content_type: "application/x-msdownload",
+          p_size_bytes: 1024,
+        }),
+    ],
   },
   "organizations.list": {
     ok: () => member.client.organizations.list(),
@@ -223,6 +266,45 @@ const cases: Record<string, Case> = {
     },
     fails: [404, () => member.client.events.claimWaitlistOffer(missing)],
   },
+  "events.classify": {
+    ok: async () => {
+      state.category = await one<{ id: string }>(
+        `select id from public.reference_items where kind = 'category' and is_active limit 1`,
+      );
+      const region = await one<{ id: string }>(
+        `select id from public.reference_items where kind = 'region' and is_active limit 1`,
+      );
+      const classified = await dewi.events.classify(eventId, {
+        category_id: state.category.id,
+        region_id: region.id,
+      });
+      expect(classified.category?.code).toBeTruthy();
+    },
+    fails: [400, () => dewi.events.classify(eventId, { region_id: state.category.id })],
+  },
+  "events.linkZoomMeeting": {
+    ok: async () => {
+      // An in-person event has no meeting (409).
+      await sql(`update public.events set format = 'hybrid' where id = $1`, [eventId]);
+      await dewi.events.linkZoomMeeting({
+        p_event_id: eventId,
+        p_zoom_meeting_id: "81234567890",
+        p_join_url: "https://zoom.us/j/81234567890",
+      });
+    },
+    fails: [
+      404,
+      () =>
+        member.client.events.linkZoomMeeting({
+          p_event_id: eventId,
+          p_zoom_meeting_id: "81234567891",
+          p_join_url: "https://zoom.us/j/81234567891",
+        }),
+    ],
+  },
+  "events.createZoomMeeting": {
+    fails: [404, () => member.client.events.createZoomMeeting({ event_id: missing })],
+  },
   "payments.checkoutRegistration": {
     ok: async () => {
       state.paidRegistration = await member.client.events.register(paidEventId);
@@ -329,6 +411,20 @@ const cases: Record<string, Case> = {
   },
   "payments.receipt": {
     fails: [404, () => member.client.payments.receipt({ invoice_id: missing })],
+  },
+  "payments.applyPoints": {
+    ok: async () => {
+      await sql(
+        `insert into public.reward_entries (user_id, points, reason) values ($1, 1000, 'adjustment')`,
+        [member.user.id],
+      );
+      const applied = await member.client.payments.applyPoints(
+        state.invoice.invoice_id ?? state.invoice.id,
+        100,
+      );
+      expect(applied.rewards_balance).toBe(1000 - applied.points_applied);
+    },
+    fails: [404, () => member.client.payments.applyPoints(missing, 100)],
   },
   "notifications.list": {
     ok: () => member.client.notifications.list(),
@@ -538,7 +634,9 @@ const cases: Record<string, Case> = {
     fails: [401, () => anon.chat.threads()],
   },
   "chat.send": {
-    ok: () => member.client.chat.send(state.thread.id, "Any news?"),
+    ok: async () => {
+      state.message = await member.client.chat.send(state.thread.id, "Any news?");
+    },
     fails: [403, () => other.client.chat.send(state.thread.id, "Not my thread")],
   },
   "chat.messages": {
@@ -548,6 +646,14 @@ const cases: Record<string, Case> = {
   "chat.markRead": {
     ok: () => member.client.chat.markRead(state.thread.id),
     fails: [404, () => other.client.chat.markRead(state.thread.id)],
+  },
+  "chat.editMessage": {
+    ok: () => member.client.chat.editMessage(state.message.id, "Any news yet?"),
+    fails: [404, () => other.client.chat.editMessage(state.message.id, "Not mine")],
+  },
+  "chat.deleteMessage": {
+    ok: () => member.client.chat.deleteMessage(state.message.id),
+    fails: [404, () => other.client.chat.deleteMessage(state.message.id)],
   },
   "chat.close": {
     ok: () => member.client.chat.close(state.thread.id),
@@ -580,6 +686,172 @@ const cases: Record<string, Case> = {
       () =>
         member.client.marketplace.wish({ car_listing_id: state.car.id ?? state.car.listing.id }),
     ],
+  },
+  "marketplace.listCar": {
+    ok: async () => {
+      const listed = await member.client.marketplace.listCar({
+        title: "2018 Honda Jazz RS",
+        make: "Honda",
+        model: "Jazz",
+        year: 2018,
+        mileage_km: 62000,
+        transmission: "cvt",
+        fuel_type: "gasoline",
+        price_amount: 185_000_000,
+        currency: "IDR",
+        city: "Bandung",
+      });
+      expect(listed.status).toBe("pending");
+    },
+    fails: [
+      400,
+      () =>
+        member.client.marketplace.listCar({
+          title: "Too old",
+          make: "Benz",
+          model: "Patent-Motorwagen",
+          year: 1800,
+          mileage_km: 1,
+          transmission: "manual",
+          fuel_type: "gasoline",
+          price_amount: 1,
+          currency: "IDR",
+          city: "Mannheim",
+        }),
+    ],
+  },
+  "marketplace.partCategories": {
+    ok: async () => {
+      [state.partCategory] = await anon.marketplace.partCategories();
+      await anon.marketplace.partCategories(state.partCategory.id);
+    },
+    fails: [401, () => forged.marketplace.partCategories()],
+  },
+  "marketplace.addPartCategory": {
+    ok: () =>
+      admin.marketplace.addPartCategory({
+        name: "SDK gaskets",
+        slug: slug("sdk-gaskets"),
+        parent_id: state.partCategory.id,
+      }),
+    fails: [
+      403,
+      () => member.client.marketplace.addPartCategory({ name: "Mine", slug: slug("mine") }),
+    ],
+  },
+  "marketplace.openStore": {
+    ok: async () => {
+      state.storeSlug = slug("sdk-store");
+      const store = await member.client.marketplace.openStore(
+        { slug: state.storeSlug, display_name: "SDK Spares" },
+        { tagline: "Parts for weekend cars", city: "Bandung" },
+      );
+      expect(store.store_profile.organization_id).toBe(store.id);
+    },
+    fails: [
+      409,
+      () => other.client.marketplace.openStore({ slug: state.storeSlug, display_name: "Copycat" }),
+    ],
+  },
+  "marketplace.stores": {
+    ok: async () =>
+      expect((await other.client.marketplace.stores()).map((store) => store.slug)).toContain(
+        state.storeSlug,
+      ),
+    fails: [401, () => forged.marketplace.stores()],
+  },
+  "marketplace.requestVerification": {
+    ok: async () => {
+      state.verification = await member.client.marketplace.requestVerification({
+        p_details: "Workshop owner since 2015",
+      });
+    },
+    fails: [409, () => member.client.marketplace.requestVerification({ p_details: "Once more" })],
+  },
+  "marketplace.pendingVerifications": {
+    ok: async () =>
+      expect((await admin.marketplace.pendingVerifications()).map((row) => row.id)).toContain(
+        state.verification.id,
+      ),
+    fails: [401, () => forged.marketplace.pendingVerifications()],
+  },
+  "marketplace.decideVerification": {
+    ok: () =>
+      admin.marketplace.decideVerification({
+        p_request_id: state.verification.id,
+        p_approve: true,
+      }),
+    fails: [
+      403,
+      () =>
+        member.client.marketplace.decideVerification({
+          p_request_id: state.verification.id,
+          p_approve: true,
+        }),
+    ],
+  },
+  "marketplace.revokeVerification": {
+    ok: () =>
+      admin.marketplace.revokeVerification({
+        p_profile_id: member.user.id,
+        p_reason: "Documents expired",
+      }),
+    fails: [
+      409,
+      () =>
+        admin.marketplace.revokeVerification({
+          p_profile_id: member.user.id,
+          p_reason: "Documents expired",
+        }),
+    ],
+  },
+  "marketplace.comment": {
+    ok: async () => {
+      state.comment = await other.client.marketplace.comment({
+        car_listing_id: carId(),
+        body: "Is the price negotiable?",
+      });
+    },
+    fails: [
+      404,
+      () => other.client.marketplace.comment({ car_listing_id: missing, body: "Hello?" }),
+    ],
+  },
+  "marketplace.comments": {
+    ok: async () =>
+      expect(
+        (await anon.marketplace.comments({ car_listing_id: carId() })).map((row) => row.id),
+      ).toContain(state.comment.id),
+    fails: [401, () => forged.marketplace.comments({ part_listing_id: missing })],
+  },
+  "marketplace.likeComment": {
+    ok: () => member.client.marketplace.likeComment(state.comment.id),
+    fails: [409, () => member.client.marketplace.likeComment(state.comment.id)],
+  },
+  "marketplace.review": {
+    ok: async () => {
+      state.review = await other.client.marketplace.review({
+        seller_id: member.user.id,
+        rating: 4,
+        title: "Quick replies",
+      });
+    },
+    fails: [400, () => member.client.marketplace.review({ seller_id: member.user.id, rating: 5 })],
+  },
+  "marketplace.respondToReview": {
+    ok: () => member.client.marketplace.respondToReview(state.review.id, "Thank you!"),
+    fails: [409, () => member.client.marketplace.respondToReview(state.review.id, "Again")],
+  },
+  "marketplace.voteReview": {
+    ok: () => citra.marketplace.voteReview(state.review.id, true),
+    fails: [409, () => citra.marketplace.voteReview(state.review.id, true)],
+  },
+  "marketplace.sellerRating": {
+    ok: async () =>
+      expect(
+        (await anon.marketplace.sellerRating({ seller_id: member.user.id })).review_count,
+      ).toBe(1),
+    fails: [404, () => anon.marketplace.sellerRating({ store_id: missing })],
   },
   "forum.categories": {
     ok: async () => {
@@ -648,6 +920,54 @@ const cases: Record<string, Case> = {
         }),
     ],
   },
+  "forum.addCategory": {
+    ok: () => admin.forum.addCategory({ name: "SDK garage", slug: slug("sdk-garage") }),
+    fails: [403, () => member.client.forum.addCategory({ name: "Mine", slug: slug("mine") })],
+  },
+  "forum.follow": {
+    ok: () => dewi.forum.follow(state.forumThread.id),
+    fails: [409, () => dewi.forum.follow(state.forumThread.id)],
+  },
+  "forum.unfollow": {
+    ok: () => dewi.forum.unfollow(state.forumThread.id),
+    fails: [401, () => anon.forum.unfollow(state.forumThread.id)],
+  },
+  "forum.experts": {
+    ok: () => member.client.forum.experts(),
+    fails: [401, () => forged.forum.experts()],
+  },
+  "forum.applyAsExpert": {
+    ok: async () => {
+      state.expertApplication = await member.client.forum.applyAsExpert({
+        p_expertise_areas: ["honda"],
+        p_years_of_experience: 12,
+        p_statement: "Honda master technician",
+      });
+    },
+    fails: [
+      400,
+      () =>
+        other.client.forum.applyAsExpert({
+          p_expertise_areas: ["honda"],
+          p_years_of_experience: 200,
+        }),
+    ],
+  },
+  "forum.decideExpert": {
+    ok: () =>
+      admin.forum.decideExpert({
+        p_verification_id: state.expertApplication.id,
+        p_approve: true,
+      }),
+    fails: [
+      403,
+      () =>
+        member.client.forum.decideExpert({
+          p_verification_id: state.expertApplication.id,
+          p_approve: true,
+        }),
+    ],
+  },
   "content.posts": {
     ok: async () => {
       [state.post] = await anon.content.posts();
@@ -670,11 +990,124 @@ const cases: Record<string, Case> = {
     ok: () => anon.content.reference("level"),
     fails: [401, () => forged.content.reference("level")],
   },
+  "content.writePost": {
+    ok: async () => {
+      state.draft = await dewi.content.writePost({
+        organization_id: nusantara,
+        title: "SDK draft post",
+        content: "Written through the SDK.",
+        status: "draft",
+      });
+    },
+    fails: [
+      403,
+      () =>
+        member.client.content.writePost({
+          organization_id: nusantara,
+          title: "Not staff",
+          content: "x",
+        }),
+    ],
+  },
+  "content.updatePost": {
+    ok: async () =>
+      expect(
+        (await dewi.content.updatePost(state.draft.id, { summary: "A short summary" })).summary,
+      ).toBe("A short summary"),
+    fails: [404, () => member.client.content.updatePost(state.draft.id, { summary: "Mine" })],
+  },
+  "content.addPostImage": {
+    ok: () =>
+      dewi.content.addPostImage(
+        state.draft.id,
+        {
+          name: "cover.png",
+          body: new Blob([new Uint8Array([137, 80, 78, 71])], { type: "image/png" }),
+        },
+        { caption: "Cover", position: 0 },
+      ),
+    fails: [
+      403,
+      () =>
+        member.client.content.addPostImage(state.draft.id, {
+          name: "mine.png",
+          body: new Blob([new Uint8Array([137, 80, 78, 71])], { type: "image/png" }),
+        }),
+    ],
+  },
+  "content.deletePost": {
+    ok: () => dewi.content.deletePost(state.draft.id),
+    fails: [404, () => dewi.content.deletePost(state.draft.id)],
+  },
+  "content.subscribe": {
+    ok: () => member.client.content.subscribe(nusantara),
+    fails: [409, () => member.client.content.subscribe(nusantara)],
+  },
+  "content.unsubscribe": {
+    ok: () => member.client.content.unsubscribe(nusantara),
+    fails: [401, () => anon.content.unsubscribe(nusantara)],
+  },
   "surveys.list": {
     ok: async () => {
       state.survey = (await anon.surveys.list()).find((survey) => survey.status === "open");
     },
     fails: [401, () => forged.surveys.list()],
+  },
+  "surveys.create": {
+    ok: async () => {
+      state.newSurvey = await hadi.surveys.create({
+        organization_id: skillsAcademy,
+        title: "SDK pulse survey",
+      });
+    },
+    fails: [
+      403,
+      () => member.client.surveys.create({ organization_id: skillsAcademy, title: "Not mine" }),
+    ],
+  },
+  "surveys.addSection": {
+    ok: async () => {
+      state.newSection = await hadi.surveys.addSection({
+        survey_id: state.newSurvey.id,
+        title: "About the day",
+      });
+    },
+    fails: [
+      403,
+      () => member.client.surveys.addSection({ survey_id: state.newSurvey.id, title: "Mine" }),
+    ],
+  },
+  "surveys.addQuestion": {
+    ok: async () => {
+      const question = await hadi.surveys.addQuestion(
+        {
+          survey_id: state.newSurvey.id,
+          section_id: state.newSection.id,
+          key: "pace",
+          text: "How was the pace?",
+          question_type: "single_choice",
+        },
+        [
+          { label: "Too slow", value: "slow" },
+          { label: "Right", value: "right", position: 1 },
+        ],
+      );
+      expect(question.options.map((option) => option.value)).toEqual(["slow", "right"]);
+    },
+    fails: [
+      403,
+      () =>
+        member.client.surveys.addQuestion({
+          survey_id: state.newSurvey.id,
+          key: "mine",
+          text: "Mine?",
+          question_type: "short_text",
+        }),
+    ],
+  },
+  "surveys.open": {
+    ok: async () => expect((await hadi.surveys.open(state.newSurvey.id)).status).toBe("open"),
+    fails: [404, () => member.client.surveys.open(state.newSurvey.id)],
   },
   "surveys.form": {
     ok: () => member.client.surveys.form({ p_survey_id: state.survey.id }),
@@ -688,6 +1121,85 @@ const cases: Record<string, Case> = {
   },
   "surveys.summaries": {
     fails: [404, () => member.client.surveys.summaries({ p_survey_id: missing })],
+  },
+  "surveys.exportResults": {
+    ok: async () => {
+      const exported = await hadi.surveys.exportResults({ survey_id: state.survey.id });
+      expect(exported.path.startsWith(`${state.survey.id}/`)).toBe(true);
+    },
+    fails: [403, () => member.client.surveys.exportResults({ survey_id: state.survey.id })],
+  },
+  "surveys.invite": {
+    ok: async () =>
+      expect(
+        await hadi.surveys.invite({ p_survey_id: state.survey.id, p_user_ids: [member.user.id] }),
+      ).toBe(1),
+    fails: [
+      403,
+      () =>
+        member.client.surveys.invite({ p_survey_id: state.survey.id, p_user_ids: [other.user.id] }),
+    ],
+  },
+  "surveys.remind": {
+    ok: () => hadi.surveys.remind({ p_survey_id: state.survey.id }),
+    fails: [403, () => member.client.surveys.remind({ p_survey_id: state.survey.id })],
+  },
+  "surveys.inviteByEmail": {
+    ok: async () => {
+      state.invitee = `${slug("sdk-invitee")}@example.test`;
+      expect(await hadi.surveys.inviteByEmail(state.survey.id, [state.invitee])).toBe(1);
+      // The emailed link carries the token.
+      const { data } = await one<{ data: { action_url: string } }>(
+        `select data from public.email_outbox where to_email = $1`,
+        [state.invitee],
+      );
+      state.invitationToken = new URL(data.action_url, "https://pitlane.test").searchParams.get(
+        "invitation",
+      );
+    },
+    fails: [400, () => hadi.surveys.inviteByEmail(state.survey.id, ["not-an-address"])],
+  },
+  "surveys.invitation": {
+    ok: async () =>
+      expect(await anon.surveys.invitation(state.invitationToken)).toMatchObject({
+        email: state.invitee,
+        answered: false,
+      }),
+    fails: [400, () => anon.surveys.invitation("not-a-token")],
+  },
+  "surveys.saveProgressByInvitation": {
+    ok: () =>
+      anon.surveys.saveProgressByInvitation({
+        p_token: state.invitationToken,
+        p_answers: { recommend: 9 },
+      }),
+    fails: [
+      400,
+      () => anon.surveys.saveProgressByInvitation({ p_token: "not-a-token", p_answers: {} }),
+    ],
+  },
+  "surveys.submitByInvitation": {
+    ok: () =>
+      anon.surveys.submitByInvitation({
+        p_token: state.invitationToken,
+        p_answers: { recommend: 9, instructor: 5, most_useful: "scan_tools" },
+      }),
+    // The link answers once.
+    fails: [
+      409,
+      () =>
+        anon.surveys.submitByInvitation({
+          p_token: state.invitationToken,
+          p_answers: { recommend: 9, instructor: 5, most_useful: "scan_tools" },
+        }),
+    ],
+  },
+  "surveys.newVersion": {
+    ok: async () => {
+      state.surveyVersion = await hadi.surveys.newVersion(state.survey.id);
+    },
+    // The first version is no longer the latest.
+    fails: [409, () => hadi.surveys.newVersion(state.survey.id)],
   },
   "outreach.addContact": {
     ok: async () => {

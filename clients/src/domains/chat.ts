@@ -1,4 +1,4 @@
-// Support chat: threads, messages, read marks. Live messages, typing and presence are in
+// Support chat: threads, messages (edited and deleted by their sender), read marks. Live messages, typing and presence are in
 // `live.chatThread` (realtime.ts).
 import { type PitlaneSupabase, rows, rpc, sorted } from "../call.ts";
 
@@ -26,6 +26,12 @@ export function chat(client: PitlaneSupabase) {
           .single(),
       ),
     markRead: (threadId: string) => rpc(client, "mark_chat_read", { p_thread_id: threadId }),
+    /** The sender, within the edit window of an open thread. */
+    editMessage: (messageId: string, body: string) =>
+      rpc(client, "edit_chat_message", { p_message_id: messageId, p_body: body }),
+    /** The sender or a platform admin; the row stays, emptied, with `deleted_at` set. */
+    deleteMessage: (messageId: string) =>
+      rpc(client, "delete_chat_message", { p_message_id: messageId }),
     close: (threadId: string) => rpc(client, "close_chat_thread", { p_thread_id: threadId }),
   };
 }

@@ -1,5 +1,15 @@
-// Content: blog posts (search, slugs with redirects, related posts), about pages, reference data.
-import { type PitlaneSupabase, rows, rpc, sorted } from "../call.ts";
+// Content: blog posts (search, slugs with redirects, related posts; writing them, their images,
+// subscriptions), about pages, reference data.
+import { fromStorage } from "../errors.ts";
+import {
+  type Insert,
+  type PitlaneSupabase,
+  rows,
+  rpc,
+  sorted,
+  type Update,
+  userId,
+} from "../call.ts";
 
 export function content(client: PitlaneSupabase) {
   return {
@@ -20,6 +30,59 @@ export function content(client: PitlaneSupabase) {
     resolveSlug: (slug: string) => rows(client.rpc("resolve_blog_slug", { p_slug: slug }).single()),
     related: (postId: string, limit = 5) =>
       rpc(client, "related_blog_posts", { p_post_id: postId, p_limit: limit }),
+    /** Staff: a draft, scheduled or published post; its slug is made from the title. */
+    writePost: (post: Omit<Insert<"blog_posts">, "slug"> & { slug?: string }) =>
+      // The column is not null without a default, so the generated type requires it; the guard
+      // trigger fills it from the title.
+      rows(
+        client
+          .from("blog_posts")
+          .insert(post as Insert<"blog_posts">)
+          .select()
+          .single(),
+      ),
+    updatePost: (id: string, changes: Update<"blog_posts">) =>
+      rows(client.from("blog_posts").update(changes).eq("id", id).select().single()),
+    /** 404 when the post does not exist or the caller may not delete it. */
+    deletePost: (id: string) =>
+      rows(client.from("blog_posts").delete().eq("id", id).select("id").single()),
+    /** An image uploaded to the private `blog-media` bucket under the post, then listed on it. */
+    addPostImage: async (
+      postId: string,
+      file: { name: string; body: Blob },
+      image: { caption?: string; position?: number } = {},
+    ) => {
+      const storagePath = `${postId}/${file.name}`;
+      const { error } = await client.storage.from("blog-media").upload(storagePath, file.body);
+      if (error) throw fromStorage(error);
+      return rows(
+        client
+          .from("blog_post_images")
+          .insert({ ...image, post_id: postId, storage_path: storagePath })
+          .select()
+          .single(),
+      );
+    },
+    /** New posts of an organization's blog (null: the club's) notify the subscriber. */
+    subscribe: (organizationId: string | null = null) =>
+      rows(
+        client
+          .from("blog_subscriptions")
+          .insert({ organization_id: organizationId })
+          .select()
+          .single(),
+      ),
+    unsubscribe: async (organizationId: string | null = null) => {
+      const query = client
+        .from("blog_subscriptions")
+        .delete()
+        .eq("user_id", await userId(client));
+      await rows(
+        organizationId === null
+          ? query.is("organization_id", null)
+          : query.eq("organization_id", organizationId),
+      );
+    },
     /** The club's about pages (organizationId null) or an organization's. */
     aboutPages: (organizationId: string | null = null) => {
       const query = client

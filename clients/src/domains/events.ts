@@ -1,6 +1,18 @@
 // Events and registrations: browse and search, register (capacity, waitlist), cancel, claim a
-// waitlist offer, transfer.
-import { type PitlaneSupabase, rows, rpc, userId, sorted } from "../call.ts";
+// waitlist offer, transfer; an event's category and region; its Zoom meeting (made through the
+// `zoom` edge function, whose request body is checked here with the schema it parses with).
+import {
+  type Args,
+  invoke,
+  type PitlaneSupabase,
+  type Returns,
+  rows,
+  rpc,
+  userId,
+  sorted,
+  validate,
+} from "../call.ts";
+import { ZoomMeetingBody } from "../schemas/events.ts";
 
 export interface EventListOptions {
   /** Words in the title (case-insensitive). */
@@ -51,5 +63,29 @@ export function events(client: PitlaneSupabase) {
       rpc(client, "waitlist_position", { p_registration_id: registrationId }),
     registration: (id: string) =>
       rows(client.from("event_registrations").select("*").eq("id", id).single()),
+    /** Staff: the event's category and region (`reference_items` ids, null to clear). */
+    classify: (
+      eventId: string,
+      references: { category_id?: string | null; region_id?: string | null },
+    ) =>
+      rows(
+        client
+          .from("events")
+          .update(references)
+          .eq("id", eventId)
+          .select(
+            "*, category:reference_items!category_id(code, label), region:reference_items!region_id(code, label)",
+          )
+          .single(),
+      ),
+    /** Staff: a new Zoom meeting for the event (or one of its sessions), linked to it. */
+    createZoomMeeting: (body: ZoomMeetingBody) =>
+      invoke<Returns<"link_zoom_meeting">>(
+        client,
+        "zoom/meetings",
+        validate(ZoomMeetingBody, body),
+      ),
+    /** Staff: a meeting made in Zoom itself, linked to the event (or one of its sessions). */
+    linkZoomMeeting: (args: Args<"link_zoom_meeting">) => rpc(client, "link_zoom_meeting", args),
   };
 }

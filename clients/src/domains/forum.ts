@@ -1,6 +1,15 @@
-// Forum: categories, threads and responses, views, accepted answers, votes, flags.
+// Forum: categories, threads and responses, views, accepted answers, votes, flags, follows,
+// verified experts.
 import type { Database } from "../../database.types.ts";
-import { type Args, type Insert, type PitlaneSupabase, rows, rpc, sorted } from "../call.ts";
+import {
+  type Args,
+  type Insert,
+  type PitlaneSupabase,
+  rows,
+  rpc,
+  sorted,
+  userId,
+} from "../call.ts";
 
 export function forum(client: PitlaneSupabase) {
   return {
@@ -48,5 +57,28 @@ export function forum(client: PitlaneSupabase) {
           .single(),
       ),
     flag: (args: Args<"flag_content">) => rpc(client, "flag_content", args),
+    /** Moderators; a taken slug answers 409. */
+    addCategory: (category: Insert<"forum_categories">) =>
+      rows(client.from("forum_categories").insert(category).select().single()),
+    /** New responses to the thread notify the follower. */
+    follow: (threadId: string) =>
+      rows(client.from("forum_thread_follows").insert({ thread_id: threadId }).select().single()),
+    unfollow: async (threadId: string) => {
+      await rows(
+        client
+          .from("forum_thread_follows")
+          .delete()
+          .eq("thread_id", threadId)
+          .eq("user_id", await userId(client)),
+      );
+    },
+    experts: () =>
+      rows(client.from("forum_experts").select("*, profile:profiles!user_id(display_name)")),
+    /** Documents go first to the private `expert-documents` bucket under one's own id. */
+    applyAsExpert: (args: Args<"apply_for_expert_verification">) =>
+      rpc(client, "apply_for_expert_verification", args),
+    /** Moderators; a rejection needs a reason. */
+    decideExpert: (args: Args<"decide_expert_verification">) =>
+      rpc(client, "decide_expert_verification", args),
   };
 }

@@ -27,6 +27,11 @@ export function payments(client: PitlaneSupabase) {
       rpc(client, "checkout_event_registration", { p_registration_id: registrationId }),
     checkoutProducts: (items: { product_id: string; quantity: number }[]) =>
       rpc(client, "checkout_products", { p_items: items }),
+    /** Part of an open invoice paid with reward points, before its checkout starts. */
+    applyPoints: (invoiceId: string, points: number) =>
+      rows(
+        client.rpc("apply_reward_points", { p_invoice_id: invoiceId, p_points: points }).single(),
+      ),
     /** Starts the provider's checkout for an open invoice of the caller's. */
     checkout: (body: CheckoutBody) =>
       invoke<CheckoutAnswer>(client, "payments/checkout", validate(CheckoutBody, body)),

@@ -1,4 +1,6 @@
-// People and organizations: profiles, organizations, members and invitations.
+// People and organizations: profiles, push devices, private files, organizations, members and
+// invitations.
+import { fromStorage } from "../errors.ts";
 import {
   type Args,
   type PitlaneSupabase,
@@ -32,6 +34,21 @@ export function people(client: PitlaneSupabase) {
           .select()
           .single(),
       ),
+    /** This device's push token (one row per device; registering again replaces it). */
+    registerPushDevice: (args: Args<"register_push_device">) =>
+      rpc(client, "register_push_device", args),
+    /**
+     * A private file's row and a signed URL to upload it to (`storage.from("member-files")
+     * .uploadToSignedUrl(file.storage_path, upload.token, blob)`).
+     */
+    presignFile: async (args: Args<"presign_member_file">) => {
+      const file = await rpc(client, "presign_member_file", args);
+      const { data, error } = await client.storage
+        .from("member-files")
+        .createSignedUploadUrl(file.storage_path);
+      if (error) throw fromStorage(error);
+      return { file, upload: data };
+    },
   };
 }
 
