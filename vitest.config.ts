@@ -8,9 +8,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Suites share one stack; files run in parallel. Vitest's default on 2 cores is one file at a
     // time (cores − 1), but a file mostly waits for the stack and PostgreSQL, other processes: a
-    // single worker left a core idle. Three keep both busy (measured in README § Testing).
+    // single worker left a core idle. Two keep both busy; three made the load tests (200
+    // registrations at once) hit the database's statement timeout (README § Testing).
     fileParallelism: true,
-    maxWorkers: 3,
+    maxWorkers: 2,
     reporters: ["default", "./tests/times-reporter.ts"],
     projects: [
       // Pure code on its own (`npx vitest run --project unit`): no stack is started for these.
