@@ -728,12 +728,18 @@ const cases: Record<string, Case> = {
     fails: [401, () => forged.marketplace.partCategories()],
   },
   "marketplace.addPartCategory": {
-    ok: () =>
-      admin.marketplace.addPartCategory({
+    // A tree of its own: the seeded tree stays as the seed's tests read it.
+    ok: async () => {
+      const parent = await admin.marketplace.addPartCategory({
         name: "SDK gaskets",
         slug: slug("sdk-gaskets"),
-        parent_id: state.partCategory.id,
-      }),
+      });
+      await admin.marketplace.addPartCategory({
+        name: "SDK head gaskets",
+        slug: slug("sdk-head-gaskets"),
+        parent_id: parent.id,
+      });
+    },
     fails: [
       403,
       () => member.client.marketplace.addPartCategory({ name: "Mine", slug: slug("mine") }),
@@ -1132,22 +1138,28 @@ const cases: Record<string, Case> = {
   "surveys.invite": {
     ok: async () =>
       expect(
-        await hadi.surveys.invite({ p_survey_id: state.survey.id, p_user_ids: [member.user.id] }),
+        await hadi.surveys.invite({
+          p_survey_id: state.newSurvey.id,
+          p_user_ids: [member.user.id],
+        }),
       ).toBe(1),
     fails: [
       403,
       () =>
-        member.client.surveys.invite({ p_survey_id: state.survey.id, p_user_ids: [other.user.id] }),
+        member.client.surveys.invite({
+          p_survey_id: state.newSurvey.id,
+          p_user_ids: [other.user.id],
+        }),
     ],
   },
   "surveys.remind": {
-    ok: () => hadi.surveys.remind({ p_survey_id: state.survey.id }),
-    fails: [403, () => member.client.surveys.remind({ p_survey_id: state.survey.id })],
+    ok: () => hadi.surveys.remind({ p_survey_id: state.newSurvey.id }),
+    fails: [403, () => member.client.surveys.remind({ p_survey_id: state.newSurvey.id })],
   },
   "surveys.inviteByEmail": {
     ok: async () => {
       state.invitee = `${slug("sdk-invitee")}@example.test`;
-      expect(await hadi.surveys.inviteByEmail(state.survey.id, [state.invitee])).toBe(1);
+      expect(await hadi.surveys.inviteByEmail(state.newSurvey.id, [state.invitee])).toBe(1);
       // The emailed link carries the token.
       const { data } = await one<{ data: { action_url: string } }>(
         `select data from public.email_outbox where to_email = $1`,
@@ -1157,7 +1169,7 @@ const cases: Record<string, Case> = {
         "invitation",
       );
     },
-    fails: [400, () => hadi.surveys.inviteByEmail(state.survey.id, ["not-an-address"])],
+    fails: [400, () => hadi.surveys.inviteByEmail(state.newSurvey.id, ["not-an-address"])],
   },
   "surveys.invitation": {
     ok: async () =>
@@ -1171,7 +1183,7 @@ const cases: Record<string, Case> = {
     ok: () =>
       anon.surveys.saveProgressByInvitation({
         p_token: state.invitationToken,
-        p_answers: { recommend: 9 },
+        p_answers: { pace: "slow" },
       }),
     fails: [
       400,
@@ -1182,7 +1194,7 @@ const cases: Record<string, Case> = {
     ok: () =>
       anon.surveys.submitByInvitation({
         p_token: state.invitationToken,
-        p_answers: { recommend: 9, instructor: 5, most_useful: "scan_tools" },
+        p_answers: { pace: "right" },
       }),
     // The link answers once.
     fails: [
@@ -1190,16 +1202,16 @@ const cases: Record<string, Case> = {
       () =>
         anon.surveys.submitByInvitation({
           p_token: state.invitationToken,
-          p_answers: { recommend: 9, instructor: 5, most_useful: "scan_tools" },
+          p_answers: { pace: "right" },
         }),
     ],
   },
   "surveys.newVersion": {
     ok: async () => {
-      state.surveyVersion = await hadi.surveys.newVersion(state.survey.id);
+      state.surveyVersion = await hadi.surveys.newVersion(state.newSurvey.id);
     },
     // The first version is no longer the latest.
-    fails: [409, () => hadi.surveys.newVersion(state.survey.id)],
+    fails: [409, () => hadi.surveys.newVersion(state.newSurvey.id)],
   },
   "outreach.addContact": {
     ok: async () => {
