@@ -7,15 +7,17 @@
  *   checkRls   row level security, one check per table for every identity (realtime.visible_rows)
  *   encode     one payload per role, sent to each subscriber the checks let through
  *
- * Everything a subscriber receives is sent in commit order, and the next poll waits for this to
+ * Everything a subscriber receives is sent in commit order, and the next batch waits for this to
  * finish, so order holds across batches too. A subscriber that cannot be checked is told (and sent
  * nothing); the others are unaffected.
  */
 import type pg from "pg";
+import { appendFileSync } from "node:fs";
 import { describePgError } from "../../database/connection.ts";
-import { subjectOf, transaction } from "../../database/session.ts";
+import { subjectOf } from "../../database/session.ts";
 import type { Identity } from "../identity.ts";
 import type { CommittedChange, RowChange } from "./capture.ts";
+import type { Relation } from "./pgoutput.ts";
 import {
   loadTables,
   selectableColumns,
@@ -75,13 +77,24 @@ export async function deliverChanges(
   subscribers: ChangeSubscriber[],
   changes: CommittedChange[],
 ): Promise<void> {
+  const t0 = performance.now();
   const routed = route(subscribers, changes);
   if (routed.length === 0) return;
+  const t1 = performance.now();
   const decoded = await decode(pool, routed);
+  const t2 = performance.now();
   const warnings = new Warnings();
   authorize(routed, decoded, warnings);
+  const t3 = performance.now();
   const verdicts = await checkRls(pool, routed, decoded, warnings);
+  const t4 = performance.now();
   encode(routed, decoded, verdicts);
+  const t5 = performance.now();
+  if (process.env.PITLANE_RT_PROFILE)
+    appendFileSync(
+      process.env.PITLANE_RT_PROFILE,
+      `${changes.length} ${subscribers.length} route ${(t1 - t0).toFixed(2)} decode ${(t2 - t1).toFixed(2)} authorize ${(t3 - t2).toFixed(2)} rls ${(t4 - t3).toFixed(2)} encode ${(t5 - t4).toFixed(2)}\n`,
+    );
 }
 
 function bindingWants(binding: Binding, change: RowChange): boolean {
@@ -151,15 +164,79 @@ async function convertRecords(pool: pg.Pool, routed: Routed[]): Promise<void> {
   );
 }
 
-/** decode: the batch's tables and privileges from the catalog, and its records as JSON. */
+/*
+ * A table's columns, key, RLS flag and each role's selectable columns, kept per Relation message:
+ * pgoutput describes a table again (a new Relation) before its next change whenever the table's
+ * definition, privileges or policies changed, so what is cached is never older than the change it
+ * is used for, and a batch asks the catalog only about tables it has not seen described yet.
+ */
+const tableCache = new WeakMap<Relation, TableInfo>();
+const selectableCache = new WeakMap<Relation, Map<string, Set<string>>>();
+
+async function cachedTables(pool: pg.Pool, relations: Relation[]): Promise<Map<number, TableInfo>> {
+  const missing = relations.filter((relation) => !tableCache.has(relation));
+  if (missing.length > 0) {
+    const loaded = await loadTables(
+      pool,
+      missing.map((relation) => relation.id),
+    );
+    for (const relation of missing) {
+      const table = loaded.get(relation.id);
+      if (table) tableCache.set(relation, table);
+    }
+  }
+  const tables = new Map<number, TableInfo>();
+  for (const relation of relations) {
+    const table = tableCache.get(relation);
+    if (table) tables.set(relation.id, table);
+  }
+  return tables;
+}
+
+async function cachedSelectable(
+  pool: pg.Pool,
+  roles: string[],
+  relations: Relation[],
+): Promise<Map<string, Map<number, Set<string>>>> {
+  const missing = relations.filter((relation) => {
+    const byRole = selectableCache.get(relation);
+    return !byRole || roles.some((role) => !byRole.has(role));
+  });
+  if (missing.length > 0) {
+    const loaded = await selectableColumns(
+      pool,
+      roles,
+      missing.map((relation) => relation.id),
+    );
+    for (const relation of missing) {
+      let byRole = selectableCache.get(relation);
+      if (!byRole) selectableCache.set(relation, (byRole = new Map()));
+      for (const role of roles) byRole.set(role, loaded.get(role)?.get(relation.id) ?? new Set());
+    }
+  }
+  const selectable = new Map<string, Map<number, Set<string>>>(
+    roles.map((role) => [role, new Map()]),
+  );
+  for (const relation of relations) {
+    for (const role of roles) {
+      const columns = selectableCache.get(relation)!.get(role)!;
+      if (columns.size > 0) selectable.get(role)!.set(relation.id, columns);
+    }
+  }
+  return selectable;
+}
+
+/** decode: the batch's tables and privileges (cached per Relation), and its records as JSON. */
 async function decode(pool: pg.Pool, routed: Routed[]): Promise<Decoded> {
-  const relids = [...new Set(routed.map((item) => item.change.relation.id))];
+  const relations = [
+    ...new Map(routed.map((item) => [item.change.relation.id, item.change.relation])).values(),
+  ];
   const roles = [
     ...new Set(routed.flatMap((item) => [...item.recipients.keys()].map((s) => s.identity.role))),
   ];
   const [tables, selectable] = await Promise.all([
-    loadTables(pool, relids),
-    selectableColumns(pool, roles, relids),
+    cachedTables(pool, relations),
+    cachedSelectable(pool, roles, relations),
     convertRecords(pool, routed),
   ]);
   const primaryKeys = new Map(
@@ -236,17 +313,22 @@ async function visibleRows(
     claims: JSON.stringify(identity.claims),
     sub: subjectOf(identity),
   }));
-  const verdicts = await transaction(
-    pool,
-    async (client) => {
-      const { rows } = await client.query<{ verdicts: (number[] | string)[] }>(
-        "select realtime.visible_rows($1, $2, $3) as verdicts",
-        [items[0]!.change.relation.id, JSON.stringify(keys), JSON.stringify(callers)],
-      );
-      return rows[0]!.verdicts;
-    },
-    { end: "rollback" },
-  );
+  // One round trip: the check and the rollback that undoes its role switches go in one message.
+  const client = await pool.connect();
+  let verdicts: (number[] | string)[];
+  let broken: Error | undefined;
+  try {
+    const results = (await client.query(
+      `begin; select realtime.visible_rows(${items[0]!.change.relation.id}, ${client.escapeLiteral(JSON.stringify(keys))}, ${client.escapeLiteral(JSON.stringify(callers))}) as verdicts; rollback`,
+    )) as unknown as pg.QueryResult<{ verdicts: (number[] | string)[] }>[];
+    verdicts = results[1]!.rows[0]!.verdicts;
+  } catch (error) {
+    // A failed statement leaves the rest of the message unrun and the transaction open.
+    await client.query("rollback").catch((lost: unknown) => (broken = lost as Error));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
   const identityKeys = [...identities.keys()];
   return new Map(
     verdicts.map((verdict, i) => [

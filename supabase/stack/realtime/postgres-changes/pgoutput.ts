@@ -1,6 +1,6 @@
 /**
  * Decoder for PostgreSQL's built-in `pgoutput` logical decoding plugin (protocol version 1), as
- * `pg_logical_slot_get_binary_changes` returns it: one message per row.
+ * the streaming replication protocol carries it: one message per XLogData.
  * https://www.postgresql.org/docs/current/protocol-logicalrep-message-formats.html
  */
 
@@ -23,7 +23,8 @@ export type TupleValue = string | null | undefined;
 
 export type PgOutputMessage =
   | { tag: "begin" }
-  | { tag: "commit"; commitTime: Date }
+  /** `endLsn`: where the transaction's commit record ends, what a client confirms once it is done. */
+  | { tag: "commit"; commitTime: Date; endLsn: bigint }
   | { tag: "relation"; relation: Relation }
   | { tag: "insert"; relationId: number; newTuple: TupleValue[] }
   | {
@@ -103,8 +104,8 @@ export function decodePgOutput(data: Buffer): PgOutputMessage {
     case "C": {
       reader.byte(); // flags
       reader.int64(); // commit LSN
-      reader.int64(); // end LSN
-      return { tag: "commit", commitTime: reader.timestamp() };
+      const endLsn = reader.int64();
+      return { tag: "commit", endLsn, commitTime: reader.timestamp() };
     }
     case "R": {
       const id = reader.uint32();
