@@ -229,7 +229,7 @@ export class WalCapture {
         try {
           this.receive(chunk);
         } catch (error) {
-          reject(error as Error);
+          reject(error instanceof Error ? error : new Error(String(error)));
           void client.end().catch(() => undefined);
         }
       });

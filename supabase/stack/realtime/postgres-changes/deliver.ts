@@ -12,7 +12,6 @@
  * nothing); the others are unaffected.
  */
 import type pg from "pg";
-import { appendFileSync } from "node:fs";
 import { describePgError } from "../../database/connection.ts";
 import { subjectOf } from "../../database/session.ts";
 import type { Identity } from "../identity.ts";
@@ -77,24 +76,13 @@ export async function deliverChanges(
   subscribers: ChangeSubscriber[],
   changes: CommittedChange[],
 ): Promise<void> {
-  const t0 = performance.now();
   const routed = route(subscribers, changes);
   if (routed.length === 0) return;
-  const t1 = performance.now();
   const decoded = await decode(pool, routed);
-  const t2 = performance.now();
   const warnings = new Warnings();
   authorize(routed, decoded, warnings);
-  const t3 = performance.now();
   const verdicts = await checkRls(pool, routed, decoded, warnings);
-  const t4 = performance.now();
   encode(routed, decoded, verdicts);
-  const t5 = performance.now();
-  if (process.env.PITLANE_RT_PROFILE)
-    appendFileSync(
-      process.env.PITLANE_RT_PROFILE,
-      `${changes.length} ${subscribers.length} route ${(t1 - t0).toFixed(2)} decode ${(t2 - t1).toFixed(2)} authorize ${(t3 - t2).toFixed(2)} rls ${(t4 - t3).toFixed(2)} encode ${(t5 - t4).toFixed(2)}\n`,
-    );
 }
 
 function bindingWants(binding: Binding, change: RowChange): boolean {
