@@ -95,6 +95,8 @@ export class WalCapture {
   private delivered = 0n;
   private delivering: Promise<void> | undefined;
   private paused = false;
+  /** The START_REPLICATION command in flight: it completes when the stream ends. */
+  private streaming: Promise<unknown> | undefined;
 
   constructor(private readonly options: CaptureOptions) {}
 
@@ -124,11 +126,10 @@ export class WalCapture {
     }
     await client?.end().catch(() => undefined);
     await this.loop;
+    // A connection opened by a reconnect that stop() overtook.
+    if (this.client !== client) await this.client?.end().catch(() => undefined);
     await this.delivering;
   }
-
-  /** The START_REPLICATION command in flight: it completes when the stream ends. */
-  private streaming: Promise<unknown> | undefined;
 
   /**
    * Opens the replication connection and makes sure the slot exists. At the first start it also
@@ -197,6 +198,8 @@ export class WalCapture {
         if (!this.client) {
           await this.connect();
           failures = 0;
+          // Stopped while reconnecting: stop() found no connection to end.
+          if (this.stopped) break;
         }
         await this.stream();
       } catch (error) {
