@@ -88,6 +88,36 @@ describe("postgres_changes streamed from the WAL", () => {
       );
   });
 
+  it("checks RLS only once the row's transaction is visible: 300 single-row commits, each awaited, all arrive", async () => {
+    // The walsender sends a commit before other sessions' snapshots see it (the WAL is flushed
+    // before the transaction leaves the proc array), so a check racing it would find no row.
+    const ROWS = 300;
+    const table = await publishedTable(
+      "id int primary key, owner uuid not null",
+      (t) => `alter table public.${t} enable row level security;
+              create policy own_rows on public.${t} for select to authenticated using ((select auth.uid()) = owner);
+              grant select on public.${t} to authenticated;`,
+    );
+    const user = await createUser();
+    const inbox = new Inbox();
+    await joined(
+      (await realtimeClient({ token: await accessTokenFor(user) }))
+        .channel(`visible-${table}`)
+        .on("postgres_changes", { event: "INSERT", schema: "public", table }, inbox.push),
+    );
+    const writer = new pg.Client({ connectionString: stack().dbUrl });
+    await writer.connect();
+    try {
+      for (let id = 1; id <= ROWS; id++) {
+        await writer.query(`insert into public.${table} values ($1, $2)`, [id, user.id]);
+        await inbox.count(id, `row ${id}`);
+      }
+    } finally {
+      await writer.end();
+    }
+    expect(inbox.items.map((m) => m.new.id)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
+  });
+
   it("resumes from its slot when the replication connection drops: what committed meanwhile arrives once, in order", async () => {
     const table = await publishedTable("id int primary key");
     const inbox = new Inbox();

@@ -49,6 +49,8 @@ export type RowChange =
 export interface CommittedChange {
   change: RowChange;
   commitTime: Date;
+  /** The 32-bit id of the transaction that made the change (pgoutput sends no epoch). */
+  xid: number;
 }
 
 export interface CaptureOptions {
@@ -82,8 +84,8 @@ export class WalCapture {
   private stopped = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
-  /** The transaction being received: its changes so far, undefined between transactions. */
-  private open: RowChange[] | undefined;
+  /** The transaction being received: its id and changes so far, undefined between transactions. */
+  private open: { xid: number; changes: RowChange[] } | undefined;
   /** Committed changes not yet handed to `deliver`, in commit order. */
   private queue: CommittedChange[] = [];
   /**
@@ -269,17 +271,17 @@ export class WalCapture {
         this.relations.set(message.relation.id, message.relation);
         break;
       case "begin":
-        this.open = [];
+        this.open = { xid: message.xid, changes: [] };
         break;
       case "insert":
-        this.open!.push({
+        this.open!.changes.push({
           type: "INSERT",
           relation: this.relation(message.relationId),
           newTuple: message.newTuple,
         });
         break;
       case "update":
-        this.open!.push({
+        this.open!.changes.push({
           type: "UPDATE",
           relation: this.relation(message.relationId),
           newTuple: message.newTuple,
@@ -288,7 +290,7 @@ export class WalCapture {
         });
         break;
       case "delete":
-        this.open!.push({
+        this.open!.changes.push({
           type: "DELETE",
           relation: this.relation(message.relationId),
           oldTuple: message.oldTuple,
@@ -298,8 +300,8 @@ export class WalCapture {
       case "commit":
         // A transaction received before the connection was lost may come again: skip it.
         if (message.endLsn > this.received) {
-          for (const change of this.open ?? [])
-            this.queue.push({ change, commitTime: message.commitTime });
+          for (const change of this.open?.changes ?? [])
+            this.queue.push({ change, commitTime: message.commitTime, xid: this.open!.xid });
           this.received = message.endLsn;
         }
         this.open = undefined;

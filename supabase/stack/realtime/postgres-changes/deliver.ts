@@ -42,6 +42,7 @@ export interface ChangeSubscriber {
 /** One change on its way through the stages. */
 interface Routed {
   change: RowChange;
+  xid: number;
   commitTimestamp: string;
   record?: Record<string, unknown>;
   oldRecord?: Record<string, unknown>;
@@ -96,14 +97,14 @@ function bindingWants(binding: Binding, change: RowChange): boolean {
 /** route: the changes some subscriber's bindings want, with those subscribers. */
 function route(subscribers: ChangeSubscriber[], changes: CommittedChange[]): Routed[] {
   const routed: Routed[] = [];
-  for (const { change, commitTime } of changes) {
+  for (const { change, commitTime, xid } of changes) {
     const recipients = new Map<ChangeSubscriber, number[]>();
     for (const subscriber of subscribers) {
       if (subscriber.bindings.some((binding) => bindingWants(binding, change)))
         recipients.set(subscriber, []);
     }
     if (recipients.size > 0)
-      routed.push({ change, commitTimestamp: commitTime.toISOString(), recipients });
+      routed.push({ change, xid, commitTimestamp: commitTime.toISOString(), recipients });
   }
   return routed;
 }
@@ -274,6 +275,35 @@ function authorize(
   }
 }
 
+/**
+ * A statement that returns once every transaction in `xids` (32-bit, as pgoutput sends them) is
+ * visible to new snapshots. The walsender sends a commit once its WAL is flushed, which is before
+ * the transaction leaves the proc array, so a check run at once could still see it in progress and
+ * find none of its rows. Each xid is widened with the epoch of the snapshot's xmax: a committed
+ * transaction is less than 2^31 transactions older than it. Each loop takes a new snapshot (READ
+ * COMMITTED); the wait is microseconds, and a transaction still invisible after seconds is an error.
+ */
+function waitVisible(xids: number[]): string {
+  return `do $wait$
+    declare
+      xids constant bigint[] := '{${xids.join(",")}}';
+      deadline constant timestamptz := pg_catalog.clock_timestamp() + interval '5 seconds';
+    begin
+      loop
+        exit when (select pg_catalog.bool_and(pg_catalog.pg_visible_in_snapshot(
+                            (n.next - ((n.next - x) % 4294967296 + 4294967296) % 4294967296)::text::pg_catalog.xid8, c.s))
+                     from (select pg_catalog.pg_current_snapshot() as s) as c
+                     cross join lateral (select pg_catalog.pg_snapshot_xmax(c.s)::text::bigint as next) as n
+                     cross join pg_catalog.unnest(xids) as x);
+        if pg_catalog.clock_timestamp() > deadline then
+          raise exception 'transactions % committed but are still not visible', xids;
+        end if;
+        perform pg_catalog.pg_sleep(0.001);
+      end loop;
+    end
+    $wait$;`;
+}
+
 /** What the RLS check found for one identity: the rows it may SELECT, or why it could not be checked. */
 type Verdict = Set<Routed> | { failed: string };
 
@@ -301,15 +331,16 @@ async function visibleRows(
     claims: JSON.stringify(identity.claims),
     sub: subjectOf(identity),
   }));
-  // One round trip: the check and the rollback that undoes its role switches go in one message.
+  // One round trip: the wait, the check and the rollback that undoes its role switches go in one
+  // message.
   const client = await pool.connect();
   let verdicts: (number[] | string)[];
   let broken: Error | undefined;
   try {
     const results = (await client.query(
-      `begin; select realtime.visible_rows(${items[0]!.change.relation.id}, ${client.escapeLiteral(JSON.stringify(keys))}, ${client.escapeLiteral(JSON.stringify(callers))}) as verdicts; rollback`,
+      `begin; ${waitVisible([...new Set(items.map((item) => item.xid))])} select realtime.visible_rows(${items[0]!.change.relation.id}, ${client.escapeLiteral(JSON.stringify(keys))}, ${client.escapeLiteral(JSON.stringify(callers))}) as verdicts; rollback`,
     )) as unknown as pg.QueryResult<{ verdicts: (number[] | string)[] }>[];
-    verdicts = results[1]!.rows[0]!.verdicts;
+    verdicts = results[2]!.rows[0]!.verdicts;
   } catch (error) {
     // A failed statement leaves the rest of the message unrun and the transaction open.
     await client.query("rollback").catch((lost: unknown) => (broken = lost as Error));

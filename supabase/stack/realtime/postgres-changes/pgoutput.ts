@@ -22,7 +22,8 @@ export interface Relation {
 export type TupleValue = string | null | undefined;
 
 export type PgOutputMessage =
-  | { tag: "begin" }
+  /** `xid`: the transaction's 32-bit id, which its changes are checked against (deliver.ts). */
+  | { tag: "begin"; xid: number }
   /** `endLsn`: where the transaction's commit record ends, what a client confirms once it is done. */
   | { tag: "commit"; commitTime: Date; endLsn: bigint }
   | { tag: "relation"; relation: Relation }
@@ -99,8 +100,10 @@ export function decodePgOutput(data: Buffer): PgOutputMessage {
   const tag = String.fromCharCode(reader.byte());
   switch (tag) {
     case "B":
-      // Final LSN, commit time and xid: the commit message carries the time the changes are sent with.
-      return { tag: "begin" };
+      // The commit message carries the final LSN and the time the changes are sent with.
+      reader.int64(); // final LSN
+      reader.int64(); // commit time
+      return { tag: "begin", xid: reader.uint32() };
     case "C": {
       reader.byte(); // flags
       reader.int64(); // commit LSN
