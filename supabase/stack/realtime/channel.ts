@@ -344,16 +344,14 @@ export class Channel {
       this.changeSubscriber = undefined;
       return;
     }
+    const frame = this.connection.serializer.framer(this.envelope("postgres_changes"));
     this.changeSubscriber = {
       identity: this.identity,
       identityKey: JSON.stringify([this.identity.role, this.identity.claims]),
       bindings: this.bindings,
       // The change's JSON is shared by every subscriber that gets it; only the ids are this channel's.
       send: (ids, data) => {
-        const payload = `{"ids":${JSON.stringify(ids)},"data":${data}}`;
-        this.connection.sendFrame(
-          this.connection.serializer.encodeJson(this.envelope("postgres_changes"), payload),
-        );
+        this.connection.sendFrame(frame(`{"ids":${JSON.stringify(ids)},"data":${data}}`));
       },
       warn: (message) => this.system("postgres_changes", "error", message),
     };

@@ -9,7 +9,7 @@ import { Hub } from "./hub.ts";
 import type { CommittedChange } from "./postgres-changes/capture.ts";
 import { deliverChanges } from "./postgres-changes/deliver.ts";
 
-/** Delivers one poll's changes; the capture waits for it before the next poll. */
+/** Delivers a batch of committed changes; the capture waits for it before the next batch. */
 export function walDelivery(
   pool: pg.Pool,
   hub: Hub,

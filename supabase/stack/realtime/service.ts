@@ -15,10 +15,6 @@ import { WalCapture } from "./postgres-changes/capture.ts";
 import { serializerFor } from "./protocol/serializers.ts";
 import { checkToken } from "./tokens.ts";
 
-/** Poll the WAL often while anyone listens (delivery latency), rarely otherwise (only to free WAL). */
-const LISTENING_POLL_MS = 15;
-const IDLE_POLL_MS = 1000;
-
 function rejectUpgrade(socket: Duplex, status: number, reason: string, message: string): void {
   const body = JSON.stringify({ error: message });
   socket.end(
@@ -44,7 +40,6 @@ export async function createRealtimeService(deps: ServiceDeps): Promise<Service>
   const capture = new WalCapture({
     url: adminUrl,
     deliver: walDelivery(pool, hub),
-    idleMs: () => (wss.clients.size > 0 ? LISTENING_POLL_MS : IDLE_POLL_MS),
     log,
   });
   const wss = new WebSocketServer({ noServer: true });
@@ -98,7 +93,6 @@ export async function createRealtimeService(deps: ServiceDeps): Promise<Service>
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
           new Connection(ws, serializer, apiKey, ctx, socket);
-          capture.nudge();
         });
       });
     },

@@ -7,15 +7,16 @@
  *   checkRls   row level security, one check per table for every identity (realtime.visible_rows)
  *   encode     one payload per role, sent to each subscriber the checks let through
  *
- * Everything a subscriber receives is sent in commit order, and the next poll waits for this to
+ * Everything a subscriber receives is sent in commit order, and the next batch waits for this to
  * finish, so order holds across batches too. A subscriber that cannot be checked is told (and sent
  * nothing); the others are unaffected.
  */
 import type pg from "pg";
 import { describePgError } from "../../database/connection.ts";
-import { subjectOf, transaction } from "../../database/session.ts";
+import { subjectOf } from "../../database/session.ts";
 import type { Identity } from "../identity.ts";
 import type { CommittedChange, RowChange } from "./capture.ts";
+import type { Relation } from "./pgoutput.ts";
 import {
   loadTables,
   selectableColumns,
@@ -41,6 +42,7 @@ export interface ChangeSubscriber {
 /** One change on its way through the stages. */
 interface Routed {
   change: RowChange;
+  xid: number;
   commitTimestamp: string;
   record?: Record<string, unknown>;
   oldRecord?: Record<string, unknown>;
@@ -95,14 +97,14 @@ function bindingWants(binding: Binding, change: RowChange): boolean {
 /** route: the changes some subscriber's bindings want, with those subscribers. */
 function route(subscribers: ChangeSubscriber[], changes: CommittedChange[]): Routed[] {
   const routed: Routed[] = [];
-  for (const { change, commitTime } of changes) {
+  for (const { change, commitTime, xid } of changes) {
     const recipients = new Map<ChangeSubscriber, number[]>();
     for (const subscriber of subscribers) {
       if (subscriber.bindings.some((binding) => bindingWants(binding, change)))
         recipients.set(subscriber, []);
     }
     if (recipients.size > 0)
-      routed.push({ change, commitTimestamp: commitTime.toISOString(), recipients });
+      routed.push({ change, xid, commitTimestamp: commitTime.toISOString(), recipients });
   }
   return routed;
 }
@@ -151,15 +153,79 @@ async function convertRecords(pool: pg.Pool, routed: Routed[]): Promise<void> {
   );
 }
 
-/** decode: the batch's tables and privileges from the catalog, and its records as JSON. */
+/*
+ * A table's columns, key, RLS flag and each role's selectable columns, kept per Relation message:
+ * pgoutput describes a table again (a new Relation) before its next change whenever the table's
+ * definition, privileges or policies changed, so what is cached is never older than the change it
+ * is used for, and a batch asks the catalog only about tables it has not seen described yet.
+ */
+const tableCache = new WeakMap<Relation, TableInfo>();
+const selectableCache = new WeakMap<Relation, Map<string, Set<string>>>();
+
+async function cachedTables(pool: pg.Pool, relations: Relation[]): Promise<Map<number, TableInfo>> {
+  const missing = relations.filter((relation) => !tableCache.has(relation));
+  if (missing.length > 0) {
+    const loaded = await loadTables(
+      pool,
+      missing.map((relation) => relation.id),
+    );
+    for (const relation of missing) {
+      const table = loaded.get(relation.id);
+      if (table) tableCache.set(relation, table);
+    }
+  }
+  const tables = new Map<number, TableInfo>();
+  for (const relation of relations) {
+    const table = tableCache.get(relation);
+    if (table) tables.set(relation.id, table);
+  }
+  return tables;
+}
+
+async function cachedSelectable(
+  pool: pg.Pool,
+  roles: string[],
+  relations: Relation[],
+): Promise<Map<string, Map<number, Set<string>>>> {
+  const missing = relations.filter((relation) => {
+    const byRole = selectableCache.get(relation);
+    return !byRole || roles.some((role) => !byRole.has(role));
+  });
+  if (missing.length > 0) {
+    const loaded = await selectableColumns(
+      pool,
+      roles,
+      missing.map((relation) => relation.id),
+    );
+    for (const relation of missing) {
+      let byRole = selectableCache.get(relation);
+      if (!byRole) selectableCache.set(relation, (byRole = new Map()));
+      for (const role of roles) byRole.set(role, loaded.get(role)?.get(relation.id) ?? new Set());
+    }
+  }
+  const selectable = new Map<string, Map<number, Set<string>>>(
+    roles.map((role) => [role, new Map()]),
+  );
+  for (const relation of relations) {
+    for (const role of roles) {
+      const columns = selectableCache.get(relation)!.get(role)!;
+      if (columns.size > 0) selectable.get(role)!.set(relation.id, columns);
+    }
+  }
+  return selectable;
+}
+
+/** decode: the batch's tables and privileges (cached per Relation), and its records as JSON. */
 async function decode(pool: pg.Pool, routed: Routed[]): Promise<Decoded> {
-  const relids = [...new Set(routed.map((item) => item.change.relation.id))];
+  const relations = [
+    ...new Map(routed.map((item) => [item.change.relation.id, item.change.relation])).values(),
+  ];
   const roles = [
     ...new Set(routed.flatMap((item) => [...item.recipients.keys()].map((s) => s.identity.role))),
   ];
   const [tables, selectable] = await Promise.all([
-    loadTables(pool, relids),
-    selectableColumns(pool, roles, relids),
+    cachedTables(pool, relations),
+    cachedSelectable(pool, roles, relations),
     convertRecords(pool, routed),
   ]);
   const primaryKeys = new Map(
@@ -209,6 +275,35 @@ function authorize(
   }
 }
 
+/**
+ * A statement that returns once every transaction in `xids` (32-bit, as pgoutput sends them) is
+ * visible to new snapshots. The walsender sends a commit once its WAL is flushed, which is before
+ * the transaction leaves the proc array, so a check run at once could still see it in progress and
+ * find none of its rows. Each xid is widened with the epoch of the snapshot's xmax: a committed
+ * transaction is less than 2^31 transactions older than it. Each loop takes a new snapshot (READ
+ * COMMITTED); the wait is microseconds, and a transaction still invisible after seconds is an error.
+ */
+function waitVisible(xids: number[]): string {
+  return `do $wait$
+    declare
+      xids constant bigint[] := '{${xids.join(",")}}';
+      deadline constant timestamptz := pg_catalog.clock_timestamp() + interval '5 seconds';
+    begin
+      loop
+        exit when (select pg_catalog.bool_and(pg_catalog.pg_visible_in_snapshot(
+                            (n.next - ((n.next - x) % 4294967296 + 4294967296) % 4294967296)::text::pg_catalog.xid8, c.s))
+                     from (select pg_catalog.pg_current_snapshot() as s) as c
+                     cross join lateral (select pg_catalog.pg_snapshot_xmax(c.s)::text::bigint as next) as n
+                     cross join pg_catalog.unnest(xids) as x);
+        if pg_catalog.clock_timestamp() > deadline then
+          raise exception 'transactions % committed but are still not visible', xids;
+        end if;
+        perform pg_catalog.pg_sleep(0.001);
+      end loop;
+    end
+    $wait$;`;
+}
+
 /** What the RLS check found for one identity: the rows it may SELECT, or why it could not be checked. */
 type Verdict = Set<Routed> | { failed: string };
 
@@ -236,17 +331,23 @@ async function visibleRows(
     claims: JSON.stringify(identity.claims),
     sub: subjectOf(identity),
   }));
-  const verdicts = await transaction(
-    pool,
-    async (client) => {
-      const { rows } = await client.query<{ verdicts: (number[] | string)[] }>(
-        "select realtime.visible_rows($1, $2, $3) as verdicts",
-        [items[0]!.change.relation.id, JSON.stringify(keys), JSON.stringify(callers)],
-      );
-      return rows[0]!.verdicts;
-    },
-    { end: "rollback" },
-  );
+  // One round trip: the wait, the check and the rollback that undoes its role switches go in one
+  // message.
+  const client = await pool.connect();
+  let verdicts: (number[] | string)[];
+  let broken: Error | undefined;
+  try {
+    const results = (await client.query(
+      `begin; ${waitVisible([...new Set(items.map((item) => item.xid))])} select realtime.visible_rows(${items[0]!.change.relation.id}, ${client.escapeLiteral(JSON.stringify(keys))}, ${client.escapeLiteral(JSON.stringify(callers))}) as verdicts; rollback`,
+    )) as unknown as pg.QueryResult<{ verdicts: (number[] | string)[] }>[];
+    verdicts = results[2]!.rows[0]!.verdicts;
+  } catch (error) {
+    // A failed statement leaves the rest of the message unrun and the transaction open.
+    await client.query("rollback").catch((lost: unknown) => (broken = lost as Error));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
   const identityKeys = [...identities.keys()];
   return new Map(
     verdicts.map((verdict, i) => [

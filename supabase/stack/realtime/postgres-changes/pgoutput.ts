@@ -1,6 +1,6 @@
 /**
  * Decoder for PostgreSQL's built-in `pgoutput` logical decoding plugin (protocol version 1), as
- * `pg_logical_slot_get_binary_changes` returns it: one message per row.
+ * the streaming replication protocol carries it: one message per XLogData.
  * https://www.postgresql.org/docs/current/protocol-logicalrep-message-formats.html
  */
 
@@ -22,8 +22,10 @@ export interface Relation {
 export type TupleValue = string | null | undefined;
 
 export type PgOutputMessage =
-  | { tag: "begin" }
-  | { tag: "commit"; commitTime: Date }
+  /** `xid`: the transaction's 32-bit id, which its changes are checked against (deliver.ts). */
+  | { tag: "begin"; xid: number }
+  /** `endLsn`: where the transaction's commit record ends, what a client confirms once it is done. */
+  | { tag: "commit"; commitTime: Date; endLsn: bigint }
   | { tag: "relation"; relation: Relation }
   | { tag: "insert"; relationId: number; newTuple: TupleValue[] }
   | {
@@ -98,13 +100,15 @@ export function decodePgOutput(data: Buffer): PgOutputMessage {
   const tag = String.fromCharCode(reader.byte());
   switch (tag) {
     case "B":
-      // Final LSN, commit time and xid: the commit message carries the time the changes are sent with.
-      return { tag: "begin" };
+      // The commit message carries the final LSN and the time the changes are sent with.
+      reader.int64(); // final LSN
+      reader.int64(); // commit time
+      return { tag: "begin", xid: reader.uint32() };
     case "C": {
       reader.byte(); // flags
       reader.int64(); // commit LSN
-      reader.int64(); // end LSN
-      return { tag: "commit", commitTime: reader.timestamp() };
+      const endLsn = reader.int64();
+      return { tag: "commit", endLsn, commitTime: reader.timestamp() };
     }
     case "R": {
       const id = reader.uint32();

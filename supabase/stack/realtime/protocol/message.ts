@@ -33,6 +33,11 @@ export interface Serializer {
    * once, not once per socket.
    */
   encodeJson(message: Omit<PhoenixMessage, "payload">, payloadJson: string): string;
+  /**
+   * Frames for one envelope (a channel's postgres_changes) with any payload JSON: the envelope is
+   * encoded once, so each frame of a fan-out to hundreds of subscribers is one concatenation.
+   */
+  framer(message: Omit<PhoenixMessage, "payload">): (payloadJson: string) => string;
   /** Undefined when this serializer cannot represent the broadcast (bytes over vsn 1.0.0). */
   encodeBroadcast(broadcast: UserBroadcast): string | Buffer | undefined;
 }

@@ -38,8 +38,13 @@ export const v1Serializer: Serializer = {
   },
 
   encodeJson(message, payloadJson): string {
+    return this.framer(message)(payloadJson);
+  },
+
+  framer(message) {
     const { joinRef, ref, topic, event } = message;
-    return `{"join_ref":${JSON.stringify(joinRef)},"ref":${JSON.stringify(ref)},"topic":${JSON.stringify(topic)},"event":${JSON.stringify(event)},"payload":${payloadJson}}`;
+    const head = `{"join_ref":${JSON.stringify(joinRef)},"ref":${JSON.stringify(ref)},"topic":${JSON.stringify(topic)},"event":${JSON.stringify(event)},"payload":`;
+    return (payloadJson) => `${head}${payloadJson}}`;
   },
 
   encodeBroadcast(broadcast: UserBroadcast): string | undefined {

@@ -52,7 +52,12 @@ export const v2Serializer: Serializer = {
   },
 
   encodeJson(message, payloadJson): string {
-    return `${JSON.stringify([message.joinRef, message.ref, message.topic, message.event]).slice(0, -1)},${payloadJson}]`;
+    return this.framer(message)(payloadJson);
+  },
+
+  framer(message) {
+    const head = `${JSON.stringify([message.joinRef, message.ref, message.topic, message.event]).slice(0, -1)},`;
+    return (payloadJson) => `${head}${payloadJson}]`;
   },
 
   encodeBroadcast(broadcast: UserBroadcast): Buffer {
