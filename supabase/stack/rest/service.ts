@@ -7,6 +7,7 @@ import type pg from "pg";
 import { urlAs } from "../database/connection.ts";
 import { openPool } from "../database/session.ts";
 import { BodyTooLargeError, readBody } from "../http/body.ts";
+import { observed } from "../http/events.ts";
 import { ApiKeyRejected, bearerToken, checkApiKey } from "../http/credentials.ts";
 import { JwtRejected, verifyJwt } from "../http/jwt.ts";
 import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
@@ -106,6 +107,7 @@ class RestService {
       config,
       cache,
       identity,
+      planned: observed("request") ? (planned) => (ctx.planned = planned) : undefined,
       transaction: <R extends pg.QueryResultRow, T>(
         ending: TransactionEnding,
         statement: Statement,
