@@ -34,6 +34,9 @@ import {
   type Run,
 } from "./transaction/run.ts";
 
+/** The largest body whose planned write the request log keeps, for the console's "why". */
+const plannedBodyLimit = 64 * 1024;
+
 class RestService {
   constructor(
     private readonly state: Promise<RestState>,
@@ -107,7 +110,11 @@ class RestService {
       config,
       cache,
       identity,
-      planned: observed("request") ? (planned) => (ctx.planned = planned) : undefined,
+      // The request log keeps its last 1,000 events: a large body is not kept with them.
+      planned:
+        observed("request") && body.length <= plannedBodyLimit
+          ? (planned) => (ctx.planned = planned)
+          : undefined,
       transaction: <R extends pg.QueryResultRow, T>(
         ending: TransactionEnding,
         statement: Statement,

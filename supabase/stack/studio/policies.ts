@@ -9,8 +9,8 @@
  * judged alone, while the tables its subqueries read keep their own policies, as they do when
  * PostgreSQL applies it. A logged REST request is judged the same way on the rows it addressed and
  * the write it planned, replayed here (its outcome is already known, so nothing else is run).
- * Everything is rolled back. Turning RLS off takes the table's lock for
- * the moment the transaction lasts, bounded by lock_timeout: fine for a local console.
+ * Everything is rolled back. Turning RLS off takes the table's lock for the moment the
+ * transaction lasts, bounded by lock_timeout: fine for a local console.
  */
 import type pg from "pg";
 import type { Caller } from "../database/session.ts";

@@ -557,7 +557,7 @@ export function createTablesSection(ctx: StudioContext): Section {
         return {
           request: { id: event.id, method: event.method, path: event.path, status: event.status },
           note: !planned
-            ? "the request was not planned (refused before it): the policies that applied, with their expressions"
+            ? "the request's plan was not kept (refused before planning, or a body over 64 KiB): the policies that applied, with their expressions"
             : operation === "insert"
               ? "each WITH CHECK is evaluated on the rows the request would insert"
               : "each USING is counted over the rows the request's filters address",
