@@ -67,10 +67,13 @@ describe("the request log", () => {
     await page.close();
   });
 
-  it("never hands the page a request's claims", async () => {
+  it("never hands the page a request's claims or planned SQL", async () => {
     await rest("events?select=id&limit=1");
     const { body } = await studioFetch("/logs/requests?path=/rest/v1/events");
     expect(body.length).toBeGreaterThan(0);
-    for (const request of body) expect(request).not.toHaveProperty("claims");
+    for (const request of body) {
+      expect(request).not.toHaveProperty("claims");
+      expect(request).not.toHaveProperty("planned");
+    }
   });
 });

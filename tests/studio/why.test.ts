@@ -5,9 +5,10 @@
 import { randomUUID } from "node:crypto";
 import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUser, db, sql, type TestUser } from "../helpers/db.ts";
+import { createUser, db, sql, stack, type TestUser } from "../helpers/db.ts";
 import { attemptAs } from "../helpers/rls-matrix.ts";
 import { launchBrowser, openSection, studioFetch } from "../helpers/studio.ts";
+import { accessTokenFor } from "../helpers/supabase.ts";
 
 let staff: TestUser;
 let member: TestUser;
@@ -138,5 +139,79 @@ describe("why was it allowed, against the RLS matrix's events row", () => {
     ).toBe("true");
     expect(await page.$eval("#why-summary", (node) => node.textContent)).toMatch(/rows? visible/);
     await page.close();
+  });
+});
+
+/** A REST request as `user`, then its explanation from the request log. */
+async function logged(user: TestUser, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${stack().apiUrl}/rest/v1/${path}`, {
+    method,
+    headers: {
+      apikey: stack().anonKey,
+      Authorization: `Bearer ${await accessTokenFor(user)}`,
+      "Content-Type": "application/json",
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = await response.text();
+  // The log lists the newest first.
+  const { body: log } = await studioFetch(
+    `/logs/requests?method=${method}&path=${encodeURIComponent(`/rest/v1/${path}`)}`,
+  );
+  const request = log[0];
+  const why = await studioFetch(`/tables/why/request/${request.id}`);
+  return { status: response.status, answer, why: why.body };
+}
+
+describe("why was a logged REST request allowed, on the rows it addressed", () => {
+  const reader = (body: any) =>
+    body.policies.find((p: any) => p.name.startsWith("events: signed-in users read"));
+
+  it("a member reading the draft gets no row: the staff-or-public policy admits none of it", async () => {
+    const { status, answer, why } = await logged(member, "GET", `events?id=eq.${draftId}`);
+    expect([status, answer]).toEqual([200, "[]"]);
+    expect(why.operation).toBe("select");
+    // Only the one row the filter names, not the whole table.
+    expect(reader(why)).toMatchObject({ applies: true, admits: 0, of: 1 });
+    expect(
+      await attemptAs(db(), member.claims, `select 1 from public.events where id = '${draftId}'`),
+    ).toEqual({ rows: 0 });
+
+    const asStaff = await logged(staff, "GET", `events?id=eq.${draftId}&select=id`);
+    expect(reader(asStaff.why)).toMatchObject({ admits: 1, of: 1 });
+  });
+
+  it("a member's refused insert names the failing WITH CHECK", async () => {
+    const { status, answer, why } = await logged(member, "POST", "events", newEvent());
+    expect(status).toBe(403);
+    expect(JSON.parse(answer).code).toBe("42501");
+    expect(why.outcome.allowed).toBe(false);
+    expect(why.policies.find((p: any) => p.name === "events: staff create")).toMatchObject({
+      applies: true,
+      checkPassed: false,
+    });
+    expect(why.outcome.summary).toMatch(/events: staff create: false/);
+  });
+
+  it("staff's update is allowed: USING admits the row, WITH CHECK passes the new one", async () => {
+    const path = `events?id=eq.${draftId}`;
+    const asMember = await logged(member, "PATCH", path, { title: "Member's" });
+    expect(asMember.status).toBe(204);
+    expect(asMember.why.policies.find((p: any) => p.name === "events: staff update")).toMatchObject(
+      { applies: true, admits: 0, of: 1 },
+    );
+
+    const { status, why } = await logged(staff, "PATCH", path, { title: "Staff's" });
+    expect(status).toBe(204);
+    expect(why.outcome.allowed).toBe(true);
+    expect(why.policies.find((p: any) => p.name === "events: staff update")).toMatchObject({
+      applies: true,
+      admits: 1,
+      of: 1,
+      checkPassed: true,
+    });
+    expect(await sql(`select title from public.events where id = $1`, [draftId])).toEqual([
+      { title: "Staff's" },
+    ]);
   });
 });

@@ -111,6 +111,7 @@ export async function startGateway(options: {
           path: req.url ?? "/",
           claims: match?.ctx.claims,
           target: match?.ctx.target,
+          planned: match?.ctx.planned,
         });
     });
     if (!match) {

@@ -23,6 +23,27 @@ export interface RequestEvent {
   claims?: Record<string, unknown>;
   /** The table or function a REST request reached. */
   target?: { schema: string; name: string; kind: "table" | "function" };
+  /** What a REST request on a table ran with, as REST planned it (absent when nobody observed). */
+  planned?: PlannedTarget;
+}
+
+/** SQL with its parameters, numbered from $1. */
+export interface PlannedSql {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * A REST request's planned target, for the console's "Why was it allowed?": the rows it addressed
+ * as a condition on the table (columns qualified by the table's own name, as policy expressions
+ * name them), and for an insert or update the write itself (without RETURNING), to replay in a
+ * rolled-back transaction. It carries the request's values: it stays on this in-process bus.
+ */
+export interface PlannedTarget {
+  operation: "select" | "insert" | "update" | "delete";
+  rows?: PlannedSql;
+  /** `alias`: the table's name in it, for RETURNING (an update's FROM adds the body's columns). */
+  write?: PlannedSql & { alias: string };
 }
 
 /** One call of an edge function, once answered (or abandoned by its caller). */

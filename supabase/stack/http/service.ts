@@ -4,6 +4,7 @@ import type { StackOptions } from "../cli/options.ts";
 import type { ApiKeys } from "../config/keys.ts";
 import type { ProjectConfig } from "../config/project-config.ts";
 import type { Logger } from "../logger.ts";
+import type { PlannedTarget } from "./events.ts";
 
 /** What the router knows of a request; a service sets `role` once it has verified the JWT. */
 export interface RequestContext {
@@ -13,10 +14,12 @@ export interface RequestContext {
   role: string;
   /**
    * What a service learnt of the request, for the request log's observers (the console's "why was
-   * it allowed"): the verified claims it acted as, and the table or function it reached.
+   * it allowed"): the verified claims it acted as, the table or function it reached, and for a
+   * table the rows and write it planned.
    */
   claims?: Record<string, unknown>;
   target?: { schema: string; name: string; kind: "table" | "function" };
+  planned?: PlannedTarget;
 }
 
 /** One of Supabase's APIs behind the gateway (REST, auth, storage, realtime, functions). */

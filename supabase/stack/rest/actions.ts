@@ -3,6 +3,7 @@
  * the statement, the request's transaction, the reply. Nothing here reads HTTP or writes it.
  */
 import type pg from "pg";
+import type { PlannedTarget } from "../http/events.ts";
 import type { RestConfig } from "./config.ts";
 import {
   maxAffectedRpcViolation,
@@ -35,6 +36,8 @@ import {
   explainStatement,
   mutationStatement,
   plannedCountStatement,
+  plannedMutation,
+  plannedRead,
   readStatement,
   type Statement,
 } from "./query/statements.ts";
@@ -54,6 +57,8 @@ export interface ActionScope {
   config: RestConfig;
   cache: SchemaCache;
   identity: RequestIdentity;
+  /** Given what a request on a table addressed, when an observer wants it (the request log). */
+  planned?: (target: PlannedTarget) => void;
   /** Runs `statement` in the request's transaction and hands its rows to `work`. */
   transaction<R extends pg.QueryResultRow, T>(
     ending: TransactionEnding,
@@ -169,6 +174,7 @@ export async function read(scope: ActionScope, name: string, headersOnly: boolea
       aggregatesEnabled: config.aggregatesEnabled,
     },
   );
+  scope.planned?.(plannedRead(root));
   const { media, shape } = negotiate(api, config, cache, false);
   checkStrict(api.preferences);
   const count = api.preferences.count;
@@ -229,6 +235,7 @@ export async function mutate(scope: ActionScope, name: string): Promise<Reply> {
     planned.kind === "insert" && prefs.return === "headers-only" ? table.primaryKey : [];
   const returning = representation ? neededColumns(root) : locationColumns;
   const plan = { ...planned, returning };
+  scope.planned?.(plannedMutation(plan));
   const statement = mutationStatement(plan, root, shape, locationColumns);
   if (media.kind === "plan") return explain(scope, statement, media, false);
 

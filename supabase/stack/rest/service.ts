@@ -7,6 +7,7 @@ import type pg from "pg";
 import { urlAs } from "../database/connection.ts";
 import { openPool } from "../database/session.ts";
 import { BodyTooLargeError, readBody } from "../http/body.ts";
+import { observed } from "../http/events.ts";
 import { ApiKeyRejected, bearerToken, checkApiKey } from "../http/credentials.ts";
 import { JwtRejected, verifyJwt } from "../http/jwt.ts";
 import type { RequestContext, Service, ServiceDeps } from "../http/service.ts";
@@ -32,6 +33,9 @@ import {
   type RestConnections,
   type Run,
 } from "./transaction/run.ts";
+
+/** The largest body whose planned write the request log keeps, for the console's "why". */
+const plannedBodyLimit = 64 * 1024;
 
 class RestService {
   constructor(
@@ -106,6 +110,11 @@ class RestService {
       config,
       cache,
       identity,
+      // The request log keeps its last 1,000 events: a large body is not kept with them.
+      planned:
+        observed("request") && body.length <= plannedBodyLimit
+          ? (planned) => (ctx.planned = planned)
+          : undefined,
       transaction: <R extends pg.QueryResultRow, T>(
         ending: TransactionEnding,
         statement: Statement,

@@ -7,8 +7,10 @@
  * rows, and each WITH CHECK evaluated on the new row, still as the caller with the same claims,
  * with row-level security on this one table turned off inside the transaction: so an expression is
  * judged alone, while the tables its subqueries read keep their own policies, as they do when
- * PostgreSQL applies it. Everything is rolled back. Turning RLS off takes the table's lock for
- * the moment the transaction lasts, bounded by lock_timeout: fine for a local console.
+ * PostgreSQL applies it. A logged REST request is judged the same way on the rows it addressed and
+ * the write it planned, replayed here (its outcome is already known, so nothing else is run).
+ * Everything is rolled back. Turning RLS off takes the table's lock for the moment the
+ * transaction lasts, bounded by lock_timeout: fine for a local console.
  */
 import type pg from "pg";
 import type { Caller } from "../database/session.ts";
@@ -80,8 +82,13 @@ export async function explain(
   options: {
     rows?: Condition;
     change?: Condition;
-    /** The outcome when it is already known (a logged request): nothing is attempted. */
-    known?: { allowed: boolean; summary: string };
+    /** The whole insert or update as planned elsewhere (a logged REST request), in place of `change`. */
+    write?: Condition & { alias: string };
+    /**
+     * The outcome when it is already known (a logged request): nothing is attempted. `byPolicy`:
+     * a write refused by row-level security, so the verdicts name the check that failed.
+     */
+    known?: { allowed: boolean; summary: string; byPolicy?: boolean };
   } = {},
 ): Promise<Explanation> {
   const table = qualified(relation);
@@ -161,7 +168,7 @@ export async function explain(
       await client.query("set local lock_timeout = '3s'");
       const outcome = options.known
         ? { ...options.known, rows: null, error: null }
-        : await attempt(client, table, operation, rows, options.change);
+        : await attempt(client, table, operation, rows, options.change, options.write);
       if (!facts.privilege) {
         outcome.allowed = false;
         outcome.summary = `${role} has no ${operation.toUpperCase()} privilege on ${table}: refused before any policy`;
@@ -172,10 +179,21 @@ export async function explain(
         await client.query(`alter table ${table} disable row level security`);
         await actAsCaller(client, caller);
         for (const verdict of verdicts.filter((one) => one.applies)) {
-          await judge(client, table, relation, operation, verdict, rows, options.change);
+          await judge(
+            client,
+            table,
+            relation,
+            operation,
+            verdict,
+            rows,
+            options.change,
+            options.write,
+          );
         }
-        if (!outcome.allowed && outcome.error && /row-level security/.test(outcome.error))
-          outcome.summary = refusalSummary(verdicts, operation);
+        const byPolicy = outcome.error
+          ? /row-level security/.test(outcome.error)
+          : options.known?.byPolicy === true;
+        if (!outcome.allowed && byPolicy) outcome.summary = refusalSummary(verdicts, operation);
       }
       return {
         relation: table,
@@ -207,7 +225,9 @@ function statementFor(
   operation: Operation,
   rows: Condition,
   change: Condition | undefined,
+  write: (Condition & { alias: string }) | undefined,
 ): Condition {
+  if (write && (operation === "insert" || operation === "update")) return write;
   if (operation === "select")
     return {
       sql: `select count(*)::int as n from ${table} where ${rows.sql}`,
@@ -231,8 +251,9 @@ async function attempt(
   operation: Operation,
   rows: Condition,
   change: Condition | undefined,
+  write: (Condition & { alias: string }) | undefined,
 ): Promise<Explanation["outcome"]> {
-  const statement = statementFor(table, operation, rows, change);
+  const statement = statementFor(table, operation, rows, change, write);
   try {
     const result = await inSavepoint(client, () => client.query(statement.sql, statement.params));
     const count = operation === "select" ? (result.rows[0].n as number) : (result.rowCount ?? 0);
@@ -266,6 +287,7 @@ async function judge(
   verdict: PolicyVerdict,
   rows: Condition,
   change: Condition | undefined,
+  write: (Condition & { alias: string }) | undefined,
 ): Promise<void> {
   try {
     if (verdict.using !== null && operation !== "insert") {
@@ -285,11 +307,11 @@ async function judge(
       verdict.command === "select"
         ? null
         : (verdict.withCheck ?? (operation === "update" ? verdict.using : null));
-    if (check !== null && change && (operation === "insert" || operation === "update")) {
-      const statement = statementFor(table, operation, rows, change);
+    if (check !== null && (change || write) && (operation === "insert" || operation === "update")) {
+      const statement = statementFor(table, operation, rows, change, write);
       const result = await inSavepoint(client, () =>
         client.query(
-          `with candidate as (${statement.sql} returning *)
+          `with candidate as (${statement.sql} returning ${write ? `${ident(write.alias)}.*` : "*"})
            select bool_and(coalesce((${check}), false)) as ok from candidate as ${ident(relation.name)}`,
           statement.params,
         ),

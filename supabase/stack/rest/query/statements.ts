@@ -4,6 +4,7 @@
  * `response.headers`/`response.status` a function may have set, and for writes how many rows
  * were changed and inserted. Reads, writes and calls share this shape, as in PostgREST.
  */
+import type { PlannedSql, PlannedTarget } from "../../http/events.ts";
 import type { MediaType } from "../parse/media.ts";
 import type {
   BodyShape,
@@ -135,24 +136,32 @@ function returningSql(plan: MutationPlan): string {
   return `RETURNING ${plan.returning.map((c) => `"t".${ident(c)}`).join(", ")}`;
 }
 
+/** Nothing to set: PostgREST changes no row and returns none. */
+const setsNothing = (plan: MutationPlan) =>
+  plan.kind === "update" && plan.columns.length === 0 && plan.defaults.length === 0;
+
 function mutationSql(plan: MutationPlan, params: Params): string {
+  if (setsNothing(plan)) {
+    const columns =
+      plan.returning === "*"
+        ? `"t".*`
+        : plan.returning.length === 0
+          ? "1"
+          : plan.returning.map((c) => `"t".${ident(c)}`).join(", ");
+    return `SELECT ${columns} FROM ${qualified(plan.table)} AS "t" WHERE false`;
+  }
+  return `${writeSql(plan, params)} ${returningSql(plan)}`;
+}
+
+/** The INSERT, UPDATE or DELETE alone, without RETURNING. */
+function writeSql(plan: MutationPlan, params: Params): string {
   const node = tableNode(plan);
   const where = (conditions: Condition[]) =>
     conditions.length > 0 ? ` WHERE ${conditionsSql(node, conditions, params)}` : "";
   switch (plan.kind) {
     case "insert":
-      return `${insertSql(plan, params)} ${returningSql(plan)}`;
+      return insertSql(plan, params);
     case "update": {
-      if (plan.columns.length === 0 && plan.defaults.length === 0) {
-        // Nothing to set: PostgREST changes no row and returns none.
-        const columns =
-          plan.returning === "*"
-            ? `"t".*`
-            : plan.returning.length === 0
-              ? "1"
-              : plan.returning.map((c) => `"t".${ident(c)}`).join(", ");
-        return `SELECT ${columns} FROM ${qualified(plan.table)} AS "t" WHERE false`;
-      }
       const sets = [
         ...plan.columns.map((c) => `${ident(c.name)} = "pgrst_body".${ident(c.name)}`),
         ...plan.defaults.map((c) => `${ident(c.name)} = DEFAULT`),
@@ -161,11 +170,44 @@ function mutationSql(plan: MutationPlan, params: Params): string {
         plan.columns.length > 0
           ? ` FROM jsonb_to_record(${params.add(JSON.stringify(plan.row))}::jsonb) AS "pgrst_body"(${plan.columns.map((c) => `${ident(c.name)} ${c.type}`).join(", ")})`
           : "";
-      return `UPDATE ${qualified(plan.table)} AS "t" SET ${sets.join(", ")}${from}${where(plan.where)} ${returningSql(plan)}`;
+      return `UPDATE ${qualified(plan.table)} AS "t" SET ${sets.join(", ")}${from}${where(plan.where)}`;
     }
     case "delete":
-      return `DELETE FROM ${qualified(plan.table)} AS "t"${where(plan.where)} ${returningSql(plan)}`;
+      return `DELETE FROM ${qualified(plan.table)} AS "t"${where(plan.where)}`;
   }
+}
+
+/**
+ * Conditions on a table's own rows, with its columns qualified by the table's name (as policy
+ * expressions name them): the same filter SQL as the statement's. A condition on an embedded
+ * resource cannot stand alone, so only the root's own filters are kept (see PlannedTarget).
+ */
+function rowsCondition(node: ReadNode, conditions: Condition[]): PlannedSql {
+  const standsAlone = (c: Condition): boolean =>
+    c.kind === "filter" || (c.kind === "expr" && c.children.every(standsAlone));
+  const params = new Params();
+  const own = { ...node, alias: node.relation.name };
+  const sql = conditions
+    .filter(standsAlone)
+    .map((c) => `(${conditionSql(own, c, params)})`)
+    .join(" AND ");
+  return { sql: sql || "true", params: params.values };
+}
+
+/** What a read addressed, for the request log's observers. */
+export function plannedRead(root: ReadNode): PlannedTarget {
+  return { operation: "select", rows: rowsCondition(root, root.where) };
+}
+
+/** What a write addressed and the write itself, for the request log's observers. */
+export function plannedMutation(plan: MutationPlan): PlannedTarget {
+  const params = new Params();
+  const write = setsNothing(plan)
+    ? undefined
+    : { sql: writeSql(plan, params), params: params.values, alias: tableNode(plan).alias };
+  return plan.kind === "insert"
+    ? { operation: "insert", write }
+    : { operation: plan.kind, rows: rowsCondition(tableNode(plan), plan.where), write };
 }
 
 /** A write and its representation, read back from the CTE of changed rows. */

@@ -27,8 +27,8 @@ function matches(event: RequestEvent, filter: RequestFilter): boolean {
   return true;
 }
 
-/** What the page shows of a request: everything but its claims. */
-function shown({ claims, ...event }: RequestEvent) {
+/** What the page shows of a request: everything but its claims and planned SQL (with its values). */
+function shown({ claims, planned: _planned, ...event }: RequestEvent) {
   return { ...event, explainable: claims !== undefined && event.target?.kind === "table" };
 }
 

@@ -539,23 +539,28 @@ export function createTablesSection(ctx: StudioContext): Section {
           PUT: "update",
           DELETE: "delete",
         };
-        const operation = operations[event.method] ?? "select";
+        const planned = event.planned;
+        const operation = planned?.operation ?? operations[event.method] ?? "select";
         const role = typeof event.claims.role === "string" ? event.claims.role : "anon";
         const caller = role === "postgres" ? undefined : { role, claims: event.claims };
-        // The log keeps no body or parsed filters: the outcome is the response's status, each
-        // USING is counted over the whole table, and a WITH CHECK is shown unevaluated.
+        // The outcome is the response's status; the policies are judged on the rows the request
+        // addressed and the write it planned, as REST planned them.
         const explanation = await explain(db, caller, event.target, operation, {
+          rows: planned?.rows,
+          write: planned?.write,
           known: {
             allowed: event.status < 400,
             summary: `answered ${event.status}${event.status < 400 ? "" : ": refused or failed"}`,
+            byPolicy: event.status === 403 && (operation === "insert" || operation === "update"),
           },
         });
         return {
           request: { id: event.id, method: event.method, path: event.path, status: event.status },
-          note:
-            operation === "select"
-              ? "filters of the request are not kept: counts are over the whole table"
-              : `the ${operation.toUpperCase()}'s rows and values are not kept: the policies that applied, with their expressions`,
+          note: !planned
+            ? "the request's plan was not kept (refused before planning, or a body over 64 KiB): the policies that applied, with their expressions"
+            : operation === "insert"
+              ? "each WITH CHECK is evaluated on the rows the request would insert"
+              : "each USING is counted over the rows the request's filters address",
           ...explanation,
           operation,
         };
