@@ -152,6 +152,21 @@ async function startFromTemplate(dataDir: string, options: SpawnOptions): Promis
   await run("cp", ["-a", path.join(template, "postgres"), pgdata]);
 }
 
+/**
+ * Whether a start failed on a port spawnStack picked itself (not one the caller chose): the
+ * stack's own check names it ("port N is in use"); a later bind fails with EADDRINUSE, which on a
+ * new data folder is retried as before.
+ */
+export function lostPickedPort(error: unknown, options: SpawnOptions): boolean {
+  if (!(error instanceof Error)) return false;
+  const named = /port (\d+) is in use/.exec(error.message);
+  if (named) {
+    const { apiPort, dbPort, inboxPort, smtpPort, studioPort } = options;
+    return ![apiPort, dbPort, inboxPort, smtpPort, studioPort].includes(Number(named[1]));
+  }
+  return /EADDRINUSE/.test(error.message) && options.dataDir === undefined;
+}
+
 /** How many times a start that lost a free port to another process is tried on new ports. */
 export const portAttempts = 3;
 
@@ -161,9 +176,8 @@ export const portAttempts = 3;
  * new data folder starts as a copy of the template's cluster.
  *
  * A free port is found, released, then bound by the stack: another stack starting at the same
- * moment (test files run in parallel) can take it in between. A start on a new data folder that
- * fails with EADDRINUSE is therefore tried again on new ports; ports and folders the caller chose
- * are never changed.
+ * moment (test files run in parallel) can take it in between. A start that loses a port it picked
+ * is therefore tried again on new ports; ports and folders the caller chose are never changed.
  */
 export async function spawnStack(options: SpawnOptions = {}): Promise<SpawnedStack> {
   for (let attempt = 1; ; attempt++) {
@@ -172,9 +186,9 @@ export async function spawnStack(options: SpawnOptions = {}): Promise<SpawnedSta
     try {
       return await spawnStackOnce({ ...options, dataDir });
     } catch (error) {
-      const portTaken = error instanceof Error && /EADDRINUSE/.test(error.message);
-      if (!portTaken || options.dataDir !== undefined || attempt >= portAttempts) throw error;
-      await rm(dataDir, { recursive: true, force: true });
+      if (!lostPickedPort(error, options) || attempt >= portAttempts) throw error;
+      // A folder the caller chose is kept: the stack refuses a taken port before it writes there.
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     }
   }
 }
