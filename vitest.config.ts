@@ -6,12 +6,11 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Suites share one stack; files run in parallel. Vitest's default on 2 cores is one file at a
-    // time (cores − 1), but a file mostly waits for the stack and PostgreSQL, other processes: a
-    // single worker left a core idle. Two keep both busy; three made the load tests (200
-    // registrations at once) hit the database's statement timeout (README § Testing).
+    // Suites share one stack. One file at a time (vitest's default on 2 cores): with two or three
+    // at once the tests that load the database on purpose (200 registrations, 100 concurrent
+    // review edits) failed now and then on statement timeouts and a 409 (README § Testing).
     fileParallelism: true,
-    maxWorkers: 2,
+    maxWorkers: 1,
     reporters: ["default", "./tests/times-reporter.ts"],
     projects: [
       // Pure code on its own (`npx vitest run --project unit`): no stack is started for these.
