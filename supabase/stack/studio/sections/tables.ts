@@ -19,7 +19,8 @@ import { StudioError, type Section, type StudioContext } from "../section.ts";
 const pageLimit = 500;
 const visibleCountBound = 1000;
 
-interface Column {
+/** A column as the table editor's page reads it (the page imports this type). */
+export interface Column {
   name: string;
   type: string;
   category: string;
@@ -34,7 +35,8 @@ interface Column {
   references: { schema: string; table: string; column: string } | null;
 }
 
-interface Meta {
+/** What the table editor's page gets of a relation before its details. */
+export interface Meta {
   schema: string;
   name: string;
   kind: string;

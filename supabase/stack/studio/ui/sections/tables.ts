@@ -15,31 +15,10 @@ import {
   h,
   type SectionView,
 } from "../studio.ts";
+import type { Column, Meta as RelationMeta } from "../../sections/tables.ts";
 import { whyPanel, type Explanation } from "../why.ts";
 
-interface Column {
-  name: string;
-  type: string;
-  category: string;
-  not_null: boolean;
-  default: string | null;
-  comment: string | null;
-  identity: boolean;
-  generated: boolean;
-  enum_values: string[] | null;
-  element_enum_values: string[] | null;
-  is_array: boolean;
-  references: { schema: string; table: string; column: string } | null;
-}
-
-interface Meta {
-  schema: string;
-  name: string;
-  kind: string;
-  comment: string | null;
-  columns: Column[];
-  primaryKey: string[];
-  estimate: number | null;
+interface Meta extends RelationMeta {
   definition: string;
   indexes: { name: string; definition: string }[];
   policies: Record<string, unknown>[];
