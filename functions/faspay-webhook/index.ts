@@ -28,11 +28,17 @@ const rupiah = field(13).refine(
   },
 );
 
-/** "YYYY-MM-DD HH:MM:SS" naming a real moment: 2026-02-30 or 25:00 do not come back the same. */
+/**
+ * "YYYY-MM-DD HH:MM:SS" naming a real moment: 2026-02-30 or 25:00 do not come back the same. A
+ * payment is no older than Faspay itself, so a year before 2000 is refused too; year 0 would
+ * otherwise reach PostgreSQL, which has no year 0.
+ */
 function isCalendarDate(value: string): boolean {
   const date = new Date(`${value.replace(" ", "T")}Z`);
   return (
-    !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === value.replace(" ", "T")
+    !Number.isNaN(date.getTime()) &&
+    date.getUTCFullYear() >= 2000 &&
+    date.toISOString().slice(0, 19) === value.replace(" ", "T")
   );
 }
 

@@ -513,6 +513,21 @@ describe("course enrollments and products", () => {
     });
     expect(forged.status).toBe(400);
     expect((await invoice(inv.id)).status).toBe("open");
+    // Signed, but paid in year 0 (which PostgreSQL lacks) or before Faspay existed.
+    for (const paymentDate of ["0000-01-01 00:00:00", "1999-12-31 23:59:59"]) {
+      const absurd = {
+        ...w.faspay.notification({
+          trx_id: trxId,
+          bill_no: inv.number,
+          status: "2",
+          total: inv.total_amount,
+        }),
+        payment_date: paymentDate,
+      };
+      const answer = await post(fnUrl("faspay-webhook"), JSON.stringify(absurd), {});
+      expect(answer.status, paymentDate).toBe(400);
+      expect((await invoice(inv.id)).status).toBe("open");
+    }
 
     const ok = await notify({
       trx_id: trxId,
