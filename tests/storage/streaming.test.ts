@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { readdir, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
-import { spawnStackWithConfig } from "../helpers/auth.ts";
+import { newDataDir, spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 import { stack } from "../helpers/db.ts";
 import { supabaseClient } from "../helpers/supabase.ts";
 import { bucketName, createBucketRow, filesOnDisk, objectRows, storageFetch } from "./helpers.ts";
@@ -262,20 +261,32 @@ describe("streamed uploads", () => {
   });
 });
 
-describe("a 200 MB upload streamed from a generator", () => {
+describe("a stack of its own: large uploads, and a restart after a crash", () => {
   const total = 200 * 1024 * 1024;
   let big: SpawnedStack;
+  let dataDir: string;
 
   beforeAll(async () => {
+    // An upload a crash cut off, as the stack would find it at its next start.
+    dataDir = await newDataDir();
+    await mkdir(path.join(dataDir, "storage-uploads"));
+    await writeFile(path.join(dataDir, "storage-uploads", "cut-off"), "partial bytes");
     // The shared stack keeps config.toml's 50 MiB limit.
-    big = await spawnStackWithConfig('[storage]\nfile_size_limit = "300MiB"\n');
+    await writeFile(`${dataDir}.toml`, '[storage]\nfile_size_limit = "300MiB"\n');
+    big = await spawnStack({ dataDir, args: ["--config", `${dataDir}.toml`] });
   });
 
   afterAll(async () => {
     await big?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(`${dataDir}.toml`, { force: true });
   });
 
-  it("is written to disk as it arrives, never gathered in memory first", async () => {
+  it("discards at start the uploads a crash cut off", async () => {
+    expect(await partialUploads(dataDir)).toEqual([]);
+  });
+
+  it("writes a 200 MB upload streamed from a generator as it arrives, never gathering it in memory", async () => {
     const auth = { authorization: `Bearer ${big.serviceRoleKey}` };
     const created = await fetch(`${big.apiUrl}/storage/v1/bucket`, {
       method: "POST",
