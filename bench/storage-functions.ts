@@ -140,7 +140,9 @@ server.listen(0, "127.0.0.1", () => console.log(server.address().port));
 `;
 
 /** Upload and download of 10 MB with a bare node:http server (`bareServer`), the same client. */
-async function bareServerFigures(bytes: Uint8Array<ArrayBuffer>): Promise<{ up: number; down: number }> {
+async function bareServerFigures(
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<{ up: number; down: number }> {
   const scratch = await mkdtemp(path.join(tmpdir(), "pitlane-bench-"));
   const server = spawn(
     process.execPath,

@@ -189,7 +189,7 @@ async function noUploadInProgress(dataDir: string): Promise<void> {
 /** A request body of `total` bytes in 1 MiB chunks, made as it is read; `onPull` sees each. */
 function generatedBody(
   total: number,
-  onPull: (produced: number) => Promise<void> = async () => undefined,
+  onPull: (produced: number) => Promise<void> = () => Promise.resolve(),
 ): { body: ReadableStream<Uint8Array>; md5: () => string } {
   const chunk = randomBytes(1024 * 1024);
   const md5 = createHash("md5");
