@@ -19,13 +19,6 @@ export interface Location {
   version: string;
 }
 
-/**
- * How much of an upload may wait in memory for the disk. With fs's default (16 KiB) every 64 KiB
- * the socket delivers stopped the socket until its write finished, so receiving and writing never
- * overlapped; a few MiB lets them overlap and the writes go out in batches (writev).
- */
-const uploadBufferBytes = 4 * 1024 * 1024;
-
 /** Reads of 1 MiB: the default 64 KiB makes large downloads several times slower. */
 const downloadChunkBytes = 1024 * 1024;
 
@@ -78,7 +71,7 @@ export class Disk {
       },
     });
     try {
-      await pipeline(body, meter, createWriteStream(partial, { highWaterMark: uploadBufferBytes }));
+      await pipeline(body, meter, createWriteStream(partial));
       await mkdir(path.dirname(file), { recursive: true });
       await rename(partial, file);
     } catch (error) {
