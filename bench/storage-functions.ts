@@ -14,7 +14,7 @@ import {
 import { median, row, type BenchRow } from "./rows.ts";
 
 const objectBytes = 10 * 1024 * 1024;
-const runs = 3;
+const runs = 5;
 const calls = 50;
 
 async function seconds(work: () => Promise<unknown>): Promise<number> {
@@ -76,6 +76,7 @@ async function storageRows(stack: SpawnedStack): Promise<BenchRow[]> {
   const resumable: number[] = [];
   for (let i = 0; i < runs; i++)
     resumable.push(await seconds(() => resumableUpload(stack, bucket, `tus-${i}.bin`, bytes)));
+  const bare = await bareServerFigures(bytes);
   return [
     row(
       "resumable (TUS) upload, 10 MB in 6 MB chunks",
@@ -98,6 +99,137 @@ async function storageRows(stack: SpawnedStack): Promise<BenchRow[]> {
       "fs.readFile",
       megabytesPerSecond(objectBytes, read),
       "MB/s",
+    ),
+    row(
+      "storage upload, 10 MB",
+      megabytesPerSecond(objectBytes, up),
+      "bare node:http server",
+      bare.up,
+      "MB/s",
+    ),
+    row(
+      "storage download, 10 MB",
+      megabytesPerSecond(objectBytes, down),
+      "bare node:http server",
+      bare.down,
+      "MB/s",
+    ),
+    ...(await streamedUploadRows(stack, bucket)),
+  ];
+}
+
+/**
+ * The least any Node.js HTTP server can do with the same requests: a bare node:http server in a
+ * process of its own that streams an upload to a file and a file to the response, nothing else.
+ */
+const bareServer = `
+import { createServer } from "node:http";
+import { createReadStream, createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+const [file] = process.argv.slice(1);
+const server = createServer(async (req, res) => {
+  if (req.method === "POST") {
+    await pipeline(req, createWriteStream(file));
+    res.end("{}");
+  } else {
+    res.writeHead(200, { "content-length": ${objectBytes} });
+    await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), res);
+  }
+});
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+`;
+
+/** Upload and download of 10 MB with a bare node:http server (`bareServer`), the same client. */
+async function bareServerFigures(
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<{ up: number; down: number }> {
+  const scratch = await mkdtemp(path.join(tmpdir(), "pitlane-bench-"));
+  const server = spawn(
+    process.execPath,
+    ["--input-type=module", "-e", bareServer, path.join(scratch, "object.bin")],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  try {
+    const port = await new Promise<string>((resolve) =>
+      server.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())),
+    );
+    const url = `http://127.0.0.1:${port}/object.bin`;
+    const up: number[] = [];
+    const down: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      up.push(
+        await seconds(async () => (await fetch(url, { method: "POST", body: bytes })).text()),
+      );
+      down.push(await seconds(async () => (await fetch(url)).arrayBuffer()));
+    }
+    return {
+      up: megabytesPerSecond(objectBytes, up),
+      down: megabytesPerSecond(objectBytes, down),
+    };
+  } finally {
+    server.kill();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** A process's resident memory, from /proc (Linux); undefined elsewhere. */
+async function residentBytes(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => undefined);
+  const kilobytes = status && /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  return kilobytes ? Number(kilobytes) * 1024 : undefined;
+}
+
+const streamedBytes = 200 * 1024 * 1024;
+
+/**
+ * How much the stack's memory grows while it takes a 200 MB upload made by a generator as it is
+ * sent (no Content-Length): streamed to disk, it grows by its buffers, not by the file.
+ */
+async function streamedUploadRows(stack: SpawnedStack, bucket: string): Promise<BenchRow[]> {
+  const pid = stack.child.pid!;
+  const before = await residentBytes(pid);
+  if (before === undefined) return [];
+  let peak = before;
+  const sampler = setInterval(() => {
+    void residentBytes(pid).then((now) => (peak = Math.max(peak, now ?? 0)));
+  }, 20);
+  const chunk = randomBytes(1024 * 1024);
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (sent >= streamedBytes) {
+          controller.close();
+          return;
+        }
+        sent += chunk.length;
+        controller.enqueue(new Uint8Array(chunk));
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  try {
+    const response = await fetch(`${stack.apiUrl}/storage/v1/object/${bucket}/streamed.bin`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${stack.serviceRoleKey}`,
+        "content-type": "application/octet-stream",
+      },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    if (!response.ok) throw new Error(`streamed upload failed: ${await response.text()}`);
+  } finally {
+    clearInterval(sampler);
+  }
+  const megabytes = (bytes: number) => bytes / 2 ** 20;
+  return [
+    row(
+      "stack memory growth during a 200 MB streamed upload",
+      megabytes(peak - before),
+      "the upload's size",
+      megabytes(streamedBytes),
+      "MB",
     ),
   ];
 }

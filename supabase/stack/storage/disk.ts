@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream, rmSync } from "node:fs";
 import { copyFile, mkdir, rename, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
@@ -19,9 +19,26 @@ export interface Location {
   version: string;
 }
 
-/** Object bytes under `<data>/storage/<bucket>/<name>/<version>`. */
+/** Reads of 1 MiB: the default 64 KiB makes large downloads several times slower. */
+const downloadChunkBytes = 1024 * 1024;
+
+/**
+ * Object bytes under `<data>/storage/<bucket>/<name>/<version>`; uploads still arriving under
+ * `uploads` (on the same file system, so that finishing one is a rename).
+ */
 export class Disk {
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly uploads: string,
+  ) {}
+
+  /**
+   * At start, whatever an earlier run left in `uploads` was cut off by a crash: no row names it,
+   * and no upload of this run is under way yet.
+   */
+  discardCutOffUploads(): void {
+    rmSync(this.uploads, { recursive: true, force: true });
+  }
 
   /** The file of a version; a key that would leave the root (`../`) is refused. */
   fileOf({ bucket, name, version }: Location): string {
@@ -31,12 +48,15 @@ export class Disk {
   }
 
   /**
-   * Streams `body` to a new version's file, refusing more than `maxBytes`; on any failure the
-   * partial file is gone before this rejects.
+   * Streams `body` to a file of its own under `uploads`, refusing more than `maxBytes`, and moves
+   * it to the version's place once every byte is on disk: an upload cut off (an aborted request,
+   * a crash) never leaves a partial file among the objects. On any failure nothing of it is left
+   * before this rejects. The version is new and no row names it until the caller commits one.
    */
   async write(location: Location, body: Readable, maxBytes: number): Promise<StoredFile> {
     const file = this.fileOf(location);
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(this.uploads, { recursive: true });
+    const partial = path.join(this.uploads, randomUUID());
     const md5 = createHash("md5");
     let size = 0;
     const meter = new Transform({
@@ -51,8 +71,11 @@ export class Disk {
       },
     });
     try {
-      await pipeline(body, meter, createWriteStream(file));
+      await pipeline(body, meter, createWriteStream(partial));
+      await mkdir(path.dirname(file), { recursive: true });
+      await rename(partial, file);
     } catch (error) {
+      await rm(partial, { force: true });
       await this.remove(location);
       throw error;
     }
@@ -74,8 +97,7 @@ export class Disk {
   }
 
   read(location: Location, range?: { start: number; end: number }): Readable {
-    // 1 MiB reads: the default 64 KiB makes large downloads several times slower.
-    return createReadStream(this.fileOf(location), { ...range, highWaterMark: 1024 * 1024 });
+    return createReadStream(this.fileOf(location), { ...range, highWaterMark: downloadChunkBytes });
   }
 
   async copy(from: Location, to: Location): Promise<void> {

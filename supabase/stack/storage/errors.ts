@@ -74,8 +74,6 @@ export const errors = {
   invalidSignature: (message = "Invalid signature") =>
     new StorageError(400, "InvalidSignature", message),
   expiredSignature: () => new StorageError(400, "ExpiredToken", "The provided token has expired."),
-  invalidRange: () =>
-    new StorageError(400, "InvalidRange", "invalid range provided", "invalid_range"),
   featureNotEnabled: (feature: string) =>
     new StorageError(
       409,

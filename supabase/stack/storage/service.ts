@@ -16,9 +16,14 @@ const noCaller: Caller = { role: "anon", claims: {}, owner: undefined, isAuthent
 /** Supabase Storage's API at /storage/v1: object rows in storage.objects, bytes under `<data>/storage`. */
 export function createStorageService(deps: ServiceDeps): Service {
   const db = new StorageDb(deps.dbUrl, deps.log);
+  const disk = new Disk(
+    path.join(deps.options.data, "storage"),
+    path.join(deps.options.data, "storage-uploads"),
+  );
+  disk.discardCutOffUploads();
   const ctx: StorageContext = {
     db,
-    disk: new Disk(path.join(deps.options.data, "storage")),
+    disk,
     signer: new UrlSigner(deps.keys.jwtSecret),
     fileSizeLimit: parseSize(deps.config.storage.file_size_limit),
     imageTransformation: deps.config.storage.image_transformation.enabled,

@@ -4,7 +4,6 @@ import { buffer } from "node:stream/consumers";
 import { pipeline } from "node:stream/promises";
 import { sendJson } from "../../http/json.ts";
 import type { Disk } from "../disk.ts";
-import { errors } from "../errors.ts";
 import { renderImage, transformationSegments, type TransformOptions } from "../image.ts";
 import type { ObjectRow } from "../objects.ts";
 
@@ -39,25 +38,48 @@ function objectHeaders(row: ObjectRow, options: RenderOptions): OutgoingHttpHead
   return Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined));
 }
 
-/** One `bytes=` range of a file of `size` bytes, or undefined for the whole file. */
-function byteRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | undefined {
-  if (!header) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === "" && match[2] === "")) throw errors.invalidRange();
-  let start: number;
-  let end: number;
+/** A byte range a request asks for, inclusive at both ends. */
+interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * storage-api's parseRangeHeader: one `bytes=a-b`, `bytes=a-` or `bytes=-n` range, its end capped
+ * at the file's last byte; anything else (several ranges, another unit, a start past the end, an
+ * empty file, `-0`) cannot be satisfied.
+ */
+function byteRange(header: string, size: number): ByteRange | "unsatisfiable" {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header);
+  if (!match || size <= 0 || (match[1] === "" && match[2] === "")) return "unsatisfiable";
   if (match[1] === "") {
-    start = Math.max(0, size - Number(match[2]));
-    end = size - 1;
-  } else {
-    start = Number(match[1]);
-    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+    const suffix = Number(match[2]);
+    if (!Number.isSafeInteger(suffix) || suffix <= 0) return "unsatisfiable";
+    return { start: Math.max(size - suffix, 0), end: size - 1 };
   }
-  if (start > end || start >= size) throw errors.invalidRange();
-  return { start, end };
+  const start = Number(match[1]);
+  const end = match[2] === "" ? size - 1 : Number(match[2]);
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || end < start || start >= size)
+    return "unsatisfiable";
+  return { start, end: Math.min(end, size - 1) };
+}
+
+/**
+ * storage-api's answer to a range it cannot serve (416 with its InvalidRange body), with the
+ * `Content-Range: bytes *\/<size>` RFC 9110 asks for, which tells a client the file's size.
+ */
+function sendUnsatisfiableRange(res: ServerResponse, size: number): void {
+  sendJson(
+    res,
+    416,
+    {
+      statusCode: "416",
+      code: "InvalidRange",
+      error: "invalid_range",
+      message: "invalid range provided",
+    },
+    { "content-range": `bytes */${size}` },
+  );
 }
 
 /** What storage-api's renderer answers when the row exists but its bytes do not. */
@@ -75,7 +97,10 @@ function sendMissingFile(res: ServerResponse): void {
   );
 }
 
-/** GET: the bytes, with ranges and If-None-Match; HEAD: the same headers without them. */
+/**
+ * GET: the bytes streamed from disk, with ranges and If-None-Match. HEAD of a signed URL (Fastify
+ * answers it with the GET handler) gets the same status and headers without the bytes.
+ */
 export async function sendObject(
   req: IncomingMessage,
   res: ServerResponse,
@@ -90,8 +115,11 @@ export async function sendObject(
     res.end();
     return;
   }
-  const range = byteRange(req.headers.range, size);
-  const status = range ? 206 : 200;
+  const range = req.headers.range === undefined ? undefined : byteRange(req.headers.range, size);
+  if (range === "unsatisfiable") {
+    sendUnsatisfiableRange(res, size);
+    return;
+  }
   if (range) headers["content-range"] = `bytes ${range.start}-${range.end}/${size}`;
   headers["content-length"] = range ? range.end - range.start + 1 : size;
   const stream = disk.read({ bucket: row.bucket_id, name: row.name, version: row.version }, range);
@@ -101,13 +129,25 @@ export async function sendObject(
     sendMissingFile(res);
     return;
   }
-  res.writeHead(status, headers);
+  res.writeHead(range ? 206 : 200, headers);
   if (req.method === "HEAD") {
     stream.destroy();
     res.end();
     return;
   }
   await pipeline(stream, res);
+}
+
+/**
+ * HEAD of an object (public, authenticated, or by bucket and name): storage-api's HeadRenderer
+ * answers from the row alone, 200 with the whole object's length; a Range header changes nothing.
+ */
+export function sendObjectHead(res: ServerResponse, row: ObjectRow): void {
+  const headers = objectHeaders(row, { download: null });
+  const contentLength = row.metadata?.contentLength;
+  if (contentLength !== undefined) headers["content-length"] = contentLength;
+  res.writeHead(200, headers);
+  res.end();
 }
 
 /**

@@ -31,7 +31,7 @@ import { decodeMetadataHeader } from "../upload-body.ts";
 import { jsonBody } from "./body.ts";
 import { ResumableUploads } from "../resumable.ts";
 import { transformationsFromString, transformOptionsFromQuery } from "../image.ts";
-import { sendObject, sendObjectInfo, sendRendered } from "./download.ts";
+import { sendObject, sendObjectHead, sendObjectInfo, sendRendered } from "./download.ts";
 import type { Call, Route } from "./router.ts";
 
 const fileSizeLimit = z.union([
@@ -152,6 +152,8 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       { download: downloadParam(call.url) },
     );
   };
+  const head = (publicRoute: boolean) => async (call: Call) =>
+    sendObjectHead(call.res, await readableObject(ctx, call, { publicRoute }));
   const info = (publicRoute: boolean) => async (call: Call) =>
     sendObjectInfo(call.res, await readableObject(ctx, call, { publicRoute }));
   const upload = (upsert: (call: Call) => boolean) => async (call: Call) => {
@@ -164,6 +166,20 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       acting: "caller",
     });
     sendJson(call.res, 200, { Id: row.id, Key: `${row.bucket_id}/${row.name}` });
+  };
+
+  // Fastify answers HEAD of a signed URL with this GET handler: ranges apply, the bytes are left out.
+  const signedDownload = async (call: Call) => {
+    const { bucket, name } = call.params;
+    const token = await ctx.signer.verifyDownload(
+      call.url.searchParams.get("token") ?? "",
+      `${bucket}/${name}`,
+    );
+    const row = await ctx.db.transaction(call.scope, (tx) => findObject(tx, "admin", bucket, name));
+    await sendObject(call.req, call.res, ctx.disk, row, {
+      download: downloadParam(call.url),
+      expires: new Date(token.exp * 1000),
+    });
   };
 
   const resumable = new ResumableUploads(ctx, ctx.resumableDir);
@@ -415,26 +431,13 @@ export function storageRoutes(ctx: StorageContext): Route[] {
         sendJson(call.res, 200, { signedURL });
       },
     },
-    {
-      method: "GET",
+    ...(["GET", "HEAD"] as const).map((method): Route => ({
+      method,
       path: "/object/sign/:bucket/*",
       auth: "none",
       operation: "storage.object.get_signed",
-      async handle(call) {
-        const { bucket, name } = call.params;
-        const token = await ctx.signer.verifyDownload(
-          call.url.searchParams.get("token") ?? "",
-          `${bucket}/${name}`,
-        );
-        const row = await ctx.db.transaction(call.scope, (tx) =>
-          findObject(tx, "admin", bucket, name),
-        );
-        await sendObject(call.req, call.res, ctx.disk, row, {
-          download: downloadParam(call.url),
-          expires: new Date(token.exp * 1000),
-        });
-      },
-    },
+      handle: signedDownload,
+    })),
     // Image transformations (dropped below when disabled)
     {
       method: "GET",
@@ -528,7 +531,7 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       path: "/object/public/:bucket/*",
       auth: "none",
       operation: "storage.object.info_public",
-      handle: download(true),
+      handle: head(true),
     },
     {
       method: "GET",
@@ -563,7 +566,7 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       path: "/object/authenticated/:bucket/*",
       auth: "jwt",
       operation: "object.head_authenticated_info",
-      handle: download(false),
+      handle: head(false),
     },
 
     // Objects by bucket and name
@@ -579,7 +582,7 @@ export function storageRoutes(ctx: StorageContext): Route[] {
       path: "/object/:bucket/*",
       auth: "optional",
       operation: "object.head_authenticated_info",
-      handle: download(false),
+      handle: head(false),
     },
     {
       method: "POST",
