@@ -13,7 +13,7 @@
 // Every sample is checked before anything is written. The batch then goes to PostgreSQL on the
 // function's own connection (SUPABASE_DB_URL) in one call, private.store_telemetry_batch(): the
 // poster, the idempotency key and the rate limit (open_telemetry_batch), one INSERT of the
-// samples, the odometer rule (close_telemetry_batch). Sending them to the ingest_telemetry RPC
+// samples, the odometer rule (settle_telemetry_batch). Sending them to the ingest_telemetry RPC
 // instead cost a second HTTP hop and a JSON round trip (sql/ telemetry direct-write migration);
 // the RPC remains for apps and tools.
 import postgres from "postgres";

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ok, signedInPerson, type SignedInPerson } from "../helpers/auth.ts";
-import { sql, stack } from "../helpers/db.ts";
+import { db, sql, stack } from "../helpers/db.ts";
 import { isPlainSample, TelemetrySample } from "../../clients/src/schemas/telemetry.ts";
 import { addVehicle, type VehicleRow } from "./helpers.ts";
 
@@ -230,6 +230,66 @@ describe("posting a batch", () => {
     const answer = await post(car.id, overlapping);
     expect(answer.body).toMatchObject({ duplicate: false, samples: 3, odometer: 100.7 });
     expect(await stored(car.id)).toEqual({ samples: 8, batches: 3 });
+  });
+
+  it("a sample written meanwhile by other means: the batch is stored around it", async () => {
+    const car = await addVehicle(owner.client, { odometer: 100 });
+    const batch = batchFor(car.id, 5, 100);
+    // The service role writes the batch's third instant directly, not yet committed: the function
+    // finds the window empty, and its INSERT waits for this transaction.
+    const writer = await db().superuser.connect();
+    try {
+      await writer.query("begin");
+      const [{ xid }] = (
+        await writer.query<{ xid: string }>(
+          `insert into public.telemetry_samples (vehicle_id, recorded_at, speed, fuel_rate, odometer, batch_id)
+           values ($1, to_timestamp($2::float8 / 1000), 10, 1, 100.2, gen_random_uuid())
+           returning pg_current_xact_id()::xid::text as xid`,
+          [car.id, batch.samples[2]!.t],
+        )
+      ).rows as [{ xid: string }];
+      const posted = post(car.id, batch);
+      await expect
+        .poll(
+          async () =>
+            (
+              await sql<{ waiting: boolean }>(
+                `select exists (select 1 from pg_locks where locktype = 'transactionid' and transactionid::text = $1 and not granted) as waiting`,
+                [xid],
+              )
+            )[0]!.waiting,
+          { timeout: 30_000 },
+        )
+        .toBe(true);
+      await writer.query("commit");
+      const answer = await posted;
+      expect(answer.status).toBe(202);
+      expect(answer.body).toMatchObject({ duplicate: false, samples: 4, odometer: 100.4 });
+    } finally {
+      writer.release();
+    }
+    expect(await stored(car.id)).toEqual({ samples: 5, batches: 1 });
+  });
+
+  it("overlapping batches under their own keys at once: each instant stored once, and counted once", async () => {
+    const car = await addVehicle(owner.client, { odometer: 100 });
+    // Four batches of six samples, each starting three instants after the one before: 15 instants.
+    const trip = batchFor(car.id, 15, 100);
+    const batches = [0, 3, 6, 9].map((first) => {
+      const samples = trip.samples.slice(first, first + 6);
+      return {
+        vehicleId: car.id,
+        startTimestamp: samples[0]!.t,
+        endTimestamp: samples.at(-1)!.t,
+        samples,
+      };
+    });
+    const answers = await Promise.all(batches.map((batch) => post(car.id, batch)));
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202]);
+    const counted = answers.reduce((total, answer) => total + (answer.body.samples as number), 0);
+    expect(counted).toBe(15);
+    expect(await stored(car.id)).toEqual({ samples: 15, batches: 4 });
+    expect(await odometerOf(car.id)).toBe(101.4);
   });
 
   it("invalid samples are answered one by one, and nothing is stored", async () => {
