@@ -6,11 +6,11 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Suites share one stack. One file at a time (vitest's default on 2 cores): with two or three
-    // at once the tests that load the database on purpose (200 registrations, 100 concurrent
-    // review edits) failed now and then on statement timeouts and a 409 (README § Testing).
+    // Two files at a time share the run's stack (README § Testing). The database load tests that
+    // once failed with two (200 registrations at once, 100 concurrent reviews) failed on product
+    // bugs, fixed in sql/0068 and 0069.
     fileParallelism: true,
-    maxWorkers: 1,
+    maxWorkers: 2,
     reporters: ["default", "./tests/times-reporter.ts"],
     projects: [
       // Pure code on its own (`npx vitest run --project unit`): no stack is started for these.

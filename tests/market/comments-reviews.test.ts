@@ -423,4 +423,40 @@ describe("reviews", () => {
     expect(truth).toMatchObject({ review_count: 70, shipping_count: 40 });
     expect(kept).toMatchObject(truth!);
   });
+
+  it("the first reviews of many new sellers, all at once, all count (sql/0068)", async () => {
+    // Each seller's first reviews race to make its seller_ratings row: a loser used to get 409
+    // (23505 on seller_ratings_seller_key). A race, so many sellers at once: about 1 in 50 lost.
+    const database = db();
+    const [sellers, reviewers] = await Promise.all([
+      Promise.all(
+        Array.from({ length: 40 }, (_, i) => database.createUser({ full_name: `New Seller ${i}` })),
+      ),
+      Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          database.createUser({ full_name: `First Reviewer ${i}` }),
+        ),
+      ),
+    ]);
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const clients = await Promise.all(
+      reviewers.map(async (r) =>
+        supabaseClient(stack().anonKey, { accessToken: await signJwt({ ...r.claims, exp }) }),
+      ),
+    );
+    const created = await Promise.all(
+      sellers.flatMap((seller) =>
+        clients.map((client, i) =>
+          client.from("seller_reviews").insert({ seller_id: seller.id, rating: (i % 5) + 1 }),
+        ),
+      ),
+    );
+    expect(created.filter((r) => r.status !== 201).map((r) => r.error)).toEqual([]);
+    expect(
+      await sql(
+        "select count(*)::int as exact from public.seller_ratings where seller_id = any($1) and review_count = 10 and rating_sum = 30",
+        [sellers.map((s) => s.id)],
+      ),
+    ).toEqual([{ exact: 40 }]);
+  });
 });

@@ -55,7 +55,9 @@ afterAll(async () => {
   await Promise.all(cleanup.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-describe("stack lifecycle", () => {
+// Every test here starts stacks from nothing on purpose (initdb, bootstrap, migrations; no template
+// copy), several in a row: on a loaded 2-core machine one such test took over a minute.
+describe("stack lifecycle", { timeout: 180_000 }, () => {
   it("keeps data across a restart and leaves no postgres behind on SIGTERM", async () => {
     const migrations = await copyFixture("migrations");
     const dataDir = await newDataDir();
