@@ -424,7 +424,7 @@ describe("reviews", () => {
     expect(kept).toMatchObject(truth!);
   });
 
-  it("the first reviews of many new sellers, all at once, all count (sql/0068)", async () => {
+  it("the first reviews of many new sellers, all at once, all count (sql/0069)", async () => {
     // Each seller's first reviews race to make its seller_ratings row: a loser used to get 409
     // (23505 on seller_ratings_seller_key). A race, so many sellers at once: about 1 in 50 lost.
     const database = db();
