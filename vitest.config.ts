@@ -8,7 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two files at a time share the run's stack (README § Testing). The database load tests that
     // once failed with two (200 registrations at once, 100 concurrent reviews) failed on product
-    // bugs, fixed in sql/0068 and 0069.
+    // bugs, fixed in sql/0069 and 0070.
     fileParallelism: true,
     maxWorkers: 2,
     reporters: ["default", "./tests/times-reporter.ts"],
