@@ -152,7 +152,6 @@ export function validateRefreshTokenShape(token: unknown): string {
 
 /** What the refresh grant reads before it writes: the token's user, its session and their `amr`. */
 type RefreshLookup = UserColumns & {
-  refresh_session_id: string | null;
   session_found: string | null;
   session_aal: string | null;
   session_not_after: Date | null;
@@ -164,7 +163,7 @@ type RefreshLookup = UserColumns & {
 const refreshLookup = {
   name: "auth-refresh-lookup",
   text: `select ${userColumnsSql},
-                rt.session_id as refresh_session_id, s.id as session_found, s.aal as session_aal,
+                s.id as session_found, s.aal as session_aal,
                 s.not_after as session_not_after, s.created_at as session_created_at,
                 ${amrSql("s.id")} as session_amr
            from auth.refresh_tokens rt
@@ -203,7 +202,6 @@ export async function refreshSession(
     .rows[0];
   if (!found) throw refreshTokenNotFound();
   const {
-    refresh_session_id,
     session_found,
     session_aal,
     session_not_after,
@@ -213,7 +211,8 @@ export async function refreshSession(
   } = found;
   const user = userFromRow(userColumns);
   if (isBanned(user)) throw badRequest("user_banned", "Invalid Refresh Token: User Banned");
-  if (!refresh_session_id || !session_found) {
+  // A token from before GoTrue had sessions; a session's own tokens go with it (on delete cascade).
+  if (!session_found) {
     await authDb.pool.query(`delete from auth.refresh_tokens where token = $1`, [token]);
     throw badRequest("session_not_found", "Invalid Refresh Token: No Valid Session Found");
   }
