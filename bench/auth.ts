@@ -1,7 +1,13 @@
 import { rm, writeFile } from "node:fs/promises";
+import http from "node:http";
 import bcrypt from "bcryptjs";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { exportJWK, generateKeyPair } from "jose";
+import { openAuthDb } from "../supabase/stack/auth/db.ts";
+import { refreshSession } from "../supabase/stack/auth/sessions.ts";
+import type { TokenSigner } from "../supabase/stack/auth/tokens.ts";
+import { urlAs } from "../supabase/stack/database/connection.ts";
 import { newDataDir, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
+import { send } from "./rest.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const signIns = 30;
@@ -30,7 +36,10 @@ async function token(
 const email = "bench@example.test";
 const password = "bench-password-1";
 
-async function createBenchUser(stack: SpawnedStack): Promise<void> {
+async function createUser(
+  stack: SpawnedStack,
+  user: { email: string; password: string },
+): Promise<void> {
   const created = await fetch(`${stack.apiUrl}/auth/v1/admin/users`, {
     method: "POST",
     headers: {
@@ -38,10 +47,12 @@ async function createBenchUser(stack: SpawnedStack): Promise<void> {
       authorization: `Bearer ${stack.serviceRoleKey}`,
       "content-type": "application/json",
     },
-    body: JSON.stringify({ email, password, email_confirm: true }),
+    body: JSON.stringify({ ...user, email_confirm: true }),
   });
-  if (!created.ok) throw new Error(`creating the bench user failed: ${await created.text()}`);
+  if (!created.ok) throw new Error(`creating ${user.email} failed: ${await created.text()}`);
 }
+
+const createBenchUser = (stack: SpawnedStack) => createUser(stack, { email, password });
 
 /** Refreshes per second, each swapping the last refresh token, as a client's refresh loop does. */
 async function refreshRate(stack: SpawnedStack): Promise<number> {
@@ -97,10 +108,122 @@ async function hs256AndEs256Refreshes(): Promise<{ hs256: number; es256: number 
   }
 }
 
+const refreshConcurrencies = [1, 16];
+const refreshRounds = 3;
+const refreshRoundMs = 2_000;
+const refreshWarmUpMs = 1_000;
+
+/** Signs nothing, so that the baseline pays for the SQL of a refresh and nothing else. */
+const noSigner: TokenSigner = {
+  sign: () => Promise.resolve({ token: "", expiresAt: 0 }),
+  verify: () => Promise.resolve({}),
+};
+
+/**
+ * Each client swaps its own session's refresh token for the next, as a client's refresh loop does,
+ * until `ms` have passed; refreshes per second over all clients.
+ */
+async function refreshLoops(
+  tokens: string[],
+  ms: number,
+  refresh: (token: string) => Promise<string>,
+): Promise<number> {
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    tokens.map(async (_, i) => {
+      while (performance.now() - started < ms) {
+        tokens[i] = await refresh(tokens[i]!);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+/**
+ * Refreshes per second over HTTP beside the same SQL statements run through a `pg` pool: the
+ * stack's own refreshSession with a signer that does nothing, on a pool opened as the auth service
+ * opens its own (openAuthDb: same role, same size). Each client has its own user (as many users refreshing
+ * at once would), and each side its own sessions. Node's http client with keep-alive sockets, as
+ * the REST bench uses, so that the client's cost is not charged to the stack. The sides take turns
+ * in rounds of fixed length and each reports its median round.
+ */
+async function refreshesBesidePool(stack: SpawnedStack): Promise<BenchRow[]> {
+  const most = Math.max(...refreshConcurrencies);
+  const users = Array.from({ length: most }, (_, i) => ({
+    email: `refresh-${i}@example.test`,
+    password,
+  }));
+  for (const user of users) await createUser(stack, user);
+  const signIn = async () =>
+    Promise.all(users.map(async (user) => (await token(stack, "password", user)).refresh_token));
+  const httpTokens = await signIn();
+  const poolTokens = await signIn();
+
+  const authDb = openAuthDb(urlAs(stack.dbUrl, "supabase_auth_admin"), {
+    info: () => undefined,
+    error: (line) => process.stderr.write(`${line}\n`),
+  });
+  const authUrl = new URL(`${stack.apiUrl}/auth/v1`);
+  try {
+    const rows: BenchRow[] = [];
+    for (const clients of refreshConcurrencies) {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+      const viaHttp = async (refreshToken: string) => {
+        const body = await send(agent, authUrl, {
+          path: "/token?grant_type=refresh_token",
+          method: "POST",
+          headers: { apikey: stack.anonKey, "content-type": "application/json" },
+          body: JSON.stringify({ refresh_token: refreshToken }),
+        });
+        return (JSON.parse(body) as { refresh_token: string }).refresh_token;
+      };
+      // The CLI's defaults, which the bench's stack runs with.
+      const options = { rotation: true, reuseIntervalSeconds: 10 };
+      const viaPool = async (refreshToken: string) =>
+        (
+          await refreshSession(authDb, noSigner, refreshToken, options, {
+            ip: "127.0.0.1",
+            userAgent: null,
+          })
+        ).refresh_token;
+      const httpChains = httpTokens.slice(0, clients);
+      const poolChains = poolTokens.slice(0, clients);
+      await refreshLoops(httpChains, refreshWarmUpMs, viaHttp);
+      await refreshLoops(poolChains, refreshWarmUpMs, viaPool);
+      const httpRates: number[] = [];
+      const poolRates: number[] = [];
+      for (let round = 0; round < refreshRounds; round++) {
+        httpRates.push(await refreshLoops(httpChains, refreshRoundMs, viaHttp));
+        poolRates.push(await refreshLoops(poolChains, refreshRoundMs, viaPool));
+      }
+      httpTokens.splice(0, clients, ...httpChains);
+      poolTokens.splice(0, clients, ...poolChains);
+      agent.destroy();
+      process.stderr.write(
+        `refreshes ×${clients}: http ${httpRates.map((r) => r.toFixed(0)).join("/")}/s, pool ${poolRates.map((r) => r.toFixed(0)).join("/")}/s\n`,
+      );
+      rows.push(
+        row(
+          `auth token refreshes, ${clients} client${clients > 1 ? "s" : ""}`,
+          median(httpRates),
+          "same statements via pg pool",
+          median(poolRates),
+          "/s",
+        ),
+      );
+    }
+    return rows;
+  } finally {
+    await authDb.close();
+  }
+}
+
 /**
  * Password sign-ins per second next to the bcrypt comparison each one must do, refreshes per
- * second next to signing a bare JWT, and refreshes signed with an ES256 key next to HS256 ones, so
- * the ratios show what Pitlane's own work and asymmetric signing cost.
+ * second next to the same SQL through a `pg` pool, and refreshes signed with an ES256 key next to
+ * HS256 ones, so the ratios show what Pitlane's own work and asymmetric signing cost.
  */
 export async function benchAuth(): Promise<BenchRow[]> {
   const stack = await spawnStack();
@@ -112,22 +235,9 @@ export async function benchAuth(): Promise<BenchRow[]> {
     );
     const hash = await bcrypt.hash(password, 10);
     const bcryptRate = await perSecond(signIns, () => bcrypt.compare(password, hash));
-
-    const hs256Refreshes = await refreshRate(stack);
-    const key = new TextEncoder().encode(stack.jwtSecret);
-    const signRate = await perSecond(refreshes, () =>
-      new SignJWT({
-        sub: "00000000-0000-0000-0000-000000000001",
-        role: "authenticated",
-        aud: "authenticated",
-      })
-        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-        .setExpirationTime("1h")
-        .sign(key),
-    );
     rows = [
       row("auth password sign-ins", signInRate, "bcrypt compare, cost 10", bcryptRate, "/s"),
-      row("auth token refreshes", hs256Refreshes, "bare HS256 JWT signature", signRate, "/s"),
+      ...(await refreshesBesidePool(stack)),
     ];
   } finally {
     await stack.stop();
@@ -137,4 +247,10 @@ export async function benchAuth(): Promise<BenchRow[]> {
     ...rows,
     row("auth token refreshes, ES256 signing key", es256, "the same, HS256 secret", hs256, "/s"),
   ];
+}
+
+// `node --import tsx bench/auth.ts` runs it alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { formatTable } = await import("./rows.ts");
+  console.log(formatTable(await benchAuth()));
 }

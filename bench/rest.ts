@@ -54,8 +54,8 @@ interface Scenario {
   direct(i: number): Statement;
 }
 
-/** Sends one request on a kept-alive socket; rejects unless the status is below 300. */
-export function send(agent: http.Agent, base: URL, request: HttpRequest): Promise<void> {
+/** Sends one request on a kept-alive socket and resolves its body; rejects unless the status is below 300. */
+export function send(agent: http.Agent, base: URL, request: HttpRequest): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -71,9 +71,9 @@ export function send(agent: http.Agent, base: URL, request: HttpRequest): Promis
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
           const status = res.statusCode ?? 0;
-          if (status >= 300)
-            reject(new Error(`${request.path}: ${status} ${Buffer.concat(chunks).toString()}`));
-          else resolve();
+          const body = Buffer.concat(chunks).toString();
+          if (status >= 300) reject(new Error(`${request.path}: ${status} ${body}`));
+          else resolve(body);
         });
         res.on("error", reject);
       },
@@ -108,7 +108,7 @@ export async function load<I>(
   clients: number,
   inputs: I[],
   timeMs: number,
-  once: (input: I) => Promise<void>,
+  once: (input: I) => Promise<unknown>,
 ): Promise<Run> {
   const latencies: number[] = [];
   let next = 0;

@@ -40,14 +40,12 @@ export const serviceRoleActor: Actor = {
   email: "service_role",
 };
 
-/** Writes one row of auth.audit_log_entries, in the request's transaction. */
-export async function audit(
-  db: Db,
+/** GoTrue's payload of an audit entry, as auth.audit_log_entries.payload holds it. */
+export function auditPayload(
   actor: Actor,
   action: AuditAction,
-  ip: string,
   traits?: Record<string, unknown>,
-): Promise<void> {
+): string {
   const payload: Record<string, unknown> = {
     actor_id: actor.id,
     actor_via_sso: actor.is_sso_user ?? false,
@@ -58,9 +56,20 @@ export async function audit(
   const fullName = actor.raw_user_meta_data?.full_name;
   if (fullName !== undefined) payload.actor_name = fullName;
   if (traits) payload.traits = traits;
+  return JSON.stringify(payload);
+}
+
+/** Writes one row of auth.audit_log_entries, in the request's transaction. */
+export async function audit(
+  db: Db,
+  actor: Actor,
+  action: AuditAction,
+  ip: string,
+  traits?: Record<string, unknown>,
+): Promise<void> {
   await db.query(
     `insert into auth.audit_log_entries (instance_id, id, payload, created_at, ip_address)
      values ('00000000-0000-0000-0000-000000000000', $1, $2, now(), $3)`,
-    [randomUUID(), JSON.stringify(payload), ip],
+    [randomUUID(), auditPayload(actor, action, traits), ip],
   );
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { audit } from "./audit.ts";
-import { CommitThenThrow } from "../database/session.ts";
+import { auditPayload } from "./audit.ts";
 import type { AuthDb, Db } from "./db.ts";
 import { badRequest } from "./errors.ts";
 import { newRefreshToken } from "./secrets.ts";
@@ -9,9 +8,11 @@ import {
   isBanned,
   reloadUser,
   touchLastSignIn,
+  userColumnsSql,
+  userFromRow,
   userJson,
-  findUserById,
   type User,
+  type UserColumns,
 } from "./users.ts";
 
 /** How a session was started, as GoTrue names it in the `amr` claim. */
@@ -51,26 +52,30 @@ export interface TokenResponse {
   weak_password?: unknown;
 }
 
+/** The session's `amr` claim, newest method first, as a JSON array of AmrEntry. */
+const amrSql = (sessionId: string) => `array(
+  select json_build_object('method', c.authentication_method,
+                           'timestamp', extract(epoch from c.updated_at)::bigint)
+    from auth.mfa_amr_claims c where c.session_id = ${sessionId} order by c.updated_at desc)`;
+
 async function amrOf(db: Db, sessionId: string): Promise<AmrEntry[]> {
-  const { rows } = await db.query<{ method: string; timestamp: string }>(
-    `select authentication_method as method, extract(epoch from updated_at)::bigint as timestamp
-       from auth.mfa_amr_claims where session_id = $1 order by updated_at desc`,
-    [sessionId],
-  );
-  return rows.map((row) => ({ method: row.method, timestamp: Number(row.timestamp) }));
+  const { rows } = await db.query<{ amr: AmrEntry[] }>(`select ${amrSql("$1")} as amr`, [
+    sessionId,
+  ]);
+  return rows[0]!.amr;
 }
 
 async function tokenResponse(
-  db: Db,
   signer: TokenSigner,
   user: User,
   session: SessionRow,
+  amr: AmrEntry[],
   refreshToken: string,
 ): Promise<TokenResponse> {
   const { token, expiresAt } = await signer.sign(user, {
     id: session.id,
     aal: session.aal ?? "aal1",
-    amr: await amrOf(db, session.id),
+    amr,
   });
   return {
     access_token: token,
@@ -123,17 +128,13 @@ export async function startSession(
      on conflict (session_id, authentication_method) do update set updated_at = now()`,
     [randomUUID(), session.id, method],
   );
-  return tokenResponse(db, signer, await reloadUser(db, user), session, refreshToken);
-}
-
-interface RefreshTokenRow {
-  id: string;
-  token: string;
-  user_id: string;
-  parent: string | null;
-  session_id: string | null;
-  revoked: boolean;
-  updated_at: Date;
+  return tokenResponse(
+    signer,
+    await reloadUser(db, user),
+    session,
+    await amrOf(db, session.id),
+    refreshToken,
+  );
 }
 
 export interface RefreshOptions {
@@ -149,11 +150,46 @@ export function validateRefreshTokenShape(token: unknown): string {
   return token;
 }
 
+/** What the refresh grant reads before it writes: the token's user, its session and their `amr`. */
+type RefreshLookup = UserColumns & {
+  session_found: string | null;
+  session_aal: string | null;
+  session_not_after: Date | null;
+  session_created_at: Date;
+  session_amr: AmrEntry[];
+};
+
+/** Named, so that each connection parses and plans it once. */
+const refreshLookup = {
+  name: "auth-refresh-lookup",
+  text: `select ${userColumnsSql},
+                s.id as session_found, s.aal as session_aal,
+                s.not_after as session_not_after, s.created_at as session_created_at,
+                ${amrSql("s.id")} as session_amr
+           from auth.refresh_tokens rt
+           join auth.users u on u.id = rt.user_id::uuid
+           left join auth.sessions s on s.id = rt.session_id
+          where rt.token = $1`,
+};
+
+const refreshSwap = {
+  name: "auth-refresh-swap",
+  text: `select outcome, issued, user_updated_at
+           from pitlane_stack.refresh_token_swap($1, $2, $3, $4, $5, $6, $7, $8)`,
+};
+
+const refreshTokenNotFound = () =>
+  badRequest("refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
+
 /**
- * The refresh_token grant with GoTrue's rotation rules: the token is swapped for a child; a revoked
- * token whose child is still the session's newest gets that child again (a client that lost the
- * response); any other revoked token is accepted only within the reuse interval, after which the
- * whole session's tokens are revoked and the request fails.
+ * The refresh_token grant with GoTrue's rules, in GoTrue's two steps and in two round trips. First
+ * the checks, outside a transaction: the token exists, its user is not banned, its session exists
+ * (a token without one is deleted) and has not passed not_after. Then the swap, one function call
+ * (platform/010_auth_refresh.sql) that locks the session and applies the rotation rules: the token
+ * is swapped for a child; a revoked token whose child is still the session's newest gets that child
+ * again (a client that lost the response); any other revoked token is accepted only within the
+ * reuse interval, after which the session's tokens are all revoked (with rotation on) and the
+ * request fails.
  */
 export async function refreshSession(
   authDb: AuthDb,
@@ -162,75 +198,63 @@ export async function refreshSession(
   options: RefreshOptions,
   client: Client,
 ): Promise<TokenResponse> {
-  return authDb.transaction(async (tx) => {
-    const found = await tx.query<RefreshTokenRow>(
-      `select * from auth.refresh_tokens where token = $1`,
-      [token],
-    );
-    const row = found.rows[0];
-    if (!row)
-      throw badRequest("refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
-    const user = await findUserById(tx, row.user_id);
-    if (!user)
-      throw badRequest("refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
-    if (isBanned(user)) throw badRequest("user_banned", "Invalid Refresh Token: User Banned");
-    // Locks the session so two refreshes of one token are answered one after the other.
-    const sessions = row.session_id
-      ? await tx.query<SessionRow>(
-          `select id, user_id, aal, not_after, created_at from auth.sessions where id = $1 for update`,
-          [row.session_id],
-        )
-      : { rows: [] as SessionRow[] };
-    const session = sessions.rows[0];
-    if (!session) {
-      await tx.query(`delete from auth.refresh_tokens where id = $1`, [row.id]);
-      throw new CommitThenThrow(
-        badRequest("session_not_found", "Invalid Refresh Token: No Valid Session Found"),
-      );
-    }
-    if (session.not_after && session.not_after.getTime() < Date.now()) {
-      throw badRequest("session_expired", "Invalid Refresh Token: Session Expired");
-    }
-    const current = (
-      await tx.query<RefreshTokenRow>(`select * from auth.refresh_tokens where id = $1`, [row.id])
-    ).rows[0]!;
-    let issued: string | undefined;
-    if (current.revoked) {
-      const active = (
-        await tx.query<RefreshTokenRow>(
-          `select * from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1`,
-          [session.id],
-        )
-      ).rows[0];
-      if (active && active.parent === current.token) {
-        issued = active.token;
-      } else if (Date.now() > current.updated_at.getTime() + options.reuseIntervalSeconds * 1000) {
-        if (options.rotation) {
-          await tx.query(
-            `update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1 and not revoked`,
-            [session.id],
-          );
-        }
-        throw new CommitThenThrow(
-          badRequest("refresh_token_already_used", "Invalid Refresh Token: Already Used"),
-        );
-      }
-    }
-    await audit(tx, user, "token_refreshed", client.ip);
-    if (!issued) {
-      await audit(tx, user, "token_revoked", client.ip);
-      await tx.query(
-        `update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1`,
-        [current.id],
-      );
-      issued = await insertRefreshToken(tx, user.id, session.id, current.token);
-    }
-    await tx.query(
-      `update auth.sessions set refreshed_at = now(), user_agent = $2, ip = $3, updated_at = now() where id = $1`,
-      [session.id, client.userAgent, client.ip || null],
-    );
-    return tokenResponse(tx, signer, await reloadUser(tx, user), session, issued);
+  const found = (await authDb.pool.query<RefreshLookup>({ ...refreshLookup, values: [token] }))
+    .rows[0];
+  if (!found) throw refreshTokenNotFound();
+  const {
+    session_found,
+    session_aal,
+    session_not_after,
+    session_created_at,
+    session_amr,
+    ...userColumns
+  } = found;
+  const user = userFromRow(userColumns);
+  if (isBanned(user)) throw badRequest("user_banned", "Invalid Refresh Token: User Banned");
+  // A token from before GoTrue had sessions; a session's own tokens go with it (on delete cascade).
+  if (!session_found) {
+    await authDb.pool.query(`delete from auth.refresh_tokens where token = $1`, [token]);
+    throw badRequest("session_not_found", "Invalid Refresh Token: No Valid Session Found");
+  }
+  if (session_not_after && session_not_after.getTime() < Date.now()) {
+    throw badRequest("session_expired", "Invalid Refresh Token: Session Expired");
+  }
+
+  const swapped = await authDb.pool.query<{
+    outcome: "ok" | "refresh_token_not_found" | "refresh_token_already_used";
+    issued: string | null;
+    user_updated_at: Date | null;
+  }>({
+    ...refreshSwap,
+    values: [
+      token,
+      newRefreshToken(),
+      options.rotation,
+      options.reuseIntervalSeconds,
+      client.ip,
+      client.userAgent,
+      auditPayload(user, "token_refreshed"),
+      auditPayload(user, "token_revoked"),
+    ],
   });
+  const { outcome, issued, user_updated_at } = swapped.rows[0]!;
+  if (outcome === "refresh_token_not_found") throw refreshTokenNotFound();
+  if (outcome === "refresh_token_already_used")
+    throw badRequest("refresh_token_already_used", "Invalid Refresh Token: Already Used");
+  const session: SessionRow = {
+    id: session_found,
+    user_id: user.id,
+    aal: session_aal,
+    not_after: session_not_after,
+    created_at: session_created_at,
+  };
+  return tokenResponse(
+    signer,
+    user_updated_at ? { ...user, updated_at: user_updated_at } : user,
+    session,
+    session_amr,
+    issued!,
+  );
 }
 
 export async function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
@@ -289,5 +313,11 @@ export async function upgradeSession(
     [sessionId],
   );
   const refreshToken = await insertRefreshToken(db, user.id, sessionId, current[0]?.token ?? null);
-  return tokenResponse(db, signer, await reloadUser(db, user), rows[0]!, refreshToken);
+  return tokenResponse(
+    signer,
+    await reloadUser(db, user),
+    rows[0]!,
+    await amrOf(db, sessionId),
+    refreshToken,
+  );
 }

@@ -68,18 +68,22 @@ export interface User extends UserRow {
   factors: FactorJson[];
 }
 
+/** A timestamp column as JavaScript's ISO form writes it (milliseconds, `Z`), for JSON built in SQL. */
+const isoSql = (column: string) =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /**
  * A factor's JSON, built in SQL so the user and its factors come in one query. Timestamps in
  * JavaScript's ISO form, as the rest of the user JSON writes them.
  */
 export const factorJsonSql = (f: string) => `json_build_object(
   'id', ${f}.id,
-  'created_at', to_char(${f}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'updated_at', to_char(${f}.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'created_at', ${isoSql(`${f}.created_at`)},
+  'updated_at', ${isoSql(`${f}.updated_at`)},
   'status', ${f}.status,
   'friendly_name', nullif(${f}.friendly_name, ''),
   'factor_type', ${f}.factor_type,
-  'last_challenged_at', to_char(${f}.last_challenged_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  'last_challenged_at', ${isoSql(`${f}.last_challenged_at`)}
 )`;
 
 /** GoTrue keeps all users of a project under the nil instance id. */
@@ -89,13 +93,39 @@ export const isConfirmed = (user: UserRow) => user.email_confirmed_at !== null;
 export const isBanned = (user: UserRow) =>
   user.banned_until !== null && user.banned_until.getTime() > Date.now();
 
-async function loadIdentities(db: Db, userId: string): Promise<IdentityRow[]> {
-  const { rows } = await db.query<IdentityRow>(
-    `select id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at, email
-       from auth.identities where user_id = $1 order by created_at, id`,
-    [userId],
-  );
-  return rows;
+/**
+ * The select list of a user (`u`) with its MFA factors and identities, so that one query loads all
+ * three; `userFromRow` turns a row of it into a User.
+ */
+export const userColumnsSql = `u.*,
+  array(select ${factorJsonSql("f")} from auth.mfa_factors f
+         where f.user_id = u.id order by f.created_at, f.id) as factors,
+  array(select json_build_object('id', i.id, 'provider_id', i.provider_id, 'user_id', i.user_id,
+                                 'identity_data', i.identity_data, 'provider', i.provider,
+                                 'last_sign_in_at', ${isoSql("i.last_sign_in_at")},
+                                 'created_at', ${isoSql("i.created_at")},
+                                 'updated_at', ${isoSql("i.updated_at")}, 'email', i.email)
+          from auth.identities i where i.user_id = u.id order by i.created_at, i.id) as identities`;
+
+type IdentityJson = Omit<IdentityRow, "last_sign_in_at" | "created_at" | "updated_at"> & {
+  last_sign_in_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type UserColumns = UserRow & { factors: FactorJson[]; identities: IdentityJson[] };
+
+export function userFromRow({ identities, ...row }: UserColumns): User {
+  return {
+    ...row,
+    identities: identities.map((identity) => ({
+      ...identity,
+      last_sign_in_at:
+        identity.last_sign_in_at === null ? null : new Date(identity.last_sign_in_at),
+      created_at: new Date(identity.created_at),
+      updated_at: new Date(identity.updated_at),
+    })),
+  };
 }
 
 /** The first user matching `where` (on auth.users as `u`), with identities; `for update` locks it. */
@@ -105,14 +135,11 @@ async function findUser(
   params: unknown[],
   lock = false,
 ): Promise<User | undefined> {
-  const { rows } = await db.query<UserRow & { factors: FactorJson[] }>(
-    `select u.*, array(select ${factorJsonSql("f")} from auth.mfa_factors f
-                        where f.user_id = u.id order by f.created_at, f.id) as factors
-       from auth.users u where ${where} limit 1${lock ? " for update of u" : ""}`,
+  const { rows } = await db.query<UserColumns>(
+    `select ${userColumnsSql} from auth.users u where ${where} limit 1${lock ? " for update of u" : ""}`,
     params,
   );
-  const row = rows[0];
-  return row && { ...row, identities: await loadIdentities(db, row.id) };
+  return rows[0] && userFromRow(rows[0]);
 }
 
 export const findUserById = (db: Db, id: string, lock = false) =>
