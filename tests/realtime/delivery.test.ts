@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createUser, stack } from "../helpers/db.ts";
@@ -78,5 +79,50 @@ describe("nothing lost", () => {
       expect(backwards).toBeLessThan(250);
     }
     expect(anonymous.items).toEqual([]);
+  });
+
+  it("checks RLS for 120 signed-in subscribers at once, each getting exactly its own rows", async () => {
+    // More identities than one RLS check takes (deliver.ts), so the check is split across
+    // connections; every part's verdicts must reach its subscribers.
+    const SUBSCRIBERS = 120;
+    const table = await publishedTable(
+      "id bigint generated always as identity primary key, owner uuid not null, round int not null",
+      (t) => `alter table public.${t} enable row level security;
+              create policy own_rows on public.${t} for select to authenticated using ((select auth.uid()) = owner);
+              grant select on public.${t} to authenticated;`,
+    );
+    const owners = Array.from({ length: SUBSCRIBERS }, () => randomUUID());
+    const inboxes = owners.map(() => new Inbox());
+    await Promise.all(
+      owners.map(async (owner, i) => {
+        const token = await accessTokenFor({
+          claims: { sub: owner, role: "authenticated", aud: "authenticated" },
+        });
+        await joined(
+          (await realtimeClient({ token }))
+            .channel(`parts-${table}`)
+            .on("postgres_changes", { event: "INSERT", schema: "public", table }, inboxes[i]!.push),
+        );
+      }),
+    );
+    const client = new pg.Client({ connectionString: stack().dbUrl });
+    await client.connect();
+    try {
+      // Two rounds of one row per owner, the rounds committed one after the other.
+      for (const round of [1, 2])
+        await client.query(
+          `insert into public.${table} (owner, round) select owner, $2 from unnest($1::uuid[]) as owner`,
+          [owners, round],
+        );
+    } finally {
+      await client.end();
+    }
+    for (const [i, inbox] of inboxes.entries()) {
+      const received = await inbox.count(2, `subscriber ${i}'s 2 rows`);
+      expect(received.map((m) => [m.new.owner, m.new.round])).toEqual([
+        [owners[i], 1],
+        [owners[i], 2],
+      ]);
+    }
   });
 });

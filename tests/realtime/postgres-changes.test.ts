@@ -173,6 +173,123 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
     expect(await bodies(inboxes.bob)).toEqual(["bob 1", "bob last"]);
   });
 
+  it("sends each subscriber of a change its own listener ids, filtered or not, under RLS", async () => {
+    const table = await publishedTable(
+      "id bigint generated always as identity primary key, owner uuid not null, n int not null",
+      (t) => `alter table public.${t} enable row level security;
+              create policy own_rows on public.${t} for select to authenticated using ((select auth.uid()) = owner);
+              grant select on public.${t} to authenticated;`,
+    );
+    const [alice, bob] = await Promise.all([createUser(), createUser()]);
+    const on = (filter?: string) => ({
+      event: "INSERT" as const,
+      schema: "public",
+      table,
+      ...(filter ? { filter } : {}),
+    });
+    // Alice's channel has a listener without a filter and one with; Bob's channels only filtered
+    // ones, so his changes wait for the records before their RLS check.
+    const inboxes = {
+      aliceAll: new Inbox(),
+      aliceOne: new Inbox(),
+      bobOne: new Inbox(),
+      bobTwo: new Inbox(),
+    };
+    const aliceClient = await realtimeClient({ vsn, token: await accessTokenFor(alice) });
+    await joined(
+      aliceClient
+        .channel(`ids-${table}`)
+        .on("postgres_changes", on(), inboxes.aliceAll.push)
+        .on("postgres_changes", on("n=eq.1"), inboxes.aliceOne.push),
+    );
+    // One client per channel: supabase-js joins a client's later channels with the apikey, not
+    // the token given to realtime.setAuth().
+    for (const [name, filter, inbox] of [
+      ["one", "n=eq.1", inboxes.bobOne],
+      ["two", "n=eq.2", inboxes.bobTwo],
+    ] as const) {
+      const bobClient = await realtimeClient({ vsn, token: await accessTokenFor(bob) });
+      await joined(
+        bobClient.channel(`ids-${name}-${table}`).on("postgres_changes", on(filter), inbox.push),
+      );
+    }
+
+    await sql(
+      `insert into public.${table} (owner, n) values ($1, 1), ($2, 1), ($2, 2), ($1, 2), ($1, 3)`,
+      [alice.id, bob.id],
+    );
+    // Committed after the rows above: once each listener has its last row, nothing else can follow.
+    await sql(`insert into public.${table} (owner, n) values ($1, 1), ($2, 1), ($2, 2)`, [
+      alice.id,
+      bob.id,
+    ]);
+    const ids = async (inbox: Inbox, count: number) =>
+      (await inbox.count(count)).map((m) => [m.new.owner, m.new.n]);
+    expect(await ids(inboxes.aliceAll, 4)).toEqual([
+      [alice.id, 1],
+      [alice.id, 2],
+      [alice.id, 3],
+      [alice.id, 1],
+    ]);
+    expect(await ids(inboxes.aliceOne, 2)).toEqual([
+      [alice.id, 1],
+      [alice.id, 1],
+    ]);
+    expect(await ids(inboxes.bobOne, 2)).toEqual([
+      [bob.id, 1],
+      [bob.id, 1],
+    ]);
+    expect(await ids(inboxes.bobTwo, 2)).toEqual([
+      [bob.id, 2],
+      [bob.id, 2],
+    ]);
+  });
+
+  it("tells a subscriber whose RLS check fails, and checks the others as themselves", async () => {
+    const table = await publishedTable(
+      "id bigint generated always as identity primary key, tenant int not null",
+      (t) => `alter table public.${t} enable row level security;
+              create policy tenant_rows on public.${t} for select to authenticated using (((select auth.jwt()) ->> 'tenant')::int = tenant);
+              create policy public_rows on public.${t} for select to anon using (tenant = 0);
+              grant select on public.${t} to anon, authenticated;`,
+    );
+    const [mallory, bob] = await Promise.all([createUser(), createUser()]);
+    const listen = async (token: string | undefined, name: string) => {
+      const inbox = new Inbox();
+      const system = new Inbox();
+      await joined(
+        (await realtimeClient({ vsn, token }))
+          .channel(`${name}-${table}`)
+          .on("postgres_changes", { event: "INSERT", schema: "public", table }, inbox.push)
+          .on("system", {}, system.push),
+      );
+      return { inbox, system };
+    };
+    // Checked in this order: a caller of another role, the one whose check fails (its claim is no
+    // number), then one of the failing caller's role, who must not be checked as the first.
+    const anonymous = await listen(undefined, "anon");
+    const failing = await listen(
+      await accessTokenFor({ claims: { ...mallory.claims, tenant: "many" } }),
+      "mallory",
+    );
+    const tenant = await listen(
+      await accessTokenFor({ claims: { ...bob.claims, tenant: 2 } }),
+      "bob",
+    );
+
+    await sql(`insert into public.${table} (tenant) values (0), (2), (1)`);
+    await sql(`insert into public.${table} (tenant) values (2), (0)`);
+    const tenants = async (inbox: Inbox) =>
+      (await inbox.count(2)).map((m) => m.new.tenant as number);
+    expect(await tenants(anonymous.inbox)).toEqual([0, 0]);
+    expect(await tenants(tenant.inbox)).toEqual([2, 2]);
+    const errors = await failing.system.until((items) => items.some((m) => m.status === "error"));
+    expect(errors.find((m) => m.status === "error").message).toMatch(
+      /^Row level security check on public\.rt_\w+ failed: invalid input syntax for type integer/,
+    );
+    expect(failing.inbox.items).toEqual([]);
+  });
+
   it("tells a subscriber who may not SELECT the table, and sends it nothing", async () => {
     const table = await publishedTable("id int primary key");
     await sql(`revoke all on public.${table} from anon`);

@@ -2,15 +2,22 @@
  * Delivery of row changes to postgres_changes subscribers, as a pipeline of named stages:
  *
  *   route      which subscribers' bindings want each change
- *   decode     the tables' catalog, each role's selectable columns, the WAL records as JSON
- *   authorize  column privileges and the bindings' filters: who still wants it, with which ids
+ *   describe   the tables' catalog and each role's selectable columns (cached per Relation)
+ *   authorize  column privileges: subscribers whose role may not read the table are dropped
+ *   convert    the WAL records as JSON, one query per table
+ *   filter     the bindings' filters: who still wants each change, with which ids
  *   checkRls   row level security, one check per table for every identity (realtime.visible_rows)
  *   encode     one payload per role, sent to each subscriber the checks let through
+ *
+ * Only filters need the records' JSON, so subscribers with a listener that has no filter are
+ * RLS-checked while the records convert (one round trip to the database on the way, not two); the
+ * others are checked once their filters passed.
  *
  * Everything a subscriber receives is sent in commit order, and the next batch waits for this to
  * finish, so order holds across batches too. A subscriber that cannot be checked is told (and sent
  * nothing); the others are unaffected.
  */
+import { availableParallelism } from "node:os";
 import type pg from "pg";
 import { describePgError } from "../../database/connection.ts";
 import { subjectOf } from "../../database/session.ts";
@@ -50,8 +57,8 @@ interface Routed {
   recipients: Map<ChangeSubscriber, number[]>;
 }
 
-/** What `decode` learns about a batch: its tables and, per role, each table's selectable columns. */
-interface Decoded {
+/** What `describe` learns about a batch: its tables and, per role, each table's selectable columns. */
+interface Described {
   tables: Map<number, TableInfo>;
   selectable: Map<string, Map<number, Set<string>>>;
   /** Each table's primary key columns. */
@@ -72,6 +79,9 @@ class Warnings {
 /** The rows each identity may SELECT, by `${relid}:${identityKey}`. */
 type Verdicts = Map<string, Set<Routed>>;
 
+/** A change and one subscriber that wants it: what an RLS check is asked about. */
+type Recipient = [item: Routed, subscriber: ChangeSubscriber];
+
 export async function deliverChanges(
   pool: pg.Pool,
   subscribers: ChangeSubscriber[],
@@ -79,11 +89,21 @@ export async function deliverChanges(
 ): Promise<void> {
   const routed = route(subscribers, changes);
   if (routed.length === 0) return;
-  const decoded = await decode(pool, routed);
   const warnings = new Warnings();
-  authorize(routed, decoded, warnings);
-  const verdicts = await checkRls(pool, routed, decoded, warnings);
-  encode(routed, decoded, verdicts);
+  const described = describe(pool, routed);
+  const unfiltered = described.then((decoded) => {
+    authorize(routed, decoded, warnings);
+    return checkRls(pool, recipients(routed, hasUnfilteredListener), decoded, warnings);
+  });
+  const [decoded, early] = await Promise.all([described, unfiltered, convertRecords(pool, routed)]);
+  filter(routed);
+  const late = await checkRls(
+    pool,
+    recipients(routed, (item, subscriber) => !hasUnfilteredListener(item, subscriber)),
+    decoded,
+    warnings,
+  );
+  encode(routed, decoded, mergeVerdicts(early, late));
 }
 
 function bindingWants(binding: Binding, change: RowChange): boolean {
@@ -92,6 +112,22 @@ function bindingWants(binding: Binding, change: RowChange): boolean {
     (binding.table === undefined || binding.table === change.relation.name) &&
     (binding.event === "*" || binding.event === change.type)
   );
+}
+
+function hasUnfilteredListener({ change }: Routed, subscriber: ChangeSubscriber): boolean {
+  return subscriber.bindings.some((b) => b.conditions.length === 0 && bindingWants(b, change));
+}
+
+/** The recipients of the batch's changes that `select` picks, in commit order. */
+function recipients(
+  routed: Routed[],
+  select: (item: Routed, subscriber: ChangeSubscriber) => boolean,
+): Recipient[] {
+  const picked: Recipient[] = [];
+  for (const item of routed)
+    for (const subscriber of item.recipients.keys())
+      if (select(item, subscriber)) picked.push([item, subscriber]);
+  return picked;
 }
 
 /** route: the changes some subscriber's bindings want, with those subscribers. */
@@ -215,8 +251,8 @@ async function cachedSelectable(
   return selectable;
 }
 
-/** decode: the batch's tables and privileges (cached per Relation), and its records as JSON. */
-async function decode(pool: pg.Pool, routed: Routed[]): Promise<Decoded> {
+/** describe: the batch's tables and privileges, cached per Relation. */
+async function describe(pool: pg.Pool, routed: Routed[]): Promise<Described> {
   const relations = [
     ...new Map(routed.map((item) => [item.change.relation.id, item.change.relation])).values(),
   ];
@@ -226,7 +262,6 @@ async function decode(pool: pg.Pool, routed: Routed[]): Promise<Decoded> {
   const [tables, selectable] = await Promise.all([
     cachedTables(pool, relations),
     cachedSelectable(pool, roles, relations),
-    convertRecords(pool, routed),
   ]);
   const primaryKeys = new Map(
     [...tables].map(([relid, table]) => [relid, table.columns.filter((c) => c.isPkey)]),
@@ -234,13 +269,10 @@ async function decode(pool: pg.Pool, routed: Routed[]): Promise<Decoded> {
   return { tables, selectable, primaryKeys };
 }
 
-/**
- * authorize: a subscriber whose role may not SELECT the table (or its primary key) is dropped and
- * told; the others keep the ids of their listeners whose filters the change passes.
- */
+/** authorize: a subscriber whose role may not SELECT the table (or its primary key) is dropped and told. */
 function authorize(
   routed: Routed[],
-  { selectable, primaryKeys }: Decoded,
+  { selectable, primaryKeys }: Described,
   warnings: Warnings,
 ): void {
   for (const item of routed) {
@@ -263,9 +295,17 @@ function authorize(
             `Unauthorized: role "${subscriber.identity.role}" may not SELECT from ${change.relation.schema}.${change.relation.name}; its changes are not sent`,
           );
         }
-        continue;
       }
-      const filtered = change.type === "DELETE" ? item.oldRecord! : item.record!;
+    }
+  }
+}
+
+/** filter: each subscriber keeps the ids of its listeners whose filters the change passes. */
+function filter(routed: Routed[]): void {
+  for (const item of routed) {
+    const { change } = item;
+    const filtered = change.type === "DELETE" ? item.oldRecord! : item.record!;
+    for (const subscriber of [...item.recipients.keys()]) {
       const ids = subscriber.bindings
         .filter((b) => bindingWants(b, change) && matches(b.conditions, filtered))
         .map((b) => b.id);
@@ -359,11 +399,50 @@ async function visibleRows(
   );
 }
 
-/** checkRls: row level security, one check per table for the whole batch, every identity at once. */
+/**
+ * Identities per RLS check below which it is not split: each part is a round trip of its own, worth
+ * it only when the check's own work is larger.
+ */
+const identitiesPerPart = 100;
+
+/**
+ * visibleRows for many identities, split into parts checked at once on separate connections, up to
+ * one per core: PostgreSQL runs each on one core, and the check is most of a batch's time with
+ * hundreds of subscribers.
+ */
+async function visibleRowsInParts(
+  pool: pg.Pool,
+  identities: Map<string, Identity>,
+  primaryKey: ColumnInfo[],
+  items: Routed[],
+): Promise<Map<string, Verdict>> {
+  const parts = Math.min(availableParallelism(), Math.ceil(identities.size / identitiesPerPart));
+  if (parts <= 1) return visibleRows(pool, identities, primaryKey, items);
+  const entries = [...identities];
+  const size = Math.ceil(entries.length / parts);
+  const found = await Promise.all(
+    Array.from({ length: parts }, (_, part) =>
+      visibleRows(pool, new Map(entries.slice(part * size, (part + 1) * size)), primaryKey, items),
+    ),
+  );
+  return new Map(found.flatMap((verdicts) => [...verdicts]));
+}
+
+/** The rows each identity may SELECT by either of two checks of one batch. */
+function mergeVerdicts(first: Verdicts, second: Verdicts): Verdicts {
+  const merged: Verdicts = new Map(first);
+  for (const [key, rows] of second) merged.set(key, new Set([...(merged.get(key) ?? []), ...rows]));
+  return merged;
+}
+
+/**
+ * checkRls: row level security for `recipients`, one check per table for the whole batch, every
+ * identity at once.
+ */
 async function checkRls(
   pool: pg.Pool,
-  routed: Routed[],
-  { tables, primaryKeys }: Decoded,
+  recipients: Recipient[],
+  { tables, primaryKeys }: Described,
   warnings: Warnings,
 ): Promise<Verdicts> {
   const checks = new Map<
@@ -374,22 +453,20 @@ async function checkRls(
       subscribers: Map<string, Set<ChangeSubscriber>>;
     }
   >();
-  for (const item of routed) {
+  for (const [item, subscriber] of recipients) {
     const table = tables.get(item.change.relation.id);
     if (!table?.rls || item.change.type === "DELETE") continue;
-    for (const subscriber of item.recipients.keys()) {
-      let check = checks.get(table.relid);
-      if (!check)
-        checks.set(
-          table.relid,
-          (check = { items: [], identities: new Map(), subscribers: new Map() }),
-        );
-      if (check.items.at(-1) !== item) check.items.push(item);
-      check.identities.set(subscriber.identityKey, subscriber.identity);
-      const sharing = check.subscribers.get(subscriber.identityKey);
-      if (sharing) sharing.add(subscriber);
-      else check.subscribers.set(subscriber.identityKey, new Set([subscriber]));
-    }
+    let check = checks.get(table.relid);
+    if (!check)
+      checks.set(
+        table.relid,
+        (check = { items: [], identities: new Map(), subscribers: new Map() }),
+      );
+    if (check.items.at(-1) !== item) check.items.push(item);
+    check.identities.set(subscriber.identityKey, subscriber.identity);
+    const sharing = check.subscribers.get(subscriber.identityKey);
+    if (sharing) sharing.add(subscriber);
+    else check.subscribers.set(subscriber.identityKey, new Set([subscriber]));
   }
   const verdicts: Verdicts = new Map();
   await Promise.all(
@@ -412,7 +489,7 @@ async function checkRls(
       }
       let found: Map<string, Verdict>;
       try {
-        found = await visibleRows(pool, check.identities, primaryKey, check.items);
+        found = await visibleRowsInParts(pool, check.identities, primaryKey, check.items);
       } catch (error) {
         for (const identityKey of check.identities.keys())
           refuse(identityKey, failed(describePgError(error)));
@@ -437,7 +514,7 @@ function pick(
 /** encode: each change's payload, once per role, to every subscriber the checks let through. */
 function encode(
   routed: Routed[],
-  { tables, selectable, primaryKeys }: Decoded,
+  { tables, selectable, primaryKeys }: Described,
   verdicts: Verdicts,
 ): void {
   for (const item of routed) {
