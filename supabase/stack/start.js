@@ -3,12 +3,14 @@
 // per-module source maps held some 45 MB of a running stack's resident memory (issue 24).
 // `node --import tsx supabase/stack/main.ts` still runs the same stack from its sources.
 import { build, stop } from "esbuild";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { isBuiltin } from "node:module";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 const stackDir = import.meta.dirname;
-const outDir = path.resolve(stackDir, "../../node_modules/.cache/pitlane-stack");
 
 /**
  * Each module keeps its own import.meta.dirname and import.meta.url, as from its source file: the
@@ -30,23 +32,37 @@ const sourceLocation = {
   },
 };
 
-let outputs;
+/**
+ * npm packages are not compiled in: each import names the file Node resolves from the stack's
+ * folder, so the compiled file runs from anywhere (a user who cannot write to the project too).
+ */
+const packagesInPlace = {
+  name: "packages-in-place",
+  /** @param {import("esbuild").PluginBuild} plugin */
+  setup(plugin) {
+    plugin.onResolve({ filter: /^[^./]/ }, ({ path: specifier }) =>
+      isBuiltin(specifier) ? undefined : { path: import.meta.resolve(specifier), external: true },
+    );
+  },
+};
+
+let compiled;
 try {
-  ({ outputFiles: outputs } = await build({
+  ({
+    outputFiles: [compiled],
+  } = await build({
     entryPoints: [path.join(stackDir, "main.ts")],
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20",
-    // npm packages load from node_modules as they are; only the stack's own code is compiled.
-    packages: "external",
-    outfile: path.join(outDir, "main.js"),
+    outfile: "main.js",
     // Error stacks name the TypeScript files and lines.
-    sourcemap: "linked",
+    sourcemap: "inline",
     sourcesContent: false,
     write: false,
     logLevel: "error",
-    plugins: [sourceLocation],
+    plugins: [sourceLocation, packagesInPlace],
   }));
 } catch {
   // esbuild has printed what it could not compile.
@@ -56,13 +72,11 @@ try {
   await stop();
 }
 
-// Written under a name of this process's own, then renamed: two stacks starting at once each read
-// a whole file.
-await mkdir(outDir, { recursive: true });
-for (const output of outputs) {
-  const partial = `${output.path}.${process.pid}`;
-  await writeFile(partial, output.contents);
-  await rename(partial, output.path);
-}
+// A folder of this process's own, gone once Node has read the file (or the stack has exited).
+const dir = await mkdtemp(path.join(tmpdir(), "pitlane-stack-"));
+process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+const file = path.join(dir, "main.js");
+await writeFile(file, compiled.contents);
 process.setSourceMapsEnabled(true);
-await import(pathToFileURL(path.join(outDir, "main.js")).href);
+await import(pathToFileURL(file).href);
+await rm(dir, { recursive: true, force: true });
