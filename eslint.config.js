@@ -52,8 +52,13 @@ export default defineConfig(
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   {
-    files: [...denoFiles, "eslint.config.js"],
+    // start.js is plain JavaScript so that Node runs it without a loader (it compiles the rest).
+    files: [...denoFiles, "eslint.config.js", "supabase/stack/start.js"],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    files: ["supabase/stack/start.js"],
+    languageOptions: { globals: { process: "readonly" } },
   },
   {
     files: denoFiles,

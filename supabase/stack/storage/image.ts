@@ -2,7 +2,7 @@
  * Image transformations as storage-api asks imgproxy for them (its ImageRenderer), done with sharp
  * in process: the same options, limits, defaults, segment names and error messages.
  */
-import sharp, { type FormatEnum, type Sharp } from "sharp";
+import type { FormatEnum, Sharp } from "sharp";
 import { errors, StorageError } from "./errors.ts";
 
 export interface TransformOptions {
@@ -116,6 +116,9 @@ export async function renderImage(
   options: TransformOptions,
   accept: string | undefined,
 ): Promise<{ body: Buffer; contentType: string }> {
+  // Imported here, not at start: sharp maps libvips into the process (some 20 MB resident), which
+  // only a stack that renders images should pay for.
+  const { default: sharp } = await import("sharp");
   let image: Sharp;
   let sourceFormat: string;
   try {

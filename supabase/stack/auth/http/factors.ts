@@ -6,7 +6,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { Secret, TOTP } from "otpauth";
-import QRCode from "qrcode";
 import { audit } from "../audit.ts";
 import type { AuthContext } from "../context.ts";
 import type { Db } from "../db.ts";
@@ -135,6 +134,8 @@ async function enroll(ctx: AuthContext, r: AuthRequest): Promise<void> {
   // pquerna/otp's default: a 20-byte secret, base32 without padding.
   const secret = new Secret({ size: 20 }).base32;
   const uri = totpFor(secret, issuer, user.email ?? "").toString();
+  // Imported on enrolment only: most stacks never enrol a TOTP factor.
+  const { default: QRCode } = await import("qrcode");
   const qrCode = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "H" });
   const id = randomUUID();
   await ctx.db.transaction(async (tx) => {
