@@ -47,6 +47,35 @@ self.onmessage = async ({ data }) => {
   for (const method of ["log", "info", "debug", "warn", "error"])
     console[method] = (...args) => port.postMessage({ log: format(args) });
 
+  // An uncaught error or unhandled rejection ends this function, as it would end its process on
+  // Supabase, unless the function's own listener calls preventDefault. It is stopped here, inside
+  // the worker: left to reach the main process's worker.onerror, it now and then ended the main
+  // process itself, and every function with it. This listener runs first (it is added before the
+  // function loads), so it notes whether a later one prevents the default, and decides once the
+  // event has been dispatched.
+  const endOnUncaught = (describe) => (event) => {
+    let handledByFunction = false;
+    const preventDefault = event.preventDefault.bind(event);
+    event.preventDefault = () => {
+      handledByFunction = true;
+      preventDefault();
+    };
+    preventDefault();
+    queueMicrotask(() => {
+      if (handledByFunction) return;
+      port.postMessage({ log: `error: ${describe(event)}` });
+      port.postMessage({ exit: true });
+    });
+  };
+  self.addEventListener(
+    "error",
+    endOnUncaught((event) => `Uncaught ${event.error?.stack?.split("\n")[0] ?? event.message}`),
+  );
+  self.addEventListener(
+    "unhandledrejection",
+    endOnUncaught((event) => `Uncaught (in promise) ${event.reason?.stack ?? event.reason}`),
+  );
+
   // In a worker Deno.exit ends only the worker; the main process hears of it before it goes.
   const exit = Deno.exit;
   Deno.exit = (code) => {
