@@ -322,34 +322,48 @@ function viaSql(pool: pg.Pool) {
       await client.query({
         name: nameOf(request.direct.text),
         text: request.direct.text,
-        values: request.direct.values as unknown[],
+        values: request.direct.values,
       });
       await client.query("commit");
     } catch (error) {
       failed = error;
       await client.query("rollback").catch(() => undefined);
-      throw new Error(`${request.kind}: ${(error as Error).message}`);
+      throw new Error(`${request.kind}: ${(error as Error).message}`, { cause: error });
     } finally {
       client.release(failed instanceof Error && !("code" in failed) ? failed : undefined);
     }
   };
 }
 
-/** CPU seconds so far of every process in a process group (the stack: Node and PostgreSQL). */
-async function groupCpuSeconds(pgid: number): Promise<{ node: number; postgres: number }> {
-  const total = { node: 0, postgres: 0 };
+/** CPU seconds so far of a process and its descendants (the stack: Node, PostgreSQL, Deno). */
+async function treeCpuSeconds(root: number): Promise<{ node: number; postgres: number }> {
+  const processes: { pid: number; parent: number; name: string; seconds: number }[] = [];
   for (const pid of await readdir("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
     const close = stat.lastIndexOf(")");
     if (close < 0) continue;
+    // After the name: state, ppid, …; utime and stime are the 12th and 13th, in clock ticks.
     const fields = stat.slice(close + 2).split(" ");
-    // After the name: state, ppid, pgrp, …; utime and stime are the 12th and 13th, in clock ticks.
-    if (Number(fields[2]) !== pgid) continue;
-    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-    if (stat.slice(stat.indexOf("(") + 1, close).startsWith("postgres")) total.postgres += seconds;
-    else total.node += seconds;
+    processes.push({
+      pid: Number(pid),
+      parent: Number(fields[1]),
+      name: stat.slice(stat.indexOf("(") + 1, close),
+      seconds: (Number(fields[11]) + Number(fields[12])) / 100,
+    });
   }
+  const inTree = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of processes)
+      if (!inTree.has(p.pid) && inTree.has(p.parent)) {
+        inTree.add(p.pid);
+        grew = true;
+      }
+  }
+  const total = { node: 0, postgres: 0 };
+  for (const p of processes.filter((p) => inTree.has(p.pid)))
+    total[p.name.startsWith("postgres") ? "postgres" : "node"] += p.seconds;
   return total;
 }
 
@@ -359,7 +373,7 @@ interface PhaseResult {
   errors: number;
   firstErrors: string[];
   /** Cores used, on average, over the measured time. */
-  cores: { generator: number; stackNode: number; postgres: number };
+  cores: { generator: number; stack: number; postgres: number };
 }
 
 /**
@@ -373,7 +387,7 @@ async function phase(
   thinkMs: number,
   warmMs: number,
   measuredMs: number,
-  stackPgid: number,
+  stackPid: number,
 ): Promise<PhaseResult> {
   const latencies = new Map<Kind | "all", number[]>([
     ["all", []],
@@ -386,9 +400,9 @@ async function phase(
   const end = measureFrom + measuredMs;
   let cpuAtStart:
     { generator: NodeJS.CpuUsage; stack: { node: number; postgres: number } } | undefined;
-  const startCpu = setTimeout(async () => {
+  const startCpu = setTimeout(() => {
     const generator = process.cpuUsage();
-    cpuAtStart = { generator, stack: await groupCpuSeconds(stackPgid) };
+    void treeCpuSeconds(stackPid).then((stack) => (cpuAtStart = { generator, stack }));
   }, warmMs);
   await Promise.all(
     all.map(async (member) => {
@@ -418,7 +432,7 @@ async function phase(
   clearTimeout(startCpu);
   const elapsed = (performance.now() - measureFrom) / 1000;
   const generatorCpu = cpuAtStart ? process.cpuUsage(cpuAtStart.generator) : { user: 0, system: 0 };
-  const stackCpu = await groupCpuSeconds(stackPgid);
+  const stackCpu = await treeCpuSeconds(stackPid);
   for (const list of latencies.values()) list.sort((a, b) => a - b);
   return {
     perSecond: latencies.get("all")!.length / (measuredMs / 1000),
@@ -427,7 +441,7 @@ async function phase(
     firstErrors,
     cores: {
       generator: (generatorCpu.user + generatorCpu.system) / 1e6 / elapsed,
-      stackNode: (stackCpu.node - (cpuAtStart?.stack.node ?? 0)) / elapsed,
+      stack: (stackCpu.node - (cpuAtStart?.stack.node ?? 0)) / elapsed,
       postgres: (stackCpu.postgres - (cpuAtStart?.stack.postgres ?? 0)) / elapsed,
     },
   };
@@ -446,11 +460,11 @@ function describe(name: string, result: PhaseResult): string {
         `${kind} ${list.length} p50 ${percentile(list, 50).toFixed(0)} p95 ${percentile(list, 95).toFixed(0)} ms`,
     )
     .join("; ");
-  const { generator, stackNode, postgres } = result.cores;
+  const { generator, stack, postgres } = result.cores;
   return (
     `${name}: ${result.perSecond.toFixed(0)} req/s, ${result.errors} errors` +
     `${result.firstErrors.length > 0 ? ` (${result.firstErrors.join(" | ")})` : ""}; ${kinds}; ` +
-    `cores: load generator ${generator.toFixed(2)}, stack ${stackNode.toFixed(2)}, postgres ${postgres.toFixed(2)}\n`
+    `cores: load generator ${generator.toFixed(2)}, stack ${stack.toFixed(2)}, postgres ${postgres.toFixed(2)}\n`
   );
 }
 
@@ -508,7 +522,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
       max: poolSize,
     });
     direct.on("error", () => undefined);
-    const pgid = stack.child.pid!;
+    const stackPid = stack.child.pid!;
     try {
       const rows: BenchRow[] = [];
       const sides = {
@@ -520,9 +534,9 @@ export async function benchLoad(): Promise<BenchRow[]> {
         [`${members} members, no think time (saturation)`, 0, saturationWarmUpMs, saturationMs],
       ];
       for (const [label, think, warm, measured] of runs) {
-        const rest = await phase(all, build, sides.rest, think, warm, measured, pgid);
+        const rest = await phase(all, build, sides.rest, think, warm, measured, stackPid);
         process.stderr.write(describe(`rest, ${label}`, rest));
-        const sql = await phase(all, build, sides.sql, think, warm, measured, pgid);
+        const sql = await phase(all, build, sides.sql, think, warm, measured, stackPid);
         process.stderr.write(describe(`direct SQL, ${label}`, sql));
         const baseline = "same SQL via pg pool under RLS";
         rows.push(
@@ -548,16 +562,25 @@ export async function benchLoad(): Promise<BenchRow[]> {
               "ms",
             ),
           );
-        rows.push(row(`load ${label}: errors`, rest.errors, baseline, sql.errors, "requests"));
-        rows.push(
-          row(
-            `load ${label}: load generator CPU`,
-            rest.cores.generator,
-            baseline,
-            sql.cores.generator,
-            "cores",
-          ),
-        );
+        for (const [side, result] of [
+          ["rest", rest],
+          ["direct SQL", sql],
+        ] as const) {
+          const sent = result.latencies.get("all")!.length + result.errors;
+          rows.push(
+            row(`load ${label}: ${side} errors`, result.errors, "requests sent", sent, "requests"),
+          );
+          const { generator, stack, postgres } = result.cores;
+          rows.push(
+            row(
+              `load ${label}: ${side} load generator CPU`,
+              generator,
+              "stack and PostgreSQL CPU",
+              stack + postgres,
+              "cores",
+            ),
+          );
+        }
       }
       return rows;
     } finally {
@@ -582,10 +605,10 @@ async function printPlans(): Promise<void> {
         );
         // Twice: the first run warms the cache, the second is what a member's request meets.
         const explain = `explain (analyze, buffers) ${request.direct.text}`;
-        await client.query(explain, request.direct.values as unknown[]);
+        await client.query(explain, request.direct.values);
         const { rows } = await client.query<{ "QUERY PLAN": string }>(
           explain,
-          request.direct.values as unknown[],
+          request.direct.values,
         );
         await client.query("rollback");
         console.log(`\n## ${kind}: ${request.http.method} /rest/v1${request.http.path}\n`);
