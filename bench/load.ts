@@ -337,13 +337,14 @@ async function treeCpuSeconds(root: number): Promise<{ node: number; postgres: n
     const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
     const close = stat.lastIndexOf(")");
     if (close < 0) continue;
-    // After the name: state, ppid, …; utime and stime are the 12th and 13th, in clock ticks.
+    // After the name: state, ppid, …; utime, stime, cutime and cstime are the 12th to the 15th, in
+    // clock ticks. cutime and cstime hold the children that ended (PostgreSQL's backends).
     const fields = stat.slice(close + 2).split(" ");
     processes.push({
       pid: Number(pid),
       parent: Number(fields[1]),
       name: stat.slice(stat.indexOf("(") + 1, close),
-      seconds: (Number(fields[11]) + Number(fields[12])) / 100,
+      seconds: [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / 100,
     });
   }
   const inTree = new Set([root]);
