@@ -1,4 +1,4 @@
-// The events list under RLS (sql/0068_published_events_index.sql): the SDK's list (published,
+// The events list under RLS (sql/0071_published_events_index.sql): the SDK's list (published,
 // from a date, soonest first, a page) reads published events by index for anon and signed-in
 // people, and still shows each of them what the policies allow.
 
