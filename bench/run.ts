@@ -4,6 +4,7 @@ import { benchContent } from "./content.ts";
 import { benchDurability } from "./durability.ts";
 import { benchForum } from "./forum.ts";
 import { benchFunctionsMemory } from "./functions-memory.ts";
+import { benchLoad } from "./load.ts";
 import { benchMarket } from "./market.ts";
 import { benchNotifications } from "./notifications.ts";
 import { benchOutreach } from "./outreach.ts";
@@ -34,6 +35,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ["sdk", benchSdk],
   ["outreach", benchOutreach],
   ["studio", benchStudio],
+  ["load", benchLoad],
 ];
 /** `npm run bench -- durability` runs only the suites named. */
 const only = process.argv.slice(2);

@@ -2,7 +2,16 @@
 // membership (the database prices them), the provider checkout, refunds and receipts through the
 // `payments` and `receipts` edge functions, whose request bodies are checked here with the same
 // schemas the functions parse with.
-import { invoke, type PitlaneSupabase, type Row, rows, rpc, validate, sorted } from "../call.ts";
+import {
+  invoke,
+  type PitlaneSupabase,
+  type Row,
+  rows,
+  rpc,
+  sorted,
+  userId,
+  validate,
+} from "../call.ts";
 import {
   CancelRegistrationBody,
   CheckoutBody,
@@ -18,8 +27,21 @@ export type CheckoutAnswer = { invoice_id: string } & Pick<
 
 export function payments(client: PitlaneSupabase) {
   return {
-    invoices: () =>
-      rows(sorted(client.from("invoices").select("*, invoice_items(*)"), { created_at: "desc" })),
+    /**
+     * The signed-in person's invoices, newest first. The user_id filter repeats what RLS allows:
+     * a policy is a filter on every row, and only the query's own condition lets PostgreSQL read
+     * the person's rows by index (a sequential scan of every invoice otherwise).
+     */
+    invoices: async () =>
+      rows(
+        sorted(
+          client
+            .from("invoices")
+            .select("*, invoice_items(*)")
+            .eq("user_id", await userId(client)),
+          { created_at: "desc" },
+        ),
+      ),
     invoice: (id: string) =>
       rows(client.from("invoices").select("*, invoice_items(*)").eq("id", id).single()),
     /** The open invoice for a pending-payment registration. */
