@@ -1,3 +1,4 @@
+import http from "node:http";
 import { jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { stack } from "../helpers/db.ts";
@@ -26,5 +27,22 @@ describe("start-up status", () => {
     const response = await fetch(`${stack().apiUrl}/nowhere`);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: "no Route matched with those values" });
+  });
+
+  it("keeps an idle connection open as long as Supabase's gateway does (75 s, not Node's 5 s)", async () => {
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      const headers = await new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
+        http
+          .get(`${stack().apiUrl}/nowhere`, { agent }, (response) => {
+            response.resume();
+            resolve(response.headers);
+          })
+          .on("error", reject);
+      });
+      expect(headers["keep-alive"]).toBe("timeout=75");
+    } finally {
+      agent.destroy();
+    }
   });
 });

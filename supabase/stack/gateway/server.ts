@@ -135,6 +135,11 @@ export async function startGateway(options: {
       else res.destroy();
     });
   });
+  // Supabase's gateway (nginx in Kong) keeps an idle client connection 75 s; Node's 5 s closed
+  // keep-alive sockets that clients pausing between requests, as people do, then reused: the
+  // 1,000-member load bench saw ECONNRESET. The header timeout must outlast it.
+  server.keepAliveTimeout = 75_000;
+  server.headersTimeout = 76_000;
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const match = route(options.services, options.keys, req);
     if (!match?.service.upgrade) {
