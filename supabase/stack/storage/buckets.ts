@@ -1,6 +1,6 @@
 import pg from "pg";
 import { ownerColumns, type StorageContext } from "./context.ts";
-import type { RequestScope, StorageTransaction } from "./db.ts";
+import type { RequestScope, StorageDb, StorageTransaction } from "./db.ts";
 import { errors } from "./errors.ts";
 import { mustBeValidBucketName, mustBeValidMimeTypes, parseFileSizeToBytes } from "./limits.ts";
 
@@ -29,10 +29,10 @@ function withNumericLimit(row: Bucket): Bucket {
 
 /** A bucket as the storage admin sees it (RLS does not apply), or undefined. */
 export async function findBucketAsAdmin(
-  tx: StorageTransaction,
+  db: StorageTransaction | StorageDb,
   id: string,
 ): Promise<Bucket | undefined> {
-  const { rows } = await tx.admin<Bucket>(
+  const { rows } = await db.admin<Bucket>(
     `select ${bucketColumns} from storage.buckets where id = $1`,
     [id],
   );

@@ -105,6 +105,18 @@ export class StorageDb {
     });
   }
 
+  /**
+   * One statement as the storage admin (RLS does not apply) outside any transaction: a read that
+   * needs neither the caller's settings nor a snapshot shared with other statements costs one
+   * round trip instead of a transaction's five (begin, settings, role, statement, commit).
+   */
+  admin<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>(text, values);
+  }
+
   transaction<T>(scope: RequestScope, work: (tx: StorageTransaction) => Promise<T>): Promise<T> {
     return transaction(this.pool, async (client) => {
       const tx = new StorageTransaction(client, scope);

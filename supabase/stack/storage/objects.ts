@@ -158,7 +158,7 @@ export async function uploadObject(
   req: IncomingMessage,
   upload: UploadRequest,
 ): Promise<ObjectRow> {
-  const bucket = await ctx.db.transaction(scope, (tx) => findBucketAsAdmin(tx, upload.bucket));
+  const bucket = await findBucketAsAdmin(ctx.db, upload.bucket);
   if (!bucket) throw errors.noSuchBucket();
   const body = await uploadBodyOf(req, upload.name, {
     maxBytes: Math.min(ctx.fileSizeLimit, bucket.file_size_limit ?? Infinity),
@@ -222,7 +222,7 @@ export async function mustBeAllowedToUpload(
   scope: RequestScope,
   upload: ResumableObject,
 ): Promise<number> {
-  const bucket = await ctx.db.transaction(scope, (tx) => findBucketAsAdmin(tx, upload.bucket));
+  const bucket = await findBucketAsAdmin(ctx.db, upload.bucket);
   if (!bucket) throw errors.noSuchBucket();
   mustBeValidKey(upload.name);
   if (bucket.allowed_mime_types?.length)
