@@ -86,8 +86,12 @@ describe("the SQL editor", () => {
 
   it("keeps the history and saved snippets in the data folder", async () => {
     await run("select 'remembered' as word");
-    await page.waitForSelector("#history li");
-    expect(await page.$eval("#history li code", (node) => node.textContent)).toBe(
+    // The list already holds the earlier tests' queries (and, files running side by side, other
+    // consoles' on the same stack): wait for this one to show up in it.
+    await page.waitForFunction(
+      (sql) =>
+        [...document.querySelectorAll("#history li code")].some((node) => node.textContent === sql),
+      {},
       "select 'remembered' as word",
     );
     const name = `snippet ${Date.now()}`;
