@@ -74,6 +74,7 @@ export default defineConfig(
         URL: "readonly",
         setTimeout: "readonly",
         clearTimeout: "readonly",
+        queueMicrotask: "readonly",
       },
     },
   },
