@@ -42,6 +42,8 @@ export class Db {
   readonly superuser: pg.Pool;
   readonly authenticator: pg.Pool;
   private readonly authenticatorUrl: string;
+  private burst: pg.Pool | undefined;
+  static readonly burstSize = 20;
 
   constructor(
     readonly dbUrl: string,
@@ -63,12 +65,12 @@ export class Db {
   }
 
   async end(): Promise<void> {
-    await Promise.all([this.superuser.end(), this.authenticator.end()]);
+    await Promise.all([this.superuser.end(), this.authenticator.end(), this.burst?.end()]);
   }
 
   /**
-   * The same statement as `claims` on `count` connections of its own at once, each in a
-   * transaction that is open and switched to the role (as PostgREST runs a request) before any
+   * The same statement as `claims` on `count` connections at once (up to Db.burstSize), each in
+   * a transaction that is open and switched to the role (as PostgREST runs a request) before any
    * of them starts, so that they reach the database together; each is then committed. Returns
    * each one's error, or null. For races a burst of requests can hit.
    */
@@ -78,14 +80,19 @@ export class Db {
     text: string,
     params: unknown[] = [],
   ): Promise<(pg.DatabaseError | null)[]> {
-    const clients = Array.from(
-      { length: count },
-      () => new pg.Client({ connectionString: this.authenticatorUrl }),
-    );
+    if (count > Db.burstSize) throw new Error(`atOnce runs up to ${Db.burstSize} at once`);
+    // A pool of its own, kept between bursts: the shared pools are smaller, and connecting anew
+    // for each burst would take most of a test's time.
+    this.burst ??= new pg.Pool({
+      connectionString: this.authenticatorUrl,
+      max: Db.burstSize,
+      allowExitOnIdle: true,
+    }).on("error", () => undefined);
+    const pool = this.burst;
+    const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
     try {
       await Promise.all(
         clients.map(async (client) => {
-          await client.connect();
           await client.query("begin");
           await client.query(
             "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)",
@@ -108,7 +115,7 @@ export class Db {
         ),
       );
     } finally {
-      await Promise.all(clients.map((client) => client.end()));
+      for (const client of clients) client.release();
     }
   }
 
