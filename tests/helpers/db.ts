@@ -41,6 +41,9 @@ export function claimsFor(id: string, email: string): Claims {
 export class Db {
   readonly superuser: pg.Pool;
   readonly authenticator: pg.Pool;
+  private readonly authenticatorUrl: string;
+  private burst: pg.Pool | undefined;
+  static readonly burstSize = 20;
 
   constructor(
     readonly dbUrl: string,
@@ -49,9 +52,10 @@ export class Db {
     const authenticator = new URL(dbUrl);
     authenticator.username = "authenticator";
     authenticator.password = "postgres";
+    this.authenticatorUrl = authenticator.toString();
     this.superuser = new pg.Pool({ connectionString: dbUrl, max: poolSize, allowExitOnIdle: true });
     this.authenticator = new pg.Pool({
-      connectionString: authenticator.toString(),
+      connectionString: this.authenticatorUrl,
       max: poolSize,
       allowExitOnIdle: true,
     });
@@ -61,7 +65,58 @@ export class Db {
   }
 
   async end(): Promise<void> {
-    await Promise.all([this.superuser.end(), this.authenticator.end()]);
+    await Promise.all([this.superuser.end(), this.authenticator.end(), this.burst?.end()]);
+  }
+
+  /**
+   * The same statement as `claims` on `count` connections at once (up to Db.burstSize), each in
+   * a transaction that is open and switched to the role (as PostgREST runs a request) before any
+   * of them starts, so that they reach the database together; each is then committed. Returns
+   * each one's error, or null. For races a burst of requests can hit.
+   */
+  async atOnce(
+    claims: Claims,
+    count: number,
+    text: string,
+    params: unknown[] = [],
+  ): Promise<(pg.DatabaseError | null)[]> {
+    if (count > Db.burstSize) throw new Error(`atOnce runs up to ${Db.burstSize} at once`);
+    // A pool of its own, kept between bursts: the shared pools are smaller, and connecting anew
+    // for each burst would take most of a test's time.
+    this.burst ??= new pg.Pool({
+      connectionString: this.authenticatorUrl,
+      max: Db.burstSize,
+      allowExitOnIdle: true,
+    }).on("error", () => undefined);
+    const pool = this.burst;
+    const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
+    try {
+      await Promise.all(
+        clients.map(async (client) => {
+          await client.query("begin");
+          await client.query(
+            "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)",
+            [claims.role, JSON.stringify(claims)],
+          );
+        }),
+      );
+      return await Promise.all(
+        clients.map((client) =>
+          client.query(text, params).then(
+            async () => {
+              await client.query("commit");
+              return null;
+            },
+            async (error: pg.DatabaseError) => {
+              await client.query("rollback");
+              return error;
+            },
+          ),
+        ),
+      );
+    } finally {
+      for (const client of clients) client.release();
+    }
   }
 
   /** SQL as the superuser `postgres`, like a migration or the dashboard. */

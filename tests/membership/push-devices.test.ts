@@ -74,6 +74,39 @@ describe("push devices", () => {
     expect(owner!.user_id).toBe(secondUser.id);
   });
 
+  it("the same registration sent many times at once makes one row without an error", async () => {
+    // The app registers at start-up and on a token refresh, which can coincide. push_token has a
+    // unique key of its own beside (user_id, device_id), the one ON CONFLICT names: two calls
+    // that both found no row both inserted, and the second failed on the token with 409 (0072).
+    // The window is narrow: 20 calls at once hit it in about 1 round of 7 without the fix, so
+    // the test runs 30 rounds (and a token moving to other devices at once, as many).
+    const user = await createUser();
+    for (let round = 0; round < 30; round++) {
+      const token = `tok-burst-${randomUUID()}`;
+      const sameDevice = await db().atOnce(
+        user.claims,
+        20,
+        "select public.register_push_device($1, 'ios', $2)",
+        [`burst-${round}`, token],
+      );
+      expect(sameDevice.map((error) => error?.message)).toEqual(sameDevice.map(() => undefined));
+      const otherDevices = await db().atOnce(
+        user.claims,
+        20,
+        "select public.register_push_device('moving-' || pg_backend_pid(), 'ios', $1)",
+        [`${token}-moving`],
+      );
+      expect(otherDevices.map((error) => error?.message)).toEqual(
+        otherDevices.map(() => undefined),
+      );
+      const rows = await sql(
+        `select push_token from public.push_devices where push_token like $1 || '%' order by 1`,
+        [token],
+      );
+      expect(rows).toEqual([{ push_token: token }, { push_token: `${token}-moving` }]);
+    }
+  });
+
   it("refuses bad input and anonymous callers, and writes nothing", async () => {
     const user = await createUser();
     const client = await signedInClient(user);

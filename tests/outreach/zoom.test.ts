@@ -253,6 +253,48 @@ describe("meetings", () => {
     await db.rpc(attendee.claims, "cancel_registration", { p_registration_id: registration.id });
     expect(await read(attendee.claims)).toEqual({ event: [], sessions: [] });
   });
+
+  it("the same meeting linked many times at once is recorded once without an error", async () => {
+    // Linking an existing meeting twice at once (a double click, a retry). zoom_meeting_id has a
+    // unique key of its own beside (event_id, session_id), the one ON CONFLICT names: two calls
+    // that both found no row both inserted, and the second failed on the meeting id with 409
+    // (0072). The window is narrow: 20 calls at once hit it in about 1 round of 20 without the
+    // fix, so the test links 60 sessions' meetings, each 20 times at once.
+    const [org] = await db.sql<{ organization_id: string }>(
+      "select organization_id from public.events where id = $1",
+      [eventId],
+    );
+    const burstEventId = await newEvent(org!.organization_id, {
+      title: "EV burst",
+      format: "online",
+      venue_name: null,
+      starts_at: start.toISOString(),
+      ends_at: new Date(start.getTime() + 36e5).toISOString(),
+    });
+    const sessions = await db.sql<{ id: string }>(
+      `insert into public.event_sessions (event_id, title, starts_at, ends_at, position)
+       select $1, 'Part ' || g, $2, $2::timestamptz + interval '1 hour', g
+       from generate_series(1, 60) g
+       returning id`,
+      [burstEventId, start.toISOString()],
+    );
+    // Ids the fake Zoom does not give (it counts from 80000000000).
+    const zoomIds = sessions.map((_, round) => String(700000000000 + round));
+    for (const [round, session] of sessions.entries()) {
+      const errors = await db.atOnce(
+        staff.claims,
+        20,
+        "select public.link_zoom_meeting($1, $2, 'https://us02web.zoom.us/j/' || $2, $3)",
+        [burstEventId, zoomIds[round], session.id],
+      );
+      expect(errors.map((error) => error?.message)).toEqual(errors.map(() => undefined));
+    }
+    const meetings = await db.sql<{ zoom_meeting_id: string }>(
+      "select zoom_meeting_id from public.zoom_meetings where event_id = $1 order by zoom_meeting_id",
+      [burstEventId],
+    );
+    expect(meetings.map((meeting) => meeting.zoom_meeting_id)).toEqual(zoomIds);
+  });
 });
 
 describe("webhooks", () => {
