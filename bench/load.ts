@@ -33,7 +33,7 @@ import { loadSchemaCache } from "../supabase/stack/rest/schema-cache/load.ts";
 import type { SchemaCache } from "../supabase/stack/rest/schema-cache/types.ts";
 import type { Statement } from "../supabase/stack/rest/query/statements.ts";
 import { projectRoot, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
-import { readSql } from "./rest.ts";
+import { exchange, readSql } from "./rest.ts";
 import { row, type BenchRow } from "./rows.ts";
 
 const members = 1_000;
@@ -263,37 +263,19 @@ function pickKind(): Kind {
 /** One request on the member's own kept-alive socket; rejects unless the status is below 300. */
 function viaRest(stack: SpawnedStack) {
   const base = new URL(`${stack.apiUrl}/rest/v1`);
-  return (member: Member, request: Request) =>
-    new Promise<void>((resolve, reject) => {
-      const req = http.request(
-        {
-          agent: member.agent,
-          host: base.hostname,
-          port: base.port,
-          method: request.http.method,
-          path: `${base.pathname}${request.http.path}`,
-          headers: {
-            apikey: stack.anonKey,
-            Authorization: `Bearer ${member.token}`,
-            Accept: request.http.accept ?? "application/json",
-            ...(request.http.body && { "Content-Type": "application/json" }),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () => {
-            const status = res.statusCode ?? 0;
-            if (status >= 300)
-              reject(new Error(`${request.kind}: ${status} ${Buffer.concat(chunks).toString()}`));
-            else resolve();
-          });
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(request.http.body);
+  return async (member: Member, request: Request) => {
+    await exchange(member.agent, base, {
+      method: request.http.method,
+      path: request.http.path,
+      headers: {
+        apikey: stack.anonKey,
+        Authorization: `Bearer ${member.token}`,
+        Accept: request.http.accept ?? "application/json",
+        ...(request.http.body && { "Content-Type": "application/json" }),
+      },
+      body: request.http.body,
     });
+  };
 }
 
 /** The same statement in a transaction as the member: role and claims set locally, as REST does. */

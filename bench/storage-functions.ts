@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { Agent, request, type OutgoingHttpHeaders } from "node:http";
+import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -12,6 +12,7 @@ import {
   spawnStack,
   type SpawnedStack,
 } from "../supabase/stack/spawn-stack.ts";
+import { exchange } from "./rest.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const objectBytes = 10 * 1024 * 1024;
@@ -35,31 +36,18 @@ function megabytesPerSecond(bytes: number, elapsedSeconds: number[]): number {
  * than the server does: through it even a bare node:http server reached only 0.05–0.07× readFile,
  * so the figure measured the client, not the stack.
  */
-async function transfer(
+function transfer(
   agent: Agent,
   url: string,
   method: "GET" | "POST",
-  headers: OutgoingHttpHeaders,
+  headers: Record<string, string>,
   body?: Buffer,
 ): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const sent = request(
-      url,
-      { method, agent, headers: { ...headers, "content-length": body?.length ?? 0 } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", reject);
-        response.on("end", () => {
-          const answer = Buffer.concat(chunks);
-          if (response.statusCode! >= 400)
-            reject(new Error(`${method} ${url}: ${response.statusCode} ${answer.toString()}`));
-          else resolve(answer);
-        });
-      },
-    );
-    sent.on("error", reject);
-    sent.end(body);
+  return exchange(agent, new URL(url), {
+    method,
+    path: "",
+    headers: { ...headers, "content-length": String(body?.length ?? 0) },
+    body,
   });
 }
 

@@ -74,6 +74,9 @@ export const errors = {
   invalidSignature: (message = "Invalid signature") =>
     new StorageError(400, "InvalidSignature", message),
   expiredSignature: () => new StorageError(400, "ExpiredToken", "The provided token has expired."),
+  /** The one error storage-api answers with its real status: a Range it cannot serve. */
+  invalidRange: () =>
+    new StorageError(416, "InvalidRange", "invalid range provided", "invalid_range", 416),
   featureNotEnabled: (feature: string) =>
     new StorageError(
       409,

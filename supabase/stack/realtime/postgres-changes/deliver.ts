@@ -90,20 +90,24 @@ export async function deliverChanges(
   const routed = route(subscribers, changes);
   if (routed.length === 0) return;
   const warnings = new Warnings();
-  const described = describe(pool, routed);
-  const unfiltered = described.then((decoded) => {
-    authorize(routed, decoded, warnings);
-    return checkRls(pool, recipients(routed, hasUnfilteredListener), decoded, warnings);
+  const describing = describe(pool, routed);
+  const unfiltered = describing.then((described) => {
+    authorize(routed, described, warnings);
+    return checkRls(pool, recipients(routed, hasUnfilteredListener), described, warnings);
   });
-  const [decoded, early] = await Promise.all([described, unfiltered, convertRecords(pool, routed)]);
+  const [described, early] = await Promise.all([
+    describing,
+    unfiltered,
+    convertRecords(pool, routed),
+  ]);
   filter(routed);
   const late = await checkRls(
     pool,
     recipients(routed, (item, subscriber) => !hasUnfilteredListener(item, subscriber)),
-    decoded,
+    described,
     warnings,
   );
-  encode(routed, decoded, mergeVerdicts(early, late));
+  encode(routed, described, mergeVerdicts(early, late));
 }
 
 function bindingWants(binding: Binding, change: RowChange): boolean {

@@ -4,6 +4,7 @@ import { buffer } from "node:stream/consumers";
 import { pipeline } from "node:stream/promises";
 import { sendJson } from "../../http/json.ts";
 import type { Disk } from "../disk.ts";
+import { errors } from "../errors.ts";
 import { renderImage, transformationSegments, type TransformOptions } from "../image.ts";
 import type { ObjectRow } from "../objects.ts";
 
@@ -69,17 +70,8 @@ function byteRange(header: string, size: number): ByteRange | "unsatisfiable" {
  * `Content-Range: bytes *\/<size>` RFC 9110 asks for, which tells a client the file's size.
  */
 function sendUnsatisfiableRange(res: ServerResponse, size: number): void {
-  sendJson(
-    res,
-    416,
-    {
-      statusCode: "416",
-      code: "InvalidRange",
-      error: "invalid_range",
-      message: "invalid range provided",
-    },
-    { "content-range": `bytes */${size}` },
-  );
+  const error = errors.invalidRange();
+  sendJson(res, error.httpStatus, error.body(), { "content-range": `bytes */${size}` });
 }
 
 /** What storage-api's renderer answers when the row exists but its bytes do not. */
