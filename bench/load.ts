@@ -33,7 +33,7 @@ import { loadSchemaCache } from "../supabase/stack/rest/schema-cache/load.ts";
 import type { SchemaCache } from "../supabase/stack/rest/schema-cache/types.ts";
 import type { Statement } from "../supabase/stack/rest/query/statements.ts";
 import { projectRoot, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
-import { exchange, readSql } from "./rest.ts";
+import { callSql, exchange, readSql } from "./rest.ts";
 import { row, type BenchRow } from "./rows.ts";
 
 const members = 1_000;
@@ -202,12 +202,15 @@ function requests(cache: SchemaCache, eventIds: string[]) {
           "events",
           `select=*,organization:organizations(id,display_name,slug)&status=eq.published&starts_at=gte.${today}&order=starts_at.asc&limit=50`,
         );
-      case "events search":
-        return read(
+      // events.list({ search, from }): search_events (sql/0073), with the organizer embedded.
+      case "events search": {
+        const query = `select=*,organization:organizations(id,display_name,slug)&search=${pick(searchWords)}&starts_from=${today}&max_rows=50`;
+        return {
           kind,
-          "events",
-          `select=*,organization:organizations(id,display_name,slug)&status=eq.published&title=ilike.*${pick(searchWords)}*&starts_at=gte.${today}&order=starts_at.asc&limit=50`,
-        );
+          http: { method: "GET", path: `/rpc/search_events?${query}` },
+          direct: callSql(cache, "search_events", query),
+        };
+      }
       // events.get(id)
       case "one event":
         return read(
@@ -572,6 +575,16 @@ async function printPlans(): Promise<void> {
     const build = requests(cache, eventIds);
     const member = all[0]!;
     const client = await admin.connect();
+    // Plans of the statements run inside functions (search_events' own query), as notices.
+    await client.query(`load 'auto_explain';
+      set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on;
+      set auto_explain.log_buffers = on; set auto_explain.log_nested_statements = on;
+      set auto_explain.log_level = notice`);
+    let nested: string[] = [];
+    client.on("notice", (notice) => {
+      if (notice.message?.includes("Query Text:") && !notice.message.includes("explain (analyze"))
+        nested.push(notice.message);
+    });
     try {
       for (const [kind] of mix) {
         const request = build(member, kind);
@@ -584,6 +597,7 @@ async function printPlans(): Promise<void> {
             "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
             [member.claims],
           );
+          nested = [];
           const { rows } = await client.query<{ "QUERY PLAN": string }>(
             explain,
             request.direct.values,
@@ -593,6 +607,7 @@ async function printPlans(): Promise<void> {
         }
         console.log(`\n## ${kind}: ${request.http.method} /rest/v1${request.http.path}\n`);
         console.log(plan.join("\n"));
+        for (const inside of nested) console.log(`\n### inside it\n\n${inside}`);
       }
     } finally {
       client.release();

@@ -17,11 +17,14 @@ import path from "node:path";
 import pg from "pg";
 import { urlAs } from "../supabase/stack/database/connection.ts";
 import { parseQueryParams } from "../supabase/stack/rest/parse/query-params.ts";
+import type { QueryParams } from "../supabase/stack/rest/parse/types.ts";
 import { planInsert } from "../supabase/stack/rest/plan/mutate.ts";
-import { neededColumns, planRead } from "../supabase/stack/rest/plan/read.ts";
+import { neededColumns, planRead, type ReadOptions } from "../supabase/stack/rest/plan/read.ts";
+import type { CallArguments } from "../supabase/stack/rest/plan/types.ts";
 import { loadSchemaCache } from "../supabase/stack/rest/schema-cache/load.ts";
 import { qiKey, type SchemaCache } from "../supabase/stack/rest/schema-cache/types.ts";
 import {
+  callStatement,
   mutationStatement,
   readStatement,
   type Statement,
@@ -139,6 +142,14 @@ export async function load<I>(
   return { perSecond: latencies.length / elapsed, latencies: latencies.sort((a, b) => a - b) };
 }
 
+const readPlanOptions = (params: QueryParams): ReadOptions => ({
+  rootFilters: true,
+  ranges: true,
+  topLevelRange: params.ranges.find((r) => r.path.length === 0)?.range ?? { offset: 0 },
+  maxRows: 1000,
+  aggregatesEnabled: false,
+});
+
 export function readSql(cache: SchemaCache, table: string, query: string): Statement {
   const t = cache.tables.get(qiKey("public", table))!;
   const params = parseQueryParams(query, false);
@@ -147,15 +158,33 @@ export function readSql(cache: SchemaCache, table: string, query: string): State
     "public",
     { relation: { schema: "public", name: table }, columns: t.columns, fromSource: false },
     params,
-    {
-      rootFilters: true,
-      ranges: true,
-      topLevelRange: params.ranges.find((r) => r.path.length === 0)?.range ?? { offset: 0 },
-      maxRows: 1000,
-      aggregatesEnabled: false,
-    },
+    readPlanOptions(params),
   );
   return readStatement(root, { kind: "array", stripNulls: false }, false);
+}
+
+/** The statement REST runs for `GET /rpc/<fn>?<query>`, a function returning rows of a table. */
+export function callSql(cache: SchemaCache, fn: string, query: string): Statement {
+  const params = parseQueryParams(query, true);
+  const routine = cache.routines.get(qiKey("public", fn))![0]!;
+  const table = routine.returnsComposite!;
+  const root = planRead(
+    cache,
+    "public",
+    {
+      relation: table,
+      columns: cache.tables.get(qiKey(table.schema, table.name))!.columns,
+      fromSource: true,
+    },
+    params,
+    readPlanOptions(params),
+  );
+  const byName = new Map(routine.params.map((p) => [p.name, p]));
+  const args: CallArguments = {
+    kind: "text",
+    values: params.rpcArguments.map(([name, value]) => [byName.get(name)!, value]),
+  };
+  return callStatement({ routine, args }, root, { kind: "array", stripNulls: false }, false);
 }
 
 function insertSql(cache: SchemaCache, id: number): Statement {

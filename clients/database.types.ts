@@ -5021,6 +5021,58 @@ isOneToOne: false
               "distance_km": number,"is_featured": boolean,"listing": Database["public"]['Tables']["car_listings"]['Row'],"rank": number,"sort_key": number
             }[]
                            },
+"search_events":
+{ Args: { "max_rows"?: number,"search": string,"starts_from"?: string }; Returns: {
+              "allow_transfers": boolean,
+"attended_count": number,
+"cancellation_reason": string | null,
+"cancelled_at": string | null,
+"capacity": number | null,
+"category_id": string | null,
+"certificate_template_id": string | null,
+"completed_at": string | null,
+"confirmed_count": number,
+"cpd_category": string | null,
+"cpd_credits": number,
+"created_at": string,
+"created_by": string | null,
+"currency": string | null,
+"description": string | null,
+"ends_at": string,
+"format": Database["public"]['Enums']["event_format"],
+"held_count": number,
+"id": string,
+"is_free": boolean | null,
+"level": Database["public"]['Enums']["skill_level"],
+"main_image_path": string | null,
+"members_only": boolean,
+"organization_id": string | null,
+"payment_hold_minutes": number,
+"price_amount": number,
+"published_at": string | null,
+"refund_cutoff_hours": number | null,
+"region_id": string | null,
+"registration_closed": boolean,
+"registration_closes_at": string | null,
+"registration_opens_at": string | null,
+"slug": string,
+"starts_at": string,
+"status": Database["public"]['Enums']["event_status"],
+"summary": string | null,
+"time_zone": string,
+"title": string,
+"updated_at": string,
+"venue_address": string | null,
+"venue_name": string | null,
+"waitlist_claim_minutes": number,
+"waitlist_count": number
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "events"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "search_part_listings":
 { Args: { "p_after_featured"?: boolean,"p_after_id"?: string,"p_after_sort_key"?: number,"p_brand"?: string,"p_category_id"?: string,"p_condition"?: Database["public"]['Enums']["part_condition"],"p_currency"?: string,"p_fits_make"?: string,"p_fits_model"?: string,"p_fits_year"?: number,"p_limit"?: number,"p_price_max"?: number,"p_price_min"?: number,"p_query"?: string,"p_sort"?: string }; Returns: {
               "is_featured": boolean,"listing": Database["public"]['Tables']["part_listings"]['Row'],"rank": number,"sort_key": number
