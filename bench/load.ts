@@ -575,15 +575,17 @@ async function printPlans(): Promise<void> {
     const build = requests(cache, eventIds);
     const member = all[0]!;
     const client = await admin.connect();
-    // Plans of the statements run inside functions (search_events' own query), as notices.
+    // Plans of the statements that functions run (search_events' own query, register_for_event's
+    // triggers), from auto_explain as notices: those taking 0.1 ms or more.
     await client.query(`load 'auto_explain';
       set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on;
       set auto_explain.log_buffers = on; set auto_explain.log_nested_statements = on;
       set auto_explain.log_level = notice`);
-    let nested: string[] = [];
+    const nested: string[] = [];
     client.on("notice", (notice) => {
-      if (notice.message?.includes("Query Text:") && !notice.message.includes("explain (analyze"))
-        nested.push(notice.message);
+      const text = notice.message ?? "";
+      const ms = Number(/^duration: ([\d.]+) ms/.exec(text)?.[1] ?? 0);
+      if (ms >= 0.1 && !/explain \(analyze|set_config\('role'/.test(text)) nested.push(text);
     });
     try {
       for (const [kind] of mix) {
@@ -597,7 +599,7 @@ async function printPlans(): Promise<void> {
             "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
             [member.claims],
           );
-          nested = [];
+          nested.length = 0;
           const { rows } = await client.query<{ "QUERY PLAN": string }>(
             explain,
             request.direct.values,

@@ -65,6 +65,8 @@ language plpgsql
 stable
 set search_path = ''
 as $$
+declare
+  v_ids uuid[];
 begin
   if search is null or btrim(search) = '' then
     raise exception using errcode = '22023', message = 'search needs at least one character';
@@ -76,10 +78,13 @@ begin
   if max_rows is null or max_rows not between 1 and 1000 then
     raise exception using errcode = '22023', message = 'max_rows must be between 1 and 1000';
   end if;
+  -- Found first, into a variable: written into the query, the planner would run the search
+  -- once more to estimate how many ids it returns.
+  v_ids := private.published_event_ids_matching(search, starts_from, max_rows);
   return query
     select e.*
     from public.events e
-    where e.id = any (private.published_event_ids_matching(search, starts_from, max_rows))
+    where e.id = any (v_ids)
     order by e.starts_at, e.id;
 end;
 $$;
