@@ -16,14 +16,14 @@
  * any newer migrations.
  *
  * `node --import tsx bench/load.ts --plans` prints EXPLAIN (ANALYZE, BUFFERS) of each request's
- * statement as a member instead.
+ * statement as a member instead, and `--costs` the CPU one request of each kind costs.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import http from "node:http";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { SignJWT } from "jose";
@@ -569,6 +569,50 @@ export async function benchLoad(): Promise<BenchRow[]> {
   });
 }
 
+/**
+ * What one request of each kind costs in CPU, sent one at a time through REST by members in turn:
+ * the load generator's, the stack's Node and PostgreSQL's (every backend, and the WAL sender that
+ * streams the changes to Realtime). With the mix's weights this bounds the throughput the machine
+ * can give: its cores divided by a mix request's CPU.
+ */
+async function printCosts(): Promise<void> {
+  await withSeededStack(async (stack, _admin, cache, all, eventIds) => {
+    const build = requests(cache, eventIds);
+    const send = viaRest(stack);
+    const stackPid = stack.child.pid!;
+    const perRequest = { generator: 0, stack: 0, postgres: 0 };
+    console.log("request            generator   stack   PostgreSQL   (CPU ms a request)");
+    for (const [kind, weight] of mix) {
+      const count = 300;
+      const run = async (n: number) => {
+        for (let i = 0; i < n; i++)
+          await send(all[i % all.length]!, build(all[i % all.length]!, kind));
+      };
+      await run(30);
+      const generatorStart = process.cpuUsage();
+      const stackStart = await treeCpuSeconds(stackPid);
+      await run(count);
+      const generator = process.cpuUsage(generatorStart);
+      const stackEnd = await treeCpuSeconds(stackPid);
+      const ms = {
+        generator: (generator.user + generator.system) / 1e3 / count,
+        stack: ((stackEnd.node - stackStart.node) * 1e3) / count,
+        postgres: ((stackEnd.postgres - stackStart.postgres) * 1e3) / count,
+      };
+      for (const side of ["generator", "stack", "postgres"] as const)
+        perRequest[side] += (ms[side] * weight) / 100;
+      console.log(
+        `${kind.padEnd(18)} ${ms.generator.toFixed(2).padStart(9)} ${ms.stack.toFixed(2).padStart(7)} ${ms.postgres.toFixed(2).padStart(12)}`,
+      );
+    }
+    const total = perRequest.generator + perRequest.stack + perRequest.postgres;
+    console.log(
+      `${"the mix".padEnd(18)} ${perRequest.generator.toFixed(2).padStart(9)} ${perRequest.stack.toFixed(2).padStart(7)} ${perRequest.postgres.toFixed(2).padStart(12)}` +
+        `\n${total.toFixed(2)} ms of CPU a request: at most ${((os.availableParallelism() * 1000) / total).toFixed(0)} requests a second on ${os.availableParallelism()} cores`,
+    );
+  });
+}
+
 /** EXPLAIN (ANALYZE, BUFFERS) of each request's statement as one of the members, under RLS. */
 async function printPlans(): Promise<void> {
   await withSeededStack(async (_stack, admin, cache, all, eventIds) => {
@@ -617,9 +661,10 @@ async function printPlans(): Promise<void> {
   });
 }
 
-// `node --import tsx bench/load.ts [--plans]` runs it alone.
+// `node --import tsx bench/load.ts [--plans | --costs]` runs it alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes("--plans")) await printPlans();
+  else if (process.argv.includes("--costs")) await printCosts();
   else {
     const { formatTable } = await import("./rows.ts");
     console.log(formatTable(await benchLoad()));
