@@ -22,7 +22,7 @@ import {
   type Reply,
   type ResultRow,
 } from "./http/reply.ts";
-import type { ApiRequest } from "./http/request.ts";
+import type { ApiRequest, RequestShape } from "./http/request.ts";
 import type { MediaType } from "./parse/media.ts";
 import type { Preferences } from "./parse/prefer.ts";
 import { argumentNames, callArguments, findRoutine } from "./plan/call.ts";
@@ -51,11 +51,28 @@ export interface TransactionEnding {
   endAfterWork: boolean;
 }
 
+/** A read as planned for one request shape: its plan, statement and how it is answered. */
+export interface PreparedRead {
+  root: ReadNode;
+  planned: PlannedTarget;
+  media: MediaType;
+  shape: BodyShape;
+  statement: Statement;
+}
+
+/**
+ * Reads already planned, by request shape, for one schema cache and configuration: a reload makes
+ * a new schema cache and with it an empty map, so no plan outlives the schema it was made from.
+ * Shapes are dropped by their own bounded cache, and their plans with them.
+ */
+export type ReadPlans = WeakMap<RequestShape, PreparedRead>;
+
 /** One request as its action sees it: what it asks, under which configuration and schema cache, as whom. */
 export interface ActionScope {
   api: ApiRequest;
   config: RestConfig;
   cache: SchemaCache;
+  readPlans: ReadPlans;
   identity: RequestIdentity;
   /** Given what a request on a table addressed, when an observer wants it (the request log). */
   planned?: (target: PlannedTarget) => void;
@@ -153,8 +170,7 @@ export async function openApi(scope: ActionScope): Promise<Reply> {
   return openApiReply(api, openApiDocument(cache, api.schema, privileges, api.headers.host));
 }
 
-/** GET/HEAD on a table or view. */
-export async function read(scope: ActionScope, name: string, headersOnly: boolean): Promise<Reply> {
+function prepareRead(scope: ActionScope, name: string): PreparedRead {
   const { api, config, cache } = scope;
   const table = findTable(cache, api.schema, name);
   const root = planRead(
@@ -174,12 +190,28 @@ export async function read(scope: ActionScope, name: string, headersOnly: boolea
       aggregatesEnabled: config.aggregatesEnabled,
     },
   );
-  scope.planned?.(plannedRead(root));
+  const planned = plannedRead(root);
+  // The request log learns what was addressed even when negotiation refuses the request.
+  scope.planned?.(planned);
   const { media, shape } = negotiate(api, config, cache, false);
   checkStrict(api.preferences);
   const count = api.preferences.count;
   const statement = readStatement(root, shape, count === "exact" || count === "estimated");
+  return { root, planned, media, shape, statement };
+}
+
+/** GET/HEAD on a table or view. */
+export async function read(scope: ActionScope, name: string, headersOnly: boolean): Promise<Reply> {
+  const { api, config } = scope;
+  let prepared = scope.readPlans.get(api.shape);
+  if (prepared) scope.planned?.(prepared.planned);
+  else {
+    prepared = prepareRead(scope, name);
+    scope.readPlans.set(api.shape, prepared);
+  }
+  const { root, media, shape, statement } = prepared;
   if (media.kind === "plan") return explain(scope, statement, media, true);
+  const count = api.preferences.count;
   const countPlanned = count === "planned" || count === "estimated";
   const transactionEnding = {
     readOnly: true,

@@ -17,13 +17,15 @@ import {
   openApi,
   read,
   type ActionScope,
+  type ReadPlans,
   type TransactionEnding,
 } from "./actions.ts";
 import { errorResponse, jwtRejected, noSchemaCache, RestError } from "./errors.ts";
 import type { Reply } from "./http/reply.ts";
-import { parseApiRequest } from "./http/request.ts";
+import { parseApiRequest, RequestShapes } from "./http/request.ts";
 import type { Statement } from "./query/statements.ts";
 import { RestState } from "./schema-cache/state.ts";
+import type { RestConfig } from "./config.ts";
 import type { SchemaCache } from "./schema-cache/types.ts";
 import { SharedBatches } from "./transaction/batch.ts";
 import {
@@ -96,7 +98,7 @@ class RestService {
     const config = state.config;
     const body = await readBody(req, config.maxBodyBytes);
     const rawQuery = ctx.url.search.slice(1);
-    const api = parseApiRequest(req, ctx.path, rawQuery, body, config);
+    const api = parseApiRequest(req, ctx.path, rawQuery, body, this.shapesFor(config));
     ctx.claims = claims;
     if (api.action.kind === "call")
       ctx.target = { schema: api.schema, name: api.action.fn, kind: "function" };
@@ -104,11 +106,13 @@ class RestService {
       ctx.target = { schema: api.schema, name: api.action.table, kind: "table" };
     const cache = state.cache;
     if (!cache) throw noSchemaCache();
+    const prepared = this.preparedFor(cache);
 
     const scope: ActionScope = {
       api,
       config,
       cache,
+      readPlans: prepared.readPlans,
       identity,
       // The request log keeps its last 1,000 events: a large body is not kept with them.
       planned:
@@ -129,7 +133,7 @@ class RestService {
         };
         return inTransaction(
           this.connections,
-          this.namesFor(cache),
+          prepared.names,
           config,
           { identity, settings, ...ending },
           statement,
@@ -149,16 +153,34 @@ class RestService {
     }
   }
 
-  /** Statement names for each schema cache; a reload starts afresh (see StatementNames). */
-  private readonly statementNames = new WeakMap<SchemaCache, StatementNames>();
+  /** Request shapes parsed under each configuration: a config reload parses afresh. */
+  private readonly shapes = new WeakMap<RestConfig, RequestShapes>();
 
-  private namesFor(cache: SchemaCache): StatementNames {
-    let names = this.statementNames.get(cache);
-    if (!names) {
-      names = new StatementNames();
-      this.statementNames.set(cache, names);
+  private shapesFor(config: RestConfig): RequestShapes {
+    let shapes = this.shapes.get(config);
+    if (!shapes) {
+      shapes = new RequestShapes(config);
+      this.shapes.set(config, shapes);
     }
-    return names;
+    return shapes;
+  }
+
+  /**
+   * What is prepared against each schema cache, statement names (see StatementNames) and read
+   * plans: a schema reload starts both afresh.
+   */
+  private readonly prepared = new WeakMap<
+    SchemaCache,
+    { names: StatementNames; readPlans: ReadPlans }
+  >();
+
+  private preparedFor(cache: SchemaCache): { names: StatementNames; readPlans: ReadPlans } {
+    let prepared = this.prepared.get(cache);
+    if (!prepared) {
+      prepared = { names: new StatementNames(), readPlans: new WeakMap() };
+      this.prepared.set(cache, prepared);
+    }
+    return prepared;
   }
 }
 

@@ -14,6 +14,27 @@ describe("rest: schema cache and configuration", () => {
     await reloadAndWait("reload schema", async () => (await http("/late_table")).status === 404);
   });
 
+  it("plans a repeated read afresh after NOTIFY pgrst, 'reload schema'", async () => {
+    await sql(
+      "create table public.growing (id int primary key, v text); insert into public.growing values (1, 'a'); grant select on public.growing to anon",
+    );
+    await reloadAndWait("reload schema", async () => (await http("/growing")).status === 200);
+    // The same request again: its shape and plan are now reused (select=* names the columns).
+    expect((await http("/growing")).json).toEqual([{ id: 1, v: "a" }]);
+    await sql("alter table public.growing add column w int default 7");
+    await reloadAndWait(
+      "reload schema",
+      async () => JSON.stringify((await http("/growing")).json) === '[{"id":1,"v":"a","w":7}]',
+    );
+    await sql("alter table public.growing drop column v");
+    await reloadAndWait(
+      "reload schema",
+      async () => JSON.stringify((await http("/growing")).json) === '[{"id":1,"w":7}]',
+    );
+    await sql("drop table public.growing");
+    await reloadAndWait("reload schema", async () => (await http("/growing")).status === 404);
+  });
+
   it("honours pgrst.db_aggregates_enabled", async () => {
     expect((await http("/books?select=genre,count()")).json).toEqual({
       code: "PGRST123",

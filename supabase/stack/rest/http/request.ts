@@ -29,7 +29,12 @@ export type Action =
   | { kind: "call"; fn: string; read: boolean; headersOnly: boolean }
   | { kind: "schema"; headersOnly: boolean };
 
-export interface ApiRequest {
+/**
+ * What a request's method, path, query string and negotiation headers decide. Requests of one shape
+ * (an app sends the same few again and again) share one, parsed once; nothing in it is changed
+ * after parsing, so actions may also key what they derive from it (a read's plan) on it.
+ */
+export interface RequestShape {
   method: string;
   action: Action;
   schema: string;
@@ -40,11 +45,16 @@ export interface ApiRequest {
   preferences: Preferences;
   accept: MediaType[];
   contentType: MediaType;
+  path: string;
+}
+
+export interface ApiRequest extends RequestShape {
+  /** The shape this request was read as, shared with every request of the same shape. */
+  shape: RequestShape;
   payload: Payload | undefined;
   /** Lower-cased header names → values, for `request.headers`. */
   headers: Record<string, string>;
   cookies: Record<string, string>;
-  path: string;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -103,18 +113,16 @@ function cookies(text: string | undefined): Record<string, string> {
   return result;
 }
 
-export function parseApiRequest(
+function parseShape(
   req: IncomingMessage,
   path: string,
   rawQuery: string,
-  body: Buffer,
   config: RestConfig,
-): ApiRequest {
+): RequestShape {
   const method = req.method ?? "GET";
   const act = action(method, path);
 
-  const isWrite = ["POST", "PUT", "PATCH", "DELETE"].includes(method);
-  const profile = header(req, isWrite ? "content-profile" : "accept-profile");
+  const profile = header(req, isWrite(method) ? "content-profile" : "accept-profile");
   if (profile !== undefined && !config.schemas.includes(profile))
     throw unacceptableSchema(profile, config.schemas);
   const schema = profile ?? config.schemas[0]!;
@@ -135,18 +143,83 @@ export function parseApiRequest(
   if (method === "PUT" && (topLevelRange.offset !== 0 || topLevelRange.limit !== undefined))
     throw putLimitNotAllowed();
 
-  const contentType = decodeMediaType(header(req, "content-type") ?? "application/json");
-  const preferences = parsePreferences(
-    ([] as string[]).concat(req.headers.prefer ?? []),
-    config.txEnd === "commit-allow-override" || config.txEnd === "rollback-allow-override",
-  );
+  return {
+    method,
+    action: act,
+    schema,
+    negotiatedByProfile: profile !== undefined || config.schemas.length !== 1,
+    query,
+    topLevelRange,
+    preferences: parsePreferences(
+      ([] as string[]).concat(req.headers.prefer ?? []),
+      config.txEnd === "commit-allow-override" || config.txEnd === "rollback-allow-override",
+    ),
+    accept: parseAccept(header(req, "accept")),
+    contentType: decodeMediaType(header(req, "content-type") ?? "application/json"),
+    path,
+  };
+}
+
+const isWrite = (method: string) =>
+  method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE";
+
+/** Everything `parseShape` reads of a request, NUL-separated (no header or URL holds a NUL). */
+function shapeKey(req: IncomingMessage, path: string, rawQuery: string): string {
+  const method = req.method ?? "GET";
+  return [
+    method,
+    path,
+    rawQuery,
+    header(req, isWrite(method) ? "content-profile" : "accept-profile"),
+    method === "GET" ? header(req, "range") : "",
+    header(req, "prefer"),
+    header(req, "accept"),
+    header(req, "content-type"),
+  ].join("\0");
+}
+
+/**
+ * Request shapes already parsed under one configuration, the least recently used making room. A
+ * shape that fails to parse is never kept: its request answers with the error each time.
+ */
+export class RequestShapes {
+  private readonly shapes = new Map<string, RequestShape>();
+
+  constructor(
+    readonly config: RestConfig,
+    private readonly limit = 500,
+  ) {}
+
+  shapeOf(req: IncomingMessage, path: string, rawQuery: string): RequestShape {
+    const key = shapeKey(req, path, rawQuery);
+    let shape = this.shapes.get(key);
+    if (shape) this.shapes.delete(key);
+    else {
+      shape = parseShape(req, path, rawQuery, this.config);
+      if (this.shapes.size >= this.limit) this.shapes.delete(this.shapes.keys().next().value!);
+    }
+    this.shapes.set(key, shape);
+    return shape;
+  }
+}
+
+/** A request read as PostgREST's ApiRequest: its shape from `shapes`, its body, headers and cookies its own. */
+export function parseApiRequest(
+  req: IncomingMessage,
+  path: string,
+  rawQuery: string,
+  body: Buffer,
+  shapes: RequestShapes,
+): ApiRequest {
+  const shape = shapes.shapeOf(req, path, rawQuery);
+  const act = shape.action;
   const needsBody =
     act.kind === "insert" ||
     act.kind === "upsert-put" ||
     act.kind === "update" ||
     (act.kind === "call" && !act.read);
   const payload = needsBody
-    ? parsePayload(body, contentType, act.kind === "call", query.columns !== undefined)
+    ? parsePayload(body, shape.contentType, act.kind === "call", shape.query.columns !== undefined)
     : undefined;
 
   const headers: Record<string, string> = {};
@@ -157,18 +230,10 @@ export function parseApiRequest(
       headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return {
-    method,
-    action: act,
-    schema,
-    negotiatedByProfile: profile !== undefined || config.schemas.length !== 1,
-    query,
-    topLevelRange,
-    preferences,
-    accept: parseAccept(header(req, "accept")),
-    contentType,
+    ...shape,
+    shape,
     payload,
     headers,
     cookies: cookies(header(req, "cookie")),
-    path,
   };
 }
