@@ -412,7 +412,8 @@ const identitiesPerPart = 100;
 /**
  * visibleRows for many identities, split into parts checked at once on separate connections, up to
  * one per core: PostgreSQL runs each on one core, and the check is most of a batch's time with
- * hundreds of subscribers.
+ * hundreds of subscribers. Identities are checked grouped by role: under RLS, PostgreSQL plans the
+ * check's query again whenever the role changes.
  */
 async function visibleRowsInParts(
   pool: pg.Pool,
@@ -420,9 +421,9 @@ async function visibleRowsInParts(
   primaryKey: ColumnInfo[],
   items: Routed[],
 ): Promise<Map<string, Verdict>> {
-  const parts = Math.min(availableParallelism(), Math.ceil(identities.size / identitiesPerPart));
-  if (parts <= 1) return visibleRows(pool, identities, primaryKey, items);
-  const entries = [...identities];
+  const entries = [...identities].sort(([, a], [, b]) => a.role.localeCompare(b.role));
+  const parts = Math.min(availableParallelism(), Math.ceil(entries.length / identitiesPerPart));
+  if (parts <= 1) return visibleRows(pool, new Map(entries), primaryKey, items);
   const size = Math.ceil(entries.length / parts);
   const found = await Promise.all(
     Array.from({ length: parts }, (_, part) =>
