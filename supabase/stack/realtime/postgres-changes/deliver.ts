@@ -76,8 +76,11 @@ class Warnings {
   }
 }
 
-/** The rows each identity may SELECT, by `${relid}:${identityKey}`. */
-type Verdicts = Map<string, Set<Routed>>;
+/**
+ * The rows each identity may SELECT, by table and identityKey. Looked up once per change and
+ * subscriber: a key made by joining the two would be a new string, hashed again, every time.
+ */
+type Verdicts = Map<number, Map<string, Set<Routed>>>;
 
 /** A change and one subscriber that wants it: what an RLS check is asked about. */
 type Recipient = [item: Routed, subscriber: ChangeSubscriber];
@@ -435,8 +438,15 @@ async function visibleRowsInParts(
 
 /** The rows each identity may SELECT by either of two checks of one batch. */
 function mergeVerdicts(first: Verdicts, second: Verdicts): Verdicts {
-  const merged: Verdicts = new Map(first);
-  for (const [key, rows] of second) merged.set(key, new Set([...(merged.get(key) ?? []), ...rows]));
+  const merged: Verdicts = new Map(
+    [...first].map(([relid, byIdentity]) => [relid, new Map(byIdentity)]),
+  );
+  for (const [relid, byIdentity] of second) {
+    let into = merged.get(relid);
+    if (!into) merged.set(relid, (into = new Map()));
+    for (const [key, rows] of byIdentity)
+      into.set(key, new Set([...(into.get(key) ?? []), ...rows]));
+  }
   return merged;
 }
 
@@ -501,8 +511,11 @@ async function checkRls(
         return;
       }
       for (const [identityKey, verdict] of found) {
-        if (verdict instanceof Set) verdicts.set(`${relid}:${identityKey}`, verdict);
-        else refuse(identityKey, failed(verdict.failed));
+        if (verdict instanceof Set) {
+          let byIdentity = verdicts.get(relid);
+          if (!byIdentity) verdicts.set(relid, (byIdentity = new Map()));
+          byIdentity.set(identityKey, verdict);
+        } else refuse(identityKey, failed(verdict.failed));
       }
     }),
   );
@@ -530,7 +543,7 @@ function encode(
       if (
         table.rls &&
         change.type !== "DELETE" &&
-        !verdicts.get(`${change.relation.id}:${subscriber.identityKey}`)?.has(item)
+        !verdicts.get(change.relation.id)?.get(subscriber.identityKey)?.has(item)
       )
         continue;
       const role = subscriber.identity.role;
