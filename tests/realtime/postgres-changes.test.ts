@@ -290,6 +290,81 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
     expect(failing.inbox.items).toEqual([]);
   });
 
+  it("checks every caller after those whose RLS check fails, however many fail and wherever", async () => {
+    // realtime.visible_rows checks every caller in one subtransaction and starts a new one after a
+    // failure: failures first, in a row and last must not cost the callers after them their rows.
+    const table = await publishedTable(
+      "id bigint generated always as identity primary key, tenant int not null",
+      (t) => `alter table public.${t} enable row level security;
+              create policy tenant_rows on public.${t} for select to authenticated using (((select auth.jwt()) ->> 'tenant')::int = tenant);
+              create policy public_rows on public.${t} for select to anon using (tenant = 0);
+              grant select on public.${t} to anon, authenticated;`,
+    );
+    const listen = async (token: string | undefined, name: string) => {
+      const inbox = new Inbox();
+      const system = new Inbox();
+      await joined(
+        (await realtimeClient({ vsn, token }))
+          .channel(`${name}-${table}`)
+          .on("postgres_changes", { event: "INSERT", schema: "public", table }, inbox.push)
+          .on("system", {}, system.push),
+      );
+      return { inbox, system };
+    };
+    const tenantToken = async (tenant: number | string) =>
+      accessTokenFor({ claims: { ...(await createUser()).claims, tenant } });
+    // The check takes them grouped by role (anon first), in join order within a role: the
+    // signed-in callers start with a failure, then two in a row, and end with one.
+    const failing = [await listen(await tenantToken("first"), "fails-first")];
+    const two = await listen(await tenantToken(2), "two");
+    failing.push(await listen(await tenantToken("second"), "fails-second"));
+    failing.push(await listen(await tenantToken("third"), "fails-third"));
+    const anonymous = await listen(undefined, "anon");
+    const one = await listen(await tenantToken(1), "one");
+    failing.push(await listen(await tenantToken("last"), "fails-last"));
+
+    await sql(`insert into public.${table} (tenant) values (0), (2), (1)`);
+    await sql(`insert into public.${table} (tenant) values (1), (2), (0)`);
+    const tenants = async (inbox: Inbox) =>
+      (await inbox.count(2)).map((m) => m.new.tenant as number);
+    expect(await tenants(two.inbox)).toEqual([2, 2]);
+    expect(await tenants(anonymous.inbox)).toEqual([0, 0]);
+    expect(await tenants(one.inbox)).toEqual([1, 1]);
+    for (const { inbox, system } of failing) {
+      const errors = await system.until((items) => items.some((m) => m.status === "error"));
+      expect(errors.find((m) => m.status === "error").message).toMatch(
+        /^Row level security check on public\.rt_\w+ failed: invalid input syntax for type integer/,
+      );
+      expect(inbox.items).toEqual([]);
+    }
+  });
+
+  it("checks RLS on rows whose text primary key holds dollar quotes", async () => {
+    // The check puts the rows' keys in the text of a dollar-quoted block (realtime.visible_rows).
+    const table = await publishedTable(
+      "id text primary key, owner uuid not null",
+      (t) => `alter table public.${t} enable row level security;
+              create policy own_rows on public.${t} for select to authenticated using ((select auth.uid()) = owner);
+              grant select on public.${t} to authenticated;`,
+    );
+    const user = await createUser();
+    const inbox = new Inbox();
+    const system = new Inbox();
+    await joined(
+      (await realtimeClient({ vsn, token: await accessTokenFor(user) }))
+        .channel(`dollar-${table}`)
+        .on("postgres_changes", { event: "INSERT", schema: "public", table }, inbox.push)
+        .on("system", {}, system.push),
+    );
+    const ids = ["$loop$ x", "$$", "it's $do$", "plain"];
+    await sql(
+      `insert into public.${table} (id, owner) select id, $2 from unnest($1::text[]) as id`,
+      [ids, user.id],
+    );
+    expect((await inbox.count(ids.length)).map((m) => m.new.id)).toEqual(ids);
+    expect(system.items.filter((m) => m.status === "error")).toEqual([]);
+  });
+
   it("tells a subscriber who may not SELECT the table, and sends it nothing", async () => {
     const table = await publishedTable("id int primary key");
     await sql(`revoke all on public.${table} from anon`);

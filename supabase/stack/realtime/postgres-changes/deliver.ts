@@ -76,8 +76,11 @@ class Warnings {
   }
 }
 
-/** The rows each identity may SELECT, by `${relid}:${identityKey}`. */
-type Verdicts = Map<string, Set<Routed>>;
+/**
+ * The rows each identity may SELECT, by table and identityKey. Looked up once per change and
+ * subscriber: a key made by joining the two would be a new string, hashed again, every time.
+ */
+type Verdicts = Map<number, Map<string, Set<Routed>>>;
 
 /** A change and one subscriber that wants it: what an RLS check is asked about. */
 type Recipient = [item: Routed, subscriber: ChangeSubscriber];
@@ -412,7 +415,8 @@ const identitiesPerPart = 100;
 /**
  * visibleRows for many identities, split into parts checked at once on separate connections, up to
  * one per core: PostgreSQL runs each on one core, and the check is most of a batch's time with
- * hundreds of subscribers.
+ * hundreds of subscribers. Identities are checked grouped by role: under RLS, PostgreSQL plans the
+ * check's query again whenever the role changes.
  */
 async function visibleRowsInParts(
   pool: pg.Pool,
@@ -420,9 +424,9 @@ async function visibleRowsInParts(
   primaryKey: ColumnInfo[],
   items: Routed[],
 ): Promise<Map<string, Verdict>> {
-  const parts = Math.min(availableParallelism(), Math.ceil(identities.size / identitiesPerPart));
-  if (parts <= 1) return visibleRows(pool, identities, primaryKey, items);
-  const entries = [...identities];
+  const entries = [...identities].sort(([, a], [, b]) => a.role.localeCompare(b.role));
+  const parts = Math.min(availableParallelism(), Math.ceil(entries.length / identitiesPerPart));
+  if (parts <= 1) return visibleRows(pool, new Map(entries), primaryKey, items);
   const size = Math.ceil(entries.length / parts);
   const found = await Promise.all(
     Array.from({ length: parts }, (_, part) =>
@@ -434,8 +438,15 @@ async function visibleRowsInParts(
 
 /** The rows each identity may SELECT by either of two checks of one batch. */
 function mergeVerdicts(first: Verdicts, second: Verdicts): Verdicts {
-  const merged: Verdicts = new Map(first);
-  for (const [key, rows] of second) merged.set(key, new Set([...(merged.get(key) ?? []), ...rows]));
+  const merged: Verdicts = new Map(
+    [...first].map(([relid, byIdentity]) => [relid, new Map(byIdentity)]),
+  );
+  for (const [relid, byIdentity] of second) {
+    let into = merged.get(relid);
+    if (!into) merged.set(relid, (into = new Map()));
+    for (const [key, rows] of byIdentity)
+      into.set(key, new Set([...(into.get(key) ?? []), ...rows]));
+  }
   return merged;
 }
 
@@ -500,8 +511,11 @@ async function checkRls(
         return;
       }
       for (const [identityKey, verdict] of found) {
-        if (verdict instanceof Set) verdicts.set(`${relid}:${identityKey}`, verdict);
-        else refuse(identityKey, failed(verdict.failed));
+        if (verdict instanceof Set) {
+          let byIdentity = verdicts.get(relid);
+          if (!byIdentity) verdicts.set(relid, (byIdentity = new Map()));
+          byIdentity.set(identityKey, verdict);
+        } else refuse(identityKey, failed(verdict.failed));
       }
     }),
   );
@@ -529,7 +543,7 @@ function encode(
       if (
         table.rls &&
         change.type !== "DELETE" &&
-        !verdicts.get(`${change.relation.id}:${subscriber.identityKey}`)?.has(item)
+        !verdicts.get(change.relation.id)?.get(subscriber.identityKey)?.has(item)
       )
         continue;
       const role = subscriber.identity.role;
