@@ -55,10 +55,9 @@ export function bulkRequest(
         return false;
       }
       received += chunk.copy(response.body, received);
-      if (received === response.body.length) {
-        socket.destroy();
-        resolve(response);
-      }
+      // The server closes the connection itself (`connection: close`) once its response has
+      // finished: closing it here first would cut off a server still finishing its response.
+      if (received === response.body.length) resolve(response);
       return true;
     };
     const socket = net.connect(
