@@ -330,7 +330,7 @@ describe("a stack of its own: large uploads, and a restart after a crash", () =>
       headers: { ...auth, "content-type": "application/json" },
       body: JSON.stringify({ name: "hang-up" }),
     });
-    const bytes = randomBytes(40 * 1024 * 1024);
+    const bytes = randomBytes(96 * 1024 * 1024);
     const url = `${big.apiUrl}/storage/v1/object/hang-up/large.bin`;
     const uploaded = await fetch(url, {
       method: "POST",
@@ -352,7 +352,8 @@ describe("a stack of its own: large uploads, and a restart after a crash", () =>
     const download = await fetch(url, { headers: auth, signal: hangUp.signal });
     const reader = download.body!.getReader();
     expect((await reader.read()).done).toBe(false);
-    // The stack is sending the file now: 40 MB is more than the sockets between them can hold.
+    // The stack is still sending: 96 MB is far more than the sockets between them hold (tcp_rmem
+    // up to 32 MiB, tcp_wmem 4 MiB).
     expect(await openObjectFiles()).toHaveLength(1);
     hangUp.abort();
     for (let tries = 0; (await openObjectFiles()).length > 0; tries++) {
