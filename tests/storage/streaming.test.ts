@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readlink, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newDataDir, spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
@@ -238,10 +238,10 @@ describe("streamed uploads", () => {
   it("leaves no row and no file when the client aborts an upload midway", async () => {
     const aborted = new AbortController();
     const { body } = generatedBody(900 * 1024, async (produced) => {
-      // Half sent: wait until the stack is writing it, then hang up.
+      // Half sent: wait until the stack has opened its file for it, then hang up.
       if (produced < 450 * 1024) return;
       for (let tries = 0; tries < 600; tries++) {
-        if ((await partialUploads(stack().dataDir)).some((size) => size > 0)) break;
+        if ((await partialUploads(stack().dataDir)).length > 0) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       aborted.abort();
@@ -284,6 +284,85 @@ describe("a stack of its own: large uploads, and a restart after a crash", () =>
 
   it("discards at start the uploads a crash cut off", async () => {
     expect(await partialUploads(dataDir)).toEqual([]);
+  });
+
+  it("sends downloads running at once each with its own bytes, to clients that read late", async () => {
+    const auth = { authorization: `Bearer ${big.serviceRoleKey}` };
+    await fetch(`${big.apiUrl}/storage/v1/bucket`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ name: "together" }),
+    });
+    // Larger than the sockets' buffers (tcp_rmem up to 32 MiB, tcp_wmem 4 MiB): while a client
+    // waits, the stack's writes stay pending on its read buffers. One read into such a buffer
+    // before its write completed would show here as another part's or object's bytes.
+    const objects = Array.from({ length: 2 }, () => randomBytes(48 * 1024 * 1024));
+    const urls = objects.map((_, i) => `${big.apiUrl}/storage/v1/object/together/${i}.bin`);
+    for (const [i, bytes] of objects.entries()) {
+      const uploaded = await fetch(urls[i]!, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/octet-stream" },
+        body: bytes,
+      });
+      expect(uploaded.status).toBe(200);
+    }
+    const from = 5 * 1024 * 1024 + 1;
+    const downloads = objects.flatMap((bytes, i) => [
+      { expected: bytes, response: fetch(urls[i]!, { headers: auth }) },
+      {
+        expected: bytes.subarray(from),
+        response: fetch(urls[i]!, { headers: { ...auth, range: `bytes=${from}-` } }),
+      },
+    ]);
+    const answered = await Promise.all(downloads.map(({ response }) => response));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (const [i, { expected }] of downloads.entries()) {
+      const body = Buffer.from(await answered[i]!.arrayBuffer());
+      expect(body.length).toBe(expected.length);
+      expect(body.equals(expected)).toBe(true);
+    }
+  });
+
+  it("closes an object's file when its client hangs up midway, and serves the next download whole", async () => {
+    const auth = { authorization: `Bearer ${big.serviceRoleKey}` };
+    await fetch(`${big.apiUrl}/storage/v1/bucket`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ name: "hang-up" }),
+    });
+    const bytes = randomBytes(96 * 1024 * 1024);
+    const url = `${big.apiUrl}/storage/v1/object/hang-up/large.bin`;
+    const uploaded = await fetch(url, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/octet-stream" },
+      body: bytes,
+    });
+    expect(uploaded.status).toBe(200);
+    const objectFiles = path.join(dataDir, "storage", "hang-up");
+    /** The stack's open files under the bucket's folder, from /proc (Linux). */
+    const openObjectFiles = async () => {
+      const fds = path.join("/proc", String(big.child.pid), "fd");
+      const targets = await Promise.all(
+        (await readdir(fds)).map((fd) => readlink(path.join(fds, fd)).catch(() => "")),
+      );
+      return targets.filter((target) => target.startsWith(objectFiles + path.sep));
+    };
+
+    const hangUp = new AbortController();
+    const download = await fetch(url, { headers: auth, signal: hangUp.signal });
+    const reader = download.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    // The stack is still sending: 96 MB is far more than the sockets between them hold (tcp_rmem
+    // up to 32 MiB, tcp_wmem 4 MiB).
+    expect(await openObjectFiles()).toHaveLength(1);
+    hangUp.abort();
+    for (let tries = 0; (await openObjectFiles()).length > 0; tries++) {
+      if (tries > 600) throw new Error("the object's file stayed open");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    const again = await fetch(url, { headers: auth });
+    expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
   it("writes a 200 MB upload streamed from a generator as it arrives, never gathering it in memory", async () => {

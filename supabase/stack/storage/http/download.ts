@@ -1,9 +1,9 @@
 import { once } from "node:events";
+import type { FileHandle } from "node:fs/promises";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { buffer } from "node:stream/consumers";
-import { pipeline } from "node:stream/promises";
 import { sendJson } from "../../http/json.ts";
-import type { Disk } from "../disk.ts";
+import { sendRange, type ByteRange, type Disk } from "../disk.ts";
 import { errors } from "../errors.ts";
 import { renderImage, transformationSegments, type TransformOptions } from "../image.ts";
 import type { ObjectRow } from "../objects.ts";
@@ -37,12 +37,6 @@ function objectHeaders(row: ObjectRow, options: RenderOptions): OutgoingHttpHead
       : "attachment;";
   }
   return Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined));
-}
-
-/** A byte range a request asks for, inclusive at both ends. */
-interface ByteRange {
-  start: number;
-  end: number;
 }
 
 /**
@@ -114,20 +108,21 @@ export async function sendObject(
   }
   if (range) headers["content-range"] = `bytes ${range.start}-${range.end}/${size}`;
   headers["content-length"] = range ? range.end - range.start + 1 : size;
-  const stream = disk.read({ bucket: row.bucket_id, name: row.name, version: row.version }, range);
+  let file: FileHandle;
   try {
-    await once(stream, "ready");
+    file = await disk.open({ bucket: row.bucket_id, name: row.name, version: row.version });
   } catch {
     sendMissingFile(res);
     return;
   }
-  res.writeHead(range ? 206 : 200, headers);
-  if (req.method === "HEAD") {
-    stream.destroy();
+  try {
+    res.writeHead(range ? 206 : 200, headers);
+    if (req.method !== "HEAD" && size > 0)
+      await sendRange(file, range ?? { start: 0, end: size - 1 }, res);
     res.end();
-    return;
+  } finally {
+    await file.close();
   }
-  await pipeline(stream, res);
 }
 
 /**
