@@ -289,6 +289,19 @@ describe("isolation in one runtime", () => {
       secret: string | null;
     };
 
+  it("gives a function no gc(), which the runtime's own bootstrap keeps to itself", async () => {
+    const dir = path.join(functionsDir, "sees-gc");
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      path.join(dir, "index.ts"),
+      "Deno.serve(() => new Response(typeof (globalThis as { gc?: unknown }).gc));\n",
+    );
+    const read = async () => (await fetch(functionsUrl("sees-gc"), { headers: headers() })).text();
+    expect(await eventually(read, (text) => text !== "" && !text.includes("error"))).toBe(
+      "undefined",
+    );
+  });
+
   it("keeps each function's globals and environment to itself", async () => {
     const set = await fetch(functionsUrl("globals"), {
       method: "POST",

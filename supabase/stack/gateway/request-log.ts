@@ -2,9 +2,12 @@ import type { IncomingMessage } from "node:http";
 
 /**
  * Lines not yet written. Writing to a pipe is synchronous in Node on Linux, so one write a request
- * was a system call in every request's path; lines are gathered and written once an event-loop turn.
+ * was a system call in every request's path, and a wake-up of whatever reads the stack's output; a
+ * client waiting on one request at a time got a line, and so a write, per request. Lines are
+ * gathered and written at most every `flushMs`, soon enough for a person watching the log.
  */
 let pending: string[] = [];
+const flushMs = 100;
 
 function flush(): void {
   const lines = pending;
@@ -25,6 +28,7 @@ export function logRequest(
   role: string,
 ): void {
   const time = `${milliseconds.toFixed(milliseconds < 10 ? 1 : 0)}ms`.padStart(7);
-  if (pending.length === 0) setImmediate(flush);
+  // Unreferenced: what is still gathered when the process exits is written by the exit handler.
+  if (pending.length === 0) setTimeout(flush, flushMs).unref();
   pending.push(`${status} ${time} ${role.padEnd(13)} ${req.method} ${req.url}\n`);
 }

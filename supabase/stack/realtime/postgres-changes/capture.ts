@@ -334,9 +334,12 @@ export class WalCapture {
       .then(() => {
         this.delivering = undefined;
         this.delivered = end;
-        // Only the connection that is streaming now is told, or resumed.
+        // Only the connection that is streaming now is told, or resumed. A position a keepalive
+        // vouched for (transactions that touched no published table: most of them) is confirmed
+        // with the next delivery or when the server asks: a reply to each would be a write here
+        // and a wake-up of the walsender for every commit to the database.
         if (connection === this.connection) {
-          this.sendStatus();
+          if (batch.length > 0) this.sendStatus();
           if (this.paused) {
             this.paused = false;
             connection?.stream.resume();
