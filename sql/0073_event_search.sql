@@ -51,6 +51,9 @@ begin
 end;
 $$;
 
+comment on function private.published_event_ids_matching(text, timestamptz, integer) is
+  'The ids of up to p_max_rows published events whose title contains p_search (as typed), from p_starts_from, soonest first: search_events'' search, without RLS, over rows every role may read. Granted to anon and authenticated because search_events() runs as the caller.';
+
 revoke all on function private.published_event_ids_matching(text, timestamptz, integer) from public;
 grant execute on function private.published_event_ids_matching(text, timestamptz, integer)
   to anon, authenticated, service_role;

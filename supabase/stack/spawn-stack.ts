@@ -154,12 +154,16 @@ async function startFromTemplate(dataDir: string, options: SpawnOptions): Promis
 
 /**
  * Whether a start failed on a port spawnStack picked itself (not one the caller chose): the
- * stack's own check names it ("port N is in use"); a later bind fails with EADDRINUSE, which on a
- * new data folder is retried as before.
+ * stack's own check names it ("port N is in use"), and so does a later bind's EADDRINUSE
+ * ("address already in use 127.0.0.1:N"). Such a start is tried again on the same data folder as a
+ * restart would be: a caller's folder is what a crashed stack left, which the stack recovers. An
+ * EADDRINUSE that names no port is retried only on a data folder of spawnStack's own.
  */
 export function lostPickedPort(error: unknown, options: SpawnOptions): boolean {
   if (!(error instanceof Error)) return false;
-  const named = /port (\d+) is in use/.exec(error.message);
+  const named =
+    /port (\d+) is in use/.exec(error.message) ??
+    /EADDRINUSE: address already in use \S*:(\d+)/.exec(error.message);
   if (named) {
     const { apiPort, dbPort, inboxPort, smtpPort, studioPort } = options;
     return ![apiPort, dbPort, inboxPort, smtpPort, studioPort].includes(Number(named[1]));

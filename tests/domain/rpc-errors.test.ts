@@ -1682,6 +1682,21 @@ const table: Record<string, BadCall[]> = {
       ...notFound,
     },
   ],
+  search_events: [
+    { case: "an empty search", as: "anon", args: () => ({ search: " " }), ...badArgument },
+    {
+      case: "a search longer than any title",
+      as: "member",
+      args: () => ({ search: "x".repeat(251) }),
+      ...badArgument,
+    },
+    {
+      case: "a page of 0",
+      as: "member",
+      args: () => ({ search: "lean", max_rows: 0 }),
+      ...badArgument,
+    },
+  ],
   search_car_listings: [
     { case: "unknown sort", as: "anon", args: () => ({ p_sort: "cheapest" }), ...badArgument },
     { case: "a page of 0", as: "member", args: () => ({ p_limit: 0 }), ...badArgument },

@@ -18,9 +18,16 @@ describe("lostPickedPort", () => {
     expect(lostPickedPort(refused(40003, "--studio-port"), { studioPort: 40003 })).toBe(false);
   });
 
-  it("retries a later EADDRINUSE only on a data folder of its own, and nothing else", () => {
+  it("retries a later EADDRINUSE on a port it picked, also on the caller's data folder", () => {
     expect(lostPickedPort(bindFailed, {})).toBe(true);
-    expect(lostPickedPort(bindFailed, { dataDir: "/tmp/x" })).toBe(false);
+    expect(lostPickedPort(bindFailed, { dataDir: "/tmp/x", dbPort: 40002 })).toBe(true);
+    expect(lostPickedPort(bindFailed, { dataDir: "/tmp/x", apiPort: 40001 })).toBe(false);
+  });
+
+  it("retries an EADDRINUSE naming no port only on a data folder of its own, and nothing else", () => {
+    const unnamed = new Error("Error: listen EADDRINUSE: address already in use");
+    expect(lostPickedPort(unnamed, {})).toBe(true);
+    expect(lostPickedPort(unnamed, { dataDir: "/tmp/x" })).toBe(false);
     expect(lostPickedPort(new Error("the stack exited with code 1: syntax error"), {})).toBe(false);
     expect(lostPickedPort("port 1 is in use", {})).toBe(false);
   });
