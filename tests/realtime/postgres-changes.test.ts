@@ -245,34 +245,44 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
     ]);
   });
 
-  it("tells a subscriber whose RLS check fails, and checks the others as themselves", async () => {
-    const table = await publishedTable(
+  /**
+   * A table whose rows anon sees when their tenant is 0, and a signed-in caller when it is their
+   * `tenant` claim: a claim that is no number makes that caller's RLS check fail.
+   */
+  const tenantTable = () =>
+    publishedTable(
       "id bigint generated always as identity primary key, tenant int not null",
       (t) => `alter table public.${t} enable row level security;
               create policy tenant_rows on public.${t} for select to authenticated using (((select auth.jwt()) ->> 'tenant')::int = tenant);
               create policy public_rows on public.${t} for select to anon using (tenant = 0);
               grant select on public.${t} to anon, authenticated;`,
     );
+  /** A subscriber to the table's inserts: its changes, and its system messages. */
+  const listen = async (table: string, token: string | undefined, name: string) => {
+    const inbox = new Inbox();
+    const system = new Inbox();
+    await joined(
+      (await realtimeClient({ vsn, token }))
+        .channel(`${name}-${table}`)
+        .on("postgres_changes", { event: "INSERT", schema: "public", table }, inbox.push)
+        .on("system", {}, system.push),
+    );
+    return { inbox, system };
+  };
+
+  it("tells a subscriber whose RLS check fails, and checks the others as themselves", async () => {
+    const table = await tenantTable();
     const [mallory, bob] = await Promise.all([createUser(), createUser()]);
-    const listen = async (token: string | undefined, name: string) => {
-      const inbox = new Inbox();
-      const system = new Inbox();
-      await joined(
-        (await realtimeClient({ vsn, token }))
-          .channel(`${name}-${table}`)
-          .on("postgres_changes", { event: "INSERT", schema: "public", table }, inbox.push)
-          .on("system", {}, system.push),
-      );
-      return { inbox, system };
-    };
     // Checked in this order: a caller of another role, the one whose check fails (its claim is no
     // number), then one of the failing caller's role, who must not be checked as the first.
-    const anonymous = await listen(undefined, "anon");
+    const anonymous = await listen(table, undefined, "anon");
     const failing = await listen(
+      table,
       await accessTokenFor({ claims: { ...mallory.claims, tenant: "many" } }),
       "mallory",
     );
     const tenant = await listen(
+      table,
       await accessTokenFor({ claims: { ...bob.claims, tenant: 2 } }),
       "bob",
     );
@@ -293,35 +303,18 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
   it("checks every caller after those whose RLS check fails, however many fail and wherever", async () => {
     // realtime.visible_rows checks every caller in one subtransaction and starts a new one after a
     // failure: failures first, in a row and last must not cost the callers after them their rows.
-    const table = await publishedTable(
-      "id bigint generated always as identity primary key, tenant int not null",
-      (t) => `alter table public.${t} enable row level security;
-              create policy tenant_rows on public.${t} for select to authenticated using (((select auth.jwt()) ->> 'tenant')::int = tenant);
-              create policy public_rows on public.${t} for select to anon using (tenant = 0);
-              grant select on public.${t} to anon, authenticated;`,
-    );
-    const listen = async (token: string | undefined, name: string) => {
-      const inbox = new Inbox();
-      const system = new Inbox();
-      await joined(
-        (await realtimeClient({ vsn, token }))
-          .channel(`${name}-${table}`)
-          .on("postgres_changes", { event: "INSERT", schema: "public", table }, inbox.push)
-          .on("system", {}, system.push),
-      );
-      return { inbox, system };
-    };
+    const table = await tenantTable();
     const tenantToken = async (tenant: number | string) =>
       accessTokenFor({ claims: { ...(await createUser()).claims, tenant } });
     // The check takes them grouped by role (anon first), in join order within a role: the
     // signed-in callers start with a failure, then two in a row, and end with one.
-    const failing = [await listen(await tenantToken("first"), "fails-first")];
-    const two = await listen(await tenantToken(2), "two");
-    failing.push(await listen(await tenantToken("second"), "fails-second"));
-    failing.push(await listen(await tenantToken("third"), "fails-third"));
-    const anonymous = await listen(undefined, "anon");
-    const one = await listen(await tenantToken(1), "one");
-    failing.push(await listen(await tenantToken("last"), "fails-last"));
+    const failing = [await listen(table, await tenantToken("first"), "fails-first")];
+    const two = await listen(table, await tenantToken(2), "two");
+    failing.push(await listen(table, await tenantToken("second"), "fails-second"));
+    failing.push(await listen(table, await tenantToken("third"), "fails-third"));
+    const anonymous = await listen(table, undefined, "anon");
+    const one = await listen(table, await tenantToken(1), "one");
+    failing.push(await listen(table, await tenantToken("last"), "fails-last"));
 
     await sql(`insert into public.${table} (tenant) values (0), (2), (1)`);
     await sql(`insert into public.${table} (tenant) values (1), (2), (0)`);
