@@ -21,7 +21,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import http from "node:http";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,6 +34,7 @@ import type { SchemaCache } from "../supabase/stack/rest/schema-cache/types.ts";
 import type { Statement } from "../supabase/stack/rest/query/statements.ts";
 import { projectRoot, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
 import { callSql, exchange, readSql } from "./rest.ts";
+import { processTree } from "../tests/helpers/processes.ts";
 import { row, type BenchRow } from "./rows.ts";
 
 const members = 1_000;
@@ -316,34 +317,9 @@ function viaSql(pool: pg.Pool) {
 
 /** CPU seconds so far of a process and its descendants (the stack: Node, PostgreSQL, Deno). */
 async function treeCpuSeconds(root: number): Promise<{ node: number; postgres: number }> {
-  const processes: { pid: number; parent: number; name: string; seconds: number }[] = [];
-  for (const pid of await readdir("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-    const close = stat.lastIndexOf(")");
-    if (close < 0) continue;
-    // After the name: state, ppid, …; utime, stime, cutime and cstime are the 12th to the 15th, in
-    // clock ticks. cutime and cstime hold the children that ended (PostgreSQL's backends).
-    const fields = stat.slice(close + 2).split(" ");
-    processes.push({
-      pid: Number(pid),
-      parent: Number(fields[1]),
-      name: stat.slice(stat.indexOf("(") + 1, close),
-      seconds: [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / 100,
-    });
-  }
-  const inTree = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of processes)
-      if (!inTree.has(p.pid) && inTree.has(p.parent)) {
-        inTree.add(p.pid);
-        grew = true;
-      }
-  }
   const total = { node: 0, postgres: 0 };
-  for (const p of processes.filter((p) => inTree.has(p.pid)))
-    total[p.name.startsWith("postgres") ? "postgres" : "node"] += p.seconds;
+  for (const p of await processTree(root))
+    total[p.name.startsWith("postgres") ? "postgres" : "node"] += p.cpuSeconds;
   return total;
 }
 

@@ -11,6 +11,7 @@ import {
   spawnStack,
   type SpawnedStack,
 } from "../supabase/stack/spawn-stack.ts";
+import { processInfo } from "../tests/helpers/processes.ts";
 import { bulkRequest } from "./bulk-http.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
@@ -192,11 +193,7 @@ async function bareServerFigures(bytes: Buffer): Promise<{ up: number; down: num
 }
 
 /** A process's resident memory, from /proc (Linux); undefined elsewhere. */
-async function residentBytes(pid: number): Promise<number | undefined> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => undefined);
-  const kilobytes = status && /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-  return kilobytes ? Number(kilobytes) * 1024 : undefined;
-}
+const residentBytes = async (pid: number) => (await processInfo(pid))?.rss;
 
 const streamedBytes = 200 * 1024 * 1024;
 

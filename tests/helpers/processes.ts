@@ -4,21 +4,36 @@ import { readdir, readFile } from "node:fs/promises";
 export interface ProcessInfo {
   pid: number;
   parent: number;
+  /** The executable's name (`postgres` for PostgreSQL's processes, whatever their title). */
+  name: string;
   cmdline: string;
   /** Resident memory in bytes. */
   rss: number;
+  /** CPU time so far, its own and that of its children that ended (PostgreSQL's backends). */
+  cpuSeconds: number;
 }
 
-async function processInfo(pid: number): Promise<ProcessInfo | undefined> {
+/** A process from /proc, or undefined when it is gone (or there is no /proc). */
+export async function processInfo(pid: number): Promise<ProcessInfo | undefined> {
   const [stat, cmdline, status] = await Promise.all([
     readFile(`/proc/${pid}/stat`, "utf8").catch(() => ""),
     readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""),
     readFile(`/proc/${pid}/status`, "utf8").catch(() => ""),
   ]);
   if (!stat) return undefined;
-  const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  const close = stat.lastIndexOf(")");
+  // After the name: state, ppid, …; utime, stime, cutime and cstime are the 12th to the 15th, in
+  // clock ticks.
+  const fields = stat.slice(close + 2).split(" ");
   const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-  return { pid, parent, cmdline: cmdline.replaceAll("\0", " "), rss: rssKb * 1024 };
+  return {
+    pid,
+    parent: Number(fields[1]),
+    name: stat.slice(stat.indexOf("(") + 1, close),
+    cmdline: cmdline.replaceAll("\0", " "),
+    rss: rssKb * 1024,
+    cpuSeconds: [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / 100,
+  };
 }
 
 /** A process and everything it started, children first found, the process itself first. */

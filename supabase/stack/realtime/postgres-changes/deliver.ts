@@ -442,12 +442,18 @@ function mergeVerdicts(first: Verdicts, second: Verdicts): Verdicts {
     [...first].map(([relid, byIdentity]) => [relid, new Map(byIdentity)]),
   );
   for (const [relid, byIdentity] of second) {
-    let into = merged.get(relid);
-    if (!into) merged.set(relid, (into = new Map()));
+    const into = tableVerdicts(merged, relid);
     for (const [key, rows] of byIdentity)
       into.set(key, new Set([...(into.get(key) ?? []), ...rows]));
   }
   return merged;
+}
+
+/** One table's verdicts by identity, made empty on first use. */
+function tableVerdicts(verdicts: Verdicts, relid: number): Map<string, Set<Routed>> {
+  let byIdentity = verdicts.get(relid);
+  if (!byIdentity) verdicts.set(relid, (byIdentity = new Map()));
+  return byIdentity;
 }
 
 /**
@@ -511,11 +517,8 @@ async function checkRls(
         return;
       }
       for (const [identityKey, verdict] of found) {
-        if (verdict instanceof Set) {
-          let byIdentity = verdicts.get(relid);
-          if (!byIdentity) verdicts.set(relid, (byIdentity = new Map()));
-          byIdentity.set(identityKey, verdict);
-        } else refuse(identityKey, failed(verdict.failed));
+        if (verdict instanceof Set) tableVerdicts(verdicts, relid).set(identityKey, verdict);
+        else refuse(identityKey, failed(verdict.failed));
       }
     }),
   );
