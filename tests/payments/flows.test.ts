@@ -411,6 +411,21 @@ describe("refunds", () => {
 });
 
 describe("expiry", () => {
+  it("reads back the invoices a run expired through an index, not a scan of every invoice", async () => {
+    // expire_due_invoices' last statement, planned as it runs every minute. The test database
+    // holds few invoices, and on a small table a sequential scan is cheapest whatever the indexes:
+    // with it disabled the plan shows which index can serve it (0074_expired_invoices_index).
+    const plan = await w.db.asRole({ role: "service_role" }, async (client) => {
+      await client.query("set local enable_seqscan = off");
+      const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: object }] }>(
+        `explain (format json) select * from public.invoices where status = 'expired' and expired_at = now()`,
+      );
+      return JSON.stringify(rows[0]!["QUERY PLAN"][0].Plan);
+    });
+    expect(plan).toContain('"Index Name":"invoices_expired_at_idx"');
+    expect(plan).not.toContain("Seq Scan");
+  });
+
   it("expires an unpaid invoice with its held seat, and closes its Stripe session", async () => {
     const buyer = await w.person();
     const { invoiceId, registrationId, session } = await registerAndCheckout(
