@@ -106,7 +106,7 @@ export async function send(agent: http.Agent, base: URL, request: HttpRequest): 
 export async function sendOnPool(pool: Pool, base: URL, request: HttpRequest): Promise<string> {
   const { statusCode, body } = await pool.request({
     path: `${base.pathname}${request.path}`,
-    method: (request.method ?? "GET") as "GET",
+    method: request.method ?? "GET",
     headers: request.headers,
     body: request.body,
   });
