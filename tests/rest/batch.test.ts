@@ -109,7 +109,7 @@ describe("statement batches", () => {
   it("gives batches connections of their own while connections are free", async () => {
     const pool = new pg.Pool({ connectionString: stack().dbUrl, max: 4, pipeline: true });
     try {
-      const shared = new SharedBatches(pool, 4);
+      const shared = new SharedBatches(pool, 4, 4);
       const batches = [1, 2, 3].map(
         () => new Batch([{ text: "SELECT pg_backend_pid() AS pid", rows: true }]),
       );
@@ -118,6 +118,26 @@ describe("statement batches", () => {
         (results) => results[0]![0]!.pid,
       );
       expect(new Set(pids).size).toBe(3);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("spreads one turn's batches over no more connections than it is given, free ones left idle", async () => {
+    const pool = new pg.Pool({ connectionString: stack().dbUrl, max: 8, pipeline: true });
+    try {
+      const shared = new SharedBatches(pool, 4, 2);
+      const batches = [1, 2, 3, 4, 5, 6].map(
+        () => new Batch([{ text: "SELECT pg_backend_pid() AS pid", rows: true }]),
+      );
+      for (const batch of batches) shared.send(batch);
+      const pids = (await Promise.all(batches.map((batch) => batch.results))).map(
+        (results) => results[0]![0]!.pid,
+      );
+      // Three to a connection, in the order sent.
+      expect(new Set(pids).size).toBe(2);
+      expect(new Set(pids.slice(0, 3)).size).toBe(1);
+      expect(pool.totalCount).toBe(2);
     } finally {
       await pool.end();
     }

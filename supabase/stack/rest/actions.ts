@@ -2,6 +2,7 @@
  * Each action a request asks for, as PostgREST's App conducts it: plan (with content negotiation),
  * the statement, the request's transaction, the reply. Nothing here reads HTTP or writes it.
  */
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { PlannedTarget } from "../http/events.ts";
 import type { RestConfig } from "./config.ts";
@@ -30,7 +31,15 @@ import { planDelete, planInsert, planPut, planUpdate } from "./plan/mutate.ts";
 import { checkStrict, negotiate, negotiateOpenApi, type Negotiated } from "./plan/negotiate.ts";
 import { neededColumns, planRead, type ReadSource } from "./plan/read.ts";
 import { closest } from "./plan/suggest.ts";
-import type { BodyShape, CallPlan, ReadNode } from "./plan/types.ts";
+import type {
+  BodyShape,
+  CallPlan,
+  DeletePlan,
+  InsertPlan,
+  MutationPlan,
+  ReadNode,
+  UpdatePlan,
+} from "./plan/types.ts";
 import {
   callStatement,
   explainStatement,
@@ -67,12 +76,54 @@ export interface PreparedRead {
  */
 export type ReadPlans = WeakMap<RequestShape, PreparedRead>;
 
+/**
+ * A write as prepared for one request shape and one set of planned columns: all but the body,
+ * whose JSON is each request's own and bound as one parameter. Its statement and the request log's
+ * target are built with `bodyStandIn` as the body.
+ */
+interface PreparedWrite {
+  media: MediaType;
+  shape: BodyShape;
+  statement: Statement;
+  planned: PlannedTarget;
+}
+
+/**
+ * Writes already prepared, by request shape and then by their planned columns (an app sends a
+ * shape's body with the same few sets of keys), for one schema cache and configuration as
+ * `ReadPlans` are. At most `writeColumnSets` sets a shape, the least recently used making room.
+ */
+export type WritePlans = WeakMap<RequestShape, Map<string, PreparedWrite>>;
+
+const writeColumnSets = 16;
+
+/** A write as planned from its request, before what it returns is known. */
+type WritePlan = InsertPlan | UpdatePlan | DeletePlan;
+
+/** Stands for the body while a write is prepared: no value a request binds can be equal to it. */
+const bodyStandIn = `pgrst-body-${randomUUID()}`;
+
+/** The prepared statement's or target's parameters with this request's body in the stand-in's place. */
+function withBody(values: unknown[], body: string | undefined): unknown[] {
+  return values.map((value) => (value === bodyStandIn ? body : value));
+}
+
+/** What a write's statement depends on beyond its shape: the columns it sets, and to defaults. */
+function columnSet(plan: WritePlan): string {
+  if (plan.kind === "delete") return "";
+  const names = plan.columns.map((c) => c.name).join("\0");
+  return plan.kind === "update"
+    ? `${names}\u0001${plan.defaults.map((c) => c.name).join("\0")}`
+    : names;
+}
+
 /** One request as its action sees it: what it asks, under which configuration and schema cache, as whom. */
 export interface ActionScope {
   api: ApiRequest;
   config: RestConfig;
   cache: SchemaCache;
   readPlans: ReadPlans;
+  writePlans: WritePlans;
   identity: RequestIdentity;
   /** Given what a request on a table addressed, when an observer wants it (the request log). */
   planned?: (target: PlannedTarget) => void;
@@ -227,20 +278,9 @@ export async function read(scope: ActionScope, name: string, headersOnly: boolea
   });
 }
 
-/** POST, PUT, PATCH or DELETE on a table or view. */
-export async function mutate(scope: ActionScope, name: string): Promise<Reply> {
+function prepareWrite(scope: ActionScope, table: Table, planned: WritePlan): PreparedWrite {
   const { api, config, cache } = scope;
-  const table = findTable(cache, api.schema, name);
   const prefs = api.preferences;
-  const kind = api.action.kind;
-  const planned =
-    kind === "insert"
-      ? planInsert(table, api.query, api.payload, prefs)
-      : kind === "upsert-put"
-        ? planPut(table, api.query, api.payload)
-        : kind === "update"
-          ? planUpdate(cache, table, api.query, api.payload, prefs)
-          : planDelete(cache, table, api.query);
   const root = planRead(
     cache,
     api.schema,
@@ -266,11 +306,64 @@ export async function mutate(scope: ActionScope, name: string): Promise<Reply> {
   const locationColumns =
     planned.kind === "insert" && prefs.return === "headers-only" ? table.primaryKey : [];
   const returning = representation ? neededColumns(root) : locationColumns;
-  const plan = { ...planned, returning };
-  scope.planned?.(plannedMutation(plan));
-  const statement = mutationStatement(plan, root, shape, locationColumns);
+  const plan: MutationPlan = {
+    ...(planned.kind === "delete" ? planned : { ...planned, body: bodyStandIn }),
+    returning,
+  };
+  return {
+    media,
+    shape,
+    statement: mutationStatement(plan, root, shape, locationColumns),
+    planned: plannedMutation(plan),
+  };
+}
+
+/** The prepared write for this request's shape and planned columns, prepared now if need be. */
+function preparedWrite(scope: ActionScope, table: Table, planned: WritePlan): PreparedWrite {
+  let byColumns = scope.writePlans.get(scope.api.shape);
+  if (!byColumns) scope.writePlans.set(scope.api.shape, (byColumns = new Map()));
+  const key = columnSet(planned);
+  let prepared = byColumns.get(key);
+  if (prepared) byColumns.delete(key);
+  else {
+    prepared = prepareWrite(scope, table, planned);
+    if (byColumns.size >= writeColumnSets) byColumns.delete(byColumns.keys().next().value!);
+  }
+  byColumns.set(key, prepared);
+  return prepared;
+}
+
+/** POST, PUT, PATCH or DELETE on a table or view. */
+export async function mutate(scope: ActionScope, name: string): Promise<Reply> {
+  const { api, config, cache } = scope;
+  const table = findTable(cache, api.schema, name);
+  const prefs = api.preferences;
+  const kind = api.action.kind;
+  // Planned for each request: it checks the body, and its columns choose the prepared write.
+  const planned =
+    kind === "insert"
+      ? planInsert(table, api.query, api.payload, prefs)
+      : kind === "upsert-put"
+        ? planPut(table, api.query, api.payload)
+        : kind === "update"
+          ? planUpdate(cache, table, api.query, api.payload, prefs)
+          : planDelete(cache, table, api.query);
+  const { media, shape, ...prepared } = preparedWrite(scope, table, planned);
+  const body = planned.kind === "delete" ? undefined : planned.body;
+  if (scope.planned) {
+    const { write } = prepared.planned;
+    scope.planned({
+      ...prepared.planned,
+      ...(write && { write: { ...write, params: withBody(write.params, body) } }),
+    });
+  }
+  const statement = {
+    text: prepared.statement.text,
+    values: withBody(prepared.statement.values, body),
+  };
   if (media.kind === "plan") return explain(scope, statement, media, false);
 
+  const representation = prefs.return === "representation";
   const strictMax =
     prefs.handling === "strict" &&
     prefs.maxAffected !== undefined &&

@@ -18,6 +18,7 @@ import {
   read,
   type ActionScope,
   type ReadPlans,
+  type WritePlans,
   type TransactionEnding,
 } from "./actions.ts";
 import { errorResponse, jwtRejected, noSchemaCache, RestError } from "./errors.ts";
@@ -38,6 +39,12 @@ import {
 
 /** The largest body whose planned write the request log keeps, for the console's "why". */
 const plannedBodyLimit = 64 * 1024;
+
+interface Prepared {
+  names: StatementNames;
+  readPlans: ReadPlans;
+  writePlans: WritePlans;
+}
 
 class RestService {
   constructor(
@@ -113,6 +120,7 @@ class RestService {
       config,
       cache,
       readPlans: prepared.readPlans,
+      writePlans: prepared.writePlans,
       identity,
       // The request log keeps its last 1,000 events: a large body is not kept with them.
       planned:
@@ -166,18 +174,19 @@ class RestService {
   }
 
   /**
-   * What is prepared against each schema cache, statement names (see StatementNames) and read
-   * plans: a schema reload starts both afresh.
+   * What is prepared against each schema cache, statement names (see StatementNames), read and
+   * write plans: a schema reload starts them all afresh.
    */
-  private readonly prepared = new WeakMap<
-    SchemaCache,
-    { names: StatementNames; readPlans: ReadPlans }
-  >();
+  private readonly prepared = new WeakMap<SchemaCache, Prepared>();
 
-  private preparedFor(cache: SchemaCache): { names: StatementNames; readPlans: ReadPlans } {
+  private preparedFor(cache: SchemaCache): Prepared {
     let prepared = this.prepared.get(cache);
     if (!prepared) {
-      prepared = { names: new StatementNames(), readPlans: new WeakMap() };
+      prepared = {
+        names: new StatementNames(),
+        readPlans: new WeakMap(),
+        writePlans: new WeakMap(),
+      };
       this.prepared.set(cache, prepared);
     }
     return prepared;

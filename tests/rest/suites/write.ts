@@ -97,6 +97,51 @@ describe("rest: writes with supabase-js", () => {
     expect(counted.status).toBe(204);
   });
 
+  it("writes each request's own body and columns when requests of one shape repeat", async () => {
+    const db = anonClient();
+    const insert = (row: Record<string, unknown>) =>
+      db.from("items").insert(row).select("id, name, qty, note").single();
+    expect((await insert({ id: 610, name: "shape pin" })).data).toEqual({
+      id: 610,
+      name: "shape pin",
+      qty: 1,
+      note: "none",
+    });
+    expect((await insert({ id: 611, name: "shape clip" })).data).toEqual({
+      id: 611,
+      name: "shape clip",
+      qty: 1,
+      note: "none",
+    });
+    // The same request shape with other keys sets other columns.
+    expect((await insert({ id: 612, name: "shape rivet", qty: 3 })).data).toEqual({
+      id: 612,
+      name: "shape rivet",
+      qty: 3,
+      note: "none",
+    });
+    const update = (row: Record<string, unknown>) =>
+      db.from("items").update(row).eq("id", 610).select("id, name, qty, note").single();
+    expect((await update({ note: "a" })).data).toEqual({
+      id: 610,
+      name: "shape pin",
+      qty: 1,
+      note: "a",
+    });
+    expect((await update({ note: "b" })).data).toEqual({
+      id: 610,
+      name: "shape pin",
+      qty: 1,
+      note: "b",
+    });
+    expect((await update({ qty: 5 })).data).toEqual({
+      id: 610,
+      name: "shape pin",
+      qty: 5,
+      note: "b",
+    });
+  });
+
   it("returns embedded resources from a write", async () => {
     const { data } = await anonClient()
       .from("books")

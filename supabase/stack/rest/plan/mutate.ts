@@ -41,7 +41,7 @@ export function planInsert(
     kind: "insert",
     table: { schema: table.schema, name: table.name },
     columns,
-    rows: body.rows,
+    body: JSON.stringify(body.rows),
     applyDefaults: prefs.missing === "default",
     ...(prefs.resolution &&
       conflictColumns.length > 0 && {
@@ -88,7 +88,7 @@ export function planPut(
     kind: "insert",
     table: { schema: table.schema, name: table.name },
     columns: bodyColumns(table, query.columns ?? body.keys),
-    rows: [row],
+    body: JSON.stringify([row]),
     applyDefaults: false,
     onConflict: { columns: pk, resolution: "merge-duplicates" },
   };
@@ -110,7 +110,7 @@ export function planUpdate(
     table: { schema: table.schema, name: table.name },
     columns: present,
     defaults: named.filter((c) => !present.includes(c)),
-    row,
+    body: JSON.stringify(row),
     where: planRootConditions(cache, table.schema, source(table), query),
   };
 }

@@ -66,8 +66,8 @@ export interface InsertPlan {
   kind: "insert";
   table: QualifiedName;
   columns: Column[];
-  /** Rows as parsed JSON objects, every one carrying only known keys. */
-  rows: Record<string, unknown>[];
+  /** The rows as a JSON array, bound as one parameter: only the planned columns are read of them. */
+  body: string;
   applyDefaults: boolean;
   onConflict?: { columns: string[]; resolution: "merge-duplicates" | "ignore-duplicates" };
 }
@@ -78,7 +78,8 @@ export interface UpdatePlan {
   /** Columns set from the body, and those set to their default (`missing=default` with `columns=`). */
   columns: Column[];
   defaults: Column[];
-  row: Record<string, unknown>;
+  /** The row as a JSON object, bound as one parameter. */
+  body: string;
   where: Condition[];
 }
 

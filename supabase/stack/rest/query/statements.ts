@@ -105,7 +105,7 @@ const countInserted = (delta: "+" | "-") =>
 
 function insertSql(plan: InsertPlan, params: Params): string {
   const names = plan.columns.map((c) => ident(c.name));
-  const body = params.add(JSON.stringify(plan.rows));
+  const body = params.add(plan.body);
   const typed = plan.columns.map((c) => `${ident(c.name)} ${c.type}`).join(", ");
   // jsonb_to_record converts each value with the column's type, arrays and composites included.
   const values = plan.columns.map((c) => {
@@ -168,7 +168,7 @@ function writeSql(plan: MutationPlan, params: Params): string {
       ];
       const from =
         plan.columns.length > 0
-          ? ` FROM jsonb_to_record(${params.add(JSON.stringify(plan.row))}::jsonb) AS "pgrst_body"(${plan.columns.map((c) => `${ident(c.name)} ${c.type}`).join(", ")})`
+          ? ` FROM jsonb_to_record(${params.add(plan.body)}::jsonb) AS "pgrst_body"(${plan.columns.map((c) => `${ident(c.name)} ${c.type}`).join(", ")})`
           : "";
       return `UPDATE ${qualified(plan.table)} AS "t" SET ${sets.join(", ")}${from}${where(plan.where)}`;
     }

@@ -9,6 +9,7 @@
  * can share a connection: `SharedBatches` writes those sent in the same turn of the event loop
  * together, a few to a connection, on `pg`'s pipeline mode.
  */
+import { availableParallelism } from "node:os";
 import pg from "pg";
 import type { Connection, DatabaseError } from "pg";
 import type { DataRowMessage, RowDescriptionMessage } from "pg-protocol/dist/messages.js";
@@ -165,11 +166,17 @@ export class Batch extends pg.Query {
 
 /**
  * Batches that end their own transaction (no BEGIN), sent several to a connection when there are
- * more than free connections: those that arrive in the same turn of the event loop leave in one
- * write per connection, at most `perWrite` together, so a burst of requests costs PostgreSQL one
- * wake-up and one reply per connection rather than per request. Each keeps its own Sync, so one
- * failing leaves the others untouched. A slow one delays those written behind it, but only when
- * they would otherwise have waited for a connection anyway.
+ * more than free connections, or than PostgreSQL has cores to run them on: those that arrive in
+ * the same turn of the event loop leave in one write per connection, at most `perWrite` together,
+ * so a burst of requests costs PostgreSQL one wake-up and one reply per connection rather than per
+ * request. Each keeps its own Sync, so one failing leaves the others untouched. A slow one delays
+ * those written behind it, but only when they would otherwise have waited for a connection or for
+ * a core.
+ *
+ * Spreading a turn's batches over more connections than cores buys no parallelism (the embedded
+ * PostgreSQL shares this machine's cores): the backends take turns on them, and each wake-up, reply
+ * and pool checkout is paid again. At 16 clients on 2 cores, one batch to a connection cost
+ * PostgreSQL some 1.5 to 2 times the CPU per request that this spread does (issue 24).
  */
 export class SharedBatches {
   private waiting: Batch[] = [];
@@ -178,6 +185,8 @@ export class SharedBatches {
   constructor(
     private readonly pool: pg.Pool,
     private readonly perWrite = 4,
+    /** The most connections one turn's batches are spread over. */
+    private readonly connectionsPerTurn = availableParallelism(),
   ) {}
 
   send(batch: Batch): void {
@@ -188,7 +197,13 @@ export class SharedBatches {
   private flush(): void {
     const waiting = this.waiting;
     this.waiting = [];
-    const free = Math.max(1, this.pool.idleCount + this.pool.options.max - this.pool.totalCount);
+    const free = Math.max(
+      1,
+      Math.min(
+        this.connectionsPerTurn,
+        this.pool.idleCount + this.pool.options.max - this.pool.totalCount,
+      ),
+    );
     const perWrite = Math.min(this.perWrite, Math.ceil(waiting.length / free));
     for (let start = 0; start < waiting.length; start += perWrite) {
       void this.write(waiting.slice(start, start + perWrite));
