@@ -4,6 +4,7 @@ import { copyFile, mkdir, open, rename, rm, rmdir, type FileHandle } from "node:
 import path from "node:path";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { bodyChunks } from "../http/body.ts";
 import { errors } from "./errors.ts";
 
 export interface StoredFile {
@@ -179,6 +180,7 @@ export class Disk {
    * it to the version's place once every byte is on disk: an upload cut off (an aborted request,
    * a crash) never leaves a partial file among the objects. On any failure nothing of it is left
    * before this rejects. The version is new and no row names it until the caller commits one.
+   * A refused `body` is left to its request (see `bodyChunks`).
    */
   async write(location: Location, body: Readable, maxBytes: number): Promise<StoredFile> {
     const file = this.fileOf(location);
@@ -188,7 +190,7 @@ export class Disk {
     const upload = new UploadFile(handle, maxBytes);
     try {
       try {
-        await pipeline(body, upload);
+        await pipeline(bodyChunks(body), upload);
       } finally {
         await upload.settle();
         await handle.close();

@@ -58,9 +58,6 @@ export function createStorageService(deps: ServiceDeps): Service {
         await route.handle({ req, res, url: gatewayCtx.url, params, scope });
       } catch (error) {
         sendStorageError(res, error, deps.log);
-      } finally {
-        // A refused upload is answered before its body is read; drain it so the client sees the answer.
-        if (!req.readableEnded) req.resume();
       }
     },
     close: () => db.close(),
