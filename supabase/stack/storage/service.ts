@@ -60,6 +60,8 @@ export function createStorageService(deps: ServiceDeps): Service {
         sendStorageError(res, error, deps.log);
       }
     },
-    close: () => db.close(),
+    close: async () => {
+      await Promise.all([db.close(), disk.close()]);
+    },
   };
 }
