@@ -14,14 +14,14 @@ describe("Md5Thread", () => {
     const buffers = uploads.map(() => Buffer.from(new SharedArrayBuffer(65536)));
     const hashes = uploads.map(() => thread.start());
     for (let offset = 0; offset < uploads[0]!.length; offset += 65536) {
-      await Promise.all(
-        uploads.map((bytes, i) => {
-          const part = bytes.subarray(offset, offset + 65536);
-          if (part.length === 0) return undefined;
-          part.copy(buffers[i]!);
-          return hashes[i]!.update(buffers[i]!.subarray(0, part.length));
-        }),
-      );
+      const updates: Promise<void>[] = [];
+      for (const [i, bytes] of uploads.entries()) {
+        const part = bytes.subarray(offset, offset + 65536);
+        if (part.length === 0) continue;
+        part.copy(buffers[i]!);
+        updates.push(hashes[i]!.update(buffers[i]!.subarray(0, part.length)));
+      }
+      await Promise.all(updates);
     }
     const digests = await Promise.all(hashes.map((hash) => hash.digest()));
     expect(digests).toEqual(uploads.map(md5Of));
