@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readlink, rm, stat, writeFile } from "node:fs/promises";
+import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newDataDir, spawnStack, type SpawnedStack } from "../../supabase/stack/spawn-stack.ts";
 import { stack } from "../helpers/db.ts";
+import { requestKeptAlive, streamedBytes } from "../helpers/keep-alive.ts";
 import { supabaseClient } from "../helpers/supabase.ts";
 import { bucketName, createBucketRow, filesOnDisk, objectRows, storageFetch } from "./helpers.ts";
 
@@ -233,6 +235,35 @@ describe("streamed uploads", () => {
     await noUploadInProgress(stack().dataDir);
     expect(await objectRows(bucket)).toEqual([]);
     expect(await filesOnDisk(bucket)).toEqual([]);
+  });
+
+  it("answers the client's next request on the same connection after refusing a streamed body", async () => {
+    const ownBucket = bucketName("streaming-next");
+    await createBucketRow(ownBucket, { fileSizeLimit: 1024 * 1024 });
+    const url = (name: string) => `${stack().apiUrl}/storage/v1/object/${ownBucket}/${name}`;
+    const headers = {
+      authorization: `Bearer ${stack().serviceRoleKey}`,
+      "content-type": "application/octet-stream",
+    };
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const refused = await requestKeptAlive(agent, url("too-big.bin"), {
+        method: "POST",
+        headers,
+        body: streamedBytes(3 * 1024 * 1024),
+      });
+      expect(refused.status).toBe(400);
+      expect(JSON.parse(refused.body)).toMatchObject({ statusCode: "413", code: "EntityTooLarge" });
+      const next = await requestKeptAlive(agent, url("after.bin"), {
+        method: "POST",
+        headers,
+        body: streamedBytes(1000),
+      });
+      expect(next).toMatchObject({ status: 200, reusedSocket: true });
+    } finally {
+      agent.destroy();
+    }
+    expect((await objectRows(ownBucket)).map((row) => row.name)).toEqual(["after.bin"]);
   });
 
   it("leaves no row and no file when the client aborts an upload midway", async () => {

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { decodeJwt } from "jose";
 import type { ApiKeys } from "../config/keys.ts";
+import { discardRestOfBody } from "../http/body.ts";
 import {
   apikeyOf,
   bearerToken,
@@ -97,6 +98,8 @@ export async function startGateway(options: {
     const match = route(options.services, options.keys, req);
     const role = match?.ctx.role ?? claimedRole(req, new URL(req.url ?? "/", "http://localhost"));
     res.on("finish", () => {
+      // A service may answer before it has read the whole body (a refused upload).
+      discardRestOfBody(req);
       const milliseconds = performance.now() - startedAt;
       const finalRole = match?.ctx.role ?? role;
       logRequest(req, res.statusCode, milliseconds, finalRole);

@@ -4,7 +4,9 @@ import { copyFile, mkdir, open, rename, rm, rmdir, type FileHandle } from "node:
 import path from "node:path";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { bodyChunks } from "../http/body.ts";
 import { errors } from "./errors.ts";
+import { Md5Thread, type RunningMd5 } from "./md5-thread.ts";
 
 export interface StoredFile {
   size: number;
@@ -35,13 +37,14 @@ export interface ByteRange {
  * 1 MiB buffers kept between transfers. A new buffer per read is memory outside V8's heap, which
  * V8 answers with a mark-compact of the stack's whole heap: about one per 10 MB download, costing
  * more CPU than moving the bytes did. Enough for two transfers at once; more are allocated and
- * left to the collector.
+ * left to the collector. They are shared memory, so that the MD5 thread reads an upload's bytes
+ * where they are.
  */
 const idleBuffers: Buffer[] = [];
 const maxIdleBuffers = 4;
 
 function takeBuffer(): Buffer {
-  return idleBuffers.pop() ?? Buffer.allocUnsafeSlow(transferBufferBytes);
+  return idleBuffers.pop() ?? Buffer.from(new SharedArrayBuffer(transferBufferBytes));
 }
 
 function giveBack(buffers: Buffer[]): void {
@@ -89,13 +92,15 @@ async function writeAll(file: FileHandle, buffer: Buffer, length: number, positi
 }
 
 /**
- * An upload's file: counts and hashes the chunks as they arrive (refusing more than `maxBytes`)
- * and copies them into two reused buffers, each written whole while the other fills. A chunk is
- * let go as soon as it is copied, so the socket's chunks die young instead of waiting on a write.
+ * An upload's file: counts the chunks as they arrive (refusing more than `maxBytes`) and copies
+ * them into two reused buffers, each written whole and hashed on the MD5 thread while the other
+ * fills. A chunk is let go as soon as it is copied, so the socket's chunks die young instead of
+ * waiting on a write.
  */
 class UploadFile extends Writable {
-  readonly md5 = createHash("md5");
   size = 0;
+  /** The quoted MD5 of the bytes, once every one is written. */
+  eTag: string | undefined;
   private readonly buffers = [takeBuffer(), takeBuffer()];
   private readonly writes: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
   private slot = 0;
@@ -105,6 +110,7 @@ class UploadFile extends Writable {
   constructor(
     private readonly file: FileHandle,
     private readonly maxBytes: number,
+    private readonly md5: RunningMd5,
   ) {
     super();
   }
@@ -115,7 +121,6 @@ class UploadFile extends Writable {
       done(errors.entityTooLarge());
       return;
     }
-    this.md5.update(chunk);
     this.copyIn(chunk, done);
   }
 
@@ -128,12 +133,22 @@ class UploadFile extends Writable {
 
   override _final(done: (error?: Error) => void): void {
     const last = this.filled > 0 ? this.flush() : Promise.resolve();
-    last.then(() => Promise.all(this.writes)).then(() => done(), done);
+    last
+      .then(() => Promise.all(this.writes))
+      .then(() => this.md5.digest())
+      .then((hex) => {
+        this.eTag = `"${hex}"`;
+        done();
+      }, done);
   }
 
-  /** Starts writing the buffer just filled; resolves once the other is free to fill. */
+  /** Starts writing and hashing the buffer just filled; resolves once the other is free to fill. */
   private flush(): Promise<void> {
-    const write = writeAll(this.file, this.buffers[this.slot]!, this.filled, this.position);
+    const buffer = this.buffers[this.slot]!;
+    const write = Promise.all([
+      writeAll(this.file, buffer, this.filled, this.position),
+      this.md5.update(buffer.subarray(0, this.filled)),
+    ]).then(() => undefined);
     write.catch(() => undefined); // awaited in its turn; a failure meanwhile is not unhandled
     this.writes[this.slot] = write;
     this.position += this.filled;
@@ -146,6 +161,7 @@ class UploadFile extends Writable {
   async settle(): Promise<void> {
     await Promise.allSettled(this.writes);
     giveBack(this.buffers);
+    if (this.eTag === undefined) await this.md5.drop().catch(() => undefined);
   }
 }
 
@@ -154,6 +170,8 @@ class UploadFile extends Writable {
  * `uploads` (on the same file system, so that finishing one is a rename).
  */
 export class Disk {
+  private readonly md5Thread = new Md5Thread();
+
   constructor(
     readonly root: string,
     private readonly uploads: string,
@@ -179,16 +197,17 @@ export class Disk {
    * it to the version's place once every byte is on disk: an upload cut off (an aborted request,
    * a crash) never leaves a partial file among the objects. On any failure nothing of it is left
    * before this rejects. The version is new and no row names it until the caller commits one.
+   * A refused `body` is left to its request (see `bodyChunks`).
    */
   async write(location: Location, body: Readable, maxBytes: number): Promise<StoredFile> {
     const file = this.fileOf(location);
     await mkdir(this.uploads, { recursive: true });
     const partial = path.join(this.uploads, randomUUID());
     const handle = await open(partial, "w");
-    const upload = new UploadFile(handle, maxBytes);
+    const upload = new UploadFile(handle, maxBytes, this.md5Thread.start());
     try {
       try {
-        await pipeline(body, upload);
+        await pipeline(bodyChunks(body), upload);
       } finally {
         await upload.settle();
         await handle.close();
@@ -200,7 +219,7 @@ export class Disk {
       await this.remove(location);
       throw error;
     }
-    return { size: upload.size, eTag: `"${upload.md5.digest("hex")}"` };
+    return { size: upload.size, eTag: upload.eTag! };
   }
 
   /** Moves a finished file (a resumable upload's) into place as a version's file. */
@@ -248,6 +267,11 @@ export class Disk {
         break; // not empty (another object lives there) or already gone
       }
     }
+  }
+
+  /** Ends the MD5 thread. */
+  close(): Promise<void> {
+    return this.md5Thread.close();
   }
 
   /** The folder of a deleted bucket, if nothing is left in it. */

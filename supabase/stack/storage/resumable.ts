@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { bodyChunks } from "../http/body.ts";
 import type { StorageContext } from "./context.ts";
 import type { RequestScope } from "./db.ts";
 import { errors, fromPgError, StorageError } from "./errors.ts";
@@ -322,7 +323,7 @@ export class ResumableUploads {
     const limit = upload.size - offset;
     let received = 0;
     const done = pipeline(
-      req,
+      bodyChunks(req),
       async function* (chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) {
           received += chunk.length;

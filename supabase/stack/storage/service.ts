@@ -58,11 +58,10 @@ export function createStorageService(deps: ServiceDeps): Service {
         await route.handle({ req, res, url: gatewayCtx.url, params, scope });
       } catch (error) {
         sendStorageError(res, error, deps.log);
-      } finally {
-        // A refused upload is answered before its body is read; drain it so the client sees the answer.
-        if (!req.readableEnded) req.resume();
       }
     },
-    close: () => db.close(),
+    close: async () => {
+      await Promise.all([db.close(), disk.close()]);
+    },
   };
 }
