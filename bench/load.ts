@@ -22,18 +22,18 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
-import http from "node:http";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { SignJWT } from "jose";
 import pg from "pg";
+import { Client } from "undici";
 import { urlAs } from "../supabase/stack/database/connection.ts";
 import { loadSchemaCache } from "../supabase/stack/rest/schema-cache/load.ts";
 import type { SchemaCache } from "../supabase/stack/rest/schema-cache/types.ts";
 import type { Statement } from "../supabase/stack/rest/query/statements.ts";
 import { projectRoot, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
-import { callSql, exchange, readSql } from "./rest.ts";
+import { callSql, readSql, sendVia } from "./rest.ts";
 import { processTree } from "../tests/helpers/processes.ts";
 import { row, type BenchRow } from "./rows.ts";
 
@@ -69,7 +69,8 @@ interface Member {
   id: string;
   token: string;
   claims: string;
-  agent: http.Agent;
+  /** The member's own kept-alive connection (undici's, as under fetch and supabase-js). */
+  connection: Client;
   /** Events this member may register for and has not: each register call takes the next. */
   openEvents: string[];
 }
@@ -174,7 +175,7 @@ async function loadMembers(admin: pg.Pool, stack: SpawnedStack): Promise<Member[
           .setProtectedHeader({ alg: "HS256", typ: "JWT" })
           .sign(secret),
         claims: JSON.stringify(claims),
-        agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+        connection: new Client(stack.apiUrl, { pipelining: 1 }),
         openEvents: sample(
           open.map((e) => e.id),
           400,
@@ -268,7 +269,7 @@ function pickKind(): Kind {
 function viaRest(stack: SpawnedStack) {
   const base = new URL(`${stack.apiUrl}/rest/v1`);
   return async (member: Member, request: Request) => {
-    await exchange(member.agent, base, {
+    await sendVia(member.connection, base, {
       method: request.http.method,
       path: request.http.path,
       headers: {
@@ -462,7 +463,7 @@ async function withSeededStack<T>(
       rows.map((r) => r.id),
     );
   } finally {
-    for (const member of all) member.agent.destroy();
+    await Promise.all(all.map((member) => member.connection.destroy()));
     await admin?.end();
     await stack?.stop();
     await rm(dataDir, { recursive: true, force: true });

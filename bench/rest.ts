@@ -18,7 +18,7 @@
 import http from "node:http";
 import path from "node:path";
 import pg from "pg";
-import { Pool } from "undici";
+import { Pool, type Dispatcher } from "undici";
 import { urlAs } from "../supabase/stack/database/connection.ts";
 import { parseQueryParams } from "../supabase/stack/rest/parse/query-params.ts";
 import type { QueryParams } from "../supabase/stack/rest/parse/types.ts";
@@ -102,9 +102,13 @@ export async function send(agent: http.Agent, base: URL, request: HttpRequest): 
   return (await exchange(agent, base, request)).toString();
 }
 
-/** `send` on an undici Pool: the request's path is below `base`'s. */
-export async function sendOnPool(pool: Pool, base: URL, request: HttpRequest): Promise<string> {
-  const { statusCode, body } = await pool.request({
+/** `send` through undici (a Pool, or one member's Client): the request's path is below `base`'s. */
+export async function sendVia(
+  dispatcher: Dispatcher,
+  base: URL,
+  request: HttpRequest,
+): Promise<string> {
+  const { statusCode, body } = await dispatcher.request({
     path: `${base.pathname}${request.path}`,
     method: request.method ?? "GET",
     headers: request.headers,
@@ -313,7 +317,7 @@ export async function benchRest(): Promise<BenchRow[]> {
     for (const scenario of scenarios) {
       for (const clients of concurrencies) {
         const pool = new Pool(restUrl.origin, { connections: clients, pipelining: 1 });
-        const viaHttp = (request: HttpRequest) => sendOnPool(pool, restUrl, request);
+        const viaHttp = (request: HttpRequest) => sendVia(pool, restUrl, request);
         const viaSql = (statement: Statement) =>
           direct.query(statement.text, statement.values).then(() => undefined);
         const restRound = (ms: number) =>
