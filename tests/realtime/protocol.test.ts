@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { createUser, stack } from "../helpers/db.ts";
+import { createUser, sql, stack } from "../helpers/db.ts";
 import { accessTokenFor, signJwt } from "../helpers/supabase.ts";
 import {
   Inbox,
@@ -102,6 +102,75 @@ describe.each(serializers)("the Phoenix protocol over vsn %s", (vsn) => {
       ]);
     } finally {
       ws.close();
+    }
+  });
+
+  it("frames a change for each subscriber's own listener ids and columns, however many share its topic and join ref", async () => {
+    const table = await publishedTable(
+      "id int primary key, body text, secret text",
+      (t) =>
+        `revoke select on public.${t} from anon; grant select (id, body) on public.${t} to anon;`,
+    );
+    const user = await createUser();
+    const inserts = { event: "INSERT", schema: "public", table };
+    const everything = { event: "*", schema: "public", table };
+    // Every socket joins the same topic with the same join ref, as apps built alike do; listeners
+    // with the same parameters get the same id, as on Supabase (a hash of the parameters).
+    const subscribers = await Promise.all(
+      [
+        { listener: inserts, token: undefined },
+        { listener: everything, token: undefined },
+        { listener: inserts, token: undefined },
+        { listener: inserts, token: await accessTokenFor(user) },
+      ].map(async ({ listener, token }) => {
+        const socket = await rawSocket(vsn);
+        socket.send("1", "1", "realtime:shared", "phx_join", {
+          config: { postgres_changes: [listener] },
+          ...(token ? { access_token: token } : {}),
+        });
+        const [reply] = await socket.frames.until(
+          (items) => items.some((f) => asArray(f)[3] === "phx_reply"),
+          "the join reply",
+        );
+        const id = (asArray(reply)[4] as any).response.postgres_changes[0].id as number;
+        await socket.frames.until(
+          (items) => items.some((f) => asArray(f)[3] === "system"),
+          "the subscription's system message",
+        );
+        return { ...socket, id };
+      }),
+    );
+    try {
+      const [anonInserts, anonEverything, anonInsertsAgain, userInserts] = subscribers;
+      expect(anonInsertsAgain!.id).toBe(anonInserts!.id);
+      expect(userInserts!.id).toBe(anonInserts!.id);
+      expect(anonEverything!.id).not.toBe(anonInserts!.id);
+
+      await sql(`insert into public.${table} values (1, 'hello', 'only for users')`);
+      const change = async (socket: (typeof subscribers)[number]) => {
+        const items = await socket.frames.until(
+          (frames) => frames.some((f) => asArray(f)[3] === "postgres_changes"),
+          "the change",
+        );
+        const payload = asArray(items.find((f) => asArray(f)[3] === "postgres_changes"))[4] as any;
+        return { ids: payload.ids, record: payload.data.record };
+      };
+      const anonRecord = { id: 1, body: "hello" };
+      expect(await change(anonInserts!)).toEqual({ ids: [anonInserts!.id], record: anonRecord });
+      expect(await change(anonEverything!)).toEqual({
+        ids: [anonEverything!.id],
+        record: anonRecord,
+      });
+      expect(await change(anonInsertsAgain!)).toEqual({
+        ids: [anonInserts!.id],
+        record: anonRecord,
+      });
+      expect(await change(userInserts!)).toEqual({
+        ids: [anonInserts!.id],
+        record: { ...anonRecord, secret: "only for users" },
+      });
+    } finally {
+      for (const { ws } of subscribers) ws.close();
     }
   });
 

@@ -21,6 +21,7 @@ import {
   type Serializer,
   type UserBroadcast,
 } from "./protocol/message.ts";
+import { wireTextFrame } from "./protocol/wire.ts";
 import { checkToken, expiresIn, type Claims } from "./tokens.ts";
 
 /** What a channel needs from the socket it was joined on (Connection). */
@@ -30,6 +31,8 @@ export interface ChannelSocket {
   readonly apiKey: string;
   send(message: PhoenixMessage): void;
   sendFrame(frame: string | Buffer): void;
+  /** Writes a frame made by wireTextFrame. */
+  sendWireFrame(frame: Buffer): void;
   reply(
     message: { joinRef: string | null; ref: string | null; topic: string },
     status: "ok" | "error",
@@ -344,15 +347,15 @@ export class Channel {
       this.changeSubscriber = undefined;
       return;
     }
-    const frame = this.connection.serializer.framer(this.envelope("postgres_changes"));
+    const { serializer } = this.connection;
+    const frame = serializer.framer(this.envelope("postgres_changes"));
     this.changeSubscriber = {
       identity: this.identity,
       identityKey: JSON.stringify([this.identity.role, this.identity.claims]),
       bindings: this.bindings,
-      // The change's JSON is shared by every subscriber that gets it; only the ids are this channel's.
-      send: (ids, data) => {
-        this.connection.sendFrame(frame(`{"ids":${JSON.stringify(ids)},"data":${data}}`));
-      },
+      frameKey: JSON.stringify([serializer.vsn, this.joinRef, this.topic]),
+      frame: (ids, data) => wireTextFrame(frame(`{"ids":${JSON.stringify(ids)},"data":${data}}`)),
+      send: (frame) => this.connection.sendWireFrame(frame),
       warn: (message) => this.system("postgres_changes", "error", message),
     };
   }

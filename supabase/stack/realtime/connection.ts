@@ -49,18 +49,33 @@ export class Connection implements ChannelSocket {
 
   sendFrame(frame: string | Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    // Frames sent in one go (a batch of changes to each subscriber) leave in one write: the socket
-    // stays corked until this tick ends. A system call per frame was most of the CPU time
-    // delivering to hundreds of subscribers (bench/realtime.ts).
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
+    this.corkUntilTickEnds();
     this.ws.send(frame, { binary: typeof frame !== "string" });
+  }
+
+  /**
+   * Writes a frame from wireTextFrame (protocol/wire.ts) as it is. The server negotiates no permessage-deflate, so ws
+   * writes each message to the socket at once too, and frames from both ways leave in call order.
+   */
+  sendWireFrame(frame: Buffer): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.corkUntilTickEnds();
+    this.socket.write(frame);
+  }
+
+  /**
+   * Frames sent in one go (a batch of changes to each subscriber) leave in one write: the socket
+   * stays corked until this tick ends. A system call per frame was most of the CPU time delivering
+   * to hundreds of subscribers (bench/realtime.ts).
+   */
+  private corkUntilTickEnds(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   reply(

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type pg from "pg";
 import { describePgError } from "../../database/connection.ts";
 import type { Identity } from "../identity.ts";
@@ -19,7 +20,20 @@ export interface Binding {
 /** Why a listener cannot be served; the message is what the subscriber is told. */
 export class SubscriptionError extends Error {}
 
-let nextBindingId = 1;
+/**
+ * A listener's id as Supabase Realtime makes it (`:erlang.phash2(params)`, 1 to 2^27 - 1 here, as
+ * realtime-js takes 0 for no id): a hash of the parameters the client sent, so subscribers that
+ * listen alike share it, and a change they all receive is framed once for all of them (deliver.ts).
+ */
+function listenerId(request: Record<string, unknown>): number {
+  const params = JSON.stringify(
+    Object.keys(request)
+      .sort()
+      .map((key) => [key, request[key]]),
+  );
+  const hash = createHash("sha256").update(params).digest().readUInt32BE(0);
+  return (hash % (2 ** 27 - 1)) + 1;
+}
 
 function describe(request: Record<string, unknown>): string {
   return `[event: ${String(request.event)}, schema: ${String(request.schema)}, table: ${String(request.table ?? "*")}, filters: ${String(request.filter ?? "")}]`;
@@ -92,7 +106,7 @@ export async function resolveBinding(
       );
     }
   }
-  return { id: nextBindingId++, event: event as ChangeEvent, schema, table, conditions };
+  return { id: listenerId(request), event: event as ChangeEvent, schema, table, conditions };
 }
 
 /** Casts each filter value to its column's type, as JSON, so it compares equal to the record's. */
