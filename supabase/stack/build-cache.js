@@ -39,9 +39,9 @@ async function cachedCode(cacheFile, key) {
 /**
  * esbuild's single output file for `options` (write: false), from `cacheFile` when `key` (whatever
  * else the output depends on: the caller's options, the installed packages…) and every input file
- * are as they were at the last compile; otherwise compiled and, if the folder is writable, kept there for the next start.
- * The file is replaced whole (written beside it, then renamed), so stacks starting at the same
- * moment never read half of one.
+ * are as they were at the last compile; otherwise compiled and, if the folder is writable, kept
+ * there for the next start. The file is replaced whole (written beside it, then renamed), so
+ * stacks starting at the same moment never read half of one.
  */
 export async function buildCached(options, { cacheFile, key }) {
   const cached = await cachedCode(cacheFile, key);
