@@ -18,6 +18,8 @@ const denoFiles = [
   "supabase/stack/edge-runtime/worker-bootstrap.js",
 ];
 
+const stackStartFiles = ["supabase/stack/start.js", "supabase/stack/build-cache.js"];
+
 export default defineConfig(
   { ignores: ["node_modules/", "clients/database.types.ts"] },
   js.configs.recommended,
@@ -52,12 +54,13 @@ export default defineConfig(
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   {
-    // start.js is plain JavaScript so that Node runs it without a loader (it compiles the rest).
-    files: [...denoFiles, "eslint.config.js", "supabase/stack/start.js"],
+    // start.js (and the compile cache it imports) is plain JavaScript so that Node runs it without a
+    // loader (it compiles the rest).
+    files: [...denoFiles, "eslint.config.js", ...stackStartFiles],
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    files: ["supabase/stack/start.js"],
+    files: stackStartFiles,
     languageOptions: { globals: { process: "readonly" } },
   },
   {

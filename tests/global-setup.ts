@@ -1,3 +1,4 @@
+import chromium from "@sparticuz/chromium";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -35,7 +36,10 @@ export default async function setup(project: TestProject) {
     generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }),
   );
   await writeFile(path.join(functionsDir, ".env"), `CERTIFICATES_SIGNING_KEY='${signingKey}'\n`);
-  const template = await buildTemplate();
+  // The browser tests' Chromium is inflated (into the temporary folder, once per machine) here,
+  // before any worker asks for it: @sparticuz/chromium takes a half-written binary for a finished
+  // one, so two files launching it at the same moment on a new machine failed with ETXTBSY.
+  const [template] = await Promise.all([buildTemplate(), chromium.executablePath()]);
   process.env[templateEnv] = template;
   const stack = await spawnStack({ args: ["--functions", functionsDir] });
   const db = new Db(stack.dbUrl);

@@ -296,21 +296,22 @@ async function withFreePorts(args: string[]): Promise<string[]> {
   return result;
 }
 
-/** Runs a stack script (`main.ts` by default) expecting it to exit; resolves with its exit code and output. */
+/**
+ * Runs a stack script expecting it to exit; resolves with its exit code and output. By default the
+ * stack's entry point, as `npm start` runs it; a TypeScript script (db-reset.ts) runs under tsx, as
+ * its npm script runs it.
+ */
 export async function runStackToExit(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  script = "supabase/stack/main.ts",
+  script = "supabase/stack/start.js",
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", script, ...(await withFreePorts(args))],
-    {
-      cwd: projectRoot,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...loader, script, ...(await withFreePorts(args))], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,5 +1,4 @@
 import type http from "node:http";
-import { createServer } from "node:net";
 import type { StackOptions } from "./cli/options.ts";
 import { apiKeys, loadSigningKeys, resolveSigningKeysPath, type ApiKeys } from "./config/keys.ts";
 import { loadProjectConfig, type ProjectConfig } from "./config/project-config.ts";
@@ -14,6 +13,7 @@ import { createCronService } from "./cron/service.ts";
 import { createFunctionsService } from "./edge-runtime/service.ts";
 import { createNetService } from "./net/service.ts";
 import { createRealtimeService } from "./realtime/service.ts";
+import { assertPortFree } from "./ports.ts";
 import { createRestService } from "./rest/service.ts";
 import { createStorageService } from "./storage/service.ts";
 import { startStudio, type Studio } from "./studio/server.ts";
@@ -27,19 +27,6 @@ export interface Stack {
   config: ProjectConfig;
   prepared: PreparedDatabase;
   stop(): Promise<void>;
-}
-
-/** Fails early, naming the option, rather than after PostgreSQL has started. */
-export async function assertPortFree(port: number, option: string, what: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", () =>
-      reject(
-        new Error(`port ${port} is in use: ${what} cannot listen on it (change it with ${option})`),
-      ),
-    );
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
-  });
 }
 
 async function connectExternal(url: string): Promise<RunningPostgres> {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
@@ -63,19 +64,18 @@ describe("the stack's command line", () => {
     );
   });
 
-  it("names the port and the option when the database port is taken", async () => {
+  it("names the port and the option when the database port is taken, before making a cluster", async () => {
     const port = await freePort();
     await occupy(port);
-    const { code, output } = await runStackToExit([
-      "--data",
-      await newDataDir(),
-      "--db-port",
-      String(port),
-    ]);
+    const dataDir = await newDataDir();
+    const { code, output } = await runStackToExit(["--data", dataDir, "--db-port", String(port)]);
     expect(code).toBe(1);
     expect(output).toContain(
       `port ${port} is in use: PostgreSQL cannot listen on it (change it with --db-port)`,
     );
+    // Found before initdb's seconds of work, which would leave a cluster behind.
+    expect(output).not.toMatch(/initialising a new PostgreSQL cluster/);
+    expect(existsSync(path.join(dataDir, "postgres"))).toBe(false);
   });
 
   it("fails clearly on an unreachable DATABASE_URL", async () => {

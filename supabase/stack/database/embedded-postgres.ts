@@ -15,6 +15,7 @@ import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { assertPortFree } from "../ports.ts";
 import { superuserUrl } from "./connection.ts";
 import { installExtensionFiles } from "./extensions/install.ts";
 
@@ -201,6 +202,9 @@ export async function startEmbeddedPostgres(options: {
   if (owner) await chmod(options.dataDir, 0o755);
 
   if (!existsSync(path.join(pgdata, "PG_VERSION"))) {
+    // initdb takes seconds: a taken port fails the start before it rather than after. (A cluster
+    // that exists may have its own orphaned postmaster on the port, which recovery stops first.)
+    await assertPortFree(options.port, "--db-port", "PostgreSQL");
     options.log(`initialising a new PostgreSQL cluster in ${pgdata}`);
     await initialise(initdb, pgdata, owner);
   } else {
