@@ -3,7 +3,7 @@
 // (json, an array, an enum, a timestamp, a foreign key picked from the referenced table), edited
 // and deleted after confirming; definition, indexes, policies and grants; and "view as".
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "puppeteer-core";
+import type { Browser, HTTPRequest, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, sql, type TestUser } from "../helpers/db.ts";
 import { launchBrowser, openSection } from "../helpers/studio.ts";
@@ -133,6 +133,33 @@ describe("the table editor", () => {
     expect(await page.$eval("#page-info", (node) => node.textContent)).toMatch(
       new RegExp(`120 visible as user:${owner.id}`),
     );
+    await page.close();
+  });
+
+  it("shows the latest load's rows when an earlier load answers after it", async () => {
+    const page = await openCars();
+    // The next page's request is held until the filtered load that follows it has answered.
+    let held: HTTPRequest | undefined;
+    await page.setRequestInterception(true);
+    page.on("request", (request) => {
+      if (request.isInterceptResolutionHandled()) return;
+      if (request.url().includes("/rows?") && request.url().includes("after=")) held = request;
+      else void request.continue();
+    });
+    await page.click("#next");
+    await page.waitForFunction(() => document.querySelector("#rows[data-loading]"));
+    expect(held).toBeDefined();
+    await page.select("#filter-column", "name");
+    await page.select("#filter-op", "eq");
+    await page.type("#filter-value", "car 007");
+    await waitForReload(page, () => page.click("#add-filter"));
+    expect(await column(page, "name")).toEqual(["car 007"]);
+    // The held page answers last, and is not shown over the newer rows.
+    const answered = page.waitForResponse((response) => response.request() === held);
+    await held!.continue();
+    await answered;
+    await page.waitForSelector("#rows:not([data-loading])");
+    expect(await column(page, "name")).toEqual(["car 007"]);
     await page.close();
   });
 

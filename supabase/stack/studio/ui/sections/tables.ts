@@ -388,7 +388,16 @@ async function openRelation(detail: HTMLElement, schema: string, name: string): 
     await load();
   }
 
+  /**
+   * Loads overlap (a save reloads the rows while the user already adds a filter), and their
+   * answers may come back in any order: only the latest load's rows or error are shown, and the
+   * grid counts as loading while any load is out.
+   */
+  let latestLoad = 0;
+  let loadsOut = 0;
+
   async function load() {
+    const ticket = ++latestLoad;
     const query = new URLSearchParams({ as: as.value(), limit: "50" });
     if (filters.length) query.set("filters", JSON.stringify(filters));
     if (sort.length) query.set("sort", JSON.stringify(sort));
@@ -396,14 +405,21 @@ async function openRelation(detail: HTMLElement, schema: string, name: string): 
     if (after) query.set("after", JSON.stringify(after));
     message.replaceChildren();
     gridBox.dataset.loading = "true";
+    loadsOut++;
+    let answer: Page;
     try {
-      page = await api.get<Page>(`${base}/rows?${query}`);
+      answer = await api.get<Page>(`${base}/rows?${query}`);
     } catch (error) {
-      gridBox.replaceChildren();
-      message.replaceChildren(errorBox(error));
-      delete gridBox.dataset.loading;
+      if (ticket === latestLoad) {
+        gridBox.replaceChildren();
+        message.replaceChildren(errorBox(error));
+      }
       return;
+    } finally {
+      if (--loadsOut === 0) delete gridBox.dataset.loading;
     }
+    if (ticket !== latestLoad) return;
+    page = answer;
     const first = (cursors.length - 1) * 50;
     const estimate =
       page.estimate === null
@@ -418,7 +434,6 @@ async function openRelation(detail: HTMLElement, schema: string, name: string): 
     (detail.querySelector("#next") as HTMLButtonElement).disabled = !page.next;
     gridBox.replaceChildren(rowsGrid(page));
     gridBox.dataset.count = String(page.rows.length);
-    delete gridBox.dataset.loading;
   }
 
   function rowsGrid(current: Page): HTMLElement {
