@@ -136,7 +136,8 @@ describe("the example web app", () => {
     await desk.ready();
 
     const page = await signIn(user);
-    await page.waitForSelector('#chat[data-live="true"]');
+    // Live once its channel has joined, shown once the history is in: the two race.
+    await page.waitForSelector('#chat[data-live="true"]:not([hidden])');
     expect(await page.$eval("#chat-log", (log) => log.textContent)).toContain(
       "It rattles when idling",
     );
