@@ -54,8 +54,9 @@ export class Connection implements ChannelSocket {
   }
 
   /**
-   * Writes a frame from wireTextFrame (protocol/wire.ts) as it is. The server negotiates no permessage-deflate, so ws
-   * writes each message to the socket at once too, and frames from both ways leave in call order.
+   * Writes a frame from wireTextFrame (protocol/wire.ts) as it is. The server negotiates no
+   * permessage-deflate, so ws writes each message to the socket at once too, and frames from both
+   * ways leave in call order.
    */
   sendWireFrame(frame: Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
