@@ -182,6 +182,36 @@ describe("private.notify", () => {
     expect(await notificationsOf(person.id)).toEqual([]);
     expect(await outboxOf(person.id)).toEqual([]);
   });
+
+  // sql/0075: planning the statement for each call's values cost more than running it.
+  it("runs its statement on the plan its connection cached, from the first call on", async () => {
+    const person = await db.createUser();
+    // A connection of its own: the plan cache is per connection, and a pool's may have called it.
+    const client = new pg.Client({ connectionString: db.dbUrl });
+    await client.connect();
+    try {
+      await client.query(`load 'auto_explain'; set auto_explain.log_min_duration = 0;
+        set auto_explain.log_nested_statements = on; set auto_explain.log_verbose = on;
+        set auto_explain.log_format = json; set auto_explain.log_level = notice`);
+      const plans: { "Query Text": string; Plan: unknown }[] = [];
+      client.on("notice", (notice) => {
+        const logged = /^duration: [\d.]+ ms\s+plan:\s*([\s\S]*)$/.exec(notice.message ?? "");
+        if (logged) plans.push(JSON.parse(logged[1]!));
+      });
+      await client.query(
+        "select private.notify('price_alert', $1::uuid[], 'Cheaper pads', null, '{}'::jsonb)",
+        [[person.id]],
+      );
+      const statement = plans.filter((plan) => /with recipients as/.test(plan["Query Text"]));
+      expect(statement).toHaveLength(1);
+      // A generic plan takes the call's values as parameters ($1, $2 …); a plan made for the
+      // values has them written in as constants.
+      expect(JSON.stringify(statement[0]!.Plan)).toMatch(/\$\d/);
+    } finally {
+      await client.end();
+    }
+    expect(await notificationsOf(person.id)).toMatchObject([{ title: "Cheaper pads" }]);
+  });
 });
 
 describe("quiet hours and time zones", () => {
