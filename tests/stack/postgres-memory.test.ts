@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stack } from "../helpers/db.ts";
+import { sharedBuffersMb } from "../../supabase/stack/database/embedded-postgres.ts";
 
 /** Minor page faults so far of a process (the 10th field of /proc/<pid>/stat). */
 async function minorFaults(pid: number): Promise<number> {
@@ -9,7 +10,7 @@ async function minorFaults(pid: number): Promise<number> {
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
 }
 
-describe("PostgreSQL's backends and large responses", () => {
+describe("the stack's PostgreSQL memory", () => {
   let client: pg.Client;
   let backend: number;
   beforeAll(async () => {
@@ -33,5 +34,15 @@ describe("PostgreSQL's backends and large responses", () => {
     for (let i = 0; i < repeats; i++) await client.query(page);
     const perStatement = ((await minorFaults(backend)) - before) / repeats;
     expect(perStatement).toBeLessThan(5);
+  });
+
+  it("caches a quarter of the machine's memory in shared buffers, at least 128 MB, at most 1 GB", async () => {
+    const gb = 1024 ** 3;
+    expect([0.25, 1, 4, 24].map((size) => sharedBuffersMb(size * gb))).toEqual([
+      128, 256, 1024, 1024,
+    ]);
+    const { rows } = await client.query<{ shared_buffers: string }>("show shared_buffers");
+    const mb = sharedBuffersMb();
+    expect(rows[0]!.shared_buffers).toBe(mb % 1024 === 0 ? `${mb / 1024}GB` : `${mb}MB`);
   });
 });
