@@ -1,13 +1,13 @@
 import { rm, writeFile } from "node:fs/promises";
-import http from "node:http";
 import bcrypt from "bcryptjs";
 import { exportJWK, generateKeyPair } from "jose";
+import { Pool } from "undici";
 import { openAuthDb } from "../supabase/stack/auth/db.ts";
 import { refreshSession } from "../supabase/stack/auth/sessions.ts";
 import type { TokenSigner } from "../supabase/stack/auth/tokens.ts";
 import { urlAs } from "../supabase/stack/database/connection.ts";
 import { newDataDir, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
-import { send } from "./rest.ts";
+import { sendVia } from "./rest.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const signIns = 30;
@@ -145,9 +145,13 @@ async function refreshLoops(
  * Refreshes per second over HTTP beside the same SQL statements run through a `pg` pool: the
  * stack's own refreshSession with a signer that does nothing, on a pool opened as the auth service
  * opens its own (openAuthDb: same role, same size). Each client has its own user (as many users refreshing
- * at once would), and each side its own sessions. Node's http client with keep-alive sockets, as
- * the REST bench uses, so that the client's cost is not charged to the stack. The sides take turns
- * in rounds of fixed length and each reports its median round.
+ * at once would), and each side its own sessions. Both clients are lean, as in the REST bench: pg's
+ * client for SQL, and for HTTP undici's Pool (the HTTP/1.1 client under Node's fetch, and so under
+ * supabase-js), one kept-alive connection per client and no pipelining. Client, stack and
+ * PostgreSQL share the machine's cores, so what the client spends per refresh is charged to the
+ * stack; node:http's client cost more per request than the Pool does. Every reply is still read
+ * whole and its status checked. The sides take turns in rounds of fixed length and each reports its
+ * median round.
  */
 async function refreshesBesidePool(stack: SpawnedStack): Promise<BenchRow[]> {
   const most = Math.max(...refreshConcurrencies);
@@ -169,9 +173,9 @@ async function refreshesBesidePool(stack: SpawnedStack): Promise<BenchRow[]> {
   try {
     const rows: BenchRow[] = [];
     for (const clients of refreshConcurrencies) {
-      const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+      const httpPool = new Pool(authUrl.origin, { connections: clients, pipelining: 1 });
       const viaHttp = async (refreshToken: string) => {
-        const body = await send(agent, authUrl, {
+        const body = await sendVia(httpPool, authUrl, {
           path: "/token?grant_type=refresh_token",
           method: "POST",
           headers: { apikey: stack.anonKey, "content-type": "application/json" },
@@ -200,7 +204,7 @@ async function refreshesBesidePool(stack: SpawnedStack): Promise<BenchRow[]> {
       }
       httpTokens.splice(0, clients, ...httpChains);
       poolTokens.splice(0, clients, ...poolChains);
-      agent.destroy();
+      await httpPool.close();
       process.stderr.write(
         `refreshes ×${clients}: http ${httpRates.map((r) => r.toFixed(0)).join("/")}/s, pool ${poolRates.map((r) => r.toFixed(0)).join("/")}/s\n`,
       );
