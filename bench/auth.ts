@@ -1,13 +1,14 @@
 import { rm, writeFile } from "node:fs/promises";
-import http from "node:http";
 import bcrypt from "bcryptjs";
 import { exportJWK, generateKeyPair } from "jose";
-import { openAuthDb } from "../supabase/stack/auth/db.ts";
+import { Pool } from "undici";
+import { openAuthDb, type AuthDb } from "../supabase/stack/auth/db.ts";
 import { refreshSession } from "../supabase/stack/auth/sessions.ts";
 import type { TokenSigner } from "../supabase/stack/auth/tokens.ts";
 import { urlAs } from "../supabase/stack/database/connection.ts";
 import { newDataDir, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
-import { send } from "./rest.ts";
+import { treeCpuSeconds } from "./load.ts";
+import { sendVia } from "./rest.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 
 const signIns = 30;
@@ -123,11 +124,7 @@ const noSigner: TokenSigner = {
  * Each client swaps its own session's refresh token for the next, as a client's refresh loop does,
  * until `ms` have passed; refreshes per second over all clients.
  */
-async function refreshLoops(
-  tokens: string[],
-  ms: number,
-  refresh: (token: string) => Promise<string>,
-): Promise<number> {
+async function refreshLoops(tokens: string[], ms: number, refresh: Refresher): Promise<number> {
   let done = 0;
   const started = performance.now();
   await Promise.all(
@@ -141,13 +138,52 @@ async function refreshLoops(
   return done / ((performance.now() - started) / 1000);
 }
 
+type Refresher = (refreshToken: string) => Promise<string>;
+
+/** The two sides' ways to refresh: the stack's /token over `httpPool`, and refreshSession on `authDb`. */
+function refreshers(
+  stack: SpawnedStack,
+  httpPool: Pool,
+  authDb: AuthDb,
+): { viaHttp: Refresher; viaPool: Refresher } {
+  const authUrl = new URL(`${stack.apiUrl}/auth/v1`);
+  // The CLI's defaults, which the bench's stack runs with.
+  const options = { rotation: true, reuseIntervalSeconds: 10 };
+  return {
+    async viaHttp(refreshToken) {
+      const body = await sendVia(httpPool, authUrl, {
+        path: "/token?grant_type=refresh_token",
+        method: "POST",
+        headers: { apikey: stack.anonKey, "content-type": "application/json" },
+        body: JSON.stringify({ refresh_token: refreshToken }),
+      });
+      return (JSON.parse(body) as { refresh_token: string }).refresh_token;
+    },
+    async viaPool(refreshToken) {
+      const client = { ip: "127.0.0.1", userAgent: null };
+      return (await refreshSession(authDb, noSigner, refreshToken, options, client)).refresh_token;
+    },
+  };
+}
+
+/** A pool opened as the auth service opens its own (openAuthDb: same role, same size). */
+const openBaselineDb = (stack: SpawnedStack) =>
+  openAuthDb(urlAs(stack.dbUrl, "supabase_auth_admin"), {
+    info: () => undefined,
+    error: (line) => process.stderr.write(`${line}\n`),
+  });
+
 /**
  * Refreshes per second over HTTP beside the same SQL statements run through a `pg` pool: the
  * stack's own refreshSession with a signer that does nothing, on a pool opened as the auth service
  * opens its own (openAuthDb: same role, same size). Each client has its own user (as many users refreshing
- * at once would), and each side its own sessions. Node's http client with keep-alive sockets, as
- * the REST bench uses, so that the client's cost is not charged to the stack. The sides take turns
- * in rounds of fixed length and each reports its median round.
+ * at once would), and each side its own sessions. Both clients are lean, as in the REST bench: pg's
+ * client for SQL, and for HTTP undici's Pool (the HTTP/1.1 client under Node's fetch, and so under
+ * supabase-js), one kept-alive connection per client and no pipelining. Client, stack and
+ * PostgreSQL share the machine's cores, so what the client spends per refresh is charged to the
+ * stack; node:http's client cost more per request than the Pool does. Every reply is still read
+ * whole and its status checked. The sides take turns in rounds of fixed length and each reports its
+ * median round.
  */
 async function refreshesBesidePool(stack: SpawnedStack): Promise<BenchRow[]> {
   const most = Math.max(...refreshConcurrencies);
@@ -161,33 +197,13 @@ async function refreshesBesidePool(stack: SpawnedStack): Promise<BenchRow[]> {
   const httpTokens = await signIn();
   const poolTokens = await signIn();
 
-  const authDb = openAuthDb(urlAs(stack.dbUrl, "supabase_auth_admin"), {
-    info: () => undefined,
-    error: (line) => process.stderr.write(`${line}\n`),
-  });
-  const authUrl = new URL(`${stack.apiUrl}/auth/v1`);
+  const authDb = openBaselineDb(stack);
+  const origin = new URL(stack.apiUrl).origin;
   try {
     const rows: BenchRow[] = [];
     for (const clients of refreshConcurrencies) {
-      const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-      const viaHttp = async (refreshToken: string) => {
-        const body = await send(agent, authUrl, {
-          path: "/token?grant_type=refresh_token",
-          method: "POST",
-          headers: { apikey: stack.anonKey, "content-type": "application/json" },
-          body: JSON.stringify({ refresh_token: refreshToken }),
-        });
-        return (JSON.parse(body) as { refresh_token: string }).refresh_token;
-      };
-      // The CLI's defaults, which the bench's stack runs with.
-      const options = { rotation: true, reuseIntervalSeconds: 10 };
-      const viaPool = async (refreshToken: string) =>
-        (
-          await refreshSession(authDb, noSigner, refreshToken, options, {
-            ip: "127.0.0.1",
-            userAgent: null,
-          })
-        ).refresh_token;
+      const httpPool = new Pool(origin, { connections: clients, pipelining: 1 });
+      const { viaHttp, viaPool } = refreshers(stack, httpPool, authDb);
       const httpChains = httpTokens.slice(0, clients);
       const poolChains = poolTokens.slice(0, clients);
       await refreshLoops(httpChains, refreshWarmUpMs, viaHttp);
@@ -200,7 +216,7 @@ async function refreshesBesidePool(stack: SpawnedStack): Promise<BenchRow[]> {
       }
       httpTokens.splice(0, clients, ...httpChains);
       poolTokens.splice(0, clients, ...poolChains);
-      agent.destroy();
+      await httpPool.close();
       process.stderr.write(
         `refreshes ×${clients}: http ${httpRates.map((r) => r.toFixed(0)).join("/")}/s, pool ${poolRates.map((r) => r.toFixed(0)).join("/")}/s\n`,
       );
@@ -249,8 +265,57 @@ export async function benchAuth(): Promise<BenchRow[]> {
   ];
 }
 
-// `node --import tsx bench/auth.ts` runs it alone.
+const costRefreshes = 2_000;
+const costWarmUp = 300;
+
+/**
+ * What one refresh costs in CPU at one client, on each side: the bench's own process (the HTTP
+ * client, or the pg client running refreshSession), the stack's Node and PostgreSQL's (every
+ * backend, and the WAL sender that streams commits to Realtime). Unlike the rates, these hold when
+ * other work shares the cores, so they show where the HTTP side's extra time goes.
+ */
+async function printCosts(): Promise<void> {
+  const stack = await spawnStack();
+  const authDb = openBaselineDb(stack);
+  const httpPool = new Pool(new URL(stack.apiUrl).origin, { connections: 1, pipelining: 1 });
+  try {
+    await createBenchUser(stack);
+    const { viaHttp, viaPool } = refreshers(stack, httpPool, authDb);
+    console.log(
+      `${"refresh, 1 client".padEnd(22)} ${"bench".padStart(8)} ${"stack".padStart(7)} ${"PostgreSQL".padStart(12)}   (CPU µs a refresh)`,
+    );
+    for (const [side, refresh] of [
+      ["HTTP (undici Pool)", viaHttp],
+      ["pg pool, same SQL", viaPool],
+    ] as const) {
+      let refreshToken = (await token(stack, "password", { email, password })).refresh_token;
+      for (let i = 0; i < costWarmUp; i++) refreshToken = await refresh(refreshToken);
+      const benchStart = process.cpuUsage();
+      const stackStart = await treeCpuSeconds(stack.child.pid!);
+      for (let i = 0; i < costRefreshes; i++) refreshToken = await refresh(refreshToken);
+      const bench = process.cpuUsage(benchStart);
+      const stackEnd = await treeCpuSeconds(stack.child.pid!);
+      const perRefresh = {
+        bench: (bench.user + bench.system) / costRefreshes,
+        stack: ((stackEnd.node - stackStart.node) * 1e6) / costRefreshes,
+        postgres: ((stackEnd.postgres - stackStart.postgres) * 1e6) / costRefreshes,
+      };
+      console.log(
+        `${side.padEnd(22)} ${perRefresh.bench.toFixed(0).padStart(8)} ${perRefresh.stack.toFixed(0).padStart(7)} ${perRefresh.postgres.toFixed(0).padStart(12)}`,
+      );
+    }
+  } finally {
+    await httpPool.close();
+    await authDb.close();
+    await stack.stop();
+  }
+}
+
+// `node --import tsx bench/auth.ts [--costs]` runs it alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { formatTable } = await import("./rows.ts");
-  console.log(formatTable(await benchAuth()));
+  if (process.argv.includes("--costs")) await printCosts();
+  else {
+    const { formatTable } = await import("./rows.ts");
+    console.log(formatTable(await benchAuth()));
+  }
 }

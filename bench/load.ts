@@ -334,7 +334,7 @@ function viaSql(pool: pg.Pool) {
 }
 
 /** CPU seconds so far of a process and its descendants (the stack: Node, PostgreSQL, Deno). */
-async function treeCpuSeconds(root: number): Promise<{ node: number; postgres: number }> {
+export async function treeCpuSeconds(root: number): Promise<{ node: number; postgres: number }> {
   const total = { node: 0, postgres: 0 };
   for (const p of await processTree(root))
     total[p.name.startsWith("postgres") ? "postgres" : "node"] += p.cpuSeconds;
