@@ -1,7 +1,9 @@
 // An upload's bytes on their way to disk (supabase/stack/storage/disk.ts): chunks as node:http
-// hands them over, copied into the reused 1 MiB upload buffers, written and hashed.
+// hands them over, copied into the reused 1 MiB upload buffers, written and hashed; a resumable
+// upload's finished file, read back through the same buffers and hashed.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -45,5 +47,29 @@ describe("Disk.write", () => {
     const md5 = createHash("md5").update(bytes).digest("hex");
     expect(stored).toEqual({ size: bytes.length, eTag: `"${md5}"` });
     expect((await readFile(disk.fileOf(location))).equals(bytes)).toBe(true);
+  });
+});
+
+describe("Disk.adopt", () => {
+  it("moves a finished file into place with its size and MD5", async () => {
+    // More than two of the 1 MiB buffers it is read through, and not a whole number of them.
+    const bytes = randomBytes(2 * 1024 * 1024 + 12345);
+    const finished = path.join(folder, "finished.bin");
+    await writeFile(finished, bytes);
+    const location = { bucket: "b", name: "resumed.bin", version: "2" };
+
+    const stored = await disk.adopt(location, finished);
+
+    const md5 = createHash("md5").update(bytes).digest("hex");
+    expect(stored).toEqual({ size: bytes.length, eTag: `"${md5}"` });
+    expect((await readFile(disk.fileOf(location))).equals(bytes)).toBe(true);
+    expect(existsSync(finished)).toBe(false);
+  });
+
+  it("adopts an empty file", async () => {
+    const finished = path.join(folder, "empty.bin");
+    await writeFile(finished, "");
+    const stored = await disk.adopt({ bucket: "b", name: "empty.bin", version: "1" }, finished);
+    expect(stored).toEqual({ size: 0, eTag: '"d41d8cd98f00b204e9800998ecf8427e"' });
   });
 });
