@@ -3,8 +3,7 @@ import { createReadStream, rmSync } from "node:fs";
 import { copyFile, mkdir, open, rename, rm, rmdir, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { Writable, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { bodyChunks } from "../http/body.ts";
+import { pipeBody } from "../http/body.ts";
 import { errors } from "./errors.ts";
 import { Md5Thread, type RunningMd5 } from "./md5-thread.ts";
 
@@ -205,7 +204,7 @@ export class Disk {
    * it to the version's place once every byte is on disk: an upload cut off (an aborted request,
    * a crash) never leaves a partial file among the objects. On any failure nothing of it is left
    * before this rejects. The version is new and no row names it until the caller commits one.
-   * A refused `body` is left to its request (see `bodyChunks`).
+   * A refused `body` is left to its request (see `pipeBody`).
    */
   async write(location: Location, body: Readable, maxBytes: number): Promise<StoredFile> {
     const file = this.fileOf(location);
@@ -215,7 +214,7 @@ export class Disk {
     const upload = new UploadFile(handle, maxBytes, this.md5Thread.start());
     try {
       try {
-        await pipeline(bodyChunks(body), upload);
+        await pipeBody(body, upload);
       } finally {
         await upload.settle();
         await handle.close();
