@@ -26,6 +26,7 @@ const calls = 50;
  * once some 32 MB of them are waiting (twice its largest semi-space), and until then glibc's
  * heap grows into new pages. The stack's first four uploads faulted 4,132, 2,501, 2,802 and 425
  * pages, later ones 0–276 (the bare server alike); with five runs, the median was one of those.
+ * (Some processes go on faulting 700–2,000 pages per upload: glibc hands the freed heap back.)
  */
 const warmUpRuns = 4;
 
