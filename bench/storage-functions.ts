@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -18,6 +18,45 @@ import { median, row, type BenchRow } from "./rows.ts";
 const objectBytes = 10 * 1024 * 1024;
 const runs = 5;
 const calls = 50;
+/**
+ * Untimed rounds before the timed ones, for the stack, the bare server and fs alike. On this
+ * machine (a VM where touching 10 MB of new memory costs about 40 ms of page faults, and
+ * rewriting the same 10 MB 0.5 ms) a server's first 10 MB uploads measure its memory growing,
+ * not the transfer: node:http copies each received chunk into a new buffer, V8 frees them only
+ * once some 32 MB of them are waiting (twice its largest semi-space), and until then glibc's
+ * heap grows into new pages. The stack's first four uploads faulted 4,132, 2,501, 2,802 and 425
+ * pages, later ones 0–276 (the bare server alike); with five runs, the median was one of those.
+ * (Some processes go on faulting 700–2,000 pages per upload: glibc hands the freed heap back.)
+ */
+const warmUpRuns = 4;
+
+/**
+ * A file read into `into` (a buffer reused, as a download's is), the baseline of the downloads:
+ * fs.readFile also allocates a new 10 MB buffer, whose faults (2,560 new pages, about 40 ms
+ * here) made it 250 MB/s, against 5,000 into a reused buffer.
+ */
+async function readInto(file: string, into: Buffer): Promise<void> {
+  const handle = await open(file, "r");
+  try {
+    for (let done = 0; done < into.length;) {
+      const { bytesRead } = await handle.read(into, done, into.length - done, done);
+      if (bytesRead === 0) throw new Error(`${file}: shorter than ${into.length} bytes`);
+      done += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `round` run `warmUpRuns` times untimed, then `runs` times: the timed rounds' results. */
+async function timedRounds<T>(round: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < warmUpRuns + runs; i++) {
+    const result = await round(i);
+    if (i >= warmUpRuns) results.push(result);
+  }
+  return results;
+}
 
 async function seconds(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -32,15 +71,18 @@ function megabytesPerSecond(bytes: number, elapsedSeconds: number[]): number {
 /**
  * One 10 MB transfer through `bulkRequest`, for the stack and the bare server alike: it must
  * answer 200, and a download must bring back the uploaded bytes (compared after the clock stops).
+ * A download lands in `into`, one buffer for every run: a new 10 MB buffer per download is 2,560
+ * new pages whose faults (50–150 ms here) were charged to the server.
  */
 async function transfer(
   url: string,
   method: "GET" | "POST",
   headers: Record<string, string>,
   body?: Buffer,
+  into?: Buffer,
 ): Promise<{ elapsed: number; received: Buffer }> {
   const started = performance.now();
-  const response = await bulkRequest(new URL(url), method, headers, body);
+  const response = await bulkRequest(new URL(url), method, headers, body, into);
   const elapsed = (performance.now() - started) / 1000;
   if (response.status !== 200)
     throw new Error(`${method} ${url}: ${response.status} ${response.body.toString()}`);
@@ -48,8 +90,13 @@ async function transfer(
 }
 
 /** A download's time, once its bytes are known to be the upload's. */
-async function downloadSeconds(url: string, headers: Record<string, string>, bytes: Buffer) {
-  const { elapsed, received } = await transfer(url, "GET", headers);
+async function downloadSeconds(
+  url: string,
+  headers: Record<string, string>,
+  bytes: Buffer,
+  into: Buffer,
+) {
+  const { elapsed, received } = await transfer(url, "GET", headers, undefined, into);
   if (!received.equals(bytes)) throw new Error(`GET ${url}: not the bytes uploaded`);
   return elapsed;
 }
@@ -68,20 +115,25 @@ async function storageRows(stack: SpawnedStack): Promise<BenchRow[]> {
     body: JSON.stringify({ name: bucket }),
   });
   const scratch = await mkdtemp(path.join(tmpdir(), "pitlane-bench-"));
-  const up: number[] = [];
-  const down: number[] = [];
-  const write: number[] = [];
-  const read: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  const received = Buffer.alloc(objectBytes);
+  const rounds = await timedRounds(async (i) => {
     const url = `${stack.apiUrl}/storage/v1/object/${bucket}/object-${i}.bin`;
     const upload = { ...auth, "content-type": "application/octet-stream" };
-    up.push((await transfer(url, "POST", upload, bytes)).elapsed);
-    down.push(await downloadSeconds(url, auth, bytes));
     const file = path.join(scratch, `object-${i}.bin`);
-    write.push(await seconds(() => writeFile(file, bytes)));
-    read.push(await seconds(() => readFile(file)));
-  }
+    return {
+      up: (await transfer(url, "POST", upload, bytes)).elapsed,
+      down: await downloadSeconds(url, auth, bytes, received),
+      write: await seconds(() => writeFile(file, bytes)),
+      read: await seconds(() => readInto(file, received)),
+      readFile: await seconds(() => readFile(file)),
+    };
+  });
   await rm(scratch, { recursive: true, force: true });
+  const up = rounds.map((round) => round.up);
+  const down = rounds.map((round) => round.down);
+  const write = rounds.map((round) => round.write);
+  const read = rounds.map((round) => round.read);
+  const readWhole = rounds.map((round) => round.readFile);
   const resumable: number[] = [];
   for (let i = 0; i < runs; i++)
     resumable.push(await seconds(() => resumableUpload(stack, bucket, `tus-${i}.bin`, bytes)));
@@ -105,7 +157,14 @@ async function storageRows(stack: SpawnedStack): Promise<BenchRow[]> {
     row(
       "storage download, 10 MB",
       megabytesPerSecond(objectBytes, down),
-      "fs.readFile",
+      "fs read into a reused buffer",
+      megabytesPerSecond(objectBytes, read),
+      "MB/s",
+    ),
+    row(
+      "fs.readFile, 10 MB (a new buffer each)",
+      megabytesPerSecond(objectBytes, readWhole),
+      "fs read into a reused buffer",
       megabytesPerSecond(objectBytes, read),
       "MB/s",
     ),
@@ -120,7 +179,7 @@ async function storageRows(stack: SpawnedStack): Promise<BenchRow[]> {
     row(
       "bare node:http server download, 10 MB",
       bare.down,
-      "fs.readFile",
+      "fs read into a reused buffer",
       megabytesPerSecond(objectBytes, read),
       "MB/s",
     ),
@@ -176,15 +235,20 @@ async function bareServerFigures(bytes: Buffer): Promise<{ up: number; down: num
       server.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())),
     );
     const url = `http://127.0.0.1:${port}/object.bin`;
-    const up: number[] = [];
-    const down: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      up.push((await transfer(url, "POST", {}, bytes)).elapsed);
-      down.push(await downloadSeconds(url, {}, bytes));
-    }
+    const received = Buffer.alloc(objectBytes);
+    const rounds = await timedRounds(async () => ({
+      up: (await transfer(url, "POST", {}, bytes)).elapsed,
+      down: await downloadSeconds(url, {}, bytes, received),
+    }));
     return {
-      up: megabytesPerSecond(objectBytes, up),
-      down: megabytesPerSecond(objectBytes, down),
+      up: megabytesPerSecond(
+        objectBytes,
+        rounds.map((round) => round.up),
+      ),
+      down: megabytesPerSecond(
+        objectBytes,
+        rounds.map((round) => round.down),
+      ),
     };
   } finally {
     server.kill();

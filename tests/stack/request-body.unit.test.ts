@@ -3,8 +3,14 @@
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { BodyTooLargeError, discardRestOfBody, readBody } from "../../supabase/stack/http/body.ts";
+import {
+  BodyTooLargeError,
+  discardRestOfBody,
+  pipeBody,
+  readBody,
+} from "../../supabase/stack/http/body.ts";
 import { requestKeptAlive, streamedBytes } from "../helpers/keep-alive.ts";
 
 const limit = 1024 * 1024;
@@ -71,5 +77,81 @@ describe("a body refused before it was read", () => {
       ),
     ]);
     expect(Buffer.concat(answered).toString()).toMatch(/^HTTP\/1\.1 413 /);
+  });
+});
+
+/** How often a socket's reads were stopped (Node's HTTP parser stops them for a full request buffer). */
+function countReadStops(socket: net.Socket): () => number {
+  const handle = (socket as unknown as { _handle: { readStop(): number } })._handle;
+  const readStop = handle.readStop.bind(handle);
+  let stops = 0;
+  handle.readStop = () => {
+    stops++;
+    return readStop();
+  };
+  return () => stops;
+}
+
+describe("pipeBody", () => {
+  it("hands each chunk to a sink that keeps up without stopping the socket's reads", async () => {
+    server = http.createServer((req, res) => {
+      const readStops = countReadStops(req.socket);
+      let stored = 0;
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          stored += chunk.length;
+          done();
+        },
+      });
+      void pipeBody(req, sink).then(() => res.end(`stored ${stored}, read stops ${readStops()}`));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      // 8 MiB arrive in 64 KiB chunks: iterating the request stopped the socket's reads after
+      // every one of them (128 times).
+      const answer = await requestKeptAlive(agent, url, {
+        method: "POST",
+        body: streamedBytes(8 * limit),
+      });
+      expect(answer.body).toMatch(new RegExp(`^stored ${8 * limit}, read stops [0-3]$`));
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it("fails on a refusing sink and leaves the body to its request, undestroyed", async () => {
+    const refusal = new Error("refused");
+    const failures: { error: unknown; requestDestroyed: boolean }[] = [];
+    server = http.createServer((req, res) => {
+      res.on("finish", () => discardRestOfBody(req));
+      if (req.url === "/next") {
+        req.resume();
+        res.end("next");
+        return;
+      }
+      const sink = new Writable({ write: (_chunk, _encoding, done) => done(refusal) });
+      pipeBody(req, sink).catch((error: unknown) => {
+        failures.push({ error, requestDestroyed: req.destroyed });
+        res.end("refused");
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const refused = await requestKeptAlive(agent, url, {
+        method: "POST",
+        body: streamedBytes(2 * limit),
+      });
+      expect(refused.body).toBe("refused");
+      expect(failures).toEqual([{ error: refusal, requestDestroyed: false }]);
+      // A destroyed request would have left the connection unable to read the next one.
+      const next = await requestKeptAlive(agent, `${url}/next`);
+      expect(next).toEqual({ status: 200, body: "next", reusedSocket: true });
+    } finally {
+      agent.destroy();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { finished } from "node:stream";
 
 /** A request body over the service's limit; each service answers it in its own error shape. */
@@ -17,6 +17,28 @@ const noBody = Buffer.alloc(0);
  */
 export function bodyChunks(body: Readable): AsyncIterable<Buffer> {
   return body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+}
+
+/**
+ * Pipes a body into `sink`, resolving once `sink` has finished, without owning the body (see
+ * `bodyChunks`): a sink that fails leaves the body undestroyed, and a body cut off (an aborted
+ * request) fails the sink. Flowing, as `pipe`: each chunk goes to the sink as it is parsed.
+ * Iterating instead buffers each chunk in the request first, and a 64 KiB chunk over the
+ * request's 16 KiB highWaterMark stops the socket's reads until the reader's next `read()`: some
+ * 200 epoll_ctl calls and event-loop turns per 10 MB, against 14 this way.
+ */
+export function pipeBody(body: Readable, sink: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stopWatchingBody = finished(body, { writable: false }, (error) => {
+      if (error) sink.destroy(error);
+    });
+    finished(sink, (error) => {
+      stopWatchingBody();
+      if (error) reject(error);
+      else resolve();
+    });
+    body.pipe(sink);
+  });
 }
 
 /** Reads a request's whole body, refusing it as soon as it is known to exceed `limit` bytes. */

