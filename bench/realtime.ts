@@ -11,8 +11,13 @@
  * relay runs on a worker thread, as Pitlane's server runs in its own process, so neither server
  * shares a thread with the clients it serves.
  *
- * Commit time is when the writer's INSERT (autocommit) returns; arrival is when a subscriber's
- * callback runs; both are read from one clock in this process. Rows are inserted at a steady pace
+ * Commit → delivery runs from the moment the writer sends its INSERT (autocommit: the statement is
+ * its own transaction, so the figure includes the statement and its commit, a fraction of a
+ * millisecond) to the moment a subscriber's callback runs, both read from one clock in this
+ * process. Not from when the INSERT returns: a client busy with deliveries reads that reply late,
+ * and a delivery could even arrive before it, so latencies would read short (or negative) under
+ * load. The baseline is timed from the same moment and sends once COMMIT returns, as a feed fed by
+ * the writer would. Rows are inserted at a steady pace
  * (40 a second), not in a burst, so the figures are latency, not a backlog draining. Fan-out is the
  * opposite: one client sends a burst of broadcasts, timed until every subscriber has every one.
  */
@@ -80,10 +85,10 @@ class Deliveries {
   }
 }
 
-/** What a latency run records: when each insert committed and when each delivery of it arrived. */
+/** What a latency run records: when each insert was sent and when each delivery of it arrived. */
 class LatencyRun {
   readonly deliveries: Deliveries;
-  private readonly committedAt = new Float64Array(inserts);
+  private readonly sentAt = new Float64Array(inserts);
   private readonly arrivals: [seq: number, at: number][] = [];
 
   constructor(subscribers: number, what: string) {
@@ -105,15 +110,15 @@ class LatencyRun {
     for (let seq = 0; seq < inserts; seq++) {
       const due = started + seq * insertEveryMs - performance.now();
       if (due > 0) await sleep(due);
+      this.sentAt[seq] = performance.now();
       const { rows } = await db.query(
         `insert into public.${table} (seq, body) values ($1, $2) returning *`,
         [seq, body],
       );
-      this.committedAt[seq] = performance.now();
       afterCommit(rows[0]);
     }
     await this.deliveries.wait();
-    return this.arrivals.map(([seq, at]) => at - this.committedAt[seq]!).sort((a, b) => a - b);
+    return this.arrivals.map(([seq, at]) => at - this.sentAt[seq]!).sort((a, b) => a - b);
   }
 }
 

@@ -173,6 +173,37 @@ describe.each(serializers)("postgres_changes over vsn %s", (vsn) => {
     expect(await bodies(inboxes.bob)).toEqual(["bob 1", "bob last"]);
   });
 
+  it("checks each subscriber under the role and sub settings of its own claims", async () => {
+    // Policies written for Realtime's legacy per-claim settings: the check reads each caller's role
+    // and sub from its claims (realtime.visible_rows), not from settings of the caller before it.
+    const table = await publishedTable(
+      "id bigint generated always as identity primary key, owner uuid not null, body text",
+      (t) => `alter table public.${t} enable row level security;
+              create policy own_rows on public.${t} for select to authenticated
+                using (current_setting('request.jwt.claim.sub', true) = owner::text
+                       and current_setting('request.jwt.claim.role', true) = 'authenticated');
+              grant select on public.${t} to authenticated;`,
+    );
+    const users = await Promise.all([createUser(), createUser(), createUser()]);
+    const inboxes = users.map(() => new Inbox());
+    for (const [i, user] of users.entries()) {
+      const client = await realtimeClient({ vsn, token: await accessTokenFor(user) });
+      await joined(
+        client
+          .channel(`claims-${table}`)
+          .on("postgres_changes", { event: "INSERT", schema: "public", table }, inboxes[i]!.push),
+      );
+    }
+    await sql(
+      `insert into public.${table} (owner, body) select owner, 'row of ' || n from unnest($1::uuid[]) with ordinality as u(owner, n)`,
+      [users.map((user) => user.id)],
+    );
+    for (const [i, inbox] of inboxes.entries())
+      expect((await inbox.until((items) => items.length > 0)).map((m) => m.new.body)).toEqual([
+        `row of ${i + 1}`,
+      ]);
+  });
+
   it("sends each subscriber of a change its own listener ids, filtered or not, under RLS", async () => {
     const table = await publishedTable(
       "id bigint generated always as identity primary key, owner uuid not null, n int not null",

@@ -31,8 +31,8 @@ export interface ChannelSocket {
   readonly apiKey: string;
   send(message: PhoenixMessage): void;
   sendFrame(frame: string | Buffer): void;
-  /** Writes a frame made by wireTextFrame. */
-  sendWireFrame(frame: Buffer): void;
+  /** Writes frames made by wireTextFrame, back to back in one buffer. */
+  sendWireFrames(frames: Buffer): void;
   reply(
     message: { joinRef: string | null; ref: string | null; topic: string },
     status: "ok" | "error",
@@ -353,9 +353,9 @@ export class Channel {
       identity: this.identity,
       identityKey: JSON.stringify([this.identity.role, this.identity.claims]),
       bindings: this.bindings,
-      frameKey: JSON.stringify([serializer.vsn, this.joinRef, this.topic]),
+      frameKey: JSON.stringify([this.identity.role, serializer.vsn, this.joinRef, this.topic]),
       frame: (ids, data) => wireTextFrame(frame(`{"ids":${JSON.stringify(ids)},"data":${data}}`)),
-      send: (frame) => this.connection.sendWireFrame(frame),
+      send: (frames) => this.connection.sendWireFrames(frames),
       warn: (message) => this.system("postgres_changes", "error", message),
     };
   }

@@ -10,6 +10,26 @@ import {
 } from "./protocol/message.ts";
 
 /**
+ * Sockets corked until the current tick ends, so the messages sent to each in one go leave in one
+ * write: a system call per message was most of the CPU time delivering to hundreds of subscribers
+ * (bench/realtime.ts). One callback uncorks them all: one per socket was a closure and a queued
+ * tick for each of 500 subscribers of every broadcast.
+ */
+const corkedUntilTickEnds = new Set<Duplex>();
+
+function corkUntilTickEnds(socket: Duplex): void {
+  if (corkedUntilTickEnds.has(socket)) return;
+  if (corkedUntilTickEnds.size === 0) process.nextTick(uncorkAll);
+  corkedUntilTickEnds.add(socket);
+  socket.cork();
+}
+
+function uncorkAll(): void {
+  for (const socket of corkedUntilTickEnds) socket.uncork();
+  corkedUntilTickEnds.clear();
+}
+
+/**
  * One client websocket: decodes frames, answers heartbeats and routes each message to the channel
  * of its topic. Frames are handled one after another, so a join finishes before the pushes that
  * follow it on the same socket.
@@ -17,7 +37,6 @@ import {
 export class Connection implements ChannelSocket {
   private readonly channels = new Map<string, Channel>();
   private queue: Promise<void> = Promise.resolve();
-  private corked = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -49,34 +68,20 @@ export class Connection implements ChannelSocket {
 
   sendFrame(frame: string | Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.corkUntilTickEnds();
+    corkUntilTickEnds(this.socket);
     this.ws.send(frame, { binary: typeof frame !== "string" });
   }
 
   /**
-   * Writes a frame from wireTextFrame (protocol/wire.ts) as it is. The server negotiates no
-   * permessage-deflate, so ws writes each message to the socket at once too, and frames from both
-   * ways leave in call order.
+   * Writes frames from wireTextFrame (protocol/wire.ts) as they are, at once: their sender gives
+   * each socket all it has in one buffer (postgres-changes/deliver.ts), and a cork would only add
+   * Node's buffering of each write. The server negotiates no permessage-deflate, so ws writes each
+   * message to the socket at once too (or behind this tick's cork), and frames from both ways leave
+   * in call order.
    */
-  sendWireFrame(frame: Buffer): void {
+  sendWireFrames(frames: Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.corkUntilTickEnds();
-    this.socket.write(frame);
-  }
-
-  /**
-   * Frames sent in one go (a batch of changes to each subscriber) leave in one write: the socket
-   * stays corked until this tick ends. A system call per frame was most of the CPU time delivering
-   * to hundreds of subscribers (bench/realtime.ts).
-   */
-  private corkUntilTickEnds(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.socket.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      this.socket.uncork();
-    });
+    this.socket.write(frames);
   }
 
   reply(

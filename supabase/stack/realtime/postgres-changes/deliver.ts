@@ -21,7 +21,6 @@ import { availableParallelism } from "node:os";
 import type pg from "pg";
 import { describePgError } from "../../database/connection.ts";
 import { literal } from "../../database/identifiers.ts";
-import { subjectOf } from "../../database/session.ts";
 import type { Identity } from "../identity.ts";
 import type { CommittedChange, RowChange } from "./capture.ts";
 import type { Relation } from "./pgoutput.ts";
@@ -42,16 +41,17 @@ export interface ChangeSubscriber {
   identityKey: string;
   bindings: Binding[];
   /**
-   * Subscribers with the same frameKey (serializer, topic and join ref) frame a payload for the same
-   * listener ids alike: such a frame is made once and sent to all of them.
+   * Subscribers with the same frameKey (role, serializer, topic and join ref) frame a change for the
+   * same listener ids alike: such a frame is made once and sent to all of them.
    */
   frameKey: string;
   /**
    * The frame, as written to the socket, of a change whose payload JSON is `data`, for this
    * subscriber's listeners `ids`.
    */
-  frame(ids: number[], data: string): Buffer;
-  send(frame: Buffer): void;
+  frame(ids: readonly number[], data: string): Buffer;
+  /** Writes frames (one, or several back to back) to the subscriber's socket at once. */
+  send(frames: Buffer): void;
   /** Tells the subscriber, in a `system` message, why it is missing changes. */
   warn(message: string): void;
 }
@@ -63,8 +63,8 @@ interface Routed {
   commitTimestamp: string;
   record?: Record<string, unknown>;
   oldRecord?: Record<string, unknown>;
-  /** Subscriber → ids of its listeners that want this change. */
-  recipients: Map<ChangeSubscriber, number[]>;
+  /** Subscriber → ids of its listeners that want this change (known once filtered). */
+  recipients: Map<ChangeSubscriber, readonly number[]>;
 }
 
 /** What `describe` learns about a batch: its tables and, per role, each table's selectable columns. */
@@ -92,8 +92,8 @@ class Warnings {
  */
 type Verdicts = Map<number, Map<string, Set<Routed>>>;
 
-/** A change and one subscriber that wants it: what an RLS check is asked about. */
-type Recipient = [item: Routed, subscriber: ChangeSubscriber];
+/** Which recipients of a batch's changes an RLS check is about. */
+type Selection = (item: Routed, subscriber: ChangeSubscriber) => boolean;
 
 export async function deliverChanges(
   pool: pg.Pool,
@@ -106,7 +106,7 @@ export async function deliverChanges(
   const describing = describe(pool, routed);
   const unfiltered = describing.then((described) => {
     authorize(routed, described, warnings);
-    return checkRls(pool, recipients(routed, hasUnfilteredListener), described, warnings);
+    return checkRls(pool, routed, hasUnfilteredListener, described, warnings);
   });
   const [described, early] = await Promise.all([
     describing,
@@ -116,7 +116,8 @@ export async function deliverChanges(
   filter(routed);
   const late = await checkRls(
     pool,
-    recipients(routed, (item, subscriber) => !hasUnfilteredListener(item, subscriber)),
+    routed,
+    (item, subscriber) => !hasUnfilteredListener(item, subscriber),
     described,
     warnings,
   );
@@ -131,31 +132,31 @@ function bindingWants(binding: Binding, change: RowChange): boolean {
   );
 }
 
-function hasUnfilteredListener({ change }: Routed, subscriber: ChangeSubscriber): boolean {
-  return subscriber.bindings.some((b) => b.conditions.length === 0 && bindingWants(b, change));
+/*
+ * The checks below run for every subscriber and change, so they are loops: a callback that closes
+ * over the change is an object made per subscriber (bench/realtime.ts).
+ */
+function wantsChange(subscriber: ChangeSubscriber, change: RowChange): boolean {
+  for (const binding of subscriber.bindings) if (bindingWants(binding, change)) return true;
+  return false;
 }
 
-/** The recipients of the batch's changes that `select` picks, in commit order. */
-function recipients(
-  routed: Routed[],
-  select: (item: Routed, subscriber: ChangeSubscriber) => boolean,
-): Recipient[] {
-  const picked: Recipient[] = [];
-  for (const item of routed)
-    for (const subscriber of item.recipients.keys())
-      if (select(item, subscriber)) picked.push([item, subscriber]);
-  return picked;
+function hasUnfilteredListener({ change }: Routed, subscriber: ChangeSubscriber): boolean {
+  for (const binding of subscriber.bindings)
+    if (binding.conditions.length === 0 && bindingWants(binding, change)) return true;
+  return false;
 }
+
+/** Ids known for no listener yet (filter sets them): one array shared by every recipient. */
+const unfilteredIds: readonly number[] = [];
 
 /** route: the changes some subscriber's bindings want, with those subscribers. */
 function route(subscribers: ChangeSubscriber[], changes: CommittedChange[]): Routed[] {
   const routed: Routed[] = [];
   for (const { change, commitTime, xid } of changes) {
-    const recipients = new Map<ChangeSubscriber, number[]>();
-    for (const subscriber of subscribers) {
-      if (subscriber.bindings.some((binding) => bindingWants(binding, change)))
-        recipients.set(subscriber, []);
-    }
+    const recipients = new Map<ChangeSubscriber, readonly number[]>();
+    for (const subscriber of subscribers)
+      if (wantsChange(subscriber, change)) recipients.set(subscriber, unfilteredIds);
     if (recipients.size > 0)
       routed.push({ change, xid, commitTimestamp: commitTime.toISOString(), recipients });
   }
@@ -273,9 +274,10 @@ async function describe(pool: pg.Pool, routed: Routed[]): Promise<Described> {
   const relations = [
     ...new Map(routed.map((item) => [item.change.relation.id, item.change.relation])).values(),
   ];
-  const roles = [
-    ...new Set(routed.flatMap((item) => [...item.recipients.keys()].map((s) => s.identity.role))),
-  ];
+  const roleSet = new Set<string>();
+  for (const item of routed)
+    item.recipients.forEach((_, subscriber) => roleSet.add(subscriber.identity.role));
+  const roles = [...roleSet];
   const [tables, selectable] = await Promise.all([
     cachedTables(pool, relations),
     cachedSelectable(pool, roles, relations),
@@ -294,12 +296,22 @@ function authorize(
 ): void {
   for (const item of routed) {
     const { change } = item;
-    for (const subscriber of [...item.recipients.keys()]) {
-      const columns = selectable.get(subscriber.identity.role)?.get(change.relation.id);
-      const keyColumnsVisible = primaryKeys
-        .get(change.relation.id)
-        ?.every((c) => columns?.has(c.name));
-      if (!columns || columns.size === 0 || keyColumnsVisible === false) {
+    const keyColumns = primaryKeys.get(change.relation.id);
+    const allowedByRole = new Map<string, boolean>();
+    // Deleting the entry being visited is safe in a Map's forEach: no copy of 500 recipients, and
+    // (unlike a for…of) no iterator result made for each.
+    item.recipients.forEach((_, subscriber) => {
+      const { role } = subscriber.identity;
+      let allowed = allowedByRole.get(role);
+      if (allowed === undefined) {
+        const columns = selectable.get(role)?.get(change.relation.id);
+        allowed =
+          columns !== undefined &&
+          columns.size > 0 &&
+          (keyColumns?.every((c) => columns.has(c.name)) ?? true);
+        allowedByRole.set(role, allowed);
+      }
+      if (!allowed) {
         item.recipients.delete(subscriber);
         if (
           subscriber.bindings.some(
@@ -313,7 +325,7 @@ function authorize(
           );
         }
       }
-    }
+    });
   }
 }
 
@@ -322,13 +334,18 @@ function filter(routed: Routed[]): void {
   for (const item of routed) {
     const { change } = item;
     const filtered = change.type === "DELETE" ? item.oldRecord! : item.record!;
-    for (const subscriber of [...item.recipients.keys()]) {
-      const ids = subscriber.bindings
-        .filter((b) => bindingWants(b, change) && matches(b.conditions, filtered))
-        .map((b) => b.id);
-      if (ids.length === 0) item.recipients.delete(subscriber);
-      else item.recipients.set(subscriber, ids);
-    }
+    // forEach: no [key, value] pair made per entry; setting or deleting the visited key is safe.
+    item.recipients.forEach((_, subscriber) => {
+      let ids: number[] | undefined;
+      for (const binding of subscriber.bindings) {
+        if (!bindingWants(binding, change) || !matches(binding.conditions, filtered)) continue;
+        // Made to size: an empty array grown by a push reserves room for 16 ids.
+        if (ids) ids.push(binding.id);
+        else ids = [binding.id];
+      }
+      if (ids) item.recipients.set(subscriber, ids);
+      else item.recipients.delete(subscriber);
+    });
   }
 }
 
@@ -365,23 +382,19 @@ function waitVisible(xids: number[]): string {
 type Verdict = Set<Routed> | { failed: string };
 
 /**
- * Each identity as realtime.visible_rows takes a caller, made once: a subscriber keeps its identity
- * until its token changes, and remaking it for every change was a quarter of the memory a change
- * took to deliver to 500 subscribers.
+ * Each identity's claims as realtime.visible_rows takes them (JSON, which holds no raw line break, so
+ * one a line), made once: a subscriber keeps its identity until its token changes, and remaking it
+ * for every change was a quarter of the memory a change took to deliver to 500 subscribers.
  */
-const callers = new WeakMap<Identity, string>();
+const callerClaims = new WeakMap<Identity, string>();
 
-function callerJson(identity: Identity): string {
-  let json = callers.get(identity);
-  if (json === undefined) {
-    json = JSON.stringify({
-      role: identity.role,
-      claims: JSON.stringify(identity.claims),
-      sub: subjectOf(identity),
-    });
-    callers.set(identity, json);
+function claimsLine(identity: Identity): string {
+  let line = callerClaims.get(identity);
+  if (line === undefined) {
+    line = JSON.stringify(identity.claims);
+    callerClaims.set(identity, line);
   }
-  return json;
+  return line;
 }
 
 /**
@@ -403,7 +416,7 @@ async function visibleRows(
           : change.newTuple[change.relation.columns.findIndex((c) => c.name === key.name)]) ?? null,
     ),
   );
-  const callers = `[${[...identities.values()].map(callerJson).join(",")}]`;
+  const callers = [...identities.values()].map(claimsLine).join("\n");
   // One round trip: the wait, the check and the rollback that undoes its role switches go in one
   // message.
   const client = await pool.connect();
@@ -462,8 +475,13 @@ async function visibleRowsInParts(
   return new Map(found.flatMap((verdicts) => [...verdicts]));
 }
 
-/** The rows each identity may SELECT by either of two checks of one batch. */
+/**
+ * The rows each identity may SELECT by either of two checks of one batch. Usually one of them
+ * checked nothing (every listener filtered, or none), and the other is the answer as it is.
+ */
 function mergeVerdicts(first: Verdicts, second: Verdicts): Verdicts {
+  if (second.size === 0) return first;
+  if (first.size === 0) return second;
   const merged: Verdicts = new Map(
     [...first].map(([relid, byIdentity]) => [relid, new Map(byIdentity)]),
   );
@@ -488,39 +506,45 @@ function tableVerdicts(verdicts: Verdicts, relid: number): Map<string, Set<Route
  */
 async function checkRls(
   pool: pg.Pool,
-  recipients: Recipient[],
+  routed: Routed[],
+  select: Selection,
   { tables, primaryKeys }: Described,
   warnings: Warnings,
 ): Promise<Verdicts> {
   const checks = new Map<
     number,
-    {
-      items: Routed[];
-      identities: Map<string, Identity>;
-      subscribers: Map<string, Set<ChangeSubscriber>>;
-    }
+    { items: Routed[]; identities: Map<string, Identity>; subscribers: ChangeSubscriber[] }
   >();
-  for (const [item, subscriber] of recipients) {
+  for (const item of routed) {
     const table = tables.get(item.change.relation.id);
     if (!table?.rls || item.change.type === "DELETE") continue;
-    let check = checks.get(table.relid);
-    if (!check)
-      checks.set(
-        table.relid,
-        (check = { items: [], identities: new Map(), subscribers: new Map() }),
-      );
-    if (check.items.at(-1) !== item) check.items.push(item);
-    check.identities.set(subscriber.identityKey, subscriber.identity);
-    const sharing = check.subscribers.get(subscriber.identityKey);
-    if (sharing) sharing.add(subscriber);
-    else check.subscribers.set(subscriber.identityKey, new Set([subscriber]));
+    item.recipients.forEach((_, subscriber) => {
+      if (!select(item, subscriber)) return;
+      let check = checks.get(table.relid);
+      if (!check)
+        checks.set(table.relid, (check = { items: [], identities: new Map(), subscribers: [] }));
+      if (check.items.at(-1) !== item) check.items.push(item);
+      check.identities.set(subscriber.identityKey, subscriber.identity);
+      check.subscribers.push(subscriber);
+    });
   }
   const verdicts: Verdicts = new Map();
   await Promise.all(
     [...checks].map(async ([relid, check]) => {
       const relation = check.items[0]!.change.relation;
+      // Who shares an identity is sorted out only when one is refused: a set per identity for every
+      // batch was memory spent for the rare failure.
+      let sharing: Map<string, ChangeSubscriber[]> | undefined;
       const refuse = (identityKey: string, message: string) => {
-        for (const subscriber of check.subscribers.get(identityKey)!)
+        if (!sharing) {
+          sharing = new Map();
+          for (const subscriber of check.subscribers) {
+            const alike = sharing.get(subscriber.identityKey);
+            if (alike) alike.push(subscriber);
+            else sharing.set(subscriber.identityKey, [subscriber]);
+          }
+        }
+        for (const subscriber of sharing.get(identityKey)!)
           warnings.once(subscriber, `${relid}:${identityKey}`, message);
       };
       const failed = (reason: string) =>
@@ -559,8 +583,9 @@ function pick(
 }
 
 /**
- * encode: each change's payload, once per role, framed once per role, frame key and listener ids
- * (listener ids are a hash of their parameters: one frame for every subscriber that listens alike),
+ * encode: each change's payload, once per role, framed once per frame key (role, serializer, topic
+ * and join ref) and listener ids (a hash of their parameters: one frame for every subscriber that
+ * listens alike),
  * to every subscriber the checks let through. Encoding a frame per subscriber was most of a change's
  * CPU time with 500 subscribers, in the strings made and collected (bench/realtime.ts).
  */
@@ -569,25 +594,36 @@ function encode(
   { tables, selectable, primaryKeys }: Described,
   verdicts: Verdicts,
 ): void {
+  // Each subscriber's frames of a batch leave in one write to its socket, in commit order.
+  const outbox = new Map<ChangeSubscriber, Buffer | Buffer[]>();
+  const post =
+    routed.length === 1
+      ? (subscriber: ChangeSubscriber, frame: Buffer) => subscriber.send(frame)
+      : (subscriber: ChangeSubscriber, frame: Buffer) => {
+          const held = outbox.get(subscriber);
+          if (held === undefined) outbox.set(subscriber, frame);
+          else if (Array.isArray(held)) held.push(frame);
+          else outbox.set(subscriber, [held, frame]);
+        };
   for (const item of routed) {
     const { change } = item;
     const table = tables.get(change.relation.id)!;
     const payloads = new Map<string, string>();
-    const frames = new Map<string, Buffer>();
-    for (const [subscriber, ids] of item.recipients) {
-      if (
-        table.rls &&
-        change.type !== "DELETE" &&
-        !verdicts.get(change.relation.id)?.get(subscriber.identityKey)?.has(item)
-      )
-        continue;
-      const role = subscriber.identity.role;
-      const frameKey = `${role}\n${subscriber.frameKey}\n${ids.join()}`;
-      const frame = frames.get(frameKey);
+    // Frames by frame key, then by listener ids (the id itself when there is one, as most have): no
+    // key string made and hashed per subscriber.
+    const frames = new Map<string, Map<number | string, Buffer>>();
+    const visible = table.rls && change.type !== "DELETE" ? verdicts.get(change.relation.id) : null;
+    item.recipients.forEach((ids, subscriber) => {
+      if (visible !== null && !visible?.get(subscriber.identityKey)?.has(item)) return;
+      let byIds = frames.get(subscriber.frameKey);
+      if (!byIds) frames.set(subscriber.frameKey, (byIds = new Map()));
+      const idsKey = ids.length === 1 ? ids[0]! : ids.join();
+      const frame = byIds.get(idsKey);
       if (frame) {
-        subscriber.send(frame);
-        continue;
+        post(subscriber, frame);
+        return;
       }
+      const role = subscriber.identity.role;
       let json = payloads.get(role);
       if (json === undefined) {
         const columns = selectable.get(role)!.get(change.relation.id)!;
@@ -615,8 +651,11 @@ function encode(
         payloads.set(role, json);
       }
       const framed = subscriber.frame(ids, json);
-      frames.set(frameKey, framed);
-      subscriber.send(framed);
-    }
+      byIds.set(idsKey, framed);
+      post(subscriber, framed);
+    });
   }
+  outbox.forEach((frames, subscriber) =>
+    subscriber.send(Array.isArray(frames) ? Buffer.concat(frames) : frames),
+  );
 }

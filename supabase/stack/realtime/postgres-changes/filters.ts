@@ -86,6 +86,8 @@ function compare(a: unknown, b: unknown): number | undefined {
 
 /** SQL semantics: a null (or absent) column matches no condition. */
 export function matches(conditions: Condition[], record: Record<string, unknown>): boolean {
+  // Most listeners have no filter: no callback made for them, per subscriber and change.
+  if (conditions.length === 0) return true;
   return conditions.every(({ column, op, values }) => {
     const value = record[column];
     if (value === null || value === undefined) return false;

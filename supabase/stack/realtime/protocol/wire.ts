@@ -13,7 +13,7 @@ const { Sender } = ws as unknown as {
 /**
  * A text message as a whole server frame (servers send frames unmasked, so the bytes are the same
  * for every socket): a change sent to hundreds of subscribers is framed once and the same buffer is
- * written to each (sendWireFrame), not copied and framed again per socket.
+ * written to each (sendWireFrames), not copied and framed again per socket.
  */
 export function wireTextFrame(text: string): Buffer {
   return Buffer.concat(
