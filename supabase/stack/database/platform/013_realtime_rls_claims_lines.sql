@@ -3,16 +3,16 @@
 -- within it. That list's literal was lexed escape by escape, parsed, printed and parsed again on its
 -- way to the loop: for 250 callers a check took 10.5-11.8 ms of the backend's CPU, and takes
 -- 8.2-8.5 ms this way (measured side by side). JSON text holds no raw line break, so the lines split
--- without parsing, and each
--- caller's role and sub are read from its claims (as Realtime's subscriptions keep a role from
--- claims->>'role'); a sub that is not a string is empty, as the stack's other services set it.
--- Results as before: one entry per caller.
+-- without parsing, and each caller's role and sub are read from its claims (as Realtime's
+-- subscriptions keep a role from claims->>'role'); a sub that is not a string is empty, as the
+-- stack's other services set it. Results as before: one entry per caller. Like every platform file
+-- it can run again: the old signature is dropped only if it is still there.
 
 set local role supabase_admin;
 
-drop function realtime.visible_rows(oid, jsonb, jsonb);
+drop function if exists realtime.visible_rows(oid, jsonb, jsonb);
 
-create function realtime.visible_rows(relation oid, keys jsonb, callers text)
+create or replace function realtime.visible_rows(relation oid, keys jsonb, callers text)
 returns jsonb
 language plpgsql
 as $function$
