@@ -7,7 +7,7 @@ import { refreshSession } from "../supabase/stack/auth/sessions.ts";
 import type { TokenSigner } from "../supabase/stack/auth/tokens.ts";
 import { urlAs } from "../supabase/stack/database/connection.ts";
 import { newDataDir, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
-import { treeCpuSeconds } from "./load.ts";
+import { treeCpuSeconds } from "../tests/helpers/processes.ts";
 import { sendVia } from "./rest.ts";
 import { median, row, type BenchRow } from "./rows.ts";
 

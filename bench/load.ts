@@ -34,7 +34,7 @@ import type { SchemaCache } from "../supabase/stack/rest/schema-cache/types.ts";
 import type { Statement } from "../supabase/stack/rest/query/statements.ts";
 import { projectRoot, spawnStack, type SpawnedStack } from "../supabase/stack/spawn-stack.ts";
 import { callSql, readSql, sendVia } from "./rest.ts";
-import { processTree } from "../tests/helpers/processes.ts";
+import { treeCpuSeconds } from "../tests/helpers/processes.ts";
 import { row, type BenchRow } from "./rows.ts";
 
 const members = 1_000;
@@ -331,14 +331,6 @@ function viaSql(pool: pg.Pool) {
       client.release(failed instanceof Error && !("code" in failed) ? failed : undefined);
     }
   };
-}
-
-/** CPU seconds so far of a process and its descendants (the stack: Node, PostgreSQL, Deno). */
-export async function treeCpuSeconds(root: number): Promise<{ node: number; postgres: number }> {
-  const total = { node: 0, postgres: 0 };
-  for (const p of await processTree(root))
-    total[p.name.startsWith("postgres") ? "postgres" : "node"] += p.cpuSeconds;
-  return total;
 }
 
 interface PhaseResult {

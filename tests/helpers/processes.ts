@@ -57,3 +57,11 @@ export async function edgeRuntimes(stackPid: number): Promise<number[]> {
     .map((info) => info.pid)
     .sort((a, b) => a - b);
 }
+
+/** CPU seconds so far of a process and its descendants (the stack: Node, PostgreSQL, Deno). */
+export async function treeCpuSeconds(root: number): Promise<{ node: number; postgres: number }> {
+  const total = { node: 0, postgres: 0 };
+  for (const p of await processTree(root))
+    total[p.name.startsWith("postgres") ? "postgres" : "node"] += p.cpuSeconds;
+  return total;
+}

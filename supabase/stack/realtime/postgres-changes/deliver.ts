@@ -585,9 +585,9 @@ function pick(
 /**
  * encode: each change's payload, once per role, framed once per frame key (role, serializer, topic
  * and join ref) and listener ids (a hash of their parameters: one frame for every subscriber that
- * listens alike),
- * to every subscriber the checks let through. Encoding a frame per subscriber was most of a change's
- * CPU time with 500 subscribers, in the strings made and collected (bench/realtime.ts).
+ * listens alike), to every subscriber the checks let through. Encoding a frame per subscriber was
+ * most of a change's CPU time with 500 subscribers, in the strings made and collected
+ * (bench/realtime.ts).
  */
 function encode(
   routed: Routed[],
