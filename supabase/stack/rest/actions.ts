@@ -23,7 +23,7 @@ import {
   type Reply,
   type ResultRow,
 } from "./http/reply.ts";
-import type { ApiRequest, RequestShape } from "./http/request.ts";
+import { bindStandIns, type ApiRequest, type RequestShape } from "./http/request.ts";
 import type { MediaType } from "./parse/media.ts";
 import type { Preferences } from "./parse/prefer.ts";
 import { argumentNames, callArguments, findRoutine } from "./plan/call.ts";
@@ -181,7 +181,7 @@ async function countRows(
   const statement = plannedCountStatement(root);
   const { rows } = await run<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(
     statement.text,
-    statement.values,
+    bindStandIns(statement.values, scope.api.standInValues),
   );
   const planned = rows[0]!["QUERY PLAN"][0].Plan["Plan Rows"];
   const { maxRows } = scope.config;
@@ -221,6 +221,21 @@ export async function openApi(scope: ActionScope): Promise<Reply> {
   return openApiReply(api, openApiDocument(cache, api.schema, privileges, api.headers.host));
 }
 
+/** A read's target for the request log, with this request's values bound (see RequestShapes). */
+function boundTarget(target: PlannedTarget, standInValues: string[]): PlannedTarget {
+  if (!target.rows) return target;
+  return {
+    ...target,
+    rows: { ...target.rows, params: bindStandIns(target.rows.params, standInValues) },
+  };
+}
+
+const boundStatement = (statement: Statement, standInValues: string[]): Statement => ({
+  text: statement.text,
+  values: bindStandIns(statement.values, standInValues),
+});
+
+/** Planned from the request's shape, whose plain comparison values are stand-ins (see RequestShapes). */
 function prepareRead(scope: ActionScope, name: string): PreparedRead {
   const { api, config, cache } = scope;
   const table = findTable(cache, api.schema, name);
@@ -232,7 +247,7 @@ function prepareRead(scope: ActionScope, name: string): PreparedRead {
       columns: table.columns,
       fromSource: false,
     },
-    api.query,
+    api.shape.query,
     {
       rootFilters: true,
       ranges: true,
@@ -243,7 +258,7 @@ function prepareRead(scope: ActionScope, name: string): PreparedRead {
   );
   const planned = plannedRead(root);
   // The request log learns what was addressed even when negotiation refuses the request.
-  scope.planned?.(planned);
+  scope.planned?.(boundTarget(planned, api.standInValues));
   const { media, shape } = negotiate(api, config, cache, false);
   checkStrict(api.preferences);
   const count = api.preferences.count;
@@ -255,12 +270,13 @@ function prepareRead(scope: ActionScope, name: string): PreparedRead {
 export async function read(scope: ActionScope, name: string, headersOnly: boolean): Promise<Reply> {
   const { api, config } = scope;
   let prepared = scope.readPlans.get(api.shape);
-  if (prepared) scope.planned?.(prepared.planned);
+  if (prepared) scope.planned?.(boundTarget(prepared.planned, api.standInValues));
   else {
     prepared = prepareRead(scope, name);
     scope.readPlans.set(api.shape, prepared);
   }
-  const { root, media, shape, statement } = prepared;
+  const { root, media, shape } = prepared;
+  const statement = boundStatement(prepared.statement, api.standInValues);
   if (media.kind === "plan") return explain(scope, statement, media, true);
   const count = api.preferences.count;
   const countPlanned = count === "planned" || count === "estimated";

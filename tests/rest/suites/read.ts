@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { anonClient, serviceClient, signedInUser, sql } from "../context.ts";
+import { anonClient, http, serviceClient, signedInUser, sql } from "../context.ts";
 
 describe("rest: reads with supabase-js", () => {
   it("selects columns, aliases, casts and JSON paths", async () => {
@@ -222,6 +222,48 @@ describe("rest: reads with supabase-js", () => {
       .order("id")
       .limit(2);
     expect(related.data?.map((r) => r.id)).toEqual([6, 4]);
+  });
+
+  it("answers reads of one shape with ever new comparison values, each with its own", async () => {
+    // Such reads share one plan, its values bound per request (RequestShapes).
+    const db = anonClient();
+    const books = await sql<{ id: number; title: string; author: string }>(
+      "select b.id::int as id, b.title, a.name as author from public.books b join public.authors a on a.id = b.author_id order by b.id",
+    );
+    for (const book of books) {
+      const one = await db
+        .from("books")
+        .select("title, authors!author_id(name)")
+        .eq("id", book.id)
+        .single();
+      expect(one.data).toEqual({ title: book.title, authors: { name: book.author } });
+      const byTitle = await db.from("books").select("id").eq("title", book.title);
+      expect(byTitle.data).toEqual([{ id: book.id }]);
+      // The same value twice is two parameters, each bound.
+      const between = await db.from("books").select("id").gte("id", book.id).lte("id", book.id);
+      expect(between.data).toEqual([{ id: book.id }]);
+      const others = await db
+        .from("books")
+        .select("id, authors!author_id!inner(name)")
+        .neq("authors.name", book.author)
+        .order("id");
+      expect(others.data?.map((r) => r.id)).toEqual(
+        books.filter((b) => b.author !== book.author).map((b) => b.id),
+      );
+    }
+    for (const title of ["a+b c", "100%", `it's "quoted"`, "ünï & more"]) {
+      const none = await db.from("books").select("id").eq("title", title);
+      expect(none.data).toEqual([]);
+    }
+    // Content-Location and a planned count are the request's own too.
+    for (const id of [2, 5]) {
+      const res = await http(`/books?select=id&id=gte.${id}&order=id`, {
+        headers: { Prefer: "count=planned" },
+      });
+      expect(res.json).toEqual(books.filter((b) => b.id >= id).map((b) => ({ id: b.id })));
+      expect(res.headers.get("content-location")).toBe(`/books?id=gte.${id}&order=id&select=id`);
+      expect(res.headers.get("content-range")).toMatch(/^0-\d+\/\d+$/);
+    }
   });
 
   it("returns one object with single/maybeSingle and 406 otherwise", async () => {

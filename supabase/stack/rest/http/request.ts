@@ -3,6 +3,7 @@
  * which query parameters, range, preferences, media types and body. Nothing here touches the
  * database or the schema cache.
  */
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { RestConfig } from "../config.ts";
 import {
@@ -16,9 +17,9 @@ import {
 import { decodeMediaType, parseAccept, type MediaType } from "../parse/media.ts";
 import { parsePayload, type Payload } from "../parse/payload.ts";
 import { parsePreferences, type Preferences } from "../parse/prefer.ts";
-import { parseQueryParams } from "../parse/query-params.ts";
+import { parseQueryParams, withComparisonsStoodIn } from "../parse/query-params.ts";
 import { intersectRanges, parseRangeHeader } from "../parse/range.ts";
-import type { QueryParams, RowRange } from "../parse/types.ts";
+import type { EmbedPath, Filter, QueryParams, RowRange } from "../parse/types.ts";
 
 export type Action =
   | { kind: "read"; table: string; headersOnly: boolean }
@@ -49,8 +50,13 @@ export interface RequestShape {
 }
 
 export interface ApiRequest extends RequestShape {
-  /** The shape this request was read as, shared with every request of the same shape. */
+  /**
+   * The shape this request was read as, shared with every request of the same shape. A read's
+   * plain comparison values are stand-ins in it (see RequestShapes); `query` has this request's.
+   */
   shape: RequestShape;
+  /** This request's values for its shape's stand-ins, in order (see `bindStandIns`). */
+  standInValues: string[];
   payload: Payload | undefined;
   /** Lower-cased header names → values, for `request.headers`. */
   headers: Record<string, string>;
@@ -179,8 +185,63 @@ function shapeKey(req: IncomingMessage, path: string, rawQuery: string): string 
 }
 
 /**
+ * Stands for the i-th plain comparison value of a read while its shape is parsed and planned: no
+ * value a request sends can be equal to one. Letters, digits and dashes read the same decoded.
+ */
+const standInPrefix = `pgrst-value-${randomUUID()}-`;
+const standIn = (index: number) => `${standInPrefix}${index}`;
+const standInPattern = new RegExp(`${standInPrefix}(\\d+)`, "g");
+
+function standInIndex(value: unknown): number {
+  return typeof value === "string" && value.startsWith(standInPrefix)
+    ? Number(value.slice(standInPrefix.length))
+    : -1;
+}
+
+/** A statement's or planned target's parameters with this request's values in the stand-ins' place. */
+export function bindStandIns(values: unknown[], standInValues: string[]): unknown[] {
+  if (standInValues.length === 0) return values;
+  return values.map((value) => {
+    const index = standInIndex(value);
+    return index < 0 ? value : standInValues[index];
+  });
+}
+
+/** A filter with this request's value for its stand-in, if its value is one. */
+function boundFilter(
+  entry: { path: EmbedPath; filter: Filter },
+  values: string[],
+): { path: EmbedPath; filter: Filter } {
+  const operation = entry.filter.operation;
+  if (operation.kind !== "quant" && operation.kind !== "simple") return entry;
+  const index = standInIndex(operation.value);
+  if (index < 0) return entry;
+  return {
+    path: entry.path,
+    filter: { ...entry.filter, operation: { ...operation, value: values[index]! } },
+  };
+}
+
+/** The shape's query as this request sent it: its own values in the stand-ins' place. */
+function boundQuery(query: QueryParams, values: string[]): QueryParams {
+  if (values.length === 0) return query;
+  return {
+    ...query,
+    canonical: query.canonical.replace(standInPattern, (_, index: string) =>
+      encodeURIComponent(values[Number(index)]!),
+    ),
+    filters: query.filters.map((entry) => boundFilter(entry, values)),
+  };
+}
+
+/**
  * Request shapes already parsed under one configuration, the least recently used making room. A
  * shape that fails to parse is never kept: its request answers with the error each time.
+ *
+ * A read is keyed with its plain comparison values stood in for (`withComparisonsStoodIn`), so
+ * requests that differ only in those (an id, a user, a date) share one shape, and with it one plan.
+ * Those values are the ones the plan binds as they are, one parameter each, and that no planning
+ * error names: a plan made with stand-ins binds any request's values (`bindStandIns`).
  */
 export class RequestShapes {
   private readonly shapes = new Map<string, RequestShape>();
@@ -190,16 +251,33 @@ export class RequestShapes {
     private readonly limit = 500,
   ) {}
 
-  shapeOf(req: IncomingMessage, path: string, rawQuery: string): RequestShape {
-    const key = shapeKey(req, path, rawQuery);
+  shapeOf(
+    req: IncomingMessage,
+    path: string,
+    rawQuery: string,
+  ): { shape: RequestShape; standInValues: string[] } {
+    const { query, values } = isRead(req.method ?? "GET", path)
+      ? withComparisonsStoodIn(rawQuery, standIn, ["apikey"])
+      : { query: rawQuery, values: [] };
+    const key = shapeKey(req, path, query);
     let shape = this.shapes.get(key);
     if (shape) this.shapes.delete(key);
     else {
-      shape = parseShape(req, path, rawQuery, this.config);
+      shape = parseShape(req, path, query, this.config);
       if (this.shapes.size >= this.limit) this.shapes.delete(this.shapes.keys().next().value!);
     }
     this.shapes.set(key, shape);
-    return shape;
+    return { shape, standInValues: values };
+  }
+}
+
+/** GET or HEAD on a table or view: the action whose plan binds stand-ins (see `read` in actions.ts). */
+function isRead(method: string, path: string): boolean {
+  if (method !== "GET" && method !== "HEAD") return false;
+  try {
+    return action(method, path).kind === "read";
+  } catch {
+    return false;
   }
 }
 
@@ -211,7 +289,7 @@ export function parseApiRequest(
   body: Buffer,
   shapes: RequestShapes,
 ): ApiRequest {
-  const shape = shapes.shapeOf(req, path, rawQuery);
+  const { shape, standInValues } = shapes.shapeOf(req, path, rawQuery);
   const act = shape.action;
   const needsBody =
     act.kind === "insert" ||
@@ -231,7 +309,9 @@ export function parseApiRequest(
   }
   return {
     ...shape,
+    query: boundQuery(shape.query, standInValues),
     shape,
+    standInValues,
     payload,
     headers,
     cookies: cookies(header(req, "cookie")),

@@ -40,6 +40,42 @@ export function splitQuery(query: string): [string, string][] {
 }
 
 const lastSegment = (key: string) => key.slice(key.lastIndexOf(".") + 1);
+
+/** Keys, and keys' last segments, that are never filters (see parseQueryParams). */
+const notFilterKeys = new Set(["select", "columns", "on_conflict"]);
+const notFilterLastSegments = new Set(["order", "limit", "offset", "and", "or"]);
+
+/** A filter value the plan binds as it is, as one parameter of its own: `[not.]eq.`, `neq.`… */
+const plainComparison = /^(?:not\.)?(?:eq|neq|gt|gte|lt|lte)\./;
+
+/**
+ * `query` with the value of each plain comparison filter (`id=eq.5`, `starts_at=not.gte.…`, an
+ * embed's too) replaced by `standIn(i)`, and the values so taken out, decoded, in order. Requests
+ * that differ only in these values then read as one query; `reserved` keys are left as they are.
+ * A stand-in must read the same decoded and be a valid value (letters, digits and dashes).
+ */
+export function withComparisonsStoodIn(
+  query: string,
+  standIn: (index: number) => string,
+  reserved: string[] = [],
+): { query: string; values: string[] } {
+  const values: string[] = [];
+  const parts = query.split("&");
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const key = decode(part.slice(0, eq));
+    if (notFilterKeys.has(key) || notFilterLastSegments.has(lastSegment(key))) continue;
+    if (reserved.includes(key)) continue;
+    const value = decode(part.slice(eq + 1));
+    const operator = plainComparison.exec(value)?.[0];
+    if (operator === undefined) continue;
+    parts[i] = `${part.slice(0, eq)}=${operator}${standIn(values.length)}`;
+    values.push(value.slice(operator.length));
+  }
+  return { query: values.length === 0 ? query : parts.join("&"), values };
+}
 const pathOf = (key: string) => (key.includes(".") ? key.slice(0, key.lastIndexOf(".")) : "");
 
 function nonNegativeInteger(key: string, value: string): number {
@@ -89,7 +125,7 @@ export function parseQueryParams(
   const limits = new Map<string, number>();
   const offsets = new Map<string, number>();
   for (const [key, value] of pairs) {
-    if (["select", "columns", "on_conflict"].includes(key)) continue;
+    if (notFilterKeys.has(key)) continue;
     const last = lastSegment(key);
     if (last === "order") {
       result.order.push({ path: parseEmbedPath(pathOf(key)), terms: parseOrder(value) });
