@@ -48,6 +48,7 @@ import {
   plannedMutation,
   plannedRead,
   readStatement,
+  singularGuardCount,
   type Statement,
 } from "./query/statements.ts";
 import { qiKey, type SchemaCache, type Table } from "./schema-cache/types.ts";
@@ -65,7 +66,6 @@ export interface PreparedRead {
   root: ReadNode;
   planned: PlannedTarget;
   media: MediaType;
-  shape: BodyShape;
   statement: Statement;
 }
 
@@ -262,8 +262,13 @@ function prepareRead(scope: ActionScope, name: string): PreparedRead {
   const { media, shape } = negotiate(api, config, cache, false);
   checkStrict(api.preferences);
   const count = api.preferences.count;
-  const statement = readStatement(root, shape, count === "exact" || count === "estimated");
-  return { root, planned, media, shape, statement };
+  const statement = readStatement(
+    root,
+    shape,
+    count === "exact" || count === "estimated",
+    shape.kind === "object" && media.kind !== "plan",
+  );
+  return { root, planned, media, statement };
 }
 
 /** GET/HEAD on a table or view. */
@@ -275,23 +280,35 @@ export async function read(scope: ActionScope, name: string, headersOnly: boolea
     prepared = prepareRead(scope, name);
     scope.readPlans.set(api.shape, prepared);
   }
-  const { root, media, shape } = prepared;
+  const { root, media } = prepared;
   const statement = boundStatement(prepared.statement, api.standInValues);
   if (media.kind === "plan") return explain(scope, statement, media, true);
   const count = api.preferences.count;
   const countPlanned = count === "planned" || count === "estimated";
+  // A singular read's statement fails unless it has one row (see readStatement): its end goes out
+  // with it.
   const transactionEnding = {
     readOnly: true,
     end: ending(api.preferences, config),
-    endAfterWork: shape.kind === "object" || countPlanned,
+    endAfterWork: countPlanned,
   };
-  return scope.transaction<ResultRow, Reply>(transactionEnding, statement, async (rows, run) => {
-    const row = rows[0]!;
-    if (shape.kind === "object" && Number(row.page_total) !== 1)
-      throw singularityError(Number(row.page_total));
-    if (countPlanned) await countRows(scope, run, root, row);
-    return readReply(api, config, name, row, media, headersOnly);
-  });
+  try {
+    return await scope.transaction<ResultRow, Reply>(
+      transactionEnding,
+      statement,
+      async (rows, run) => {
+        const row = rows[0]!;
+        if (countPlanned) await countRows(scope, run, root, row);
+        return readReply(api, config, name, row, media, headersOnly);
+      },
+    );
+  } catch (error) {
+    const rows =
+      error instanceof RestError && error.body.code === "22P02"
+        ? singularGuardCount(error.body.message)
+        : undefined;
+    throw rows === undefined ? error : singularityError(rows);
+  }
 }
 
 function prepareWrite(scope: ActionScope, table: Table, planned: WritePlan): PreparedWrite {

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { anonClient, http, serviceClient, signedInUser, sql } from "../context.ts";
+import pg from "pg";
+import { describe, expect, it, vi } from "vitest";
+import { anonClient, http, serviceClient, signedInUser, sql, stack } from "../context.ts";
 
 describe("rest: reads with supabase-js", () => {
   it("selects columns, aliases, casts and JSON paths", async () => {
@@ -280,6 +281,34 @@ describe("rest: reads with supabase-js", () => {
       message: "Cannot coerce the result to a single JSON object",
       details: "The result contains 3 rows",
     });
+  });
+
+  it("commits a singular read of one row and rolls back one of several", async () => {
+    // A notification from a computed field is sent only if the read's transaction commits.
+    const listener = new pg.Client({ connectionString: stack().dbUrl });
+    await listener.connect();
+    try {
+      const heard: string[] = [];
+      listener.on("notification", (n) => heard.push(n.payload ?? ""));
+      await listener.query("listen author_reads");
+      const db = anonClient();
+      const one = await db.from("authors").select("name, announced").eq("id", 3).single();
+      expect(one.data).toEqual({ name: "Iain Banks", announced: "Iain Banks" });
+      const several = await db.from("authors").select("name, announced").single();
+      expect(several.status).toBe(406);
+      expect(several.error).toMatchObject({
+        code: "PGRST116",
+        details: "The result contains 3 rows",
+      });
+      const none = await db.from("authors").select("name, announced").eq("id", 99).maybeSingle();
+      expect([none.data, none.error]).toEqual([null, null]);
+      // Notifications arrive in commit order: once this one is heard, the reads' would have been.
+      await sql("select pg_notify('author_reads', 'last')");
+      await vi.waitFor(() => expect(heard.at(-1)).toBe("last"));
+      expect(heard).toEqual(["Iain Banks", "last"]);
+    } finally {
+      await listener.end();
+    }
   });
 
   it("reads csv and another schema by profile", async () => {

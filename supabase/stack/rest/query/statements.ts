@@ -4,6 +4,7 @@
  * `response.headers`/`response.status` a function may have set, and for writes how many rows
  * were changed and inserted. Reads, writes and calls share this shape, as in PostgREST.
  */
+import { randomUUID } from "node:crypto";
 import type { PlannedSql, PlannedTarget } from "../../http/events.ts";
 import type { MediaType } from "../parse/media.ts";
 import type {
@@ -56,13 +57,35 @@ function wrap(rowsQuery: string, prelude: string, shape: BodyShape, extra: strin
   return `${prelude ? `WITH ${prelude} ` : ""}SELECT ${extra}, count(*) AS page_total, ${bodySql(shape)} AS body, ${responseGucs} FROM (${rowsQuery}) AS "_t"`;
 }
 
-export function readStatement(root: ReadNode, shape: BodyShape, exactCount: boolean): Statement {
+/**
+ * Fails a singular read unless it has exactly one row, with the count in its error, so that its
+ * transaction rolls back as PostgREST's does on PGRST116 in the same round trip: the read then
+ * needs no BEGIN, no connection of its own and no second round trip to end. Plain SQL cannot
+ * raise, so a cast of marked text fails instead; the marker is this process's own.
+ */
+const singularMarker = `pgrst-singular-${randomUUID()}:`;
+const singularGuard = `CASE WHEN count(*) <> 1 THEN ('${singularMarker}' || count(*))::int END AS singular`;
+
+/** The row count a singular read's guard failed on (see readStatement), if `message` is its error's. */
+export function singularGuardCount(message: string): number | undefined {
+  const at = message.indexOf(singularMarker);
+  return at < 0 ? undefined : Number.parseInt(message.slice(at + singularMarker.length), 10);
+}
+
+/** `guardSingular`: the statement fails unless it reads exactly one row (see singularGuardCount). */
+export function readStatement(
+  root: ReadNode,
+  shape: BodyShape,
+  exactCount: boolean,
+  guardSingular = false,
+): Statement {
   const params = new Params();
   const rows = nodeQuery(root, undefined, params);
   const total = exactCount
     ? `(SELECT count(*) FROM (${countQuery(root, params)}) AS "_c")`
     : "NULL::bigint";
-  return { text: wrap(rows, "", shape, `${total} AS total`), values: params.values };
+  const extra = `${total} AS total${guardSingular ? `, ${singularGuard}` : ""}`;
+  return { text: wrap(rows, "", shape, extra), values: params.values };
 }
 
 /** For `count=planned|estimated`: the planner's row estimate of the rows the request reads. */
