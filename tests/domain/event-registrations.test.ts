@@ -352,6 +352,58 @@ describe("registrations", () => {
     });
   });
 
+  it("a connection that has registered a few times plans none of a registration's statements again", async () => {
+    // PostgreSQL keeps no plan for a SQL-language function it does not inline, nor for a
+    // PL/pgSQL EXECUTE: such helpers plan their statement on every registration (sql/0076).
+    const org = await newOrganization();
+    const user = await db.createUser();
+    // Daily mail keeps the confirmations' emails (with their unsubscribe tokens) in the outbox, so
+    // no registration asks pg_net to deliver: the stack's stand-in for pg_net's C function that
+    // builds the request's URL is SQL and plans on every request, which hosted Supabase does not.
+    await db.rpc(user.claims, "set_notification_settings", { p_email_frequency: "daily" });
+    const eventIds: string[] = [];
+    for (let i = 0; i < 8; i++) eventIds.push(await newEvent(org.id));
+    // A connection of its own: plans are cached per connection.
+    const client = new pg.Client({ connectionString: stack.dbUrl });
+    await client.connect();
+    // log_planner_stats reports every planning as a LOG message; `where` names the function that
+    // planned (none for the statement sent).
+    const planned: string[] = [];
+    client.on("notice", (notice) => {
+      if (notice.message === "PLANNER STATISTICS")
+        planned.push(notice.where ?? "the statement sent");
+    });
+    try {
+      await client.query("set log_planner_stats = on; set client_min_messages = log");
+      // PL/pgSQL makes plans for a statement's values on its first five runs, then keeps the
+      // generic plan: the eighth registration is what every later one costs.
+      for (const eventId of eventIds) {
+        await client.query("begin");
+        await client.query(
+          "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
+          [JSON.stringify(user.claims)],
+        );
+        planned.length = 0;
+        const { rows } = await client.query<{ status: string }>({
+          name: "register",
+          text: "select status from public.register_for_event($1)",
+          values: [eventId],
+        });
+        await client.query("commit");
+        expect(rows).toEqual([{ status: "confirmed" }]);
+      }
+      expect(planned).toEqual([]);
+    } finally {
+      await client.end();
+    }
+    expect(
+      await db.sql(
+        "select status, data ? 'unsubscribe_token' as signed, count(*)::int as n from public.email_outbox where user_id = $1 group by 1, 2",
+        [user.id],
+      ),
+    ).toEqual([{ status: "held", signed: true, n: 8 }]);
+  });
+
   it("200 simultaneous registrations for 50 seats: exactly 50 confirmed and 150 waitlisted, no error", async () => {
     const eventId = await newEvent(null, { capacity: 50 });
     const ids = Array.from({ length: 200 }, () => randomUUID());
