@@ -120,18 +120,23 @@ describe("rest: request shapes", () => {
     expect(request(shapes, "HEAD", "/books?select=id&id=eq.7&order=id").shape).not.toBe(base.shape);
   });
 
-  it("does not stand in for values of writes or function calls", () => {
+  it("does not stand in for values of writes", () => {
     const shapes = new RequestShapes(config);
-    for (const [method, path] of [
-      ["PATCH", "/books?id=eq."],
-      ["DELETE", "/books?id=eq."],
-      ["GET", "/rpc/search?id=eq."],
-    ] as const) {
-      const one = request(shapes, method, `${path}1`);
-      const two = request(shapes, method, `${path}2`);
+    for (const method of ["PATCH", "DELETE"]) {
+      const one = request(shapes, method, "/books?id=eq.1");
+      const two = request(shapes, method, "/books?id=eq.2");
       expect(two.shape).not.toBe(one.shape);
       expect(two.standInValues).toEqual([]);
       expect(filterValues(two)).toEqual(["2"]);
     }
+  });
+
+  it("gives a function called by GET its own filter values and arguments", () => {
+    const shapes = new RequestShapes(config);
+    const one = request(shapes, "GET", "/rpc/search?term=a&id=eq.1");
+    const two = request(shapes, "GET", "/rpc/search?term=b&id=eq.2");
+    expect(filterValues(two)).toEqual(["2"]);
+    expect(two.query.rpcArguments).toEqual([["term", "b"]]);
+    expect(filterValues(one)).toEqual(["1"]);
   });
 });

@@ -238,10 +238,11 @@ function boundQuery(query: QueryParams, values: string[]): QueryParams {
  * Request shapes already parsed under one configuration, the least recently used making room. A
  * shape that fails to parse is never kept: its request answers with the error each time.
  *
- * A read is keyed with its plain comparison values stood in for (`withComparisonsStoodIn`), so
- * requests that differ only in those (an id, a user, a date) share one shape, and with it one plan.
+ * A GET or HEAD is keyed with its plain comparison values stood in for (`withComparisonsStoodIn`),
+ * so reads that differ only in those (an id, a user, a date) share one shape, and with it one plan.
  * Those values are the ones the plan binds as they are, one parameter each, and that no planning
- * error names: a plan made with stand-ins binds any request's values (`bindStandIns`).
+ * error names: a plan made with stand-ins binds any request's values (`bindStandIns`). A function
+ * called by GET plans from the request's own query (`ApiRequest.query`), as does every write.
  */
 export class RequestShapes {
   private readonly shapes = new Map<string, RequestShape>();
@@ -256,9 +257,11 @@ export class RequestShapes {
     path: string,
     rawQuery: string,
   ): { shape: RequestShape; standInValues: string[] } {
-    const { query, values } = isRead(req.method ?? "GET", path)
-      ? withComparisonsStoodIn(rawQuery, standIn, ["apikey"])
-      : { query: rawQuery, values: [] };
+    const method = req.method ?? "GET";
+    const { query, values } =
+      method === "GET" || method === "HEAD"
+        ? withComparisonsStoodIn(rawQuery, standIn, ["apikey"])
+        : { query: rawQuery, values: [] };
     const key = shapeKey(req, path, query);
     let shape = this.shapes.get(key);
     if (shape) this.shapes.delete(key);
@@ -268,16 +271,6 @@ export class RequestShapes {
     }
     this.shapes.set(key, shape);
     return { shape, standInValues: values };
-  }
-}
-
-/** GET or HEAD on a table or view: the action whose plan binds stand-ins (see `read` in actions.ts). */
-function isRead(method: string, path: string): boolean {
-  if (method !== "GET" && method !== "HEAD") return false;
-  try {
-    return action(method, path).kind === "read";
-  } catch {
-    return false;
   }
 }
 
