@@ -300,8 +300,12 @@ describe("rest: reads with supabase-js", () => {
         code: "PGRST116",
         details: "The result contains 3 rows",
       });
-      const none = await db.from("authors").select("name, announced").eq("id", 99).maybeSingle();
-      expect([none.data, none.error]).toEqual([null, null]);
+      const none = await db.from("authors").select("name, announced").eq("id", 99).single();
+      expect(none.status).toBe(406);
+      expect(none.error).toMatchObject({
+        code: "PGRST116",
+        details: "The result contains 0 rows",
+      });
       // Notifications arrive in commit order: once this one is heard, the reads' would have been.
       await sql("select pg_notify('author_reads', 'last')");
       await vi.waitFor(() => expect(heard.at(-1)).toBe("last"));

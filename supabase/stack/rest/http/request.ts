@@ -51,7 +51,7 @@ export interface RequestShape {
 
 export interface ApiRequest extends RequestShape {
   /**
-   * The shape this request was read as, shared with every request of the same shape. A read's
+   * The shape this request was read as, shared with every request of the same shape. A GET's
    * plain comparison values are stand-ins in it (see RequestShapes); `query` has this request's.
    */
   shape: RequestShape;
@@ -185,7 +185,7 @@ function shapeKey(req: IncomingMessage, path: string, rawQuery: string): string 
 }
 
 /**
- * Stands for the i-th plain comparison value of a read while its shape is parsed and planned: no
+ * Stands for the i-th plain comparison value of a GET while its shape is parsed and planned: no
  * value a request sends can be equal to one. Letters, digits and dashes read the same decoded.
  */
 const standInPrefix = `pgrst-value-${randomUUID()}-`;

@@ -76,6 +76,7 @@ export function withComparisonsStoodIn(
   }
   return { query: values.length === 0 ? query : parts.join("&"), values };
 }
+
 const pathOf = (key: string) => (key.includes(".") ? key.slice(0, key.lastIndexOf(".")) : "");
 
 function nonNegativeInteger(key: string, value: string): number {
