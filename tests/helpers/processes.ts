@@ -11,6 +11,8 @@ export interface ProcessInfo {
   rss: number;
   /** CPU time so far, its own and that of its children that ended (PostgreSQL's backends). */
   cpuSeconds: number;
+  /** Page faults so far served without reading from disk (memory touched for the first time). */
+  minorFaults: number;
 }
 
 /** A process from /proc, or undefined when it is gone (or there is no /proc). */
@@ -22,8 +24,8 @@ export async function processInfo(pid: number): Promise<ProcessInfo | undefined>
   ]);
   if (!stat) return undefined;
   const close = stat.lastIndexOf(")");
-  // After the name: state, ppid, …; utime, stime, cutime and cstime are the 12th to the 15th, in
-  // clock ticks.
+  // After the name: state, ppid, …; minflt is the 8th; utime, stime, cutime and cstime are the
+  // 12th to the 15th, in clock ticks.
   const fields = stat.slice(close + 2).split(" ");
   const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
   return {
@@ -33,6 +35,7 @@ export async function processInfo(pid: number): Promise<ProcessInfo | undefined>
     cmdline: cmdline.replaceAll("\0", " "),
     rss: rssKb * 1024,
     cpuSeconds: [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / 100,
+    minorFaults: Number(fields[7]),
   };
 }
 

@@ -1,14 +1,11 @@
-import { readFile } from "node:fs/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stack } from "../helpers/db.ts";
+import { processInfo } from "../helpers/processes.ts";
 import { sharedBuffersMb } from "../../supabase/stack/database/embedded-postgres.ts";
 
-/** Minor page faults so far of a process (the 10th field of /proc/<pid>/stat). */
-async function minorFaults(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
-}
+/** Minor page faults so far of a process. */
+const minorFaults = async (pid: number) => (await processInfo(pid))!.minorFaults;
 
 describe("the stack's PostgreSQL memory", () => {
   let client: pg.Client;

@@ -119,6 +119,9 @@ function cookies(text: string | undefined): Record<string, string> {
   return result;
 }
 
+/** The gateway's `apikey` query parameter is the gateway's, not a filter. */
+const gatewayParams = ["apikey"];
+
 function parseShape(
   req: IncomingMessage,
   path: string,
@@ -133,8 +136,7 @@ function parseShape(
     throw unacceptableSchema(profile, config.schemas);
   const schema = profile ?? config.schemas[0]!;
 
-  // The gateway's `apikey` query parameter is the gateway's, not a filter.
-  const query = parseQueryParams(rawQuery, act.kind === "call" && act.read, ["apikey"]);
+  const query = parseQueryParams(rawQuery, act.kind === "call" && act.read, gatewayParams);
 
   const limitRange = query.ranges.find((r) => r.path.length === 0)?.range ?? { offset: 0 };
   const headerRange =
@@ -260,7 +262,7 @@ export class RequestShapes {
     const method = req.method ?? "GET";
     const { query, values } =
       method === "GET" || method === "HEAD"
-        ? withComparisonsStoodIn(rawQuery, standIn, ["apikey"])
+        ? withComparisonsStoodIn(rawQuery, standIn, gatewayParams)
         : { query: rawQuery, values: [] };
     const key = shapeKey(req, path, query);
     let shape = this.shapes.get(key);
