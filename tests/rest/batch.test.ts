@@ -106,38 +106,39 @@ describe("statement batches", () => {
     expect(await preparedAt("batch_before_parse")).toHaveLength(1);
   });
 
-  it("gives batches connections of their own while connections are free", async () => {
-    const pool = new pg.Pool({ connectionString: stack().dbUrl, max: 4, pipeline: true });
+  /** The backend that ran each of `count` batches sent in one turn through `shared`. */
+  async function backendsOf(shared: SharedBatches, count: number): Promise<number[]> {
+    const batches = Array.from(
+      { length: count },
+      () => new Batch([{ text: "SELECT pg_backend_pid() AS pid", rows: true }]),
+    );
+    for (const batch of batches) shared.send(batch);
+    return (await Promise.all(batches.map((batch) => batch.results))).map(
+      (results) => results[0]![0]!.pid as number,
+    );
+  }
+
+  it("sends one turn's batches to one connection while they fit one write, free ones left idle", async () => {
+    const pool = new pg.Pool({ connectionString: stack().dbUrl, max: 8, pipeline: true });
     try {
-      const shared = new SharedBatches(pool, 4, 4);
-      const batches = [1, 2, 3].map(
-        () => new Batch([{ text: "SELECT pg_backend_pid() AS pid", rows: true }]),
-      );
-      for (const batch of batches) shared.send(batch);
-      const pids = (await Promise.all(batches.map((batch) => batch.results))).map(
-        (results) => results[0]![0]!.pid,
-      );
-      expect(new Set(pids).size).toBe(3);
+      const pids = await backendsOf(new SharedBatches(pool), 5);
+      expect(new Set(pids).size).toBe(1);
+      expect(pool.totalCount).toBe(1);
     } finally {
       await pool.end();
     }
   });
 
-  it("spreads one turn's batches over no more connections than it is given, free ones left idle", async () => {
+  it("writes no more than perWrite batches to a connection, the rest in order to further ones", async () => {
     const pool = new pg.Pool({ connectionString: stack().dbUrl, max: 8, pipeline: true });
     try {
-      const shared = new SharedBatches(pool, 4, 2);
-      const batches = [1, 2, 3, 4, 5, 6].map(
-        () => new Batch([{ text: "SELECT pg_backend_pid() AS pid", rows: true }]),
-      );
-      for (const batch of batches) shared.send(batch);
-      const pids = (await Promise.all(batches.map((batch) => batch.results))).map(
-        (results) => results[0]![0]!.pid,
-      );
-      // Three to a connection, in the order sent.
-      expect(new Set(pids).size).toBe(2);
-      expect(new Set(pids.slice(0, 3)).size).toBe(1);
-      expect(pool.totalCount).toBe(2);
+      const pids = await backendsOf(new SharedBatches(pool, 2), 5);
+      expect(new Set(pids).size).toBe(3);
+      expect(pids[0]).toBe(pids[1]);
+      expect(pids[2]).toBe(pids[3]);
+      expect(pids[4]).not.toBe(pids[0]);
+      expect(pids[4]).not.toBe(pids[2]);
+      expect(pool.totalCount).toBe(3);
     } finally {
       await pool.end();
     }

@@ -9,7 +9,6 @@
  * can share a connection: `SharedBatches` writes those sent in the same turn of the event loop
  * together, a few to a connection, on `pg`'s pipeline mode.
  */
-import { availableParallelism } from "node:os";
 import pg from "pg";
 import type { Connection, DatabaseError } from "pg";
 import type { DataRowMessage, RowDescriptionMessage } from "pg-protocol/dist/messages.js";
@@ -165,18 +164,18 @@ export class Batch extends pg.Query {
 }
 
 /**
- * Batches that end their own transaction (no BEGIN), sent several to a connection when there are
- * more than free connections, or than PostgreSQL has cores to run them on: those that arrive in
- * the same turn of the event loop leave in one write per connection, at most `perWrite` together,
- * so a burst of requests costs PostgreSQL one wake-up and one reply per connection rather than per
- * request. Each keeps its own Sync, so one failing leaves the others untouched. A slow one delays
- * those written behind it, but only when they would otherwise have waited for a connection or for
- * a core.
+ * Batches that end their own transaction (no BEGIN), sent several to a connection: those that
+ * arrive in the same turn of the event loop leave together, at most `perWrite` to a write and one
+ * write to a connection, so a burst of requests costs PostgreSQL one wake-up and one reply per
+ * write rather than per request, and the stack one socket write. Each keeps its own Sync, so one
+ * failing leaves the others untouched. A slow one delays those written behind it.
  *
- * Spreading a turn's batches over more connections than cores buys no parallelism (the embedded
- * PostgreSQL shares this machine's cores): the backends take turns on them, and each wake-up, reply
- * and pool checkout is paid again. At 16 clients on 2 cores, one batch to a connection cost
- * PostgreSQL some 1.5 to 2 times the CPU per request that this spread does (issue 24).
+ * A turn's batches go to as few connections as `perWrite` allows, not spread over as many as
+ * there are cores: the embedded PostgreSQL shares this machine's cores with the stack and its
+ * clients, so a second backend woken buys little parallelism, and each write, wake-up and reply is
+ * paid again. On 2 cores, spreading one row-by-key read a request over two connections made REST
+ * 0.70–0.73 of direct SQL at 16 clients, one connection for up to 8 of them 0.77–0.80, for up to
+ * 16 0.80 (`npm run bench -- REST`, issue 24); the 1,000 members' p95 stayed under 250 ms.
  */
 export class SharedBatches {
   private waiting: Batch[] = [];
@@ -184,9 +183,7 @@ export class SharedBatches {
   /** `pool`'s clients must run in pipeline mode. */
   constructor(
     private readonly pool: pg.Pool,
-    private readonly perWrite = 4,
-    /** The most connections one turn's batches are spread over. */
-    private readonly connectionsPerTurn = availableParallelism(),
+    private readonly perWrite = 16,
   ) {}
 
   send(batch: Batch): void {
@@ -197,16 +194,8 @@ export class SharedBatches {
   private flush(): void {
     const waiting = this.waiting;
     this.waiting = [];
-    const free = Math.max(
-      1,
-      Math.min(
-        this.connectionsPerTurn,
-        this.pool.idleCount + this.pool.options.max - this.pool.totalCount,
-      ),
-    );
-    const perWrite = Math.min(this.perWrite, Math.ceil(waiting.length / free));
-    for (let start = 0; start < waiting.length; start += perWrite) {
-      void this.write(waiting.slice(start, start + perWrite));
+    for (let start = 0; start < waiting.length; start += this.perWrite) {
+      void this.write(waiting.slice(start, start + this.perWrite));
     }
   }
 
