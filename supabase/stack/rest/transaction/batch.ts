@@ -79,7 +79,7 @@ export class Batch extends pg.Query {
 
   constructor(private readonly statements: readonly BatchStatement[]) {
     // The query's own text is never sent: submit writes the batch's messages instead.
-    super({ text: "" });
+    super("");
     this.results = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -173,9 +173,9 @@ export class Batch extends pg.Query {
  * A turn's batches go to as few connections as `perWrite` allows, not spread over as many as
  * there are cores: the embedded PostgreSQL shares this machine's cores with the stack and its
  * clients, so a second backend woken buys little parallelism, and each write, wake-up and reply is
- * paid again. On 2 cores, spreading one row-by-key read a request over two connections made REST
- * 0.70–0.73 of direct SQL at 16 clients, one connection for up to 8 of them 0.77–0.80, for up to
- * 16 0.80 (`npm run bench -- REST`, issue 24); the 1,000 members' p95 stayed under 250 ms.
+ * paid again. On 2 cores, with one row-by-key read a request at 16 clients, spreading a turn over
+ * two connections made REST 0.70–0.73 of direct SQL, up to 8 to a connection 0.71–0.79, up to 16
+ * 0.75–0.80 (`npm run bench -- REST`, issue 24).
  */
 export class SharedBatches {
   private waiting: Batch[] = [];
