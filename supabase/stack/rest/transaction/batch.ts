@@ -7,7 +7,7 @@
  * Without BEGIN, the statements before a Sync are one implicit transaction, which PostgreSQL
  * commits at the Sync, or rolls back if any of them failed. Batches that end their transaction so
  * can share a connection: `SharedBatches` writes those sent in the same turn of the event loop
- * together, a few to a connection, on `pg`'s pipeline mode.
+ * together, up to `perWrite` to a connection, on `pg`'s pipeline mode.
  */
 import pg from "pg";
 import type { Connection, DatabaseError } from "pg";
