@@ -174,8 +174,9 @@ export class Batch extends pg.Query {
  * there are cores: the embedded PostgreSQL shares this machine's cores with the stack and its
  * clients, so a second backend woken buys little parallelism, and each write, wake-up and reply is
  * paid again. On 2 cores, with one row-by-key read a request at 16 clients, spreading a turn over
- * two connections made REST 0.70–0.73 of direct SQL, up to 8 to a connection 0.71–0.79, up to 16
- * 0.75–0.80 (`npm run bench -- REST`, issue 24).
+ * two connections made REST 0.70–0.73 of direct SQL, up to 8 to a connection 0.85–0.88, up to 16
+ * no more (0.86–0.95) for twice the requests a slow one may hold up (`npm run bench -- REST`,
+ * issue 24).
  */
 export class SharedBatches {
   private waiting: Batch[] = [];
@@ -183,7 +184,7 @@ export class SharedBatches {
   /** `pool`'s clients must run in pipeline mode. */
   constructor(
     private readonly pool: pg.Pool,
-    private readonly perWrite = 16,
+    private readonly perWrite = 8,
   ) {}
 
   send(batch: Batch): void {
