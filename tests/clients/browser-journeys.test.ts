@@ -68,8 +68,19 @@ afterAll(async () => {
   await google?.close();
 });
 
-const whoIs = (page: Page) =>
-  page.waitForFunction(() => document.querySelector("#who")?.textContent?.startsWith("Signed in"));
+/** Waits until the app shows who is signed in; if it never does, fails with what it showed instead. */
+async function whoIs(page: Page): Promise<void> {
+  try {
+    await page.waitForFunction(() =>
+      document.querySelector("#who")?.textContent?.startsWith("Signed in"),
+    );
+  } catch (error) {
+    const message = await page.$eval("#message", (node) => node.textContent).catch(() => null);
+    throw new Error(`not signed in at ${page.url()}; the app's message: ${message}`, {
+      cause: error,
+    });
+  }
+}
 
 async function signIn(person: Person): Promise<Page> {
   const page = await freshPage();
